@@ -1,0 +1,54 @@
+# The two commands: `make run` and `make test`. Both run `make setup` first, which is quick
+# when nothing changed (stamp files).
+VENV := .venv
+BIN := $(VENV)/bin
+ANJU := $(BIN)/anju
+export DJANGO_SETTINGS_MODULE := anju.settings
+
+.PHONY: setup run test lint check-migrations clean-db
+
+setup: $(VENV)/.deps anju/static/vendor/.stamp compile-messages
+	@mkdir -p var
+	@$(ANJU) migrate --no-input -v 0
+	@echo "setup: ready"
+
+$(BIN)/python:
+	"$$(scripts/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.deps: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $@
+
+# Front-end assets come from the npm registry at set-up time (no CDN at run time).
+anju/static/vendor/.stamp: package.json package-lock.json scripts/vendor-assets
+	npm ci --no-audit --no-fund --loglevel=error
+	sh scripts/vendor-assets
+	@touch $@
+
+compile-messages: $(VENV)/.deps
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  for po in anju/locale/*/LC_MESSAGES/django.po; do \
+	    mo=$${po%.po}.mo; [ "$$mo" -nt "$$po" ] || msgfmt -o "$$mo" "$$po"; done; fi
+
+run: setup
+	DEBUG=1 $(ANJU) demo --if-empty
+	DEBUG=1 $(ANJU) runserver 127.0.0.1:8000
+
+test: setup
+	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then \
+	  echo "browser tests: using $${CHROMIUM:-/usr/bin/chromium}"; \
+	else echo "browser tests: SKIPPED, no chromium at $${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium)"; fi
+	DEBUG=1 $(BIN)/pytest -q -n 2
+
+lint: setup
+	$(BIN)/ruff check anju tests bench
+	$(BIN)/ruff format --check anju tests bench
+	$(BIN)/mypy anju
+
+check-migrations: setup
+	$(ANJU) makemigrations --check --dry-run
+
+clean-db:
+	rm -f var/anju.sqlite3

@@ -1,0 +1,34 @@
+"""The JSON API (django-ninja): session or bearer-token auth, OpenAPI at /api/openapi.json."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from anju.core.api import router as core_router
+from anju.core.api_auth import BearerTokenAuth, SessionAuth
+from anju.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Anju API",
+    version="1",
+    description=(
+        "安居 JSON API. Authenticate with the session cookie (and the CSRF token in `X-CSRFToken` for "
+        "unsafe methods) or `Authorization: Bearer <token>` (tokens: `anju create-api-token`). "
+        "Errors are JSON `{\"detail\": ...}`: 401 unauthenticated, 403 permission denied, 404 not found, "
+        "422 invalid parameters. Each endpoint needs the same role permission as the matching page."
+    ),
+    auth=[BearerTokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    detail = f"Permission denied: {exc}" if str(exc) else "Permission denied"
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+api.add_router("/", core_router)
+api.add_router("/registry/", registry_router)

@@ -1,0 +1,145 @@
+"""State changes of the core app: logins, accounts, tokens. Each writes an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anju.core import audit
+from anju.core.models import ApiToken, AuditEvent, Role, User
+
+A = AuditEvent.Action
+USER_FIELDS = ("username", "full_name", "email", "is_active", "locked_until", "must_change_password")
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    error: str = ""
+
+
+def _recent_failures(username: str, now: dt.datetime) -> int:
+    window_start = now - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    last_ok = (
+        AuditEvent.objects.filter(action__in=[A.LOGIN, A.LOCKED], actor_name=username, at__gte=window_start)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    since = max(window_start, last_ok) if last_ok else window_start
+    return AuditEvent.objects.filter(action=A.LOGIN_FAILED, actor_name=username, at__gt=since).count()
+
+
+def attempt_login(request: object, username: str, password: str, ip: str | None) -> LoginResult:
+    """Check the credentials; repeated failures lock the account for LOGIN_LOCKOUT_MINUTES."""
+    now = timezone.now()
+    user = User.objects.filter(username=username).first()
+    if user is not None and user.is_locked():
+        audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, note="account locked")
+        return LoginResult(None, _("This account is locked until %(time)s after repeated failed logins.")
+                           % {"time": timezone.localtime(user.locked_until).strftime("%H:%M")})
+    authenticated = authenticate(request, username=username, password=password)  # type: ignore[arg-type]
+    if authenticated is None:
+        audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User",
+                     object_repr=username)
+        if user is not None and _recent_failures(username, now) >= settings.LOGIN_MAX_FAILURES:
+            user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+            user.save(update_fields=["locked_until"])
+            audit.record(None, A.LOCKED, user, actor_name=username, ip=ip,
+                         note=f"{settings.LOGIN_MAX_FAILURES} failed logins")
+            return LoginResult(None, _("Too many failed logins: the account is locked for %(minutes)d minutes.")
+                               % {"minutes": settings.LOGIN_LOCKOUT_MINUTES})
+        return LoginResult(None, _("Wrong user name or password."))
+    assert isinstance(authenticated, User)
+    audit.record(authenticated, A.LOGIN, authenticated, ip=ip)
+    return LoginResult(authenticated)
+
+
+@transaction.atomic
+def create_user(
+    actor: User | None,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: Iterable[Role],
+    email: str = "",
+    must_change_password: bool = True,
+) -> User:
+    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password)
+    user.set_password(password)
+    user.save()
+    role_list = list(roles)
+    user.roles.set(role_list)
+    after = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in role_list)}
+    audit.record(actor, A.CREATE, user, after=after)
+    return user
+
+
+@transaction.atomic
+def update_user(
+    actor: User | None,
+    user: User,
+    *,
+    full_name: str,
+    email: str,
+    is_active: bool,
+    roles: Iterable[Role],
+) -> User:
+    before = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in user.roles.all())}
+    user.full_name, user.email, user.is_active = full_name, email, is_active
+    user.save()
+    role_list = list(roles)
+    user.roles.set(role_list)
+    after = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in role_list)}
+    if after != before:
+        audit.record(actor, A.UPDATE, user, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def unlock_user(actor: User | None, user: User) -> None:
+    before = audit.snapshot(user, ["locked_until"])
+    user.locked_until = None
+    user.save(update_fields=["locked_until"])
+    audit.record(actor, A.UPDATE, user, before=before, after={"locked_until": None}, note="unlocked")
+
+
+@transaction.atomic
+def reset_password(actor: User | None, user: User, password: str) -> None:
+    user.set_password(password)
+    user.must_change_password = True
+    user.locked_until = None
+    user.save(update_fields=["password", "must_change_password", "locked_until"])
+    audit.record(actor, A.PASSWORD, user, note="reset by administrator")
+
+
+@transaction.atomic
+def change_password(user: User, password: str, ip: str | None = None) -> None:
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(user, A.PASSWORD, user, ip=ip, note="changed by the user")
+
+
+@transaction.atomic
+def create_api_token(actor: User, user: User, name: str) -> str:
+    """Creates a token and returns its key, which is not stored and cannot be shown again."""
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[5:13], digest=ApiToken.hash_key(key))
+    audit.record(actor, A.CREATE, token, after={"user": user.username, "name": name, "prefix": token.prefix})
+    return key
+
+
+@transaction.atomic
+def revoke_api_token(actor: User, token: ApiToken) -> None:
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    audit.record(actor, A.UPDATE, token, before={"revoked": False}, after={"revoked": True})

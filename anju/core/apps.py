@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "anju.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from anju.core import modules, todos
+
+        modules.register(
+            modules.Module(
+                code="audit",
+                name=_("Audit log"),
+                url_name="core:audit",
+                icon="🔍",
+                order=90,
+            )
+        )
+        modules.register(
+            modules.Module(code="users", name=_("Users"), url_name="core:users", icon="👤", order=95)
+        )
+        todos.register(todos.password_change_todo)
+        todos.register(todos.locked_accounts_todo)

@@ -1,0 +1,54 @@
+"""Set-based writes for heavy jobs: multi-row INSERTs without building model instances.
+
+Django's bulk_create compiles SQL value by value, which costs more than the database work at
+hundreds of thousands of rows; these helpers send prepared rows straight to the cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models
+
+ProgressFn = Callable[[int], None]
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch: int = 5000,
+    progress: ProgressFn | None = None,
+) -> int:
+    """INSERT the rows (values in column order, ready for the database); returns the count."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"
+    done = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(islice(iterator, batch)):
+            cursor.executemany(sql, chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+    return done
+
+
+def reset_sequences(*model_classes: type[models.Model]) -> None:
+    """After inserting explicit primary keys: move PostgreSQL's sequences past them (no-op on SQLite)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_classes))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def next_id(model: type[models.Model]) -> int:
+    """The first free primary key for explicit-id inserts."""
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return int(last or 0) + 1

@@ -1,0 +1,61 @@
+"""Shared parts of list pages: pagination, the query string without the page, .xlsx export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from anju.core import audit
+from anju.core.models import AuditEvent
+from anju.lib.xlsx import workbook_bytes
+
+PER_PAGE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PER_PAGE) -> Page:
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    return params.urlencode()
+
+
+def xlsx_response(filename: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def export_xlsx(
+    request: HttpRequest,
+    *,
+    filename: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> HttpResponse:
+    """The list as an .xlsx download; the export is written to the audit log."""
+    data = workbook_bytes(title, headers, rows)
+    audit.record(
+        request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+        AuditEvent.Action.EXPORT,
+        model=title,
+        object_repr=filename,
+        note=request.GET.urlencode()[:500],
+        ip=client_ip(request),
+    )
+    return xlsx_response(filename, data)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None

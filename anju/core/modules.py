@@ -1,0 +1,39 @@
+"""The module registry: each app registers its module (navigation entry and permission scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+# Actions a role may be granted per module.
+VIEW = "view"
+HANDLE = "handle"
+APPROVE = "approve"
+EXPORT = "export"
+SEE_ID = "see_id"
+ACTIONS = (VIEW, HANDLE, APPROVE, EXPORT, SEE_ID)
+
+
+@dataclass(frozen=True)
+class Module:
+    code: str
+    name: str | Promise
+    url_name: str
+    icon: str = ""
+    order: int = 50
+
+
+_modules: dict[str, Module] = {}
+
+
+def register(module: Module) -> None:
+    _modules[module.code] = module
+
+
+def all_modules() -> list[Module]:
+    return sorted(_modules.values(), key=lambda m: (m.order, m.code))
+
+
+def get(code: str) -> Module:
+    return _modules[code]

@@ -1,0 +1,58 @@
+"""The center's default roles and what each may do. Administrators edit roles afterwards."""
+
+from __future__ import annotations
+
+V, H, A, E, S = "view", "handle", "approve", "export", "see_id"
+
+
+def _grant(module: str, *actions: str) -> list[str]:
+    return [f"{module}:{action}" for action in actions]
+
+
+DEFAULT_ROLES: list[dict[str, object]] = [
+    {
+        "code": "office",
+        "name": "办公室",
+        "kind": "department",
+        "permissions": _grant("registry", V, E) + _grant("petitions", V, H, E) + _grant("legacy", V, H, E)
+        + _grant("performance", V),
+    },
+    {
+        "code": "finance",
+        "name": "人事财务部",
+        "kind": "department",
+        "permissions": _grant("registry", V) + _grant("fund", V, H, E) + _grant("performance", V, H, E)
+        + _grant("subsidy", V, E),
+    },
+    {
+        "code": "housing",
+        "name": "住房保障服务部",
+        "kind": "department",
+        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, E, S) + _grant("subsidy", V, H, E, S),
+    },
+    {
+        "code": "information",
+        "name": "住建信息服务部",
+        "kind": "department",
+        "permissions": _grant("registry", V, H, E) + _grant("fund", V) + _grant("rental", V),
+    },
+    {
+        "code": "station",
+        "name": "市住房保障服务站",
+        "kind": "department",
+        "permissions": _grant("registry", V, H, E, S) + _grant("fund", V, H, E, S) + _grant("termite", V, H, E)
+        + _grant("rental", V, H),
+    },
+    {
+        "code": "leadership",
+        "name": "中心领导",
+        "kind": "leadership",
+        "permissions": [f"*:{action}" for action in (V, A, E, S)],
+    },
+    {
+        "code": "admin",
+        "name": "系统管理员",
+        "kind": "admin",
+        "permissions": _grant("registry", V) + _grant("audit", V, E) + _grant("users", V, H),
+    },
+]

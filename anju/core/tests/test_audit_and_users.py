@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from anju.core import audit
+from anju.core.models import AuditEvent, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_creates_a_user_who_must_change_the_password(client_for) -> None:
+    admin = client_for("admin")
+    response = admin.post(
+        reverse("core:user_create"),
+        {"username": "li", "full_name": "李四", "email": "", "roles": [Role.objects.get(code="office").pk],
+         "is_active": "on", "password": "Init-pass-2023x"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="li")
+    assert user.must_change_password and [r.code for r in user.roles.all()] == ["office"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, model="core.User")
+    assert event.actor == admin.user and event.after["roles"] == ["办公室"]
+    assert "password" not in event.after
+
+
+def test_duplicate_user_name_is_refused(client_for, make_user) -> None:
+    make_user("li", "office")
+    admin = client_for("admin")
+    response = admin.post(
+        reverse("core:user_create"),
+        {"username": "li", "full_name": "x", "roles": [Role.objects.get(code="office").pk], "password": "Init-pass-2023x"},
+    )
+    assert response.status_code == 200 and User.objects.filter(username="li").count() == 1
+
+
+def test_editing_roles_records_before_and_after(client_for, make_user) -> None:
+    target = make_user("li", "office")
+    admin = client_for("admin")
+    response = admin.post(
+        reverse("core:user_edit", args=[target.pk]),
+        {"full_name": "李四", "email": "", "roles": [Role.objects.get(code="finance").pk], "is_active": "on"},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, model="core.User")
+    assert event.before["roles"] == ["办公室"] and event.after["roles"] == ["人事财务部"]
+    assert ("roles", ["办公室"], ["人事财务部"]) in event.changed_fields()
+
+
+def test_admin_unlocks_a_locked_account(client_for, make_user) -> None:
+    from django.utils import timezone
+
+    target = make_user("li", "office", locked_until=timezone.now() + timezone.timedelta(minutes=10))
+    admin = client_for("admin")
+    assert "li" in admin.get(reverse("core:users") + "?locked=1").content.decode()
+    home = admin.get(reverse("core:home")).content.decode()
+    assert "?locked=1" in home  # the to-do list points at locked accounts
+    admin.post(reverse("core:user_unlock", args=[target.pk]))
+    assert not User.objects.get(pk=target.pk).is_locked()
+
+
+def test_audit_page_filters_and_masks_id_numbers(client_for) -> None:
+    admin = client_for("admin")
+    audit.record(None, AuditEvent.Action.UPDATE, model="registry.Person", object_id="7", object_repr="张三",
+                 before={"id_number": "11010519491231002X", "phone": "13800000000"},
+                 after={"id_number": "11010519491231002X", "phone": "13900000000"})
+    audit.record(None, AuditEvent.Action.UPDATE, model="registry.Person", object_id="8", object_repr="王五",
+                 before={"id_number": "110105194912310011"}, after={"id_number": "110105194912310038"})
+    page = admin.get(reverse("core:audit") + "?q=王五").content.decode()
+    assert "王五" in page and "张三" not in page
+    assert "110105194912310011" not in page and "110***********0011" in page
+    leader = client_for("leadership")
+    page = leader.get(reverse("core:audit") + "?q=王五").content.decode()
+    assert "110105194912310011" in page  # leaders may see full ID numbers
+
+
+def test_audit_export_is_an_xlsx_and_is_itself_audited(client_for) -> None:
+    admin = client_for("admin")
+    audit.record(None, AuditEvent.Action.CREATE, model="registry.Unit", object_repr="P1-1-1-101")
+    response = admin.get(reverse("core:audit") + "?model=registry.Unit&export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "时间" and len(rows) == 2 and rows[1][5] == "P1-1-1-101"
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1
+
+
+def test_api_token_is_shown_once_and_stored_hashed(client_for) -> None:
+    client = client_for("housing")
+    response = client.post(reverse("core:api_tokens"), {"name": "integration"})
+    key = response.context["new_key"]
+    assert key.startswith("anju_")
+    token = client.user.api_tokens.get()
+    assert key not in token.digest and token.digest == token.hash_key(key)
+    assert key not in client.get(reverse("core:api_tokens")).content.decode()

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.core import actions, audit, modules, todos
+from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
+from anju.core.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
+from anju.core.models import ApiToken, AuditEvent, User
+from anju.core.permissions import login_required, require
+from anju.lib.ids import mask_id
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = actions.attempt_login(
+            request, form.cleaned_data["username"], form.cleaned_data["password"], client_ip(request)
+        )
+        if result.user is not None:
+            login(request, result.user)
+            return redirect(next_url or "core:home")
+        error = result.error
+    return render(request, "core/login.html", {"form": form, "error": error, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(request.user, AuditEvent.Action.LOGOUT, request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    logout(request)
+    return redirect("core:login")
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.change_password(user, form.cleaned_data["new_password1"], client_ip(request))
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("core:home")
+    return render(request, "core/password_change.html", {"form": form})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    shortcuts = [
+        m
+        for m in modules.all_modules()
+        if user.can(m.code, modules.VIEW) and m.code not in {"audit", "users"}
+    ]
+    return render(request, "core/home.html", {"todos": todos.for_user(user), "shortcuts": shortcuts})
+
+
+AUDIT_HEADERS = ["时间", "操作人", "操作", "记录类型", "记录编号", "记录", "IP", "备注", "变更前", "变更后"]
+MASKED_KEYS = {"id_number"}
+
+
+def _masked(data: dict[str, Any] | None, see_id: bool) -> dict[str, Any] | None:
+    if data is None or see_id:
+        return data
+    return {k: (mask_id(v) if k in MASKED_KEYS and isinstance(v, str) else v) for k, v in data.items()}
+
+
+@require("audit", "view")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.all()
+    q = request.GET.get("q", "").strip()
+    if q:
+        events = events.filter(
+            Q(actor_name__icontains=q) | Q(object_repr__icontains=q) | Q(object_id=q) | Q(note__icontains=q)
+        )
+    action = request.GET.get("action", "")
+    if action:
+        events = events.filter(action=action)
+    model = request.GET.get("model", "")
+    if model:
+        events = events.filter(model=model)
+    start, end = parse_date(request.GET.get("from", "") or ""), parse_date(request.GET.get("to", "") or "")
+    if start:
+        events = events.filter(at__date__gte=start)
+    if end:
+        events = events.filter(at__date__lte=end)
+    see_id = request.user.can("registry", "see_id")  # type: ignore[union-attr]
+    if request.GET.get("export") == "xlsx":
+        if not request.user.can("audit", "export"):  # type: ignore[union-attr]
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        rows = (
+            [
+                e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_name,
+                e.get_action_display(),
+                e.model,
+                e.object_id,
+                e.object_repr,
+                e.ip or "",
+                e.note,
+                str(_masked(e.before, see_id) or ""),
+                str(_masked(e.after, see_id) or ""),
+            ]
+            for e in events[:100000]
+        )
+        return export_xlsx(request, filename="审计日志.xlsx", title="审计日志", headers=AUDIT_HEADERS, rows=rows)
+    page = paginate(request, events)
+    for event in page.object_list:
+        event.display_changes = [  # type: ignore[attr-defined]
+            (k, mask_id(b) if k in MASKED_KEYS and not see_id and isinstance(b, str) else b,
+             mask_id(a) if k in MASKED_KEYS and not see_id and isinstance(a, str) else a)
+            for k, b, a in event.changed_fields()
+        ]
+    models_seen = AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "qs": querystring_without_page(request),
+            "actions": AuditEvent.Action.choices,
+            "models_seen": list(models_seen),
+            "filters": request.GET,
+        },
+    )
+
+
+@require("users", "view")
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.prefetch_related("roles")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    role = request.GET.get("role", "")
+    if role:
+        users = users.filter(roles__code=role)
+    if request.GET.get("locked"):
+        from django.utils import timezone
+
+        users = users.filter(locked_until__gt=timezone.now())
+    from anju.core.models import Role
+
+    return render(
+        request,
+        "core/user_list.html",
+        {"page": paginate(request, users), "qs": querystring_without_page(request), "roles": Role.objects.all(),
+         "filters": request.GET},
+    )
+
+
+@require("users", "handle")
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = actions.create_user(
+            request.user,  # type: ignore[arg-type]
+            username=d["username"], full_name=d["full_name"], email=d["email"],
+            password=d["password"], roles=d["roles"],
+        )
+        messages.success(request, _("User %(name)s created.") % {"name": user.username})
+        return redirect("core:users")
+    return render(request, "core/user_form.html", {"form": form, "target": None})
+
+
+@require("users", "handle")
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(User, pk=pk)
+    initial = {
+        "username": target.username, "full_name": target.full_name, "email": target.email,
+        "is_active": target.is_active, "roles": list(target.roles.all()),
+    }
+    form = UserForm(request.POST or None, instance=target, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        actions.update_user(
+            request.user,  # type: ignore[arg-type]
+            target, full_name=d["full_name"], email=d["email"], is_active=d["is_active"], roles=d["roles"],
+        )
+        if d["password"]:
+            actions.reset_password(request.user, target, d["password"])  # type: ignore[arg-type]
+        messages.success(request, _("User %(name)s saved.") % {"name": target.username})
+        return redirect("core:users")
+    return render(request, "core/user_form.html", {"form": form, "target": target})
+
+
+@require_POST
+@require("users", "handle")
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(User, pk=pk)
+    actions.unlock_user(request.user, target)  # type: ignore[arg-type]
+    messages.success(request, _("User %(name)s unlocked.") % {"name": target.username})
+    return redirect("core:users")
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ApiTokenForm(request.POST or None)
+    new_key = ""
+    if request.method == "POST" and form.is_valid():
+        new_key = actions.create_api_token(user, user, form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=user)
+    return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    actions.revoke_api_token(request.user, token)  # type: ignore[arg-type]
+    messages.success(request, _("Token revoked."))
+    return redirect("core:api_tokens")

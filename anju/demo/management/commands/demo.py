@@ -1,0 +1,46 @@
+"""`anju demo`: fills an empty database with the demo city and prints the demo logins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from anju.demo import builder
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with the demo city (refuses a database that has records)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Fraction of the full city to build (tests use 0.002)."
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing (and succeed) when the database is not empty."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scale: float = options["scale"]
+        if not 0 < scale <= 1:
+            raise CommandError("--scale must be in (0, 1]")
+        if not builder.is_empty():
+            if options["if_empty"]:
+                self.stdout.write("demo: the database already has records; the demo city is not rebuilt.")
+                self.print_logins()
+                return
+            raise CommandError(
+                "The database is not empty: `anju demo` only fills an empty database. "
+                "Use a new DATABASE_URL, or remove var/anju.sqlite3 (make clean-db) for the default SQLite file."
+            )
+        started = time.perf_counter()
+        self.stdout.write(f"Building the demo city (scale {scale:g})…")
+        builder.build(scale, self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo city built in {time.perf_counter() - started:.1f} s."))
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"Demo logins (password for all: {builder.DEMO_PASSWORD}):")
+        for username, full_name, _role in builder.DEMO_USERS:
+            self.stdout.write(f"  {username:<8} {full_name}")

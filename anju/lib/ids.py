@@ -1,0 +1,75 @@
+"""Identity numbers: resident ID (GB 11643), unified social credit code (GB 32100), mobile phones.
+
+Framework-free: validators raise ValueError with a Chinese message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric, uscc
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_resident_id(number: str) -> str:
+    """The 18-character resident ID number, validated: format, checksum and birth date."""
+    compact = ric.compact(number or "")
+    if len(compact) != 18 or not compact[:17].isdigit():
+        raise ValueError("居民身份证号码应为18位（前17位为数字）")
+    try:
+        birth = ric.get_birth_date(compact)
+    except stdnum_exceptions.ValidationError as exc:
+        raise ValueError("居民身份证号码中的出生日期无效") from exc
+    if birth > dt.date.today():
+        raise ValueError("居民身份证号码中的出生日期晚于今天")
+    try:
+        return str(ric.validate(compact))
+    except stdnum_exceptions.InvalidChecksum as exc:
+        raise ValueError("居民身份证号码校验位错误") from exc
+    except stdnum_exceptions.ValidationError as exc:
+        raise ValueError("居民身份证号码无效") from exc
+
+
+def resident_id_birth_date(number: str) -> dt.date:
+    return ric.get_birth_date(number)  # type: ignore[no-any-return]
+
+
+def normalize_uscc(code: str) -> str:
+    """The unified social credit code, validated (GB 32100 checksum)."""
+    compact = uscc.compact(code or "")
+    if len(compact) != 18:
+        raise ValueError("统一社会信用代码应为18位")
+    try:
+        return str(uscc.validate(compact))
+    except stdnum_exceptions.InvalidChecksum as exc:
+        raise ValueError("统一社会信用代码校验位错误") from exc
+    except stdnum_exceptions.ValidationError as exc:
+        raise ValueError("统一社会信用代码无效") from exc
+
+
+def is_valid_uscc(code: str) -> bool:
+    try:
+        normalize_uscc(code)
+    except ValueError:
+        return False
+    return True
+
+
+def normalize_mobile(phone: str) -> str:
+    compact = re.sub(r"[\s-]", "", phone or "")
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if not MOBILE_RE.match(compact):
+        raise ValueError("手机号码应为11位，以1开头")
+    return compact
+
+
+def mask_id(number: str) -> str:
+    """First 3 and last 4 characters shown, the rest as asterisks."""
+    if not number:
+        return ""
+    if len(number) <= 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]

@@ -1,0 +1,671 @@
+"""The property-roll import (房屋清册导入): one row per unit, all or nothing.
+
+Every row is checked first, against the file and against the registry; a file with any bad row
+writes nothing and names every bad row. A good file is written in one transaction with bulk
+queries, since a city's roll runs to a quarter of a million rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from anju.core import audit
+from anju.core.models import AuditEvent, User
+from anju.lib.ids import normalize_mobile, normalize_resident_id, normalize_uscc, resident_id_birth_date
+from anju.lib.pinyin import initials
+from anju.lib.tabular import ImportRejected, Row, RowError, parse_decimal, parse_int, read_table
+from anju.lib.xlsx import workbook_bytes
+from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
+
+HEADERS = [
+    "项目编码",
+    "项目名称",
+    "幢号",
+    "单元",
+    "房号",
+    "楼层",
+    "建筑面积",
+    "房屋用途",
+    "业主姓名",
+    "证件号码",
+    "联系电话",
+]
+REQUIRED = HEADERS[:8]
+CODE_PARTS = ["项目编码", "幢号", "单元", "房号"]
+USES = {"住宅": Unit.Use.RESIDENTIAL, "非住宅": Unit.Use.NON_RESIDENTIAL, "门面": Unit.Use.SHOP}
+USE_LABELS = {value: label for label, value in USES.items()}
+
+# SQLite allows 999 variables per statement in old builds; 900 leaves room for the other filters.
+CHUNK = 900
+BATCH = 1000
+MAX_AREA = Decimal("99999999.99")  # Unit.area: 10 digits, 2 of them decimals
+FLOOR_RANGE = (-32768, 32767)  # Unit.floor is a SmallIntegerField
+
+
+def _max_length(model: type[models.Model], field: str) -> int:
+    length = model._meta.get_field(field).max_length  # type: ignore[union-attr]
+    assert length is not None
+    return length
+
+
+MAX_LENGTHS = {
+    "项目编码": _max_length(Project, "code"),
+    "项目名称": _max_length(Project, "name"),
+    "幢号": _max_length(Building, "number"),
+    "单元": _max_length(Unit, "entrance"),
+    "房号": _max_length(Unit, "room"),
+}
+UNIT_CODE_LENGTH = _max_length(Unit, "code")
+PERSON_NAME_LENGTH = _max_length(Person, "name")
+ENTERPRISE_NAME_LENGTH = _max_length(Enterprise, "name")
+
+
+@dataclass
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    number: str  # resident ID number (person) or unified social credit code (enterprise)
+    is_person: bool
+    name: str
+    phone: str  # "" when the file gives none: the registered phone is then kept
+
+
+@dataclass
+class _Line:
+    """A row as far as it could be read; a field that failed its check is None."""
+
+    row: int
+    project_code: str | None = None
+    project_name: str | None = None
+    building: str | None = None
+    entrance: str | None = None
+    room: str | None = None
+    floor: int | None = None
+    area: Decimal | None = None
+    use: str | None = None
+    owner: _Owner | None = None
+
+    @property
+    def code(self) -> str | None:
+        parts = (self.project_code, self.building, self.entrance, self.room)
+        if any(part is None for part in parts):
+            return None
+        return Unit.make_code(*parts)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _Record:
+    """A row that passed every check."""
+
+    row: int
+    code: str
+    project_code: str
+    project_name: str
+    building: str
+    entrance: str
+    room: str
+    floor: int
+    area: Decimal
+    use: str
+    owner: _Owner | None
+
+    @classmethod
+    def of(cls, line: _Line) -> _Record:
+        code = line.code
+        assert code is not None and line.project_code and line.project_name and line.building
+        assert line.entrance and line.room and line.floor is not None and line.area is not None and line.use
+        return cls(
+            line.row,
+            code,
+            line.project_code,
+            line.project_name,
+            line.building,
+            line.entrance,
+            line.room,
+            line.floor,
+            line.area,
+            line.use,
+            line.owner,
+        )
+
+
+@dataclass
+class _Registry:
+    """The records the file refers to, fetched in bulk before checking and writing."""
+
+    projects: dict[str, Project]
+    buildings: dict[tuple[int, str], Building]
+    units: dict[str, Unit]
+    persons: dict[str, Person]
+    enterprises: dict[str, Enterprise]
+    current: dict[int, Ownership]  # unit id -> its open ownership
+
+
+def import_units(
+    actor: User | None, filename: str, content: bytes, *, ip: str | None = None
+) -> ImportSummary:
+    """Import a property roll; raises ImportRejected listing every bad row, having written nothing."""
+    rows = read_table(filename, content, HEADERS, max_rows=settings.IMPORT_MAX_ROWS)
+    errors: list[RowError] = []
+    lines = [_parse(row, errors) for row in rows]
+    with transaction.atomic():
+        registry = _fetch(lines)
+        errors.extend(_check_across(lines, registry))
+        if errors:
+            errors.sort(key=lambda error: error.row)
+            raise ImportRejected(errors)
+        return _write(actor, filename, ip, [_Record.of(line) for line in lines], registry)
+
+
+def template_bytes() -> bytes:
+    """The empty roll with its headers, and a 说明 sheet with each column's rules."""
+    data = workbook_bytes("房屋清册", HEADERS, [], notes=TEMPLATE_NOTES)
+    # Excel turns an 18-digit ID typed into a General cell into 1.10105E+17 and loses digits;
+    # text-formatted columns keep what is typed. Only floor and area are numbers.
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    for index, header in enumerate(HEADERS, start=1):
+        if header not in ("楼层", "建筑面积"):
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].number_format = "@"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+TEMPLATE_NOTES = [
+    "房屋清册导入说明",
+    "每行一户房屋。第1行为表头，列的顺序可以调整，但不能缺列、不能增加其他列。",
+    "整份文件要么全部导入，要么全部不导入：任何一行有错误时，不导入任何数据，并列出每一处错误（行号、列、原因）。",
+    "房屋编码由“项目编码-幢号-单元-房号”组成，在全市唯一；同一房屋在文件中只能出现一次。",
+    "",
+    "项目编码（必填）：项目（小区）的编码；不能包含“-”或“/”。系统中没有的项目将自动新建（类型为商品房）。",
+    "项目名称（必填）：须与系统中该项目编码已登记的名称一致；同一项目编码在文件中只能对应一个名称。",
+    "幢号（必填）：不能包含“-”或“/”。系统中没有的幢将自动新建。",
+    "单元（必填）：不能包含“-”或“/”。",
+    "房号（必填）：不能包含“-”或“/”。",
+    "楼层（必填）：整数，地下层用负数。",
+    "建筑面积（必填）：大于0的数，单位平方米，最多2位小数。",
+    "房屋用途（必填）：住宅、非住宅或门面。",
+    "已登记房屋的建筑面积和房屋用途不能通过清册导入修改，须走面积（用途）更正流程；清册中与登记不一致时整份文件不导入。",
+    "业主姓名、证件号码：可都不填（不改变现有业主），填写时须同时填写。",
+    "证件号码：个人业主填写18位居民身份证号码（校验位和出生日期须有效）；企业业主（如持有未售房屋的开发企业）填写18位统一社会信用代码。",
+    "同一证件号码在文件中只能对应一个姓名（名称），并须与系统中已登记的一致。",
+    "业主与系统登记的当前业主不同时，原业主的产权于导入当日结束，新业主的产权自导入当日开始。",
+    "联系电话（选填）：11位手机号码，须同时填写业主；不填时保留系统中已登记的电话。同一业主在文件中只能填写一个电话。",
+    "证件号码、联系电话请以文本格式填写，以免 Excel 将长数字转为科学计数法而丢失位数。",
+]
+
+
+def _text(row: Row, column: str, errors: list[RowError], *, required: bool = False) -> str | None:
+    value = row.text(column)
+    if not value:
+        if required:
+            errors.append(RowError(row.number, column, f"{column}不能为空"))
+        return None
+    limit = MAX_LENGTHS.get(column)
+    if limit is not None and len(value) > limit:
+        errors.append(RowError(row.number, column, f"{column}不能超过{limit}个字符"))
+        return None
+    if column in CODE_PARTS:
+        for char in "-/":
+            # "-" joins the parts of the unit code, so 1-2 + 3 and 1 + 2-3 would collide;
+            # "/" cannot appear in the unit page's URL.
+            if char in value:
+                errors.append(RowError(row.number, column, f"{column}不能包含“{char}”"))
+                return None
+    return value
+
+
+def _parse(row: Row, errors: list[RowError]) -> _Line:
+    """The row's own checks: each field on its own, without looking at other rows or the registry."""
+    n = row.number
+    line = _Line(n)
+    line.project_code = _text(row, "项目编码", errors, required=True)
+    line.project_name = _text(row, "项目名称", errors, required=True)
+    line.building = _text(row, "幢号", errors, required=True)
+    line.entrance = _text(row, "单元", errors, required=True)
+    line.room = _text(row, "房号", errors, required=True)
+    code = line.code
+    if code is not None and len(code) > UNIT_CODE_LENGTH:
+        errors.append(RowError(n, "房号", f"房屋编码“{code}”超过{UNIT_CODE_LENGTH}个字符"))
+        line.room = None
+
+    if _text(row, "楼层", errors, required=True) is not None:
+        try:
+            floor = parse_int(row.cells["楼层"])
+        except ValueError as exc:
+            errors.append(RowError(n, "楼层", f"楼层{exc}：{row.text('楼层')}"))
+        else:
+            if FLOOR_RANGE[0] <= floor <= FLOOR_RANGE[1]:
+                line.floor = floor
+            else:
+                errors.append(RowError(n, "楼层", f"楼层超出范围：{floor}"))
+
+    if _text(row, "建筑面积", errors, required=True) is not None:
+        try:
+            area = parse_decimal(row.cells["建筑面积"], 2)
+        except ValueError as exc:
+            errors.append(RowError(n, "建筑面积", f"建筑面积{exc}：{row.text('建筑面积')}"))
+        else:
+            if area <= 0:
+                errors.append(RowError(n, "建筑面积", f"建筑面积应大于0：{area}"))
+            elif area > MAX_AREA:
+                errors.append(RowError(n, "建筑面积", f"建筑面积过大：{area}"))
+            else:
+                line.area = area
+
+    use = _text(row, "房屋用途", errors, required=True)
+    if use is not None:
+        if use in USES:
+            line.use = USES[use]
+        else:
+            errors.append(RowError(n, "房屋用途", f"房屋用途“{use}”无效，应为住宅、非住宅或门面"))
+
+    _parse_owner(row, line, errors)
+    return line
+
+
+def _parse_owner(row: Row, line: _Line, errors: list[RowError]) -> None:
+    n = row.number
+    name = row.text("业主姓名")
+    raw_number = row.cells.get("证件号码")
+    number_text = row.text("证件号码")
+    phone_text = row.text("联系电话")
+
+    number: str | None = None
+    is_person = True
+    if isinstance(raw_number, float):
+        errors.append(
+            RowError(
+                n, "证件号码", "证件号码是数字格式，Excel 已丢失末尾几位；请将该列设为文本格式后重新填写"
+            )
+        )
+    elif number_text:
+        try:
+            number, is_person = _owner_number(number_text)
+        except ValueError as exc:
+            errors.append(RowError(n, "证件号码", str(exc)))
+
+    if name and not number_text:
+        errors.append(RowError(n, "证件号码", "填写了业主姓名时须填写证件号码"))
+    if number_text and not name:
+        errors.append(RowError(n, "业主姓名", "填写了证件号码时须填写业主姓名"))
+    limit = PERSON_NAME_LENGTH if is_person else ENTERPRISE_NAME_LENGTH
+    if len(name) > limit:
+        errors.append(RowError(n, "业主姓名", f"业主姓名不能超过{limit}个字符"))
+        name = ""
+
+    phone = ""
+    if phone_text:
+        if not number_text:
+            errors.append(RowError(n, "联系电话", "填写了联系电话时须填写业主姓名和证件号码"))
+        try:
+            phone = normalize_mobile(phone_text)
+        except ValueError as exc:
+            errors.append(RowError(n, "联系电话", f"{exc}：{phone_text}"))
+
+    if name and number is not None:
+        line.owner = _Owner(number, is_person, name, phone)
+
+
+def _owner_number(text: str) -> tuple[str, bool]:
+    """The normalized number and whether it is a person's (resident ID) rather than an enterprise's.
+
+    A code of digits (the last may be X) is read as a resident ID and reported as one when it
+    is neither; anything else as a unified social credit code."""
+    digits_like = text[:-1].isdigit()
+    try:
+        return normalize_resident_id(text), True
+    except ValueError as resident_error:
+        try:
+            return normalize_uscc(text), False
+        except ValueError as uscc_error:
+            if digits_like:
+                raise resident_error from None
+            raise ValueError(f"证件号码应为居民身份证号码或统一社会信用代码：{uscc_error}") from None
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _bulk_get[M: models.Model](queryset: models.QuerySet[M], field: str, values: Iterable[Any]) -> list[M]:
+    """Records whose `field` is among `values`, a chunk of values per query."""
+    found: list[M] = []
+    for chunk in _chunks(sorted(set(values))):
+        found.extend(queryset.filter(**{f"{field}__in": chunk}))
+    return found
+
+
+def _fetch(lines: list[_Line]) -> _Registry:
+    codes = {line.code for line in lines} - {None}
+    project_codes = {line.project_code for line in lines} - {None}
+    owners = [line.owner for line in lines if line.owner is not None]
+    person_numbers = {owner.number for owner in owners if owner.is_person}
+    enterprise_numbers = {owner.number for owner in owners if not owner.is_person}
+
+    projects = {p.code: p for p in _bulk_get(Project.objects.all(), "code", project_codes)}
+    buildings = {
+        (b.project_id, b.number): b
+        for b in _bulk_get(Building.objects.all(), "project_id", [p.pk for p in projects.values()])
+    }
+    units = {u.code: u for u in _bulk_get(Unit.objects.all(), "code", codes)}
+    persons = {
+        p.id_number: p
+        for p in _bulk_get(Person.objects.filter(id_type=Person.IdType.RESIDENT), "id_number", person_numbers)
+    }
+    enterprises = {e.uscc: e for e in _bulk_get(Enterprise.objects.all(), "uscc", enterprise_numbers)}
+    current = {
+        o.unit_id: o
+        for o in _bulk_get(
+            Ownership.objects.filter(end__isnull=True).select_related("person", "enterprise"),
+            "unit_id",
+            [u.pk for u in units.values()],
+        )
+    }
+    return _Registry(projects, buildings, units, persons, enterprises, current)
+
+
+def _check_across(lines: list[_Line], registry: _Registry) -> list[RowError]:
+    """Checks between rows and against the registry, for every field that passed its own check."""
+    errors: list[RowError] = []
+    first_code_row: dict[str, int] = {}
+    first_project_name: dict[str, tuple[str, int]] = {}
+    first_owner_name: dict[str, tuple[str, int]] = {}
+    first_phone: dict[str, tuple[str, int]] = {}
+    for line in lines:
+        n = line.row
+        code = line.code
+        if code is not None:
+            if code in first_code_row:
+                errors.append(RowError(n, "房号", f"房屋“{code}”与第{first_code_row[code]}行重复"))
+            else:
+                first_code_row[code] = n
+            unit = registry.units.get(code)
+            if unit is not None:
+                errors.extend(_unit_clash(line, unit))
+
+        if line.project_code is not None and line.project_name is not None:
+            name, first_row = first_project_name.setdefault(line.project_code, (line.project_name, n))
+            project = registry.projects.get(line.project_code)
+            if project is not None and project.name != line.project_name:
+                errors.append(
+                    RowError(
+                        n,
+                        "项目名称",
+                        f"项目编码“{line.project_code}”已登记的项目名称为“{project.name}”，"
+                        f"本行为“{line.project_name}”",
+                    )
+                )
+            elif name != line.project_name:
+                errors.append(
+                    RowError(
+                        n,
+                        "项目名称",
+                        f"项目编码“{line.project_code}”在第{first_row}行的项目名称为“{name}”，"
+                        f"本行为“{line.project_name}”",
+                    )
+                )
+
+        owner = line.owner
+        if owner is None:
+            continue
+        name, first_row = first_owner_name.setdefault(owner.number, (owner.name, n))
+        registered: Person | Enterprise | None = (
+            registry.persons.get(owner.number) if owner.is_person else registry.enterprises.get(owner.number)
+        )
+        if registered is not None and registered.name != owner.name:
+            what = "姓名" if owner.is_person else "名称"
+            errors.append(
+                RowError(
+                    n,
+                    "业主姓名",
+                    f"证件号码“{owner.number}”已登记的{what}为“{registered.name}”，本行为“{owner.name}”",
+                )
+            )
+        elif name != owner.name:
+            errors.append(
+                RowError(
+                    n,
+                    "业主姓名",
+                    f"证件号码“{owner.number}”在第{first_row}行的姓名为“{name}”，本行为“{owner.name}”",
+                )
+            )
+        if owner.phone:
+            phone, first_row = first_phone.setdefault(owner.number, (owner.phone, n))
+            if phone != owner.phone:
+                errors.append(
+                    RowError(
+                        n,
+                        "联系电话",
+                        f"证件号码“{owner.number}”在第{first_row}行的联系电话为{phone}，本行为{owner.phone}",
+                    )
+                )
+    return errors
+
+
+def _unit_clash(line: _Line, unit: Unit) -> list[RowError]:
+    errors = []
+    if line.area is not None and line.area != unit.area:
+        errors.append(
+            RowError(
+                line.row,
+                "建筑面积",
+                f"房屋“{unit.code}”已登记建筑面积为{unit.area}，本行为{line.area}；"
+                "建筑面积更正须走更正流程，不能通过清册导入修改",
+            )
+        )
+    if line.use is not None and line.use != unit.use:
+        errors.append(
+            RowError(
+                line.row,
+                "房屋用途",
+                f"房屋“{unit.code}”已登记房屋用途为{USE_LABELS[unit.use]}，本行为{USE_LABELS[line.use]}；"
+                "房屋用途更正须走更正流程，不能通过清册导入修改",
+            )
+        )
+    return errors
+
+
+def _write(
+    actor: User | None, filename: str, ip: str | None, records: list[_Record], registry: _Registry
+) -> ImportSummary:
+    today = timezone.localdate()
+    now = timezone.now()
+    projects = _create_projects(records, registry)
+    buildings = _create_buildings(records, registry, projects)
+    owners, phones_before = _save_owners(records, registry, now)
+
+    new_units: list[Unit] = []
+    floor_changed: list[Unit] = []
+    closing: list[int] = []
+    opening: list[Ownership] = []
+    created: list[str] = []
+    updated: list[dict[str, Any]] = []
+    for record in records:
+        owner = owners[record.owner.number] if record.owner is not None else None
+        unit = registry.units.get(record.code)
+        if unit is None:
+            unit = Unit(
+                code=record.code,
+                project=projects[record.project_code],
+                building=buildings[(record.project_code, record.building)],
+                entrance=record.entrance,
+                room=record.room,
+                floor=record.floor,
+                area=record.area,
+                use=record.use,
+            )
+            new_units.append(unit)
+            created.append(record.code)
+            if owner is not None:
+                opening.append(_ownership(unit, owner, today))
+            continue
+
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        if unit.floor != record.floor:
+            before["floor"], after["floor"] = unit.floor, record.floor
+            unit.floor = record.floor
+            unit.updated = now
+            floor_changed.append(unit)
+        if owner is not None and record.owner is not None:
+            current = registry.current.get(unit.pk)
+            current_owner = current.owner if current else None
+            if not _same(current_owner, owner):
+                before["owner"] = current_owner.name if current_owner else None
+                before["owner_id_number"] = _number_of(current_owner)
+                after["owner"], after["owner_id_number"] = owner.name, record.owner.number
+                if current is not None:
+                    closing.append(current.pk)
+                opening.append(_ownership(unit, owner, today))
+            elif record.owner.phone and phones_before[record.owner.number] != record.owner.phone:
+                before["phone"] = phones_before[record.owner.number]
+                after["phone"] = record.owner.phone
+        if after:
+            updated.append({"code": record.code, "before": before, "after": after})
+
+    Unit.objects.bulk_create(new_units, batch_size=BATCH)
+    Unit.objects.bulk_update(floor_changed, ["floor", "updated"], batch_size=BATCH)
+    # Closed before the new ones open: a unit may have only one open ownership.
+    for chunk in _chunks(closing):
+        Ownership.objects.filter(pk__in=chunk).update(end=today)
+    Ownership.objects.bulk_create(opening, batch_size=BATCH)
+
+    summary = ImportSummary(
+        created=len(created), updated=len(updated), unchanged=len(records) - len(created) - len(updated)
+    )
+    audit.record(
+        actor,
+        AuditEvent.Action.IMPORT,
+        model="registry.Unit",
+        object_repr=filename,
+        after={"created": created, "updated": updated, "unchanged": summary.unchanged},
+        note=f"房屋清册导入：新增{summary.created}户，更新{summary.updated}户，未变{summary.unchanged}户",
+        ip=ip,
+    )
+    return summary
+
+
+def _ownership(unit: Unit, owner: Person | Enterprise, today: dt.date) -> Ownership:
+    if isinstance(owner, Person):
+        return Ownership(unit=unit, person=owner, start=today)
+    return Ownership(unit=unit, enterprise=owner, start=today)
+
+
+def _same(a: Person | Enterprise | None, b: Person | Enterprise) -> bool:
+    return type(a) is type(b) and a is not None and a.pk == b.pk
+
+
+def _number_of(owner: Person | Enterprise | None) -> str | None:
+    if owner is None:
+        return None
+    return owner.id_number if isinstance(owner, Person) else owner.uscc
+
+
+def _create_projects(records: list[_Record], registry: _Registry) -> dict[str, Project]:
+    projects = dict(registry.projects)
+    new: list[Project] = []
+    for record in records:
+        if record.project_code not in projects:
+            project = Project(
+                code=record.project_code,
+                name=record.project_name,
+                kind=Project.Kind.COMMERCIAL,
+                initials=initials(record.project_name),
+            )
+            projects[record.project_code] = project
+            new.append(project)
+    Project.objects.bulk_create(new, batch_size=BATCH)
+    return projects
+
+
+def _create_buildings(
+    records: list[_Record], registry: _Registry, projects: dict[str, Project]
+) -> dict[tuple[str, str], Building]:
+    """Buildings by (project code, 幢号), the missing ones created."""
+    by_id = {project.pk: code for code, project in projects.items()}
+    buildings = {(by_id[project_id], number): b for (project_id, number), b in registry.buildings.items()}
+    new: list[Building] = []
+    for record in records:
+        key = (record.project_code, record.building)
+        if key not in buildings:
+            building = Building(project=projects[record.project_code], number=record.building)
+            buildings[key] = building
+            new.append(building)
+    Building.objects.bulk_create(new, batch_size=BATCH)
+    return buildings
+
+
+def _save_owners(
+    records: list[_Record], registry: _Registry, now: dt.datetime
+) -> tuple[dict[str, Person | Enterprise], dict[str, str]]:
+    """Owners by number, the missing ones created and changed phones saved; and each phone before."""
+    owners: dict[str, Person | Enterprise] = {**registry.persons, **registry.enterprises}
+    phones_before = {number: _phone(owner) for number, owner in owners.items()}
+    new_persons: list[Person] = []
+    new_enterprises: list[Enterprise] = []
+    changed_persons: dict[str, Person] = {}
+    changed_enterprises: dict[str, Enterprise] = {}
+    for record in records:
+        spec = record.owner
+        if spec is None:
+            continue
+        owner = owners.get(spec.number)
+        if owner is None:
+            if spec.is_person:
+                person = Person(
+                    name=spec.name,
+                    id_type=Person.IdType.RESIDENT,
+                    id_number=spec.number,
+                    birth_date=resident_id_birth_date(spec.number),
+                    phone=spec.phone,
+                    initials=initials(spec.name),
+                )
+                new_persons.append(person)
+                owners[spec.number] = person
+            else:
+                enterprise = Enterprise(
+                    name=spec.name, uscc=spec.number, contact_phone=spec.phone, initials=initials(spec.name)
+                )
+                new_enterprises.append(enterprise)
+                owners[spec.number] = enterprise
+            phones_before[spec.number] = spec.phone
+        elif spec.phone and spec.phone != _phone(owner):
+            if isinstance(owner, Person):
+                owner.phone = spec.phone
+                changed_persons[spec.number] = owner
+            else:
+                owner.contact_phone = spec.phone
+                changed_enterprises[spec.number] = owner
+            owner.updated = now
+    Person.objects.bulk_create(new_persons, batch_size=BATCH)
+    Enterprise.objects.bulk_create(new_enterprises, batch_size=BATCH)
+    Person.objects.bulk_update(changed_persons.values(), ["phone", "updated"], batch_size=BATCH)
+    Enterprise.objects.bulk_update(
+        changed_enterprises.values(), ["contact_phone", "updated"], batch_size=BATCH
+    )
+    return owners, phones_before
+
+
+def _phone(owner: Person | Enterprise) -> str:
+    return owner.phone if isinstance(owner, Person) else owner.contact_phone

@@ -16,7 +16,7 @@ api = NinjaAPI(
     description=(
         "安居 JSON API. Authenticate with the session cookie (and the CSRF token in `X-CSRFToken` for "
         "unsafe methods) or `Authorization: Bearer <token>` (tokens: `anju create-api-token`). "
-        "Errors are JSON `{\"detail\": ...}`: 401 unauthenticated, 403 permission denied, 404 not found, "
+        'Errors are JSON `{"detail": ...}`: 401 unauthenticated, 403 permission denied, 404 not found, '
         "422 invalid parameters. Each endpoint needs the same role permission as the matching page."
     ),
     auth=[BearerTokenAuth(), SessionAuth()],

@@ -130,7 +130,7 @@ def change_password(user: User, password: str, ip: str | None = None) -> None:
 
 
 @transaction.atomic
-def create_api_token(actor: User, user: User, name: str) -> str:
+def create_api_token(actor: User | None, user: User, name: str) -> str:
     """Creates a token and returns its key, which is not stored and cannot be shown again."""
     key = ApiToken.new_key()
     token = ApiToken.objects.create(user=user, name=name, prefix=key[5:13], digest=ApiToken.hash_key(key))
@@ -139,7 +139,7 @@ def create_api_token(actor: User, user: User, name: str) -> str:
 
 
 @transaction.atomic
-def revoke_api_token(actor: User, token: ApiToken) -> None:
+def revoke_api_token(actor: User | None, token: ApiToken) -> None:
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit.record(actor, A.UPDATE, token, before={"revoked": False}, after={"revoked": True})

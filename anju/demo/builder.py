@@ -104,7 +104,7 @@ def make_resident_id(rng: random.Random, seen: set[str]) -> tuple[str, dt.date]:
         birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 62))
         region = rng.choice(("431202", "431221", "431281", "431225", "431227"))
         body = f"{region}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-        number = body + ric.calc_check_digit(body)
+        number = body + ric.calc_check_digit(body + "0")
         if number not in seen:
             seen.add(number)
             return number, birth

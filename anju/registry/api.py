@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from anju.core.listing import client_ip
 from anju.core.permissions import can, check
@@ -29,7 +29,9 @@ ID_NUMBER_DOC = (
     "Masked (first 3 and last 4 characters kept, the rest `*`) unless the caller's role may see "
     "ID numbers (registry `see_id`)."
 )
-OWNER_ID_DOC = f"A person's ID number or an enterprise's unified social credit code. ID numbers: {ID_NUMBER_DOC}"
+OWNER_ID_DOC = (
+    f"A person's ID number or an enterprise's unified social credit code. ID numbers: {ID_NUMBER_DOC}"
+)
 AREA_DOC = "Square metres, a string with two decimals."
 
 router = Router(tags=["registry"])
@@ -352,7 +354,11 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> Enterprise:
 
 @router.get("/projects", response=ProjectPage, summary="Projects (小区)")
 def project_list(
-    request: HttpRequest, paging: Query[Paging], q: str = "", kind: Project.Kind | None = None, district: str = ""
+    request: HttpRequest,
+    paging: Query[Paging],
+    q: str = "",
+    kind: Project.Kind | None = None,
+    district: str = "",
 ) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     projects = _projects()
@@ -368,9 +374,12 @@ def project_list(
 @router.get("/projects/{code}", response=ProjectDetailOut, summary="A project with its buildings")
 def project_detail(request: HttpRequest, code: str) -> Project:
     check(request.user, MODULE, "view")
-    buildings = Building.objects.annotate(unit_count=Count("units"), total_area=Sum("units__area")).order_by("number")
+    buildings = Building.objects.annotate(unit_count=Count("units"), total_area=Sum("units__area")).order_by(
+        "number"
+    )
     return get_object_or_404(
-        _projects().prefetch_related(Prefetch("buildings", queryset=buildings, to_attr="building_list")), code=code
+        _projects().prefetch_related(Prefetch("buildings", queryset=buildings, to_attr="building_list")),
+        code=code,
     )
 
 
@@ -378,7 +387,9 @@ def project_detail(request: HttpRequest, code: str) -> Project:
     "/units",
     response=UnitPage,
     summary="Units (房屋) with their current owner",
-    description=f"`project` is a project code, `building` a building number. Owner ID numbers: {ID_NUMBER_DOC}",
+    description=(
+        f"`project` is a project code, `building` a building number. Owner ID numbers: {ID_NUMBER_DOC}"
+    ),
 )
 def unit_list(
     request: HttpRequest,
@@ -412,7 +423,7 @@ def unit_list(
         "Needs registry `handle`."
     ),
 )
-def import_units(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, Any]:
+def import_units(request: HttpRequest, file: File[UploadedFile]) -> Status[Any]:
     check(request.user, MODULE, "view")
     check(request.user, MODULE, "handle")
     try:
@@ -423,8 +434,8 @@ def import_units(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, A
             ip=client_ip(request),
         )
     except ImportRejected as rejected:
-        return 400, {"errors": rejected.errors}
-    return 200, summary.as_dict()
+        return Status(400, {"errors": rejected.errors})
+    return Status(200, summary.as_dict())
 
 
 @router.get(

@@ -1,15 +1,31 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from anju.core.listing import export_xlsx, paginate, querystring_without_page
 from anju.core.permissions import can, require
 from anju.lib.ids import mask_id
-from anju.registry import queries
-from anju.registry.models import Building, Enterprise, Person, Project, Unit
+from anju.registry import actions, queries
+from anju.registry.forms import (
+    BuildingForm,
+    EnterpriseContactsForm,
+    EnterpriseForm,
+    PersonForm,
+    ReregistrationForm,
+    UnreachableForm,
+)
+from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
 MODULE = "registry"
 
@@ -53,7 +69,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     if building:
         units = units.filter(building__number=building)
     if request.GET.get("owner") == "none":
-        units = units.exclude(ownerships__end__isnull=True)
+        units = units.exclude(pk__in=Ownership.objects.filter(end__isnull=True).values("unit_id"))
     units = queries.units_with_owner(units).order_by("code")
     see_id = _see_id(request)
     if _wants_export(request):
@@ -200,3 +216,108 @@ def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     results = queries.search(q)
     return render(request, "registry/search.html", {"q": q, "results": results, "see_id": _see_id(request)})
+
+
+# --- editing ----------------------------------------------------------------------------------
+
+
+def _edit(
+    request: HttpRequest,
+    form: forms.Form,
+    title: str,
+    back: str,
+    apply: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], str],
+) -> HttpResponse:
+    """Shared handling of the registry's edit forms: a rule's ValueError becomes a form error."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = apply(form.cleaned_data)
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        except IntegrityError:
+            form.add_error(None, _("A record with this number already exists."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(success(result))
+    return render(request, "registry/edit.html", {"form": form, "title": title, "back": back})
+
+
+@require(MODULE, "handle")
+def person_create(request: HttpRequest) -> HttpResponse:
+    return _edit(
+        request, PersonForm(request.POST or None), _("New person"), reverse("registry:persons"),
+        lambda d: actions.create_person(request.user, **d),  # type: ignore[arg-type]
+        lambda p: reverse("registry:person", args=[p.pk]),
+    )
+
+
+@require(MODULE, "handle")
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    initial = {f: getattr(person, f) for f in ("name", "id_type", "id_number", "phone", "address")}
+    return _edit(
+        request, PersonForm(request.POST or None, initial=initial), person.name,
+        reverse("registry:person", args=[pk]),
+        lambda d: actions.update_person(request.user, person, **d),  # type: ignore[arg-type]
+        lambda p: reverse("registry:person", args=[p.pk]),
+    )
+
+
+@require(MODULE, "handle")
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    return _edit(
+        request, EnterpriseForm(request.POST or None), _("New enterprise"), reverse("registry:enterprises"),
+        lambda d: actions.create_enterprise(request.user, **d),  # type: ignore[arg-type]
+        lambda e: reverse("registry:enterprise", args=[e.pk]),
+    )
+
+
+@require(MODULE, "handle")
+def enterprise_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    initial = {f: getattr(enterprise, f) for f in ("contact_person", "contact_phone", "address")}
+    return _edit(
+        request, EnterpriseContactsForm(request.POST or None, initial=initial), enterprise.name,
+        reverse("registry:enterprise", args=[pk]),
+        lambda d: actions.update_enterprise_contacts(request.user, enterprise, **d),  # type: ignore[arg-type]
+        lambda e: reverse("registry:enterprise", args=[e.pk]),
+    )
+
+
+@require(MODULE, "handle")
+def enterprise_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    initial = {"unreachable": enterprise.unreachable, "since": enterprise.unreachable_since,
+               "note": enterprise.unreachable_note}
+    return _edit(
+        request, UnreachableForm(request.POST or None, initial=initial), enterprise.name,
+        reverse("registry:enterprise", args=[pk]),
+        lambda d: actions.set_unreachable(request.user, enterprise, **d),  # type: ignore[arg-type]
+        lambda e: reverse("registry:enterprise", args=[e.pk]),
+    )
+
+
+@require(MODULE, "handle")
+def enterprise_reregister(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    initial = {"name": enterprise.name, "uscc": enterprise.uscc,
+               "legal_representative": enterprise.legal_representative}
+    return _edit(
+        request, ReregistrationForm(request.POST or None, initial=initial), enterprise.name,
+        reverse("registry:enterprise", args=[pk]),
+        lambda d: actions.reregister_enterprise(request.user, enterprise, **d),  # type: ignore[arg-type]
+        lambda r: reverse("registry:enterprise", args=[enterprise.pk]),
+    )
+
+
+@require(MODULE, "handle")
+def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    building = get_object_or_404(Building.objects.select_related("project"), pk=pk)
+    initial = {"floors": building.floors, "structure": building.structure, "lift_count": building.lift_count}
+    return _edit(
+        request, BuildingForm(request.POST or None, initial=initial), str(building),
+        reverse("registry:project", args=[building.project.code]),
+        lambda d: actions.update_building(request.user, building, **d),  # type: ignore[arg-type]
+        lambda b: reverse("registry:project", args=[b.project.code]),
+    )

@@ -34,9 +34,16 @@ TIMEOUT_MS = 15_000
 def browser() -> Iterator[Browser]:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.skip(f"no chromium at {CHROMIUM}")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    thread_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # While a loop runs in this thread Django looks connections up per context, not per thread:
+        # hand it the suite's own connection objects, which carry the test database settings and the
+        # contents that serialized_rollback restores.
+        for alias, connection in thread_connections.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

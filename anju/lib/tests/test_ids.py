@@ -61,3 +61,21 @@ def test_pinyin_initials() -> None:
     assert initials("张三") == "zs"
     assert initials("恒大御景湾") == "hdyjw"
     assert initials("A座1栋") == "az1d"
+
+
+def _with_check(body: str) -> str:
+    from stdnum.cn import ric
+
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_county_codes_newer_than_the_birth_year_are_accepted() -> None:
+    # 鹤城区 (431202) exists since 1997; people born earlier hold cards with it.
+    number = _with_check("43120219650312001")
+    assert normalize_resident_id(number) == number
+
+
+@pytest.mark.parametrize("body", ["99120219650312001", "43999919650312001"])
+def test_unknown_regions_are_refused(body: str) -> None:
+    with pytest.raises(ValueError, match="地区码"):
+        normalize_resident_id(_with_check(body))

@@ -45,7 +45,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check anju tests bench
 	$(BIN)/ruff format --check anju tests bench
-	$(BIN)/mypy anju
+	DEBUG=1 $(BIN)/mypy anju
 
 check-migrations: setup
 	$(ANJU) makemigrations --check --dry-run

@@ -43,19 +43,32 @@ def attempt_login(request: object, username: str, password: str, ip: str | None)
     user = User.objects.filter(username=username).first()
     if user is not None and user.is_locked():
         audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, note="account locked")
-        return LoginResult(None, _("This account is locked until %(time)s after repeated failed logins.")
-                           % {"time": timezone.localtime(user.locked_until).strftime("%H:%M")})
+        return LoginResult(
+            None,
+            _("This account is locked until %(time)s after repeated failed logins.")
+            % {"time": timezone.localtime(user.locked_until).strftime("%H:%M")},
+        )
     authenticated = authenticate(request, username=username, password=password)  # type: ignore[arg-type]
     if authenticated is None:
-        audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User",
-                     object_repr=username)
+        audit.record(
+            None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User", object_repr=username
+        )
         if user is not None and _recent_failures(username, now) >= settings.LOGIN_MAX_FAILURES:
             user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             user.save(update_fields=["locked_until"])
-            audit.record(None, A.LOCKED, user, actor_name=username, ip=ip,
-                         note=f"{settings.LOGIN_MAX_FAILURES} failed logins")
-            return LoginResult(None, _("Too many failed logins: the account is locked for %(minutes)d minutes.")
-                               % {"minutes": settings.LOGIN_LOCKOUT_MINUTES})
+            audit.record(
+                None,
+                A.LOCKED,
+                user,
+                actor_name=username,
+                ip=ip,
+                note=f"{settings.LOGIN_MAX_FAILURES} failed logins",
+            )
+            return LoginResult(
+                None,
+                _("Too many failed logins: the account is locked for %(minutes)d minutes.")
+                % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+            )
         return LoginResult(None, _("Wrong user name or password."))
     assert isinstance(authenticated, User)
     audit.record(authenticated, A.LOGIN, authenticated, ip=ip)
@@ -73,7 +86,9 @@ def create_user(
     email: str = "",
     must_change_password: bool = True,
 ) -> User:
-    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password)
+    user = User(
+        username=username, full_name=full_name, email=email, must_change_password=must_change_password
+    )
     user.set_password(password)
     user.save()
     role_list = list(roles)

@@ -50,5 +50,5 @@ def reset_sequences(*model_classes: type[models.Model]) -> None:
 
 def next_id(model: type[models.Model]) -> int:
     """The first free primary key for explicit-id inserts."""
-    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
     return int(last or 0) + 1

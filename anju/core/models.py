@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-
 class Role(models.Model):
     """A role (岗位角色): a department of the center, the leadership or the administrators."""
 

@@ -14,21 +14,27 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "code": "office",
         "name": "办公室",
         "kind": "department",
-        "permissions": _grant("registry", V, E) + _grant("petitions", V, H, E) + _grant("legacy", V, H, E)
+        "permissions": _grant("registry", V, E)
+        + _grant("petitions", V, H, E)
+        + _grant("legacy", V, H, E)
         + _grant("performance", V),
     },
     {
         "code": "finance",
         "name": "人事财务部",
         "kind": "department",
-        "permissions": _grant("registry", V) + _grant("fund", V, H, E) + _grant("performance", V, H, E)
+        "permissions": _grant("registry", V)
+        + _grant("fund", V, H, E)
+        + _grant("performance", V, H, E)
         + _grant("subsidy", V, E),
     },
     {
         "code": "housing",
         "name": "住房保障服务部",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, E, S) + _grant("subsidy", V, H, E, S),
+        "permissions": _grant("registry", V, H, E, S)
+        + _grant("rental", V, H, E, S)
+        + _grant("subsidy", V, H, E, S),
     },
     {
         "code": "information",
@@ -40,7 +46,9 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "code": "station",
         "name": "市住房保障服务站",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E, S) + _grant("fund", V, H, E, S) + _grant("termite", V, H, E)
+        "permissions": _grant("registry", V, H, E, S)
+        + _grant("fund", V, H, E, S)
+        + _grant("termite", V, H, E)
         + _grant("rental", V, H),
     },
     {

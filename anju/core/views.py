@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core import actions, audit, modules, todos
-from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
 from anju.core.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
+from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
 from anju.core.models import ApiToken, AuditEvent, User
 from anju.core.permissions import login_required, require
 from anju.lib.ids import mask_id
@@ -120,15 +120,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ]
             for e in events[:100000]
         )
-        return export_xlsx(request, filename="审计日志.xlsx", title="审计日志", headers=AUDIT_HEADERS, rows=rows)
+        return export_xlsx(
+            request, filename="审计日志.xlsx", title="审计日志", headers=AUDIT_HEADERS, rows=rows
+        )
     page = paginate(request, events)
     for event in page.object_list:
         event.display_changes = [  # type: ignore[attr-defined]
-            (k, mask_id(b) if k in MASKED_KEYS and not see_id and isinstance(b, str) else b,
-             mask_id(a) if k in MASKED_KEYS and not see_id and isinstance(a, str) else a)
+            (
+                k,
+                mask_id(b) if k in MASKED_KEYS and not see_id and isinstance(b, str) else b,
+                mask_id(a) if k in MASKED_KEYS and not see_id and isinstance(a, str) else a,
+            )
             for k, b, a in event.changed_fields()
         ]
-    models_seen = AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
+    models_seen = (
+        AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
+    )
     return render(
         request,
         "core/audit_log.html",
@@ -160,8 +167,12 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/user_list.html",
-        {"page": paginate(request, users), "qs": querystring_without_page(request), "roles": Role.objects.all(),
-         "filters": request.GET},
+        {
+            "page": paginate(request, users),
+            "qs": querystring_without_page(request),
+            "roles": Role.objects.all(),
+            "filters": request.GET,
+        },
     )
 
 
@@ -172,8 +183,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         user = actions.create_user(
             request.user,  # type: ignore[arg-type]
-            username=d["username"], full_name=d["full_name"], email=d["email"],
-            password=d["password"], roles=d["roles"],
+            username=d["username"],
+            full_name=d["full_name"],
+            email=d["email"],
+            password=d["password"],
+            roles=d["roles"],
         )
         messages.success(request, _("User %(name)s created.") % {"name": user.username})
         return redirect("core:users")
@@ -184,15 +198,22 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
     initial = {
-        "username": target.username, "full_name": target.full_name, "email": target.email,
-        "is_active": target.is_active, "roles": list(target.roles.all()),
+        "username": target.username,
+        "full_name": target.full_name,
+        "email": target.email,
+        "is_active": target.is_active,
+        "roles": list(target.roles.all()),
     }
     form = UserForm(request.POST or None, instance=target, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         actions.update_user(
             request.user,  # type: ignore[arg-type]
-            target, full_name=d["full_name"], email=d["email"], is_active=d["is_active"], roles=d["roles"],
+            target,
+            full_name=d["full_name"],
+            email=d["email"],
+            is_active=d["is_active"],
+            roles=d["roles"],
         )
         if d["password"]:
             actions.reset_password(request.user, target, d["password"])  # type: ignore[arg-type]

@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TextIO
+from typing import Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
@@ -21,7 +22,15 @@ from anju.core import audit, bulk
 from anju.core.models import AuditEvent, Role, User
 from anju.demo import names
 from anju.lib.pinyin import initials
-from anju.registry.models import Building, Enterprise, EnterpriseRegistration, Ownership, Person, Project, Unit
+from anju.registry.models import (
+    Building,
+    Enterprise,
+    EnterpriseRegistration,
+    Ownership,
+    Person,
+    Project,
+    Unit,
+)
 
 DEMO_PASSWORD = "Anju@2023demo"
 # (user name, full name, role code)
@@ -37,12 +46,17 @@ DEMO_USERS = [
 BATCH = 5000
 
 
+class Output(Protocol):
+    def write(self, text: str) -> object: ...
+    def flush(self) -> object: ...
+
+
 @dataclass
 class Context:
     """What the steps share: the random source, the scale, the progress output and built records."""
 
     scale: float
-    out: TextIO
+    out: Output
     rng: random.Random = field(default_factory=lambda: random.Random(2023))
     data: dict[str, object] = field(default_factory=dict)
 
@@ -58,11 +72,11 @@ class Context:
         self.out.flush()
 
 
-def batched_create(ctx: Context, label: str, model: type, objects: list, batch: int = BATCH) -> list:
+def batched_create(ctx: Context, label: str, model: type[Model], objects: list, batch: int = BATCH) -> list:
     total = len(objects)
     created: list = []
     for start in range(0, total, batch):
-        created.extend(model.objects.bulk_create(objects[start : start + batch], batch_size=batch))
+        created.extend(model._default_manager.bulk_create(objects[start : start + batch], batch_size=batch))
         ctx.progress(label, min(start + batch, total), total)
     if total == 0:
         ctx.progress(label, 0, 0)
@@ -121,7 +135,11 @@ def build_enterprises(ctx: Context) -> None:
             code = make_uscc(rng)
         seen.add(code)
         word = names.COMPANY_WORDS[i % len(names.COMPANY_WORDS)]
-        name = f"怀化市{word}房地产开发有限公司" if i < len(names.COMPANY_WORDS) else f"怀化{word}{i:03d}置业有限公司"
+        name = (
+            f"怀化市{word}房地产开发有限公司"
+            if i < len(names.COMPANY_WORDS)
+            else f"怀化{word}{i:03d}置业有限公司"
+        )
         legal = rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_NAMES)
         enterprises.append(
             Enterprise(
@@ -158,13 +176,14 @@ def build_projects(ctx: Context) -> None:
     projects = []
     for i, name in enumerate(_project_names(ctx, count)):
         developer = developers[i % len(developers)]
+        district = names.DISTRICTS[i % len(names.DISTRICTS)]
         projects.append(
             Project(
                 code=f"P{i + 1:04d}",
                 name=name,
                 developer=developer,
-                district=names.DISTRICTS[i % len(names.DISTRICTS)],
-                address=f"怀化市{names.DISTRICTS[i % len(names.DISTRICTS)]}{rng.choice(names.STREETS)}{rng.randrange(1, 500)}号",
+                district=district,
+                address=f"怀化市{district}{rng.choice(names.STREETS)}{rng.randrange(1, 500)}号",
                 kind=Project.Kind.SOLD_PUBLIC if i % 40 == 39 else Project.Kind.COMMERCIAL,
                 initials=initials(name),
             )
@@ -250,7 +269,19 @@ def build_units(ctx: Context) -> None:
                     code = Unit.make_code(project.code, number, str(entrance), room)
                     area = Decimal(rng.randrange(low, high)) / 100
                     unit_rows.append(
-                        (unit_id, code, project.pk, building_id, str(entrance), room, floor, area, str(use), now, now)
+                        (
+                            unit_id,
+                            code,
+                            project.pk,
+                            building_id,
+                            str(entrance),
+                            room,
+                            floor,
+                            area,
+                            str(use),
+                            now,
+                            now,
+                        )
                     )
                     unit_index.append((unit_id, project_index[project.pk]))
                     unit_id += 1
@@ -263,7 +294,19 @@ def build_units(ctx: Context) -> None:
     )
     bulk.insert_rows(
         Unit,
-        ["id", "code", "project_id", "building_id", "entrance", "room", "floor", "area", "use", "created", "updated"],
+        [
+            "id",
+            "code",
+            "project_id",
+            "building_id",
+            "entrance",
+            "room",
+            "floor",
+            "area",
+            "use",
+            "created",
+            "updated",
+        ],
         unit_rows,
         progress=lambda done: ctx.progress("units", done, len(unit_rows)),
     )
@@ -306,7 +349,18 @@ def build_owners(ctx: Context) -> None:
         ownership_id += 1
     bulk.insert_rows(
         Person,
-        ["id", "name", "id_type", "id_number", "birth_date", "phone", "address", "initials", "created", "updated"],
+        [
+            "id",
+            "name",
+            "id_type",
+            "id_number",
+            "birth_date",
+            "phone",
+            "address",
+            "initials",
+            "created",
+            "updated",
+        ],
         person_rows,
         progress=lambda done: ctx.progress("persons", done, len(person_rows)),
     )
@@ -334,7 +388,7 @@ STEPS: list[Step] = [
 ]
 
 
-def build(scale: float, out: TextIO) -> dict[str, float]:
+def build(scale: float, out: Output) -> dict[str, float]:
     """Runs every step in one transaction; returns seconds per step."""
     ctx = Context(scale=scale, out=out)
     timings: dict[str, float] = {}

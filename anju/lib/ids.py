@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from stdnum import exceptions as stdnum_exceptions
 from stdnum import numdb
@@ -13,6 +14,7 @@ from stdnum.cn import ric, uscc
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LOCATIONS = numdb.get("cn/loc")
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def normalize_resident_id(number: str) -> str:
@@ -29,7 +31,7 @@ def normalize_resident_id(number: str) -> str:
         birth = ric.get_birth_date(compact)
     except stdnum_exceptions.ValidationError as exc:
         raise ValueError("居民身份证号码中的出生日期无效") from exc
-    if birth > dt.date.today():
+    if birth > dt.datetime.now(CHINA).date():
         raise ValueError("居民身份证号码中的出生日期晚于今天")
     if ric.calc_check_digit(compact) != compact[17]:
         raise ValueError("居民身份证号码校验位错误")

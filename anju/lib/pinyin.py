@@ -6,5 +6,6 @@ from pypinyin import Style, lazy_pinyin
 
 
 def initials(text: str) -> str:
-    letters = lazy_pinyin(text or "", style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    # Characters without pinyin (digits, latin letters) are kept one by one.
+    letters = lazy_pinyin(text or "", style=Style.FIRST_LETTER, errors=list)  # type: ignore[arg-type]
     return "".join(part[:1] for part in letters if part and part[:1].isalnum()).lower()

@@ -16,8 +16,15 @@ from anju.registry.models import Building, Enterprise, EnterpriseRegistration, P
 
 PERSON_FIELDS = ("name", "id_type", "id_number", "birth_date", "phone", "address")
 ENTERPRISE_FIELDS = (
-    "name", "uscc", "legal_representative", "contact_person", "contact_phone", "address",
-    "unreachable", "unreachable_since", "unreachable_note",
+    "name",
+    "uscc",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "address",
+    "unreachable",
+    "unreachable_since",
+    "unreachable_note",
 )
 BUILDING_FIELDS = ("floors", "structure", "lift_count")
 
@@ -39,8 +46,13 @@ def create_person(
 ) -> Person:
     number, birth = clean_person_id(id_type, id_number)
     person = Person.objects.create(
-        name=name.strip(), id_type=id_type, id_number=number, birth_date=birth,
-        phone=normalize_mobile(phone) if phone else "", address=address.strip(), initials=initials(name),
+        name=name.strip(),
+        id_type=id_type,
+        id_number=number,
+        birth_date=birth,
+        phone=normalize_mobile(phone) if phone else "",
+        address=address.strip(),
+        initials=initials(name),
     )
     audit.record(actor, AuditEvent.Action.CREATE, person, after=audit.snapshot(person, PERSON_FIELDS))
     return person
@@ -73,11 +85,17 @@ def create_enterprise(
     address: str = "",
 ) -> Enterprise:
     enterprise = Enterprise.objects.create(
-        name=name.strip(), uscc=normalize_uscc(uscc), legal_representative=legal_representative.strip(),
-        contact_person=contact_person.strip(), contact_phone=contact_phone.strip(), address=address.strip(),
+        name=name.strip(),
+        uscc=normalize_uscc(uscc),
+        legal_representative=legal_representative.strip(),
+        contact_person=contact_person.strip(),
+        contact_phone=contact_phone.strip(),
+        address=address.strip(),
         initials=initials(name),
     )
-    audit.record(actor, AuditEvent.Action.CREATE, enterprise, after=audit.snapshot(enterprise, ENTERPRISE_FIELDS))
+    audit.record(
+        actor, AuditEvent.Action.CREATE, enterprise, after=audit.snapshot(enterprise, ENTERPRISE_FIELDS)
+    )
     return enterprise
 
 
@@ -123,18 +141,28 @@ def reregister_enterprise(
 ) -> EnterpriseRegistration:
     """Record a re-registration (变更登记): the enterprise takes the new particulars, the old stay in history."""
     new_uscc = normalize_uscc(uscc)
-    if new_uscc != enterprise.uscc and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists():
+    if (
+        new_uscc != enterprise.uscc
+        and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists()
+    ):
         raise ValueError("该统一社会信用代码已登记为另一家企业")
     if (name.strip(), new_uscc, legal_representative.strip()) == (
-        enterprise.name, enterprise.uscc, enterprise.legal_representative
+        enterprise.name,
+        enterprise.uscc,
+        enterprise.legal_representative,
     ):
         raise ValueError("变更登记的名称、代码、法定代表人与现登记一致，无需变更")
     before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
     registration = EnterpriseRegistration.objects.create(
-        enterprise=enterprise, date=date, old_name=enterprise.name, new_name=name.strip(),
-        old_uscc=enterprise.uscc, new_uscc=new_uscc,
+        enterprise=enterprise,
+        date=date,
+        old_name=enterprise.name,
+        new_name=name.strip(),
+        old_uscc=enterprise.uscc,
+        new_uscc=new_uscc,
         old_legal_representative=enterprise.legal_representative,
-        new_legal_representative=legal_representative.strip(), note=note.strip(),
+        new_legal_representative=legal_representative.strip(),
+        note=note.strip(),
     )
     enterprise.name, enterprise.uscc = name.strip(), new_uscc
     enterprise.legal_representative = legal_representative.strip()

@@ -13,5 +13,7 @@ class RegistryConfig(AppConfig):
         from anju.core import modules
 
         modules.register(
-            modules.Module(code="registry", name=_("Registry"), url_name="registry:units", icon="🏢", order=10)
+            modules.Module(
+                code="registry", name=_("Registry"), url_name="registry:units", icon="🏢", order=10
+            )
         )

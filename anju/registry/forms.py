@@ -8,7 +8,9 @@ from anju.registry.models import Building, Person
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
-    id_type = forms.ChoiceField(label=_("ID type"), choices=Person.IdType.choices, initial=Person.IdType.RESIDENT)
+    id_type = forms.ChoiceField(
+        label=_("ID type"), choices=Person.IdType.choices, initial=Person.IdType.RESIDENT
+    )
     id_number = forms.CharField(label=_("ID number"), max_length=40)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -31,8 +33,12 @@ class EnterpriseContactsForm(forms.Form):
 
 class UnreachableForm(forms.Form):
     unreachable = forms.BooleanField(label=_("Unreachable (notices cannot be served)"), required=False)
-    since = forms.DateField(label=_("Unreachable since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    since = forms.DateField(
+        label=_("Unreachable since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReregistrationForm(forms.Form):
@@ -45,5 +51,7 @@ class ReregistrationForm(forms.Form):
 
 class BuildingForm(forms.Form):
     floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=200, required=False)
-    structure = forms.ChoiceField(label=_("Structure"), choices=[("", "—"), *Building.Structure.choices], required=False)
+    structure = forms.ChoiceField(
+        label=_("Structure"), choices=[("", "—"), *Building.Structure.choices], required=False
+    )
     lift_count = forms.IntegerField(label=_("Lifts"), min_value=0, max_value=200)

@@ -137,7 +137,9 @@ class Building(models.Model):
         STEEL = "steel", _("Steel")
         OTHER = "other", _("Other")
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="buildings")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="buildings"
+    )
     number = models.CharField(_("building number"), max_length=20)
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     structure = models.CharField(_("structure"), max_length=20, choices=Structure.choices, blank=True)
@@ -162,8 +164,12 @@ class Unit(models.Model):
         SHOP = "shop", _("Shop")
 
     code = models.CharField(_("unit code"), max_length=80, unique=True)
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="units")
-    building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="units")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="units"
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="units"
+    )
     entrance = models.CharField(_("entrance"), max_length=20)
     room = models.CharField(_("room number"), max_length=20)
     floor = models.SmallIntegerField(_("floor"))
@@ -192,9 +198,16 @@ class Unit(models.Model):
 class Ownership(models.Model):
     """Who owned a unit from when to when; the open one (no end) is the current owner."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="ownerships")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="ownerships"
+    )
     person = models.ForeignKey(
-        Person, verbose_name=_("owner (person)"), null=True, blank=True, on_delete=models.PROTECT, related_name="ownerships"
+        Person,
+        verbose_name=_("owner (person)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ownerships",
     )
     enterprise = models.ForeignKey(
         Enterprise,
@@ -217,8 +230,12 @@ class Ownership(models.Model):
                 | (Q(person__isnull=True) & Q(enterprise__isnull=False)),
                 name="ownership_one_owner",
             ),
-            models.UniqueConstraint(fields=["unit"], condition=Q(end__isnull=True), name="ownership_one_current"),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="ownership_dates"),
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(end__isnull=True), name="ownership_one_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="ownership_dates"
+            ),
         ]
 
     def __str__(self) -> str:

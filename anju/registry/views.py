@@ -74,11 +74,32 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     see_id = _see_id(request)
     if _wants_export(request):
         rows = (
-            [u.project.code, u.project.name, u.building.number, u.entrance, u.room, u.floor, u.area,
-             u.get_use_display(), *_owner_cells(u, see_id)]
+            [
+                u.project.code,
+                u.project.name,
+                u.building.number,
+                u.entrance,
+                u.room,
+                u.floor,
+                u.area,
+                u.get_use_display(),
+                *_owner_cells(u, see_id),
+            ]
             for u in units.iterator(chunk_size=2000)
         )
-        headers = ["项目编码", "项目名称", "幢号", "单元", "房号", "楼层", "建筑面积", "房屋用途", "业主姓名", "证件号码", "联系电话"]
+        headers = [
+            "项目编码",
+            "项目名称",
+            "幢号",
+            "单元",
+            "房号",
+            "楼层",
+            "建筑面积",
+            "房屋用途",
+            "业主姓名",
+            "证件号码",
+            "联系电话",
+        ]
         return export_xlsx(request, filename="房屋清单.xlsx", title="房屋", headers=headers, rows=rows)
     page = paginate(request, units)
     for u in page.object_list:
@@ -86,16 +107,28 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/unit_list.html",
-        {"page": page, "qs": querystring_without_page(request), "filters": request.GET, "uses": Unit.Use.choices,
-         "can_export": can(request.user, MODULE, "export"), "can_handle": can(request.user, MODULE, "handle")},
+        {
+            "page": page,
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "uses": Unit.Use.choices,
+            "can_export": can(request.user, MODULE, "export"),
+            "can_handle": can(request.user, MODULE, "handle"),
+        },
     )
 
 
 @require(MODULE, "view")
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_object_or_404(Unit.objects.select_related("project", "building", "project__developer"), code=code)
+    unit = get_object_or_404(
+        Unit.objects.select_related("project", "building", "project__developer"), code=code
+    )
     ownerships = unit.ownerships.select_related("person", "enterprise").order_by("-start", "-id")
-    return render(request, "registry/unit_detail.html", {"unit": unit, "ownerships": ownerships, "see_id": _see_id(request)})
+    return render(
+        request,
+        "registry/unit_detail.html",
+        {"unit": unit, "ownerships": ownerships, "see_id": _see_id(request)},
+    )
 
 
 @require(MODULE, "view")
@@ -111,8 +144,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
     see_id = _see_id(request)
     if _wants_export(request):
         rows = (
-            [p.name, p.get_id_type_display(), p.id_number if see_id else mask_id(p.id_number),
-             p.birth_date.isoformat() if p.birth_date else "", p.phone, p.address, p.unit_count]
+            [
+                p.name,
+                p.get_id_type_display(),
+                p.id_number if see_id else mask_id(p.id_number),
+                p.birth_date.isoformat() if p.birth_date else "",
+                p.phone,
+                p.address,
+                p.unit_count,
+            ]
             for p in persons.iterator(chunk_size=2000)
         )
         headers = ["姓名", "证件类型", "证件号码", "出生日期", "联系电话", "地址", "名下房屋"]
@@ -120,8 +160,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/person_list.html",
-        {"page": paginate(request, persons), "qs": querystring_without_page(request), "filters": request.GET,
-         "see_id": see_id, "id_types": Person.IdType.choices, "can_export": can(request.user, MODULE, "export")},
+        {
+            "page": paginate(request, persons),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "see_id": see_id,
+            "id_types": Person.IdType.choices,
+            "can_export": can(request.user, MODULE, "export"),
+        },
     )
 
 
@@ -129,7 +175,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     ownerships = person.ownerships.select_related("unit", "unit__project").order_by("-start")
-    return render(request, "registry/person_detail.html", {"person": person, "ownerships": ownerships, "see_id": _see_id(request)})
+    return render(
+        request,
+        "registry/person_detail.html",
+        {"person": person, "ownerships": ownerships, "see_id": _see_id(request)},
+    )
 
 
 @require(MODULE, "view")
@@ -143,18 +193,40 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     enterprises = enterprises.order_by("name", "id")
     if _wants_export(request):
         rows = (
-            [e.name, e.uscc, e.legal_representative, e.contact_person, e.contact_phone,
-             "是" if e.unreachable else "否", e.unreachable_since.isoformat() if e.unreachable_since else "",
-             e.unreachable_note, e.project_count]
+            [
+                e.name,
+                e.uscc,
+                e.legal_representative,
+                e.contact_person,
+                e.contact_phone,
+                "是" if e.unreachable else "否",
+                e.unreachable_since.isoformat() if e.unreachable_since else "",
+                e.unreachable_note,
+                e.project_count,
+            ]
             for e in enterprises.iterator(chunk_size=2000)
         )
-        headers = ["企业名称", "统一社会信用代码", "法定代表人", "联系人", "联系电话", "失联", "失联日期", "失联说明", "项目数"]
+        headers = [
+            "企业名称",
+            "统一社会信用代码",
+            "法定代表人",
+            "联系人",
+            "联系电话",
+            "失联",
+            "失联日期",
+            "失联说明",
+            "项目数",
+        ]
         return export_xlsx(request, filename="企业清单.xlsx", title="企业", headers=headers, rows=rows)
     return render(
         request,
         "registry/enterprise_list.html",
-        {"page": paginate(request, enterprises), "qs": querystring_without_page(request), "filters": request.GET,
-         "can_export": can(request.user, MODULE, "export")},
+        {
+            "page": paginate(request, enterprises),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "can_export": can(request.user, MODULE, "export"),
+        },
     )
 
 
@@ -164,9 +236,12 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/enterprise_detail.html",
-        {"enterprise": enterprise, "registrations": enterprise.registrations.all(),
-         "projects": enterprise.projects.all(),
-         "owned": enterprise.ownerships.filter(end__isnull=True).select_related("unit")[:200]},
+        {
+            "enterprise": enterprise,
+            "registrations": enterprise.registrations.all(),
+            "projects": enterprise.projects.all(),
+            "owned": enterprise.ownerships.filter(end__isnull=True).select_related("unit")[:200],
+        },
     )
 
 
@@ -187,27 +262,48 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = projects.order_by("code")
     if _wants_export(request):
         rows = (
-            [p.code, p.name, p.get_kind_display(), p.district, p.address, p.developer.name if p.developer else "",
-             p.unit_count, p.total_area]
+            [
+                p.code,
+                p.name,
+                p.get_kind_display(),
+                p.district,
+                p.address,
+                p.developer.name if p.developer else "",
+                p.unit_count,
+                p.total_area,
+            ]
             for p in projects.iterator(chunk_size=2000)
         )
         headers = ["项目编码", "项目名称", "类型", "区县", "地址", "开发企业", "房屋套数", "总建筑面积"]
         return export_xlsx(request, filename="项目清单.xlsx", title="项目", headers=headers, rows=rows)
-    districts = Project.objects.exclude(district="").values_list("district", flat=True).distinct().order_by("district")
+    districts = (
+        Project.objects.exclude(district="")
+        .values_list("district", flat=True)
+        .distinct()
+        .order_by("district")
+    )
     return render(
         request,
         "registry/project_list.html",
-        {"page": paginate(request, projects), "qs": querystring_without_page(request), "filters": request.GET,
-         "kinds": Project.Kind.choices, "districts": list(districts), "can_export": can(request.user, MODULE, "export")},
+        {
+            "page": paginate(request, projects),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "kinds": Project.Kind.choices,
+            "districts": list(districts),
+            "can_export": can(request.user, MODULE, "export"),
+        },
     )
 
 
 @require(MODULE, "view")
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("developer"), code=code)
-    buildings = Building.objects.filter(project=project).annotate(
-        unit_count=Count("units"), total_area=Sum("units__area")
-    ).order_by("number")
+    buildings = (
+        Building.objects.filter(project=project)
+        .annotate(unit_count=Count("units"), total_area=Sum("units__area"))
+        .order_by("number")
+    )
     return render(request, "registry/project_detail.html", {"project": project, "buildings": buildings})
 
 
@@ -246,7 +342,10 @@ def _edit(
 @require(MODULE, "handle")
 def person_create(request: HttpRequest) -> HttpResponse:
     return _edit(
-        request, PersonForm(request.POST or None), _("New person"), reverse("registry:persons"),
+        request,
+        PersonForm(request.POST or None),
+        _("New person"),
+        reverse("registry:persons"),
         lambda d: actions.create_person(request.user, **d),  # type: ignore[arg-type]
         lambda p: reverse("registry:person", args=[p.pk]),
     )
@@ -257,7 +356,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     initial = {f: getattr(person, f) for f in ("name", "id_type", "id_number", "phone", "address")}
     return _edit(
-        request, PersonForm(request.POST or None, initial=initial), person.name,
+        request,
+        PersonForm(request.POST or None, initial=initial),
+        person.name,
         reverse("registry:person", args=[pk]),
         lambda d: actions.update_person(request.user, person, **d),  # type: ignore[arg-type]
         lambda p: reverse("registry:person", args=[p.pk]),
@@ -267,7 +368,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require(MODULE, "handle")
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     return _edit(
-        request, EnterpriseForm(request.POST or None), _("New enterprise"), reverse("registry:enterprises"),
+        request,
+        EnterpriseForm(request.POST or None),
+        _("New enterprise"),
+        reverse("registry:enterprises"),
         lambda d: actions.create_enterprise(request.user, **d),  # type: ignore[arg-type]
         lambda e: reverse("registry:enterprise", args=[e.pk]),
     )
@@ -278,7 +382,9 @@ def enterprise_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
     initial = {f: getattr(enterprise, f) for f in ("contact_person", "contact_phone", "address")}
     return _edit(
-        request, EnterpriseContactsForm(request.POST or None, initial=initial), enterprise.name,
+        request,
+        EnterpriseContactsForm(request.POST or None, initial=initial),
+        enterprise.name,
         reverse("registry:enterprise", args=[pk]),
         lambda d: actions.update_enterprise_contacts(request.user, enterprise, **d),  # type: ignore[arg-type]
         lambda e: reverse("registry:enterprise", args=[e.pk]),
@@ -288,10 +394,15 @@ def enterprise_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 @require(MODULE, "handle")
 def enterprise_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {"unreachable": enterprise.unreachable, "since": enterprise.unreachable_since,
-               "note": enterprise.unreachable_note}
+    initial = {
+        "unreachable": enterprise.unreachable,
+        "since": enterprise.unreachable_since,
+        "note": enterprise.unreachable_note,
+    }
     return _edit(
-        request, UnreachableForm(request.POST or None, initial=initial), enterprise.name,
+        request,
+        UnreachableForm(request.POST or None, initial=initial),
+        enterprise.name,
         reverse("registry:enterprise", args=[pk]),
         lambda d: actions.set_unreachable(request.user, enterprise, **d),  # type: ignore[arg-type]
         lambda e: reverse("registry:enterprise", args=[e.pk]),
@@ -301,10 +412,15 @@ def enterprise_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
 @require(MODULE, "handle")
 def enterprise_reregister(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {"name": enterprise.name, "uscc": enterprise.uscc,
-               "legal_representative": enterprise.legal_representative}
+    initial = {
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "legal_representative": enterprise.legal_representative,
+    }
     return _edit(
-        request, ReregistrationForm(request.POST or None, initial=initial), enterprise.name,
+        request,
+        ReregistrationForm(request.POST or None, initial=initial),
+        enterprise.name,
         reverse("registry:enterprise", args=[pk]),
         lambda d: actions.reregister_enterprise(request.user, enterprise, **d),  # type: ignore[arg-type]
         lambda r: reverse("registry:enterprise", args=[enterprise.pk]),
@@ -316,7 +432,9 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_object_or_404(Building.objects.select_related("project"), pk=pk)
     initial = {"floors": building.floors, "structure": building.structure, "lift_count": building.lift_count}
     return _edit(
-        request, BuildingForm(request.POST or None, initial=initial), str(building),
+        request,
+        BuildingForm(request.POST or None, initial=initial),
+        str(building),
         reverse("registry:project", args=[building.project.code]),
         lambda d: actions.update_building(request.user, building, **d),  # type: ignore[arg-type]
         lambda b: reverse("registry:project", args=[b.project.code]),

@@ -39,9 +39,6 @@ ROLL_HEADERS = [
 
 
 def make_user(username: str, *role_codes: str) -> User:
-    from django.db import connection
-    c = getattr(connection, "_test_serialized_contents", None)
-    print("DBG roles", Role.objects.count(), None if c is None else len(c))
     user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
     user.roles.set(Role.objects.filter(code__in=role_codes))
     assert user.roles.count() == len(role_codes), "default roles missing from the test database"

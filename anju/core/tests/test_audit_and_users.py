@@ -16,8 +16,14 @@ def test_admin_creates_a_user_who_must_change_the_password(client_for) -> None:
     admin = client_for("admin")
     response = admin.post(
         reverse("core:user_create"),
-        {"username": "li", "full_name": "李四", "email": "", "roles": [Role.objects.get(code="office").pk],
-         "is_active": "on", "password": "Init-pass-2023x"},
+        {
+            "username": "li",
+            "full_name": "李四",
+            "email": "",
+            "roles": [Role.objects.get(code="office").pk],
+            "is_active": "on",
+            "password": "Init-pass-2023x",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="li")
@@ -32,7 +38,12 @@ def test_duplicate_user_name_is_refused(client_for, make_user) -> None:
     admin = client_for("admin")
     response = admin.post(
         reverse("core:user_create"),
-        {"username": "li", "full_name": "x", "roles": [Role.objects.get(code="office").pk], "password": "Init-pass-2023x"},
+        {
+            "username": "li",
+            "full_name": "x",
+            "roles": [Role.objects.get(code="office").pk],
+            "password": "Init-pass-2023x",
+        },
     )
     assert response.status_code == 200 and User.objects.filter(username="li").count() == 1
 
@@ -64,11 +75,24 @@ def test_admin_unlocks_a_locked_account(client_for, make_user) -> None:
 
 def test_audit_page_filters_and_masks_id_numbers(client_for) -> None:
     admin = client_for("admin")
-    audit.record(None, AuditEvent.Action.UPDATE, model="registry.Person", object_id="7", object_repr="张三",
-                 before={"id_number": "11010519491231002X", "phone": "13800000000"},
-                 after={"id_number": "11010519491231002X", "phone": "13900000000"})
-    audit.record(None, AuditEvent.Action.UPDATE, model="registry.Person", object_id="8", object_repr="王五",
-                 before={"id_number": "110105194912310011"}, after={"id_number": "110105194912310038"})
+    audit.record(
+        None,
+        AuditEvent.Action.UPDATE,
+        model="registry.Person",
+        object_id="7",
+        object_repr="张三",
+        before={"id_number": "11010519491231002X", "phone": "13800000000"},
+        after={"id_number": "11010519491231002X", "phone": "13900000000"},
+    )
+    audit.record(
+        None,
+        AuditEvent.Action.UPDATE,
+        model="registry.Person",
+        object_id="8",
+        object_repr="王五",
+        before={"id_number": "110105194912310011"},
+        after={"id_number": "110105194912310038"},
+    )
     page = admin.get(reverse("core:audit") + "?q=王五").content.decode()
     assert "王五" in page and "张三" not in page
     assert "110105194912310011" not in page and "110***********0011" in page

@@ -138,7 +138,11 @@ def test_must_change_password_redirects_everything_to_the_change_form(make_user)
 
 @pytest.mark.parametrize(
     ("old", "new1", "new2"),
-    [("wrong", "Nw-pass-9876x", "Nw-pass-9876x"), (PASSWORD, "Nw-pass-9876x", "Other-9876x"), (PASSWORD, "123", "123")],
+    [
+        ("wrong", "Nw-pass-9876x", "Nw-pass-9876x"),
+        (PASSWORD, "Nw-pass-9876x", "Other-9876x"),
+        (PASSWORD, "123", "123"),
+    ],
 )
 def test_password_change_rejects_bad_input(client_for, old: str, new1: str, new2: str) -> None:
     client = client_for("housing")

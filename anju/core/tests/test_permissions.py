@@ -43,10 +43,14 @@ def test_anonymous_is_sent_to_login(client: Client, path: str, module: str, acti
 
 @pytest.mark.parametrize("role", [r["code"] for r in DEFAULT_ROLES])
 @pytest.mark.parametrize(("path", "module", "action"), PAGES)
-def test_each_role_reaches_exactly_what_it_is_granted(client_for, role: str, path: str, module: str, action: str) -> None:
+def test_each_role_reaches_exactly_what_it_is_granted(
+    client_for, role: str, path: str, module: str, action: str
+) -> None:
     client = client_for(role)
     response = client.get(path)
-    needs_view = action != "view" and module in {"registry", "audit"} and not role_grants(role, module, "view")
+    needs_view = (
+        action != "view" and module in {"registry", "audit"} and not role_grants(role, module, "view")
+    )
     expected_ok = role_grants(role, module, action) and not needs_view
     assert response.status_code == (200 if expected_ok else 403), (role, path)
 
@@ -61,7 +65,15 @@ def test_user_without_roles_sees_no_module(client_for) -> None:
 
 def test_default_roles_are_the_seed_departments_plus_leaders_and_admins(db) -> None:
     names = set(Role.objects.values_list("name", flat=True))
-    assert {"办公室", "人事财务部", "住房保障服务部", "住建信息服务部", "市住房保障服务站", "中心领导", "系统管理员"} <= names
+    assert {
+        "办公室",
+        "人事财务部",
+        "住房保障服务部",
+        "住建信息服务部",
+        "市住房保障服务站",
+        "中心领导",
+        "系统管理员",
+    } <= names
 
 
 def test_permissions_are_data_an_admin_can_change(client_for) -> None:

@@ -29,9 +29,14 @@ def test_bad_boolean_is_refused() -> None:
 @pytest.mark.parametrize("extra", [{}, {"DATABASE_URL": "postgres://anju@db.example/anju"}])
 def test_production_settings_pass_the_deploy_check(extra: dict[str, str]) -> None:
     result = run_anju(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="k" * 20 + "-production-secret-key-0123456789-abcdefghijklmnop",
-        ALLOWED_HOSTS="anju.example.cn", **extra,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-production-secret-key-0123456789-abcdefghijklmnop",
+        ALLOWED_HOSTS="anju.example.cn",
+        **extra,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

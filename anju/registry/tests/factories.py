@@ -25,8 +25,9 @@ def credit_code(seed: int) -> str:
 
 
 def person(name: str = "张三", seq: int = 1, phone: str = "13800138000") -> Person:
-    return actions.create_person(None, name=name, id_type=Person.IdType.RESIDENT, id_number=resident_id(seq=seq),
-                                 phone=phone)
+    return actions.create_person(
+        None, name=name, id_type=Person.IdType.RESIDENT, id_number=resident_id(seq=seq), phone=phone
+    )
 
 
 def enterprise(name: str = "怀化宏达房地产开发有限公司", seed: int = 1) -> Enterprise:
@@ -45,12 +46,18 @@ def unit(
     project, _ = Project.objects.get_or_create(code=project_code, defaults={"name": project_name})
     bld, _ = Building.objects.get_or_create(project=project, number=building)
     u = Unit.objects.create(
-        code=Unit.make_code(project_code, building, entrance, room), project=project, building=bld,
-        entrance=entrance, room=room, floor=int(room[:-2] or 1), area=Decimal(area),
+        code=Unit.make_code(project_code, building, entrance, room),
+        project=project,
+        building=bld,
+        entrance=entrance,
+        room=room,
+        floor=int(room[:-2] or 1),
+        area=Decimal(area),
     )
     if owner is not None:
         Ownership.objects.create(
-            unit=u, start=dt.date(2015, 3, 1),
+            unit=u,
+            start=dt.date(2015, 3, 1),
             person=owner if isinstance(owner, Person) else None,
             enterprise=owner if isinstance(owner, Enterprise) else None,
         )

@@ -40,7 +40,10 @@ def test_role_with_see_id_sees_full_numbers(client_for, city) -> None:
     housing = client_for("housing")
     assert zhang.id_number in housing.get(reverse("registry:units")).content.decode()
     assert zhang.id_number in housing.get(reverse("registry:person", args=[zhang.pk])).content.decode()
-    assert zhang.id_number not in client_for("office").get(reverse("registry:person", args=[zhang.pk])).content.decode()
+    assert (
+        zhang.id_number
+        not in client_for("office").get(reverse("registry:person", args=[zhang.pk])).content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,29 +110,44 @@ def test_detail_pages_render(client_for, city) -> None:
 def test_person_create_validates_the_id_number(client_for, db) -> None:
     client = client_for("housing")
     bad = factories.resident_id(seq=5)[:-1] + ("0" if factories.resident_id(seq=5)[-1] != "0" else "1")
-    response = client.post(reverse("registry:person_create"),
-                           {"name": "王五", "id_type": "resident", "id_number": bad, "phone": ""})
+    response = client.post(
+        reverse("registry:person_create"),
+        {"name": "王五", "id_type": "resident", "id_number": bad, "phone": ""},
+    )
     assert response.status_code == 200 and "校验位" in response.content.decode()
     assert not Person.objects.exists()
     good = factories.resident_id(birth=dt.date(1990, 2, 3), seq=5)
-    response = client.post(reverse("registry:person_create"),
-                           {"name": "王五", "id_type": "resident", "id_number": good, "phone": "13700137000"})
+    response = client.post(
+        reverse("registry:person_create"),
+        {"name": "王五", "id_type": "resident", "id_number": good, "phone": "13700137000"},
+    )
     person = Person.objects.get()
-    assert response.status_code == 302 and person.birth_date == dt.date(1990, 2, 3) and person.initials == "ww"
+    assert (
+        response.status_code == 302 and person.birth_date == dt.date(1990, 2, 3) and person.initials == "ww"
+    )
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, model="registry.Person").exists()
 
 
 def test_passport_numbers_have_no_checksum(client_for, db) -> None:
-    client_for("housing").post(reverse("registry:person_create"),
-                               {"name": "John Smith", "id_type": "passport", "id_number": "e12345678"})
+    client_for("housing").post(
+        reverse("registry:person_create"),
+        {"name": "John Smith", "id_type": "passport", "id_number": "e12345678"},
+    )
     assert Person.objects.get().id_number == "E12345678"
 
 
 def test_person_edit_is_audited_with_before_and_after(client_for, city) -> None:
     li: Person = city["li"]  # type: ignore[assignment]
-    client_for("housing").post(reverse("registry:person_edit", args=[li.pk]),
-                               {"name": "李四", "id_type": "resident", "id_number": li.id_number,
-                                "phone": "13600136000", "address": "鹤城区迎丰中路1号"})
+    client_for("housing").post(
+        reverse("registry:person_edit", args=[li.pk]),
+        {
+            "name": "李四",
+            "id_type": "resident",
+            "id_number": li.id_number,
+            "phone": "13600136000",
+            "address": "鹤城区迎丰中路1号",
+        },
+    )
     event = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, model="registry.Person").get()
     assert event.before["phone"] == "13900139000" and event.after["phone"] == "13600136000"
 
@@ -153,13 +171,26 @@ def test_reregistration_keeps_history(client_for, city) -> None:
     new_code = factories.credit_code(99)
     client_for("housing").post(
         reverse("registry:enterprise_reregister", args=[developer.pk]),
-        {"date": "2022-06-01", "name": "怀化新宏达置业有限公司", "uscc": new_code, "legal_representative": "王五"},
+        {
+            "date": "2022-06-01",
+            "name": "怀化新宏达置业有限公司",
+            "uscc": new_code,
+            "legal_representative": "王五",
+        },
     )
     developer.refresh_from_db()
     assert developer.name == "怀化新宏达置业有限公司" and developer.uscc == new_code
     registration = developer.registrations.get()
-    assert (registration.old_name, registration.old_uscc, registration.new_uscc) == (old_name, old_code, new_code)
-    page = client_for("office", username="o2").get(reverse("registry:enterprise", args=[developer.pk])).content.decode()
+    assert (registration.old_name, registration.old_uscc, registration.new_uscc) == (
+        old_name,
+        old_code,
+        new_code,
+    )
+    page = (
+        client_for("office", username="o2")
+        .get(reverse("registry:enterprise", args=[developer.pk]))
+        .content.decode()
+    )
     assert old_name in page
 
 

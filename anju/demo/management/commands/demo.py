@@ -36,7 +36,8 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         self.stdout.write(f"Building the demo city (scale {scale:g})…")
-        builder.build(scale, self.stdout)
+        # The raw stream: OutputWrapper would end every progress update with a newline.
+        builder.build(scale, getattr(self.stdout, "_out", self.stdout))
         self.stdout.write(self.style.SUCCESS(f"Demo city built in {time.perf_counter() - started:.1f} s."))
         self.print_logins()
 

@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 ANJU := $(BIN)/anju
 export DJANGO_SETTINGS_MODULE := anju.settings
+# Development and tests run with DEBUG on unless the environment says otherwise.
+export DEBUG ?= 1
 
-.PHONY: setup run test lint check-migrations clean-db
+.PHONY: setup run test lint check-migrations clean-db compile-messages
 
 setup: $(VENV)/.deps anju/static/vendor/.stamp compile-messages
 	@mkdir -p var
@@ -33,19 +35,19 @@ compile-messages: $(VENV)/.deps
 	    mo=$${po%.po}.mo; [ "$$mo" -nt "$$po" ] || msgfmt -o "$$mo" "$$po"; done; fi
 
 run: setup
-	DEBUG=1 $(ANJU) demo --if-empty
-	DEBUG=1 $(ANJU) runserver 127.0.0.1:8000
+	$(ANJU) demo --if-empty
+	$(ANJU) runserver 127.0.0.1:8000
 
 test: setup
 	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then \
 	  echo "browser tests: using $${CHROMIUM:-/usr/bin/chromium}"; \
 	else echo "browser tests: SKIPPED, no chromium at $${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium)"; fi
-	DEBUG=1 $(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2
 
 lint: setup
 	$(BIN)/ruff check anju tests bench
 	$(BIN)/ruff format --check anju tests bench
-	DEBUG=1 $(BIN)/mypy anju
+	$(BIN)/mypy anju
 
 check-migrations: setup
 	$(ANJU) makemigrations --check --dry-run

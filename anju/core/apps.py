@@ -17,12 +17,12 @@ class CoreConfig(AppConfig):
                 code="audit",
                 name=_("Audit log"),
                 url_name="core:audit",
-                icon="🔍",
+                icon="审",
                 order=90,
             )
         )
         modules.register(
-            modules.Module(code="users", name=_("Users"), url_name="core:users", icon="👤", order=95)
+            modules.Module(code="users", name=_("Users"), url_name="core:users", icon="用", order=95)
         )
         todos.register(todos.password_change_todo)
         todos.register(todos.locked_accounts_todo)

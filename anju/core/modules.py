@@ -20,6 +20,7 @@ class Module:
     code: str
     name: str | Promise
     url_name: str
+    # One character shown in a badge (no emoji: intranet PCs often lack an emoji font).
     icon: str = ""
     order: int = 50
 

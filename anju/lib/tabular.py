@@ -157,9 +157,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _columns(
-    values: Sequence[Any], headers: Sequence[str], required: Collection[str] | None
-) -> dict[int, str]:
+def _columns(values: Sequence[Any], headers: Sequence[str], required: Collection[str] | None) -> dict[int, str]:
     """Column index -> header; missing, unknown, blank or repeated headers are errors."""
     names = [cell_text(v) for v in values]
     while names and not names[-1]:

@@ -14,6 +14,6 @@ class RegistryConfig(AppConfig):
 
         modules.register(
             modules.Module(
-                code="registry", name=_("Registry"), url_name="registry:units", icon="🏢", order=10
+                code="registry", name=_("Registry"), url_name="registry:units", icon="房", order=10
             )
         )

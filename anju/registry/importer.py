@@ -8,6 +8,7 @@ queries, since a city's roll runs to a quarter of a million rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -40,14 +41,14 @@ HEADERS = [
     "证件号码",
     "联系电话",
 ]
-REQUIRED = HEADERS[:8]
 CODE_PARTS = ["项目编码", "幢号", "单元", "房号"]
-USES = {"住宅": Unit.Use.RESIDENTIAL, "非住宅": Unit.Use.NON_RESIDENTIAL, "门面": Unit.Use.SHOP}
+USES: dict[str, str] = {"住宅": Unit.Use.RESIDENTIAL, "非住宅": Unit.Use.NON_RESIDENTIAL, "门面": Unit.Use.SHOP}
 USE_LABELS = {value: label for label, value in USES.items()}
 
 # SQLite allows 999 variables per statement in old builds; 900 leaves room for the other filters.
 CHUNK = 900
 BATCH = 1000
+_initials = functools.lru_cache(maxsize=8192)(initials)  # names repeat: 张伟, 王芳, ...
 MAX_AREA = Decimal("99999999.99")  # Unit.area: 10 digits, 2 of them decimals
 FLOOR_RANGE = (-32768, 32767)  # Unit.floor is a SmallIntegerField
 
@@ -159,9 +160,7 @@ class _Registry:
     current: dict[int, Ownership]  # unit id -> its open ownership
 
 
-def import_units(
-    actor: User | None, filename: str, content: bytes, *, ip: str | None = None
-) -> ImportSummary:
+def import_units(actor: User | None, filename: str, content: bytes, *, ip: str | None = None) -> ImportSummary:
     """Import a property roll; raises ImportRejected listing every bad row, having written nothing."""
     rows = read_table(filename, content, HEADERS, max_rows=settings.IMPORT_MAX_ROWS)
     errors: list[RowError] = []
@@ -170,24 +169,9 @@ def import_units(
         registry = _fetch(lines)
         errors.extend(_check_across(lines, registry))
         if errors:
-            errors.sort(key=lambda error: error.row)
+            errors.sort(key=lambda error: (error.row, HEADERS.index(error.column)))
             raise ImportRejected(errors)
         return _write(actor, filename, ip, [_Record.of(line) for line in lines], registry)
-
-
-def template_bytes() -> bytes:
-    """The empty roll with its headers, and a 说明 sheet with each column's rules."""
-    data = workbook_bytes("房屋清册", HEADERS, [], notes=TEMPLATE_NOTES)
-    # Excel turns an 18-digit ID typed into a General cell into 1.10105E+17 and loses digits;
-    # text-formatted columns keep what is typed. Only floor and area are numbers.
-    workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
-    for index, header in enumerate(HEADERS, start=1):
-        if header not in ("楼层", "建筑面积"):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].number_format = "@"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 TEMPLATE_NOTES = [
@@ -212,6 +196,21 @@ TEMPLATE_NOTES = [
     "联系电话（选填）：11位手机号码，须同时填写业主；不填时保留系统中已登记的电话。同一业主在文件中只能填写一个电话。",
     "证件号码、联系电话请以文本格式填写，以免 Excel 将长数字转为科学计数法而丢失位数。",
 ]
+
+
+def template_bytes() -> bytes:
+    """The empty roll with its headers, and a 说明 sheet with each column's rules."""
+    data = workbook_bytes("房屋清册", HEADERS, [], notes=TEMPLATE_NOTES)
+    # Excel turns an 18-digit ID typed into a General cell into 1.10105E+17 and loses digits;
+    # text-formatted columns keep what is typed. Only floor and area are numbers.
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    for index, header in enumerate(HEADERS, start=1):
+        if header not in ("楼层", "建筑面积"):
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].number_format = "@"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _text(row: Row, column: str, errors: list[RowError], *, required: bool = False) -> str | None:
@@ -294,9 +293,7 @@ def _parse_owner(row: Row, line: _Line, errors: list[RowError]) -> None:
     is_person = True
     if isinstance(raw_number, float):
         errors.append(
-            RowError(
-                n, "证件号码", "证件号码是数字格式，Excel 已丢失末尾几位；请将该列设为文本格式后重新填写"
-            )
+            RowError(n, "证件号码", "证件号码是数字格式，Excel 已丢失末尾几位；请将该列设为文本格式后重新填写")
         )
     elif number_text:
         try:
@@ -315,7 +312,7 @@ def _parse_owner(row: Row, line: _Line, errors: list[RowError]) -> None:
 
     phone = ""
     if phone_text:
-        if not number_text:
+        if not number_text and not name:
             errors.append(RowError(n, "联系电话", "填写了联系电话时须填写业主姓名和证件号码"))
         try:
             phone = normalize_mobile(phone_text)
@@ -326,21 +323,42 @@ def _parse_owner(row: Row, line: _Line, errors: list[RowError]) -> None:
         line.owner = _Owner(number, is_person, name, phone)
 
 
+# An owner of several units repeats on consecutive rows, and validating a resident ID costs about
+# 0.1 ms (stdnum looks up the birthplace); only valid numbers are cached, errors are raised anew.
+@functools.lru_cache(maxsize=8192)
 def _owner_number(text: str) -> tuple[str, bool]:
-    """The normalized number and whether it is a person's (resident ID) rather than an enterprise's.
-
-    A code of digits (the last may be X) is read as a resident ID and reported as one when it
-    is neither; anything else as a unified social credit code."""
-    digits_like = text[:-1].isdigit()
+    """The normalized number and whether it is a person's (resident ID) rather than an enterprise's."""
     try:
         return normalize_resident_id(text), True
     except ValueError as resident_error:
         try:
             return normalize_uscc(text), False
         except ValueError as uscc_error:
-            if digits_like:
-                raise resident_error from None
-            raise ValueError(f"证件号码应为居民身份证号码或统一社会信用代码：{uscc_error}") from None
+            raise _owner_number_error(text, resident_error, uscc_error) from None
+
+
+def _owner_number_error(text: str, resident_error: ValueError, uscc_error: ValueError) -> ValueError:
+    """The reason for the kind of number the user most likely meant.
+
+    Credit codes may be all digits too, and some start like a province code (11, 31, ...), so
+    a digit string is only taken for a resident ID when it holds a real date where the birth
+    date goes; otherwise both readings are explained."""
+    compact = "".join(text.split()).upper()
+    if not compact[:-1].isdigit():
+        return ValueError(f"证件号码应为居民身份证号码或统一社会信用代码：{uscc_error}")
+    if len(compact) != 18 or _has_birth_date(compact):
+        return resident_error
+    return ValueError(
+        f"证件号码既不是有效的居民身份证号码（{resident_error}），也不是有效的统一社会信用代码（{uscc_error}）"
+    )
+
+
+def _has_birth_date(number: str) -> bool:
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return True
 
 
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:
@@ -412,8 +430,7 @@ def _check_across(lines: list[_Line], registry: _Registry) -> list[RowError]:
                     RowError(
                         n,
                         "项目名称",
-                        f"项目编码“{line.project_code}”已登记的项目名称为“{project.name}”，"
-                        f"本行为“{line.project_name}”",
+                        f"项目编码“{line.project_code}”已登记的项目名称为“{project.name}”，本行为“{line.project_name}”",
                     )
                 )
             elif name != line.project_name:
@@ -591,7 +608,7 @@ def _create_projects(records: list[_Record], registry: _Registry) -> dict[str, P
                 code=record.project_code,
                 name=record.project_name,
                 kind=Project.Kind.COMMERCIAL,
-                initials=initials(record.project_name),
+                initials=_initials(record.project_name),
             )
             projects[record.project_code] = project
             new.append(project)
@@ -639,13 +656,13 @@ def _save_owners(
                     id_number=spec.number,
                     birth_date=resident_id_birth_date(spec.number),
                     phone=spec.phone,
-                    initials=initials(spec.name),
+                    initials=_initials(spec.name),
                 )
                 new_persons.append(person)
                 owners[spec.number] = person
             else:
                 enterprise = Enterprise(
-                    name=spec.name, uscc=spec.number, contact_phone=spec.phone, initials=initials(spec.name)
+                    name=spec.name, uscc=spec.number, contact_phone=spec.phone, initials=_initials(spec.name)
                 )
                 new_enterprises.append(enterprise)
                 owners[spec.number] = enterprise
@@ -661,9 +678,7 @@ def _save_owners(
     Person.objects.bulk_create(new_persons, batch_size=BATCH)
     Enterprise.objects.bulk_create(new_enterprises, batch_size=BATCH)
     Person.objects.bulk_update(changed_persons.values(), ["phone", "updated"], batch_size=BATCH)
-    Enterprise.objects.bulk_update(
-        changed_enterprises.values(), ["contact_phone", "updated"], batch_size=BATCH
-    )
+    Enterprise.objects.bulk_update(changed_enterprises.values(), ["contact_phone", "updated"], batch_size=BATCH)
     return owners, phones_before
 
 

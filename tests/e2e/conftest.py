@@ -13,10 +13,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
     from pytest_django.fixtures import SettingsWrapper
 
-# Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM calls
-# from a thread with a running loop; the tests and the live server are plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,6 +24,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last in each process.
+
+    Once the browser runs, Playwright's event loop shows as running in the main thread until the
+    session ends, and the async-safety switch below is on; no other test should run under either.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(scope="session")
@@ -37,16 +44,27 @@ def browser() -> Iterator[Browser]:
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps its event loop marked as running in this thread, and Django
+    # refuses ORM calls from a thread with a running loop; the tests and the live server are plain
+    # synchronous code. Set only while the browser runs: `anju check --deploy` rejects it.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
     thread_connections = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
-        # While a loop runs in this thread Django looks connections up per context, not per thread:
-        # hand it the suite's own connection objects, which carry the test database settings and the
-        # contents that serialized_rollback restores.
-        for alias, connection in thread_connections.items():
-            connections[alias] = connection
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            # While a loop runs, Django looks connections up per context instead of per thread:
+            # hand it the suite's own connection objects, which carry the test database settings
+            # and the contents that serialized_rollback restores.
+            for alias, connection in thread_connections.items():
+                connections[alias] = connection
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture

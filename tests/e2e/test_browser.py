@@ -23,19 +23,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "Anju-e2e-pass-2023"
-ROLL_HEADERS = [
-    "项目编码",
-    "项目名称",
-    "幢号",
-    "单元",
-    "房号",
-    "楼层",
-    "建筑面积",
-    "房屋用途",
-    "业主姓名",
-    "证件号码",
-    "联系电话",
-]
+ROLL_HEADERS = "项目编码 项目名称 幢号 单元 房号 楼层 建筑面积 房屋用途 业主姓名 证件号码 联系电话".split()
 
 
 def make_user(username: str, *role_codes: str) -> User:
@@ -130,6 +118,7 @@ def test_wrong_password_shows_error_and_stays_on_login(page: Page, live_server: 
     assert response.status == 200
     assert page.url.startswith(f"{live_server.url}/login/")
     assert page.locator("[role=alert]").is_visible()
+    assert "用户名或密码错误" in page.locator("[role=alert]").inner_text()
     assert page.locator("nav.sidenav").count() == 0
 
 
@@ -139,12 +128,13 @@ def test_five_wrong_passwords_lock_the_account(page: Page, live_server: LiveServ
     for _ in range(5):
         log_in(page, live_server.url, "clerk", "not-the-password")
         assert page.locator("[role=alert]").is_visible()
+    assert "锁定" in page.locator("[role=alert]").inner_text()
 
     response = log_in(page, live_server.url, "clerk")
 
     assert response.status == 200
     assert page.url.startswith(f"{live_server.url}/login/")
-    assert page.locator("[role=alert]").is_visible()
+    assert "锁定" in page.locator("[role=alert]").inner_text()
     assert page.locator("nav.sidenav").count() == 0
     user.refresh_from_db()
     assert user.is_locked()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "anju.core",
     "anju.registry",
+    "anju.fund",
     "anju.demo",
 ]
 

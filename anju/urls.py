@@ -8,6 +8,7 @@ from anju.api import api
 urlpatterns = [
     path("", include("anju.core.urls")),
     path("registry/", include("anju.registry.urls")),
+    path("fund/", include("anju.fund.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import models, transaction
@@ -116,7 +116,6 @@ class _Line:
 class _Record:
     """A row that passed every check."""
 
-    row: int
     code: str
     project_code: str
     project_name: str
@@ -134,7 +133,6 @@ class _Record:
         assert code is not None and line.project_code and line.project_name and line.building
         assert line.entrance and line.room and line.floor is not None and line.area is not None and line.use
         return cls(
-            line.row,
             code,
             line.project_code,
             line.project_name,
@@ -148,16 +146,44 @@ class _Record:
         )
 
 
+class _KnownUnit(NamedTuple):
+    pk: int
+    floor: int
+    area: Decimal
+    use: str
+
+
+class _KnownOwner(NamedTuple):
+    pk: int
+    name: str
+    phone: str
+
+
+class _OwnerId(NamedTuple):
+    is_person: bool
+    pk: int
+
+
+class _Holding(NamedTuple):
+    """A unit's open ownership."""
+
+    pk: int
+    owner: _OwnerId
+
+
 @dataclass
 class _Registry:
-    """The records the file refers to, fetched in bulk before checking and writing."""
+    """What the file refers to, fetched in bulk before checking and writing.
+
+    Units, owners and ownerships are plain tuples: at a quarter of a million rows, building model
+    instances for them costs more than the queries."""
 
     projects: dict[str, Project]
     buildings: dict[tuple[int, str], Building]
-    units: dict[str, Unit]
-    persons: dict[str, Person]
-    enterprises: dict[str, Enterprise]
-    current: dict[int, Ownership]  # unit id -> its open ownership
+    units: dict[str, _KnownUnit]
+    persons: dict[str, _KnownOwner]
+    enterprises: dict[str, _KnownOwner]
+    current: dict[int, _Holding]  # by unit id
 
 
 def import_units(actor: User | None, filename: str, content: bytes, *, ip: str | None = None) -> ImportSummary:
@@ -366,9 +392,9 @@ def _chunks(values: list[Any]) -> Iterator[list[Any]]:
         yield values[start : start + CHUNK]
 
 
-def _bulk_get[M: models.Model](queryset: models.QuerySet[M], field: str, values: Iterable[Any]) -> list[M]:
+def _bulk_get[T](queryset: models.QuerySet[Any, T], field: str, values: Iterable[Any]) -> list[T]:
     """Records whose `field` is among `values`, a chunk of values per query."""
-    found: list[M] = []
+    found: list[T] = []
     for chunk in _chunks(sorted(set(values))):
         found.extend(queryset.filter(**{f"{field}__in": chunk}))
     return found
@@ -386,18 +412,32 @@ def _fetch(lines: list[_Line]) -> _Registry:
         (b.project_id, b.number): b
         for b in _bulk_get(Building.objects.all(), "project_id", [p.pk for p in projects.values()])
     }
-    units = {u.code: u for u in _bulk_get(Unit.objects.all(), "code", codes)}
-    persons = {
-        p.id_number: p
-        for p in _bulk_get(Person.objects.filter(id_type=Person.IdType.RESIDENT), "id_number", person_numbers)
+    units = {
+        code: _KnownUnit(pk, floor, area, use)
+        for code, pk, floor, area, use in _bulk_get(
+            Unit.objects.values_list("code", "pk", "floor", "area", "use"), "code", codes
+        )
     }
-    enterprises = {e.uscc: e for e in _bulk_get(Enterprise.objects.all(), "uscc", enterprise_numbers)}
+    residents = Person.objects.filter(id_type=Person.IdType.RESIDENT)
+    persons = {
+        number: _KnownOwner(pk, name, phone)
+        for number, pk, name, phone in _bulk_get(
+            residents.values_list("id_number", "pk", "name", "phone"), "id_number", person_numbers
+        )
+    }
+    enterprises = {
+        code: _KnownOwner(pk, name, phone)
+        for code, pk, name, phone in _bulk_get(
+            Enterprise.objects.values_list("uscc", "pk", "name", "contact_phone"), "uscc", enterprise_numbers
+        )
+    }
+    open_ownerships = Ownership.objects.filter(end__isnull=True).values_list(
+        "unit_id", "pk", "person_id", "enterprise_id"
+    )
     current = {
-        o.unit_id: o
-        for o in _bulk_get(
-            Ownership.objects.filter(end__isnull=True).select_related("person", "enterprise"),
-            "unit_id",
-            [u.pk for u in units.values()],
+        unit_id: _Holding(pk, _OwnerId(True, person_id) if person_id else _OwnerId(False, enterprise_id))
+        for unit_id, pk, person_id, enterprise_id in _bulk_get(
+            open_ownerships, "unit_id", [unit.pk for unit in units.values()]
         )
     }
     return _Registry(projects, buildings, units, persons, enterprises, current)
@@ -418,9 +458,9 @@ def _check_across(lines: list[_Line], registry: _Registry) -> list[RowError]:
                 errors.append(RowError(n, "房号", f"房屋“{code}”与第{first_code_row[code]}行重复"))
             else:
                 first_code_row[code] = n
-            unit = registry.units.get(code)
-            if unit is not None:
-                errors.extend(_unit_clash(line, unit))
+            known = registry.units.get(code)
+            if known is not None:
+                errors.extend(_unit_clash(line, code, known))
 
         if line.project_code is not None and line.project_name is not None:
             name, first_row = first_project_name.setdefault(line.project_code, (line.project_name, n))
@@ -447,9 +487,7 @@ def _check_across(lines: list[_Line], registry: _Registry) -> list[RowError]:
         if owner is None:
             continue
         name, first_row = first_owner_name.setdefault(owner.number, (owner.name, n))
-        registered: Person | Enterprise | None = (
-            registry.persons.get(owner.number) if owner.is_person else registry.enterprises.get(owner.number)
-        )
+        registered = (registry.persons if owner.is_person else registry.enterprises).get(owner.number)
         if registered is not None and registered.name != owner.name:
             what = "姓名" if owner.is_person else "名称"
             errors.append(
@@ -480,14 +518,14 @@ def _check_across(lines: list[_Line], registry: _Registry) -> list[RowError]:
     return errors
 
 
-def _unit_clash(line: _Line, unit: Unit) -> list[RowError]:
+def _unit_clash(line: _Line, code: str, unit: _KnownUnit) -> list[RowError]:
     errors = []
     if line.area is not None and line.area != unit.area:
         errors.append(
             RowError(
                 line.row,
                 "建筑面积",
-                f"房屋“{unit.code}”已登记建筑面积为{unit.area}，本行为{line.area}；"
+                f"房屋“{code}”已登记建筑面积为{unit.area}，本行为{line.area}；"
                 "建筑面积更正须走更正流程，不能通过清册导入修改",
             )
         )
@@ -496,7 +534,7 @@ def _unit_clash(line: _Line, unit: Unit) -> list[RowError]:
             RowError(
                 line.row,
                 "房屋用途",
-                f"房屋“{unit.code}”已登记房屋用途为{USE_LABELS[unit.use]}，本行为{USE_LABELS[line.use]}；"
+                f"房屋“{code}”已登记房屋用途为{USE_LABELS[unit.use]}，本行为{USE_LABELS[line.use]}；"
                 "房屋用途更正须走更正流程，不能通过清册导入修改",
             )
         )
@@ -518,10 +556,11 @@ def _write(
     opening: list[Ownership] = []
     created: list[str] = []
     updated: list[dict[str, Any]] = []
+    replaced: list[tuple[dict[str, Any], _OwnerId | None]] = []  # audit "before" to name the old owner in
     for record in records:
         owner = owners[record.owner.number] if record.owner is not None else None
-        unit = registry.units.get(record.code)
-        if unit is None:
+        known = registry.units.get(record.code)
+        if known is None:
             unit = Unit(
                 code=record.code,
                 project=projects[record.project_code],
@@ -535,31 +574,28 @@ def _write(
             new_units.append(unit)
             created.append(record.code)
             if owner is not None:
-                opening.append(_ownership(unit, owner, today))
+                opening.append(_ownership(owner, today, unit))
             continue
 
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
-        if unit.floor != record.floor:
-            before["floor"], after["floor"] = unit.floor, record.floor
-            unit.floor = record.floor
-            unit.updated = now
-            floor_changed.append(unit)
+        if known.floor != record.floor:
+            before["floor"], after["floor"] = known.floor, record.floor
+            floor_changed.append(Unit(pk=known.pk, floor=record.floor, updated=now))
         if owner is not None and record.owner is not None:
-            current = registry.current.get(unit.pk)
-            current_owner = current.owner if current else None
-            if not _same(current_owner, owner):
-                before["owner"] = current_owner.name if current_owner else None
-                before["owner_id_number"] = _number_of(current_owner)
-                after["owner"], after["owner_id_number"] = owner.name, record.owner.number
-                if current is not None:
-                    closing.append(current.pk)
-                opening.append(_ownership(unit, owner, today))
+            holding = registry.current.get(known.pk)
+            if holding is None or holding.owner != owner:
+                replaced.append((before, holding.owner if holding else None))
+                after["owner"], after["owner_id_number"] = record.owner.name, record.owner.number
+                if holding is not None:
+                    closing.append(holding.pk)
+                opening.append(_ownership(owner, today, known.pk))
             elif record.owner.phone and phones_before[record.owner.number] != record.owner.phone:
                 before["phone"] = phones_before[record.owner.number]
                 after["phone"] = record.owner.phone
         if after:
             updated.append({"code": record.code, "before": before, "after": after})
+    _name_replaced_owners(replaced)
 
     Unit.objects.bulk_create(new_units, batch_size=BATCH)
     Unit.objects.bulk_update(floor_changed, ["floor", "updated"], batch_size=BATCH)
@@ -583,20 +619,30 @@ def _write(
     return summary
 
 
-def _ownership(unit: Unit, owner: Person | Enterprise, today: dt.date) -> Ownership:
-    if isinstance(owner, Person):
-        return Ownership(unit=unit, person=owner, start=today)
-    return Ownership(unit=unit, enterprise=owner, start=today)
+def _ownership(owner: _OwnerId, today: dt.date, unit: Unit | int) -> Ownership:
+    """An ownership from today, of a unit about to be created or of a registered one (by id)."""
+    ownership = Ownership(unit=unit, start=today) if isinstance(unit, Unit) else Ownership(unit_id=unit, start=today)
+    if owner.is_person:
+        ownership.person_id = owner.pk
+    else:
+        ownership.enterprise_id = owner.pk
+    return ownership
 
 
-def _same(a: Person | Enterprise | None, b: Person | Enterprise) -> bool:
-    return type(a) is type(b) and a is not None and a.pk == b.pk
-
-
-def _number_of(owner: Person | Enterprise | None) -> str | None:
-    if owner is None:
-        return None
-    return owner.id_number if isinstance(owner, Person) else owner.uscc
+def _name_replaced_owners(replaced: list[tuple[dict[str, Any], _OwnerId | None]]) -> None:
+    """Put the previous owner's name and number into each audit "before" of an owner change."""
+    person_ids = {owner.pk for _, owner in replaced if owner is not None and owner.is_person}
+    enterprise_ids = {owner.pk for _, owner in replaced if owner is not None and not owner.is_person}
+    names = {
+        _OwnerId(True, pk): (name, number)
+        for pk, name, number in _bulk_get(Person.objects.values_list("pk", "name", "id_number"), "pk", person_ids)
+    }
+    names.update(
+        (_OwnerId(False, pk), (name, number))
+        for pk, name, number in _bulk_get(Enterprise.objects.values_list("pk", "name", "uscc"), "pk", enterprise_ids)
+    )
+    for before, owner in replaced:
+        before["owner"], before["owner_id_number"] = names[owner] if owner is not None else (None, None)
 
 
 def _create_projects(records: list[_Record], registry: _Registry) -> dict[str, Project]:
@@ -620,8 +666,8 @@ def _create_buildings(
     records: list[_Record], registry: _Registry, projects: dict[str, Project]
 ) -> dict[tuple[str, str], Building]:
     """Buildings by (project code, 幢号), the missing ones created."""
-    by_id = {project.pk: code for code, project in projects.items()}
-    buildings = {(by_id[project_id], number): b for (project_id, number), b in registry.buildings.items()}
+    code_of = {project.pk: code for code, project in projects.items()}
+    buildings = {(code_of[project_id], number): b for (project_id, number), b in registry.buildings.items()}
     new: list[Building] = []
     for record in records:
         key = (record.project_code, record.building)
@@ -635,22 +681,26 @@ def _create_buildings(
 
 def _save_owners(
     records: list[_Record], registry: _Registry, now: dt.datetime
-) -> tuple[dict[str, Person | Enterprise], dict[str, str]]:
-    """Owners by number, the missing ones created and changed phones saved; and each phone before."""
-    owners: dict[str, Person | Enterprise] = {**registry.persons, **registry.enterprises}
-    phones_before = {number: _phone(owner) for number, owner in owners.items()}
-    new_persons: list[Person] = []
-    new_enterprises: list[Enterprise] = []
+) -> tuple[dict[str, _OwnerId], dict[str, str]]:
+    """Owners by number, the missing ones created and changed phones saved; and each one's phone before."""
+    owners = {number: _OwnerId(True, known.pk) for number, known in registry.persons.items()}
+    owners.update((number, _OwnerId(False, known.pk)) for number, known in registry.enterprises.items())
+    phones_before = {
+        number: known.phone for number, known in [*registry.persons.items(), *registry.enterprises.items()]
+    }
+    new_persons: dict[str, Person] = {}
+    new_enterprises: dict[str, Enterprise] = {}
     changed_persons: dict[str, Person] = {}
     changed_enterprises: dict[str, Enterprise] = {}
     for record in records:
         spec = record.owner
-        if spec is None:
+        if spec is None or spec.number in new_persons or spec.number in new_enterprises:
             continue
         owner = owners.get(spec.number)
         if owner is None:
+            phones_before[spec.number] = spec.phone
             if spec.is_person:
-                person = Person(
+                new_persons[spec.number] = Person(
                     name=spec.name,
                     id_type=Person.IdType.RESIDENT,
                     id_number=spec.number,
@@ -658,29 +708,20 @@ def _save_owners(
                     phone=spec.phone,
                     initials=_initials(spec.name),
                 )
-                new_persons.append(person)
-                owners[spec.number] = person
             else:
-                enterprise = Enterprise(
+                new_enterprises[spec.number] = Enterprise(
                     name=spec.name, uscc=spec.number, contact_phone=spec.phone, initials=_initials(spec.name)
                 )
-                new_enterprises.append(enterprise)
-                owners[spec.number] = enterprise
-            phones_before[spec.number] = spec.phone
-        elif spec.phone and spec.phone != _phone(owner):
-            if isinstance(owner, Person):
-                owner.phone = spec.phone
-                changed_persons[spec.number] = owner
+        elif spec.phone and spec.phone != phones_before[spec.number]:
+            # The file gives one phone per owner (checked), so each owner changes at most once.
+            if owner.is_person:
+                changed_persons[spec.number] = Person(pk=owner.pk, phone=spec.phone, updated=now)
             else:
-                owner.contact_phone = spec.phone
-                changed_enterprises[spec.number] = owner
-            owner.updated = now
-    Person.objects.bulk_create(new_persons, batch_size=BATCH)
-    Enterprise.objects.bulk_create(new_enterprises, batch_size=BATCH)
+                changed_enterprises[spec.number] = Enterprise(pk=owner.pk, contact_phone=spec.phone, updated=now)
+    Person.objects.bulk_create(new_persons.values(), batch_size=BATCH)
+    Enterprise.objects.bulk_create(new_enterprises.values(), batch_size=BATCH)
     Person.objects.bulk_update(changed_persons.values(), ["phone", "updated"], batch_size=BATCH)
     Enterprise.objects.bulk_update(changed_enterprises.values(), ["contact_phone", "updated"], batch_size=BATCH)
+    owners.update((number, _OwnerId(True, person.pk)) for number, person in new_persons.items())
+    owners.update((number, _OwnerId(False, enterprise.pk)) for number, enterprise in new_enterprises.items())
     return owners, phones_before
-
-
-def _phone(owner: Person | Enterprise) -> str:
-    return owner.phone if isinstance(owner, Person) else owner.contact_phone

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundConfig(AppConfig):
+    name = "anju.fund"
+    label = "fund"
+    verbose_name = _("Maintenance fund")
+
+    def ready(self) -> None:
+        from anju.core import modules
+
+        modules.register(
+            modules.Module(code="fund", name=_("Maintenance fund"), url_name="fund:home", icon="金", order=20)
+        )

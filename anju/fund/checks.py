@@ -1,0 +1,134 @@
+"""`anju fund check`: the ledger's invariants, each proved by a set-based query over the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection
+
+from anju.core.fields import from_fen
+from anju.fund import queries
+from anju.fund.ledger import ASSET_KINDS, entry_digest
+from anju.fund.models import Account, JournalEntry, JournalLine, LedgerHead
+
+MAX_LISTED = 50
+
+
+@dataclass
+class Violation:
+    rule: str
+    message: str
+
+
+@dataclass
+class CheckReport:
+    entries: int = 0
+    lines: int = 0
+    accounts: int = 0
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "entries": self.entries, "lines": self.lines, "accounts": self.accounts,
+                "violations": [asdict(v) for v in self.violations]}
+
+
+def _q(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+
+
+def _rows(sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return list(cursor.fetchall())
+
+
+def check_ledger() -> CheckReport:
+    report = CheckReport()
+    entry, line, account = _q(JournalEntry), _q(JournalLine), _q(Account)
+    report.entries = JournalEntry.objects.count()
+    report.lines = JournalLine.objects.count()
+    report.accounts = Account.objects.count()
+    add = report.violations.append
+
+    for entry_id, seq, total in _rows(
+        f"SELECT e.id, e.seq, SUM(l.amount) FROM {entry} e JOIN {line} l ON l.entry_id = e.id "
+        f"GROUP BY e.id, e.seq HAVING SUM(l.amount) <> 0 ORDER BY e.seq LIMIT {MAX_LISTED}"
+    ):
+        add(Violation("balanced", f"分录 #{seq} 借贷不平衡，差额 {from_fen(int(total))}"))  # type: ignore[arg-type]
+    for (seq,) in _rows(
+        f"SELECT e.seq FROM {entry} e LEFT JOIN {line} l ON l.entry_id = e.id GROUP BY e.id, e.seq "
+        f"HAVING COUNT(l.id) < 2 ORDER BY e.seq LIMIT {MAX_LISTED}"
+    ):
+        add(Violation("balanced", f"分录 #{seq} 少于两行"))
+
+    # Sequence numbers run 1..N without gaps, and the head agrees: a deleted entry shows here.
+    count, low, high = _rows(f"SELECT COUNT(*), MIN(seq), MAX(seq) FROM {entry}")[0]
+    head = LedgerHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
+    if count and (low != 1 or high != count):
+        add(Violation("sequence", f"分录编号不连续：共 {count} 笔，编号 {low}–{high}（有分录被删除）"))
+    if (high or 0) != head:
+        add(Violation("sequence", f"分录编号 {high or 0} 与账簿记录 {head} 不一致"))
+
+    # Nothing edited: each entry's digest over its content and lines.
+    bad = 0
+    current: tuple[object, ...] | None = None
+    lines: list[tuple[int, object]] = []
+
+    def close(row: tuple[object, ...] | None) -> None:
+        nonlocal bad
+        if row is None:
+            return
+        _id, seq, kind, value_date, txn, reverses_id, memo, digest = row
+        date = value_date if isinstance(value_date, dt.date) else dt.date.fromisoformat(str(value_date))
+        amounts = [(int(a), from_fen(int(m))) for a, m in lines]  # type: ignore[call-overload]
+        expected = entry_digest(int(seq), str(kind), date, txn, reverses_id, str(memo), amounts)  # type: ignore[arg-type]
+        if expected != digest:
+            bad += 1
+            if bad <= MAX_LISTED:
+                add(Violation("unchanged", f"分录 #{seq} 内容与记账时的摘要不符（被修改）"))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.id, e.seq, e.kind, e.value_date, e.bank_txn_id, e.reverses_id, e.memo, e.digest, "
+            f"l.account_id, l.amount FROM {entry} e JOIN {line} l ON l.entry_id = e.id ORDER BY e.seq"
+        )
+        while batch := cursor.fetchmany(20000):
+            for row in batch:
+                if current is None or row[0] != current[0]:
+                    close(current)
+                    current, lines = row[:8], []
+                lines.append((row[8], row[9]))
+        close(current)
+    if bad > MAX_LISTED:
+        add(Violation("unchanged", f"另有 {bad - MAX_LISTED} 笔分录被修改"))
+
+    # Cached balances equal their lines.
+    kinds = ", ".join(["%s"] * len(ASSET_KINDS))
+    for code, name, kind, balance, total in _rows(
+        f"SELECT COALESCE(u.code, ''), a.name, a.kind, a.balance, "
+        f"CASE WHEN a.kind IN ({kinds}) THEN COALESCE(s.total, 0) ELSE -COALESCE(s.total, 0) END AS expected "
+        f"FROM {account} a LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM {line} GROUP BY account_id) s "
+        f"ON s.account_id = a.id LEFT JOIN registry_unit u ON u.id = a.unit_id "
+        f"WHERE a.balance <> CASE WHEN a.kind IN ({kinds}) THEN COALESCE(s.total, 0) ELSE -COALESCE(s.total, 0) END "
+        f"LIMIT {MAX_LISTED}",
+        [*ASSET_KINDS, *ASSET_KINDS],
+    ):
+        label = f"分户账 {code}" if code else (name or kind)
+        add(Violation("balances", f"{label} 余额 {from_fen(int(balance))} 与明细合计 {from_fen(int(total))} 不符"))  # type: ignore[arg-type]
+
+    for code, balance in _rows(
+        f"SELECT COALESCE(u.code, a.name), a.balance FROM {account} a LEFT JOIN registry_unit u ON u.id = a.unit_id "
+        f"WHERE a.kind NOT IN ({kinds}) AND a.balance < 0 LIMIT {MAX_LISTED}",
+        [*ASSET_KINDS],
+    ):
+        add(Violation("no_overdraw", f"{code} 余额为负：{from_fen(int(balance))}"))  # type: ignore[arg-type]
+
+    totals = queries.fund_totals()
+    if totals["assets"] != totals["liabilities"]:
+        add(Violation("equation", f"资金平衡式不成立：专户及应收 {totals['assets']} ≠ 分户账、统筹及待查 {totals['liabilities']}"))
+    return report

@@ -1,0 +1,197 @@
+"""Posting to the fund journal. Every money movement goes through `post` or `post_bulk`.
+
+Both lock the ledger head (so entry numbers have no gaps and digests are computed over a stable
+order), write the entry and its lines, and move the cached balances in the same transaction.
+`post` also locks the accounts it takes money from and refuses to overdraw them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from anju.core import audit, bulk
+from anju.core.fields import to_fen
+from anju.core.models import AuditEvent, User
+from anju.fund.models import Account, JournalEntry, JournalLine, LedgerHead
+from anju.lib.money import FEN
+
+ASSET_KINDS = tuple(str(k) for k in Account.ASSET_KINDS)
+
+
+class LedgerError(ValueError):
+    """A posting that breaks a rule of the ledger; the message is Chinese and names the account."""
+
+
+class Overdraw(LedgerError):
+    pass
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: Account
+    amount: Decimal  # debit-positive
+
+
+def debit(account: Account, amount: Decimal) -> Leg:
+    return Leg(account, amount)
+
+
+def credit(account: Account, amount: Decimal) -> Leg:
+    return Leg(account, -amount)
+
+
+def entry_digest(
+    seq: int, kind: str, value_date: dt.date, bank_txn_id: str | None, reverses_id: int | None, memo: str,
+    lines: Iterable[tuple[int, Decimal]],
+) -> str:
+    """SHA-256 over the entry's content and its lines in account order: `fund check` recomputes it."""
+    h = hashlib.sha256(f"{seq}|{kind}|{value_date.isoformat()}|{bank_txn_id or ''}|{reverses_id or ''}|{memo}".encode())
+    for account_id, amount in sorted(lines):
+        h.update(f";{account_id}:{amount:.2f}".encode())
+    return h.hexdigest()
+
+
+def _next_seq() -> tuple[LedgerHead, int]:
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    return head, head.last_seq + 1
+
+
+def _actor_name(actor: User | None) -> str:
+    return audit.actor_label(actor)
+
+
+def _check_amounts(amounts: Iterable[Decimal]) -> None:
+    total = Decimal(0)
+    count = 0
+    for amount in amounts:
+        if amount == 0:
+            raise LedgerError("分录金额不能为零")
+        if amount != amount.quantize(FEN):
+            raise LedgerError(f"分录金额最多两位小数：{amount}")
+        total += amount
+        count += 1
+    if count < 2:
+        raise LedgerError("一笔分录至少两行")
+    if total != 0:
+        raise LedgerError(f"借贷不平衡：合计 {total}")
+
+
+@transaction.atomic
+def post(
+    *,
+    kind: str,
+    value_date: dt.date,
+    legs: Sequence[Leg],
+    actor: User | None,
+    memo: str = "",
+    document: str = "",
+    bank_txn_id: str | None = None,
+    reverses: JournalEntry | None = None,
+) -> JournalEntry:
+    """Post one balanced entry. Liability accounts (unit ledgers, pooled, suspense) never go below zero."""
+    _check_amounts(leg.amount for leg in legs)
+    delta: dict[int, Decimal] = defaultdict(Decimal)
+    for leg in legs:
+        delta[leg.account.pk] += leg.amount
+    # Lock every account touched, in id order so concurrent postings cannot deadlock.
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=sorted(delta)).order_by("pk")}
+    for account_id, amount in delta.items():
+        account = locked[account_id]
+        new_balance = account.balance + account.sign * amount
+        if not account.is_asset and new_balance < 0:
+            raise Overdraw(f"{account} 余额不足：余额 {account.balance}，需支出 {-account.sign * amount}")
+        if account.closed is not None and kind != JournalEntry.Kind.REVERSAL:
+            raise LedgerError(f"{account} 已销户，不能记账")
+    head, seq = _next_seq()
+    lines = [(leg.account.pk, leg.amount) for leg in legs]
+    entry = JournalEntry.objects.create(
+        seq=seq, kind=kind, value_date=value_date, posted_by=actor if actor and actor.pk else None,
+        posted_by_name=_actor_name(actor), memo=memo[:300], document=document, bank_txn_id=bank_txn_id,
+        reverses=reverses,
+        digest=entry_digest(seq, kind, value_date, bank_txn_id, reverses.pk if reverses else None, memo[:300], lines),
+    )
+    day = value_date.toordinal()
+    JournalLine.objects.bulk_create(
+        [JournalLine(entry=entry, account_id=account_id, amount=amount, day=day) for account_id, amount in lines]
+    )
+    for account_id, amount in delta.items():
+        # Raw fen: F() arithmetic bypasses MoneyField's conversion.
+        Account.objects.filter(pk=account_id).update(balance=F("balance") + locked[account_id].sign * to_fen(amount))
+    head.last_seq = seq
+    head.save(update_fields=["last_seq"])
+    audit.record(actor, AuditEvent.Action.CREATE, entry, after={"kind": kind, "value_date": value_date.isoformat(),
+                 "lines": [[a, str(m)] for a, m in lines], "document": document, "bank_txn_id": bank_txn_id})
+    return entry
+
+
+@transaction.atomic
+def post_bulk(
+    *,
+    kind: str,
+    value_date: dt.date,
+    lines: Sequence[tuple[int, Decimal]],
+    actor: User | None,
+    memo: str = "",
+    document: str = "",
+) -> JournalEntry:
+    """Post one entry with many lines (interest to every unit, a demo year of deposits) set-based:
+    the lines go in by multi-row INSERT and the balances move in one UPDATE. Only for entries that
+    cannot overdraw (credits to liability accounts against a debit to an asset account)."""
+    _check_amounts(amount for _, amount in lines)
+    head, seq = _next_seq()
+    entry = JournalEntry.objects.create(
+        seq=seq, kind=kind, value_date=value_date, posted_by=actor if actor and actor.pk else None,
+        posted_by_name=_actor_name(actor), memo=memo[:300], document=document,
+        digest=entry_digest(seq, kind, value_date, None, None, memo[:300], lines),
+    )
+    day = value_date.toordinal()
+    bulk.insert_rows(
+        JournalLine, ["entry_id", "account_id", "amount", "day"],
+        ((entry.pk, account_id, to_fen(amount), day) for account_id, amount in lines),
+    )
+    apply_entry_to_balances(entry.pk)
+    head.last_seq = seq
+    head.save(update_fields=["last_seq"])
+    audit.record(actor, AuditEvent.Action.CREATE, entry,
+                 after={"kind": kind, "value_date": value_date.isoformat(), "lines": len(lines), "document": document})
+    return entry
+
+
+def apply_entry_to_balances(entry_id: int) -> None:
+    """Move every touched account's cached balance by its lines in the entry, in one statement."""
+    account = connection.ops.quote_name(Account._meta.db_table)
+    line = connection.ops.quote_name(JournalLine._meta.db_table)
+    kinds = ", ".join(["%s"] * len(ASSET_KINDS))
+    sql = (
+        f"UPDATE {account} SET balance = {account}.balance + "
+        f"CASE WHEN {account}.kind IN ({kinds}) THEN s.total ELSE -s.total END "
+        f"FROM (SELECT account_id, SUM(amount) AS total FROM {line} WHERE entry_id = %s GROUP BY account_id) AS s "
+        f"WHERE {account}.id = s.account_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ASSET_KINDS, entry_id])
+
+
+@transaction.atomic
+def reverse(entry: JournalEntry, *, actor: User | None, value_date: dt.date, memo: str) -> JournalEntry:
+    """The correction of an entry: the same lines with opposite signs, pointing at the original."""
+    if entry.kind == JournalEntry.Kind.REVERSAL:
+        raise LedgerError("冲正分录不能再冲正")
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise LedgerError(f"分录 #{entry.seq} 已冲正")
+    legs = [Leg(line.account, -line.amount) for line in entry.lines.select_related("account")]
+    return post(kind=JournalEntry.Kind.REVERSAL, value_date=value_date, legs=legs, actor=actor,
+                memo=memo or f"冲正 #{entry.seq}", document=f"reversal:{entry.seq}", reverses=entry)
+
+
+def fund_account(kind: str, name: str = "") -> Account:
+    """The fund-level account of a kind (the pooled account, suspense), created on first use."""
+    account, _ = Account.objects.get_or_create(kind=kind, unit=None, name=name or str(Account.Kind(kind).label))
+    return account

@@ -1,0 +1,84 @@
+"""`anju fund SUBCOMMAND`: the maintenance fund's batch jobs. Each prints JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from anju.fund import accounts, checks, interest, queries
+from anju.fund.models import Account
+from anju.lib.money import to_money
+
+
+def _money(text: str) -> Decimal:
+    return to_money(text)
+
+
+class Command(BaseCommand):
+    help = "Maintenance fund jobs: allocate-interest, balance, check, open-accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        p = sub.add_parser("allocate-interest", help="Credit a year's bank interest to the unit accounts.")
+        p.add_argument("--year", type=int, required=True)
+        p.add_argument("--amount", required=True, help="yuan, at most 2 decimals")
+        p.add_argument("--pooled-share", default=None, help="percent kept in the pooled account")
+        p.add_argument("--bank", default=None, help="bank special account number (when there are several)")
+        p = sub.add_parser("balance", help="A unit account's balance.")
+        p.add_argument("unit_code")
+        sub.add_parser("check", help="Prove the ledger's invariants; exit 1 naming each violation.")
+        sub.add_parser("open-accounts", help="Open a ledger for every unit that has none.")
+
+    def emit(self, data: dict[str, Any]) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False))
+
+    def fail(self, message: str) -> None:
+        self.emit({"error": message})
+        sys.exit(1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "do_" + options["subcommand"].replace("-", "_"))(options)
+
+    def do_allocate_interest(self, options: dict[str, Any]) -> None:
+        try:
+            amount = _money(options["amount"])
+            share = Decimal(options["pooled_share"]) if options["pooled_share"] is not None else None
+        except (ValueError, InvalidOperation):
+            self.fail("金额或统筹比例格式错误")
+            return
+        bank = None
+        if options["bank"]:
+            bank = Account.objects.filter(kind=Account.Kind.BANK, bank_account_number=options["bank"]).first()
+            if bank is None:
+                self.fail(f"专户 {options['bank']} 不存在")
+        try:
+            result = interest.allocate_interest(options["year"], amount, pooled_percent=share, bank=bank)
+        except interest.InterestError as exc:
+            self.fail(str(exc))
+            return
+        self.emit(result.as_dict())
+
+    def do_balance(self, options: dict[str, Any]) -> None:
+        account = Account.objects.select_related("unit").filter(unit__code=options["unit_code"]).first()
+        if account is None:
+            self.fail(f"房屋 {options['unit_code']} 没有分户账")
+            return
+        self.emit({
+            "unit": account.unit.code if account.unit else "",
+            "balance": f"{account.balance:.2f}",
+            "first_deposit": f"{account.first_deposit:.2f}",
+            "interest": f"{queries.interest_total(account):.2f}",
+        })
+
+    def do_check(self, options: dict[str, Any]) -> None:
+        report = checks.check_ledger()
+        self.emit(report.as_dict())
+        if not report.ok:
+            sys.exit(1)
+
+    def do_open_accounts(self, options: dict[str, Any]) -> None:
+        self.emit({"opened": accounts.ensure_unit_accounts()})

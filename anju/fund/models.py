@@ -1,0 +1,144 @@
+"""The property special maintenance fund (物业专项维修资金): accounts and the double-entry journal.
+
+Lines are debit-positive: an asset account (the bank special account, receivables) grows with
+positive amounts, a liability account (a unit's ledger, the pooled account, suspense) grows with
+negative ones. Each account caches its balance in its natural sign, updated in the transaction
+that posts the lines; `anju fund check` proves the cache equals the lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.fields import MoneyField
+from anju.registry.models import Building, Project, Unit
+
+
+
+class Account(models.Model):
+    """A fund account: a unit's ledger (分户账) or a fund-level account."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("Unit ledger")
+        BANK = "bank", _("Bank special account")
+        POOLED = "pooled", _("Pooled account")
+        SUSPENSE = "suspense", _("Suspense (unmatched receipts)")
+        RECEIVABLE = "receivable", _("Receivable (arrears)")
+
+    ASSET_KINDS = frozenset({Kind.BANK, Kind.RECEIVABLE})
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="fund_account"
+    )
+    # Denormalized from the unit so balances group by building and project without joins.
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=80, blank=True)
+    bank_account_number = models.CharField(_("bank account number"), max_length=40, blank=True)
+    balance = MoneyField(_("balance"), default=Decimal("0.00"))
+    first_deposit = MoneyField(_("first deposit"), default=Decimal("0.00"))
+    opened = models.DateField(_("opened"), default=timezone.localdate)
+    closed = models.DateField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fund account")
+        verbose_name_plural = _("fund accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="unit") & Q(unit__isnull=False)) | (~Q(kind="unit") & Q(unit__isnull=True)),
+                name="account_unit_iff_unit_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "building"])]
+
+    def __str__(self) -> str:
+        if self.unit_id:
+            return f"分户账 {self.unit.code}"
+        return self.name or self.get_kind_display()
+
+    @property
+    def is_asset(self) -> bool:
+        return self.kind in self.ASSET_KINDS
+
+    @property
+    def sign(self) -> int:
+        """Natural-sign balance = sign × sum of line amounts."""
+        return 1 if self.is_asset else -1
+
+
+class LedgerHead(models.Model):
+    """One row: the last journal sequence number. Posting locks it, so sequence numbers have no gaps."""
+
+    last_seq = models.BigIntegerField(default=0)
+
+
+class JournalEntry(models.Model):
+    """A journal entry (记账凭证): lines summing to zero. Never updated or deleted; corrected by reversal."""
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", _("Deposit")
+        DEVELOPER_DEPOSIT = "developer_deposit", _("Developer deposit for unsold units")
+        SUSPENSE = "suspense", _("Unmatched receipt to suspense")
+        MATCH = "match", _("Suspense matched to a unit")
+        INTEREST = "interest", _("Interest allocation")
+        USE = "use", _("Use for repairs")
+        REFUND = "refund", _("Refund")
+        RECOVERY = "recovery", _("Arrears recovered")
+        PREMIUM = "premium", _("Lift insurance premium")
+        REVERSAL = "reversal", _("Reversal")
+        OPENING = "opening", _("Opening balance")
+
+    seq = models.BigIntegerField(_("number"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    value_date = models.DateField(_("value date"), db_index=True)
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("posted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    posted_by_name = models.CharField(_("posted by (name)"), max_length=150)
+    memo = models.CharField(_("memo"), max_length=300, blank=True)
+    # The business document behind the entry, e.g. "deposit_notice:42" or "bank_receipt:7".
+    document = models.CharField(_("document"), max_length=80, blank=True, db_index=True)
+    bank_txn_id = models.CharField(_("bank transaction id"), max_length=64, null=True, blank=True, unique=True)
+    reverses = models.OneToOneField(
+        "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    digest = models.CharField(_("digest"), max_length=64)
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_kind_display()} {self.value_date}"
+
+
+class JournalLine(models.Model):
+    amount = MoneyField(_("amount"))
+    entry = models.ForeignKey(JournalEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines")
+    # The value date as a day number (date.toordinal()), so daily-balance sums (积数) are plain
+    # integer arithmetic on both databases.
+    day = models.IntegerField(_("day"))
+
+    class Meta:
+        verbose_name = _("journal line")
+        verbose_name_plural = _("journal lines")
+        indexes = [models.Index(fields=["account", "day"])]
+        constraints = [models.CheckConstraint(condition=~Q(amount=Decimal("0.00")), name="line_amount_nonzero")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount}"

@@ -1,0 +1,106 @@
+"""Reads of the fund: balances at every level, statements, interest, replenishment, KPIs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet, Sum
+
+from anju.core.fields import MoneyField
+from anju.fund import rules
+from anju.fund.models import Account, JournalEntry, JournalLine
+
+ZERO = Decimal("0.00")
+
+
+def unit_accounts() -> QuerySet[Account]:
+    return Account.objects.filter(kind=Account.Kind.UNIT)
+
+
+def totals_by(field: str, queryset: QuerySet[Account] | None = None) -> QuerySet:  # type: ignore[type-arg]
+    """Balances summed per building or project (from the cached balances)."""
+    qs = queryset if queryset is not None else unit_accounts()
+    return qs.values(field).annotate(
+        accounts=Count("id"),
+        balance=Sum("balance", output_field=MoneyField()),
+        first_deposit=Sum("first_deposit", output_field=MoneyField()),
+    )
+
+
+def fund_totals() -> dict[str, Decimal]:
+    """Balance of each account kind (natural sign) and the balance equation's two sides."""
+    rows = Account.objects.values("kind").annotate(total=Sum("balance", output_field=MoneyField()))
+    by_kind = {r["kind"]: r["total"] or ZERO for r in rows}
+    assets = sum((by_kind.get(k, ZERO) for k in Account.ASSET_KINDS), ZERO)
+    liabilities = sum((v for k, v in by_kind.items() if k not in Account.ASSET_KINDS), ZERO)
+    return {**{str(k): by_kind.get(k, ZERO) for k in Account.Kind}, "assets": assets, "liabilities": liabilities}
+
+
+@dataclass
+class StatementRow:
+    seq: int
+    value_date: dt.date
+    kind: str
+    memo: str
+    amount: Decimal  # in the account's natural sign: + money in, - money out
+    balance: Decimal
+    posted_by: str
+
+
+def statement(account: Account, start: dt.date | None = None, end: dt.date | None = None) -> tuple[
+    Decimal, list[StatementRow]
+]:
+    """The account's opening balance at start and its movements with running balance (分户账明细)."""
+    lines = JournalLine.objects.filter(account=account).select_related("entry").order_by("day", "entry__seq")
+    opening = ZERO
+    if start is not None:
+        before = lines.filter(day__lt=start.toordinal()).aggregate(s=Sum("amount", output_field=MoneyField()))["s"]
+        opening = account.sign * before if before else ZERO
+        lines = lines.filter(day__gte=start.toordinal())
+    if end is not None:
+        lines = lines.filter(day__lte=end.toordinal())
+    balance = opening
+    rows = []
+    for line in lines:
+        amount = account.sign * line.amount
+        balance += amount
+        rows.append(StatementRow(line.entry.seq, line.entry.value_date, line.entry.get_kind_display(),
+                                 line.entry.memo, amount, balance, line.entry.posted_by_name))
+    return opening, rows
+
+
+def interest_total(account: Account) -> Decimal:
+    total = JournalLine.objects.filter(account=account, entry__kind=JournalEntry.Kind.INTEREST).aggregate(
+        s=Sum("amount", output_field=MoneyField())
+    )["s"]
+    return account.sign * total if total else ZERO
+
+
+def replenishment_due() -> QuerySet[Account]:
+    """Art. 17: open unit accounts whose balance fell below 30% of the first deposit."""
+    # balance < 30% × first deposit, compared as balance × 100 < first deposit × 30 in whole fen.
+    percent = int(rules.REPLENISH_THRESHOLD * 100)
+    return (
+        unit_accounts()
+        .filter(closed__isnull=True, first_deposit__gt=ZERO)
+        .alias(balance_100=F("balance") * 100)
+        .filter(balance_100__lt=F("first_deposit") * percent)
+    )
+
+
+def flows(kind: str | list[str], start: dt.date, end: dt.date, *, account_kind: str = Account.Kind.UNIT) -> Decimal:
+    """Money moved by entries of the kind(s) into (positive) accounts of account_kind in [start, end]."""
+    kinds = [kind] if isinstance(kind, str) else kind
+    total = JournalLine.objects.filter(
+        entry__kind__in=kinds, account__kind=account_kind, day__gte=start.toordinal(), day__lte=end.toordinal()
+    ).aggregate(s=Sum("amount", output_field=MoneyField()))["s"]
+    sign = 1 if account_kind in Account.ASSET_KINDS else -1
+    return sign * total if total else ZERO
+
+
+def iter_unit_balances() -> Iterator[tuple[str, Decimal]]:
+    for code, balance in unit_accounts().values_list("unit__code", "balance").iterator(chunk_size=5000):
+        yield code, balance

@@ -142,3 +142,243 @@ class JournalLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.amount}"
+
+
+class DepositStandard(models.Model):
+    """A published deposit rate (元/m²) for a building type and use, effective from a date (art. 7)."""
+
+    class BuildingType(models.TextChoices):
+        MULTI_STOREY = "multi_storey", _("Multi-storey without lift")
+        HIGH_RISE = "high_rise", _("High-rise or with lift")
+
+    class UseClass(models.TextChoices):
+        RESIDENTIAL = "residential", _("Residential")
+        NON_RESIDENTIAL = "non_residential", _("Non-residential")
+
+    building_type = models.CharField(_("building type"), max_length=20, choices=BuildingType.choices)
+    use_class = models.CharField(_("use"), max_length=20, choices=UseClass.choices)
+    effective_from = models.DateField(_("effective from"))
+    rate = models.DecimalField(_("rate (yuan/m²)"), max_digits=10, decimal_places=2)
+    basis = models.CharField(_("basis (document number)"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("deposit standard")
+        verbose_name_plural = _("deposit standards")
+        ordering = ["building_type", "use_class", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["building_type", "use_class", "effective_from"], name="standard_unique"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="standard_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_building_type_display()} {self.get_use_class_display()} {self.rate}元/㎡ ({self.effective_from})"
+
+
+class DepositBatch(models.Model):
+    """Notices issued together for a project (批量交存通知)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField(_("issued on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("deposit batch")
+        verbose_name_plural = _("deposit batches")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.issued_on}"
+
+
+class DepositNotice(models.Model):
+    """A deposit notice (交存通知书): what a unit's owner (or the developer) must pay in."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", _("First deposit")
+        DEVELOPER = "developer", _("Developer deposit for an unsold unit")
+        REPLENISH = "replenish", _("Replenishment")
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("notice number"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED, db_index=True)
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="notices")
+    batch = models.ForeignKey(
+        DepositBatch, verbose_name=_("batch"), null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    payer = models.CharField(_("payer"), max_length=120, blank=True)
+    area = models.DecimalField(_("floor area (m²)"), max_digits=10, decimal_places=2)
+    rate = models.DecimalField(_("rate (yuan/m²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    standard = models.ForeignKey(
+        DepositStandard, verbose_name=_("standard"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = MoneyField(_("amount"))
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paid_entry = models.ForeignKey(
+        JournalEntry, verbose_name=_("payment entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("deposit notice")
+        verbose_name_plural = _("deposit notices")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BankImport(models.Model):
+    """One bank file imported (receipts or a statement), with what it did."""
+
+    class Kind(models.TextChoices):
+        RECEIPTS = "receipts", _("Receipts")
+        STATEMENT = "statement", _("Statement")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    filename = models.CharField(_("file"), max_length=200)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    summary = models.JSONField(_("summary"), default=dict)
+
+    class Meta:
+        verbose_name = _("bank import")
+        verbose_name_plural = _("bank imports")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class BankReceipt(models.Model):
+    """A receipt on the special account from a bank file; posted to its unit or to suspense (待查)."""
+
+    class Status(models.TextChoices):
+        POSTED = "posted", _("Posted to the unit")
+        SUSPENSE = "suspense", _("In suspense")
+        MATCHED = "matched", _("Matched from suspense")
+
+    txn_id = models.CharField(_("bank transaction id"), max_length=64, unique=True)
+    txn_date = models.DateField(_("transaction date"), db_index=True)
+    amount = MoneyField(_("amount"))
+    unit_code = models.CharField(_("unit code (as given)"), max_length=80, blank=True)
+    payer = models.CharField(_("payer"), max_length=120, blank=True)
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    bank_account = models.ForeignKey(
+        Account, verbose_name=_("bank account"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
+    unit_account = models.ForeignKey(
+        Account, verbose_name=_("unit account"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.ForeignKey(JournalEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+")
+    match_entry = models.ForeignKey(
+        JournalEntry, verbose_name=_("matching entry"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notice = models.ForeignKey(
+        DepositNotice, verbose_name=_("notice"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    bank_import = models.ForeignKey(
+        BankImport, verbose_name=_("import"), null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+
+    class Meta:
+        verbose_name = _("bank receipt")
+        verbose_name_plural = _("bank receipts")
+        ordering = ["-txn_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.txn_id} {self.amount}"
+
+
+class BankStatementLine(models.Model):
+    """A line of the bank's statement of the special account, for reconciliation (对账)."""
+
+    bank_account = models.ForeignKey(
+        Account, verbose_name=_("bank account"), on_delete=models.PROTECT, related_name="statement_lines"
+    )
+    txn_id = models.CharField(_("bank transaction id"), max_length=64)
+    txn_date = models.DateField(_("transaction date"), db_index=True)
+    amount = MoneyField(_("amount"))  # + money in, - money out
+    balance = MoneyField(_("balance after"))
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    bank_import = models.ForeignKey(
+        BankImport, verbose_name=_("import"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+        ordering = ["bank_account", "txn_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["bank_account", "txn_id"], name="statement_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.txn_date} {self.txn_id} {self.amount}"
+
+
+class RefundApplication(models.Model):
+    """Refund of a unit's balance when the house is demolished or lost (房屋灭失, art. 29)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        PAID = "paid", _("Paid")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="refunds")
+    applicant = models.CharField(_("applicant"), max_length=120)
+    payee_bank = models.CharField(_("payee bank"), max_length=80, blank=True)
+    payee_account_number = models.CharField(_("payee account number"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    amount = MoneyField(_("amount refunded"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    paid_entry = models.ForeignKey(
+        JournalEntry, verbose_name=_("payment entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("refund application")
+        verbose_name_plural = _("refund applications")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_status_display()}"
+
+
+class OwnerQueryAttempt(models.Model):
+    """One use of the public owners' balance query, for its rate limit."""
+
+    ip = models.GenericIPAddressField(_("IP address"), db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    success = models.BooleanField(_("success"), default=False)
+
+    class Meta:
+        verbose_name = _("owner query attempt")
+        verbose_name_plural = _("owner query attempts")

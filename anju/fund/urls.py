@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.fund import views
+from anju.fund import urls_bank, urls_deposits, urls_public, urls_reconcile, urls_refunds, views
 
 app_name = "fund"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", views.account_list, name="accounts"),
     path("accounts/<str:code>/", views.unit_statement, name="statement"),
+    *urls_deposits.urlpatterns,
+    *urls_bank.urlpatterns,
+    *urls_reconcile.urlpatterns,
+    *urls_refunds.urlpatterns,
+    *urls_public.urlpatterns,
 ]

@@ -52,3 +52,30 @@ def next_id(model: type[models.Model]) -> int:
     """The first free primary key for explicit-id inserts."""
     last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
     return int(last or 0) + 1
+
+
+def ids_by_key(
+    model: type[models.Model], key: str, keys: Iterable[Any], chunk: int = 900, **filters: Any
+) -> dict[Any, int]:
+    """Primary keys of the rows whose `key` column is in keys, fetched in chunks (SQLite's variable limit)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[Any, int] = {}
+    manager = model._default_manager
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        found.update(manager.filter(**{f"{key}__in": part}, **filters).values_list(key, "pk"))
+    return found
+
+
+def insert_returning_ids(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str, **filters: Any
+) -> dict[Any, int]:
+    """INSERT the rows, then map each row's unique `key` value to its new primary key."""
+    insert_rows(model, columns, rows)
+    index = list(columns).index(key)
+    return ids_by_key(model, key, (row[index] for row in rows), **filters)
+
+
+def db_datetime(value: Any) -> Any:
+    """A datetime as the connection stores it (raw inserts bypass field conversion)."""
+    return connection.ops.adapt_datetimefield_value(value)

@@ -6,7 +6,7 @@ point, which drifts over millions of ledger lines. Integers don't. Set-based SQL
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -26,7 +26,15 @@ def from_fen(value: int) -> Decimal:
     return (Decimal(int(value)) / 100).quantize(FEN)
 
 
-class MoneyField(models.BigIntegerField):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    _MoneyBase = models.BigIntegerField[Decimal | Combinable, Decimal]
+else:
+    _MoneyBase = models.BigIntegerField
+
+
+class MoneyField(_MoneyBase):
     description = "Amount in yuan, stored as whole fen"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:

@@ -10,6 +10,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from anju.core.models import User
+
 
 def check(user: Any, module: str, action: str) -> None:
     if not (user.is_authenticated and user.can(module, action)):
@@ -44,3 +46,11 @@ def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def actor(request: HttpRequest) -> User:
+    """The signed-in user behind a request that passed `require` or `login_required`."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("not signed in")
+    return user

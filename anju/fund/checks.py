@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -41,7 +42,7 @@ def _q(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
 
 
-def _rows(sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+def _rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         return list(cursor.fetchall())
@@ -59,7 +60,7 @@ def check_ledger() -> CheckReport:
         f"SELECT e.id, e.seq, SUM(l.amount) FROM {entry} e JOIN {line} l ON l.entry_id = e.id "
         f"GROUP BY e.id, e.seq HAVING SUM(l.amount) <> 0 ORDER BY e.seq LIMIT {MAX_LISTED}"
     ):
-        add(Violation("balanced", f"分录 #{seq} 借贷不平衡，差额 {from_fen(int(total))}"))  # type: ignore[arg-type]
+        add(Violation("balanced", f"分录 #{seq} 借贷不平衡，差额 {from_fen(int(total))}"))
     for (seq,) in _rows(
         f"SELECT e.seq FROM {entry} e LEFT JOIN {line} l ON l.entry_id = e.id GROUP BY e.id, e.seq "
         f"HAVING COUNT(l.id) < 2 ORDER BY e.seq LIMIT {MAX_LISTED}"
@@ -76,17 +77,17 @@ def check_ledger() -> CheckReport:
 
     # Nothing edited: each entry's digest over its content and lines.
     bad = 0
-    current: tuple[object, ...] | None = None
-    lines: list[tuple[int, object]] = []
+    current: tuple[Any, ...] | None = None
+    lines: list[tuple[Any, Any]] = []
 
-    def close(row: tuple[object, ...] | None) -> None:
+    def close(row: tuple[Any, ...] | None) -> None:
         nonlocal bad
         if row is None:
             return
         _id, seq, kind, value_date, txn, reverses_id, memo, digest = row
         date = value_date if isinstance(value_date, dt.date) else dt.date.fromisoformat(str(value_date))
-        amounts = [(int(a), from_fen(int(m))) for a, m in lines]  # type: ignore[call-overload]
-        expected = entry_digest(int(seq), str(kind), date, txn, reverses_id, str(memo), amounts)  # type: ignore[arg-type]
+        amounts = [(int(a), from_fen(int(m))) for a, m in lines]
+        expected = entry_digest(int(seq), str(kind), date, txn, reverses_id, str(memo), amounts)
         if expected != digest:
             bad += 1
             if bad <= MAX_LISTED:
@@ -119,14 +120,14 @@ def check_ledger() -> CheckReport:
         [*ASSET_KINDS, *ASSET_KINDS],
     ):
         label = f"分户账 {code}" if code else (name or kind)
-        add(Violation("balances", f"{label} 余额 {from_fen(int(balance))} 与明细合计 {from_fen(int(total))} 不符"))  # type: ignore[arg-type]
+        add(Violation("balances", f"{label} 余额 {from_fen(int(balance))} 与明细合计 {from_fen(int(total))} 不符"))
 
     for code, balance in _rows(
         f"SELECT COALESCE(u.code, a.name), a.balance FROM {account} a LEFT JOIN registry_unit u ON u.id = a.unit_id "
         f"WHERE a.kind NOT IN ({kinds}) AND a.balance < 0 LIMIT {MAX_LISTED}",
         [*ASSET_KINDS],
     ):
-        add(Violation("no_overdraw", f"{code} 余额为负：{from_fen(int(balance))}"))  # type: ignore[arg-type]
+        add(Violation("no_overdraw", f"{code} 余额为负：{from_fen(int(balance))}"))
 
     totals = queries.fund_totals()
     if totals["assets"] != totals["liabilities"]:

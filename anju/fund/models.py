@@ -63,7 +63,7 @@ class Account(models.Model):
         indexes = [models.Index(fields=["project", "building"])]
 
     def __str__(self) -> str:
-        if self.unit_id:
+        if self.unit_id and self.unit is not None:
             return f"分户账 {self.unit.code}"
         return self.name or self.get_kind_display()
 
@@ -347,7 +347,7 @@ class RefundApplication(models.Model):
     payee_account_number = models.CharField(_("payee account number"), max_length=40, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    amount = MoneyField(_("amount refunded"), null=True, blank=True)
+    amount = MoneyField(_("amount refunded"), null=True, blank=True)  # type: ignore[misc]
     created = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT,

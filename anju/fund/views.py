@@ -50,8 +50,11 @@ def account_list(request: HttpRequest) -> HttpResponse:
         accounts = accounts.filter(pk__in=queries.replenishment_due().values("pk"))
     accounts = accounts.order_by("unit__code")
     if _export_requested(request):
-        rows = ([a.unit.code, a.project.name if a.project else "", a.unit.area, a.first_deposit, a.balance]
-                for a in accounts.iterator(chunk_size=5000))
+        rows = (
+            [a.unit.code if a.unit else "", a.project.name if a.project else "", a.unit.area if a.unit else "",
+             a.first_deposit, a.balance]
+            for a in accounts.iterator(chunk_size=5000)
+        )
         return export_xlsx(request, filename="分户账余额.xlsx", title="分户账",
                            headers=["房屋编码", "项目", "建筑面积", "首期交存", "余额"], rows=rows)
     return render(request, "fund/account_list.html", {

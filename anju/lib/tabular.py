@@ -31,7 +31,7 @@ INTEGER_RE = re.compile(r"^[+-]?\d+$")
 RawRows = Generator[tuple[int, Sequence[Any]], None, None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     """One reason a file was refused: the spreadsheet row (0 = the file), the column, why."""
 
@@ -49,7 +49,7 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """A data row: its spreadsheet row number and its cells by header.
 

@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from anju.core import audit
+from anju.core import audit, bulk
 from anju.core.models import AuditEvent, User
 from anju.lib.ids import normalize_mobile, normalize_resident_id, normalize_uscc, resident_id_birth_date
 from anju.lib.pinyin import initials
@@ -81,7 +81,7 @@ class ImportSummary:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Owner:
     number: str  # resident ID number (person) or unified social credit code (enterprise)
     is_person: bool
@@ -89,7 +89,7 @@ class _Owner:
     phone: str  # "" when the file gives none: the registered phone is then kept
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """A row as far as it could be read; a field that failed its check is None."""
 
@@ -112,7 +112,7 @@ class _Line:
         return Unit.make_code(*parts)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Record:
     """A row that passed every check."""
 
@@ -597,12 +597,40 @@ def _write(
             updated.append({"code": record.code, "before": before, "after": after})
     _name_replaced_owners(replaced)
 
-    Unit.objects.bulk_create(new_units, batch_size=BATCH)
+    # Multi-row INSERTs without model instances: bulk_create's per-value SQL compilation costs
+    # several times the database work at a city's roll (see anju.core.bulk).
+    stamp = bulk.db_datetime(now)
+    unit_ids = bulk.insert_returning_ids(
+        Unit,
+        ["code", "project_id", "building_id", "entrance", "room", "floor", "area", "use", "created", "updated"],
+        [
+            (
+                u.code,
+                u.project_id,
+                u.building_id,
+                u.entrance,
+                u.room,
+                u.floor,
+                connection.ops.adapt_decimalfield_value(u.area, 10, 2),
+                u.use,
+                stamp,
+                stamp,
+            )
+            for u in new_units
+        ],
+        "code",
+    )
+    for unit in new_units:
+        unit.pk = unit_ids[unit.code]
     Unit.objects.bulk_update(floor_changed, ["floor", "updated"], batch_size=BATCH)
     # Closed before the new ones open: a unit may have only one open ownership.
     for chunk in _chunks(closing):
         Ownership.objects.filter(pk__in=chunk).update(end=today)
-    Ownership.objects.bulk_create(opening, batch_size=BATCH)
+    bulk.insert_rows(
+        Ownership,
+        ["unit_id", "person_id", "enterprise_id", "start", "end"],
+        [(o.unit.pk if o.unit_id is None else o.unit_id, o.person_id, o.enterprise_id, o.start, None) for o in opening],
+    )
 
     summary = ImportSummary(
         created=len(created), updated=len(updated), unchanged=len(records) - len(created) - len(updated)
@@ -718,7 +746,19 @@ def _save_owners(
                 changed_persons[spec.number] = Person(pk=owner.pk, phone=spec.phone, updated=now)
             else:
                 changed_enterprises[spec.number] = Enterprise(pk=owner.pk, contact_phone=spec.phone, updated=now)
-    Person.objects.bulk_create(new_persons.values(), batch_size=BATCH)
+    stamp = bulk.db_datetime(now)
+    person_ids = bulk.insert_returning_ids(
+        Person,
+        ["name", "id_type", "id_number", "birth_date", "phone", "address", "initials", "created", "updated"],
+        [
+            (p.name, p.id_type, p.id_number, p.birth_date, p.phone, "", p.initials, stamp, stamp)
+            for p in new_persons.values()
+        ],
+        "id_number",
+        id_type=Person.IdType.RESIDENT,
+    )
+    for number, person in new_persons.items():
+        person.pk = person_ids[number]
     Enterprise.objects.bulk_create(new_enterprises.values(), batch_size=BATCH)
     Person.objects.bulk_update(changed_persons.values(), ["phone", "updated"], batch_size=BATCH)
     Enterprise.objects.bulk_update(changed_enterprises.values(), ["contact_phone", "updated"], batch_size=BATCH)

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from anju.core.api import router as core_router
 from anju.core.api_auth import BearerTokenAuth, SessionAuth
+from anju.fund.api import router as fund_router
 from anju.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -32,3 +33,4 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/", core_router)
 api.add_router("/registry/", registry_router)
+api.add_router("/fund/", fund_router)

@@ -138,6 +138,10 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Behind a reverse proxy that appends the client address to X-Forwarded-For (nginx:
+# proxy_add_x_forwarded_for), the audit log and the owners' query rate limit use that address.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
+
 # Uploaded spreadsheets larger than this many data rows are refused by the import pages.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
 

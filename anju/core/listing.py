@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -58,4 +59,10 @@ def export_xlsx(
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind a reverse proxy (TRUST_X_FORWARDED_FOR) it is the address the proxy
+    appended last to X-Forwarded-For, which the client cannot forge; otherwise REMOTE_ADDR."""
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR") or None

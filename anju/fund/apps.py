@@ -10,8 +10,10 @@ class FundConfig(AppConfig):
     verbose_name = _("Maintenance fund")
 
     def ready(self) -> None:
-        from anju.core import modules
+        from anju.core import modules, todos
+        from anju.fund.todos import fund_todos
 
         modules.register(
             modules.Module(code="fund", name=_("Maintenance fund"), url_name="fund:home", icon="金", order=20)
         )
+        todos.register(fund_todos)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection
 
 from anju.core.fields import from_fen
-from anju.fund import queries
+from anju.fund import queries, reconcile
 from anju.fund.ledger import ASSET_KINDS, entry_digest
 from anju.fund.models import Account, JournalEntry, JournalLine, LedgerHead
 
@@ -128,6 +128,9 @@ def check_ledger() -> CheckReport:
         [*ASSET_KINDS],
     ):
         add(Violation("no_overdraw", f"{code} 余额为负：{from_fen(int(balance))}"))
+
+    for rule, message in reconcile.statement_balance_violations():
+        add(Violation(rule, message))
 
     totals = queries.fund_totals()
     if totals["assets"] != totals["liabilities"]:

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from anju.fund import views_public
+
+urlpatterns: list[URLPattern] = [
+    path("query/", views_public.owner_query, name="owner_query"),
+]

@@ -160,3 +160,32 @@ def test_balance_command() -> None:
     call_command("fund", "balance", "P0001-1-1-301", stdout=out)
     assert json.loads(out.getvalue()) == {"unit": "P0001-1-1-301", "balance": "7800.00",
                                           "first_deposit": "7800.00", "interest": "0.00"}
+
+
+def test_post_many_writes_gapless_entries_and_moves_balances() -> None:
+    a = factories.unit_account(room="101")
+    b = factories.unit_account(room="102")
+    bank = factories.bank()
+    specs = [
+        ledger.EntrySpec("deposit", dt.date(2023, 1, 1), [ledger.debit(bank, D("10.00")), ledger.credit(a, D("10.00"))],
+                         bank_txn_id="B1"),
+        ledger.EntrySpec("deposit", dt.date(2023, 1, 2), [ledger.debit(bank, D("2.50")), ledger.credit(b, D("2.50"))],
+                         bank_txn_id="B2"),
+    ]
+    entries = ledger.post_many(specs, actor=None)
+    assert [e.seq for e in entries] == [1, 2]
+    assert Account.objects.get(pk=a.pk).balance == D("10.00") and Account.objects.get(pk=b.pk).balance == D("2.50")
+    assert checks.check_ledger().ok
+
+
+def test_post_many_refuses_an_overdraw_in_any_order() -> None:
+    a = factories.unit_account(room="101")
+    bank = factories.bank()
+    # Net zero, but the spend would come first: refused, nothing written.
+    specs = [
+        ledger.EntrySpec("use", dt.date(2023, 1, 1), [ledger.debit(a, D("5.00")), ledger.credit(bank, D("5.00"))]),
+        ledger.EntrySpec("deposit", dt.date(2023, 1, 2), [ledger.debit(bank, D("5.00")), ledger.credit(a, D("5.00"))]),
+    ]
+    with pytest.raises(ledger.Overdraw):
+        ledger.post_many(specs, actor=None)
+    assert not JournalEntry.objects.exists()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from anju.fund import accounts, checks, interest, queries
+from anju.fund import accounts, bank, checks, interest, queries
 from anju.fund.models import Account
 from anju.lib.money import to_money
+from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
 
 
 def _money(text: str) -> Decimal:
@@ -19,7 +21,7 @@ def _money(text: str) -> Decimal:
 
 
 class Command(BaseCommand):
-    help = "Maintenance fund jobs: allocate-interest, balance, check, open-accounts."
+    help = "Maintenance fund jobs: allocate-interest, balance, check, import-bank, open-accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -32,6 +34,9 @@ class Command(BaseCommand):
         p.add_argument("unit_code")
         sub.add_parser("check", help="Prove the ledger's invariants; exit 1 naming each violation.")
         sub.add_parser("open-accounts", help="Open a ledger for every unit that has none.")
+        p = sub.add_parser("import-bank", help="Import bank receipts (.xlsx or .csv); nothing if any row is bad.")
+        p.add_argument("file", help="the .xlsx or .csv file")
+        p.add_argument("--bank", default="", help="bank special account number (when there are several)")
 
     def emit(self, data: dict[str, Any]) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False))
@@ -82,3 +87,22 @@ class Command(BaseCommand):
 
     def do_open_accounts(self, options: dict[str, Any]) -> None:
         self.emit({"opened": accounts.ensure_unit_accounts()})
+
+    def do_import_bank(self, options: dict[str, Any]) -> None:
+        # Same output as `anju import-units`: the counts and exit 0, or {"errors": [...]} and exit 1.
+        path = Path(options["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            self._reject([RowError(FILE_ROW, "", f"无法读取文件 {path}：{exc.strerror or exc}")])
+            return
+        try:
+            summary = bank.import_receipts(None, path.name, content, bank_number=options["bank"])
+        except ImportRejected as rejected:
+            self._reject(rejected.errors)
+            return
+        self.emit(summary.as_dict())
+
+    def _reject(self, errors: list[RowError]) -> None:
+        self.emit({"errors": [error.as_dict() for error in errors]})
+        sys.exit(1)

@@ -50,9 +50,7 @@ def attempt_login(request: object, username: str, password: str, ip: str | None)
         )
     authenticated = authenticate(request, username=username, password=password)  # type: ignore[arg-type]
     if authenticated is None:
-        audit.record(
-            None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User", object_repr=username
-        )
+        audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User", object_repr=username)
         if user is not None and _recent_failures(username, now) >= settings.LOGIN_MAX_FAILURES:
             user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             user.save(update_fields=["locked_until"])
@@ -86,9 +84,7 @@ def create_user(
     email: str = "",
     must_change_password: bool = True,
 ) -> User:
-    user = User(
-        username=username, full_name=full_name, email=email, must_change_password=must_change_password
-    )
+    user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password)
     user.set_password(password)
     user.save()
     role_list = list(roles)

@@ -21,8 +21,6 @@ class CoreConfig(AppConfig):
                 order=90,
             )
         )
-        modules.register(
-            modules.Module(code="users", name=_("Users"), url_name="core:users", icon="用", order=95)
-        )
+        modules.register(modules.Module(code="users", name=_("Users"), url_name="core:users", icon="用", order=95))
         todos.register(todos.password_change_todo)
         todos.register(todos.locked_accounts_todo)

@@ -77,9 +77,7 @@ def record(
     )
 
 
-def record_change(
-    actor: User | None, obj: models.Model, before: dict[str, Any], note: str = ""
-) -> AuditEvent | None:
+def record_change(actor: User | None, obj: models.Model, before: dict[str, Any], note: str = "") -> AuditEvent | None:
     """Record an update when any field changed; returns None when nothing did."""
     after = snapshot(obj, before.keys())
     if after == before:

@@ -32,9 +32,7 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "code": "housing",
         "name": "住房保障服务部",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E, S)
-        + _grant("rental", V, H, E, S)
-        + _grant("subsidy", V, H, E, S),
+        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, E, S) + _grant("subsidy", V, H, E, S),
     },
     {
         "code": "information",

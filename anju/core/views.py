@@ -63,9 +63,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     shortcuts = [
-        m
-        for m in modules.all_modules()
-        if user.can(m.code, modules.VIEW) and m.code not in {"audit", "users"}
+        m for m in modules.all_modules() if user.can(m.code, modules.VIEW) and m.code not in {"audit", "users"}
     ]
     return render(request, "core/home.html", {"todos": todos.for_user(user), "shortcuts": shortcuts})
 
@@ -120,9 +118,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ]
             for e in events[:100000]
         )
-        return export_xlsx(
-            request, filename="审计日志.xlsx", title="审计日志", headers=AUDIT_HEADERS, rows=rows
-        )
+        return export_xlsx(request, filename="审计日志.xlsx", title="审计日志", headers=AUDIT_HEADERS, rows=rows)
     page = paginate(request, events)
     for event in page.object_list:
         event.display_changes = [  # type: ignore[attr-defined]
@@ -133,9 +129,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             )
             for k, b, a in event.changed_fields()
         ]
-    models_seen = (
-        AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
-    )
+    models_seen = AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
     return render(
         request,
         "core/audit_log.html",

@@ -32,9 +32,15 @@ def open_bank_account(actor: User | None, *, bank_name: str, number: str, name: 
     if Account.objects.filter(kind=Account.Kind.BANK, bank_account_number=number).exists():
         raise ValueError(f"专户账号 {number} 已存在")
     account = Account.objects.create(
-        kind=Account.Kind.BANK, name=name or f"{bank_name}维修资金专户", bank_name=bank_name,
+        kind=Account.Kind.BANK,
+        name=name or f"{bank_name}维修资金专户",
+        bank_name=bank_name,
         bank_account_number=number,
     )
-    audit.record(actor, AuditEvent.Action.CREATE, account, after=audit.snapshot(
-        account, ["kind", "name", "bank_name", "bank_account_number"]))
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        account,
+        after=audit.snapshot(account, ["kind", "name", "bank_name", "bank_account_number"]),
+    )
     return account

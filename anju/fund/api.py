@@ -12,7 +12,7 @@ from typing import Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from anju.core.listing import client_ip
 from anju.core.permissions import actor, check
@@ -155,7 +155,7 @@ class ReceiptOut(Schema):
     unit_code: str
     payer: str
     memo: str
-    status: Literal["posted", "suspense", "matched"]
+    status: str = Field(description="posted, suspense or matched")
     unit: str | None
 
 
@@ -176,7 +176,7 @@ def _receipt_out(r: BankReceipt) -> ReceiptOut:
         memo=r.memo,
         status=r.status,
         unit=unit.code if unit else None,
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.get("/receipts", response=ReceiptPage, summary="Bank receipts; status=suspense lists 待查")
@@ -252,8 +252,8 @@ def match_receipt(request: HttpRequest, receipt_id: int, body: MatchIn) -> objec
 
 class NoticeOut(Schema):
     number: str
-    kind: Literal["first", "developer", "replenish"]
-    status: Literal["issued", "paid", "cancelled"]
+    kind: str = Field(description="first, developer or replenish")
+    status: str = Field(description="issued, paid or cancelled")
     unit: str
     payer: str
     area: str
@@ -272,7 +272,7 @@ def _notice_out(n: DepositNotice) -> NoticeOut:
     return NoticeOut(
         number=n.number,
         kind=n.kind,
-        status=n.status,  # type: ignore[arg-type]
+        status=n.status,
         unit=n.account.unit.code if n.account.unit else "",
         payer=n.payer,
         area=f"{n.area:.2f}",

@@ -34,8 +34,13 @@ class CheckReport:
         return not self.violations
 
     def as_dict(self) -> dict[str, object]:
-        return {"ok": self.ok, "entries": self.entries, "lines": self.lines, "accounts": self.accounts,
-                "violations": [asdict(v) for v in self.violations]}
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "lines": self.lines,
+            "accounts": self.accounts,
+            "violations": [asdict(v) for v in self.violations],
+        }
 
 
 def _q(model: type) -> str:
@@ -56,7 +61,7 @@ def check_ledger() -> CheckReport:
     report.accounts = Account.objects.count()
     add = report.violations.append
 
-    for entry_id, seq, total in _rows(
+    for _entry_id, seq, total in _rows(
         f"SELECT e.id, e.seq, SUM(l.amount) FROM {entry} e JOIN {line} l ON l.entry_id = e.id "
         f"GROUP BY e.id, e.seq HAVING SUM(l.amount) <> 0 ORDER BY e.seq LIMIT {MAX_LISTED}"
     ):
@@ -134,5 +139,10 @@ def check_ledger() -> CheckReport:
 
     totals = queries.fund_totals()
     if totals["assets"] != totals["liabilities"]:
-        add(Violation("equation", f"资金平衡式不成立：专户及应收 {totals['assets']} ≠ 分户账、统筹及待查 {totals['liabilities']}"))
+        add(
+            Violation(
+                "equation",
+                f"资金平衡式不成立：专户及应收 {totals['assets']} ≠ 分户账、统筹及待查 {totals['liabilities']}",
+            )
+        )
     return report

@@ -28,8 +28,13 @@ class InterestResult:
     entry: JournalEntry
 
     def as_dict(self) -> dict[str, object]:
-        return {"year": self.year, "amount": f"{self.amount:.2f}", "accounts": self.accounts,
-                "pooled": f"{self.pooled:.2f}", "credited": f"{self.credited:.2f}"}
+        return {
+            "year": self.year,
+            "amount": f"{self.amount:.2f}",
+            "accounts": self.accounts,
+            "pooled": f"{self.pooled:.2f}",
+            "credited": f"{self.credited:.2f}",
+        }
 
 
 def unit_day_sums(year: int) -> list[tuple[int, str, int]]:
@@ -77,7 +82,9 @@ def allocate_interest(
     sums = unit_day_sums(year)
     by_code = {code: (account_id, weight) for account_id, code, weight in sums}
     try:
-        pooled, parts = rules.split_interest(amount, pooled_percent, {code: Decimal(w) for code, (_, w) in by_code.items()})
+        pooled, parts = rules.split_interest(
+            amount, pooled_percent, {code: Decimal(w) for code, (_, w) in by_code.items()}
+        )
     except ValueError as exc:
         raise InterestError(str(exc)) from exc
     lines: list[tuple[int, Decimal]] = [(bank.pk, amount)]
@@ -91,8 +98,11 @@ def allocate_interest(
             credited += part
             count += 1
     entry = ledger.post_bulk(
-        kind=JournalEntry.Kind.INTEREST, value_date=dt.date(year, 12, 31), lines=lines, actor=actor,
-        memo=f"{year}年度增值收益分配", document=document,
+        kind=JournalEntry.Kind.INTEREST,
+        value_date=dt.date(year, 12, 31),
+        lines=lines,
+        actor=actor,
+        memo=f"{year}年度增值收益分配",
+        document=document,
     )
     return InterestResult(year, amount, count, pooled, credited, entry)
-

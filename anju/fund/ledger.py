@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -49,7 +50,12 @@ def credit(account: Account, amount: Decimal) -> Leg:
 
 
 def entry_digest(
-    seq: int, kind: str, value_date: dt.date, bank_txn_id: str | None, reverses_id: int | None, memo: str,
+    seq: int,
+    kind: str,
+    value_date: dt.date,
+    bank_txn_id: str | None,
+    reverses_id: int | None,
+    memo: str,
     lines: Iterable[tuple[int, Decimal]],
 ) -> str:
     """SHA-256 over the entry's content and its lines in account order: `fund check` recomputes it."""
@@ -107,8 +113,14 @@ def post(
     head, seq = _next_seq()
     lines = [(leg.account.pk, leg.amount) for leg in legs]
     entry = JournalEntry.objects.create(
-        seq=seq, kind=kind, value_date=value_date, posted_by=actor if actor and actor.pk else None,
-        posted_by_name=_actor_name(actor), memo=memo[:300], document=document, bank_txn_id=bank_txn_id,
+        seq=seq,
+        kind=kind,
+        value_date=value_date,
+        posted_by=actor if actor and actor.pk else None,
+        posted_by_name=_actor_name(actor),
+        memo=memo[:300],
+        document=document,
+        bank_txn_id=bank_txn_id,
         reverses=reverses,
         digest=entry_digest(seq, kind, value_date, bank_txn_id, reverses.pk if reverses else None, memo[:300], lines),
     )
@@ -121,8 +133,18 @@ def post(
         Account.objects.filter(pk=account_id).update(balance=F("balance") + locked[account_id].sign * to_fen(amount))
     head.last_seq = seq
     head.save(update_fields=["last_seq"])
-    audit.record(actor, AuditEvent.Action.CREATE, entry, after={"kind": kind, "value_date": value_date.isoformat(),
-                 "lines": [[a, str(m)] for a, m in lines], "document": document, "bank_txn_id": bank_txn_id})
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        entry,
+        after={
+            "kind": kind,
+            "value_date": value_date.isoformat(),
+            "lines": [[a, str(m)] for a, m in lines],
+            "document": document,
+            "bank_txn_id": bank_txn_id,
+        },
+    )
     return entry
 
 
@@ -142,20 +164,30 @@ def post_bulk(
     _check_amounts(amount for _, amount in lines)
     head, seq = _next_seq()
     entry = JournalEntry.objects.create(
-        seq=seq, kind=kind, value_date=value_date, posted_by=actor if actor and actor.pk else None,
-        posted_by_name=_actor_name(actor), memo=memo[:300], document=document,
+        seq=seq,
+        kind=kind,
+        value_date=value_date,
+        posted_by=actor if actor and actor.pk else None,
+        posted_by_name=_actor_name(actor),
+        memo=memo[:300],
+        document=document,
         digest=entry_digest(seq, kind, value_date, None, None, memo[:300], lines),
     )
     day = value_date.toordinal()
     bulk.insert_rows(
-        JournalLine, ["entry_id", "account_id", "amount", "day"],
+        JournalLine,
+        ["entry_id", "account_id", "amount", "day"],
         ((entry.pk, account_id, to_fen(amount), day) for account_id, amount in lines),
     )
     apply_entry_to_balances(entry.pk)
     head.last_seq = seq
     head.save(update_fields=["last_seq"])
-    audit.record(actor, AuditEvent.Action.CREATE, entry,
-                 after={"kind": kind, "value_date": value_date.isoformat(), "lines": len(lines), "document": document})
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        entry,
+        after={"kind": kind, "value_date": value_date.isoformat(), "lines": len(lines), "document": document},
+    )
     return entry
 
 
@@ -164,7 +196,7 @@ def apply_entry_to_balances(entry_id: int) -> None:
     _apply_lines_to_balances("entry_id = %s", [entry_id])
 
 
-def _apply_lines_to_balances(where: str, params: list[object]) -> None:
+def _apply_lines_to_balances(where: str, params: list[Any]) -> None:
     account = connection.ops.quote_name(Account._meta.db_table)
     line = connection.ops.quote_name(JournalLine._meta.db_table)
     kinds = ", ".join(["%s"] * len(ASSET_KINDS))
@@ -244,8 +276,18 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
         )
     ids = bulk.insert_returning_ids(
         JournalEntry,
-        ["seq", "kind", "value_date", "posted_at", "posted_by_id", "posted_by_name", "memo", "document",
-         "bank_txn_id", "digest"],
+        [
+            "seq",
+            "kind",
+            "value_date",
+            "posted_at",
+            "posted_by_id",
+            "posted_by_name",
+            "memo",
+            "document",
+            "bank_txn_id",
+            "digest",
+        ],
         entry_rows,
         "seq",
     )
@@ -264,12 +306,23 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
     head.last_seq = last
     head.save(update_fields=["last_seq"])
     audit.record(
-        actor, AuditEvent.Action.CREATE, model="fund.JournalEntry", object_repr=f"#{first}–#{last}",
-        after={"entries": len(specs), "first_seq": first, "last_seq": last}, note=note,
+        actor,
+        AuditEvent.Action.CREATE,
+        model="fund.JournalEntry",
+        object_repr=f"#{first}–#{last}",
+        after={"entries": len(specs), "first_seq": first, "last_seq": last},
+        note=note,
     )
     return [
-        JournalEntry(pk=ids[first + offset], seq=first + offset, kind=spec.kind, value_date=spec.value_date,
-                     memo=spec.memo[:300], document=spec.document, bank_txn_id=spec.bank_txn_id)
+        JournalEntry(
+            pk=ids[first + offset],
+            seq=first + offset,
+            kind=spec.kind,
+            value_date=spec.value_date,
+            memo=spec.memo[:300],
+            document=spec.document,
+            bank_txn_id=spec.bank_txn_id,
+        )
         for offset, spec in enumerate(specs)
     ]
 
@@ -282,8 +335,15 @@ def reverse(entry: JournalEntry, *, actor: User | None, value_date: dt.date, mem
     if JournalEntry.objects.filter(reverses=entry).exists():
         raise LedgerError(f"分录 #{entry.seq} 已冲正")
     legs = [Leg(line.account, -line.amount) for line in entry.lines.select_related("account")]
-    return post(kind=JournalEntry.Kind.REVERSAL, value_date=value_date, legs=legs, actor=actor,
-                memo=memo or f"冲正 #{entry.seq}", document=f"reversal:{entry.seq}", reverses=entry)
+    return post(
+        kind=JournalEntry.Kind.REVERSAL,
+        value_date=value_date,
+        legs=legs,
+        actor=actor,
+        memo=memo or f"冲正 #{entry.seq}",
+        document=f"reversal:{entry.seq}",
+        reverses=entry,
+    )
 
 
 def fund_account(kind: str, name: str = "") -> Account:

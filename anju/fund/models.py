@@ -19,7 +19,6 @@ from anju.core.fields import MoneyField
 from anju.registry.models import Building, Project, Unit
 
 
-
 class Account(models.Model):
     """A fund account: a unit's ledger (分户账) or a fund-level account."""
 
@@ -82,6 +81,9 @@ class LedgerHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"
+
 
 class JournalEntry(models.Model):
     """A journal entry (记账凭证): lines summing to zero. Never updated or deleted; corrected by reversal."""
@@ -104,8 +106,12 @@ class JournalEntry(models.Model):
     value_date = models.DateField(_("value date"), db_index=True)
     posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("posted by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     posted_by_name = models.CharField(_("posted by (name)"), max_length=150)
     memo = models.CharField(_("memo"), max_length=300, blank=True)
@@ -171,7 +177,8 @@ class DepositStandard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_building_type_display()} {self.get_use_class_display()} {self.rate}元/㎡ ({self.effective_from})"
+        kind = f"{self.get_building_type_display()} {self.get_use_class_display()}"
+        return f"{kind} {self.rate}元/㎡ ({self.effective_from})"
 
 
 class DepositBatch(models.Model):
@@ -180,7 +187,11 @@ class DepositBatch(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="+")
     issued_on = models.DateField(_("issued on"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -223,7 +234,11 @@ class DepositNotice(models.Model):
     amount = MoneyField(_("amount"))
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     paid_entry = models.ForeignKey(
@@ -250,7 +265,11 @@ class BankImport(models.Model):
     filename = models.CharField(_("file"), max_length=200)
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     summary = models.JSONField(_("summary"), default=dict)
@@ -287,7 +306,11 @@ class BankReceipt(models.Model):
     )
     entry = models.ForeignKey(JournalEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+")
     match_entry = models.ForeignKey(
-        JournalEntry, verbose_name=_("matching entry"), null=True, blank=True, on_delete=models.PROTECT,
+        JournalEntry,
+        verbose_name=_("matching entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     notice = models.ForeignKey(
@@ -350,11 +373,19 @@ class RefundApplication(models.Model):
     amount = MoneyField(_("amount refunded"), null=True, blank=True)  # type: ignore[misc]
     created = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -382,3 +413,6 @@ class OwnerQueryAttempt(models.Model):
     class Meta:
         verbose_name = _("owner query attempt")
         verbose_name_plural = _("owner query attempts")
+
+    def __str__(self) -> str:
+        return f"{self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,9 +49,9 @@ class StatementRow:
     posted_by: str
 
 
-def statement(account: Account, start: dt.date | None = None, end: dt.date | None = None) -> tuple[
-    Decimal, list[StatementRow]
-]:
+def statement(
+    account: Account, start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[Decimal, list[StatementRow]]:
     """The account's opening balance at start and its movements with running balance (分户账明细)."""
     lines = JournalLine.objects.filter(account=account).select_related("entry").order_by("day", "entry__seq")
     opening = ZERO
@@ -67,8 +66,17 @@ def statement(account: Account, start: dt.date | None = None, end: dt.date | Non
     for line in lines:
         amount = account.sign * line.amount
         balance += amount
-        rows.append(StatementRow(line.entry.seq, line.entry.value_date, line.entry.get_kind_display(),
-                                 line.entry.memo, amount, balance, line.entry.posted_by_name))
+        rows.append(
+            StatementRow(
+                line.entry.seq,
+                line.entry.value_date,
+                line.entry.get_kind_display(),
+                line.entry.memo,
+                amount,
+                balance,
+                line.entry.posted_by_name,
+            )
+        )
     return opening, rows
 
 
@@ -99,8 +107,3 @@ def flows(kind: str | list[str], start: dt.date, end: dt.date, *, account_kind: 
     ).aggregate(s=Sum("amount", output_field=MoneyField()))["s"]
     sign = 1 if account_kind in Account.ASSET_KINDS else -1
     return sign * total if total else ZERO
-
-
-def iter_unit_balances() -> Iterator[tuple[str, Decimal]]:
-    for code, balance in unit_accounts().values_list("unit__code", "balance").iterator(chunk_size=5000):
-        yield code, balance

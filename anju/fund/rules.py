@@ -8,11 +8,9 @@ import calendar
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from decimal import Decimal
-from typing import TypeVar
 
 from anju.lib.money import apportion, round_fen
 
-K = TypeVar("K", bound=Hashable)
 REPLENISH_THRESHOLD = Decimal("0.30")
 
 
@@ -41,9 +39,9 @@ def line_weight(day: int, start: int, end: int) -> int:
     return end - start + 1 if day < start else end - day + 1
 
 
-def split_interest(amount: Decimal, pooled_percent: Decimal | None, weights: Mapping[K, Decimal]) -> tuple[
-    Decimal, dict[K, Decimal]
-]:
+def split_interest[K: Hashable](
+    amount: Decimal, pooled_percent: Decimal | None, weights: Mapping[K, Decimal]
+) -> tuple[Decimal, dict[K, Decimal]]:
     """The pooled account's share (percent of amount, half up to the fen) and each account's part of
     the rest in proportion to its 积数, exact to the fen (largest remainders, ties by key)."""
     if amount <= 0:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -30,11 +29,17 @@ def home(request: HttpRequest) -> HttpResponse:
     totals = queries.fund_totals()
     fund_accounts = Account.objects.exclude(kind=Account.Kind.UNIT).order_by("kind", "pk")
     recent = JournalEntry.objects.order_by("-seq")[:15]
-    return render(request, "fund/home.html", {
-        "totals": totals, "fund_accounts": fund_accounts, "recent": recent,
-        "unit_accounts": queries.unit_accounts().count(),
-        "replenish": queries.replenishment_due().count(),
-    })
+    return render(
+        request,
+        "fund/home.html",
+        {
+            "totals": totals,
+            "fund_accounts": fund_accounts,
+            "recent": recent,
+            "unit_accounts": queries.unit_accounts().count(),
+            "replenish": queries.replenishment_due().count(),
+        },
+    )
 
 
 @require(MODULE, "view")
@@ -51,15 +56,31 @@ def account_list(request: HttpRequest) -> HttpResponse:
     accounts = accounts.order_by("unit__code")
     if _export_requested(request):
         rows = (
-            [a.unit.code if a.unit else "", a.project.name if a.project else "", a.unit.area if a.unit else "",
-             a.first_deposit, a.balance]
+            [
+                a.unit.code if a.unit else "",
+                a.project.name if a.project else "",
+                a.unit.area if a.unit else "",
+                a.first_deposit,
+                a.balance,
+            ]
             for a in accounts.iterator(chunk_size=5000)
         )
-        return export_xlsx(request, filename="分户账余额.xlsx", title="分户账",
-                           headers=["房屋编码", "项目", "建筑面积", "首期交存", "余额"], rows=rows)
-    return render(request, "fund/account_list.html", {
-        "page": paginate(request, accounts), "qs": querystring_without_page(request), "filters": request.GET,
-    })
+        return export_xlsx(
+            request,
+            filename="分户账余额.xlsx",
+            title="分户账",
+            headers=["房屋编码", "项目", "建筑面积", "首期交存", "余额"],
+            rows=rows,
+        )
+    return render(
+        request,
+        "fund/account_list.html",
+        {
+            "page": paginate(request, accounts),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+        },
+    )
 
 
 @require(MODULE, "view")
@@ -77,10 +98,24 @@ def unit_statement(request: HttpRequest, code: str) -> HttpResponse:
         data = [["", "", "期初余额", "", f"{opening:.2f}", ""]] + [
             [r.seq, r.value_date.isoformat(), r.kind, r.memo, f"{r.amount:.2f}", f"{r.balance:.2f}"] for r in rows
         ]
-        return export_xlsx(request, filename=f"分户账明细-{code}.xlsx", title="分户账明细",
-                           headers=["凭证号", "日期", "类型", "摘要", "发生额", "余额"], rows=data)
-    return render(request, "fund/statement.html", {
-        "account": account, "opening": opening, "rows": rows, "owner": owner, "owner_id": owner_id,
-        "interest": queries.interest_total(account), "balance_capitals": capitals(account.balance),
-        "filters": request.GET,
-    })
+        return export_xlsx(
+            request,
+            filename=f"分户账明细-{code}.xlsx",
+            title="分户账明细",
+            headers=["凭证号", "日期", "类型", "摘要", "发生额", "余额"],
+            rows=data,
+        )
+    return render(
+        request,
+        "fund/statement.html",
+        {
+            "account": account,
+            "opening": opening,
+            "rows": rows,
+            "owner": owner,
+            "owner_id": owner_id,
+            "interest": queries.interest_total(account),
+            "balance_capitals": capitals(account.balance),
+            "filters": request.GET,
+        },
+    )

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TypeVar
 
 FEN = Decimal("0.01")
-K = TypeVar("K", bound=Hashable)
 
 
 def to_money(value: object) -> Decimal:
@@ -42,7 +40,7 @@ def from_fen(value: int) -> Decimal:
     return (Decimal(value) / 100).quantize(FEN)
 
 
-def apportion(total: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
+def apportion[K: Hashable](total: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
     """Split total over the keys in proportion to their weights, exact to the fen.
 
     Each part is cut to the fen; the leftover fens go one each to the largest remainders, ties

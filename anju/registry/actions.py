@@ -93,9 +93,7 @@ def create_enterprise(
         address=address.strip(),
         initials=initials(name),
     )
-    audit.record(
-        actor, AuditEvent.Action.CREATE, enterprise, after=audit.snapshot(enterprise, ENTERPRISE_FIELDS)
-    )
+    audit.record(actor, AuditEvent.Action.CREATE, enterprise, after=audit.snapshot(enterprise, ENTERPRISE_FIELDS))
     return enterprise
 
 
@@ -141,10 +139,7 @@ def reregister_enterprise(
 ) -> EnterpriseRegistration:
     """Record a re-registration (变更登记): the enterprise takes the new particulars, the old stay in history."""
     new_uscc = normalize_uscc(uscc)
-    if (
-        new_uscc != enterprise.uscc
-        and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists()
-    ):
+    if new_uscc != enterprise.uscc and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists():
         raise ValueError("该统一社会信用代码已登记为另一家企业")
     if (name.strip(), new_uscc, legal_representative.strip()) == (
         enterprise.name,

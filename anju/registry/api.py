@@ -29,9 +29,7 @@ ID_NUMBER_DOC = (
     "Masked (first 3 and last 4 characters kept, the rest `*`) unless the caller's role may see "
     "ID numbers (registry `see_id`)."
 )
-OWNER_ID_DOC = (
-    f"A person's ID number or an enterprise's unified social credit code. ID numbers: {ID_NUMBER_DOC}"
-)
+OWNER_ID_DOC = f"A person's ID number or an enterprise's unified social credit code. ID numbers: {ID_NUMBER_DOC}"
 AREA_DOC = "Square metres, a string with two decimals."
 
 router = Router(tags=["registry"])
@@ -374,9 +372,7 @@ def project_list(
 @router.get("/projects/{code}", response=ProjectDetailOut, summary="A project with its buildings")
 def project_detail(request: HttpRequest, code: str) -> Project:
     check(request.user, MODULE, "view")
-    buildings = Building.objects.annotate(unit_count=Count("units"), total_area=Sum("units__area")).order_by(
-        "number"
-    )
+    buildings = Building.objects.annotate(unit_count=Count("units"), total_area=Sum("units__area")).order_by("number")
     return get_object_or_404(
         _projects().prefetch_related(Prefetch("buildings", queryset=buildings, to_attr="building_list")),
         code=code,
@@ -387,9 +383,7 @@ def project_detail(request: HttpRequest, code: str) -> Project:
     "/units",
     response=UnitPage,
     summary="Units (房屋) with their current owner",
-    description=(
-        f"`project` is a project code, `building` a building number. Owner ID numbers: {ID_NUMBER_DOC}"
-    ),
+    description=(f"`project` is a project code, `building` a building number. Owner ID numbers: {ID_NUMBER_DOC}"),
 )
 def unit_list(
     request: HttpRequest,

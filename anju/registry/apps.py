@@ -13,7 +13,5 @@ class RegistryConfig(AppConfig):
         from anju.core import modules
 
         modules.register(
-            modules.Module(
-                code="registry", name=_("Registry"), url_name="registry:units", icon="房", order=10
-            )
+            modules.Module(code="registry", name=_("Registry"), url_name="registry:units", icon="房", order=10)
         )

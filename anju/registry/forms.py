@@ -8,9 +8,7 @@ from anju.registry.models import Building, Person
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
-    id_type = forms.ChoiceField(
-        label=_("ID type"), choices=Person.IdType.choices, initial=Person.IdType.RESIDENT
-    )
+    id_type = forms.ChoiceField(label=_("ID type"), choices=Person.IdType.choices, initial=Person.IdType.RESIDENT)
     id_number = forms.CharField(label=_("ID number"), max_length=40)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -36,9 +34,7 @@ class UnreachableForm(forms.Form):
     since = forms.DateField(
         label=_("Unreachable since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    note = forms.CharField(
-        label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReregistrationForm(forms.Form):

@@ -137,9 +137,7 @@ class Building(models.Model):
         STEEL = "steel", _("Steel")
         OTHER = "other", _("Other")
 
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="buildings"
-    )
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="buildings")
     number = models.CharField(_("building number"), max_length=20)
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     structure = models.CharField(_("structure"), max_length=20, choices=Structure.choices, blank=True)
@@ -164,12 +162,8 @@ class Unit(models.Model):
         SHOP = "shop", _("Shop")
 
     code = models.CharField(_("unit code"), max_length=80, unique=True)
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="units"
-    )
-    building = models.ForeignKey(
-        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="units"
-    )
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="units")
+    building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="units")
     entrance = models.CharField(_("entrance"), max_length=20)
     room = models.CharField(_("room number"), max_length=20)
     floor = models.SmallIntegerField(_("floor"))
@@ -198,9 +192,7 @@ class Unit(models.Model):
 class Ownership(models.Model):
     """Who owned a unit from when to when; the open one (no end) is the current owner."""
 
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="ownerships"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="ownerships")
     person = models.ForeignKey(
         Person,
         verbose_name=_("owner (person)"),
@@ -230,9 +222,7 @@ class Ownership(models.Model):
                 | (Q(person__isnull=True) & Q(enterprise__isnull=False)),
                 name="ownership_one_owner",
             ),
-            models.UniqueConstraint(
-                fields=["unit"], condition=Q(end__isnull=True), name="ownership_one_current"
-            ),
+            models.UniqueConstraint(fields=["unit"], condition=Q(end__isnull=True), name="ownership_one_current"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="ownership_dates"
             ),

@@ -120,9 +120,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @require(MODULE, "view")
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_object_or_404(
-        Unit.objects.select_related("project", "building", "project__developer"), code=code
-    )
+    unit = get_object_or_404(Unit.objects.select_related("project", "building", "project__developer"), code=code)
     ownerships = unit.ownerships.select_related("person", "enterprise").order_by("-start", "-id")
     return render(
         request,
@@ -276,12 +274,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         )
         headers = ["项目编码", "项目名称", "类型", "区县", "地址", "开发企业", "房屋套数", "总建筑面积"]
         return export_xlsx(request, filename="项目清单.xlsx", title="项目", headers=headers, rows=rows)
-    districts = (
-        Project.objects.exclude(district="")
-        .values_list("district", flat=True)
-        .distinct()
-        .order_by("district")
-    )
+    districts = Project.objects.exclude(district="").values_list("district", flat=True).distinct().order_by("district")
     return render(
         request,
         "registry/project_list.html",

@@ -48,9 +48,7 @@ def test_each_role_reaches_exactly_what_it_is_granted(
 ) -> None:
     client = client_for(role)
     response = client.get(path)
-    needs_view = (
-        action != "view" and module in {"registry", "audit"} and not role_grants(role, module, "view")
-    )
+    needs_view = action != "view" and module in {"registry", "audit"} and not role_grants(role, module, "view")
     expected_ok = role_grants(role, module, action) and not needs_view
     assert response.status_code == (200 if expected_ok else 403), (role, path)
 

@@ -25,8 +25,11 @@ def unit_account(room: str = "101", area: str = "100.00", **kwargs: object) -> A
 def deposit(account: Account, amount: str, day: dt.date, *, first: bool = True) -> JournalEntry:
     value = Decimal(amount)
     entry = ledger.post(
-        kind=JournalEntry.Kind.DEPOSIT, value_date=day,
-        legs=[ledger.debit(bank(), value), ledger.credit(account, value)], actor=None, memo="交存",
+        kind=JournalEntry.Kind.DEPOSIT,
+        value_date=day,
+        legs=[ledger.debit(bank(), value), ledger.credit(account, value)],
+        actor=None,
+        memo="交存",
     )
     if first:
         Account.objects.filter(pk=account.pk).update(first_deposit=value)
@@ -36,8 +39,11 @@ def deposit(account: Account, amount: str, day: dt.date, *, first: bool = True) 
 def spend(account: Account, amount: str, day: dt.date) -> JournalEntry:
     value = Decimal(amount)
     return ledger.post(
-        kind=JournalEntry.Kind.USE, value_date=day,
-        legs=[ledger.debit(account, value), ledger.credit(bank(), value)], actor=None, memo="维修使用",
+        kind=JournalEntry.Kind.USE,
+        value_date=day,
+        legs=[ledger.debit(account, value), ledger.credit(bank(), value)],
+        actor=None,
+        memo="维修使用",
     )
 
 

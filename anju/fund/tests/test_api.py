@@ -54,8 +54,12 @@ def test_totals_show_the_balance_equation(client_for, ledger_data: Account) -> N
 
 def test_receipt_import_then_match_from_suspense(client_for, ledger_data: Account) -> None:
     client = client_for("station")
-    content = receipts_file([["T1", "2023-07-01", "100.00", "P0001-1-1-101", "张三", "续交"],
-                             ["T2", "2023-07-02", "55.50", "NOPE-1-1-1", "李四", ""]])
+    content = receipts_file(
+        [
+            ["T1", "2023-07-01", "100.00", "P0001-1-1-101", "张三", "续交"],
+            ["T2", "2023-07-02", "55.50", "NOPE-1-1-1", "李四", ""],
+        ]
+    )
     response = client.post("/api/fund/receipts/import", {"file": io.BytesIO(content)}, format="multipart")
     assert response.status_code == 200, response.content
     assert response.json() == {"posted": 1, "duplicates": 0, "suspense": 1}
@@ -63,8 +67,9 @@ def test_receipt_import_then_match_from_suspense(client_for, ledger_data: Accoun
     assert again.json() == {"posted": 0, "duplicates": 2, "suspense": 0}
     suspense = client.get("/api/fund/receipts?status=suspense").json()["items"]
     assert [r["txn_id"] for r in suspense] == ["T2"]
-    matched = client.post(f"/api/fund/receipts/{suspense[0]['id']}/match", {"unit_code": "P0001-1-1-101"},
-                          content_type="application/json")
+    matched = client.post(
+        f"/api/fund/receipts/{suspense[0]['id']}/match", {"unit_code": "P0001-1-1-101"}, content_type="application/json"
+    )
     assert matched.status_code == 200 and matched.json()["status"] == "matched"
     assert Account.objects.get(pk=ledger_data.pk).balance == Decimal("7655.50")
     assert BankReceipt.objects.get(txn_id="T2").status == "matched"
@@ -72,8 +77,9 @@ def test_receipt_import_then_match_from_suspense(client_for, ledger_data: Accoun
 
 def test_bad_receipt_file_gets_row_errors(client_for, ledger_data: Account) -> None:
     content = receipts_file([["T1", "2023-13-01", "-5", "P0001-1-1-101", "", ""]])
-    response = client_for("station").post("/api/fund/receipts/import", {"file": io.BytesIO(content)},
-                                          format="multipart")
+    response = client_for("station").post(
+        "/api/fund/receipts/import", {"file": io.BytesIO(content)}, format="multipart"
+    )
     assert response.status_code == 400
     columns = {e["column"] for e in response.json()["errors"]}
     assert {"交易日期", "金额"} <= columns and all(e["row"] == 2 for e in response.json()["errors"])
@@ -83,17 +89,25 @@ def test_bad_receipt_file_gets_row_errors(client_for, ledger_data: Account) -> N
 def test_import_and_match_need_handle(client_for, ledger_data: Account) -> None:
     viewer = client_for("information")
     content = receipts_file([["T1", "2023-07-01", "100.00", "P0001-1-1-101", "", ""]])
-    assert viewer.post("/api/fund/receipts/import", {"file": io.BytesIO(content)},
-                       format="multipart").status_code == 403
-    assert viewer.post("/api/fund/notices", {"unit_code": "P0001-1-1-101"},
-                       content_type="application/json").status_code == 403
+    assert (
+        viewer.post("/api/fund/receipts/import", {"file": io.BytesIO(content)}, format="multipart").status_code == 403
+    )
+    assert (
+        viewer.post("/api/fund/notices", {"unit_code": "P0001-1-1-101"}, content_type="application/json").status_code
+        == 403
+    )
 
 
 def test_issue_a_notice_through_the_api(client_for) -> None:
     from anju.fund import deposits
 
-    deposits.create_standard(None, building_type="multi_storey", use_class="residential",
-                             effective_from=dt.date(2020, 1, 1), rate=Decimal("78.50"))
+    deposits.create_standard(
+        None,
+        building_type="multi_storey",
+        use_class="residential",
+        effective_from=dt.date(2020, 1, 1),
+        rate=Decimal("78.50"),
+    )
     factories.unit_account(room="201", area="89.37")
     client = client_for("station")
     response = client.post("/api/fund/notices", {"unit_code": "P0001-1-1-201"}, content_type="application/json")

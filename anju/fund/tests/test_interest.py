@@ -47,8 +47,12 @@ def test_daily_balance_sum_counts_the_day_in_and_not_the_day_out(raw: list[tuple
 def test_leap_year_has_366_days() -> None:
     assert rules.daily_balance_sum([(dt.date(2023, 5, 1), D("1"))], *rules.year_bounds(2024)) == 366
     assert rules.daily_balance_sum([(dt.date(2023, 12, 31), D("1"))], *rules.year_bounds(2023)) == 1
-    assert rules.daily_balance_sum([(dt.date(2023, 1, 1), D("1")), (dt.date(2023, 1, 2), D("-1"))],
-                                   *rules.year_bounds(2023)) == 1
+    assert (
+        rules.daily_balance_sum(
+            [(dt.date(2023, 1, 1), D("1")), (dt.date(2023, 1, 2), D("-1"))], *rules.year_bounds(2023)
+        )
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -62,7 +66,9 @@ def test_sql_day_sums_match_the_rule() -> None:
     sums = {account_id: fen_days for account_id, _code, fen_days in interest.unit_day_sums(2023)}
     start, end = rules.year_bounds(2023)
     for account in (a, b):
-        movements = [(dt.date.fromordinal(line.day), -line.amount) for line in JournalLine.objects.filter(account=account)]
+        movements = [
+            (dt.date.fromordinal(line.day), -line.amount) for line in JournalLine.objects.filter(account=account)
+        ]
         assert D(sums[account.pk]) / 100 == rules.daily_balance_sum(movements, start, end)
 
 
@@ -86,8 +92,9 @@ def test_pooled_share_first_then_units_in_proportion() -> None:
     factories.deposit(early, "1000.00", dt.date(2023, 1, 1))  # 365 days
     factories.deposit(late, "1000.00", dt.date(2023, 7, 2))  # 183 days
     out = io.StringIO()
-    call_command("fund", "allocate-interest", "--year", "2023", "--amount", "1000.00", "--pooled-share", "10",
-                 stdout=out)
+    call_command(
+        "fund", "allocate-interest", "--year", "2023", "--amount", "1000.00", "--pooled-share", "10", stdout=out
+    )
     data = json.loads(out.getvalue())
     assert data == {"year": 2023, "amount": "1000.00", "accounts": 2, "pooled": "100.00", "credited": "900.00"}
     early_share = Account.objects.get(pk=early.pk).balance - D("1000.00")

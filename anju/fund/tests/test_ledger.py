@@ -86,8 +86,9 @@ def test_postgresql_refuses_deletes_and_unbalanced_entries() -> None:
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         JournalLine.objects.all().delete()
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
-        entry = JournalEntry.objects.create(seq=99, kind="deposit", value_date=dt.date(2023, 1, 2),
-                                            posted_by_name="x", digest="x")
+        entry = JournalEntry.objects.create(
+            seq=99, kind="deposit", value_date=dt.date(2023, 1, 2), posted_by_name="x", digest="x"
+        )
         JournalLine.objects.create(entry=entry, account=account, amount=D("-5.00"), day=1)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -158,8 +159,12 @@ def test_balance_command() -> None:
     factories.deposit(account, "7800.00", dt.date(2023, 1, 1))
     out = io.StringIO()
     call_command("fund", "balance", "P0001-1-1-301", stdout=out)
-    assert json.loads(out.getvalue()) == {"unit": "P0001-1-1-301", "balance": "7800.00",
-                                          "first_deposit": "7800.00", "interest": "0.00"}
+    assert json.loads(out.getvalue()) == {
+        "unit": "P0001-1-1-301",
+        "balance": "7800.00",
+        "first_deposit": "7800.00",
+        "interest": "0.00",
+    }
 
 
 def test_post_many_writes_gapless_entries_and_moves_balances() -> None:
@@ -167,10 +172,18 @@ def test_post_many_writes_gapless_entries_and_moves_balances() -> None:
     b = factories.unit_account(room="102")
     bank = factories.bank()
     specs = [
-        ledger.EntrySpec("deposit", dt.date(2023, 1, 1), [ledger.debit(bank, D("10.00")), ledger.credit(a, D("10.00"))],
-                         bank_txn_id="B1"),
-        ledger.EntrySpec("deposit", dt.date(2023, 1, 2), [ledger.debit(bank, D("2.50")), ledger.credit(b, D("2.50"))],
-                         bank_txn_id="B2"),
+        ledger.EntrySpec(
+            "deposit",
+            dt.date(2023, 1, 1),
+            [ledger.debit(bank, D("10.00")), ledger.credit(a, D("10.00"))],
+            bank_txn_id="B1",
+        ),
+        ledger.EntrySpec(
+            "deposit",
+            dt.date(2023, 1, 2),
+            [ledger.debit(bank, D("2.50")), ledger.credit(b, D("2.50"))],
+            bank_txn_id="B2",
+        ),
     ]
     entries = ledger.post_many(specs, actor=None)
     assert [e.seq for e in entries] == [1, 2]

@@ -98,14 +98,10 @@ def registry(db: None) -> Registry:
     owned_by_zhang = unit(first, "101", "89.5")
     owned_by_developer = unit(first, "102", "100.25", Unit.Use.SHOP)
     vacant = unit(second, "101", "120")
-    zhang = make_person(
-        "张三", resident_id("19900307", 123), phone="13800000001", birth_date=dt.date(1990, 3, 7)
-    )
+    zhang = make_person("张三", resident_id("19900307", 123), phone="13800000001", birth_date=dt.date(1990, 3, 7))
     li = make_person("李四", resident_id("19851111", 456), phone="13800000002")
     make_person("John Smith", "E12345678", id_type=Person.IdType.PASSPORT)
-    Ownership.objects.create(
-        unit=owned_by_zhang, person=li, start=dt.date(2015, 1, 1), end=dt.date(2020, 6, 30)
-    )
+    Ownership.objects.create(unit=owned_by_zhang, person=li, start=dt.date(2015, 1, 1), end=dt.date(2020, 6, 30))
     Ownership.objects.create(unit=owned_by_zhang, person=zhang, start=dt.date(2020, 7, 1))
     Ownership.objects.create(unit=owned_by_developer, enterprise=developer, start=dt.date(2018, 1, 1))
     return Registry(zhang, li, developer, project, owned_by_zhang, owned_by_developer, vacant)
@@ -147,9 +143,7 @@ def test_get_endpoints_need_authentication(client: Client, registry: Registry, p
 
 
 @pytest.mark.parametrize("path", GET_PATHS)
-def test_get_endpoints_need_registry_view(
-    client_for: Callable[..., Client], registry: Registry, path: str
-) -> None:
+def test_get_endpoints_need_registry_view(client_for: Callable[..., Client], registry: Registry, path: str) -> None:
     response = client_for().get(url(path, registry))
     assert response.status_code == 403
     assert response.json() == {"detail": "Permission denied: registry:view"}
@@ -171,9 +165,7 @@ def test_import_needs_registry_view_and_handle(client_for: Callable[..., Client]
     assert response.json() == {"detail": "Permission denied: registry:handle"}
 
 
-def test_person_list_masks_id_numbers_without_see_id(
-    client_for: Callable[..., Client], registry: Registry
-) -> None:
+def test_person_list_masks_id_numbers_without_see_id(client_for: Callable[..., Client], registry: Registry) -> None:
     office = client_for("office").get(f"{API}/persons?q=张三").json()
     housing = client_for("housing").get(f"{API}/persons?q=张三").json()
     assert office["items"][0]["id_number"] == mask_id(registry.zhang.id_number)
@@ -213,9 +205,7 @@ def test_person_list_filters(client_for: Callable[..., Client], registry: Regist
     "query",
     ["persons?id_type=nope", "units?use=nope", "projects?kind=nope", "persons?limit=0", "persons?offset=-1"],
 )
-def test_invalid_parameters_are_422(
-    client_for: Callable[..., Client], registry: Registry, query: str
-) -> None:
+def test_invalid_parameters_are_422(client_for: Callable[..., Client], registry: Registry, query: str) -> None:
     assert client_for("office").get(f"{API}/{query}").status_code == 422
 
 
@@ -226,9 +216,7 @@ def test_missing_records_are_404(client_for: Callable[..., Client], registry: Re
     assert "detail" in response.json()
 
 
-def test_enterprise_list_and_unreachable_filter(
-    client_for: Callable[..., Client], registry: Registry
-) -> None:
+def test_enterprise_list_and_unreachable_filter(client_for: Callable[..., Client], registry: Registry) -> None:
     client = client_for("office")
     assert client.get(f"{API}/enterprises").json()["count"] == 2
     unreachable = client.get(f"{API}/enterprises?unreachable=true").json()
@@ -236,9 +224,7 @@ def test_enterprise_list_and_unreachable_filter(
     assert client.get(f"{API}/enterprises?q=ajzy").json()["items"][0]["uscc"] == USCC
 
 
-def test_enterprise_detail_has_re_registrations(
-    client_for: Callable[..., Client], registry: Registry
-) -> None:
+def test_enterprise_detail_has_re_registrations(client_for: Callable[..., Client], registry: Registry) -> None:
     body = client_for("office").get(f"{API}/enterprises/{registry.developer.pk}").json()
     assert body["uscc"] == USCC
     assert body["registrations"][0]["old_name"] == "安居房地产开发公司"
@@ -305,9 +291,7 @@ def test_unit_list_has_current_owners(client_for: Callable[..., Client], registr
     assert items[2]["owner"] is None
 
 
-def test_unit_list_shows_full_id_numbers_with_see_id(
-    client_for: Callable[..., Client], registry: Registry
-) -> None:
+def test_unit_list_shows_full_id_numbers_with_see_id(client_for: Callable[..., Client], registry: Registry) -> None:
     items = client_for("housing").get(f"{API}/units?q=P001-1-1-101").json()["items"]
     assert items[0]["owner"]["id_number"] == registry.zhang.id_number
 
@@ -449,9 +433,7 @@ def test_import_rejects_a_file_with_bad_rows(client_for: Callable[..., Client], 
     assert not Unit.objects.filter(project__code="P003").exists()
 
 
-def test_import_rejects_a_file_that_is_not_a_roll(
-    client_for: Callable[..., Client], registry: Registry
-) -> None:
+def test_import_rejects_a_file_that_is_not_a_roll(client_for: Callable[..., Client], registry: Registry) -> None:
     response = client_for("housing").post(f"{API}/units/import", {"file": xlsx([["姓名"], ["张三"]])})
     assert response.status_code == 400
     assert {e["row"] for e in response.json()["errors"]} == {1}

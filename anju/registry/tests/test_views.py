@@ -40,10 +40,7 @@ def test_role_with_see_id_sees_full_numbers(client_for, city) -> None:
     housing = client_for("housing")
     assert zhang.id_number in housing.get(reverse("registry:units")).content.decode()
     assert zhang.id_number in housing.get(reverse("registry:person", args=[zhang.pk])).content.decode()
-    assert (
-        zhang.id_number
-        not in client_for("office").get(reverse("registry:person", args=[zhang.pk])).content.decode()
-    )
+    assert zhang.id_number not in client_for("office").get(reverse("registry:person", args=[zhang.pk])).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -122,9 +119,7 @@ def test_person_create_validates_the_id_number(client_for, db) -> None:
         {"name": "王五", "id_type": "resident", "id_number": good, "phone": "13700137000"},
     )
     person = Person.objects.get()
-    assert (
-        response.status_code == 302 and person.birth_date == dt.date(1990, 2, 3) and person.initials == "ww"
-    )
+    assert response.status_code == 302 and person.birth_date == dt.date(1990, 2, 3) and person.initials == "ww"
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, model="registry.Person").exists()
 
 
@@ -186,11 +181,7 @@ def test_reregistration_keeps_history(client_for, city) -> None:
         old_code,
         new_code,
     )
-    page = (
-        client_for("office", username="o2")
-        .get(reverse("registry:enterprise", args=[developer.pk]))
-        .content.decode()
-    )
+    page = client_for("office", username="o2").get(reverse("registry:enterprise", args=[developer.pk])).content.decode()
     assert old_name in page
 
 

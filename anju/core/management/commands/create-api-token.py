@@ -16,9 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
-        parser.add_argument(
-            "--name", required=True, help="What the token is for, e.g. the integrating system."
-        )
+        parser.add_argument("--name", required=True, help="What the token is for, e.g. the integrating system.")
 
     def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
         user = User.objects.filter(username=username).first()

@@ -72,12 +72,14 @@ class Command(BaseCommand):
         if account is None:
             self.fail(f"房屋 {options['unit_code']} 没有分户账")
             return
-        self.emit({
-            "unit": account.unit.code if account.unit else "",
-            "balance": f"{account.balance:.2f}",
-            "first_deposit": f"{account.first_deposit:.2f}",
-            "interest": f"{queries.interest_total(account):.2f}",
-        })
+        self.emit(
+            {
+                "unit": account.unit.code if account.unit else "",
+                "balance": f"{account.balance:.2f}",
+                "first_deposit": f"{account.first_deposit:.2f}",
+                "interest": f"{queries.interest_total(account):.2f}",
+            }
+        )
 
     def do_check(self, options: dict[str, Any]) -> None:
         report = checks.check_ledger()

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", views.account_list, name="accounts"),
     path("accounts/<str:code>/", views.unit_statement, name="statement"),
+    path("projects/", views.project_balances, name="projects"),
+    path("projects/<str:code>/", views.building_balances, name="project"),
     *urls_deposits.urlpatterns,
     *urls_bank.urlpatterns,
     *urls_reconcile.urlpatterns,

@@ -12,6 +12,7 @@ from anju.fund import queries
 from anju.fund.models import Account, JournalEntry
 from anju.lib.ids import mask_id
 from anju.lib.money import capitals
+from anju.registry.models import Project
 
 MODULE = "fund"
 
@@ -51,6 +52,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
     project = request.GET.get("project", "").strip()
     if project:
         accounts = accounts.filter(project__code=project)
+    building = request.GET.get("building", "").strip()
+    if building:
+        accounts = accounts.filter(building__number=building)
     if request.GET.get("replenish"):
         accounts = accounts.filter(pk__in=queries.replenishment_due().values("pk"))
     accounts = accounts.order_by("unit__code")
@@ -119,3 +123,46 @@ def unit_statement(request: HttpRequest, code: str) -> HttpResponse:
             "filters": request.GET,
         },
     )
+
+
+@require(MODULE, "view")
+def project_balances(request: HttpRequest) -> HttpResponse:
+    """Balances per project (项目), the level of the annual disclosure; each links to its buildings."""
+    rows = queries.totals_by("project").values(
+        "project", "project__code", "project__name", "accounts", "balance", "first_deposit"
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(Q(project__code__istartswith=q) | Q(project__name__icontains=q))
+    rows = rows.order_by("project__code")
+    if _export_requested(request):
+        data = ([r["project__code"], r["project__name"], r["accounts"], r["first_deposit"], r["balance"]] for r in rows)
+        return export_xlsx(
+            request,
+            filename="项目维修资金余额.xlsx",
+            title="项目余额",
+            headers=["项目编码", "项目名称", "分户数", "首期交存合计", "余额合计"],
+            rows=data,
+        )
+    return render(
+        request,
+        "fund/project_balances.html",
+        {
+            "page": paginate(request, rows),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+        },
+    )
+
+
+@require(MODULE, "view")
+def building_balances(request: HttpRequest, code: str) -> HttpResponse:
+    """Balances per building (幢) of one project."""
+    project = get_object_or_404(Project, code=code)
+    rows = (
+        queries.totals_by("building", queries.unit_accounts().filter(project=project))
+        .values("building", "building__number", "accounts", "balance", "first_deposit")
+        .order_by("building__number")
+    )
+    total = queries.totals_by("project", queries.unit_accounts().filter(project=project)).order_by("project").first()
+    return render(request, "fund/building_balances.html", {"project": project, "rows": rows, "total": total})

@@ -202,3 +202,17 @@ def test_post_many_refuses_an_overdraw_in_any_order() -> None:
     with pytest.raises(ledger.Overdraw):
         ledger.post_many(specs, actor=None)
     assert not JournalEntry.objects.exists()
+
+
+def test_balances_by_project_and_building_pages(client_for) -> None:
+    a = factories.unit_account(room="101")
+    b = factories.unit_account(room="102", building="2")
+    factories.deposit(a, "100.00", dt.date(2023, 1, 1))
+    factories.deposit(b, "50.00", dt.date(2023, 1, 1))
+    client = client_for("information")
+    page = client.get("/fund/projects/").content.decode()
+    assert "P0001" in page and "150.00" in page
+    page = client.get("/fund/projects/P0001/").content.decode()
+    assert "100.00" in page and "50.00" in page and "150.00" in page
+    assert "P0001-1-1-101" not in client.get("/fund/accounts/?project=P0001&building=2").content.decode()
+    assert client_for("office").get("/fund/projects/").status_code == 403

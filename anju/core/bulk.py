@@ -26,11 +26,22 @@ def insert_rows(
     """INSERT the rows (values in column order, ready for the database); returns the count."""
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"
     done = 0
     iterator = iter(rows)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement, several times faster than multi-row INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in iterator:
+                    copy.write_row(row)
+                    done += 1
+                    if progress is not None and done % batch == 0:
+                        progress(done)
+            if progress is not None:
+                progress(done)
+            return done
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"
         while chunk := list(islice(iterator, batch)):
             cursor.executemany(sql, chunk)
             done += len(chunk)

@@ -1,0 +1,289 @@
+"""Maintenance fund at scale: 1,000,000 unit ledgers and five years of movements.
+
+    DEBUG=1 .venv/bin/python bench/fund.py --db sqlite [--units 1000000]
+    DEBUG=1 .venv/bin/python bench/fund.py --db postgres
+
+Builds a scratch database (SQLite file under var/bench/, or a PostgreSQL database it creates and
+drops), then measures the heavy paths and prints each against a baseline measured in the same run:
+- interest allocation vs the raw-SQL floor of the same work (one aggregate query + one bulk INSERT
+  of as many lines) and vs a per-account ORM loop timed on a 10k sample;
+- `anju fund check` vs a bare COUNT(*) scan of the journal lines;
+- bank receipt import (rows/s) vs reading the same file alone;
+- the unit statement page vs the login page.
+Nothing here asserts a time."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def configure(db: str) -> str:
+    if db == "sqlite":
+        path = ROOT / "var" / "bench" / "fund.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        return str(path)
+    name = "anju_bench_fund"
+    host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
+    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
+    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
+    os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
+    return name
+
+
+def unit_code(u: int, per_building: int, projects: int) -> str:
+    building = u // per_building
+    return f"B{building % projects + 1:05d}-{building // projects + 1}-1-{u % per_building + 101}"
+
+
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--sample", type=int, default=10_000)
+    parser.add_argument("--receipts", type=int, default=10_000)
+    args = parser.parse_args()
+    target = configure(args.db)
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+    from openpyxl import Workbook
+
+    from anju.core import bulk
+    from anju.core.fields import to_fen
+    from anju.core.models import Role, User
+    from anju.fund import accounts, bank, checks, interest, ledger
+    from anju.fund.models import Account, JournalEntry, JournalLine
+    from anju.lib.tabular import read_table
+    from anju.registry.models import Building, Project, Unit
+
+    figures: list[tuple[str, str, str]] = []
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+
+    # --- the city: units, ledgers, five years of movements ------------------------------------
+    n = args.units
+    per_building = 100
+    now = bulk.db_datetime(django.utils.timezone.now())
+    with transaction.atomic():
+        projects = max(1, n // 1000)
+        bulk.insert_rows(
+            Project,
+            ["id", "code", "name", "address", "district", "kind", "initials", "created", "updated"],
+            ((i + 1, f"B{i + 1:05d}", f"基准小区{i + 1}", "", "", "commercial", "", now, now) for i in range(projects)),
+        )
+        buildings = (n + per_building - 1) // per_building
+        bulk.insert_rows(
+            Building,
+            ["id", "project_id", "number", "floors", "structure", "lift_count"],
+            ((b + 1, b % projects + 1, str(b // projects + 1), 18, "shear", 2) for b in range(buildings)),
+        )
+        bulk.insert_rows(
+            Unit,
+            [
+                "id",
+                "code",
+                "project_id",
+                "building_id",
+                "entrance",
+                "room",
+                "floor",
+                "area",
+                "use",
+                "created",
+                "updated",
+            ],
+            (
+                (
+                    u + 1,
+                    unit_code(u, per_building, projects),
+                    (u // per_building) % projects + 1,
+                    u // per_building + 1,
+                    "1",
+                    str(u % per_building + 101),
+                    1,
+                    Decimal(8000 + u % 7000) / 100,
+                    "residential",
+                    now,
+                    now,
+                )
+                for u in range(n)
+            ),
+        )
+        bulk.reset_sequences(Project, Building, Unit)
+        accounts.ensure_unit_accounts()
+        bank_account = accounts.open_bank_account(None, bank_name="中国建设银行", number="43050170000000000001")
+    unit_ids = list(Account.objects.filter(kind="unit").order_by("pk").values_list("pk", flat=True))
+    # Five years: a first deposit in 2019, then each year a top-up for a third of the units and a
+    # repair charge for a tenth of them.
+    for year in range(2019, 2024):
+        lines: list[tuple[int, Decimal]] = []
+        for i, account_id in enumerate(unit_ids):
+            if year == 2019:
+                lines.append((account_id, Decimal(6000 + i % 4000)))
+            elif i % 3 == year % 3:
+                lines.append((account_id, Decimal(100 + i % 50)))
+        total = sum((amount for _, amount in lines), Decimal(0))
+        ledger.post_bulk(
+            kind=JournalEntry.Kind.DEPOSIT,
+            value_date=dt.date(year, 3 + year % 5, 10),
+            lines=[(bank_account.pk, total), *((a, -m) for a, m in lines)],
+            actor=None,
+            memo=f"{year}交存",
+        )
+        if year > 2019:
+            uses = [(account_id, Decimal(50 + i % 30)) for i, account_id in enumerate(unit_ids) if i % 10 == year % 10]
+            used = sum((amount for _, amount in uses), Decimal(0))
+            ledger.post_bulk(
+                kind=JournalEntry.Kind.USE,
+                value_date=dt.date(year, 9, 1),
+                lines=[(bank_account.pk, -used), *uses],
+                actor=None,
+                memo=f"{year}维修使用",
+            )
+    Account.objects.filter(kind="unit").update(first_deposit=Decimal(0))
+    lines_total = JournalLine.objects.count()
+    setup = time.perf_counter() - started
+    print(f"{args.db}: {n:,} unit ledgers, {lines_total:,} journal lines built in {setup:.0f} s", flush=True)
+
+    # --- interest allocation -------------------------------------------------------------------
+    amount = Decimal("12345678.90")
+    # The floor: the same aggregate query and one INSERT of as many lines, rolled back.
+    with transaction.atomic():
+        floor_query, sums = timed(interest.unit_day_sums, 2023)
+        head = JournalEntry.objects.create(
+            seq=10**9, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", digest="bench"
+        )
+        floor_insert, _ = timed(
+            bulk.insert_rows,
+            JournalLine,
+            ["entry_id", "account_id", "amount", "day"],
+            [(head.pk, account_id, -1, 0) for account_id, _code, _w in sums],
+        )
+        transaction.set_rollback(True)
+    floor = floor_query + floor_insert
+    alloc, result = timed(interest.allocate_interest, 2023, amount)
+    assert result.credited == amount and result.accounts == len(sums)
+    # The per-account ORM loop, on a sample, in a transaction rolled back.
+    sample = unit_ids[: args.sample]
+    start, end = dt.date(2023, 1, 1).toordinal(), dt.date(2023, 12, 31).toordinal()
+    with transaction.atomic():
+        entry = JournalEntry.objects.create(
+            seq=10**9 + 1, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", digest="bench"
+        )
+        loop_started = time.perf_counter()
+        for account_id in sample:
+            weight = 0
+            for line in JournalLine.objects.filter(account_id=account_id, day__lte=end).only("amount", "day"):
+                weight += -to_fen(line.amount) * (end - max(line.day, start) + 1)
+            share = Decimal(weight % 997) / 100 + Decimal("0.01")
+            JournalLine.objects.create(entry=entry, account_id=account_id, amount=-share, day=end)
+            account = Account.objects.get(pk=account_id)
+            account.balance += share
+            account.save(update_fields=["balance"])
+        loop = (time.perf_counter() - loop_started) / len(sample) * len(sums)
+        transaction.set_rollback(True)
+    figures.append(
+        (
+            "interest allocation",
+            f"{alloc:.1f} s for {result.accounts:,} ledgers",
+            f"{alloc / floor:.2f}× raw-SQL floor ({floor:.1f} s); ORM loop ≈ {loop:.0f} s = {loop / alloc:.0f}× slower",
+        )
+    )
+
+    # --- fund check ------------------------------------------------------------------------------
+    scan, _ = timed(lambda: JournalLine.objects.count())
+    with connection.cursor() as cursor:
+        scan, _ = timed(cursor.execute, "SELECT COUNT(*), SUM(amount) FROM fund_journalline")
+        cursor.fetchall()
+    check_time, report = timed(checks.check_ledger)
+    assert report.ok, report.as_dict()
+    figures.append(
+        (
+            "anju fund check",
+            f"{check_time:.1f} s over {report.lines:,} lines",
+            f"{check_time / scan:.0f}× one full scan of the lines ({scan:.2f} s)",
+        )
+    )
+
+    # --- bank receipt import -------------------------------------------------------------------
+    codes = list(Unit.objects.order_by("pk").values_list("code", flat=True)[: args.receipts])
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(bank.HEADERS)
+    for i, code in enumerate(codes):
+        ws.append([f"BENCH{i:09d}", "2024-01-15", "4500.00", code if i % 10 else "UNKNOWN", "业主", "交存"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    content = buffer.getvalue()
+    read_time, _ = timed(read_table, "r.xlsx", content, bank.HEADERS, max_rows=10**7)
+    import_time, summary = timed(bank.import_receipts, None, "r.xlsx", content)
+    rate = len(codes) / import_time
+    figures.append(
+        (
+            "bank receipt import",
+            f"{rate:,.0f} rows/s ({len(codes):,} rows, {import_time:.1f} s)",
+            f"{import_time / read_time:.1f}× reading the file alone ({read_time:.1f} s)",
+        )
+    )
+    assert summary.posted + summary.suspense == len(codes)
+
+    # --- the unit statement page -----------------------------------------------------------------
+    user = User.objects.create_user("bench", password="x-bench-pass-123")
+    user.roles.set(Role.objects.filter(code="finance"))
+    client = Client()
+    client.force_login(user)
+    busy = Account.objects.filter(kind="unit").order_by("pk").select_related("unit").first()
+    assert busy is not None and busy.unit is not None
+    url = f"/fund/accounts/{busy.unit.code}/"
+    client.get(url)
+    page_times = [timed(client.get, url)[0] for _ in range(20)]
+    base_times = [timed(client.get, "/login/")[0] for _ in range(20)]
+    page, base = statistics.median(page_times), statistics.median(base_times)
+    moves = JournalLine.objects.filter(account=busy).count()
+    figures.append(
+        (
+            "unit statement page",
+            f"{page * 1000:.0f} ms median ({moves} movements)",
+            f"{page / base:.1f}× the login page ({base * 1000:.0f} ms)",
+        )
+    )
+
+    print(f"\n| {args.db} | figure | against the baseline |\n|---|---|---|")
+    for name, figure, ratio in figures:
+        print(f"| {name} | {figure} | {ratio} |")
+    if args.db == "postgres":
+        connection.close()
+        subprocess.run(
+            ["dropdb", "-h", os.environ.get("BENCH_PGHOST", "127.0.0.1"), "-U", "postgres", target], check=False
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -346,7 +346,20 @@ def reverse(entry: JournalEntry, *, actor: User | None, value_date: dt.date, mem
     )
 
 
+# Stored names of the fund-level accounts: data, in the center's language, whatever the UI language.
+FUND_ACCOUNT_NAMES = {
+    Account.Kind.POOLED: "统筹账户",
+    Account.Kind.SUSPENSE: "待查款项",
+    Account.Kind.RECEIVABLE: "应收追缴款",
+}
+
+
 def fund_account(kind: str, name: str = "") -> Account:
     """The fund-level account of a kind (the pooled account, suspense), created on first use."""
-    account, _ = Account.objects.get_or_create(kind=kind, unit=None, name=name or str(Account.Kind(kind).label))
+    existing = Account.objects.filter(kind=kind, unit=None).order_by("pk").first()
+    if existing is not None and not name:
+        return existing
+    account, _ = Account.objects.get_or_create(
+        kind=kind, unit=None, name=name or FUND_ACCOUNT_NAMES.get(Account.Kind(kind), kind)
+    )
     return account

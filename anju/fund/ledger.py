@@ -179,7 +179,13 @@ def post_bulk(
         ["entry_id", "account_id", "amount", "day"],
         ((entry.pk, account_id, to_fen(amount), day) for account_id, amount in lines),
     )
-    apply_entry_to_balances(entry.pk)
+    if connection.vendor == "postgresql":
+        deltas: dict[int, int] = defaultdict(int)
+        for account_id, amount in lines:
+            deltas[account_id] += to_fen(amount)
+        _apply_deltas(deltas)
+    else:
+        apply_entry_to_balances(entry.pk)
     head.last_seq = seq
     head.save(update_fields=["last_seq"])
     audit.record(
@@ -194,6 +200,28 @@ def post_bulk(
 def apply_entry_to_balances(entry_id: int) -> None:
     """Move every touched account's cached balance by its lines in the entry, in one statement."""
     _apply_lines_to_balances("entry_id = %s", [entry_id])
+
+
+def _apply_deltas(deltas: dict[int, int]) -> None:
+    """PostgreSQL: move balances by per-account line sums in fen (debit-positive), known in Python.
+
+    The sums go into a temporary table by COPY and one UPDATE joins it; re-aggregating the lines just
+    written would leave the plan to statistics that a bulk load has made stale."""
+    account = connection.ops.quote_name(Account._meta.db_table)
+    kinds = ", ".join(["%s"] * len(ASSET_KINDS))
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS anju_balance_delta (account_id bigint, total bigint)")
+        cursor.execute("TRUNCATE anju_balance_delta")
+        with cursor.cursor.copy("COPY anju_balance_delta (account_id, total) FROM STDIN") as copy:
+            for account_id, total in deltas.items():
+                copy.write_row((account_id, total))
+        cursor.execute("ANALYZE anju_balance_delta")
+        cursor.execute(
+            f"UPDATE {account} SET balance = {account}.balance + "
+            f"CASE WHEN {account}.kind IN ({kinds}) THEN d.total ELSE -d.total END "
+            f"FROM anju_balance_delta d WHERE {account}.id = d.account_id",
+            [*ASSET_KINDS],
+        )
 
 
 def _apply_lines_to_balances(where: str, params: list[Any]) -> None:
@@ -301,8 +329,17 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
         ),
     )
     last = first + len(specs) - 1
-    entry_table = connection.ops.quote_name(JournalEntry._meta.db_table)
-    _apply_lines_to_balances(f"entry_id IN (SELECT id FROM {entry_table} WHERE seq BETWEEN %s AND %s)", [first, last])
+    if connection.vendor == "postgresql":
+        deltas: dict[int, int] = defaultdict(int)
+        for spec in specs:
+            for leg in spec.legs:
+                deltas[leg.account.pk] += to_fen(leg.amount)
+        _apply_deltas(deltas)
+    else:
+        entry_table = connection.ops.quote_name(JournalEntry._meta.db_table)
+        _apply_lines_to_balances(
+            f"entry_id IN (SELECT id FROM {entry_table} WHERE seq BETWEEN %s AND %s)", [first, last]
+        )
     head.last_seq = last
     head.save(update_fields=["last_seq"])
     audit.record(

@@ -21,6 +21,7 @@ from stdnum.cn import ric, uscc
 from anju.core import audit, bulk
 from anju.core.models import AuditEvent, Role, User
 from anju.demo import names
+from anju.fund.demo import build_fund
 from anju.lib.pinyin import initials
 from anju.registry.models import (
     Building,
@@ -135,11 +136,7 @@ def build_enterprises(ctx: Context) -> None:
             code = make_uscc(rng)
         seen.add(code)
         word = names.COMPANY_WORDS[i % len(names.COMPANY_WORDS)]
-        name = (
-            f"怀化市{word}房地产开发有限公司"
-            if i < len(names.COMPANY_WORDS)
-            else f"怀化{word}{i:03d}置业有限公司"
-        )
+        name = f"怀化市{word}房地产开发有限公司" if i < len(names.COMPANY_WORDS) else f"怀化{word}{i:03d}置业有限公司"
         legal = rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_NAMES)
         enterprises.append(
             Enterprise(
@@ -385,6 +382,7 @@ STEPS: list[Step] = [
     Step("projects", build_projects),
     Step("buildings and units", build_units),
     Step("owners", build_owners),
+    Step("maintenance fund", build_fund),
 ]
 
 

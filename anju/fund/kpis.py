@@ -1,0 +1,129 @@
+"""The fund's KPIs for the annual report (KPIS.md), computed from the journal and never stored.
+
+Each figure is the money that moved through the bank special accounts (专户): collections are the
+bank lines of deposit-like entries, uses the bank lines of use entries, income the bank lines of
+interest entries. A reversal (冲正) counts under the kind of the entry it reverses, on its own value
+date: a deposit reversed in the same period nets out, one reversed in a later period lowers that
+period's figure, as a correcting entry does in the books. The cumulative figures run from the first
+entry to 31 January of the following year, as the seed reports them ("截止2024年1月底" for 2023)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from anju.core.fields import MoneyField
+from anju.fund.models import Account, JournalEntry, JournalLine
+
+ZERO = Decimal("0.00")
+Kind = JournalEntry.Kind
+
+COLLECTION_KINDS = (Kind.DEPOSIT, Kind.DEVELOPER_DEPOSIT, Kind.SUSPENSE, Kind.RECOVERY)
+USE_KINDS = (Kind.USE,)
+INCOME_KINDS = (Kind.INTEREST,)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Value dates from first to last, inclusive; first None means since the first entry."""
+
+    first: dt.date | None
+    last: dt.date
+
+
+def year_period(year: int) -> Period:
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def cumulative_period(year: int) -> Period:
+    """Everything up to and including 31 January of the following year."""
+    return Period(None, dt.date(year + 1, 1, 31))
+
+
+def _kind_filter(kinds: tuple[str, ...], prefix: str = "") -> Q:
+    """Entries of the kinds, and reversals of entries of the kinds."""
+    return Q(**{f"{prefix}kind__in": kinds}) | Q(
+        **{f"{prefix}kind": Kind.REVERSAL, f"{prefix}reverses__kind__in": kinds}
+    )
+
+
+def bank_flow(kinds: tuple[str, ...], period: Period) -> Decimal:
+    """Net debits (money in, +) to the bank special accounts from entries of the kinds in the period."""
+    lines = JournalLine.objects.filter(
+        _kind_filter(kinds, "entry__"), account__kind=Account.Kind.BANK, day__lte=period.last.toordinal()
+    )
+    if period.first is not None:
+        lines = lines.filter(day__gte=period.first.toordinal())
+    total = lines.aggregate(total=Sum("amount", output_field=MoneyField()))["total"]
+    return total if total is not None else ZERO
+
+
+def entries(kinds: tuple[str, ...], period: Period) -> QuerySet[JournalEntry]:
+    """The journal entries behind a bank flow: those with a bank line, in posting order."""
+    bank_lines = JournalLine.objects.filter(entry=OuterRef("pk"), account__kind=Account.Kind.BANK)
+    qs = JournalEntry.objects.filter(_kind_filter(kinds), Exists(bank_lines), value_date__lte=period.last)
+    if period.first is not None:
+        qs = qs.filter(value_date__gte=period.first)
+    return qs.order_by("seq")
+
+
+def collected(year: int) -> Decimal:
+    """维修资金归集: deposits (owners', developers', unmatched, recovered) received in the year."""
+    return bank_flow(COLLECTION_KINDS, year_period(year))
+
+
+def disbursed(year: int) -> Decimal:
+    """维修资金拨付使用: paid out of the special accounts for repairs in the year."""
+    return -bank_flow(USE_KINDS, year_period(year))
+
+
+def collected_cumulative(year: int) -> Decimal:
+    """历年累计归集 to 31 January of the following year."""
+    return bank_flow(COLLECTION_KINDS, cumulative_period(year))
+
+
+def disbursed_cumulative(year: int) -> Decimal:
+    """累计使用拨付 to 31 January of the following year."""
+    return -bank_flow(USE_KINDS, cumulative_period(year))
+
+
+def income_cumulative(year: int) -> Decimal:
+    """累计利息收益: interest received on the special accounts to 31 January of the following year."""
+    return bank_flow(INCOME_KINDS, cumulative_period(year))
+
+
+@dataclass(frozen=True)
+class FundKpi:
+    code: str
+    name: str
+    unit: str
+    compute: Callable[[int], Decimal]
+    kinds: tuple[str, ...]
+    period: Callable[[int], Period]
+
+
+KPIS: tuple[FundKpi, ...] = (
+    FundKpi("fund.collected", "维修资金归集", "元", collected, COLLECTION_KINDS, year_period),
+    FundKpi("fund.disbursed", "维修资金拨付使用", "元", disbursed, USE_KINDS, year_period),
+    FundKpi(
+        "fund.collected_cumulative", "历年累计归集", "元", collected_cumulative, COLLECTION_KINDS, cumulative_period
+    ),
+    FundKpi("fund.disbursed_cumulative", "累计使用拨付", "元", disbursed_cumulative, USE_KINDS, cumulative_period),
+    FundKpi("fund.income_cumulative", "累计利息收益", "元", income_cumulative, INCOME_KINDS, cumulative_period),
+)
+BY_CODE: dict[str, FundKpi] = {kpi.code: kpi for kpi in KPIS}
+
+
+def records(code: str, year: int) -> QuerySet[JournalEntry]:
+    """The journal entries a KPI's figure for the year is summed from (KeyError for an unknown code)."""
+    kpi = BY_CODE[code]
+    return entries(kpi.kinds, kpi.period(year))
+
+
+def values(year: int) -> dict[str, Decimal]:
+    """Every fund KPI for the year, by code."""
+    return {kpi.code: kpi.compute(year) for kpi in KPIS}

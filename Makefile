@@ -31,7 +31,7 @@ anju/static/vendor/.stamp: package.json package-lock.json scripts/vendor-assets
 
 compile-messages: $(VENV)/.deps
 	@if command -v msgfmt >/dev/null 2>&1; then \
-	  for po in anju/locale/*/LC_MESSAGES/django.po; do \
+	  for po in $$(ls anju/locale/*/LC_MESSAGES/django.po anju/*/locale/*/LC_MESSAGES/django.po 2>/dev/null); do \
 	    mo=$${po%.po}.mo; [ "$$mo" -nt "$$po" ] || msgfmt -o "$$mo" "$$po"; done; fi
 
 run: setup

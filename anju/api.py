@@ -9,7 +9,9 @@ from ninja import NinjaAPI
 from anju.core.api import router as core_router
 from anju.core.api_auth import BearerTokenAuth, SessionAuth
 from anju.fund.api import router as fund_router
+from anju.performance.api import router as performance_router
 from anju.registry.api import router as registry_router
+from anju.rental.api import router as rental_router
 
 api = NinjaAPI(
     title="Anju API",
@@ -34,3 +36,5 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 api.add_router("/", core_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/fund/", fund_router)
+api.add_router("/rental/", rental_router)
+api.add_router("/performance/", performance_router)

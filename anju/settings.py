@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "anju.core",
     "anju.registry",
     "anju.fund",
+    "anju.rental",
+    "anju.performance",
     "anju.demo",
 ]
 

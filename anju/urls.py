@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("anju.core.urls")),
     path("registry/", include("anju.registry.urls")),
     path("fund/", include("anju.fund.urls")),
+    path("rental/", include("anju.rental.urls")),
+    path("performance/", include("anju.performance.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

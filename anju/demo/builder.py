@@ -23,6 +23,7 @@ from anju.core.models import AuditEvent, Role, User
 from anju.demo import names
 from anju.fund.demo import build_fund
 from anju.lib.pinyin import initials
+from anju.performance.demo import build_performance
 from anju.registry.models import (
     Building,
     Enterprise,
@@ -32,6 +33,7 @@ from anju.registry.models import (
     Project,
     Unit,
 )
+from anju.rental.demo import build_rental
 
 DEMO_PASSWORD = "Anju@2023demo"
 # (user name, full name, role code)
@@ -383,6 +385,8 @@ STEPS: list[Step] = [
     Step("buildings and units", build_units),
     Step("owners", build_owners),
     Step("maintenance fund", build_fund),
+    Step("public rental housing", build_rental),
+    Step("budget and performance", build_performance),
 ]
 
 

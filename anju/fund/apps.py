@@ -10,10 +10,12 @@ class FundConfig(AppConfig):
     verbose_name = _("Maintenance fund")
 
     def ready(self) -> None:
-        from anju.core import modules, todos
+        from anju.core import kpis, modules, todos
+        from anju.fund import kpis as fund_kpis
         from anju.fund.todos import fund_todos
 
         modules.register(
             modules.Module(code="fund", name=_("Maintenance fund"), url_name="fund:home", icon="金", order=20)
         )
         todos.register(fund_todos)
+        kpis.register(*fund_kpis.registry_entries())

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
+from anju.core import kpis as registry
 from anju.core.fields import MoneyField
 from anju.fund.models import Account, JournalEntry, JournalLine
 
@@ -127,3 +128,25 @@ def records(code: str, year: int) -> QuerySet[JournalEntry]:
 def values(year: int) -> dict[str, Decimal]:
     """Every fund KPI for the year, by code."""
     return {kpi.code: kpi.compute(year) for kpi in KPIS}
+
+
+def _records_of(code: str) -> Callable[[int], QuerySet[JournalEntry]]:
+    def for_year(year: int) -> QuerySet[JournalEntry]:
+        return records(code, year)
+
+    return for_year
+
+
+def registry_entries() -> list[registry.Kpi]:
+    """The fund's KPIs for the project-wide registry (anju.core.kpis)."""
+    return [
+        registry.Kpi(
+            code=kpi.code,
+            name=kpi.name,
+            unit=kpi.unit,
+            compute=kpi.compute,
+            records=_records_of(kpi.code),
+            definition=(kpi.compute.__doc__ or "").strip(),
+        )
+        for kpi in KPIS
+    ]

@@ -1,0 +1,81 @@
+"""The KPI registry (KPIS.md): each module registers its KPIs here; the dashboard, the report page and
+`anju report annual` read them from here, so a figure is computed in one place from records.
+
+A KPI is a code, a Chinese name, a unit and two functions of the year: `compute` gives the value from
+records, `records` gives the queryset of records behind it (the rows a figure links to). `records_url`
+optionally gives the page that lists those records (a filtered list of the owning module)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+MONEY = "元"
+AREA = "m²"
+PERCENT = "%"
+# Units that are counts (JSON integers in figures.json); money, area and rates are 2-decimal strings.
+COUNT_UNITS = frozenset({"套", "户", "家", "个", "台", "件", "宗", "次", "人", "棵", "间"})
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    name: str
+    unit: str
+    compute: Callable[[int], Decimal | int]
+    records: Callable[[int], QuerySet[Any]] | None = None
+    records_url: Callable[[int], str] | None = None
+    # How it is computed, in one sentence (shown beside the figure and in the report's notes).
+    definition: str = ""
+
+    @property
+    def module(self) -> str:
+        return self.code.split(".", 1)[0]
+
+    @property
+    def is_count(self) -> bool:
+        return self.unit in COUNT_UNITS
+
+
+_kpis: dict[str, Kpi] = {}
+
+
+def register(*kpis: Kpi) -> None:
+    for kpi in kpis:
+        if kpi.unit not in COUNT_UNITS and kpi.unit not in (MONEY, AREA, PERCENT):
+            raise ValueError(f"{kpi.code}: unknown unit {kpi.unit!r}")
+        _kpis[kpi.code] = kpi
+
+
+def get(code: str) -> Kpi:
+    """The KPI with the code (KeyError for an unknown one)."""
+    return _kpis[code]
+
+
+def all_kpis(module: str | None = None) -> list[Kpi]:
+    """Registered KPIs in registration order, optionally of one module (the code's first part)."""
+    return [kpi for kpi in _kpis.values() if module is None or kpi.module == module]
+
+
+def value(code: str, year: int) -> Decimal | int:
+    return get(code).compute(year)
+
+
+def as_json(kpi: Kpi, raw: Decimal | int) -> int | str:
+    """The figures.json form: counts are integers, money, areas and rates strings with 2 decimals."""
+    if kpi.is_count:
+        if isinstance(raw, Decimal) and raw != raw.to_integral_value():
+            raise ValueError(f"{kpi.code}: a count must be whole, got {raw}")
+        return int(raw)
+    return str(Decimal(raw).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal:
+    """A percentage with two decimals, half up; 0.00 when the denominator is zero."""
+    if not denominator:
+        return Decimal("0.00")
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

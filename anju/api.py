@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from anju.core.api import router as core_router
 from anju.core.api_auth import BearerTokenAuth, SessionAuth
 from anju.fund.api import router as fund_router
+from anju.fund.arrears.api import router as arrears_router
+from anju.fund.lifts.api import router as lifts_router
 from anju.performance.api import router as performance_router
 from anju.registry.api import router as registry_router
 from anju.rental.api import router as rental_router
@@ -35,6 +37,8 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/", core_router)
 api.add_router("/registry/", registry_router)
+api.add_router("/fund/arrears/", arrears_router)
+api.add_router("/fund/lifts/", lifts_router)
 api.add_router("/fund/", fund_router)
 api.add_router("/rental/", rental_router)
 api.add_router("/performance/", performance_router)

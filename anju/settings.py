@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "anju.core",
     "anju.registry",
     "anju.fund",
+    "anju.fund.arrears",
+    "anju.fund.lifts",
     "anju.rental",
     "anju.performance",
     "anju.demo",

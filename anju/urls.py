@@ -8,6 +8,8 @@ from anju.api import api
 urlpatterns = [
     path("", include("anju.core.urls")),
     path("registry/", include("anju.registry.urls")),
+    path("fund/arrears/", include("anju.fund.arrears.urls")),
+    path("fund/lifts/", include("anju.fund.lifts.urls")),
     path("fund/", include("anju.fund.urls")),
     path("rental/", include("anju.rental.urls")),
     path("performance/", include("anju.performance.urls")),

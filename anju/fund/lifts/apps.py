@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LiftsConfig(AppConfig):
+    name = "anju.fund.lifts"
+    label = "lifts"
+    verbose_name = _("Lift insurance")

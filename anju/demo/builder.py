@@ -21,7 +21,9 @@ from stdnum.cn import ric, uscc
 from anju.core import audit, bulk
 from anju.core.models import AuditEvent, Role, User
 from anju.demo import names
+from anju.fund.arrears.demo import build_arrears
 from anju.fund.demo import build_fund
+from anju.fund.lifts.demo import build_lifts
 from anju.lib.pinyin import initials
 from anju.performance.demo import build_performance
 from anju.registry.models import (
@@ -385,6 +387,8 @@ STEPS: list[Step] = [
     Step("buildings and units", build_units),
     Step("owners", build_owners),
     Step("maintenance fund", build_fund),
+    Step("arrears recovery", build_arrears),
+    Step("lift insurance", build_lifts),
     Step("public rental housing", build_rental),
     Step("budget and performance", build_performance),
 ]

@@ -1,0 +1,12 @@
+"""The demo city's lifts records (filled in by the fund use/arrears/lift issue)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from anju.demo.builder import Context
+
+
+def build_lifts(ctx: Context) -> None:
+    """Nothing yet."""

@@ -157,3 +157,39 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "anju_" + secrets.token_urlsafe(32)
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is the content hash: uploads never overwrite each other and a path reveals nothing.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{instance.module}/{instance.sha256[:2]}/{instance.sha256}.{suffix}"
+
+
+class Attachment(models.Model):
+    """A file attached to a business record (quotes, photos, contracts, evidence, documents).
+
+    `module` is the permission scope: reading the file needs view permission on that module."""
+
+    module = models.CharField(_("module"), max_length=30, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.BigIntegerField(_("record id"))
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    size = models.BigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_record")]
+
+    def __str__(self) -> str:
+        return self.name

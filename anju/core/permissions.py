@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from anju.core.models import User
 
@@ -22,12 +23,15 @@ def can(user: Any, module: str, action: str) -> bool:
     return bool(user.is_authenticated and user.can(module, action))
 
 
-def require(module: str, action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+View = Callable[..., HttpResponseBase]
+
+
+def require(module: str, action: str) -> Callable[[View], View]:
     """Anonymous users go to the login page; signed-in users without the permission get 403."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             check(request.user, module, action)
@@ -38,9 +42,9 @@ def require(module: str, action: str) -> Callable[[Callable[..., HttpResponse]],
     return decorator
 
 
-def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def login_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

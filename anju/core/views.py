@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from anju.core import actions, audit, modules, todos
 from anju.core.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
 from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
-from anju.core.models import ApiToken, AuditEvent, User
-from anju.core.permissions import login_required, require
+from anju.core.models import ApiToken, Attachment, AuditEvent, User
+from anju.core.permissions import check, login_required, require
 from anju.lib.ids import mask_id
 
 
@@ -244,3 +244,11 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actions.revoke_api_token(request.user, token)  # type: ignore[arg-type]
     messages.success(request, _("Token revoked."))
     return redirect("core:api_tokens")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an attached file to a user who may view its module."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    check(request.user, attachment.module, modules.VIEW)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

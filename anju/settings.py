@@ -149,6 +149,12 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 # Uploaded spreadsheets larger than this many data rows are refused by the import pages.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
 
+# The owners' vote rule for fund use (DOMAIN.md §1): the Civil Code's (default) or the 2007 办法's
+# "double two-thirds" that some cities' local rules still apply.
+FUND_VOTE_RULE = os.environ.get("FUND_VOTE_RULE", "civil_code_2021")
+if FUND_VOTE_RULE not in ("civil_code_2021", "two_thirds_2007"):
+    raise ImproperlyConfigured("FUND_VOTE_RULE must be civil_code_2021 or two_thirds_2007")
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

@@ -8,3 +8,9 @@ class LiftsConfig(AppConfig):
     name = "anju.fund.lifts"
     label = "lifts"
     verbose_name = _("Lift insurance")
+
+    def ready(self) -> None:
+        from anju.core import kpis
+        from anju.fund.lifts import queries
+
+        kpis.register(*queries.registry_entries())

@@ -1,0 +1,268 @@
+"""Reads of arrears recovery: the year's KPIs (KPIS.md fund.arrears.*), the records behind each, the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from anju.core import kpis as registry
+from anju.core.fields import MoneyField
+from anju.fund.arrears import rules
+from anju.fund.arrears.models import ZERO, CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget, Stage
+from anju.registry.models import Enterprise, Project
+
+
+def _year(qs: QuerySet, field: str, year: int) -> QuerySet:
+    return qs.filter(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": dt.date(year, 12, 31)})
+
+
+def _sum(qs: QuerySet, field: str = "amount") -> Decimal:
+    total = qs.aggregate(total=Sum(field, output_field=MoneyField()))["total"]
+    return total if total is not None else ZERO
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def target_records(year: int) -> QuerySet[RecoveryTarget]:
+    return RecoveryTarget.objects.filter(year=year)
+
+
+def recovery_records(year: int) -> QuerySet[Recovery]:
+    return _year(Recovery.objects.select_related("case__project", "entry"), "received_on", year)
+
+
+def interview_records(year: int) -> QuerySet[CaseAction]:
+    return _year(CaseAction.objects.filter(kind__in=rules.INTERVIEW_KINDS), "date", year)
+
+
+def interviewed_enterprises(year: int) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(pk__in=interview_records(year).values("case__developer")).order_by("name")
+
+
+def evidence_records(year: int) -> QuerySet[Evidence]:
+    return _year(Evidence.objects.select_related("case__project"), "collected_on", year)
+
+
+def evidence_projects(year: int) -> QuerySet[Project]:
+    return Project.objects.filter(pk__in=evidence_records(year).values("case__project")).order_by("code")
+
+
+def failed_auction_records(year: int) -> QuerySet[CaseAction]:
+    return _year(CaseAction.objects.filter(kind=rules.FAILED_AUCTION), "date", year).order_by("case", "date", "pk")
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+
+def target(year: int) -> Decimal:
+    """追缴任务: the year's recovery task set by the city."""
+    return _sum(target_records(year))
+
+
+def recovered(year: int) -> Decimal:
+    """追缴现金入库: money recovered from developers in the year (posted to the unit ledgers)."""
+    return _sum(recovery_records(year))
+
+
+def rate(year: int) -> Decimal:
+    """追缴任务完成率: recovered / target, in percent."""
+    return registry.rate(recovered(year), target(year))
+
+
+def enterprises_interviewed(year: int) -> int:
+    """约谈开发企业: distinct developers interviewed in the year, joint interviews included."""
+    return interviewed_enterprises(year).count()
+
+
+def evidence_project_count(year: int) -> int:
+    """收集证据项目: distinct projects with evidence collected in the year."""
+    return evidence_projects(year).count()
+
+
+def evidence_households(year: int) -> int:
+    """涉及户数: households covered by the evidence collected in the year."""
+    return int(evidence_records(year).aggregate(total=Sum("households"))["total"] or 0)
+
+
+def evidence_amount(year: int) -> Decimal:
+    """涉及金额: money covered by the evidence collected in the year."""
+    return _sum(evidence_records(year))
+
+
+def failed_auction_amount(year: int) -> Decimal:
+    """流拍涉及欠缴金额: per case with a failed auction in the year, the arrears its latest failed auction
+    involved (repeated auctions of the same asset are counted once)."""
+    latest: dict[int, Decimal] = {}
+    for case_id, amount in failed_auction_records(year).values_list("case_id", "amount"):
+        latest[case_id] = amount or ZERO
+    return sum(latest.values(), ZERO)
+
+
+def _url(kpi: str) -> Callable[[int], str]:
+    def url(year: int) -> str:
+        return f"/fund/arrears/cases/?kpi={kpi}&year={year}"
+
+    return url
+
+
+def _targets_url(year: int) -> str:
+    return "/fund/arrears/targets/"
+
+
+def registry_entries() -> list[registry.Kpi]:
+    """The fund.arrears.* KPIs for the project-wide registry."""
+    rows = [
+        ("fund.arrears.target", "追缴任务", registry.MONEY, target, target_records, _targets_url),
+        ("fund.arrears.recovered", "追缴现金入库", registry.MONEY, recovered, recovery_records, _url("recovered")),
+        ("fund.arrears.rate", "追缴任务完成率", registry.PERCENT, rate, recovery_records, _url("recovered")),
+        (
+            "fund.arrears.enterprises_interviewed",
+            "约谈开发企业",
+            "家",
+            enterprises_interviewed,
+            interviewed_enterprises,
+            _url("interviewed"),
+        ),
+        (
+            "fund.arrears.evidence_projects",
+            "收集证据项目",
+            "个",
+            evidence_project_count,
+            evidence_projects,
+            _url("evidence"),
+        ),
+        ("fund.arrears.evidence_households", "涉及户数", "户", evidence_households, evidence_records, _url("evidence")),
+        (
+            "fund.arrears.evidence_amount",
+            "涉及金额",
+            registry.MONEY,
+            evidence_amount,
+            evidence_records,
+            _url("evidence"),
+        ),
+        (
+            "fund.arrears.failed_auction_amount",
+            "流拍涉及欠缴金额",
+            registry.MONEY,
+            failed_auction_amount,
+            failed_auction_records,
+            _url("failed_auction"),
+        ),
+    ]
+    return [
+        registry.Kpi(
+            code=code,
+            name=name,
+            unit=unit,
+            compute=compute,  # type: ignore[arg-type]
+            records=records,  # type: ignore[arg-type]
+            records_url=url,
+            definition=(compute.__doc__ or "").strip(),
+        )
+        for code, name, unit, compute, records, url in rows
+    ]
+
+
+def kpi_values(year: int) -> dict[str, Decimal | int]:
+    return {kpi.code: kpi.compute(year) for kpi in registry_entries()}
+
+
+def cases_for_kpi(kpi: str, year: int) -> QuerySet[RecoveryCase]:
+    """The cases behind a KPI's figure (the list page's `kpi` filter)."""
+    cases = RecoveryCase.objects.all()
+    if kpi == "recovered":
+        return cases.filter(pk__in=recovery_records(year).values("case"))
+    if kpi == "interviewed":
+        return cases.filter(pk__in=interview_records(year).values("case"))
+    if kpi == "evidence":
+        return cases.filter(pk__in=evidence_records(year).values("case"))
+    if kpi == "failed_auction":
+        return cases.filter(pk__in=failed_auction_records(year).values("case"))
+    return cases
+
+
+# --- the board (挂图作战) -----------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    case: RecoveryCase
+    stage_index: int
+    cells: list[str]  # per stage: "current", "reached", "done" (all of a recovered case) or ""
+
+
+def stage_cells(stage: str, stages: list[str]) -> list[str]:
+    """How the board colours a case's row: the stages it went through, the one it is at. A notice that was
+    served and one that was not are alternatives: a case reaches only the one it had."""
+    if stage == rules.RECOVERED:
+        return ["current" if s == stage else "done" for s in stages]
+    index = stages.index(stage)
+    skipped = rules.NOTIFIED if stage == rules.UNSERVED else rules.UNSERVED
+    return ["current" if i == index else "reached" if i < index and s != skipped else "" for i, s in enumerate(stages)]
+
+
+@dataclass
+class Board:
+    year: int
+    stages: list[tuple[str, str]]
+    rows: list[BoardRow]
+    by_stage: dict[str, dict[str, Decimal | int]]
+    target: Decimal
+    recovered: Decimal
+    rate: Decimal
+    owed: Decimal
+    outstanding: Decimal
+    # Cumulative recovered by month (1..12) against the target line, for the chart.
+    months: list[str]
+    cumulative: list[str]
+
+    @property
+    def columns(self) -> list[dict[str, object]]:
+        """The stage totals in stage order, for the template."""
+        return [{"stage": value, "label": label, **self.by_stage[value]} for value, label in self.stages]
+
+
+def board(year: int) -> Board:
+    """Projects × stages with amounts owed and recovered, and the year's progress against the target."""
+    stages = [(value, str(label)) for value, label in Stage.choices]
+    order = {value: index for index, (value, _) in enumerate(stages)}
+    cases = list(RecoveryCase.objects.select_related("project", "developer").order_by("-owed", "number"))
+    by_stage: dict[str, dict[str, Decimal | int]] = {
+        value: {"cases": 0, "owed": ZERO, "recovered": ZERO} for value, _ in stages
+    }
+    for case in cases:
+        cell = by_stage[case.stage]
+        cell["cases"] = int(cell["cases"]) + 1
+        cell["owed"] = Decimal(cell["owed"]) + case.owed
+        cell["recovered"] = Decimal(cell["recovered"]) + case.recovered
+    monthly: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for received_on, amount in recovery_records(year).values_list("received_on", "amount"):
+        monthly[received_on.month] += amount
+    running = ZERO
+    cumulative = []
+    for month in range(1, 13):
+        running += monthly[month]
+        cumulative.append(f"{running:.2f}")
+    owed = sum((c.owed for c in cases), ZERO)
+    done = sum((c.recovered for c in cases), ZERO)
+    year_target = target(year)
+    year_recovered = recovered(year)
+    return Board(
+        year=year,
+        stages=stages,
+        rows=[BoardRow(case, order[case.stage], stage_cells(case.stage, list(order))) for case in cases],
+        by_stage=by_stage,
+        target=year_target,
+        recovered=year_recovered,
+        rate=registry.rate(year_recovered, year_target),
+        owed=owed,
+        outstanding=owed - done,
+        months=[f"{m}月" for m in range(1, 13)],
+        cumulative=cumulative,
+    )

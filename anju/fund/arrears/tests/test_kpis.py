@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from anju.core import kpis as registry
+from anju.fund.arrears import actions, queries, rules
+from anju.fund.arrears.tests import factories
+from anju.fund.tests import factories as fund
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+CODES = (
+    "fund.arrears.target",
+    "fund.arrears.recovered",
+    "fund.arrears.rate",
+    "fund.arrears.enterprises_interviewed",
+    "fund.arrears.evidence_projects",
+    "fund.arrears.evidence_households",
+    "fund.arrears.evidence_amount",
+    "fund.arrears.failed_auction_amount",
+)
+
+
+@pytest.fixture
+def year_of_recovery() -> None:
+    """Two cases in 2023 and one action in 2022, which must not count."""
+    a = factories.case(("6000.00", "4000.00"), project_code="P0001", project_name="金御名都", seed=1)
+    b = factories.case(("3000.00",), project_code="P0002", project_name="怀化电器大市场", seed=2)
+    actions.set_target(None, year=2023, amount=D("40000.00"))
+    actions.add_action(None, a, kind=rules.INTERVIEW, date=dt.date(2023, 4, 1))
+    actions.add_action(None, a, kind=rules.JOINT_INTERVIEW, date=dt.date(2023, 9, 21), participants="公安、税务")
+    actions.add_action(None, b, kind=rules.INTERVIEW, date=dt.date(2022, 12, 31))
+    actions.add_evidence(
+        None, a, collected_on=dt.date(2023, 8, 10), description="收据", households=2, amount=D("9000.00")
+    )
+    actions.add_evidence(
+        None, a, collected_on=dt.date(2023, 9, 12), description="契税", households=1, amount=D("500.00")
+    )
+    actions.add_evidence(
+        None, b, collected_on=dt.date(2022, 9, 12), description="旧证据", households=1, amount=D("1.00")
+    )
+    for day in (dt.date(2023, 5, 20), dt.date(2023, 7, 18)):
+        actions.add_action(None, b, kind=rules.FAILED_AUCTION, date=day, amount=D("3000.00"))
+    actions.add_action(None, b, kind=rules.FAILED_AUCTION, date=dt.date(2023, 10, 26), amount=D("2500.00"))
+    bank = fund.bank()
+    actions.record_recovery(None, a, amount=D("10000.00"), received_on=dt.date(2023, 11, 1), bank=bank)
+    actions.record_recovery(None, b, amount=D("1520.00"), received_on=dt.date(2024, 1, 5), bank=bank)
+
+
+def test_every_arrears_kpi_is_registered_with_records_and_a_url() -> None:
+    for code in CODES:
+        kpi = registry.get(code)
+        assert kpi.records is not None and kpi.records_url is not None
+        assert kpi.records_url(2023).startswith("/fund/arrears/")
+    assert registry.get("fund.arrears.enterprises_interviewed").is_count
+
+
+def test_kpis_of_the_year(year_of_recovery: None) -> None:
+    values = queries.kpi_values(2023)
+    assert values == {
+        "fund.arrears.target": D("40000.00"),
+        "fund.arrears.recovered": D("10000.00"),
+        "fund.arrears.rate": D("25.00"),
+        "fund.arrears.enterprises_interviewed": 1,  # one developer, interviewed twice; the other in 2022
+        "fund.arrears.evidence_projects": 1,
+        "fund.arrears.evidence_households": 3,
+        "fund.arrears.evidence_amount": D("9500.00"),
+        # Three failed auctions of the same asset: the latest one's amount, once.
+        "fund.arrears.failed_auction_amount": D("2500.00"),
+    }
+    assert queries.recovered(2024) == D("1520.00")
+    assert registry.get("fund.arrears.recovered").records(2023).count() == 1  # type: ignore[misc]
+    assert list(queries.interviewed_enterprises(2023).values_list("name", flat=True)) == [
+        "怀化金御名都房地产开发有限公司"
+    ]
+    assert queries.cases_for_kpi("failed_auction", 2023).get().project.name == "怀化电器大市场"
+
+
+def test_kpis_are_zero_without_records() -> None:
+    values = queries.kpi_values(2023)
+    assert values["fund.arrears.rate"] == D("0.00") and values["fund.arrears.enterprises_interviewed"] == 0
+
+
+def test_the_board_sums_cases_by_stage_and_months(year_of_recovery: None) -> None:
+    board = queries.board(2023)
+    assert [r.case.project.name for r in board.rows] == ["金御名都", "怀化电器大市场"]
+    assert board.by_stage[rules.RECOVERED]["cases"] == 1 and board.by_stage[rules.AUCTION]["cases"] == 1
+    assert board.cumulative[9] == "0.00" and board.cumulative[10] == "10000.00"
+    assert board.cumulative[-1] == "10000.00" and board.cumulative[0] == "0.00"
+    assert board.rate == D("25.00") and board.outstanding == D("13000.00") - D("11520.00")

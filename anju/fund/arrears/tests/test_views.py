@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from anju.core.models import Attachment
+from anju.fund.arrears import actions, rules
+from anju.fund.arrears.models import CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget
+from anju.fund.arrears.tests import factories
+from anju.fund.arrears.tests.test_actions import items_file
+from anju.fund.tests import factories as fund
+from anju.registry.models import Project
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def case() -> RecoveryCase:
+    case = factories.case(("6000.00", "4000.00"))
+    actions.set_target(None, year=2023, amount=D("40000.00"))
+    actions.add_action(None, case, kind=rules.NOTICE, date=dt.date(2023, 3, 1))
+    return case
+
+
+def pages(case: RecoveryCase) -> list[str]:
+    return [
+        "/fund/arrears/",
+        "/fund/arrears/cases/",
+        "/fund/arrears/cases/?kpi=recovered&year=2023&stage=notified&q=金御",
+        f"/fund/arrears/cases/{case.pk}/",
+        f"/fund/arrears/cases/{case.pk}/notice/",
+        "/fund/arrears/targets/",
+        "/fund/arrears/cases/new/",
+    ]
+
+
+def test_pages_need_the_fund_permissions(client_for, case: RecoveryCase) -> None:
+    office = client_for("office")
+    for path in pages(case):
+        assert Client().get(path).status_code == 302, path
+        assert office.get(path).status_code == 403, path
+    reader = client_for("information")
+    for path in pages(case)[:-1]:
+        assert reader.get(path).status_code == 200, path
+    assert reader.get("/fund/arrears/cases/new/").status_code == 403
+    for path, data in [
+        (f"/fund/arrears/cases/{case.pk}/actions/", {"kind": "notice", "date": "2023-04-01"}),
+        (f"/fund/arrears/cases/{case.pk}/evidence/", {}),
+        (f"/fund/arrears/cases/{case.pk}/recoveries/", {}),
+        (f"/fund/arrears/cases/{case.pk}/items/", {}),
+        ("/fund/arrears/targets/", {"year": 2024, "amount": "1.00"}),
+    ]:
+        assert reader.post(path, data).status_code == 403, path
+    assert CaseAction.objects.count() == 1 and RecoveryTarget.objects.count() == 1
+
+
+def test_board_shows_figures_matrix_and_exports(client_for, case: RecoveryCase) -> None:
+    client = client_for("finance")
+    html = client.get("/fund/arrears/?year=2023").content.decode()
+    assert "金御名都" in html and "40,000.00" in html and 'id="progress-chart"' in html and "echarts.min.js" in html
+    response = client.get("/fund/arrears/?year=2023&export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert [c.value for c in sheet[2]][:2] == ["ZJ2023-0001", "金御名都"]
+    assert client_for("information").get("/fund/arrears/?export=xlsx").status_code == 403
+
+
+def test_case_list_filters_and_exports(client_for, case: RecoveryCase) -> None:
+    client = client_for("finance")
+    assert "ZJ2023-0001" in client.get("/fund/arrears/cases/?stage=notified").content.decode()
+    assert "ZJ2023-0001" not in client.get("/fund/arrears/cases/?stage=auction").content.decode()
+    assert "ZJ2023-0001" not in client.get("/fund/arrears/cases/?kpi=recovered&year=2023").content.decode()
+    assert "ZJ2023-0001" in client.get("/fund/arrears/cases/?q=金御").content.decode()
+    response = client.get("/fund/arrears/cases/?export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_open_a_case_with_its_units_from_a_file(client_for) -> None:
+    fund.bank()
+    account = fund.unit_account(room="101", project_code="P0009", project_name="现代农机物流中心")
+    Project.objects.filter(code="P0009").update(developer=factories.developer(seed=9))
+    client = client_for("station")
+    upload = SimpleUploadedFile("items.xlsx", items_file([["P0009-1-1-101", "8000.00"]]))
+    response = client.post("/fund/arrears/cases/new/", {"project": "P0009", "opened_on": "2023-02-20", "items": upload})
+    case = RecoveryCase.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/fund/arrears/cases/{case.pk}/"
+    assert case.owed == D("8000.00") and case.items.get().account == account
+    # A bad file opens nothing and lists the errors.
+    upload = SimpleUploadedFile("items.xlsx", items_file([["NOPE", "1"]]))
+    fund.unit_account(room="101", project_code="P0001", project_name="金御名都")
+    Project.objects.filter(code="P0001").update(developer=factories.developer(seed=3, name="另一家"))
+    response = client.post("/fund/arrears/cases/new/", {"project": "P0001", "opened_on": "2023-02-20", "items": upload})
+    assert response.status_code == 200 and "import-errors" in response.content.decode()
+    assert RecoveryCase.objects.count() == 1
+    response = client.post("/fund/arrears/cases/new/", {"project": "NOPE", "opened_on": "2023-02-20"})
+    assert response.status_code == 200 and RecoveryCase.objects.count() == 1
+
+
+def test_add_action_evidence_with_file_and_download(client_for, case: RecoveryCase) -> None:
+    client = client_for("station")
+    response = client.post(
+        f"/fund/arrears/cases/{case.pk}/actions/",
+        {"kind": "joint", "date": "2023-09-21", "participants": "公安、税务", "note": "集中约谈"},
+    )
+    assert response.status_code == 302
+    assert RecoveryCase.objects.get(pk=case.pk).stage == rules.INTERVIEWED
+    upload = SimpleUploadedFile("receipts.pdf", b"%PDF-1.4 evidence")
+    client.post(
+        f"/fund/arrears/cases/{case.pk}/evidence/",
+        {
+            "collected_on": "2023-08-10",
+            "description": "代收收据",
+            "households": 2,
+            "amount": "10000.00",
+            "file": upload,
+        },
+    )
+    evidence = Evidence.objects.get()
+    attachment = Attachment.objects.get()
+    assert attachment.object_id == evidence.pk and attachment.module == "fund"
+    url = reverse("core:attachment", args=[attachment.pk])
+    assert client.get(url).status_code == 200
+    assert client_for("office").get(url).status_code == 403
+    html = client.get(f"/fund/arrears/cases/{case.pk}/").content.decode()
+    assert "receipts.pdf" in html and "集中约谈" in html
+    # Too many households: refused with a message, nothing stored.
+    client.post(
+        f"/fund/arrears/cases/{case.pk}/evidence/",
+        {"collected_on": "2023-08-10", "description": "x", "households": 5, "amount": "1.00"},
+    )
+    assert Evidence.objects.count() == 1
+    bad = SimpleUploadedFile("evil.exe", b"MZ")
+    client.post(f"/fund/arrears/evidence/{evidence.pk}/files/", {"file": bad})
+    assert Attachment.objects.count() == 1
+
+
+def test_a_recovery_is_confirmed_before_it_posts(client_for, case: RecoveryCase) -> None:
+    client = client_for("station")
+    bank = fund.bank()
+    data = {"amount": "5000.00", "received_on": "2023-10-20", "bank": bank.pk, "payer": "开发企业", "bank_txn_id": ""}
+    response = client.post(f"/fund/arrears/cases/{case.pk}/recoveries/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="split"' in html and "3,000.00" in html and "2,000.00" in html
+    assert not Recovery.objects.exists()
+    response = client.post(f"/fund/arrears/cases/{case.pk}/recoveries/", {**data, "confirm": "1"})
+    assert response.status_code == 302
+    recovery = Recovery.objects.get()
+    assert recovery.amount == D("5000.00") and recovery.entry.kind == "recovery"
+    response = client.post(f"/fund/arrears/cases/{case.pk}/recoveries/", {**data, "amount": "5000.01", "confirm": "1"})
+    assert Recovery.objects.count() == 1
+
+
+def test_notice_prints_the_outstanding_amount_in_capitals(client_for, case: RecoveryCase) -> None:
+    html = client_for("information").get(f"/fund/arrears/cases/{case.pk}/notice/").content.decode()
+    assert "物业专项维修资金追缴告知书" in html and "壹万元整" in html and "10,000.00" in html
+
+
+def test_targets_page_sets_a_target(client_for) -> None:
+    client = client_for("finance")
+    response = client.post("/fund/arrears/targets/", {"year": 2023, "amount": "95589600.00", "issued_by": "市追缴办"})
+    assert response.status_code == 302
+    assert RecoveryTarget.objects.get(year=2023).amount == D("95589600.00")
+    assert "95,589,600.00" in client.get("/fund/arrears/targets/").content.decode()
+
+
+def test_idle_cases_are_a_home_page_todo(client_for, case: RecoveryCase) -> None:
+    from anju.fund.arrears.todos import arrears_todos, idle_cases
+
+    # The case's last action was on 1 March 2023: idle long since.
+    assert list(idle_cases(90)) == [case]
+    assert not idle_cases(90, today=dt.date(2023, 4, 1)).exists()
+    station = client_for("station")
+    todo = arrears_todos(station.user)[0]  # type: ignore[attr-defined]
+    assert todo.count == 1 and todo.url.endswith("?idle=90")
+    assert "ZJ2023-0001" in station.get(todo.url).content.decode()
+    assert arrears_todos(client_for("information").user) == []  # type: ignore[attr-defined]
+    actions.record_recovery(None, case, amount=case.owed, received_on=dt.date(2023, 6, 1), bank=fund.bank())
+    assert not idle_cases(90).exists()

@@ -1,0 +1,429 @@
+"""Pages of arrears recovery: the board (挂图作战), cases with their timeline, evidence and recoveries,
+the printable notice (追缴告知书), the yearly targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core import attachments
+from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.permissions import actor, can, check, require
+from anju.fund.arrears import actions, queries, rules
+from anju.fund.arrears.models import CaseAction, Evidence, RecoveryCase, RecoveryTarget, SchedulingMeeting, Stage
+from anju.fund.arrears.todos import idle_cases
+from anju.fund.models import Account
+from anju.lib.money import capitals
+from anju.lib.tabular import ImportRejected
+from anju.registry.models import Project
+
+MODULE = "fund"
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_ERRORS_SHOWN = 200
+
+
+def _year(request: HttpRequest) -> int:
+    """The year asked for, else the latest year with a target, else this year."""
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        latest = RecoveryTarget.objects.order_by("-year").values_list("year", flat=True).first()
+        return latest or timezone.localdate().year
+
+
+class CaseForm(forms.Form):
+    project = forms.CharField(label=_("Project code"), max_length=20)
+    opened_on = forms.DateField(label=_("Opened on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    items = forms.FileField(label=_("Units owed (.xlsx/.csv: 房屋编码, 欠缴金额)"), required=False)
+
+    def clean_project(self) -> Project:
+        project = Project.objects.select_related("developer").filter(code=self.cleaned_data["project"].strip()).first()
+        if project is None:
+            raise ValidationError(_("No project has this code."))
+        if project.developer is None:
+            raise ValidationError(_("The project has no developer on record."))
+        return project
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Action"), choices=CaseAction.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    participants = forms.CharField(label=_("Participants"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    amount = forms.DecimalField(label=_("Amount involved"), max_digits=14, decimal_places=2, required=False)
+
+
+class EvidenceForm(forms.Form):
+    collected_on = forms.DateField(label=_("Collected on"), widget=DATE)
+    description = forms.CharField(label=_("Description"), max_length=300)
+    households = forms.IntegerField(label=_("Households covered"), min_value=1)
+    amount = forms.DecimalField(label=_("Amount covered"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    file = forms.FileField(label=_("File"), required=False)
+
+
+class RecoveryForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount recovered"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    bank = forms.ModelChoiceField(
+        label=_("Bank special account"), queryset=Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True)
+    )
+    payer = forms.CharField(label=_("Payer"), max_length=120, required=False)
+    bank_txn_id = forms.CharField(label=_("Bank transaction id"), max_length=64, required=False)
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label=_("Target amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    issued_by = forms.CharField(label=_("Issuing authority"), max_length=120, required=False)
+    document = forms.CharField(label=_("Document number"), max_length=120, required=False)
+
+
+# --- board ------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def board(request: HttpRequest) -> HttpResponse:
+    """挂图作战: projects × stages, owed and recovered, progress against the year's target."""
+    year = _year(request)
+    data = queries.board(year)
+    if request.GET.get("export") == "xlsx":
+        check(request.user, MODULE, "export")
+        headers = ["案件编号", "项目", "开发企业", "户数", "欠缴金额", "已追缴", "尚欠", "阶段"]
+        rows = (
+            [
+                r.case.number,
+                r.case.project.name,
+                r.case.developer.name,
+                r.case.households,
+                r.case.owed,
+                r.case.recovered,
+                r.case.outstanding,
+                r.case.get_stage_display(),
+            ]
+            for r in data.rows
+        )
+        return export_xlsx(
+            request, filename=f"维修资金追缴挂图作战{year}.xlsx", title="追缴挂图", headers=headers, rows=rows
+        )
+    return render(
+        request,
+        "arrears/board.html",
+        {
+            "year": year,
+            "board": data,
+            "figures": [
+                (kpi, kpi.compute(year), kpi.records_url(year) if kpi.records_url else "")
+                for kpi in queries.registry_entries()
+            ],
+            "meetings": SchedulingMeeting.objects.filter(date__year=year),
+            "target_line": f"{data.target:.2f}",
+        },
+    )
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def _case_list(request: HttpRequest) -> Any:
+    cases = RecoveryCase.objects.select_related("project", "developer").order_by("number")
+    q = request.GET.get("q", "").strip()
+    if q:
+        cases = cases.filter(Q(number__icontains=q) | Q(project__name__icontains=q) | Q(developer__name__icontains=q))
+    stage = request.GET.get("stage", "")
+    if stage in Stage.values:
+        cases = cases.filter(stage=stage)
+    idle = request.GET.get("idle", "")
+    if idle.isdigit():
+        cases = cases.filter(pk__in=idle_cases(int(idle)).values("pk"))
+    kpi = request.GET.get("kpi", "")
+    if kpi:
+        cases = cases.filter(pk__in=queries.cases_for_kpi(kpi, _year(request)).values("pk"))
+    return cases
+
+
+@require(MODULE, "view")
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = _case_list(request)
+    if request.GET.get("export") == "xlsx":
+        check(request.user, MODULE, "export")
+        rows = (
+            [c.number, c.project.name, c.developer.name, c.households, c.owed, c.recovered, c.get_stage_display()]
+            for c in cases.iterator(chunk_size=1000)
+        )
+        return export_xlsx(
+            request,
+            filename="维修资金追缴案件.xlsx",
+            title="追缴案件",
+            headers=["案件编号", "项目", "开发企业", "户数", "欠缴金额", "已追缴", "阶段"],
+            rows=rows,
+        )
+    return render(
+        request,
+        "arrears/case_list.html",
+        {
+            "page": paginate(request, cases),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "stages": Stage.choices,
+        },
+    )
+
+
+def _import_errors(exc: ImportRejected) -> dict[str, Any]:
+    return {
+        "errors": exc.errors[:MAX_ERRORS_SHOWN],
+        "error_count": len(exc.errors),
+        "errors_hidden": max(0, len(exc.errors) - MAX_ERRORS_SHOWN),
+    }
+
+
+@require(MODULE, "handle")
+def case_create(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        form = CaseForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            project: Project = data["project"]
+            upload = data["items"]
+            try:
+                # The case goes with its file: a rejected file opens nothing.
+                with transaction.atomic():
+                    case = actions.open_case(
+                        actor(request),
+                        developer=project.developer,  # type: ignore[arg-type]
+                        project=project,
+                        opened_on=data["opened_on"],
+                        note=data["note"],
+                    )
+                    if upload is not None:
+                        actions.import_items(actor(request), case, upload.name or "", upload.read())
+            except actions.ArrearsError as exc:
+                form.add_error(None, str(exc))
+            except ImportRejected as exc:
+                context.update(_import_errors(exc))
+            else:
+                messages.success(request, _("Case opened."))
+                return redirect("arrears:case", case.pk)
+    else:
+        form = CaseForm(initial={"opened_on": timezone.localdate()})
+    return render(request, "arrears/case_form.html", {"form": form, **context})
+
+
+@require(MODULE, "view")
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(RecoveryCase.objects.select_related("project", "developer"), pk=pk)
+    evidence = list(case.evidence.all())
+    for item in evidence:
+        item.files = attachments.for_record(item)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "arrears/case_detail.html",
+        {
+            "case": case,
+            "items": paginate(request, case.items.select_related("unit", "account").order_by("unit__code")),
+            "timeline": case.actions.order_by("date", "pk"),
+            "evidence": evidence,
+            "recoveries": case.recoveries.select_related("entry", "bank").order_by("received_on", "pk"),
+            "action_form": ActionForm(initial={"date": timezone.localdate()}),
+            "evidence_form": EvidenceForm(initial={"collected_on": timezone.localdate()}),
+            "recovery_form": _recovery_form(case),
+            "steps": list(zip(Stage.labels, queries.stage_cells(case.stage, list(Stage.values)), strict=True)),
+        },
+    )
+
+
+def _recovery_form(case: RecoveryCase, data: Any = None) -> RecoveryForm:
+    form = RecoveryForm(
+        data,
+        initial={"amount": case.outstanding, "received_on": timezone.localdate(), "payer": case.developer.name},
+    )
+    banks = list(form.fields["bank"].queryset[:2])  # type: ignore[attr-defined]
+    if len(banks) == 1:
+        form.fields["bank"].initial = banks[0]
+        form.fields["bank"].empty_label = None  # type: ignore[attr-defined]
+    return form
+
+
+@require(MODULE, "handle")
+def case_items_import(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(RecoveryCase.objects.select_related("project"), pk=pk)
+    upload = request.FILES.get("file")
+    if request.method != "POST" or upload is None:
+        return redirect("arrears:case", pk)
+    try:
+        created = actions.import_items(actor(request), case, upload.name or "", upload.read())
+    except ImportRejected as exc:
+        return render(request, "arrears/import_errors.html", {"case": case, **_import_errors(exc)}, status=400)
+    except actions.ArrearsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)d units added.") % {"count": len(created)})
+    return redirect("arrears:case", pk)
+
+
+@require(MODULE, "handle")
+def case_action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(RecoveryCase, pk=pk)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_action(
+                actor(request),
+                case,
+                kind=data["kind"],
+                date=data["date"],
+                participants=data["participants"],
+                note=data["note"],
+                amount=data["amount"],
+            )
+        except actions.ArrearsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Action recorded."))
+    elif request.method == "POST":
+        messages.error(request, _("Check the action's fields."))
+    return redirect("arrears:case", pk)
+
+
+@require(MODULE, "handle")
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(RecoveryCase, pk=pk)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["file"] is not None:
+                attachments.validate(data["file"])
+            evidence = actions.add_evidence(
+                actor(request),
+                case,
+                collected_on=data["collected_on"],
+                description=data["description"],
+                households=data["households"],
+                amount=data["amount"],
+            )
+            if data["file"] is not None:
+                attachments.attach(evidence, data["file"], module=MODULE, kind="证据", actor=actor(request))
+        except (actions.ArrearsError, ValidationError) as exc:
+            messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Evidence recorded."))
+    elif request.method == "POST":
+        messages.error(request, _("Check the evidence fields."))
+    return redirect("arrears:case", pk)
+
+
+@require(MODULE, "handle")
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(Evidence, pk=pk)
+    upload = request.FILES.get("file")
+    if request.method == "POST" and upload is not None:
+        try:
+            attachments.attach(evidence, upload, module=MODULE, kind="证据", actor=actor(request))
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("File uploaded."))
+    return redirect("arrears:case", evidence.case_id)
+
+
+@require(MODULE, "handle")
+def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record money recovered: the first POST shows the split for confirmation, the second posts it."""
+    case = get_object_or_404(RecoveryCase.objects.select_related("project", "developer"), pk=pk)
+    if request.method != "POST":
+        return redirect("arrears:case", pk)
+    form = _recovery_form(case, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the recovery's fields."))
+        return redirect("arrears:case", pk)
+    data = form.cleaned_data
+    items = list(case.items.select_related("unit").order_by("unit__code"))
+    try:
+        shares = rules.split_recovery(data["amount"], {i.unit.code: i.outstanding for i in items})
+    except ValueError:
+        messages.error(
+            request, _("The amount is more than the case still owes (%(owed)s).") % {"owed": case.outstanding}
+        )
+        return redirect("arrears:case", pk)
+    if request.POST.get("confirm") != "1":
+        rows = [(i, shares.get(i.unit.code, Decimal("0.00"))) for i in items if i.unit.code in shares]
+        return render(
+            request,
+            "arrears/recovery_confirm.html",
+            {"case": case, "form": form, "rows": rows, "data": data, "capitals": capitals(data["amount"])},
+        )
+    try:
+        recovery = actions.record_recovery(
+            actor(request),
+            case,
+            amount=data["amount"],
+            received_on=data["received_on"],
+            bank=data["bank"],
+            payer=data["payer"],
+            bank_txn_id=data["bank_txn_id"] or None,
+        )
+    except (actions.ArrearsError, ValueError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Recovery of %(amount)s posted as entry #%(seq)s.")
+            % {"amount": recovery.amount, "seq": recovery.entry.seq},
+        )
+    return redirect("arrears:case", pk)
+
+
+@require(MODULE, "view")
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """追缴告知书: the written notice to the developer, for printing and serving."""
+    case = get_object_or_404(RecoveryCase.objects.select_related("project", "developer"), pk=pk)
+    return render(
+        request,
+        "arrears/notice_print.html",
+        {
+            "case": case,
+            "outstanding": case.outstanding,
+            "capitals": capitals(case.outstanding),
+            "printed": timezone.localdate(),
+            "deadline": timezone.localdate() + dt.timedelta(days=30),
+        },
+    )
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def target_list(request: HttpRequest) -> HttpResponse:
+    form = TargetForm(request.POST or None)
+    if request.method == "POST":
+        if not can(request.user, MODULE, "handle"):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            actions.set_target(
+                actor(request),
+                year=data["year"],
+                amount=data["amount"],
+                issued_by=data["issued_by"],
+                document=data["document"],
+            )
+            messages.success(request, _("Target saved."))
+            return redirect("arrears:targets")
+    targets = [(t, queries.recovered(t.year), queries.rate(t.year)) for t in RecoveryTarget.objects.all()]
+    return render(request, "arrears/targets.html", {"targets": targets, "form": form})

@@ -1,0 +1,197 @@
+"""Every change to the lift insurance pilot: one verb-named, atomic, audited function each.
+
+A premium is paid out of the pooled account (统筹账户, where the city keeps its share of the fund's
+value-added income): one PREMIUM entry debits the pooled account and credits the bank special account,
+as money leaves the fund for the insurer. The ledger refuses it when the pooled account cannot bear it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from anju.core import audit
+from anju.core.fields import MoneyField
+from anju.core.models import AuditEvent, User
+from anju.fund import ledger
+from anju.fund.lifts import rules
+from anju.fund.lifts.models import Claim, Insurer, Lift, PilotTarget, Policy, PremiumPayment
+from anju.fund.models import Account, JournalEntry
+from anju.lib.money import FEN
+from anju.registry.models import Building, Enterprise
+
+ZERO = Decimal("0.00")
+
+
+class LiftError(ValueError):
+    """A change the rules refuse; the message is Chinese and says why."""
+
+
+def _money(amount: Decimal, what: str) -> Decimal:
+    if amount <= 0:
+        raise LiftError(f"{what}应大于0")
+    if amount != amount.quantize(FEN):
+        raise LiftError(f"{what}最多两位小数")
+    return amount
+
+
+@transaction.atomic
+def register_lift(
+    actor: User | None,
+    building: Building,
+    *,
+    registration_code: str,
+    entrance: str = "",
+    make: str = "",
+    installed_on: dt.date | None = None,
+) -> Lift:
+    code = registration_code.strip()
+    error = rules.registration_code_error(code)
+    if error:
+        raise LiftError(error)
+    if Lift.objects.filter(registration_code=code).exists():
+        raise LiftError(f"电梯注册代码 {code} 已登记")
+    lift = Lift.objects.create(
+        building=building, registration_code=code, entrance=entrance, make=make, installed_on=installed_on
+    )
+    audit.record(actor, AuditEvent.Action.CREATE, lift, after=audit.snapshot(lift))
+    return lift
+
+
+@transaction.atomic
+def register_insurer(actor: User | None, enterprise: Enterprise, *, product: str = "") -> Insurer:
+    insurer, created = Insurer.objects.get_or_create(enterprise=enterprise, defaults={"product": product})
+    if created:
+        audit.record(actor, AuditEvent.Action.CREATE, insurer, after=audit.snapshot(insurer))
+    return insurer
+
+
+@transaction.atomic
+def sign_policy(
+    actor: User | None,
+    *,
+    number: str,
+    insurer: Insurer,
+    lifts: Sequence[Lift],
+    signed_on: dt.date,
+    start: dt.date,
+    end: dt.date,
+    premium: Decimal,
+    cover: Decimal,
+) -> Policy:
+    """A policy over lifts; a lift cannot be under two policies with overlapping terms."""
+    if not lifts:
+        raise LiftError("保险合同至少包括一台电梯")
+    if end < start:
+        raise LiftError("保险期间的结束日期早于开始日期")
+    if signed_on > start:
+        raise LiftError("签约日期不能晚于保险期间开始日期")
+    _money(premium, "保费")
+    _money(cover, "保险金额")
+    if Policy.objects.filter(number=number).exists():
+        raise LiftError(f"保险合同号 {number} 已存在")
+    covered = [
+        lift.registration_code
+        for lift in Lift.objects.filter(
+            pk__in=[lift.pk for lift in lifts], policies__start__lte=end, policies__end__gte=start
+        )
+    ]
+    if covered:
+        raise LiftError(f"电梯已在保险期内：{'、'.join(sorted(set(covered))[:10])}")
+    policy = Policy.objects.create(
+        number=number,
+        insurer=insurer,
+        signed_on=signed_on,
+        start=start,
+        end=end,
+        premium=premium,
+        cover=cover,
+        created_by=actor if actor and actor.pk else None,
+    )
+    policy.lifts.set(lifts)
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        policy,
+        after={**audit.snapshot(policy), "lifts": [lift.registration_code for lift in lifts]},
+    )
+    return policy
+
+
+def premium_paid(policy: Policy) -> Decimal:
+    total = policy.payments.aggregate(total=Sum("amount", output_field=MoneyField()))["total"]
+    return total if total is not None else ZERO
+
+
+@transaction.atomic
+def pay_premium(
+    actor: User | None, policy: Policy, *, paid_on: dt.date, bank: Account, amount: Decimal | None = None
+) -> PremiumPayment:
+    """Pay (the rest of) a policy's premium from the pooled account: one PREMIUM entry."""
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    due = policy.premium - premium_paid(policy)
+    amount = due if amount is None else amount
+    _money(amount, "支付保费")
+    if amount > due:
+        raise LiftError(f"支付金额 {amount} 超过未付保费 {due}")
+    if bank.kind != Account.Kind.BANK:
+        raise LiftError("付款账户应为维修资金专户")
+    pooled = ledger.fund_account(Account.Kind.POOLED)
+    try:
+        entry = ledger.post(
+            kind=JournalEntry.Kind.PREMIUM,
+            value_date=paid_on,
+            legs=[ledger.debit(pooled, amount), ledger.credit(bank, amount)],
+            actor=actor,
+            memo=f"电梯维修保险保费 {policy.number}（{policy.insurer}，{policy.lifts.count()}台）",
+            document=f"lift_policy:{policy.pk}",
+        )
+    except ledger.Overdraw as exc:
+        raise LiftError(f"统筹账户余额不足，无法支付保费：{exc}") from None
+    payment = PremiumPayment.objects.create(policy=policy, paid_on=paid_on, amount=amount, bank=bank, entry=entry)
+    audit.record(actor, AuditEvent.Action.CREATE, payment, after={**audit.snapshot(payment), "entry": entry.seq})
+    return payment
+
+
+@transaction.atomic
+def report_claim(actor: User | None, lift: Lift, *, date: dt.date, fault: str, amount: Decimal) -> Claim:
+    """A claim for a lift repair, on the policy covering the lift on that date."""
+    _money(amount, "报案金额")
+    policy = lift.policies.filter(start__lte=date, end__gte=date).first()
+    if policy is None:
+        raise LiftError(f"电梯 {lift.registration_code} 在 {date} 没有有效的保险合同")
+    if not fault.strip():
+        raise LiftError("请填写故障情况")
+    claim = Claim.objects.create(lift=lift, policy=policy, date=date, fault=fault.strip(), amount=amount)
+    audit.record(actor, AuditEvent.Action.CREATE, claim, after=audit.snapshot(claim))
+    return claim
+
+
+@transaction.atomic
+def settle_claim(actor: User | None, claim: Claim, *, paid_amount: Decimal | None) -> Claim:
+    """The insurer's decision: paid (an amount up to the cover) or rejected (None)."""
+    if claim.status != Claim.Status.REPORTED:
+        raise LiftError("该理赔已处理")
+    before = audit.snapshot(claim, ["status", "paid_amount"])
+    if paid_amount is None:
+        claim.status = Claim.Status.REJECTED
+    else:
+        _money(paid_amount, "赔付金额")
+        if paid_amount > claim.policy.cover:
+            raise LiftError(f"赔付金额超过保险金额 {claim.policy.cover}")
+        claim.status, claim.paid_amount = Claim.Status.PAID, paid_amount
+    claim.save(update_fields=["status", "paid_amount"])
+    audit.record_change(actor, claim, before)
+    return claim
+
+
+@transaction.atomic
+def set_pilot_target(actor: User | None, *, date: dt.date, lifts: int) -> PilotTarget:
+    if lifts <= 0:
+        raise LiftError("目标台数应大于0")
+    target, _ = PilotTarget.objects.update_or_create(date=date, defaults={"lifts": lifts})
+    audit.record(actor, AuditEvent.Action.UPDATE, target, after=audit.snapshot(target))
+    return target

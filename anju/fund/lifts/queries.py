@@ -1,0 +1,68 @@
+"""Reads of the lift insurance pilot: the KPI fund.lift_insurance.lifts_signed and the progress chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from anju.core import kpis as registry
+from anju.fund.lifts.models import Lift, PilotTarget, Policy
+
+
+def signed_lifts(year: int) -> QuerySet[Lift]:
+    """The lifts with a policy signed in the year."""
+    return Lift.objects.filter(
+        policies__signed_on__gte=dt.date(year, 1, 1), policies__signed_on__lte=dt.date(year, 12, 31)
+    ).distinct()
+
+
+def lifts_signed(year: int) -> int:
+    """电梯保险签约台数: lifts with a policy signed in the year."""
+    return signed_lifts(year).count()
+
+
+def _records_url(year: int) -> str:
+    return f"/fund/lifts/?signed={year}"
+
+
+def registry_entries() -> list[registry.Kpi]:
+    return [
+        registry.Kpi(
+            code="fund.lift_insurance.lifts_signed",
+            name="电梯保险签约台数",
+            unit="台",
+            compute=lifts_signed,
+            records=signed_lifts,
+            records_url=_records_url,
+            definition=(lifts_signed.__doc__ or "").strip(),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    dates: list[str]  # every policy signing date and target date, in order
+    signed: list[int]  # distinct lifts under a signed policy by each date
+    targets: list[tuple[str, int]]
+    total: int
+    next_target: PilotTarget | None
+
+
+def progress(today: dt.date) -> Progress:
+    """Lifts signed up over time against the pilot's targets."""
+    first: dict[int, dt.date] = {}
+    for lift_id, signed_on in Policy.lifts.through.objects.values_list("lift_id", "policy__signed_on"):
+        if lift_id not in first or signed_on < first[lift_id]:
+            first[lift_id] = signed_on
+    targets = list(PilotTarget.objects.order_by("date"))
+    days = sorted(set(first.values()) | {t.date for t in targets})
+    signed = [sum(1 for day in first.values() if day <= d) for d in days]
+    return Progress(
+        dates=[d.isoformat() for d in days],
+        signed=signed,
+        targets=[(t.date.isoformat(), t.lifts) for t in targets],
+        total=len(first),
+        next_target=next((t for t in targets if t.date >= today), None),
+    )

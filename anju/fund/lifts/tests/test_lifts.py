@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from anju.core import kpis as registry
+from anju.fund import checks
+from anju.fund.lifts import actions, queries, rules
+from anju.fund.lifts.models import Claim, Lift, Policy, PremiumPayment
+from anju.fund.lifts.tests import factories
+from anju.fund.models import Account, JournalEntry
+from anju.fund.tests import factories as fund
+
+D = Decimal
+JSON = "application/json"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("31104312022015000001", ""),
+        ("3110431202201500000", "20位数字"),
+        ("311043120220150000011", "20位数字"),
+        ("3110431202201500000X", "20位数字"),
+        ("21104312022015000001", "3开头"),
+        ("31104312021900000001", "注册年份1900"),
+    ],
+)
+def test_registration_codes(code: str, error: str) -> None:
+    message = rules.registration_code_error(code)
+    assert (error in message) if error else message == ""
+
+
+def test_policy_status_edges() -> None:
+    start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    assert rules.policy_status(start, end, dt.date(2023, 12, 31)) == rules.SIGNED
+    assert rules.policy_status(start, end, start) == rules.ACTIVE
+    assert rules.policy_status(start, end, end) == rules.ACTIVE
+    assert rules.policy_status(start, end, dt.date(2025, 1, 1)) == rules.EXPIRED
+    with pytest.raises(ValueError):
+        rules.policy_status(end, start, start)
+
+
+def sign(lifts: list[Lift], number: str = "DTBX001", signed_on: dt.date = dt.date(2023, 12, 20)) -> Policy:
+    return actions.sign_policy(
+        None,
+        number=number,
+        insurer=factories.insurer() if number == "DTBX001" else Policy.objects.first().insurer,  # type: ignore[union-attr]
+        lifts=lifts,
+        signed_on=signed_on,
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 12, 31),
+        premium=D("3600.00") * len(lifts),
+        cover=D("200000.00") * len(lifts),
+    )
+
+
+def test_register_lift_validates_and_refuses_duplicates() -> None:
+    lift = factories.lifts(1)[0]
+    with pytest.raises(actions.LiftError, match="已登记"):
+        actions.register_lift(None, lift.building, registration_code=lift.registration_code)
+    with pytest.raises(actions.LiftError, match="20位"):
+        actions.register_lift(None, lift.building, registration_code="123")
+
+
+def test_a_lift_is_under_one_policy_at_a_time() -> None:
+    lifts = factories.lifts(3)
+    sign(lifts[:2])
+    with pytest.raises(actions.LiftError, match="已在保险期内"):
+        sign(lifts[1:], number="DTBX002")
+    with pytest.raises(actions.LiftError, match="至少"):
+        sign([], number="DTBX003")
+
+
+def test_premium_is_paid_from_the_pooled_account() -> None:
+    lifts = factories.lifts(2)
+    policy = sign(lifts)
+    pooled = factories.pooled_with("10000.00")
+    bank = fund.bank()
+    bank_before = Account.objects.get(pk=bank.pk).balance
+    payment = actions.pay_premium(None, policy, paid_on=dt.date(2023, 12, 29), bank=bank)
+    assert payment.amount == D("7200.00") and payment.entry.kind == JournalEntry.Kind.PREMIUM
+    lines = {line.account_id: line.amount for line in payment.entry.lines.all()}
+    assert lines == {pooled.pk: D("7200.00"), bank.pk: D("-7200.00")}
+    assert Account.objects.get(pk=pooled.pk).balance == D("2800.00")
+    assert Account.objects.get(pk=bank.pk).balance == bank_before - D("7200.00")
+    assert actions.premium_paid(policy) == policy.premium
+    with pytest.raises(actions.LiftError, match="应大于0"):
+        actions.pay_premium(None, policy, paid_on=dt.date(2023, 12, 30), bank=bank)
+    assert checks.check_ledger().ok
+
+
+def test_the_pooled_account_is_never_overdrawn() -> None:
+    policy = sign(factories.lifts(2))
+    factories.pooled_with("100.00")
+    with pytest.raises(actions.LiftError, match="统筹账户余额不足"):
+        actions.pay_premium(None, policy, paid_on=dt.date(2023, 12, 29), bank=fund.bank())
+    assert not PremiumPayment.objects.exists()
+
+
+def test_claims_need_a_policy_in_force() -> None:
+    lifts = factories.lifts(2)
+    sign(lifts[:1])
+    claim = actions.report_claim(None, lifts[0], date=dt.date(2024, 1, 18), fault="钢丝绳磨损", amount=D("12800.00"))
+    assert claim.policy.number == "DTBX001"
+    with pytest.raises(actions.LiftError, match="没有有效的保险合同"):
+        actions.report_claim(None, lifts[0], date=dt.date(2023, 12, 25), fault="x", amount=D("1.00"))
+    with pytest.raises(actions.LiftError, match="没有有效的保险合同"):
+        actions.report_claim(None, lifts[1], date=dt.date(2024, 2, 1), fault="x", amount=D("1.00"))
+    actions.settle_claim(None, claim, paid_amount=D("12000.00"))
+    assert Claim.objects.get().status == Claim.Status.PAID
+    with pytest.raises(actions.LiftError, match="已处理"):
+        actions.settle_claim(None, claim, paid_amount=None)
+
+
+def test_kpi_counts_lifts_signed_in_the_year_once() -> None:
+    lifts = factories.lifts(4)
+    sign(lifts[:3])
+    actions.sign_policy(
+        None,
+        number="DTBX2025",
+        insurer=Policy.objects.get().insurer,
+        lifts=lifts[2:],
+        signed_on=dt.date(2024, 12, 20),
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        premium=D("7200.00"),
+        cover=D("400000.00"),
+    )
+    kpi = registry.get("fund.lift_insurance.lifts_signed")
+    assert kpi.compute(2023) == 3 and kpi.compute(2024) == 2 and kpi.is_count
+    assert kpi.records is not None and kpi.records(2023).count() == 3
+    assert kpi.records_url is not None and kpi.records_url(2023) == "/fund/lifts/?signed=2023"
+    actions.set_pilot_target(None, date=dt.date(2024, 3, 31), lifts=200)
+    progress = queries.progress(dt.date(2024, 1, 10))
+    assert progress.total == 4 and progress.signed == [3, 3, 4]
+    assert progress.next_target is not None and progress.next_target.lifts == 200
+
+
+PAGES = [
+    "/fund/lifts/",
+    "/fund/lifts/?signed=2023&insured=yes&q=恒大",
+    "/fund/lifts/policies/",
+    "/fund/lifts/claims/",
+    "/fund/lifts/progress/",
+]
+API = ["/api/fund/lifts/lifts", "/api/fund/lifts/policies", "/api/fund/lifts/claims", "/api/fund/lifts/progress"]
+
+
+def test_pages_and_api_check_the_role(client_for) -> None:
+    policy = sign(factories.lifts(2))
+    office, reader = client_for("office"), client_for("information")
+    for path in [*PAGES, f"/fund/lifts/policies/{policy.pk}/"]:
+        assert Client().get(path).status_code == 302, path
+        assert office.get(path).status_code == 403, path
+        assert reader.get(path).status_code == 200, path
+    for path in [*API, f"/api/fund/lifts/policies/{policy.pk}"]:
+        assert Client().get(path).status_code == 401, path
+        assert office.get(path).status_code == 403, path
+        assert reader.get(path).status_code == 200, path
+    assert reader.post(f"/fund/lifts/policies/{policy.pk}/", {"paid_on": "2023-12-29"}).status_code == 403
+    assert reader.post("/fund/lifts/claims/", {}).status_code == 403
+    claim = {"lift": "x", "date": "2024-03-01", "fault": "x", "amount": "1.00"}
+    assert reader.post("/api/fund/lifts/claims", claim, content_type=JSON).status_code == 403
+    assert (
+        reader.post(
+            f"/api/fund/lifts/policies/{policy.pk}/payments", {"paid_on": "2023-12-29"}, content_type=JSON
+        ).status_code
+        == 403
+    )
+
+
+def test_lift_pages_list_export_and_act(client_for) -> None:
+    lifts = factories.lifts(2)
+    client = client_for("station")
+    html = client.get("/fund/lifts/?q=恒大").content.decode()
+    assert lifts[0].registration_code in html
+    response = client.get("/fund/lifts/?export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = client.post(
+        "/fund/lifts/", {"project": "P0001", "building": "1", "registration_code": factories.code(9), "entrance": "1"}
+    )
+    assert response.status_code == 302 and Lift.objects.count() == 3
+    response = client.post("/fund/lifts/", {"project": "P0001", "building": "1", "registration_code": "1"})
+    assert response.status_code == 200 and Lift.objects.count() == 3
+    insurer = factories.insurer()
+    codes = "\n".join(lift.registration_code for lift in lifts)
+    data = {
+        "number": "DTBX9",
+        "insurer": insurer.pk,
+        "lifts": codes,
+        "signed_on": "2023-12-20",
+        "start": "2024-01-01",
+        "end": "2024-12-31",
+        "premium": "7200.00",
+        "cover": "400000.00",
+    }
+    response = client.post("/fund/lifts/policies/", data)
+    policy = Policy.objects.get()
+    assert response.status_code == 302 and policy.lifts.count() == 2
+    factories.pooled_with("8000.00")
+    response = client.post(f"/fund/lifts/policies/{policy.pk}/", {"paid_on": "2023-12-29", "bank": fund.bank().pk})
+    assert response.status_code == 302 and actions.premium_paid(policy) == D("7200.00")
+    response = client.post(
+        "/fund/lifts/claims/",
+        {"lift": lifts[0].registration_code, "date": "2024-02-01", "fault": "门机故障", "amount": "800"},
+    )
+    assert response.status_code == 302 and Claim.objects.count() == 1
+    assert "门机故障" in client.get("/fund/lifts/claims/").content.decode()
+    claim = Claim.objects.get()
+    client.post("/fund/lifts/claims/", {"settle": claim.pk, "decision": "paid", "paid_amount": "abc"})
+    assert Claim.objects.get().status == Claim.Status.REPORTED
+    client.post("/fund/lifts/claims/", {"settle": claim.pk, "decision": "paid", "paid_amount": "750.00"})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PAID and claim.paid_amount == D("750.00")
+    assert client_for("information").post("/fund/lifts/claims/", {"settle": claim.pk}).status_code == 403
+    # The term (2024) is over by now.
+    assert "DTBX9" in client.get("/fund/lifts/policies/?status=expired").content.decode()
+    assert "DTBX9" not in client.get("/fund/lifts/policies/?status=active").content.decode()
+    assert client.get("/fund/lifts/policies/?export=xlsx").status_code == 200
+    assert client.get("/fund/lifts/claims/?export=xlsx").status_code == 200
+    assert 'id="pilot-chart"' in client.get("/fund/lifts/progress/").content.decode()
+
+
+def test_api_signs_pays_and_claims(client_for) -> None:
+    lifts = factories.lifts(2)
+    insurer = factories.insurer()
+    client = client_for("station")
+    body = {
+        "number": "DTBX7",
+        "insurer_uscc": insurer.enterprise.uscc,
+        "lifts": [lift.registration_code for lift in lifts],
+        "signed_on": "2023-12-20",
+        "start": "2024-01-01",
+        "end": "2024-12-31",
+        "premium": "7200.00",
+        "cover": "400000.00",
+    }
+    response = client.post("/api/fund/lifts/policies", body, content_type=JSON)
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    assert client.post("/api/fund/lifts/policies", body, content_type=JSON).status_code == 400
+    assert client.post("/api/fund/lifts/policies", {**body, "lifts": ["NOPE"]}, content_type=JSON).status_code == 400
+    path = f"/api/fund/lifts/policies/{pk}/payments"
+    fund.bank()
+    assert client.post(path, {"paid_on": "2023-12-29"}, content_type=JSON).status_code == 400  # pooled empty
+    factories.pooled_with("7200.00")
+    response = client.post(path, {"paid_on": "2023-12-29"}, content_type=JSON)
+    assert response.status_code == 201 and response.json()["amount"] == "7200.00"
+    assert client.get(f"/api/fund/lifts/policies/{pk}").json()["premium_paid"] == "7200.00"
+    claim = {"lift": lifts[0].registration_code, "date": "2024-03-01", "fault": "主板故障", "amount": "3000.00"}
+    assert client.post("/api/fund/lifts/claims", claim, content_type=JSON).status_code == 201
+    assert client.post("/api/fund/lifts/claims", {**claim, "lift": "NOPE"}, content_type=JSON).status_code == 400
+    claim_id = Claim.objects.get().pk
+    response = client.post(f"/api/fund/lifts/claims/{claim_id}/settle", {}, content_type=JSON)
+    assert response.status_code == 200 and response.json()["status"] == "rejected"
+    assert client.post(f"/api/fund/lifts/claims/{claim_id}/settle", {}, content_type=JSON).status_code == 400
+    data = client.get("/api/fund/lifts/lifts?signed=2023").json()
+    assert data["count"] == 2
+    assert client.get("/api/fund/lifts/progress").json()["total"] == 2

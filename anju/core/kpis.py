@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 MONEY = "元"
 AREA = "m²"
 PERCENT = "%"
+SCORE = "分"  # a performance score: a 2-decimal string like money and rates
 # Units that are counts (JSON integers in figures.json); money, area and rates are 2-decimal strings.
 COUNT_UNITS = frozenset({"套", "户", "家", "个", "台", "件", "宗", "次", "人", "棵", "间"})
 
@@ -46,7 +47,7 @@ _kpis: dict[str, Kpi] = {}
 
 def register(*kpis: Kpi) -> None:
     for kpi in kpis:
-        if kpi.unit not in COUNT_UNITS and kpi.unit not in (MONEY, AREA, PERCENT):
+        if kpi.unit not in COUNT_UNITS and kpi.unit not in (MONEY, AREA, PERCENT, SCORE):
             raise ValueError(f"{kpi.code}: unknown unit {kpi.unit!r}")
         _kpis[kpi.code] = kpi
 
@@ -79,3 +80,8 @@ def rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal:
     if not denominator:
         return Decimal("0.00")
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def find(code: str) -> Kpi | None:
+    """The KPI with the code, or None while its module has not registered it."""
+    return _kpis.get(code)

@@ -10,9 +10,11 @@ from django.utils.functional import Promise
 VIEW = "view"
 HANDLE = "handle"
 APPROVE = "approve"
+# 审核: the check between handling (经办) and the leaders' approval (审批), e.g. of a fund use application.
+REVIEW = "review"
 EXPORT = "export"
 SEE_ID = "see_id"
-ACTIONS = (VIEW, HANDLE, APPROVE, EXPORT, SEE_ID)
+ACTIONS = (VIEW, HANDLE, REVIEW, APPROVE, EXPORT, SEE_ID)
 
 
 @dataclass(frozen=True)

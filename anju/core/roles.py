@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 V, H, A, E, S = "view", "handle", "approve", "export", "see_id"
+R = "review"  # 审核 (fund use applications: finance checks what the station handled)
 
 
 def _grant(module: str, *actions: str) -> list[str]:
@@ -24,7 +25,7 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "name": "人事财务部",
         "kind": "department",
         "permissions": _grant("registry", V)
-        + _grant("fund", V, H, E)
+        + _grant("fund", V, H, R, E)
         + _grant("performance", V, H, E)
         + _grant("subsidy", V, E),
     },

@@ -12,7 +12,8 @@ The seed report's 2023 figures (KPIS.md) are met by calibration, with targets pr
 scale: which remittances were made (whole ones, then part of one), each year's repair budget (the
 last repair of a period takes the remainder to the fen) and the interest factor (the last year takes
 the remainder). Deposits and repairs go through `ledger.post_many` a year at a time (one entry per
-bank transaction), each year's interest through `ledger.post_bulk`."""
+bank transaction), each year's interest through `ledger.post_bulk`. Each repair paid then gets its use
+application (`demo_use`), linked to its entry."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from django.db import connection
 from django.db.models import Model
 
 from anju.core.fields import from_fen
-from anju.fund import accounts, deposits, kpis, ledger, rules
+from anju.fund import accounts, demo_use, deposits, kpis, ledger, rules
+from anju.fund.arrears.demo import planned_recovery_fen
 from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.lib.money import apportion, round_fen
 from anju.registry.models import Enterprise, Ownership, Project, Unit
@@ -161,6 +163,19 @@ class Posting:
     memo: str
     bank: int
     lines: list[tuple[int, int]] = field(default_factory=list)
+    txn_id: str = ""  # set when posted
+
+
+@dataclass
+class PlannedRepair:
+    """A repair paid in the plan, for its use application (demo_use): who shared it and how much."""
+
+    posting: Posting
+    repair: Repair
+    number: int
+    where: str
+    members: list[UnitInfo]
+    shares: dict[str, int]  # fen by unit code
 
 
 @dataclass
@@ -171,6 +186,7 @@ class Plan:
     postings: list[Posting] = field(default_factory=list)
     interest: dict[int, Decimal] = field(default_factory=dict)
     unit_flows: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # day number -> net fen in
+    repairs: list[PlannedRepair] = field(default_factory=list)
 
 
 def build_fund(ctx: Context) -> None:
@@ -188,6 +204,7 @@ def build_fund(ctx: Context) -> None:
     _set_first_deposits_and_dates(plan, sale_dates)
     _post(ctx, plan)
     _analyze(Account, JournalEntry, JournalLine)
+    demo_use.build_use_applications(ctx, plan, closed_before=YEAR_START)
     ctx.out.write("  " + "  ".join(f"{code} {value}" for code, value in kpis.values(REPORT_YEAR).items()) + "\n")
     ctx.data["fund_banks"] = banks
 
@@ -322,8 +339,9 @@ def _plan_deposits(
         if remit_on <= CUTOFF:
             remittances[(info.project, remit_on)].append(info)
 
-    fixed_year = _fen(kpis.collected(REPORT_YEAR))  # what earlier steps posted counts too
-    fixed_cumulative = _fen(kpis.collected_cumulative(REPORT_YEAR))
+    # What earlier steps posted counts too, and so do the recoveries the arrears step posts in the year.
+    fixed_year = _fen(kpis.collected(REPORT_YEAR)) + planned_recovery_fen(ctx.scale)
+    fixed_cumulative = _fen(kpis.collected_cumulative(REPORT_YEAR)) + planned_recovery_fen(ctx.scale)
     for project_id in sorted(developer_units):
         if rng.random() >= DEVELOPER_PAYS:
             continue
@@ -542,6 +560,7 @@ def _place_repair(
             info.spent += shares[info.code]
             posting.lines.append((info.account, shares[info.code]))
     plan.postings.append(posting)
+    plan.repairs.append(PlannedRepair(posting, repair, number, where, members, shares))
     plan.unit_flows[day.toordinal()] -= cost
     return cost
 
@@ -616,6 +635,7 @@ def _post(ctx: Context, plan: Plan) -> None:
         specs = []
         for posting in sorted(by_year[year], key=lambda p: (p.day, p.order)):
             txn += 1
+            posting.txn_id = f"{prefixes[posting.bank]}{posting.day:%Y%m%d}{txn:06d}"
             legs = [ledger.Leg(banks[posting.bank], from_fen(posting.lines[0][1]))]
             for account, fen in posting.lines[1:]:
                 stub = unit_stub.get(account) or unit_stub.setdefault(account, Account(pk=account, kind="unit"))
@@ -629,7 +649,7 @@ def _post(ctx: Context, plan: Plan) -> None:
                     posting.day,
                     legs,
                     posting.memo,
-                    bank_txn_id=f"{prefixes[posting.bank]}{posting.day:%Y%m%d}{txn:06d}",
+                    bank_txn_id=posting.txn_id,
                 )
             )
         if specs:

@@ -13,12 +13,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
 
 from anju.core import kpis as registry
 from anju.core.fields import MoneyField
-from anju.fund.models import Account, JournalEntry, JournalLine
+from anju.fund.models import Account, JournalEntry, JournalLine, UseApplication
 
 ZERO = Decimal("0.00")
 Kind = JournalEntry.Kind
@@ -137,6 +139,20 @@ def _records_of(code: str) -> Callable[[int], QuerySet[JournalEntry]]:
     return for_year
 
 
+def _records_url_of(code: str) -> Callable[[int], str]:
+    def for_year(year: int) -> str:
+        # The journal page lists exactly `records(code, year)`; a use entry links to its application.
+        return f"{reverse('fund:journal')}?{urlencode({'kpi': code, 'year': year})}"
+
+    return for_year
+
+
+def use_applications(year: int) -> QuerySet[UseApplication]:
+    """The use applications whose payments make up the year's fund.disbursed (via their USE entries)."""
+    entries = records("fund.disbursed", year)
+    return UseApplication.objects.filter(payments__entry__in=entries).distinct()
+
+
 def registry_entries() -> list[registry.Kpi]:
     """The fund's KPIs for the project-wide registry (anju.core.kpis)."""
     return [
@@ -146,6 +162,7 @@ def registry_entries() -> list[registry.Kpi]:
             unit=kpi.unit,
             compute=kpi.compute,
             records=_records_of(kpi.code),
+            records_url=_records_url_of(kpi.code),
             definition=(kpi.compute.__doc__ or "").strip(),
         )
         for kpi in KPIS

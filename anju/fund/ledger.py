@@ -25,6 +25,7 @@ from anju.fund.models import Account, JournalEntry, JournalLine, LedgerHead
 from anju.lib.money import FEN
 
 ASSET_KINDS = tuple(str(k) for k in Account.ASSET_KINDS)
+MANY_ACCOUNTS = 20  # above this many accounts, `post` moves the balances set-based
 
 
 class LedgerError(ValueError):
@@ -128,9 +129,15 @@ def post(
     JournalLine.objects.bulk_create(
         [JournalLine(entry=entry, account_id=account_id, amount=amount, day=day) for account_id, amount in lines]
     )
-    for account_id, amount in delta.items():
-        # Raw fen: F() arithmetic bypasses MoneyField's conversion.
-        Account.objects.filter(pk=account_id).update(balance=F("balance") + locked[account_id].sign * to_fen(amount))
+    if len(delta) > MANY_ACCOUNTS:
+        # A repair shared by a whole estate: one statement instead of an UPDATE per ledger.
+        apply_entry_to_balances(entry.pk)
+    else:
+        for account_id, amount in delta.items():
+            # Raw fen: F() arithmetic bypasses MoneyField's conversion.
+            Account.objects.filter(pk=account_id).update(
+                balance=F("balance") + locked[account_id].sign * to_fen(amount)
+            )
     head.last_seq = seq
     head.save(update_fields=["last_seq"])
     audit.record(

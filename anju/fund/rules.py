@@ -1,12 +1,13 @@
 """Pure rules of the maintenance fund (no Django): interest by accumulated daily balances (积数),
-replenishment, deposit amounts. The database queries in ledger.py implement the same formulas
-set-based; the tests check them against these."""
+replenishment, deposit amounts, owner votes and the settlement split of a repair. The database queries
+in ledger.py implement the same formulas set-based; the tests check them against these."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from anju.lib.money import apportion, round_fen
@@ -79,3 +80,136 @@ def deposit_amount(area: Decimal, rate_per_m2: Decimal) -> Decimal:
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+# Owner votes (业主表决) on using or raising the fund.
+CIVIL_CODE_2021 = "civil_code_2021"
+TWO_THIRDS_2007 = "two_thirds_2007"
+VOTE_RULES = (CIVIL_CODE_2021, TWO_THIRDS_2007)
+USE = "use"
+RAISE = "raise"
+VOTE_MATTERS = (USE, RAISE)
+RATIO_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """The outcome of an owner vote under a rule; ratios are shown to four places, the thresholds are
+    compared exactly (cross-multiplied, never on rounded ratios)."""
+
+    rule: str
+    matter: str
+    quorum_met: bool
+    passed: bool
+    area_participation: Decimal  # voted area / total area
+    owner_participation: Decimal  # voted owners / total owners
+    agree_area_ratio: Decimal  # agreeing area / the rule's base (participating or total area)
+    agree_owner_ratio: Decimal  # agreeing owners / the rule's base (participating or total owners)
+
+
+def _ratio(part: Decimal | int, whole: Decimal | int) -> Decimal:
+    return (Decimal(part) / Decimal(whole)).quantize(RATIO_PLACES) if whole else Decimal("0.0000")
+
+
+def vote_outcome(
+    rule: str,
+    matter: str,
+    total_area: Decimal,
+    total_owners: int,
+    voted_area: Decimal,
+    voted_owners: int,
+    agree_area: Decimal,
+    agree_owners: int,
+) -> VoteOutcome:
+    """The outcome of a vote (民法典 278, 1259; 物权法 76).
+
+    civil_code_2021: a quorum of owners holding ≥ 2/3 of the area AND ≥ 2/3 of the headcount took part
+    (以上 includes the number); using the fund then needs the agreement of more than 1/2 of the
+    participating area AND of the participating owners (过半数: exactly half fails); raising it needs
+    ≥ 3/4 of both.
+    two_thirds_2007: the older "double two-thirds": owners holding ≥ 2/3 of the TOTAL area AND ≥ 2/3 of
+    the TOTAL headcount agree, for use and raise alike. The quorum shown is the same 2/3 participation;
+    agreement of 2/3 of the totals implies it."""
+    if rule not in VOTE_RULES:
+        raise ValueError(f"unknown vote rule {rule!r}")
+    if matter not in VOTE_MATTERS:
+        raise ValueError(f"unknown vote matter {matter!r}")
+    for name, number in (
+        ("total_area", total_area),
+        ("total_owners", total_owners),
+        ("voted_area", voted_area),
+        ("voted_owners", voted_owners),
+        ("agree_area", agree_area),
+        ("agree_owners", agree_owners),
+    ):
+        if number < 0:
+            raise ValueError(f"{name} must not be negative")
+    if total_area <= 0 or total_owners <= 0:
+        raise ValueError("the vote needs a positive total area and at least one owner")
+    if voted_area > total_area or voted_owners > total_owners:
+        raise ValueError("more voted than there are")
+    if agree_area > voted_area or agree_owners > voted_owners:
+        raise ValueError("more agree than voted")
+    quorum = voted_area * 3 >= total_area * 2 and voted_owners * 3 >= total_owners * 2
+    if rule == CIVIL_CODE_2021:
+        area_base, owner_base = voted_area, voted_owners
+        if matter == USE:
+            agreed = agree_area * 2 > voted_area and agree_owners * 2 > voted_owners
+        else:
+            agreed = agree_area * 4 >= voted_area * 3 and agree_owners * 4 >= voted_owners * 3
+        passed = quorum and agreed
+    else:
+        area_base, owner_base = total_area, total_owners
+        passed = agree_area * 3 >= total_area * 2 and agree_owners * 3 >= total_owners * 2
+    return VoteOutcome(
+        rule=rule,
+        matter=matter,
+        quorum_met=quorum,
+        passed=passed,
+        area_participation=_ratio(voted_area, total_area),
+        owner_participation=_ratio(voted_owners, total_owners),
+        agree_area_ratio=_ratio(agree_area, area_base),
+        agree_owner_ratio=_ratio(agree_owners, owner_base),
+    )
+
+
+def settlement_split[K: Hashable](
+    final_cost: Decimal, weights: Mapping[K, Decimal], covered: Mapping[K, Decimal]
+) -> dict[K, Decimal]:
+    """The final cost re-apportioned by the weights (largest remainders, ties by key), then each key's
+    settlement = its final share minus what it already covered (advances paid from its account or by the
+    owner). No settlement is negative: where the plain split would give a key less than it covered
+    (the largest-remainder method may move a fen against a larger total), the key keeps what it covered
+    and the fen comes off the keys with the smallest remainders that were rounded up. A final cost
+    below what was already covered is refused (ValueError): money is not paid back by a settlement."""
+    covered_total = sum((covered.get(k, Decimal(0)) for k in weights), Decimal(0))
+    if any(k not in weights for k in covered):
+        raise ValueError("covered keys must be among the weights")
+    if final_cost < covered_total:
+        raise ValueError("the final cost is below what was already paid")
+    final = apportion(final_cost, weights)
+    short = {k: covered.get(k, Decimal(0)) - final[k] for k in weights if final[k] < covered.get(k, Decimal(0))}
+    if short:
+        weight_sum = sum(weights.values(), Decimal(0))
+        need = sum(short.values(), Decimal(0))
+        for k in short:
+            final[k] = covered[k]
+        # Donors: keys above their exact share (rounded up) and above what they covered, least rounded first.
+        donors = sorted(
+            (k for k in weights if k not in short and final[k] > covered.get(k, Decimal(0))),
+            key=lambda k: (final[k] - final_cost * weights[k] / weight_sum, _key_order(k)),
+            reverse=True,
+        )
+        for k in donors:
+            if need <= 0:
+                break
+            take = min(need, final[k] - covered.get(k, Decimal(0)), Decimal("0.01"))
+            final[k] -= take
+            need -= take
+        if need > 0:
+            raise ValueError("the final cost cannot be split without a negative settlement")
+    return {k: final[k] - covered.get(k, Decimal(0)) for k in weights}
+
+
+def _key_order(key: object) -> tuple[str, str]:
+    return (type(key).__name__, str(key))

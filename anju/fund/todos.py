@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.todos import Todo
-from anju.fund.models import BankReceipt, RefundApplication
+from anju.fund.models import BankReceipt, RefundApplication, UseApplication
 
 
 def fund_todos(user: Any) -> list[Todo]:
@@ -20,8 +21,36 @@ def fund_todos(user: Any) -> list[Todo]:
         to_pay = RefundApplication.objects.filter(status=RefundApplication.Status.APPROVED).count()
         if to_pay:
             items.append(Todo(_("Approved refunds to pay"), reverse("fund:refunds") + "?status=approved", to_pay))
+    items.extend(use_todos(user))
     if user.can("fund", "approve"):
         to_decide = RefundApplication.objects.filter(status=RefundApplication.Status.SUBMITTED).count()
         if to_decide:
             items.append(Todo(_("Refunds awaiting approval"), reverse("fund:refunds") + "?status=submitted", to_decide))
     return items
+
+
+# The use-application step each permission takes: (permission, status waiting for it, to-do title).
+USE_STEPS = (
+    ("review", UseApplication.Status.SUBMITTED, _("Use applications to review")),
+    ("approve", UseApplication.Status.REVIEWED, _("Use applications awaiting approval")),
+    ("handle", UseApplication.Status.APPROVED, _("Approved use applications to pay")),
+    ("handle", UseApplication.Status.PAYING, _("Use applications awaiting settlement")),
+)
+
+
+def use_todos(user: Any) -> list[Todo]:
+    """Use applications waiting for the user's step: review (审核), approval (审批), payment."""
+    statuses = [(status, title) for permission, status, title in USE_STEPS if user.can("fund", permission)]
+    if not statuses:
+        return []
+    counts = dict(
+        UseApplication.objects.filter(status__in=[s for s, _ in statuses])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [
+        Todo(title, reverse("fund:uses") + f"?status={status}", counts[status])
+        for status, title in statuses
+        if counts.get(status)
+    ]

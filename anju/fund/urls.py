@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.fund import urls_bank, urls_deposits, urls_public, urls_reconcile, urls_refunds, views
+from anju.fund import urls_bank, urls_deposits, urls_public, urls_reconcile, urls_refunds, urls_use, views
 
 app_name = "fund"
 urlpatterns = [
@@ -15,5 +15,6 @@ urlpatterns = [
     *urls_bank.urlpatterns,
     *urls_reconcile.urlpatterns,
     *urls_refunds.urlpatterns,
+    *urls_use.urlpatterns,
     *urls_public.urlpatterns,
 ]

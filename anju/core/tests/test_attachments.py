@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from anju.core import attachments
 from anju.core.models import AuditEvent, Role, User
@@ -41,7 +42,7 @@ def test_attach_stores_the_file_under_its_hash_and_audits(make_user: Callable[..
 )
 def test_attach_refuses_bad_files(make_user: Callable[..., User], name: str, content: bytes, message: str) -> None:
     role = Role.objects.get(code="station")
-    with pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         attachments.attach(role, SimpleUploadedFile(name, content), module="fund", kind="", actor=None)
     assert not attachments.for_record(role).exists()
 

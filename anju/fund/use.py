@@ -1,0 +1,851 @@
+"""Use of the fund for repairs (维修资金使用, art. 18–24): applications, owner votes, the split by floor
+area, the workflow and the payments to the contractor.
+
+draft → submitted (经办, fund handle) → reviewed (审核, fund review) → approved (领导审批, fund approve) →
+paying (an advance paid) → paid (the settlement on the audited final cost) → closed (归档).
+Send-back (退回) returns a submitted or reviewed application to draft with a reason; the handler may
+withdraw (撤回) it before approval. An ordinary application is submitted only with a passed owner vote;
+an emergency one (应急使用) has no vote.
+
+Every payment posts one USE entry from the scope's unit accounts to the bank special account. Each
+unit pays its part of the payment (the amount split by floor area, largest remainders, ties by unit
+code); what its account cannot cover is the owner's own payment (自筹) and is not posted, so no
+account is overdrawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from anju.core import attachments, audit
+from anju.core.fields import to_fen
+from anju.core.models import Attachment, AuditEvent, User
+from anju.fund import ledger, rules
+from anju.fund.models import (
+    Account,
+    ApplicationEvent,
+    JournalEntry,
+    RepairItem,
+    ScopeUnit,
+    UseApplication,
+    UsePayment,
+    UsePaymentShare,
+)
+from anju.lib.money import FEN, apportion
+from anju.lib.tabular import ImportRejected, Row, RowError, read_table
+from anju.registry.models import Enterprise, Ownership, Project, Unit
+
+ZERO = Decimal("0.00")
+Status = UseApplication.Status
+Kind = UseApplication.Kind
+ScopeKind = UseApplication.ScopeKind
+Vote = ScopeUnit.Vote
+CHUNK = 900  # values per IN (...): old SQLite builds allow 999 variables per statement
+OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED)
+FIELDS = [
+    "number",
+    "kind",
+    "title",
+    "project",
+    "applicant_kind",
+    "applicant_enterprise",
+    "applicant_name",
+    "emergency_reason",
+    "scope_kind",
+    "scope_spec",
+    "contractor",
+    "contractor_bank",
+    "contractor_account_number",
+    "budget",
+    "status",
+]
+VOTE_HEADERS = ["房屋编码", "表决意见", "业主", "建筑面积"]
+VOTE_LABELS = {
+    "同意": Vote.AGREE,
+    "反对": Vote.OPPOSE,
+    "弃权": Vote.ABSTAIN,
+    "未表决": Vote.NOT_VOTED,
+    "": Vote.NOT_VOTED,
+}
+VOTE_TEXT: dict[str, str] = {str(value): label for label, value in VOTE_LABELS.items() if label}
+
+
+class UseError(ValueError):
+    """A refused step; the message is Chinese."""
+
+
+def vote_rule() -> str:
+    """The city's vote rule (setting FUND_VOTE_RULE): civil_code_2021 (default) or two_thirds_2007."""
+    rule = str(getattr(settings, "FUND_VOTE_RULE", rules.CIVIL_CODE_2021) or rules.CIVIL_CODE_2021)
+    if rule not in rules.VOTE_RULES:
+        raise UseError(f"表决规则设置错误：{rule}")
+    return rule
+
+
+# --- the workflow's steps and who may take them -------------------------------------------------------
+
+# step: (statuses it starts from, status it leads to)
+STEPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": ((Status.DRAFT,), Status.SUBMITTED),
+    "review": ((Status.SUBMITTED,), Status.REVIEWED),
+    "approve": ((Status.REVIEWED,), Status.APPROVED),
+    "send_back": ((Status.SUBMITTED, Status.REVIEWED), Status.DRAFT),
+    "withdraw": (OPEN_STATUSES, Status.WITHDRAWN),
+    "close": ((Status.PAID,), Status.CLOSED),
+}
+STEP_LABELS = {
+    "submit": "提交审核",
+    "review": "审核通过",
+    "approve": "审批同意",
+    "send_back": "退回",
+    "withdraw": "撤回",
+    "close": "归档",
+    "create": "新建",
+    "advance": "拨付预付款",
+    "settlement": "拨付结算款",
+}
+
+
+def step_permission(step: str, status: str) -> str:
+    """The fund action a role needs for the step from the status (send-back: the step's own owner)."""
+    if step == "send_back":
+        return "review" if status == Status.SUBMITTED else "approve"
+    return {"submit": "handle", "review": "review", "approve": "approve", "withdraw": "handle", "close": "handle"}[step]
+
+
+def available_steps(application: UseApplication, user: Any) -> list[str]:
+    """The steps the user may take now (for the buttons)."""
+    return [
+        step
+        for step, (starts, _) in STEPS.items()
+        if application.status in starts and user.can("fund", step_permission(step, application.status))
+    ]
+
+
+def _locked(application: UseApplication, *expected: str) -> UseApplication:
+    locked = UseApplication.objects.select_for_update().get(pk=application.pk)
+    if expected and locked.status not in expected:
+        labels = "、".join(str(Status(s).label) for s in expected)
+        raise UseError(f"申请 {locked.number} 当前为“{locked.get_status_display()}”，此步骤只适用于“{labels}”的申请")
+    return locked
+
+
+def _event(actor: User | None, application: UseApplication, before: str, after: str, note: str) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor if actor and actor.pk else None,
+        actor_name=audit.actor_label(actor),
+        from_status=before,
+        to_status=after,
+        note=note[:300],
+    )
+
+
+def _move(actor: User | None, application: UseApplication, status: str, note: str, **changes: Any) -> None:
+    before = application.status
+    application.status = status
+    for name, value in changes.items():
+        setattr(application, name, value)
+    application.save(update_fields=["status", *changes])
+    _event(actor, application, before, status, note)
+    audit.record(
+        actor,
+        AuditEvent.Action.UPDATE,
+        application,
+        before={"status": before},
+        after=audit.snapshot(application, ["status", *changes]),
+        note=note[:500],
+    )
+
+
+# --- creating and editing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    """What the form (or the API) gives for a new or edited application."""
+
+    kind: str
+    title: str
+    project: Project
+    applicant_kind: str
+    applicant_name: str
+    scope_kind: str
+    scope_spec: str
+    items: Sequence[tuple[str, Decimal]]
+    applicant_enterprise: Enterprise | None = None
+    emergency_reason: str = ""
+    contractor: Enterprise | None = None
+    contractor_bank: str = ""
+    contractor_account_number: str = ""
+
+
+def _validate(data: ApplicationData) -> None:
+    if data.kind not in Kind.values:
+        raise UseError("申请类型错误")
+    if data.applicant_kind not in UseApplication.ApplicantKind.values:
+        raise UseError("申请人类型错误")
+    if data.scope_kind not in ScopeKind.values:
+        raise UseError("分摊范围类型错误")
+    if not data.title.strip():
+        raise UseError("维修项目名称不能为空")
+    if not data.applicant_name.strip() and data.applicant_enterprise is None:
+        raise UseError("申请人不能为空")
+    if data.kind == Kind.EMERGENCY and not data.emergency_reason.strip():
+        raise UseError("应急使用须填写应急事由")
+    if not data.items:
+        raise UseError("至少填写一项维修内容及预算")
+    for name, budget in data.items:
+        if not name.strip():
+            raise UseError("维修内容名称不能为空")
+        if budget <= 0 or budget != budget.quantize(FEN):
+            raise UseError(f"维修内容“{name}”的预算须为正数，最多两位小数")
+
+
+_SPLIT_RE = re.compile(r"[\s,，、;；]+")
+_RANGE_RE = re.compile(r"\s*(?:~|～|至|到|\n)\s*")
+
+
+def resolve_scope(project: Project, scope_kind: str, spec: str) -> list[Unit]:
+    """The units of the scope: the whole project, buildings by number, a range of rooms within one
+    entrance (from one unit code to another, e.g. "P1-1-1-101 ~ P1-1-1-602"), or pasted unit codes."""
+    units = Unit.objects.filter(project=project)
+    if scope_kind == ScopeKind.PROJECT:
+        chosen = list(units.order_by("code"))
+    elif scope_kind == ScopeKind.BUILDINGS:
+        numbers = [n for n in _SPLIT_RE.split(spec.strip()) if n]
+        if not numbers:
+            raise UseError("请填写幢号")
+        chosen = list(units.filter(building__number__in=numbers).order_by("code"))
+        missing = sorted(set(numbers) - {u.building.number for u in units.filter(building__number__in=numbers)})
+        if missing:
+            raise UseError(f"项目 {project.name} 没有这些幢：{'、'.join(missing)}")
+    elif scope_kind == ScopeKind.RANGE:
+        ends = [c for c in _RANGE_RE.split(spec.strip()) if c]
+        if len(ends) != 2:
+            raise UseError("房号范围请填写起止两个房屋编码，用“~”分隔")
+        found = {u.code: u for u in units.filter(code__in=ends)}
+        missing = [c for c in ends if c not in found]
+        if missing:
+            raise UseError(f"项目 {project.name} 没有这些房屋：{'、'.join(missing)}")
+        first, last = found[ends[0]], found[ends[1]]
+        if (first.building_id, first.entrance) != (last.building_id, last.entrance):
+            raise UseError("房号范围的起止房屋须在同一幢同一单元")
+        low, high = sorted([_room_key(first), _room_key(last)])
+        same = units.filter(building_id=first.building_id, entrance=first.entrance).order_by("code")
+        chosen = [u for u in same if low <= _room_key(u) <= high]
+    else:
+        codes = list(dict.fromkeys(c for c in _SPLIT_RE.split(spec.strip()) if c))
+        if not codes:
+            raise UseError("请填写房屋编码")
+        found = {}
+        for start in range(0, len(codes), CHUNK):
+            found.update({u.code: u for u in units.filter(code__in=codes[start : start + CHUNK])})
+        missing = [c for c in codes if c not in found]
+        if missing:
+            more = f"等 {len(missing)} 个" if len(missing) > 10 else ""
+            raise UseError(f"项目 {project.name} 没有这些房屋：{'、'.join(missing[:10])}{more}")
+        chosen = sorted(found.values(), key=lambda u: u.code)
+    if not chosen:
+        raise UseError("分摊范围内没有房屋")
+    return chosen
+
+
+def _room_key(unit: Unit) -> tuple[int, int, str]:
+    digits = unit.room.isdigit()
+    return (unit.floor, int(unit.room) if digits else 0, "" if digits else unit.room)
+
+
+def _owners(unit_ids: Sequence[int]) -> dict[int, Ownership]:
+    owners: dict[int, Ownership] = {}
+    for start in range(0, len(unit_ids), CHUNK):
+        chunk = unit_ids[start : start + CHUNK]
+        owners.update(
+            (o.unit_id, o)
+            for o in Ownership.objects.filter(unit_id__in=chunk, end__isnull=True).select_related(
+                "person", "enterprise"
+            )
+        )
+    return owners
+
+
+def _accounts(unit_ids: Sequence[int]) -> dict[int, Account]:
+    found: dict[int, Account] = {}
+    for start in range(0, len(unit_ids), CHUNK):
+        chunk = unit_ids[start : start + CHUNK]
+        found.update(
+            (a.unit_id, a) for a in Account.objects.filter(kind=Account.Kind.UNIT, unit_id__in=chunk) if a.unit_id
+        )
+    return found
+
+
+def _set_scope(application: UseApplication, units: Sequence[Unit]) -> None:
+    """Replace the scope's units (votes are cleared) with each unit's area, owner and account now."""
+    ids = [u.pk for u in units]
+    accounts = _accounts(ids)
+    without = [u.code for u in units if u.pk not in accounts or accounts[u.pk].closed is not None]
+    if without:
+        raise UseError(f"这些房屋没有在用的分户账：{'、'.join(without[:10])}")
+    owners = _owners(ids)
+    application.scope_units.all().delete()
+    shares = apportion(application.budget, {u.code: u.area for u in units})
+    rows = []
+    for unit in units:
+        ownership = owners.get(unit.pk)
+        if ownership is None:
+            # Unsold units count as one owner, the developer (建设单位), in the headcount.
+            name, key = "", "developer"
+        elif ownership.person_id:
+            name, key = ownership.person.name if ownership.person else "", f"p{ownership.person_id}"
+        else:
+            name, key = ownership.enterprise.name if ownership.enterprise else "", f"e{ownership.enterprise_id}"
+        rows.append(
+            ScopeUnit(
+                application=application,
+                unit=unit,
+                account=accounts[unit.pk],
+                area=unit.area,
+                owner_name=name,
+                owner_key=key,
+                share=shares[unit.code],
+            )
+        )
+    ScopeUnit.objects.bulk_create(rows, batch_size=500)
+
+
+def _split_budget(application: UseApplication) -> None:
+    scope = list(application.scope_units.values_list("pk", "unit__code", "area"))
+    if not scope:
+        return
+    shares = apportion(application.budget, {code: area for _, code, area in scope})
+    _update_rows(ScopeUnit, ["share"], [(pk, to_fen(shares[code])) for pk, code, _ in scope])
+
+
+def _update_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Set columns of many rows by primary key in a few statements: rows are (pk, value, ...) with the
+    values as the database stores them (fen for money). Django's bulk_update builds a CASE per row,
+    which costs seconds at a few thousand rows."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(column)} = v.column{index}" for index, column in enumerate(columns, start=2)
+    )
+    width = len(columns) + 1
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK // width):
+            chunk = rows[start : start + CHUNK // width]
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
+                [value for row in chunk for value in row],
+            )
+
+
+@transaction.atomic
+def create_application(actor: User | None, data: ApplicationData) -> UseApplication:
+    """A draft application with its repair items and its scope materialised as scope units."""
+    _validate(data)
+    units = resolve_scope(data.project, data.scope_kind, data.scope_spec)
+    application = UseApplication.objects.create(
+        number=f"tmp-{timezone.now().timestamp()}",
+        kind=data.kind,
+        title=data.title.strip(),
+        project=data.project,
+        applicant_kind=data.applicant_kind,
+        applicant_enterprise=data.applicant_enterprise,
+        applicant_name=(
+            data.applicant_name.strip() or (data.applicant_enterprise.name if data.applicant_enterprise else "")
+        ),
+        emergency_reason=data.emergency_reason.strip() if data.kind == Kind.EMERGENCY else "",
+        scope_kind=data.scope_kind,
+        scope_spec=data.scope_spec.strip(),
+        contractor=data.contractor,
+        contractor_bank=data.contractor_bank.strip(),
+        contractor_account_number=data.contractor_account_number.strip(),
+        budget=sum((b for _, b in data.items), ZERO),
+        created_by=actor if actor and actor.pk else None,
+    )
+    application.number = application_number(application)
+    application.save(update_fields=["number"])
+    RepairItem.objects.bulk_create(
+        RepairItem(application=application, name=name.strip(), budget=budget, position=i)
+        for i, (name, budget) in enumerate(data.items)
+    )
+    _set_scope(application, units)
+    _event(actor, application, "", Status.DRAFT, STEP_LABELS["create"])
+    audit.record(actor, AuditEvent.Action.CREATE, application, after=audit.snapshot(application, FIELDS))
+    return application
+
+
+def application_number(application: UseApplication) -> str:
+    """SY + year + the record number: unique without a counter to lock."""
+    return f"SY{timezone.localtime(application.created):%Y}-{application.pk:05d}"
+
+
+@transaction.atomic
+def update_application(actor: User | None, application: UseApplication, data: ApplicationData) -> UseApplication:
+    """Edit a draft. A changed scope replaces the scope units (and clears their votes); a changed budget
+    is split again."""
+    locked = _locked(application, Status.DRAFT)
+    _validate(data)
+    before = audit.snapshot(locked, FIELDS)
+    scope_changed = (data.project.pk, data.scope_kind, data.scope_spec.strip()) != (
+        locked.project_id,
+        locked.scope_kind,
+        locked.scope_spec,
+    )
+    units = resolve_scope(data.project, data.scope_kind, data.scope_spec) if scope_changed else None
+    locked.kind = data.kind
+    locked.title = data.title.strip()
+    locked.project = data.project
+    locked.applicant_kind = data.applicant_kind
+    locked.applicant_enterprise = data.applicant_enterprise
+    locked.applicant_name = data.applicant_name.strip() or (
+        data.applicant_enterprise.name if data.applicant_enterprise else ""
+    )
+    locked.emergency_reason = data.emergency_reason.strip() if data.kind == Kind.EMERGENCY else ""
+    locked.scope_kind = data.scope_kind
+    locked.scope_spec = data.scope_spec.strip()
+    locked.contractor = data.contractor
+    locked.contractor_bank = data.contractor_bank.strip()
+    locked.contractor_account_number = data.contractor_account_number.strip()
+    locked.budget = sum((b for _, b in data.items), ZERO)
+    locked.save()
+    locked.items.all().delete()
+    RepairItem.objects.bulk_create(
+        RepairItem(application=locked, name=name.strip(), budget=budget, position=i)
+        for i, (name, budget) in enumerate(data.items)
+    )
+    if units is not None:
+        _set_scope(locked, units)
+    else:
+        _split_budget(locked)
+    _retally(locked)
+    audit.record_change(actor, locked, before)
+    return locked
+
+
+# --- votes ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of a vote by area and headcount (one owner once, whatever units he holds)."""
+
+    total_area: Decimal
+    total_owners: int
+    voted_area: Decimal
+    voted_owners: int
+    counts: Mapping[str, tuple[Decimal, int]]  # vote -> (area, owners)
+    outcome: rules.VoteOutcome
+
+    def as_json(self) -> dict[str, Any]:
+        o = self.outcome
+        return {
+            "rule": o.rule,
+            "matter": o.matter,
+            "total_area": f"{self.total_area:.2f}",
+            "total_owners": self.total_owners,
+            "voted_area": f"{self.voted_area:.2f}",
+            "voted_owners": self.voted_owners,
+            **{f"{vote}_area": f"{area:.2f}" for vote, (area, _) in self.counts.items()},
+            **{f"{vote}_owners": owners for vote, (_, owners) in self.counts.items()},
+            "quorum_met": o.quorum_met,
+            "passed": o.passed,
+            "area_participation": str(o.area_participation),
+            "owner_participation": str(o.owner_participation),
+            "agree_area_ratio": str(o.agree_area_ratio),
+            "agree_owner_ratio": str(o.agree_owner_ratio),
+        }
+
+
+def owner_choices(rows: Iterable[tuple[str, str, str]]) -> tuple[dict[str, str], list[str]]:
+    """Each owner's choice from (owner key, unit code, vote) rows; an owner whose units carry different
+    votes (not voted aside) is an inconsistency, returned as the unit codes concerned."""
+    by_owner: dict[str, set[str]] = defaultdict(set)
+    codes: dict[str, list[str]] = defaultdict(list)
+    for key, code, vote in rows:
+        codes[key].append(code)
+        if vote != Vote.NOT_VOTED:
+            by_owner[key].add(vote)
+    choices: dict[str, str] = {}
+    conflicts: list[str] = []
+    for key in codes:
+        votes = by_owner.get(key, set())
+        if len(votes) > 1:
+            conflicts.extend(codes[key])
+        choices[key] = next(iter(votes)) if len(votes) == 1 else Vote.NOT_VOTED
+    return choices, conflicts
+
+
+def tally(application: UseApplication, rule: str | None = None) -> Tally:
+    """The vote's counts and outcome under the city's rule. An owner's vote counts for all his units."""
+    scope = list(application.scope_units.select_related("unit").values_list("owner_key", "unit__code", "vote", "area"))
+    if not scope:
+        raise UseError("分摊范围内没有房屋")
+    choices, conflicts = owner_choices((k, c, v) for k, c, v, _ in scope)
+    if conflicts:
+        raise UseError(f"同一业主的房屋表决意见不一致：{'、'.join(conflicts[:10])}")
+    area_by_owner: dict[str, Decimal] = defaultdict(Decimal)
+    for key, _, _, area in scope:
+        area_by_owner[key] += area
+    counts: dict[str, tuple[Decimal, int]] = {}
+    for vote in Vote.values:
+        owners = [k for k, choice in choices.items() if choice == vote]
+        counts[vote] = (sum((area_by_owner[k] for k in owners), ZERO), len(owners))
+    total_area = sum(area_by_owner.values(), ZERO)
+    voted_area = total_area - counts[Vote.NOT_VOTED][0]
+    voted_owners = len(choices) - counts[Vote.NOT_VOTED][1]
+    outcome = rules.vote_outcome(
+        rule or vote_rule(),
+        rules.USE,
+        total_area,
+        len(choices),
+        voted_area,
+        voted_owners,
+        counts[Vote.AGREE][0],
+        counts[Vote.AGREE][1],
+    )
+    return Tally(total_area, len(choices), voted_area, voted_owners, counts, outcome)
+
+
+def _retally(application: UseApplication) -> None:
+    if application.kind == Kind.EMERGENCY:
+        application.vote, application.vote_passed = None, False
+    else:
+        try:
+            result = tally(application)
+        except UseError:
+            application.vote, application.vote_passed = None, False
+        else:
+            application.vote, application.vote_passed = result.as_json(), result.outcome.passed
+    application.save(update_fields=["vote", "vote_passed"])
+
+
+def _votable(application: UseApplication) -> UseApplication:
+    locked = _locked(application, Status.DRAFT)
+    if locked.kind == Kind.EMERGENCY:
+        raise UseError("应急使用不需要业主表决")
+    return locked
+
+
+@transaction.atomic
+def record_votes(actor: User | None, application: UseApplication, votes: Mapping[str, str]) -> Tally:
+    """Set the votes of scope units by unit code (the grid page); refuses unknown codes, unknown choices
+    and an owner whose units would carry different votes. Returns the new tally."""
+    locked = _votable(application)
+    scope = {s.unit.code: s for s in locked.scope_units.select_related("unit")}
+    unknown = [code for code in votes if code not in scope]
+    if unknown:
+        raise UseError(f"这些房屋不在分摊范围内：{'、'.join(unknown[:10])}")
+    bad = [code for code, vote in votes.items() if vote not in Vote.values]
+    if bad:
+        raise UseError(f"表决意见错误：{'、'.join(bad[:10])}")
+    changed = [s for code, s in scope.items() if code in votes and s.vote != votes[code]]
+    for s in changed:
+        s.vote = votes[s.unit.code]
+    _, conflicts = owner_choices((s.owner_key, code, s.vote) for code, s in scope.items())
+    if conflicts:
+        raise UseError(f"同一业主的房屋表决意见不一致：{'、'.join(conflicts[:10])}")
+    _update_rows(ScopeUnit, ["vote"], [(s.pk, s.vote) for s in changed])
+    result = tally(locked)
+    locked.vote, locked.vote_passed = result.as_json(), result.outcome.passed
+    locked.save(update_fields=["vote", "vote_passed"])
+    audit.record(
+        actor,
+        AuditEvent.Action.UPDATE,
+        locked,
+        after={"votes_changed": len(changed), "vote": locked.vote},
+        note="录入业主表决",
+    )
+    return result
+
+
+def import_votes(actor: User | None, application: UseApplication, filename: str, content: bytes) -> Tally:
+    """Votes from a sheet (房屋编码, 表决意见 同意/反对/弃权/未表决): all or nothing, each bad row named with
+    its column and reason. Units not in the file keep their vote."""
+    rows = read_table(
+        filename, content, VOTE_HEADERS, max_rows=settings.IMPORT_MAX_ROWS, required=["房屋编码", "表决意见"]
+    )
+    codes = set(application.scope_units.values_list("unit__code", flat=True))
+    errors: list[RowError] = []
+    votes: dict[str, str] = {}
+    first_row: dict[str, int] = {}
+    for row in rows:
+        _parse_vote_row(row, codes, votes, first_row, errors)
+    if errors:
+        raise ImportRejected(errors)
+    try:
+        return record_votes(actor, application, votes)
+    except UseError as exc:
+        raise ImportRejected([RowError(0, "表决意见", str(exc))]) from exc
+
+
+def _parse_vote_row(
+    row: Row, codes: set[str], votes: dict[str, str], first_row: dict[str, int], errors: list[RowError]
+) -> None:
+    code = row.text("房屋编码")
+    label = row.text("表决意见")
+    if not code:
+        errors.append(RowError(row.number, "房屋编码", "不能为空"))
+    elif code not in codes:
+        errors.append(RowError(row.number, "房屋编码", f"{code} 不在本申请的分摊范围内"))
+    elif code in first_row:
+        errors.append(RowError(row.number, "房屋编码", f"与第 {first_row[code]} 行重复"))
+    if label not in VOTE_LABELS:
+        errors.append(RowError(row.number, "表决意见", f"“{label}”不是 同意、反对、弃权、未表决 之一"))
+    if code and code in codes and code not in first_row and label in VOTE_LABELS:
+        votes[code] = VOTE_LABELS[label]
+        first_row[code] = row.number
+
+
+def vote_sheet_rows(application: UseApplication) -> list[list[Any]]:
+    """The vote template / export: one row per scope unit with its current vote."""
+    return [
+        [s.unit.code, VOTE_TEXT.get(s.vote, "未表决") if s.vote != Vote.NOT_VOTED else "", s.owner_name, s.area]
+        for s in application.scope_units.select_related("unit").order_by("unit__code")
+    ]
+
+
+# --- workflow ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def take_step(actor: User | None, application: UseApplication, step: str, *, note: str = "") -> UseApplication:
+    """Move the application one step (submit, review, approve, send_back, withdraw, close). The caller
+    has checked the role; the rules of each step are checked here."""
+    if step not in STEPS:
+        raise UseError(f"未知的办理步骤：{step}")
+    starts, target = STEPS[step]
+    locked = _locked(application, *starts)
+    note = note.strip()
+    if step in ("send_back", "withdraw") and not note:
+        raise UseError("退回或撤回须填写理由")
+    if step == "submit":
+        _check_submittable(locked)
+    if step == "review" and actor is not None:
+        submitter = (
+            locked.events.filter(to_status=Status.SUBMITTED)
+            .order_by("-at", "-pk")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+        if submitter is not None and submitter == actor.pk:
+            raise UseError("审核人不能是提交该申请的经办人")
+    _move(actor, locked, target, f"{STEP_LABELS[step]}{'：' + note if note else ''}")
+    return locked
+
+
+def _check_submittable(application: UseApplication) -> None:
+    if application.budget <= 0:
+        raise UseError("预算须大于零")
+    if not application.scope_units.exists():
+        raise UseError("分摊范围内没有房屋")
+    if application.contractor_id is None or not application.contractor_account_number:
+        raise UseError("请填写施工单位及其收款账号")
+    if application.kind == Kind.ORDINARY:
+        result = tally(application)
+        application.vote, application.vote_passed = result.as_json(), result.outcome.passed
+        application.save(update_fields=["vote", "vote_passed"])
+        if not result.outcome.passed:
+            why = "未达到参与表决人数" if not result.outcome.quorum_met else "同意的面积或人数未过半"
+            raise UseError(f"业主表决未通过（{why}），不能提交审核")
+
+
+# --- the split and payments ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    scope_unit: ScopeUnit
+    share: Decimal
+    balance: Decimal
+    from_fund: Decimal  # what the account can cover of the share
+    shortfall: Decimal  # the owner's to pay himself (自筹)
+
+
+def split(application: UseApplication, total: Decimal | None = None) -> list[SplitRow]:
+    """The budget (or another total, e.g. the final cost) split by floor area, each unit with its balance
+    now and what its owner would pay himself."""
+    scope = list(application.scope_units.select_related("unit", "account").order_by("unit__code"))
+    if not scope:
+        return []
+    if total is None:
+        shares = {s.unit.code: s.share for s in scope}
+    else:
+        shares = apportion(total, {s.unit.code: s.area for s in scope}) if total else {}
+    out = []
+    for s in scope:
+        share = shares.get(s.unit.code, ZERO)
+        balance = s.account.balance
+        from_fund = min(share, max(balance, ZERO))
+        out.append(SplitRow(s, share, balance, from_fund, share - from_fund))
+    return out
+
+
+def paid_total(application: UseApplication) -> tuple[Decimal, Decimal]:
+    """What was paid so far: (from the fund, by the owners themselves)."""
+    fund = self = ZERO
+    for payment in application.payments.all():
+        fund += payment.from_fund
+        self += payment.self_funded
+    return fund, self
+
+
+@transaction.atomic
+def pay(
+    actor: User | None,
+    application: UseApplication,
+    *,
+    kind: str,
+    value_date: dt.date,
+    amount: Decimal | None = None,
+    final_cost: Decimal | None = None,
+    bank: Account | None = None,
+) -> UsePayment:
+    """Pay an advance (amount, within the budget) or the settlement (on the audited final cost: the cost
+    split again by area, each unit paying its final share less what it covered already). One USE entry
+    takes each unit's part from its account, up to its balance; the rest is the owner's own payment."""
+    from anju.fund.refunds import RefundError, payment_bank
+
+    locked = _locked(application, Status.APPROVED, Status.PAYING)
+    if value_date > timezone.localdate():
+        raise UseError("拨付日期不能晚于今天")
+    try:
+        bank = payment_bank(bank)
+    except RefundError as exc:
+        raise UseError(str(exc)) from exc
+    scope = list(locked.scope_units.select_related("unit").order_by("unit__code"))
+    weights = {s.unit.code: s.area for s in scope}
+    covered = {s.unit.code: s.paid_fund + s.paid_self for s in scope}
+    if kind == UsePayment.Kind.ADVANCE:
+        if amount is None or amount <= 0 or amount != amount.quantize(FEN):
+            raise UseError("预付款金额须为正数，最多两位小数")
+        advanced = sum(covered.values(), ZERO)
+        if advanced + amount > locked.budget:
+            raise UseError(f"预付款累计 {advanced + amount} 超过预算 {locked.budget}")
+        parts = apportion(amount, weights)
+        next_status = Status.PAYING
+    elif kind == UsePayment.Kind.SETTLEMENT:
+        if final_cost is None or final_cost <= 0 or final_cost != final_cost.quantize(FEN):
+            raise UseError("审计结算金额须为正数，最多两位小数")
+        try:
+            parts = rules.settlement_split(final_cost, weights, covered)
+        except ValueError as exc:
+            raise UseError(f"审计结算金额 {final_cost} 低于已拨付的 {sum(covered.values(), ZERO)}，不能结算") from exc
+        amount = sum(parts.values(), ZERO)
+        next_status = Status.PAID
+    else:
+        raise UseError("拨付类型错误")
+    # Lock the unit accounts and the bank in id order (as ledger.post does) before reading balances, so
+    # a concurrent payment from the same accounts waits and then sees what this one took.
+    locked_accounts = ledger._lock_accounts([s.account_id for s in scope] + [bank.pk])
+    shares: list[tuple[ScopeUnit, Decimal, Decimal]] = []
+    for s in scope:
+        part = parts[s.unit.code]
+        from_fund = min(part, max(locked_accounts[s.account_id].balance, ZERO))
+        shares.append((s, part, from_fund))
+    from_fund_total = sum((f for _, _, f in shares), ZERO)
+    entry: JournalEntry | None = None
+    if from_fund_total > 0:
+        legs = [ledger.debit(locked_accounts[s.account_id], f) for s, _, f in shares if f > 0]
+        legs.append(ledger.credit(locked_accounts[bank.pk], from_fund_total))
+        label = "预付款" if kind == UsePayment.Kind.ADVANCE else "结算款"
+        emergency = "（应急使用）" if locked.is_emergency else ""
+        entry = ledger.post(
+            kind=JournalEntry.Kind.USE,
+            value_date=value_date,
+            legs=legs,
+            actor=actor,
+            memo=f"{locked.project.name}{locked.title}{emergency}，{locked.number} {label}",
+            document=f"use_application:{locked.pk}",
+        )
+    payment = UsePayment.objects.create(
+        application=locked,
+        kind=kind,
+        amount=amount,
+        from_fund=from_fund_total,
+        self_funded=amount - from_fund_total,
+        value_date=value_date,
+        bank_account=bank,
+        entry=entry,
+        created_by=actor if actor and actor.pk else None,
+    )
+    UsePaymentShare.objects.bulk_create(
+        [
+            UsePaymentShare(payment=payment, scope_unit=s, amount=part, from_fund=f, self_funded=part - f)
+            for s, part, f in shares
+            if part
+        ],
+        batch_size=500,
+    )
+    for s, part, f in shares:
+        s.paid_fund += f
+        s.paid_self += part - f
+    _update_rows(
+        ScopeUnit, ["paid_fund", "paid_self"], [(s.pk, to_fen(s.paid_fund), to_fen(s.paid_self)) for s, _, _ in shares]
+    )
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        payment,
+        after={
+            "kind": kind,
+            "amount": str(amount),
+            "from_fund": str(from_fund_total),
+            "self_funded": str(amount - from_fund_total),
+            "entry": entry.seq if entry else None,
+        },
+    )
+    changes: dict[str, Any] = {"final_cost": final_cost} if kind == UsePayment.Kind.SETTLEMENT else {}
+    note = f"{STEP_LABELS[kind]} {amount}" + (
+        f"（其中业主自筹 {amount - from_fund_total}）" if amount != from_fund_total else ""
+    )
+    if locked.status != next_status or changes:
+        _move(actor, locked, next_status, note, **changes)
+    else:
+        _event(actor, locked, locked.status, locked.status, note)
+    return payment
+
+
+# --- attachments ---------------------------------------------------------------------------------------
+
+# Kinds of file an application carries; stored as shown (core attachments keep the kind as text).
+ATTACHMENT_KINDS = ("报价单", "现场照片", "施工合同", "业主表决资料", "审计报告", "验收资料", "其他")
+
+
+def attach(actor: User | None, application: UseApplication, *, kind: str, upload: Any) -> Attachment:
+    """Store an uploaded file with the application (core attachments, fund's permission scope)."""
+    if kind not in ATTACHMENT_KINDS:
+        raise UseError("附件类型错误")
+    if application.status in (Status.CLOSED, Status.WITHDRAWN):
+        raise UseError("已归档或撤回的申请不能再上传附件")
+    try:
+        return attachments.attach(application, upload, module="fund", kind=kind, actor=actor)
+    except ValidationError as exc:
+        raise UseError(" ".join(exc.messages)) from exc
+
+
+# --- reads ---------------------------------------------------------------------------------------------
+
+
+def applications() -> Any:
+    return UseApplication.objects.select_related("project", "contractor")
+
+
+def search(queryset: Any, q: str) -> Any:
+    if not q:
+        return queryset
+    return queryset.filter(
+        Q(number__icontains=q) | Q(title__icontains=q) | Q(project__name__icontains=q) | Q(applicant_name__icontains=q)
+    )

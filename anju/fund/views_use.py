@@ -1,0 +1,555 @@
+"""Pages for fund use applications (维修资金使用申请): list, form, detail with its tabs, votes, payments,
+attachments, and the printable payment instruction (拨款通知书) and publicity notice (公示)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core import attachments
+from anju.core.listing import export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.permissions import actor, can, check, require
+from anju.fund import use
+from anju.fund.models import Account, UseApplication, UsePayment
+from anju.lib.money import capitals, round_fen
+from anju.lib.tabular import ImportRejected
+from anju.lib.xlsx import workbook_bytes
+from anju.registry.models import Enterprise, Project
+
+MODULE = "fund"
+Status = UseApplication.Status
+TABS = ("scope", "vote", "history", "payments", "attachments")
+_AMOUNT_RE = re.compile(r"^(?P<name>.+?)[\s,，:：]+(?P<amount>[\d,]+(?:\.\d+)?)\s*元?$")
+
+
+class ApplicationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=UseApplication.Kind.choices)
+    title = forms.CharField(label=_("Repair"), max_length=200)
+    project = forms.CharField(label=_("Project code"), max_length=30)
+    applicant_kind = forms.ChoiceField(label=_("Applicant type"), choices=UseApplication.ApplicantKind.choices)
+    applicant_name = forms.CharField(label=_("Applicant"), max_length=120, required=False)
+    applicant_enterprise = forms.CharField(label=_("Applicant enterprise (credit code)"), max_length=18, required=False)
+    emergency_reason = forms.CharField(
+        label=_("Emergency reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Emergency use only: lift failure, roof or pipe leaks, fire facilities, external wall danger."),
+    )
+    scope_kind = forms.ChoiceField(label=_("Scope"), choices=UseApplication.ScopeKind.choices)
+    scope_spec = forms.CharField(
+        label=_("Scope details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Buildings: building numbers (e.g. 1, 2). Range: first and last unit code of one entrance, "
+            "separated by ~. Picked units: unit codes, one per line or separated by commas."
+        ),
+    )
+    items = forms.CharField(
+        label=_("Repair items and budget"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line: the item, then its budget in yuan (e.g. 屋面防水 120000.00)."),
+    )
+    contractor = forms.CharField(label=_("Contractor (credit code)"), max_length=18, required=False)
+    contractor_bank = forms.CharField(label=_("Contractor's bank"), max_length=80, required=False)
+    contractor_account_number = forms.CharField(label=_("Contractor's account number"), max_length=40, required=False)
+
+    def clean_project(self) -> Project:
+        code = self.cleaned_data["project"].strip()
+        project = Project.objects.filter(code=code).first()
+        if project is None:
+            raise forms.ValidationError(_("No project has this code."))
+        return project
+
+    def _enterprise(self, name: str) -> Enterprise | None:
+        code = self.cleaned_data[name].strip().upper()
+        if not code:
+            return None
+        enterprise = Enterprise.objects.filter(uscc=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise has this credit code."))
+        return enterprise
+
+    def clean_applicant_enterprise(self) -> Enterprise | None:
+        return self._enterprise("applicant_enterprise")
+
+    def clean_contractor(self) -> Enterprise | None:
+        return self._enterprise("contractor")
+
+    def clean_items(self) -> list[tuple[str, Decimal]]:
+        items = []
+        for number, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = _AMOUNT_RE.match(line.strip())
+            try:
+                amount = Decimal(match["amount"].replace(",", "")) if match else None
+            except InvalidOperation:
+                amount = None
+            if match is None or amount is None or amount <= 0 or amount != round_fen(amount):
+                raise forms.ValidationError(
+                    _("Line %(n)s: write the item and then its budget, e.g. 屋面防水 120000.00."), params={"n": number}
+                )
+            items.append((match["name"].strip(), amount))
+        if not items:
+            raise forms.ValidationError(_("Enter at least one repair item with its budget."))
+        return items
+
+    def data_for(self) -> use.ApplicationData:
+        d = self.cleaned_data
+        return use.ApplicationData(
+            kind=d["kind"],
+            title=d["title"],
+            project=d["project"],
+            applicant_kind=d["applicant_kind"],
+            applicant_name=d["applicant_name"],
+            applicant_enterprise=d["applicant_enterprise"],
+            emergency_reason=d["emergency_reason"],
+            scope_kind=d["scope_kind"],
+            scope_spec=d["scope_spec"],
+            items=d["items"],
+            contractor=d["contractor"],
+            contractor_bank=d["contractor_bank"],
+            contractor_account_number=d["contractor_account_number"],
+        )
+
+
+def _initial(application: UseApplication) -> dict[str, Any]:
+    return {
+        "kind": application.kind,
+        "title": application.title,
+        "project": application.project.code,
+        "applicant_kind": application.applicant_kind,
+        "applicant_name": application.applicant_name,
+        "applicant_enterprise": application.applicant_enterprise.uscc if application.applicant_enterprise else "",
+        "emergency_reason": application.emergency_reason,
+        "scope_kind": application.scope_kind,
+        "scope_spec": application.scope_spec,
+        "items": "\n".join(f"{i.name} {i.budget}" for i in application.items.all()),
+        "contractor": application.contractor.uscc if application.contractor else "",
+        "contractor_bank": application.contractor_bank,
+        "contractor_account_number": application.contractor_account_number,
+    }
+
+
+class PayForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Payment"), choices=UsePayment.Kind.choices)
+    amount = forms.DecimalField(
+        label=_("Advance amount"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=_("For an advance: the amount, or leave empty and give a percentage of the budget."),
+    )
+    percent = forms.DecimalField(
+        label=_("Advance as a percentage of the budget"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    final_cost = forms.DecimalField(
+        label=_("Audited final cost"), required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    value_date = forms.DateField(
+        label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    bank = forms.ModelChoiceField(
+        label=_("Paid from"), queryset=Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        banks = list(self.fields["bank"].queryset[:2])  # type: ignore[attr-defined]
+        if len(banks) == 1:
+            self.fields["bank"].initial = banks[0]
+            self.fields["bank"].empty_label = None  # type: ignore[attr-defined]
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _filtered(request: HttpRequest) -> QuerySet[UseApplication]:
+    applications = use.search(use.applications().order_by("-created", "-pk"), request.GET.get("q", "").strip())
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        applications = applications.filter(status=status)
+    kind = request.GET.get("kind", "")
+    if kind in UseApplication.Kind.values:
+        applications = applications.filter(kind=kind)
+    project = request.GET.get("project", "").strip()
+    if project:
+        applications = applications.filter(Q(project__code=project) | Q(project__name__icontains=project))
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        applications = applications.filter(created__year=int(year))
+    return applications
+
+
+@require(MODULE, "view")
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = _filtered(request)
+    if request.GET.get("export") == "xlsx":
+        if not can(request.user, MODULE, "export"):
+            raise PermissionDenied
+        rows = (
+            [
+                a.number,
+                ("（应急）" if a.is_emergency else "") + str(a.get_kind_display()),
+                a.project.name,
+                a.title,
+                a.applicant_name,
+                a.budget,
+                a.final_cost if a.final_cost is not None else "",
+                a.get_status_display(),
+                timezone.localtime(a.created).strftime("%Y-%m-%d"),
+            ]
+            for a in applications.iterator(chunk_size=2000)
+        )
+        return export_xlsx(
+            request,
+            filename="维修资金使用申请.xlsx",
+            title="使用申请",
+            headers=["申请编号", "类型", "项目", "维修项目", "申请人", "预算", "审计结算", "状态", "申请日期"],
+            rows=rows,
+        )
+    years = sorted({d.year for d in UseApplication.objects.dates("created", "year")}, reverse=True)
+    return render(
+        request,
+        "fund/use_list.html",
+        {
+            "page": paginate(request, applications),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "statuses": Status.choices,
+            "kinds": UseApplication.Kind.choices,
+            "years": years,
+        },
+    )
+
+
+@require(MODULE, "handle")
+def application_create(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(request.POST or None, initial={"applicant_kind": "property_company"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = use.create_application(actor(request), form.data_for())
+        except use.UseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Application saved as a draft."))
+            return redirect("fund:use", application.pk)
+    return render(request, "fund/use_form.html", {"form": form, "application": None})
+
+
+@require(MODULE, "handle")
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(use.applications(), pk=pk)
+    if application.status != Status.DRAFT:
+        messages.error(request, _("Only a draft can be edited."))
+        return redirect("fund:use", pk)
+    form = ApplicationForm(request.POST or None, initial=_initial(application))
+    if request.method == "POST" and form.is_valid():
+        try:
+            use.update_application(actor(request), application, form.data_for())
+        except use.UseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Application saved."))
+            return redirect("fund:use", pk)
+    return render(request, "fund/use_form.html", {"form": form, "application": application})
+
+
+def _tab_url(pk: int, tab: str) -> str:
+    return f"{reverse('fund:use', args=[pk])}?tab={tab}"
+
+
+def _pay_initial(application: UseApplication) -> dict[str, Any]:
+    kind = UsePayment.Kind.ADVANCE if application.status == Status.APPROVED else UsePayment.Kind.SETTLEMENT
+    return {"kind": kind, "value_date": timezone.localdate(), "percent": Decimal("30") if kind == "advance" else None}
+
+
+@require(MODULE, "view")
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(use.applications().select_related("applicant_enterprise", "created_by"), pk=pk)
+    tab = request.GET.get("tab", "scope")
+    if tab not in TABS:
+        tab = "scope"
+    context: dict[str, Any] = {
+        "a": application,
+        "tab": tab,
+        "steps": use.available_steps(application, request.user),
+        "step_labels": use.STEP_LABELS,
+        "step_form": StepForm(),
+        "items": application.items.all(),
+        "paid_fund": use.paid_total(application)[0],
+        "paid_self": use.paid_total(application)[1],
+    }
+    if tab == "scope":
+        rows = use.split(application)
+        context["rows"] = rows
+        context["totals"] = {
+            "area": sum((r.scope_unit.area for r in rows), Decimal(0)),
+            "share": sum((r.share for r in rows), Decimal(0)),
+            "from_fund": sum((r.from_fund for r in rows), Decimal(0)),
+            "shortfall": sum((r.shortfall for r in rows), Decimal(0)),
+            "paid_fund": sum((r.scope_unit.paid_fund for r in rows), Decimal(0)),
+            "paid_self": sum((r.scope_unit.paid_self for r in rows), Decimal(0)),
+        }
+    elif tab == "vote":
+        context["scope"] = application.scope_units.select_related("unit").order_by("unit__code")
+        context["votes"] = use.Vote.choices
+        context["can_vote"] = (
+            application.status == Status.DRAFT and not application.is_emergency and can(request.user, MODULE, "handle")
+        )
+    elif tab == "history":
+        context["events"] = application.events.order_by("at", "pk")
+    elif tab == "payments":
+        context["payments"] = application.payments.select_related("entry", "bank_account").order_by("value_date", "pk")
+        context["pay_form"] = PayForm(initial=_pay_initial(application))
+        context["can_pay"] = application.status in (Status.APPROVED, Status.PAYING) and can(
+            request.user, MODULE, "handle"
+        )
+    else:
+        context["attachments"] = attachments.for_record(application)
+        context["attachment_kinds"] = [(k, k) for k in use.ATTACHMENT_KINDS]
+    return render(request, "fund/use_detail.html", context)
+
+
+@require(MODULE, "view")
+def application_step(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(UseApplication, pk=pk)
+    if request.method != "POST":
+        return redirect("fund:use", pk)
+    step = request.POST.get("step", "")
+    if step not in use.STEPS:
+        return redirect("fund:use", pk)
+    check(request.user, MODULE, use.step_permission(step, application.status))
+    form = StepForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        use.take_step(actor(request), application, step, note=note)
+    except use.UseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": use.STEP_LABELS[step]})
+    return redirect("fund:use", pk)
+
+
+@require(MODULE, "handle")
+def application_votes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The vote grid's save (one select per scope unit) and the vote sheet import."""
+    application = get_object_or_404(UseApplication, pk=pk)
+    target = redirect(_tab_url(pk, "vote"))
+    if request.method != "POST":
+        return target
+    try:
+        upload = request.FILES.get("file")
+        if upload is not None:
+            result = use.import_votes(actor(request), application, upload.name or "", upload.read())
+        else:
+            votes = {key.removeprefix("vote:"): str(v) for key, v in request.POST.items() if key.startswith("vote:")}
+            result = use.record_votes(actor(request), application, votes)
+    except ImportRejected as exc:
+        for error in exc.errors[:50]:
+            where = _("row %(row)s") % {"row": error.row} if error.row else ""
+            messages.error(request, f"{where} {error.column} {error.message}".strip())
+        return target
+    except use.UseError as exc:
+        messages.error(request, str(exc))
+        return target
+    if result.outcome.passed:
+        messages.success(request, _("Votes saved: the vote passes."))
+    else:
+        messages.warning(request, _("Votes saved: the vote does not pass (yet)."))
+    return target
+
+
+@require(MODULE, "view")
+def vote_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The vote sheet (.xlsx) with the scope's units: the import template, filled with the current votes."""
+    application = get_object_or_404(UseApplication, pk=pk)
+    data = workbook_bytes(
+        "业主表决",
+        use.VOTE_HEADERS,
+        use.vote_sheet_rows(application),
+        notes=[
+            "表决意见填写：同意、反对、弃权 或 未表决（留空即未表决）。",
+            "业主、建筑面积两列仅供核对，导入时不读取。",
+        ],
+    )
+    return xlsx_response(f"业主表决-{application.number}.xlsx", data)
+
+
+@require(MODULE, "handle")
+def application_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(UseApplication, pk=pk)
+    target = _tab_url(pk, "payments")
+    if request.method != "POST":
+        return redirect(target)
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label} {' '.join(str(e) for e in errors)}".strip())
+        return redirect(target)
+    d = form.cleaned_data
+    amount = d["amount"]
+    if d["kind"] == UsePayment.Kind.ADVANCE and amount is None and d["percent"] is not None:
+        amount = round_fen(application.budget * d["percent"] / 100)
+    try:
+        payment = use.pay(
+            actor(request),
+            application,
+            kind=d["kind"],
+            value_date=d["value_date"],
+            amount=amount,
+            final_cost=d["final_cost"],
+            bank=d["bank"],
+        )
+    except use.UseError as exc:
+        messages.error(request, str(exc))
+        return redirect(target)
+    messages.success(request, _("Paid %(amount)s.") % {"amount": f"{payment.amount:,.2f}"})
+    return redirect(target)
+
+
+@require(MODULE, "handle")
+def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(UseApplication, pk=pk)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to upload."))
+        else:
+            try:
+                use.attach(actor(request), application, kind=request.POST.get("kind", ""), upload=upload)
+            except use.UseError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("File uploaded."))
+    return redirect(_tab_url(pk, "attachments"))
+
+
+@require(MODULE, "view")
+def payment_list(request: HttpRequest) -> HttpResponse:
+    payments = UsePayment.objects.select_related("application__project", "entry").order_by("-value_date", "-pk")
+    q = request.GET.get("q", "").strip()
+    if q:
+        payments = payments.filter(
+            Q(application__number__icontains=q)
+            | Q(application__title__icontains=q)
+            | Q(application__project__name__icontains=q)
+        )
+    kind = request.GET.get("kind", "")
+    if kind in UsePayment.Kind.values:
+        payments = payments.filter(kind=kind)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        payments = payments.filter(value_date__year=int(year))
+    if request.GET.get("export") == "xlsx":
+        if not can(request.user, MODULE, "export"):
+            raise PermissionDenied
+        rows = (
+            [
+                p.value_date,
+                p.application.number + ("（应急）" if p.application.is_emergency else ""),
+                p.application.project.name,
+                p.application.title,
+                p.get_kind_display(),
+                p.amount,
+                p.from_fund,
+                p.self_funded,
+                p.entry.seq if p.entry else "",
+            ]
+            for p in payments.iterator(chunk_size=2000)
+        )
+        return export_xlsx(
+            request,
+            filename="维修资金拨付.xlsx",
+            title="拨付记录",
+            headers=["拨付日期", "申请编号", "项目", "维修项目", "类型", "金额", "维修资金支付", "业主自筹", "凭证号"],
+            rows=rows,
+        )
+    return render(
+        request,
+        "fund/use_payments.html",
+        {
+            "page": paginate(request, payments),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "kinds": UsePayment.Kind.choices,
+        },
+    )
+
+
+@require(MODULE, "view")
+def payment_instruction(request: HttpRequest, pk: int) -> HttpResponse:
+    """拨款通知书: the instruction to the bank to pay the contractor, with each unit's part."""
+    payment = get_object_or_404(
+        UsePayment.objects.select_related(
+            "application__project", "application__contractor", "entry", "bank_account", "created_by"
+        ),
+        pk=pk,
+    )
+    shares = payment.shares.select_related("scope_unit__unit").order_by("scope_unit__unit__code")
+    return render(
+        request,
+        "fund/use_instruction.html",
+        {
+            "p": payment,
+            "a": payment.application,
+            "shares": shares,
+            "amount_capitals": capitals(payment.from_fund),
+            "printed": timezone.localdate(),
+        },
+    )
+
+
+@require(MODULE, "view")
+def publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    """公示: the repair's cost (the final cost once settled, else the budget) and each unit's share."""
+    application = get_object_or_404(use.applications(), pk=pk)
+    settled = application.final_cost is not None
+    cost = application.final_cost if application.final_cost is not None else application.budget
+    if settled:
+        # What each unit actually bore, from its account and by its owner, over all payments.
+        scope = application.scope_units.select_related("unit").order_by("unit__code")
+        rows = [
+            {"unit": s, "share": s.paid_fund + s.paid_self, "from_fund": s.paid_fund, "self": s.paid_self}
+            for s in scope
+        ]
+    else:
+        rows = [
+            {"unit": r.scope_unit, "share": r.share, "from_fund": r.from_fund, "self": r.shortfall}
+            for r in use.split(application)
+        ]
+    return render(
+        request,
+        "fund/use_publicity.html",
+        {
+            "a": application,
+            "cost": cost,
+            "settled": settled,
+            "rows": rows,
+            "units": len(rows),
+            "area": sum((r["unit"].area for r in rows), Decimal(0)),
+            "totals": {k: sum((r[k] for r in rows), Decimal(0)) for k in ("share", "from_fund", "self")},
+            "items": application.items.all(),
+            "cost_capitals": capitals(cost),
+            "printed": timezone.localdate(),
+        },
+    )

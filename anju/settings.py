@@ -141,6 +141,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A whole estate's vote grid posts one field per unit.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # Behind a reverse proxy that appends the client address to X-Forwarded-For (nginx:
 # proxy_add_x_forwarded_for), the audit log and the owners' query rate limit use that address.

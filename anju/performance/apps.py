@@ -8,3 +8,16 @@ class PerformanceConfig(AppConfig):
     name = "anju.performance"
     label = "performance"
     verbose_name = _("Budget and performance")
+
+    def ready(self) -> None:
+        from anju.core import kpis, modules, todos
+        from anju.performance import kpis as performance_kpis
+        from anju.performance.todos import performance_todos
+
+        modules.register(
+            modules.Module(
+                code="performance", name=_("Budget and performance"), url_name="performance:home", icon="绩", order=80
+            )
+        )
+        todos.register(performance_todos)
+        kpis.register(*performance_kpis.registry_entries())

@@ -1,0 +1,229 @@
+"""Reads over the budget records: totals, the asset register at a year's end, the scored indicator tree and
+the consistency facts. Other modules' figures come only through the KPI registry (anju.core.kpis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from anju.core import kpis as registry
+from anju.core.fields import MoneyField
+from anju.performance import rules
+from anju.performance.models import Asset, BudgetLine, Indicator, SpecialFund, Staffing
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0.00")
+# KPI modules whose permissions are this module's (their records are budget and performance records).
+OWN_MODULES = frozenset({"budget", "org", "performance"})
+Section = BudgetLine.Section
+SPENDING = (Section.PERSONNEL, Section.PUBLIC, Section.PROJECT)
+
+
+def lines(year: int, *sections: str) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(year=year, section__in=sections).order_by("section", "order", "id")
+
+
+def total(year: int, column: str, *sections: str) -> Decimal:
+    value = lines(year, *sections).aggregate(total=Sum(column, output_field=MoneyField()))["total"]
+    return value if value is not None else ZERO
+
+
+def by_name(year: int, section: str, column: str = "executed") -> dict[str, Decimal]:
+    return {line.name: getattr(line, column) for line in lines(year, section)}
+
+
+def initial(year: int) -> Decimal:
+    """年初预算数: the initial budget of the basic and project spending lines."""
+    return total(year, "initial", *SPENDING)
+
+
+def final(year: int) -> Decimal:
+    """全年预算数: the full-year (adjusted) budget of the spending lines."""
+    return total(year, "final", *SPENDING)
+
+
+def executed(year: int) -> Decimal:
+    """全年执行数: the spending lines' execution (决算)."""
+    return total(year, "executed", *SPENDING)
+
+
+def execution_rate(year: int) -> Decimal:
+    """预算执行率: 全年执行数 / 全年预算数."""
+    return rules.execution_rate(executed(year), final(year))
+
+
+def basic_spent(year: int) -> Decimal:
+    """基本支出: personnel and public spending executed."""
+    return total(year, "executed", Section.PERSONNEL, Section.PUBLIC)
+
+
+def project_spent(year: int) -> Decimal:
+    """项目支出: project spending executed."""
+    return total(year, "executed", Section.PROJECT)
+
+
+def three_public(year: int) -> Decimal:
+    """三公经费决算: overseas travel, official vehicles (purchase and running) and reception, executed."""
+    return total(year, "executed", Section.THREE_PUBLIC)
+
+
+def procurement(year: int) -> Decimal:
+    """政府采购金额: the procurement items' executed amounts."""
+    return total(year, "executed", Section.PROCUREMENT)
+
+
+def special_fund(year: int, key: str) -> SpecialFund | None:
+    return SpecialFund.objects.filter(year=year, key=key).first()
+
+
+def special_rate(year: int, key: str) -> Decimal:
+    """A special fund's use rate: used / budget."""
+    fund = special_fund(year, key)
+    return registry.rate(fund.used, fund.budget) if fund else Decimal("0.00")
+
+
+def assets_held(year: int, kind: str | None = None) -> QuerySet[Asset]:
+    """The register on 31 December: acquired by then and not disposed of by then."""
+    end = dt.date(year, 12, 31)
+    qs = Asset.objects.filter(acquired_on__lte=end).filter(Q(disposed_on__isnull=True) | Q(disposed_on__gt=end))
+    return qs.filter(kind=kind) if kind else qs
+
+
+def assets_total(year: int, kind: str | None = None) -> Decimal:
+    """资产总计 on 31 December (optionally current or fixed only)."""
+    value = assets_held(year, kind).aggregate(total=Sum("value", output_field=MoneyField()))["total"]
+    return value if value is not None else ZERO
+
+
+def staffing(year: int) -> Staffing | None:
+    return Staffing.objects.filter(year=year).first()
+
+
+def posts(year: int) -> int:
+    """编制数."""
+    record = staffing(year)
+    return record.posts if record else 0
+
+
+def staff(year: int) -> int:
+    """在职人数."""
+    record = staffing(year)
+    return record.staff if record else 0
+
+
+# --- indicators -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScoredIndicator:
+    indicator: Indicator
+    actual: Decimal | None
+    score: Decimal | None
+    error: str = ""
+    # The bound KPI is not registered (its module is not in the system yet).
+    kpi_missing: bool = False
+
+    @property
+    def met(self) -> bool | None:
+        ind = self.indicator
+        if self.actual is None or ind.target is None or ind.operator not in (rules.GE, rules.LE, rules.EQ):
+            return None
+        return rules.is_met(ind.operator, ind.target, self.actual)
+
+
+def indicator_actual(indicator: Indicator) -> tuple[Decimal | None, bool]:
+    """The indicator's value (from its bound KPI, in the indicator's unit, or entered by hand) and whether the
+    bound KPI is missing from the registry."""
+    if indicator.operator == rules.BUDGET_EXECUTION:
+        return executed(indicator.year), False
+    if indicator.kpi_code:
+        kpi = registry.find(indicator.kpi_code)
+        if kpi is None:
+            return indicator.actual, True
+        raw = Decimal(kpi.compute(indicator.year))
+        return rules.two(raw / indicator.kpi_scale), False
+    return indicator.actual, False
+
+
+def scored_indicators(year: int) -> list[ScoredIndicator]:
+    scoring = rules.rules_for(year)
+    out: list[ScoredIndicator] = []
+    for indicator in Indicator.objects.filter(year=year).order_by("order", "id"):
+        actual, missing = indicator_actual(indicator)
+        target = final(year) if indicator.operator == rules.BUDGET_EXECUTION else indicator.target
+        item = rules.IndicatorInput(
+            operator=indicator.operator,
+            weight=indicator.weight,
+            target=target,
+            actual=actual,
+            band=indicator.band,
+            band_percent=indicator.band_score,
+            override=indicator.override_score,
+            override_reason=indicator.override_reason,
+        )
+        try:
+            value = rules.score(scoring, item)
+            error = ""
+        except rules.ScoringError as exc:
+            value, error = None, str(exc)
+        out.append(ScoredIndicator(indicator, actual, value, error, missing))
+    return out
+
+
+def total_score(year: int) -> Decimal:
+    """部门整体绩效自评得分: the sum of the indicators' scores."""
+    return sum((s.score for s in scored_indicators(year) if s.score is not None), Decimal("0.00"))
+
+
+def grade(year: int) -> str:
+    return rules.grade(rules.rules_for(year), total_score(year))
+
+
+# --- consistency facts ------------------------------------------------------------------------------
+
+
+def budget_facts(year: int) -> rules.BudgetFacts:
+    record = staffing(year)
+    indicators = list(Indicator.objects.filter(year=year).exclude(operator=rules.NOT_APPLICABLE))
+    groups: dict[str, tuple[Decimal, Decimal]] = {}
+    for ind in indicators:
+        weight, children = groups.get(ind.level1, (ind.level1_weight, Decimal(0)))
+        groups[ind.level1] = (weight, children + ind.weight)
+    return rules.BudgetFacts(
+        executed=executed(year),
+        income=by_name(year, Section.INCOME),
+        economic=by_name(year, Section.ECONOMIC),
+        public_executed=total(year, "executed", Section.PUBLIC),
+        public_detail=by_name(year, Section.PUBLIC_DETAIL),
+        projects=by_name(year, Section.PROJECT),
+        special_funds=[
+            rules.FundFacts(f.name, f.budget, f.used, f.balance) for f in SpecialFund.objects.filter(year=year)
+        ],
+        posts=record.posts if record else None,
+        staff=record.staff if record else None,
+        reported_control_rate=record.reported_control_rate if record else None,
+        indicator_groups=[(name, weight, children) for name, (weight, children) in groups.items()],
+        indicator_total_weight=sum((i.weight for i in indicators), Decimal(0)) if indicators else None,
+    )
+
+
+# --- the registry -----------------------------------------------------------------------------------
+
+
+def kpi_module(kpi: registry.Kpi) -> str:
+    """The permission module of a KPI: its code's module, this module for budget, org and performance."""
+    return "performance" if kpi.module in OWN_MODULES else kpi.module
+
+
+def safe_compute(kpi: registry.Kpi, year: int) -> Decimal | int | None:
+    """The KPI's value, or None when its module fails to compute it (logged; a page still shows the rest)."""
+    try:
+        return kpi.compute(year)
+    except Exception:  # another module's figure must not take a page down
+        logger.exception("KPI %s failed", kpi.code)
+        return None

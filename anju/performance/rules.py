@@ -1,0 +1,290 @@
+"""The performance rules (DOMAIN.md §6): indicator scoring, budget execution scoring, grades, and the
+consistency checks over what people enter. Pure functions, no Django; weights, bands and thresholds
+are data per year (`rules_for`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+GE, LE, EQ, QUALITATIVE, BUDGET_EXECUTION, NOT_APPLICABLE = "ge", "le", "eq", "qual", "budget", "na"
+ACHIEVED, PARTLY, NOT_ACHIEVED = "achieved", "partly", "not_achieved"
+
+
+def two(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A qualitative band: the share of the weight it may score, low to high (percent), and its default."""
+
+    low: Decimal
+    high: Decimal
+    default: Decimal
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    bands: Mapping[str, Band]
+    # Grade names and the lowest total that earns each, best first.
+    grades: Sequence[tuple[str, Decimal]]
+    budget_execution_weight: Decimal = Decimal(10)
+
+
+# 财政部门整体支出绩效评价 templates in use since 2021 (DOMAIN.md §6).
+RULES_2021 = ScoringRules(
+    bands={
+        ACHIEVED: Band(Decimal(80), HUNDRED, HUNDRED),
+        PARTLY: Band(Decimal(60), Decimal(80), Decimal(70)),
+        NOT_ACHIEVED: Band(ZERO, Decimal(60), Decimal(30)),
+    },
+    grades=(("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO)),
+)
+RULES_BY_FIRST_YEAR: dict[int, ScoringRules] = {2021: RULES_2021}
+
+
+def rules_for(year: int) -> ScoringRules:
+    """The rules in force for a year: those of the latest first year not after it (the earliest before 2021)."""
+    eligible = [first for first in RULES_BY_FIRST_YEAR if first <= year]
+    return RULES_BY_FIRST_YEAR[max(eligible) if eligible else min(RULES_BY_FIRST_YEAR)]
+
+
+class ScoringError(ValueError):
+    pass
+
+
+def is_met(operator: str, target: Decimal, actual: Decimal) -> bool:
+    if operator == GE:
+        return actual >= target
+    if operator == LE:
+        return actual <= target
+    if operator == EQ:
+        return actual == target
+    raise ScoringError(f"operator {operator!r} has no numeric target")
+
+
+def formula_score(operator: str, weight: Decimal, target: Decimal, actual: Decimal) -> Decimal:
+    """Met: full weight. Missed ≥: actual/target × weight. Missed ≤: target/actual × weight. Missed =: the
+    smaller over the larger × weight. Never below zero or above the weight."""
+    if is_met(operator, target, actual):
+        return two(weight)
+    if operator == GE:
+        share = actual / target if target > 0 else ZERO
+    elif operator == LE:
+        share = target / actual if actual > 0 else ZERO
+    else:
+        low, high = sorted((abs(target), abs(actual)))
+        share = low / high if high else ZERO
+    return two(weight * max(ZERO, min(share, Decimal(1))))
+
+
+def band_score(rules: ScoringRules, band: str, weight: Decimal, percent: Decimal | None) -> Decimal:
+    """A qualitative score: the band's share (its default, or the evaluator's within the band) of the weight."""
+    if band not in rules.bands:
+        raise ScoringError("定性指标需选择评价档次（达成、部分达成、未达成）")
+    limits = rules.bands[band]
+    share = limits.default if percent is None else percent
+    if not limits.low <= share <= limits.high:
+        raise ScoringError(f"该档次的得分比例应在{limits.low}%至{limits.high}%之间")
+    return two(weight * share / HUNDRED)
+
+
+def execution_rate(executed: Decimal, budget: Decimal) -> Decimal:
+    """Budget execution rate in percent (two places): executed / full-year budget; 0 without a budget."""
+    if budget <= 0:
+        return Decimal("0.00")
+    return two(executed * HUNDRED / budget)
+
+
+def execution_score(executed: Decimal, budget: Decimal, weight: Decimal) -> Decimal:
+    """min(rate, 100%) × weight, from the unrounded rate."""
+    if budget <= 0:
+        return Decimal("0.00")
+    return two(weight * min(executed / budget, Decimal(1)))
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    operator: str
+    weight: Decimal
+    target: Decimal | None = None
+    actual: Decimal | None = None
+    band: str = ""
+    band_percent: Decimal | None = None
+    override: Decimal | None = None
+    override_reason: str = ""
+    # For budget execution: the executed amount (actual) against the full-year budget (target).
+
+
+def score(rules: ScoringRules, item: IndicatorInput) -> Decimal | None:
+    """The indicator's score; None when it is not applicable or has no value yet (not scored).
+
+    The evaluator's score, with a written reason, replaces the computed one."""
+    if item.operator == NOT_APPLICABLE:
+        return None
+    if item.override is not None:
+        if not item.override_reason.strip():
+            raise ScoringError("评价人调整得分必须填写理由")
+        if not ZERO <= item.override <= item.weight:
+            raise ScoringError(f"调整后的得分应在0至{item.weight}分之间")
+        return two(item.override)
+    if item.operator == QUALITATIVE:
+        return band_score(rules, item.band, item.weight, item.band_percent) if item.band else None
+    if item.target is None or item.actual is None:
+        return None
+    if item.operator == BUDGET_EXECUTION:
+        return execution_score(item.actual, item.target, item.weight)
+    return formula_score(item.operator, item.weight, item.target, item.actual)
+
+
+def grade(rules: ScoringRules, total: Decimal) -> str:
+    """优 ≥ 90, 良 80–90, 中 60–80, 差 < 60 (by the year's thresholds)."""
+    for name, lowest in rules.grades:
+        if total >= lowest:
+            return name
+    return rules.grades[-1][0]
+
+
+# --- consistency checks -----------------------------------------------------------------------------
+
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    severity: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message}
+
+
+def wan(amount: Decimal) -> str:
+    """元 as 万元 text with two places, as the report writes them."""
+    return str(two(amount / Decimal(10000)))
+
+
+@dataclass(frozen=True)
+class FundFacts:
+    name: str
+    budget: Decimal
+    used: Decimal
+    balance: Decimal
+
+
+@dataclass
+class BudgetFacts:
+    """What people entered for a year, as the checks need it (amounts in 元)."""
+
+    executed: Decimal = ZERO
+    income: dict[str, Decimal] = field(default_factory=dict)
+    economic: dict[str, Decimal] = field(default_factory=dict)
+    public_executed: Decimal = ZERO
+    public_detail: dict[str, Decimal] = field(default_factory=dict)
+    projects: dict[str, Decimal] = field(default_factory=dict)
+    special_funds: list[FundFacts] = field(default_factory=list)
+    posts: int | None = None
+    staff: int | None = None
+    reported_control_rate: Decimal | None = None
+    # Indicator tree: (level 1 heading, its weight, sum of its indicators' weights), and the tree's total weight.
+    indicator_groups: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
+    indicator_total_weight: Decimal | None = None
+
+
+def _parts(parts: Mapping[str, Decimal]) -> str:
+    return " + ".join(f"{name}{wan(amount)}" for name, amount in parts.items() if amount)
+
+
+def check_budget(facts: BudgetFacts) -> list[Check]:
+    """Parts against totals, used + balance = budget, rates against their numerator and denominator, the same
+    quantity entered in two places."""
+    found: list[Check] = []
+    if facts.income:
+        total = sum(facts.income.values(), ZERO)
+        if total != facts.executed:
+            found.append(
+                Check(
+                    "budget.income_vs_executed",
+                    ERROR,
+                    f"按收入来源合计{wan(total)}万元（{_parts(facts.income)}）与全年执行数{wan(facts.executed)}万元不符，"
+                    f"相差{wan(total - facts.executed)}万元",
+                )
+            )
+    if facts.economic:
+        total = sum(facts.economic.values(), ZERO)
+        if total != facts.executed:
+            found.append(
+                Check(
+                    "budget.economic_vs_executed",
+                    ERROR,
+                    f"按经济分类支出合计{wan(total)}万元（{_parts(facts.economic)}）与全年执行数{wan(facts.executed)}万元不符，"
+                    f"相差{wan(total - facts.executed)}万元",
+                )
+            )
+    detail = sum(facts.public_detail.values(), ZERO)
+    if facts.public_detail and detail > facts.public_executed:
+        found.append(
+            Check(
+                "budget.public_detail_vs_public",
+                ERROR,
+                f"公用经费明细合计{wan(detail)}万元超过公用经费决算数{wan(facts.public_executed)}万元",
+            )
+        )
+    for fund in facts.special_funds:
+        if fund.used + fund.balance != fund.budget:
+            found.append(
+                Check(
+                    "budget.special_fund_balance",
+                    ERROR,
+                    f"{fund.name}：使用{wan(fund.used)}万元 + 结余{wan(fund.balance)}万元 = "
+                    f"{wan(fund.used + fund.balance)}万元，与预算{wan(fund.budget)}万元不符",
+                )
+            )
+        if fund.name in facts.projects and facts.projects[fund.name] != fund.used:
+            found.append(
+                Check(
+                    "budget.special_fund_vs_project",
+                    WARNING,
+                    f"{fund.name}：专项资金使用{wan(fund.used)}万元与项目支出决算{wan(facts.projects[fund.name])}万元不一致",
+                )
+            )
+    if facts.posts and facts.staff is not None:
+        if facts.staff > facts.posts:
+            found.append(Check("org.staff_over_posts", WARNING, f"在职人数{facts.staff}人超过编制数{facts.posts}人"))
+        if facts.reported_control_rate is not None:
+            computed = two(Decimal(facts.staff) * HUNDRED / Decimal(facts.posts))
+            if computed != two(facts.reported_control_rate):
+                found.append(
+                    Check(
+                        "org.control_rate",
+                        WARNING,
+                        f"填报的编制控制率{two(facts.reported_control_rate)}%与在职人数{facts.staff}人÷编制数"
+                        f"{facts.posts}人 = {computed}%不符",
+                    )
+                )
+    for heading, weight, children in facts.indicator_groups:
+        if weight and weight != children:
+            found.append(
+                Check(
+                    "performance.group_weight",
+                    ERROR,
+                    f"一级指标“{heading}”分值{weight:g}分，其下三级指标分值合计{children:g}分",
+                )
+            )
+    if facts.indicator_total_weight is not None and facts.indicator_total_weight != HUNDRED:
+        found.append(
+            Check(
+                "performance.total_weight",
+                ERROR,
+                f"绩效指标分值合计{facts.indicator_total_weight:g}分，应为100分",
+            )
+        )
+    return found

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from anju.core import kpis as registry
+from anju.performance import narrative, report, writers
+
+pytestmark = pytest.mark.usefixtures("demo_2023")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Page objects in the PDF, looking inside its compressed object streams too."""
+    chunks = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return sum(len(re.findall(rb"/Type\s*/Page(?![s\w])", chunk)) for chunk in chunks)
+
+
+def test_command_writes_the_four_files(tmp_path: Path) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "out"
+    call_command("report", "annual", "2023", "--out", str(out))
+    assert sorted(p.name for p in out.iterdir()) == sorted(writers.FILES)
+    pdf = (out / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert pdf_pages(pdf) >= 4
+    figures = json.loads((out / "figures.json").read_text())
+    assert figures["year"] == 2023
+    assert figures["kpis"]["performance.score"]["value"] == "91.50"
+
+
+def test_docx_reads_like_the_seed(tmp_path: Path) -> None:
+    built = report.build(2023)
+    path = tmp_path / "report.docx"
+    path.write_bytes(writers.docx_bytes(built))
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert doc.paragraphs[0].text == "怀化市住房保障服务中心2023年度部门整体支出绩效自评报告"
+    for heading in (
+        "一、单位基本情况",
+        "二、部门整体支出情况管理及使用情况",
+        "三、部门专项组织实施情况",
+        "四、资产管理情况",
+        "五、部门整体支出绩效情况",
+        "六、综合评价情况及评价结论",
+        "七、存在的主要问题",
+        "八、改进措施和有关建议",
+    ):
+        assert heading in text
+    assert "我单位2023年人员编制数57人，其中在职人员53人" in text
+    assert "2023年支出决算数1375.03万元，其中：基本支出841.40万元、项目支出533.64万元" in text
+    assert "2023年本单位资产总计为663.18万元，其中流动资产为236.54万元，固定资产为426.64万元" in text
+    assert "综合评分为91.5分，评价等级为“优”" in text
+    assert "专项资金使用率56%" in text and "专项资金使用率92%" in text
+    # The annexes are tables in the document too.
+    assert len(doc.tables) == 2
+    cells = {c.text for row in doc.tables[1].rows for c in row.cells}
+    assert "项目支出成本控制" in cells and "1.5" in cells and "91.5" in cells
+
+
+def test_attachments_xlsx_laid_out_as_in_the_seed(tmp_path: Path) -> None:
+    path = tmp_path / "attachments.xlsx"
+    path.write_bytes(writers.xlsx_bytes(report.build(2023)))
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["附件1-1", "附件1-2"]
+    basic = wb["附件1-1"]
+    assert basic["A2"].value == "部门整体支出绩效评价基础数据表"
+    values = [[c.value for c in row] for row in basic.iter_rows(min_row=3)]
+    assert values[1][1] == "57" and values[1][3] == "53" and values[1][5] == "92.98%"
+    rows = {row[0]: row for row in values if row[0]}
+    assert rows["三公经费"][1:6:2] == ["3.04", "5.50", "0.51"]
+    assert rows["专项资金（一个专项一行）"][3:6:2] == ["582.52", "476.49"]
+    assert rows["政府采购金额"][3:6:2] == ["202.00", "137.34"]
+    assert any(str(r) == "A3:A4" for r in basic.merged_cells.ranges)  # 财政供养人员情况 spans two rows
+    assert basic["A4"].border.left.style == "thin"
+    selfeval = wb["附件1-2"]
+    texts = [c.value for row in selfeval.iter_rows() for c in row if c.value]
+    assert "年度资金总额" in texts and "1135.38" in texts and "1375.03" in texts and "100.00%" in texts
+    assert "其中：一般公共预算：1364.72" in texts and "其他资金：10.31" in texts
+    assert "项目支出成本控制" in texts and "≤202万元" in texts and "533.64万元" in texts
+    assert "总分" in texts and "91.5" in texts and "评价等级：优" in texts
+
+
+def test_figures_json_format() -> None:
+    figures = report.figures(2023)
+    for code, entry in figures["kpis"].items():
+        kpi = registry.get(code)
+        assert entry["name"] == kpi.name and entry["unit"] == kpi.unit
+        if kpi.is_count:
+            assert isinstance(entry["value"], int)
+        else:
+            assert re.fullmatch(r"-?\d+\.\d\d", entry["value"]), (code, entry)
+    assert figures["kpis"]["budget.executed"]["value"] == "13750340.00"
+    assert figures["kpis"]["org.staff"]["value"] == 53
+    assert figures["kpis"]["budget.execution_rate"]["value"] == "100.00"
+    for check in figures["checks"]:
+        assert set(check) == {"rule", "severity", "message"} and check["severity"] in ("error", "warning")
+
+
+def test_missing_modules_are_warned_and_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    for code in [c for c in registry._kpis if c.startswith("fund.")]:
+        monkeypatch.delitem(registry._kpis, code)
+    built = report.build(2023)
+    warned = [c["message"] for c in built.checks if c["rule"] == "kpi.missing"]
+    assert any(m.startswith("指标fund.collected（") for m in warned)
+    assert any(m.startswith("指标fund.arrears.rate（追缴任务完成率）") for m in warned)
+    paragraphs = [p for ch in built.chapters for _t, ps in ch.parts for p in ps]
+    assert "（1）维修资金归集使用情况。" + narrative.NOT_IN_SYSTEM in paragraphs
+    assert "fund.collected" not in built.figures["kpis"]
+
+
+def test_edited_narrative_is_used() -> None:
+    from anju.performance import actions
+
+    actions.save_narrative(None, year=2023, section="s7", text="今年的问题：资产{budget.assets_total:万2}万元。")
+    built = report.build(2023)
+    chapter = next(ch for ch in built.chapters if ch.heading.startswith("七"))
+    assert chapter.parts[0][1] == ["今年的问题：资产663.18万元。"]
+
+
+def test_a_failing_kpi_is_a_check_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(year: int) -> D:
+        raise RuntimeError("table missing")
+
+    monkeypatch.setitem(registry._kpis, "zz.broken", registry.Kpi("zz.broken", "坏指标", "元", broken))
+    figures = report.figures(2023)
+    assert "zz.broken" not in figures["kpis"]
+    assert any(c["rule"] == "kpi.failed" and "zz.broken" in c["message"] for c in figures["checks"])

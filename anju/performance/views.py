@@ -1,0 +1,697 @@
+"""Pages of the budget and performance module: budget records, assets, indicators, the report with its
+background build, the generic KPI records page and the leaders' dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.core import kpis as registry
+from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.permissions import actor, can, check, login_required, require
+from anju.lib.ids import mask_id
+from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
+from anju.performance import actions, forms, importer, jobs, narrative, queries, report, rules, writers
+from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun, SpecialFund
+
+MODULE = "performance"
+ERRORS_SHOWN = 1000
+# The leaders' dashboard: headline KPIs in this order, shown when registered.
+HEADLINES = (
+    "fund.collected",
+    "fund.disbursed",
+    "fund.arrears.rate",
+    "rental.homes",
+    "rental.collection_rate",
+    "termite.treated_area",
+    "subsidy.paid",
+    "budget.executed",
+    "budget.execution_rate",
+    "budget.assets_total",
+    "org.staff",
+    "performance.score",
+)
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year") or request.POST.get("year") or default_year())
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def default_year() -> int:
+    """The report year: the latest year with budget lines, else last year."""
+    latest = BudgetLine.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year - 1
+
+
+def years() -> list[int]:
+    found = set(BudgetLine.objects.values_list("year", flat=True).distinct())
+    found.add(default_year())
+    found.add(timezone.localdate().year)
+    return sorted(found, reverse=True)
+
+
+def display(kpi: registry.Kpi, raw: Decimal | int | None) -> str:
+    """A KPI value for a page: money in 万元, rates with %, counts whole."""
+    if raw is None:
+        return "—"
+    if kpi.is_count:
+        return f"{int(raw):,}"
+    if kpi.unit == registry.MONEY:
+        return f"{Decimal(raw) / 10000:,.2f} 万元"
+    if kpi.unit == registry.PERCENT:
+        return f"{Decimal(raw):.2f}%"
+    return f"{Decimal(raw):,.2f} {kpi.unit}"
+
+
+@require(MODULE, "view")
+def home(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    figures = []
+    for kpi in registry.all_kpis():
+        if kpi.module in queries.OWN_MODULES:
+            figures.append({"kpi": kpi, "value": display(kpi, queries.safe_compute(kpi, year))})
+    return render(
+        request,
+        "performance/home.html",
+        {
+            "year": year,
+            "years": years(),
+            "figures": figures,
+            "checks": report.checks(year),
+            "pending_disposals": Asset.objects.filter(status=Asset.Status.DISPOSAL_REQUESTED).count(),
+        },
+    )
+
+
+# --- budget -----------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def budget(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    sections: list[dict[str, Any]] = []
+    for code, label in BudgetLine.Section.choices:
+        rows = list(queries.lines(year, code))
+        sections.append(
+            {
+                "code": code,
+                "label": label,
+                "lines": rows,
+                "initial": sum((r.initial for r in rows), Decimal("0.00")),
+                "final": sum((r.final for r in rows), Decimal("0.00")),
+                "executed": sum((r.executed for r in rows), Decimal("0.00")),
+            }
+        )
+    if request.GET.get("export") == "xlsx":
+        check(request.user, MODULE, "export")
+        rows_out = [
+            [
+                year,
+                importer.SECTION_LABELS[line.section],
+                line.name,
+                line.initial,
+                line.final,
+                line.executed,
+                line.prior_year,
+                line.note,
+            ]
+            for s in sections
+            for line in s["lines"]
+        ]
+        return export_xlsx(
+            request, filename=f"{year}年预算.xlsx", title="预算", headers=importer.BUDGET_HEADERS, rows=rows_out
+        )
+    return render(
+        request,
+        "performance/budget.html",
+        {
+            "year": year,
+            "years": years(),
+            "sections": sections,
+            "funds": SpecialFund.objects.filter(year=year),
+            "staffing": queries.staffing(year),
+            "checks": [c for c in report.checks(year) if not c.rule.startswith("kpi.")],
+        },
+    )
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, back: str, **extra: Any) -> HttpResponse:
+    return render(request, "performance/form.html", {"form": form, "title": title, "back": back, **extra})
+
+
+def _budget_url(year: int) -> str:
+    return reverse("performance:budget") + f"?year={year}"
+
+
+@require(MODULE, "handle")
+def line_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, pk=pk) if pk else None
+    year = line.year if line else _year(request)
+    initial = (
+        {
+            f: getattr(line, f)
+            for f in ("section", "name", "initial", "final", "executed", "prior_year", "note", "order")
+        }
+        if line
+        else {"section": request.GET.get("section", ""), "initial": 0, "final": 0, "executed": 0, "prior_year": 0}
+    )
+    form = forms.BudgetLineForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        duplicate = BudgetLine.objects.filter(
+            year=year, section=form.cleaned_data["section"], name=form.cleaned_data["name"]
+        )
+        if line is not None:
+            duplicate = duplicate.exclude(pk=line.pk)
+        if duplicate.exists():
+            form.add_error("name", _("This item already exists in the section for the year."))
+        else:
+            actions.save_budget_line(actor(request), line, year=year, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect(_budget_url(year))
+    title = _("Edit budget line") if line else _("New budget line")
+    return _form_page(request, form, f"{year} · {title}", _budget_url(year), year=year, delete_line=line)
+
+
+@require_POST
+@require(MODULE, "handle")
+def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, pk=pk)
+    actions.delete_budget_line(actor(request), line)
+    messages.success(request, _("Deleted."))
+    return redirect(_budget_url(line.year))
+
+
+@require(MODULE, "handle")
+def fund_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    fund = get_object_or_404(SpecialFund, pk=pk) if pk else None
+    year = fund.year if fund else _year(request)
+    fields = ("name", "key", "budget", "used", "balance", "in_department_budget", "note")
+    initial = {f: getattr(fund, f) for f in fields} if fund else {"in_department_budget": True}
+    form = forms.SpecialFundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        same = SpecialFund.objects.filter(year=year, name=form.cleaned_data["name"])
+        if fund is not None:
+            same = same.exclude(pk=fund.pk)
+        if same.exists():
+            form.add_error("name", _("This special fund already exists for the year."))
+        else:
+            actions.save_special_fund(actor(request), fund, year=year, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect(_budget_url(year))
+    return _form_page(request, form, f"{year} · {_('Special fund')}", _budget_url(year), year=year)
+
+
+@require(MODULE, "handle")
+def staffing_edit(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    record = queries.staffing(year)
+    initial = {f: getattr(record, f) for f in ("posts", "staff", "reported_control_rate")} if record else {}
+    form = forms.StaffingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.save_staffing(actor(request), year=year, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(_budget_url(year))
+    return _form_page(request, form, f"{year} · {_('Staffing')}", _budget_url(year), year=year)
+
+
+def _import(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = {
+        "budget": (
+            importer.import_budget,
+            importer.BUDGET_HEADERS,
+            _("Import budget lines"),
+            "performance:budget_template",
+        ),
+        "assets": (importer.import_assets, importer.ASSET_HEADERS, _("Import assets"), "performance:asset_template"),
+    }[kind]
+    context: dict[str, Any] = {"headers": spec[1], "title": spec[2], "template_url": reverse(spec[3]), "kind": kind}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ImportRejected([RowError(FILE_ROW, "", _("Choose a file to import."))])
+            summary = spec[0](actor(request), upload.name or "", upload.read(), ip=client_ip(request))
+        except ImportRejected as rejected:
+            context.update(
+                errors=rejected.errors[:ERRORS_SHOWN],
+                error_count=len(rejected.errors),
+                errors_hidden=max(0, len(rejected.errors) - ERRORS_SHOWN),
+            )
+        else:
+            context.update(summary=summary, filename=upload.name)
+    return render(request, "performance/import.html", context)
+
+
+@require(MODULE, "handle")
+def budget_import(request: HttpRequest) -> HttpResponse:
+    return _import(request, "budget")
+
+
+@require(MODULE, "handle")
+def asset_import(request: HttpRequest) -> HttpResponse:
+    return _import(request, "assets")
+
+
+@require(MODULE, "handle")
+def budget_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response("预算导入模板.xlsx", importer.budget_template())
+
+
+@require(MODULE, "handle")
+def asset_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response("资产导入模板.xlsx", importer.asset_template())
+
+
+# --- assets -----------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def assets(request: HttpRequest) -> HttpResponse:
+    qs = Asset.objects.all()
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(code__icontains=q) | qs.filter(custodian__icontains=q)
+    for field in ("kind", "status", "department"):
+        if request.GET.get(field):
+            qs = qs.filter(**{field: request.GET[field]})
+    qs = qs.order_by("kind", "code")
+    if request.GET.get("export") == "xlsx":
+        check(request.user, MODULE, "export")
+        rows = (
+            [
+                a.code,
+                a.name,
+                a.get_kind_display(),
+                a.category,
+                a.value,
+                a.department,
+                a.custodian,
+                a.acquired_on.isoformat(),
+                a.get_status_display(),
+                a.disposed_on.isoformat() if a.disposed_on else "",
+            ]
+            for a in qs.iterator(chunk_size=2000)
+        )
+        headers = [
+            "资产编码",
+            "资产名称",
+            "资产类别",
+            "分类",
+            "价值",
+            "使用部门",
+            "保管人",
+            "取得日期",
+            "状态",
+            "处置日期",
+        ]
+        return export_xlsx(request, filename="资产台账.xlsx", title="资产", headers=headers, rows=rows)
+    year = default_year()
+    return render(
+        request,
+        "performance/assets.html",
+        {
+            "page": paginate(request, qs),
+            "qs": querystring_without_page(request),
+            "filters": request.GET,
+            "kinds": Asset.Kind.choices,
+            "statuses": Asset.Status.choices,
+            "year": year,
+            "held_current": queries.assets_total(year, Asset.Kind.CURRENT),
+            "held_fixed": queries.assets_total(year, Asset.Kind.FIXED),
+            "held_total": queries.assets_total(year),
+        },
+    )
+
+
+@require(MODULE, "view")
+def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = get_object_or_404(Asset, pk=pk)
+    return render(
+        request,
+        "performance/asset_detail.html",
+        {
+            "asset": asset,
+            "changes": asset.changes.select_related("by"),
+            "transfer_form": forms.TransferForm(initial={"department": asset.department, "custodian": asset.custodian}),
+            "disposal_form": forms.DisposalForm(),
+            "decision_form": forms.DecisionForm(),
+            "threshold": actions.DISPOSAL_APPROVAL_ABOVE,
+        },
+    )
+
+
+@require(MODULE, "handle")
+def asset_create(request: HttpRequest) -> HttpResponse:
+    form = forms.AssetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if Asset.objects.filter(code=form.cleaned_data["code"]).exists():
+            form.add_error("code", _("This asset code is already on the register."))
+        else:
+            asset = actions.register_asset(actor(request), **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("performance:asset", asset.pk)
+    return _form_page(request, form, _("Register an asset"), reverse("performance:assets"))
+
+
+def _asset_action(request: HttpRequest, pk: int, form_class: type, apply: Any) -> HttpResponse:
+    asset = get_object_or_404(Asset, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            apply(asset, form.cleaned_data)
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Please correct the form."))
+    return redirect("performance:asset", asset.pk)
+
+
+@require_POST
+@require(MODULE, "handle")
+def asset_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _asset_action(request, pk, forms.TransferForm, lambda a, d: actions.transfer_asset(actor(request), a, **d))
+
+
+@require_POST
+@require(MODULE, "handle")
+def asset_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    return _asset_action(
+        request, pk, forms.DisposalForm, lambda a, d: actions.request_disposal(actor(request), a, reason=d["reason"])
+    )
+
+
+@require_POST
+@require(MODULE, "approve")
+def asset_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    approve = request.POST.get("decision") == "approve"
+    return _asset_action(
+        request,
+        pk,
+        forms.DecisionForm,
+        lambda a, d: actions.decide_disposal(actor(request), a, approve=approve, note=d["note"]),
+    )
+
+
+# --- indicators -------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def indicators(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    scored = queries.scored_indicators(year)
+    total = sum((s.score for s in scored if s.score is not None), Decimal("0.00"))
+    return render(
+        request,
+        "performance/indicators.html",
+        {
+            "year": year,
+            "years": years(),
+            "scored": scored,
+            "total": total,
+            "weight": sum((s.indicator.weight for s in scored), Decimal(0)),
+            "grade": rules.grade(rules.rules_for(year), total),
+            "can_copy": not scored and Indicator.objects.filter(year=year - 1).exists(),
+        },
+    )
+
+
+INDICATOR_FORM_FIELDS = tuple(forms.IndicatorForm.base_fields)
+
+
+@require_POST
+@require(MODULE, "handle")
+def indicators_copy(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    try:
+        count = actions.copy_indicators(actor(request), from_year=year - 1, to_year=year)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Copied %(count)s indicators from the year before.") % {"count": count})
+    return redirect(reverse("performance:indicators") + f"?year={year}")
+
+
+@require(MODULE, "handle")
+def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, pk=pk) if pk else None
+    year = indicator.year if indicator else _year(request)
+    initial = {f: getattr(indicator, f) for f in INDICATOR_FORM_FIELDS} if indicator else {"kpi_scale": 1}
+    form = forms.IndicatorForm(request.POST or None, initial=initial)
+    back = reverse("performance:indicators") + f"?year={year}"
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        for text_field in ("band",):
+            data[text_field] = data.get(text_field) or ""
+        try:
+            actions.save_indicator(actor(request), indicator, year=year, **data)
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    title = _("Edit indicator") if indicator else _("New indicator")
+    return _form_page(request, form, f"{year} · {title}", back, year=year)
+
+
+# --- the report -------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def report_page(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    all_texts = report.texts(year)
+    edited = set(narrative_keys(year))
+    sections = [
+        {"section": s, "text": all_texts[s.key], "edited": s.key in edited}
+        for s in narrative.SECTIONS + narrative.ANNEX_TEXTS
+    ]
+    return render(
+        request,
+        "performance/report.html",
+        {
+            "year": year,
+            "years": years(),
+            "checks": report.checks(year),
+            "runs": ReportRun.objects.filter(year=year)[:10],
+            "sections": sections,
+            "files": writers.FILES,
+        },
+    )
+
+
+def narrative_keys(year: int) -> list[str]:
+    return list(Narrative.objects.filter(year=year).values_list("section", flat=True))
+
+
+@require(MODULE, "handle")
+def narrative_edit(request: HttpRequest, section: str) -> HttpResponse:
+    year = _year(request)
+    if section not in narrative.ALL_TEXTS:
+        raise Http404
+    spec = narrative.ALL_TEXTS[section]
+    back = reverse("performance:report") + f"?year={year}"
+    form = forms.NarrativeForm(request.POST or None, initial={"text": report.texts(year)[section]})
+    if request.method == "POST":
+        if request.POST.get("reset"):
+            actions.reset_narrative(actor(request), year=year, section=section)
+            messages.success(request, _("The section is back to its default text."))
+            return redirect(back)
+        if form.is_valid():
+            actions.save_narrative(actor(request), year=year, section=section, text=form.cleaned_data["text"])
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    preview = narrative.Filler(year, report.facts(year)).text(form["text"].value() or "")
+    title = f"{year} · {spec.chapter} {spec.title}".strip()
+    return _form_page(request, form, title, back, year=year, preview=preview, narrative_help=True)
+
+
+@require_POST
+@require(MODULE, "export")
+def report_build(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    run = actions.queue_report(actor(request), year=year)
+    transaction.on_commit(lambda: jobs.start(run.pk))
+    if request.headers.get("HX-Request"):
+        return _runs_partial(request, year)
+    return HttpResponseRedirect(reverse("performance:report") + f"?year={year}")
+
+
+@require(MODULE, "view")
+def report_runs(request: HttpRequest) -> HttpResponse:
+    """The runs of a year (htmx partial, polled while one is building)."""
+    return _runs_partial(request, _year(request))
+
+
+def _runs_partial(request: HttpRequest, year: int) -> HttpResponse:
+    runs = list(ReportRun.objects.filter(year=year)[:10])
+    busy = any(r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING) for r in runs)
+    return render(request, "performance/_runs.html", {"runs": runs, "busy": busy, "year": year, "files": writers.FILES})
+
+
+@require(MODULE, "export")
+def report_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    run = get_object_or_404(ReportRun, pk=pk, status=ReportRun.Status.DONE)
+    if name not in writers.FILES:
+        raise Http404
+    path = Path(run.directory) / name
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{run.year}年度{_file_label(name)}")
+
+
+def _file_label(name: str) -> str:
+    return {"report.docx": "自评报告.docx", "report.pdf": "自评报告.pdf", "attachments.xlsx": "附件.xlsx"}.get(
+        name, name
+    )
+
+
+# --- KPI records ------------------------------------------------------------------------------------
+
+
+SENSITIVE = ("id_number", "id_no", "idcard", "id_card", "uscc_secret", "password", "digest")
+
+
+def _is_sensitive(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in SENSITIVE)
+
+
+def record_columns(qs: QuerySet[Any]) -> list[tuple[str, str]]:
+    """(attribute, label) of the records' concrete fields; ID-number-like fields are masked by `cell`."""
+    model: type[Model] = qs.model
+    return [
+        (f.attname, str(f.verbose_name))
+        for f in model._meta.concrete_fields
+        if not any(word in f.name.lower() for word in ("password", "digest"))
+    ]
+
+
+def cell(obj: Any, attname: str, see_id: bool) -> Any:
+    value = getattr(obj, attname)
+    if value is None:
+        return ""
+    if _is_sensitive(attname) and isinstance(value, str):
+        return value if see_id else mask_id(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)[:200]
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        # Local wall-clock time: spreadsheets have no time zones.
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
+@login_required
+def kpi_records(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    kpi = registry.find(code)
+    if kpi is None:
+        raise Http404
+    module = queries.kpi_module(kpi)
+    check(request.user, module, "view")
+    if kpi.records_url is not None:
+        return redirect(kpi.records_url(year))
+    raw = kpi.compute(year)
+    qs = kpi.records(year) if kpi.records is not None else None
+    see_id = can(request.user, module, "see_id")
+    columns = record_columns(qs) if qs is not None else []
+    if qs is not None and request.GET.get("export") == "xlsx":
+        check(request.user, module, "export")
+        rows = ([cell(o, a, see_id) for a, _label in columns] for o in qs.iterator(chunk_size=2000))
+        return export_xlsx(
+            request,
+            filename=f"{kpi.name}_{year}.xlsx",
+            title=kpi.name,
+            headers=[label for _a, label in columns],
+            rows=rows,
+        )
+    page = paginate(request, qs) if qs is not None else None
+    table = [[cell(o, a, see_id) for a, _label in columns] for o in page.object_list] if page else []
+    return render(
+        request,
+        "performance/kpi_records.html",
+        {
+            "kpi": kpi,
+            "year": year,
+            "value": display(kpi, raw),
+            "raw": registry.as_json(kpi, raw),
+            "columns": [label for _a, label in columns],
+            "table": table,
+            "page": page,
+            "qs": querystring_without_page(request),
+            "can_export": can(request.user, module, "export"),
+        },
+    )
+
+
+# --- the leaders' dashboard -------------------------------------------------------------------------
+
+
+def dashboard_data(user: Any, year: int) -> dict[str, Any]:
+    cards = []
+    for code in HEADLINES:
+        kpi = registry.find(code)
+        if kpi is None or not can(user, queries.kpi_module(kpi), "view"):
+            continue
+        raw = queries.safe_compute(kpi, year)
+        cards.append(
+            {
+                "code": code,
+                "name": kpi.name,
+                "value": display(kpi, raw),
+                "url": reverse("performance:kpi", args=[code, year]),
+            }
+        )
+    chart_years = sorted({*years(), year})[-5:]
+    execution = {
+        "years": [str(y) for y in chart_years],
+        "final": [float(queries.final(y) / 10000) for y in chart_years],
+        "executed": [float(queries.executed(y) / 10000) for y in chart_years],
+    }
+    spending = [
+        {"name": label, "value": float(queries.total(year, "executed", code) / 10000)}
+        for code, label in (
+            (BudgetLine.Section.PERSONNEL, _("Personnel")),
+            (BudgetLine.Section.PUBLIC, _("Public")),
+            (BudgetLine.Section.PROJECT, _("Project spending")),
+        )
+    ]
+    groups: dict[str, list[float]] = {}
+    for s in queries.scored_indicators(year):
+        if s.indicator.operator == "na":
+            continue
+        weight, got = groups.get(s.indicator.level1, [0.0, 0.0])
+        groups[s.indicator.level1] = [weight + float(s.indicator.weight), got + float(s.score or 0)]
+    scores = {
+        "names": list(groups),
+        "weights": [v[0] for v in groups.values()],
+        "scores": [v[1] for v in groups.values()],
+    }
+    return {"cards": cards, "execution": execution, "spending": spending, "scores": scores}
+
+
+@require(MODULE, "view")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    data = dashboard_data(request.user, year)
+    return render(
+        request,
+        "performance/dashboard.html",
+        {"year": year, "years": years(), "cards": data["cards"], "charts": data},
+    )

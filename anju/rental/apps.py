@@ -8,3 +8,14 @@ class RentalConfig(AppConfig):
     name = "anju.rental"
     label = "rental"
     verbose_name = _("Public rental housing")
+
+    def ready(self) -> None:
+        from anju.core import kpis, modules, todos
+        from anju.rental import kpis as rental_kpis
+        from anju.rental.todos import rental_todos
+
+        modules.register(
+            modules.Module(code="rental", name=_("Public rental housing"), url_name="rental:home", icon="租", order=30)
+        )
+        todos.register(rental_todos)
+        kpis.register(*rental_kpis.registry_entries())

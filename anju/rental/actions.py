@@ -1,0 +1,657 @@
+"""Every state change of public rental housing: one verb-named function each, atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
+
+from anju.core import audit
+from anju.core.fields import MoneyField, to_fen
+from anju.core.models import AuditEvent, User
+from anju.registry.models import Person, Project, Unit
+from anju.rental import rules
+from anju.rental.models import (
+    Category,
+    Draw,
+    Exit,
+    Filing,
+    Household,
+    HouseholdMember,
+    Inspection,
+    Kind,
+    Lease,
+    Payment,
+    PaymentAllocation,
+    Reminder,
+    RentalUnit,
+    RentBill,
+    RentRate,
+    Repair,
+    Review,
+    UnitStateChange,
+)
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+State = RentalUnit.State
+
+
+class RentalError(Exception):
+    """A refused rental action; the message is for the user (Chinese)."""
+
+
+def _next_number(model: type[Any], prefix: str, year: int) -> str:
+    """PREFIX + year + 5-digit sequence within the year (e.g. ZL2023-00012)."""
+    head = f"{prefix}{year}-"
+    last = model.objects.filter(number__startswith=head).order_by("-number").values_list("number", flat=True).first()
+    seq = int(last[len(head) :]) + 1 if last else 1
+    return f"{head}{seq:05d}"
+
+
+# --- units ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_estate(actor: User | None, project: Project, on: dt.date) -> int:
+    """Bring a public-rental project's homes and shops under management (vacant); returns how many."""
+    if project.kind != Project.Kind.PUBLIC_RENTAL:
+        raise RentalError("该项目不是公租房项目")
+    units = Unit.objects.filter(project=project, rental__isnull=True).exclude(use=Unit.Use.NON_RESIDENTIAL)
+    created = 0
+    for unit in units:
+        kind = Kind.SHOP if unit.use == Unit.Use.SHOP else Kind.HOME
+        ru = RentalUnit.objects.create(unit=unit, kind=kind, state=State.VACANT, state_since=on)
+        UnitStateChange.objects.create(rental_unit=ru, state=State.VACANT, on=on, note="纳入公租房管理")
+        created += 1
+    audit.record(actor, CREATE, project, after={"rental_units": created}, note="纳入公租房管理")
+    return created
+
+
+def _set_state(ru: RentalUnit, state: str, on: dt.date, note: str) -> None:
+    ru.state, ru.state_since = state, on
+    ru.save(update_fields=["state", "state_since"])
+    UnitStateChange.objects.create(rental_unit=ru, state=state, on=on, note=note[:200])
+
+
+@transaction.atomic
+def set_unit_state(actor: User | None, ru: RentalUnit, state: str, on: dt.date, note: str = "") -> RentalUnit:
+    """Mark a unit under repair, reserved or vacant by hand; letting goes through a lease."""
+    ru = RentalUnit.objects.select_for_update().get(pk=ru.pk)
+    if state not in (State.VACANT, State.REPAIR, State.RESERVED):
+        raise RentalError("出租状态由租赁合同决定")
+    if ru.state == State.LET:
+        raise RentalError("房屋在租，请先终止合同")
+    before = audit.snapshot(ru, ["state", "state_since"])
+    _set_state(ru, state, on, note)
+    audit.record_change(actor, ru, before, note=note)
+    return ru
+
+
+# --- rates ------------------------------------------------------------------------------------------
+
+
+def rate_in_force(kind: str, category: str, on: dt.date) -> RentRate:
+    rate = RentRate.objects.filter(kind=kind, category=category, valid_from__lte=on).order_by("-valid_from").first()
+    if rate is None:
+        raise RentalError(f"{on} 没有适用的租金标准（{Kind(kind).label} / {Category(category).label}）")
+    return rate
+
+
+@transaction.atomic
+def set_rate(
+    actor: User | None,
+    *,
+    kind: str,
+    category: str,
+    per_m2: Decimal,
+    reduction_percent: Decimal,
+    valid_from: dt.date,
+    note: str = "",
+) -> RentRate:
+    if per_m2 <= 0 or not (0 <= reduction_percent <= 100):
+        raise RentalError("租金标准须大于0，减免比例在0到100之间")
+    rate = RentRate.objects.create(
+        kind=kind,
+        category=category,
+        per_m2=per_m2,
+        reduction_percent=reduction_percent,
+        valid_from=valid_from,
+        note=note,
+    )
+    audit.record(actor, CREATE, rate, after=audit.snapshot(rate))
+    return rate
+
+
+# --- households -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply(
+    actor: User | None,
+    *,
+    applicant: Person,
+    category: str,
+    monthly_income: Decimal,
+    owns_home: bool,
+    applied_on: dt.date,
+    members: Sequence[tuple[Person, str]] = (),
+) -> Household:
+    """An application (申请): the household with its members, waiting for the eligibility decision."""
+    if Household.objects.filter(applicant=applicant).exclude(status__in=["rejected", "exited"]).exists():
+        raise RentalError("该申请人已有在办或在租的申请")
+    household = Household.objects.create(
+        number=_next_number(Household, "SQ", applied_on.year),
+        applicant=applicant,
+        category=category,
+        members_count=1 + len(members),
+        monthly_income=monthly_income,
+        owns_home=owns_home,
+        applied_on=applied_on,
+    )
+    for person, relation in members:
+        HouseholdMember.objects.create(household=household, person=person, relation=relation)
+    audit.record(actor, CREATE, household, after=audit.snapshot(household))
+    return household
+
+
+@transaction.atomic
+def decide_eligibility(
+    actor: User | None, household: Household, *, eligible: bool, on: dt.date, note: str = ""
+) -> Household:
+    """Eligible households join the waiting list (轮候) from the decision date; others are refused.
+    Income and housing must have been checked, and an owner of a home in the city is never eligible."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status != Household.Status.APPLIED:
+        raise RentalError("只有待审核的申请可以作出资格决定")
+    if eligible and not (household.income_checked and household.housing_checked):
+        raise RentalError("收入和住房情况核查完成后才能认定资格")
+    if eligible and household.owns_home:
+        raise RentalError("在本市有住房的家庭不符合公租房保障条件")
+    before = audit.snapshot(household)
+    household.status = Household.Status.WAITING if eligible else Household.Status.REJECTED
+    household.decided_on = on
+    household.decision_note = note
+    household.waiting_since = on if eligible else None
+    household.save()
+    audit.record_change(actor, household, before, note=note)
+    return household
+
+
+@transaction.atomic
+def record_checks(actor: User | None, household: Household, *, income: bool, housing: bool) -> Household:
+    before = audit.snapshot(household, ["income_checked", "housing_checked"])
+    household.income_checked, household.housing_checked = income, housing
+    household.save(update_fields=["income_checked", "housing_checked"])
+    audit.record_change(actor, household, before, note="收入、住房核查")
+    return household
+
+
+# --- lottery ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_draw(
+    actor: User | None,
+    *,
+    held_on: dt.date,
+    seed: str,
+    households: Sequence[str] | None = None,
+    units: Sequence[str] | None = None,
+    note: str = "",
+) -> Draw:
+    """A lottery over the waiting households and the vacant homes (all of them unless given)."""
+    seed = seed.strip()
+    if not seed:
+        raise RentalError("请填写公布的摇号种子")
+    waiting = Household.objects.filter(status=Household.Status.WAITING)
+    vacant = RentalUnit.objects.filter(kind=Kind.HOME, state=State.VACANT)
+    chosen = list(waiting.values_list("number", flat=True)) if households is None else list(households)
+    homes = list(vacant.values_list("unit__code", flat=True)) if units is None else list(units)
+    unknown = set(chosen) - set(waiting.filter(number__in=chosen).values_list("number", flat=True))
+    if unknown:
+        raise RentalError(f"不在轮候名单中的家庭：{'、'.join(sorted(unknown))}")
+    not_vacant = set(homes) - set(vacant.filter(unit__code__in=homes).values_list("unit__code", flat=True))
+    if not_vacant:
+        raise RentalError(f"不是空置住房：{'、'.join(sorted(not_vacant))}")
+    if not chosen or not homes:
+        raise RentalError("没有轮候家庭或空置房源，无法摇号")
+    picks = rules.draw(seed, chosen, homes)
+    result = Draw.objects.create(
+        number=_next_number(Draw, "YH", held_on.year),
+        held_on=held_on,
+        seed=seed,
+        households=sorted(set(chosen)),
+        units=sorted(set(homes)),
+        result=rules.draw_as_json(picks),
+        note=note,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    for ru in RentalUnit.objects.filter(unit__code__in=[p.unit for p in picks if p.unit]):
+        _set_state(ru, State.RESERVED, held_on, f"摇号 {result.number} 配租")
+    audit.record(actor, CREATE, result, after={"seed": seed, "households": len(chosen), "units": len(homes)})
+    return result
+
+
+def verify_draw(draw: Draw) -> bool:
+    """Re-run the draw from its published seed and inputs; True when the kept result is the same."""
+    return rules.draw_as_json(rules.draw(draw.seed, draw.households, draw.units)) == draw.result
+
+
+# --- leases -----------------------------------------------------------------------------------------
+
+
+def drawn_by(ru: RentalUnit) -> tuple[Draw, str] | None:
+    """The latest draw that allocated this home, and the household number it went to."""
+    code = ru.unit.code
+    for candidate in Draw.objects.filter(held_on__gte=ru.state_since).order_by("-held_on", "-pk"):
+        for pick in candidate.result:
+            if pick.get("unit") == code:
+                return candidate, str(pick["household"])
+    return None
+
+
+@transaction.atomic
+def sign_lease(
+    actor: User | None,
+    *,
+    rental_unit: RentalUnit,
+    start: dt.date,
+    end: dt.date,
+    household: Household | None = None,
+    tenant_name: str = "",
+    category: str | None = None,
+    deposit: Decimal | None = None,
+    draw: Draw | None = None,
+    renewed_from: Lease | None = None,
+) -> Lease:
+    """A lease at the rate in force on the start date; a home goes to an eligible household, a shop to
+    a named tenant at the commercial rate. The deposit defaults to two months' rent."""
+    ru = RentalUnit.objects.select_for_update().select_related("unit").get(pk=rental_unit.pk)
+    if end < start:
+        raise RentalError("合同终止日期不能早于起始日期")
+    if ru.kind == Kind.HOME:
+        if household is None:
+            raise RentalError("住房须租给承租家庭")
+        if renewed_from is None and household.status != Household.Status.WAITING:
+            raise RentalError("只有资格审核通过、正在轮候的家庭可以配租")
+        category = category or household.category
+        tenant_name = household.applicant.name
+    else:
+        category = Category.COMMERCIAL
+        if not tenant_name.strip():
+            raise RentalError("请填写门面承租人")
+    if renewed_from is None and (ru.state not in (State.VACANT, State.RESERVED) or ru.leases.filter(status="active")):
+        raise RentalError("该房屋不是空置或预留状态，不能签约")
+    if renewed_from is None and ru.kind == Kind.HOME and ru.state == State.RESERVED:
+        won = drawn_by(ru)
+        if won is not None and household is not None and won[1] != household.number:
+            raise RentalError(f"该房源已由摇号 {won[0].number} 配租给 {won[1]}")
+        draw = draw or (won[0] if won is not None else None)
+    rate = rate_in_force(ru.kind, category, start)
+    rent = rules.monthly_rent(ru.unit.area, rate.per_m2, rate.reduction_percent)
+    lease = Lease.objects.create(
+        number=_next_number(Lease, "ZL" if ru.kind == Kind.HOME else "MM", start.year),
+        kind=ru.kind,
+        rental_unit=ru,
+        household=household,
+        tenant_name=tenant_name.strip(),
+        category=category,
+        area=ru.unit.area,
+        rate=rate,
+        monthly_rent=rent,
+        deposit=deposit if deposit is not None else rent * 2,
+        start=start,
+        end=end,
+        draw=draw,
+        renewed_from=renewed_from,
+    )
+    if renewed_from is None:
+        _set_state(ru, State.LET, start, f"签订合同 {lease.number}")
+    if household is not None and household.status != Household.Status.HOUSED:
+        household.status = Household.Status.HOUSED
+        household.save(update_fields=["status"])
+    audit.record(actor, CREATE, lease, after=audit.snapshot(lease))
+    return lease
+
+
+@transaction.atomic
+def renew_lease(actor: User | None, lease: Lease, *, start: dt.date, end: dt.date) -> Lease:
+    """A renewal (续租): the old lease ends the day before; the new one is at the rate then in force."""
+    lease = Lease.objects.select_for_update().get(pk=lease.pk)
+    if lease.status != Lease.Status.ACTIVE:
+        raise RentalError("只有执行中的合同可以续签")
+    if start <= lease.start:
+        raise RentalError("续签起始日期须晚于原合同起始日期")
+    before = audit.snapshot(lease, ["status", "ended_on"])
+    lease.status, lease.ended_on = Lease.Status.ENDED, start - dt.timedelta(days=1)
+    lease.save(update_fields=["status", "ended_on"])
+    audit.record_change(actor, lease, before, note="续签")
+    category: str | None = None
+    if lease.kind == Kind.HOME:
+        # A household found over the limits at its latest review pays market rent from the renewal.
+        latest = Review.objects.filter(household=lease.household).exclude(outcome=Review.Outcome.DUE)
+        outcome = latest.order_by("-year").values_list("outcome", flat=True).first()
+        category = Category.MARKET if outcome == Review.Outcome.MARKET else lease.category
+    return sign_lease(
+        actor,
+        rental_unit=lease.rental_unit,
+        household=lease.household,
+        tenant_name=lease.tenant_name,
+        category=category,
+        start=start,
+        end=end,
+        deposit=lease.deposit,
+        renewed_from=lease,
+    )
+
+
+def _end_lease(actor: User | None, lease: Lease, on: dt.date, note: str) -> None:
+    before = audit.snapshot(lease, ["status", "ended_on"])
+    lease.status, lease.ended_on = Lease.Status.ENDED, on
+    lease.save(update_fields=["status", "ended_on"])
+    audit.record_change(actor, lease, before, note=note)
+    _set_state(lease.rental_unit, State.VACANT, on, f"合同 {lease.number} 终止")
+
+
+@transaction.atomic
+def end_lease(actor: User | None, lease: Lease, *, on: dt.date, note: str = "") -> Lease:
+    """End a shop lease (or a home lease outside an exit); the unit becomes vacant."""
+    lease = Lease.objects.select_for_update().select_related("rental_unit").get(pk=lease.pk)
+    if lease.status != Lease.Status.ACTIVE:
+        raise RentalError("合同已终止")
+    if on < lease.start:
+        raise RentalError("终止日期不能早于合同起始日期")
+    _end_lease(actor, lease, on, note or "终止合同")
+    return lease
+
+
+# --- rent -------------------------------------------------------------------------------------------
+
+
+def bill_month(actor: User | None, month: dt.date) -> dict[str, int]:
+    """Bill the month's rent of every lease in force on its first day in one INSERT … SELECT.
+
+    Idempotent: a lease already billed for the month is skipped (ON CONFLICT DO NOTHING on the
+    unique (lease, month)), so a second run creates nothing and concurrent runs cannot double-bill."""
+    month = rules.month_start(month)
+    due = rules.month_end(month)
+    table = RentBill._meta.db_table
+    lease_table = Lease._meta.db_table
+    with transaction.atomic():
+        existing = RentBill.objects.filter(month=month).count()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {table} (lease_id, kind, month, due, amount, paid)
+                SELECT l.id, l.kind, %s, %s, l.monthly_rent, 0 FROM {lease_table} l
+                WHERE l.start <= %s AND l."end" >= %s AND (l.ended_on IS NULL OR l.ended_on >= %s)
+                ON CONFLICT (lease_id, month) DO NOTHING""",
+                [month, due, month, month, month],
+            )
+            created = max(cursor.rowcount, 0)
+        audit.record(
+            actor,
+            AuditEvent.Action.IMPORT,
+            model=RentBill._meta.label,
+            object_repr=f"{month:%Y-%m}",
+            after={"month": f"{month:%Y-%m}", "created": created, "existing": existing},
+            note="生成月租金账单",
+        )
+    return {"created": created, "existing": existing}
+
+
+def _allocate(payment: Payment) -> Decimal:
+    """Apply the payment to the lease's open bills, oldest first; returns what is left as credit."""
+    left = payment.amount
+    bills = RentBill.objects.select_for_update().filter(lease=payment.lease, paid__lt=F("amount")).order_by("month")
+    for bill in bills:
+        if left <= 0:
+            break
+        part = min(left, bill.amount - bill.paid)
+        PaymentAllocation.objects.create(payment=payment, bill=bill, amount=part)
+        RentBill.objects.filter(pk=bill.pk).update(paid=F("paid") + to_fen(part))
+        left -= part
+    return left
+
+
+@transaction.atomic
+def receive_payment(
+    actor: User | None,
+    lease: Lease,
+    *,
+    amount: Decimal,
+    paid_on: dt.date,
+    channel: str = Payment.Channel.COUNTER,
+    bank_txn: str | None = None,
+    payer: str = "",
+) -> tuple[Payment, bool]:
+    """Rent received; (payment, created). A bank transaction id already recorded returns that payment
+    (created False) so the same transfer is never counted twice."""
+    if amount <= 0:
+        raise RentalError("金额须大于0")
+    bank_txn = (bank_txn or "").strip() or None
+    if bank_txn is not None:
+        existing = Payment.objects.filter(bank_txn=bank_txn).first()
+        if existing is not None:
+            if existing.lease_id != lease.pk or existing.amount != amount:
+                raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款")
+            return existing, False
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                lease=lease,
+                kind=lease.kind,
+                amount=amount,
+                paid_on=paid_on,
+                channel=channel,
+                bank_txn=bank_txn,
+                payer=payer or lease.tenant_name,
+                created_by=actor if actor is not None and actor.pk else None,
+            )
+    except IntegrityError as exc:
+        raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款") from exc
+    credit = _allocate(payment)
+    audit.record(actor, CREATE, payment, after={**audit.snapshot(payment), "credit": str(credit)})
+    return payment, True
+
+
+@transaction.atomic
+def issue_reminder(actor: User | None, lease: Lease, *, on: dt.date, days: int = 15) -> Reminder:
+    """A rent reminder (催缴通知) for what the lease owes on the day; pay within `days` days."""
+    owed = RentBill.objects.filter(lease=lease, due__lt=on).aggregate(
+        owed=Sum(F("amount") - F("paid"), output_field=MoneyField())
+    )["owed"]
+    owed_amount = owed or Decimal("0.00")
+    if owed_amount <= 0:
+        raise RentalError("该合同没有欠缴租金")
+    reminder = Reminder.objects.create(
+        lease=lease,
+        issued_on=on,
+        owed=owed_amount,
+        deadline=on + dt.timedelta(days=days),
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    audit.record(actor, CREATE, reminder, after=audit.snapshot(reminder))
+    return reminder
+
+
+# --- reviews, inspections, exits -------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_reviews(actor: User | None, year: int) -> int:
+    """Open the year's annual review (年审) for every housed household that has none; returns how many."""
+    due = Household.objects.filter(status=Household.Status.HOUSED).exclude(reviews__year=year)
+    reviews = [Review(household_id=pk, year=year) for pk in due.values_list("pk", flat=True)]
+    Review.objects.bulk_create(reviews, batch_size=2000)
+    audit.record(actor, CREATE, model=Review._meta.label, object_repr=str(year), after={"opened": len(reviews)})
+    return len(reviews)
+
+
+@transaction.atomic
+def record_review(actor: User | None, review: Review, *, outcome: str, on: dt.date, note: str = "") -> Review:
+    """The review's outcome: still eligible, market rent from the next lease, or exit."""
+    if outcome == Review.Outcome.DUE:
+        raise RentalError("请选择年审结论")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    before = audit.snapshot(review, ["outcome", "reviewed_on", "note"])
+    review.outcome, review.reviewed_on, review.note = outcome, on, note
+    review.save(update_fields=["outcome", "reviewed_on", "note"])
+    audit.record_change(actor, review, before)
+    return review
+
+
+@transaction.atomic
+def record_inspection(
+    actor: User | None, lease: Lease, *, visit: str, on: dt.date, finding: str, inspector: str, note: str = ""
+) -> Inspection:
+    if lease.household_id is None:
+        raise RentalError("入户调查只针对住房承租家庭")
+    if (
+        visit == Inspection.Visit.REINSPECTION
+        and not Inspection.objects.filter(lease=lease, visit=Inspection.Visit.INSPECTION, visited_on__lte=on).exists()
+    ):
+        raise RentalError("复查前须先有入户调查记录")
+    inspection = Inspection.objects.create(
+        household_id=lease.household_id,
+        lease=lease,
+        visit=visit,
+        visited_on=on,
+        finding=finding,
+        inspector=inspector,
+        note=note,
+    )
+    audit.record(actor, CREATE, inspection, after=audit.snapshot(inspection))
+    return inspection
+
+
+@transaction.atomic
+def serve_exit(
+    actor: User | None,
+    lease: Lease,
+    *,
+    reason: str,
+    notice_on: dt.date,
+    deadline: dt.date,
+    note: str = "",
+) -> Exit:
+    """Serve an exit notice (清退通知) with a deadline to move out."""
+    if lease.household_id is None or lease.status != Lease.Status.ACTIVE:
+        raise RentalError("只能对执行中的住房合同发出清退通知")
+    if deadline < notice_on:
+        raise RentalError("腾退期限不能早于通知日期")
+    if lease.exits.filter(status=Exit.Status.NOTIFIED).exists():
+        raise RentalError("该合同已有进行中的清退")
+    exit_ = Exit.objects.create(
+        number=_next_number(Exit, "QT", notice_on.year),
+        lease=lease,
+        household_id=lease.household_id,
+        reason=reason,
+        notice_on=notice_on,
+        deadline=deadline,
+        note=note,
+    )
+    audit.record(actor, CREATE, exit_, after=audit.snapshot(exit_))
+    return exit_
+
+
+@transaction.atomic
+def serve_exit_notice_again(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
+    """Another notice (再次催告) served."""
+    exit_ = Exit.objects.select_for_update().get(pk=exit_.pk)
+    if exit_.status != Exit.Status.NOTIFIED:
+        raise RentalError("清退已完成")
+    before = audit.snapshot(exit_, ["notices"])
+    exit_.notices += 1
+    exit_.save(update_fields=["notices"])
+    audit.record_change(actor, exit_, before, note=f"{on} 再次送达清退通知")
+    return exit_
+
+
+@transaction.atomic
+def force_exit(actor: User | None, exit_: Exit, *, note: str = "") -> Exit:
+    """The deadline passed without moving out: forced exit (强制清退) through the courts."""
+    exit_ = Exit.objects.select_for_update().get(pk=exit_.pk)
+    if exit_.status != Exit.Status.NOTIFIED:
+        raise RentalError("清退已完成")
+    before = audit.snapshot(exit_, ["forced", "note"])
+    exit_.forced = True
+    exit_.note = (exit_.note + " " + note).strip()[:300]
+    exit_.save(update_fields=["forced", "note"])
+    audit.record_change(actor, exit_, before, note="申请法院强制执行")
+    return exit_
+
+
+@transaction.atomic
+def complete_exit(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
+    """The home is handed back: the lease ends, the home is vacant and the household has exited."""
+    exit_ = Exit.objects.select_for_update().select_related("lease__rental_unit", "household").get(pk=exit_.pk)
+    if exit_.status != Exit.Status.NOTIFIED:
+        raise RentalError("清退已完成")
+    if on < exit_.notice_on:
+        raise RentalError("完成日期不能早于通知日期")
+    before = audit.snapshot(exit_, ["status", "completed_on"])
+    exit_.status, exit_.completed_on = Exit.Status.COMPLETED, on
+    exit_.save(update_fields=["status", "completed_on"])
+    audit.record_change(actor, exit_, before, note="清退完成")
+    if exit_.lease.status == Lease.Status.ACTIVE:
+        _end_lease(actor, exit_.lease, on, f"清退 {exit_.number}")
+    household = exit_.household
+    household.status = Household.Status.EXITED
+    household.save(update_fields=["status"])
+    return exit_
+
+
+# --- repairs and filings ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_repair(actor: User | None, ru: RentalUnit, *, on: dt.date, description: str) -> Repair:
+    repair = Repair.objects.create(
+        number=_next_number(Repair, "WX", on.year), rental_unit=ru, reported_on=on, description=description
+    )
+    audit.record(actor, CREATE, repair, after=audit.snapshot(repair))
+    return repair
+
+
+@transaction.atomic
+def assign_repair(actor: User | None, repair: Repair, *, vendor: str) -> Repair:
+    repair = Repair.objects.select_for_update().get(pk=repair.pk)
+    if repair.status == Repair.Status.DONE:
+        raise RentalError("工单已完成")
+    if not vendor.strip():
+        raise RentalError("请填写维修单位")
+    before = audit.snapshot(repair, ["vendor", "status"])
+    repair.vendor, repair.status = vendor.strip(), Repair.Status.ASSIGNED
+    repair.save(update_fields=["vendor", "status"])
+    audit.record_change(actor, repair, before)
+    return repair
+
+
+@transaction.atomic
+def complete_repair(actor: User | None, repair: Repair, *, on: dt.date, cost: Decimal) -> Repair:
+    repair = Repair.objects.select_for_update().get(pk=repair.pk)
+    if repair.status != Repair.Status.ASSIGNED:
+        raise RentalError("工单须先派给维修单位")
+    if cost < 0:
+        raise RentalError("维修金额不能为负")
+    if on < repair.reported_on:
+        raise RentalError("完工日期不能早于报修日期")
+    before = audit.snapshot(repair, ["status", "completed_on", "cost"])
+    repair.status, repair.completed_on, repair.cost = Repair.Status.DONE, on, cost
+    repair.save(update_fields=["status", "completed_on", "cost"])
+    audit.record_change(actor, repair, before)
+    return repair
+
+
+@transaction.atomic
+def file_rental(actor: User | None, **fields: Any) -> Filing:
+    """Record a rental filing (房屋租赁备案); ID numbers are validated by the caller's form."""
+    if fields["end"] < fields["start"]:
+        raise RentalError("租赁终止日期不能早于起始日期")
+    filing = Filing.objects.create(number=_next_number(Filing, "BA", fields["filed_on"].year), **fields)
+    audit.record(actor, CREATE, filing, after=audit.snapshot(filing))
+    return filing

@@ -1,0 +1,252 @@
+"""Reads of public rental housing: the record sets behind the KPIs, arrears, the dashboard's series.
+
+Each KPI's records function is also the filter of the list page its figure links to, so a figure and
+the list behind it cannot disagree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+
+from anju.core.fields import MoneyField
+from anju.rental import rules
+from anju.rental.models import (
+    Exit,
+    Filing,
+    Household,
+    Inspection,
+    InspectionPlan,
+    Kind,
+    Lease,
+    Payment,
+    RentalUnit,
+    RentBill,
+    Repair,
+    Review,
+)
+
+ZERO = Decimal("0.00")
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def _money_sum(qs: QuerySet[Any], expression: Any) -> Decimal:
+    total = qs.aggregate(total=Sum(expression, output_field=MoneyField()))["total"]
+    return total if total is not None else ZERO
+
+
+# --- record sets ------------------------------------------------------------------------------------
+
+
+def homes() -> QuerySet[RentalUnit]:
+    """The estates' homes (住房) under management: registry units of public-rental projects."""
+    return RentalUnit.objects.filter(kind=Kind.HOME)
+
+
+def leases_in_force(on: dt.date, kind: str = Kind.HOME) -> QuerySet[Lease]:
+    """Leases signed by the day and not ended before it (moved out on the day = no longer in force)."""
+    return Lease.objects.filter(kind=kind, start__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+def new_allocations(year: int) -> QuerySet[Lease]:
+    """Home leases first signed in the year (renewals excluded): 新分配入住."""
+    return Lease.objects.filter(kind=Kind.HOME, renewed_from__isnull=True, start__year=year)
+
+
+def completed_exits(year: int, forced: bool | None = None) -> QuerySet[Exit]:
+    qs = Exit.objects.filter(status=Exit.Status.COMPLETED, completed_on__year=year)
+    return qs if forced is None else qs.filter(forced=forced)
+
+
+def payments(year: int, kind: str | None = None) -> QuerySet[Payment]:
+    qs = Payment.objects.filter(paid_on__year=year)
+    return qs if kind is None else qs.filter(kind=kind)
+
+
+def bills(year: int, kind: str | None = None) -> QuerySet[RentBill]:
+    qs = RentBill.objects.filter(month__year=year)
+    return qs if kind is None else qs.filter(kind=kind)
+
+
+def reviews_due(year: int) -> QuerySet[Review]:
+    return Review.objects.filter(year=year)
+
+
+def reviews_done(year: int) -> QuerySet[Review]:
+    return Review.objects.filter(year=year).exclude(outcome=Review.Outcome.DUE)
+
+
+def repairs_done(year: int) -> QuerySet[Repair]:
+    return Repair.objects.filter(status=Repair.Status.DONE, completed_on__year=year)
+
+
+def visits(year: int, visit: str) -> QuerySet[Inspection]:
+    return Inspection.objects.filter(visit=visit, visited_on__year=year)
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+def households_count(year: int) -> int:
+    """现有住户: households with a home lease in force on 31 December."""
+    return leases_in_force(year_end(year)).values("household").distinct().count()
+
+
+def collected(year: int, kind: str | None = None) -> Decimal:
+    """收取租金: rent received in the year (payments by their date)."""
+    return _money_sum(payments(year, kind), "amount")
+
+
+def billed(year: int, kind: str | None = None) -> Decimal:
+    return _money_sum(bills(year, kind), "amount")
+
+
+def collected_for_bills(year: int, kind: str | None = None) -> Decimal:
+    return _money_sum(bills(year, kind), "paid")
+
+
+def collection_rate(year: int) -> Decimal:
+    """租金收取率 = rent paid against the year's bills / rent billed for the year, in percent."""
+    return rules.percent(collected_for_bills(year), billed(year))
+
+
+def visited_households(year: int, visit: str) -> int:
+    return visits(year, visit).values("household").distinct().count()
+
+
+def inspection_progress(year: int) -> dict[str, Any]:
+    """Inspections against the yearly target of the three-year plan ("double 30%")."""
+    plan = InspectionPlan.objects.filter(year=year).first()
+    homes_count = homes().count()
+    inspected = visited_households(year, Inspection.Visit.INSPECTION)
+    reinspected = visited_households(year, Inspection.Visit.REINSPECTION)
+    return {
+        "plan": plan,
+        "homes": homes_count,
+        "inspected": inspected,
+        "reinspected": reinspected,
+        "inspected_rate": rules.percent(inspected, homes_count),
+        "reinspected_rate": rules.percent(reinspected, inspected),
+        "inspected_target": plan.inspection_percent if plan else None,
+        "reinspected_target": plan.reinspection_percent if plan else None,
+    }
+
+
+# --- arrears ----------------------------------------------------------------------------------------
+
+
+def overdue_bills(as_of: dt.date) -> QuerySet[RentBill]:
+    """Bills past their due date and not fully paid on the day."""
+    return RentBill.objects.filter(due__lt=as_of, paid__lt=F("amount"))
+
+
+def ageing(as_of: dt.date) -> dict[str, Decimal]:
+    """Arrears by age (days past the due date): 0-30, 31-90, 91-180, >180; one query."""
+    owed = F("amount") - F("paid")
+    day = dt.timedelta(days=1)
+    bounds = {
+        "0-30": Q(due__gte=as_of - 30 * day),
+        "31-90": Q(due__lt=as_of - 30 * day, due__gte=as_of - 90 * day),
+        "91-180": Q(due__lt=as_of - 90 * day, due__gte=as_of - 180 * day),
+        ">180": Q(due__lt=as_of - 180 * day),
+    }
+    sums = overdue_bills(as_of).aggregate(
+        **{key: Sum(owed, filter=cond, output_field=MoneyField()) for key, cond in bounds.items()}
+    )
+    return {key: sums[key] or ZERO for key in rules.AGEING_BUCKETS}
+
+
+def arrears_by_lease(as_of: dt.date) -> QuerySet[Lease]:
+    """Leases owing rent on the day, with `owed`, `oldest_due` and `bills_owed`."""
+    overdue = Q(bills__due__lt=as_of, bills__paid__lt=F("bills__amount"))
+    return (
+        Lease.objects.filter(overdue)
+        .annotate(
+            owed=Sum(F("bills__amount") - F("bills__paid"), filter=overdue, output_field=MoneyField()),
+            oldest_due=Min("bills__due", filter=overdue),
+            bills_owed=Count("bills", filter=overdue),
+            last_reminder=Max("reminders__issued_on"),
+        )
+        .select_related("rental_unit__unit", "household")
+        .order_by("oldest_due", "number")
+    )
+
+
+def lease_balance(lease: Lease) -> dict[str, Decimal]:
+    bills_qs = RentBill.objects.filter(lease=lease)
+    billed_total = _money_sum(bills_qs, "amount")
+    paid_total = _money_sum(Payment.objects.filter(lease=lease), "amount")
+    allocated = _money_sum(bills_qs, "paid")
+    return {
+        "billed": billed_total,
+        "paid": paid_total,
+        "owed": billed_total - allocated,
+        "credit": paid_total - allocated,
+    }
+
+
+# --- dashboard --------------------------------------------------------------------------------------
+
+
+def monthly_series(year: int) -> list[dict[str, Any]]:
+    """Per month of the year: rent billed, paid against those bills, and received (by payment date).
+
+    Grouped by the stored dates (at most 12 and 366 groups), not by an extracted month, which would
+    call a date function per row (a Python function on SQLite); the days are added up here."""
+    billed_by: dict[int, tuple[Decimal, Decimal]] = {}
+    for row in (
+        RentBill.objects.filter(month__year=year)
+        .order_by()
+        .values("month")
+        .annotate(billed=Sum("amount", output_field=MoneyField()), paid=Sum("paid", output_field=MoneyField()))
+    ):
+        billed_by[row["month"].month] = (row["billed"] or ZERO, row["paid"] or ZERO)
+    received: dict[int, Decimal] = {}
+    for day in (
+        Payment.objects.filter(paid_on__year=year)
+        .order_by()
+        .values("paid_on")
+        .annotate(total=Sum("amount", output_field=MoneyField()))
+    ):
+        month = day["paid_on"].month
+        received[month] = received.get(month, ZERO) + (day["total"] or ZERO)
+    return [
+        {
+            "month": m,
+            "billed": billed_by.get(m, (ZERO, ZERO))[0],
+            "paid": billed_by.get(m, (ZERO, ZERO))[1],
+            "received": received.get(m, ZERO),
+        }
+        for m in range(1, 13)
+    ]
+
+
+def occupancy() -> dict[str, int]:
+    counts = {row["state"]: row["n"] for row in homes().values("state").annotate(n=Count("id"))}
+    shops = {
+        row["state"]: row["n"]
+        for row in RentalUnit.objects.filter(kind=Kind.SHOP).values("state").annotate(n=Count("id"))
+    }
+    return {
+        "homes": sum(counts.values()),
+        "let": counts.get(RentalUnit.State.LET, 0),
+        "vacant": counts.get(RentalUnit.State.VACANT, 0),
+        "repair": counts.get(RentalUnit.State.REPAIR, 0),
+        "reserved": counts.get(RentalUnit.State.RESERVED, 0),
+        "shops": sum(shops.values()),
+        "shops_let": shops.get(RentalUnit.State.LET, 0),
+    }
+
+
+def waiting_list() -> QuerySet[Household]:
+    """The waiting list (轮候) in order of the eligibility decision."""
+    return Household.objects.filter(status=Household.Status.WAITING).order_by("waiting_since", "number")
+
+
+def filings(year: int) -> QuerySet[Filing]:
+    return Filing.objects.filter(filed_on__year=year)

@@ -1,0 +1,154 @@
+"""Billing, payments, arrears and the collection rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from anju.core.models import AuditEvent
+from anju.rental import actions, queries
+from anju.rental.models import Payment, PaymentAllocation, RentBill
+from anju.rental.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+JAN, FEB, MAR = dt.date(2023, 1, 1), dt.date(2023, 2, 1), dt.date(2023, 3, 1)
+
+
+@pytest.fixture
+def leases() -> dict[str, object]:
+    factories.rates()
+    units = factories.estate(homes=3, shops=1)
+    return {
+        "home": factories.home_lease(units[0], 1),  # 50 m² × 2.00 × 0.8 = 80.00
+        "dibao": factories.home_lease(units[1], 2, category="dibao"),  # 50.00
+        "late": factories.home_lease(units[2], 3, start=dt.date(2023, 2, 10)),  # from March
+        "shop": factories.shop_lease(units[3]),  # 50 m² × 30.00 = 1500.00
+    }
+
+
+def test_rent_is_fixed_at_signing_from_the_rate_by_category(leases: dict) -> None:
+    assert leases["home"].monthly_rent == Decimal("80.00")
+    assert leases["dibao"].monthly_rent == Decimal("50.00")
+    assert leases["shop"].monthly_rent == Decimal("1500.00")
+    assert leases["home"].deposit == Decimal("160.00")
+
+
+def test_billing_is_idempotent_and_set_based(leases: dict) -> None:
+    with CaptureQueriesContext(connection) as ctx:
+        first = actions.bill_month(None, JAN)
+    inserts = [q for q in ctx.captured_queries if "INSERT INTO" in q["sql"] and "rental_rentbill" in q["sql"]]
+    assert len(inserts) == 1  # one INSERT … SELECT, whatever the number of leases
+    assert first == {"created": 3, "existing": 0}  # the late lease starts in February
+    assert actions.bill_month(None, JAN) == {"created": 0, "existing": 3}
+    assert RentBill.objects.filter(month=JAN).count() == 3
+    bill = RentBill.objects.get(lease=leases["home"], month=JAN)
+    assert bill.amount == Decimal("80.00") and bill.due == dt.date(2023, 1, 31) and bill.paid == 0
+    assert actions.bill_month(None, MAR)["created"] == 4
+    assert AuditEvent.objects.filter(model="rental.RentBill").count() == 3
+
+
+def test_an_ended_lease_is_billed_up_to_its_last_month(leases: dict) -> None:
+    actions.end_lease(None, leases["shop"], on=dt.date(2023, 2, 14))
+    assert actions.bill_month(None, FEB)["created"] == 3  # shop still owes February
+    assert actions.bill_month(None, MAR)["created"] == 3  # not March; the late home starts
+    assert not RentBill.objects.filter(lease=leases["shop"], month=MAR).exists()
+
+
+def test_the_command_prints_exactly_the_counts(leases: dict) -> None:
+    out = io.StringIO()
+    call_command("rental", "bill", "--month", "2023-01", stdout=out)
+    assert json.loads(out.getvalue()) == {"month": "2023-01", "created": 3, "existing": 0}
+    out = io.StringIO()
+    call_command("rental", "bill", "--month", "2023-01", stdout=out)
+    assert out.getvalue().strip() == '{"month": "2023-01", "created": 0, "existing": 3}'
+
+
+def test_the_command_refuses_a_bad_month(leases: dict) -> None:
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("rental", "bill", "--month", "2023-1", stdout=out)
+    assert "YYYY-MM" in json.loads(out.getvalue())["error"]
+
+
+def test_a_payment_pays_the_oldest_bills_first_and_keeps_the_rest_as_credit(leases: dict) -> None:
+    for month in (JAN, FEB, MAR):
+        actions.bill_month(None, month)
+    lease = leases["home"]
+    payment, created = actions.receive_payment(None, lease, amount=Decimal("200.00"), paid_on=dt.date(2023, 3, 5))
+    assert created
+    paid = dict(RentBill.objects.filter(lease=lease).values_list("month", "paid"))
+    assert paid == {JAN: Decimal("80.00"), FEB: Decimal("80.00"), MAR: Decimal("40.00")}
+    assert sum(a.amount for a in PaymentAllocation.objects.filter(payment=payment)) == Decimal("200.00")
+    actions.receive_payment(None, lease, amount=Decimal("100.00"), paid_on=dt.date(2023, 3, 20))
+    balance = queries.lease_balance(lease)
+    assert balance == {
+        "billed": Decimal("240.00"),
+        "paid": Decimal("300.00"),
+        "owed": Decimal("0.00"),
+        "credit": Decimal("60.00"),
+    }
+
+
+def test_a_bank_transaction_is_counted_once(leases: dict) -> None:
+    actions.bill_month(None, JAN)
+    lease = leases["shop"]
+    kwargs = {"amount": Decimal("1500.00"), "paid_on": dt.date(2023, 1, 20), "channel": "bank", "bank_txn": "B1"}
+    first, created = actions.receive_payment(None, lease, **kwargs)
+    again, created_again = actions.receive_payment(None, lease, **kwargs)
+    assert created and not created_again and first.pk == again.pk
+    assert Payment.objects.count() == 1
+    with pytest.raises(actions.RentalError, match="B1"):
+        actions.receive_payment(None, lease, **{**kwargs, "amount": Decimal("1.00")})
+    with pytest.raises(actions.RentalError):
+        actions.receive_payment(None, lease, amount=Decimal("0.00"), paid_on=dt.date(2023, 1, 20))
+
+
+def test_collection_rate_is_paid_against_the_periods_bills_over_billed(leases: dict) -> None:
+    """Billed Jan: 80 + 50 + 1500; Feb: the same + nothing for the late lease (starts 10 Feb)."""
+    actions.bill_month(None, JAN)
+    actions.bill_month(None, FEB)
+    billed = Decimal("3260.00")
+    assert queries.billed(2023) == billed
+    actions.receive_payment(None, leases["shop"], amount=Decimal("3000.00"), paid_on=dt.date(2023, 2, 10))
+    actions.receive_payment(None, leases["home"], amount=Decimal("80.00"), paid_on=dt.date(2023, 2, 10))
+    # 3080 of 3260 = 94.478… -> 94.48
+    assert queries.collection_rate(2023) == Decimal("94.48")
+    # Rent received for a later period is collected money but does not raise this period's rate.
+    actions.bill_month(None, dt.date(2024, 1, 1))
+    actions.receive_payment(None, leases["dibao"], amount=Decimal("150.00"), paid_on=dt.date(2023, 12, 30))
+    assert queries.collection_rate(2023) == Decimal("97.55")  # the dibao lease's Jan+Feb (100) now paid: 3180/3260
+    assert queries.collected(2023) == Decimal("3230.00")
+    assert queries.collected(2023, "shop") == Decimal("3000.00")
+    assert queries.collection_rate(2022) == Decimal("0.00")
+
+
+def test_arrears_ageing_by_days_past_the_due_date(leases: dict) -> None:
+    for month in (JAN, FEB, MAR):
+        actions.bill_month(None, month)
+    actions.receive_payment(None, leases["shop"], amount=Decimal("4500.00"), paid_on=dt.date(2023, 3, 1))
+    as_of = dt.date(2023, 5, 15)  # Jan due 31 Jan (104 days), Feb 28 Feb (76), Mar 31 Mar (45)
+    ageing = queries.ageing(as_of)
+    assert ageing == {
+        "0-30": Decimal("0.00"),
+        "31-90": Decimal("80.00") * 2 + Decimal("50.00") * 2 + Decimal("80.00"),  # Feb, Mar and the late Mar
+        "91-180": Decimal("130.00"),
+        ">180": Decimal("0.00"),
+    }
+    owing = {lease.number: lease.owed for lease in queries.arrears_by_lease(as_of)}
+    assert owing == {
+        leases["home"].number: Decimal("240.00"),
+        leases["dibao"].number: Decimal("150.00"),
+        leases["late"].number: Decimal("80.00"),
+    }
+    reminder = actions.issue_reminder(None, leases["home"], on=as_of)
+    assert reminder.owed == Decimal("240.00") and reminder.deadline == dt.date(2023, 5, 30)
+    with pytest.raises(actions.RentalError):
+        actions.issue_reminder(None, leases["shop"], on=as_of)

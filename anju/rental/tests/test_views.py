@@ -1,0 +1,323 @@
+"""The rental pages: permissions, lists with filters and export, masked ID numbers, the workflows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from openpyxl import Workbook, load_workbook
+
+from anju.registry.tests.factories import resident_id
+from anju.rental import actions
+from anju.rental.models import Draw, Exit, Filing, Household, Lease, Payment, RentBill, RentRate, Repair, Review
+from anju.rental.tests import factories
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+LISTS = [
+    "/rental/",
+    "/rental/units/",
+    "/rental/households/",
+    "/rental/households/?status=waiting",
+    "/rental/draws/",
+    "/rental/leases/",
+    "/rental/bills/",
+    "/rental/payments/",
+    "/rental/arrears/",
+    "/rental/reviews/",
+    "/rental/inspections/",
+    "/rental/exits/",
+    "/rental/repairs/",
+    "/rental/filings/",
+    "/rental/rates/",
+]
+FORMS = [
+    "/rental/households/new/",
+    "/rental/draws/new/",
+    "/rental/leases/new/",
+    "/rental/bills/run/",
+    "/rental/payments/import/",
+    "/rental/reviews/open/",
+    "/rental/inspections/new/",
+    "/rental/repairs/new/",
+    "/rental/filings/new/",
+    "/rental/rates/new/",
+]
+
+
+@pytest.fixture
+def data() -> dict[str, object]:
+    factories.rates()
+    units = factories.estate(homes=3, shops=1)
+    lease = factories.home_lease(units[0], 1, start=D(2023, 1, 1))
+    shop = factories.shop_lease(units[3], start=D(2023, 1, 1))
+    actions.bill_month(None, D(2023, 1, 1))
+    actions.bill_month(None, D(2023, 2, 1))
+    actions.receive_payment(None, shop, amount=Decimal("3000.00"), paid_on=D(2023, 1, 15))
+    waiting = factories.waiting_household(7)
+    return {"units": units, "lease": lease, "shop": shop, "waiting": waiting}
+
+
+def test_pages_need_the_rental_permission(client_for, data: dict) -> None:
+    anonymous, office = Client(), client_for("office")
+    for path in LISTS + FORMS:
+        assert anonymous.get(path).status_code == 302, path
+        assert office.get(path).status_code == 403, path
+
+
+def test_lists_for_every_role_that_may_view(client_for, data: dict) -> None:
+    for role in ("housing", "station", "information", "leadership"):
+        client = client_for(role, username=f"u_{role}")
+        for path in LISTS:
+            assert client.get(path).status_code == 200, (role, path)
+
+
+def test_forms_need_handle(client_for, data: dict) -> None:
+    information, housing = client_for("information"), client_for("housing")
+    for path in FORMS:
+        assert information.get(path).status_code == 403, path
+        assert housing.get(path).status_code == 200, path
+
+
+def test_export_needs_the_export_permission(client_for, data: dict) -> None:
+    station, housing = client_for("station"), client_for("housing")
+    for path in LISTS[1:]:
+        url = path + ("&" if "?" in path else "?") + "export=xlsx"
+        assert station.get(url).status_code == 403, path
+        response = housing.get(url)
+        assert response.status_code == 200, path
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet is not None and sheet.max_row >= 1, path
+
+
+def test_id_numbers_are_masked_without_see_id(client_for, data: dict) -> None:
+    number = data["waiting"].applicant.id_number
+    masked = number[:3] + "*" * 11 + number[-4:]
+    assert number in client_for("housing").get("/rental/households/").content.decode()
+    page = client_for("information").get("/rental/households/").content.decode()
+    assert number not in page and masked in page
+    exported = client_for("leadership").get("/rental/households/?export=xlsx")
+    assert number in [c.value for row in load_workbook(io.BytesIO(exported.content)).active.iter_rows() for c in row]
+
+
+def test_filters_and_search(client_for, data: dict) -> None:
+    client = client_for("housing")
+    page = client.get("/rental/bills/?unpaid=1").content.decode()
+    assert data["lease"].number in page and data["shop"].number not in page
+    page = client.get("/rental/leases/?kind=shop").content.decode()
+    assert data["shop"].number in page and data["lease"].number not in page
+    page = client.get(f"/rental/leases/?q={data['lease'].number}").content.decode()
+    assert data["lease"].number in page and data["shop"].number not in page
+    page = client.get("/rental/arrears/?as_of=2023-03-15").content.decode()
+    assert data["lease"].number in page and "160.00" in page
+    assert data["lease"].number in client.get("/rental/arrears/?as_of=2023-03-15&age=31-90").content.decode()
+    assert data["lease"].number not in client.get("/rental/arrears/?as_of=2023-03-15&age=0-30").content.decode()
+
+
+def test_application_to_lease_through_the_pages(client_for, data: dict) -> None:
+    client = client_for("housing")
+    applicant = factories.person(20, "赵六")
+    response = client.post(
+        "/rental/households/new/",
+        {
+            "applicant": applicant.id_number,
+            "category": "dibao",
+            "monthly_income": "600.00",
+            "applied_on": "2023-03-01",
+        },
+    )
+    household = Household.objects.get(applicant=applicant)
+    assert response.status_code == 302 and response.url == f"/rental/households/{household.pk}/"
+    url = f"/rental/households/{household.pk}/"
+    response = client.post(url, {"action": "decide", "eligible": "1", "on": "2023-03-05"})
+    assert "核查" in response.content.decode()  # refused: the checks are not done
+    client.post(url, {"action": "checks", "income": "on", "housing": "on"})
+    client.post(url, {"action": "decide", "eligible": "1", "on": "2023-03-05"})
+    household.refresh_from_db()
+    assert household.status == "waiting"
+    response = client.post("/rental/draws/new/", {"held_on": "2023-03-15", "seed": "20230315-7788", "units": ""})
+    draw = Draw.objects.get()
+    assert response.status_code == 302
+    response = client.post(f"/rental/draws/{draw.pk}/")
+    assert "结果真实有效" in response.content.decode() or "authentic" in response.content.decode()
+    pick = next(p for p in draw.result if p["household"] == household.number)
+    assert pick["unit"] is not None
+    response = client.post(
+        "/rental/leases/new/",
+        {"unit": pick["unit"], "household": household.number, "start": "2023-04-01", "end": "2026-03-31"},
+    )
+    lease = Lease.objects.get(household=household)
+    assert response.status_code == 302 and lease.draw_id == draw.pk
+    assert lease.monthly_rent == Decimal("50.00")
+    response = client.post("/rental/bills/run/", {"month": "2023-04"})
+    assert response.status_code == 302 and RentBill.objects.filter(lease=lease).count() == 1
+    response = client.post(
+        f"/rental/leases/{lease.pk}/",
+        {"action": "pay", "amount": "50.00", "paid_on": "2023-04-20", "channel": "bank", "bank_txn": ""},
+    )
+    assert response.status_code == 200 and not Payment.objects.filter(lease=lease).exists()
+    client.post(
+        f"/rental/leases/{lease.pk}/",
+        {"action": "pay", "amount": "50.00", "paid_on": "2023-04-20", "channel": "bank", "bank_txn": "W1"},
+    )
+    assert RentBill.objects.get(lease=lease).paid == Decimal("50.00")
+
+
+def test_reminder_exit_and_notices(client_for, data: dict) -> None:
+    client = client_for("housing")
+    lease = data["lease"]
+    response = client.post(f"/rental/leases/{lease.pk}/", {"action": "remind"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "租金催缴通知书" in page and "160.00" in page and "壹佰陆拾元整" in page
+    response = client.post(
+        f"/rental/leases/{lease.pk}/",
+        {"action": "exit", "reason": "arrears", "notice_on": "2023-03-01", "deadline": "2023-04-01"},
+    )
+    exit_ = Exit.objects.get()
+    assert response.url == f"/rental/exits/{exit_.pk}/"
+    assert "公租房清退通知书" in client.get(f"/rental/exits/{exit_.pk}/notice/").content.decode()
+    client.post(f"/rental/exits/{exit_.pk}/", {"action": "force", "note": "申请强制执行"})
+    client.post(f"/rental/exits/{exit_.pk}/", {"action": "complete", "on": "2023-06-01"})
+    exit_.refresh_from_db()
+    assert exit_.forced and exit_.status == "completed"
+
+
+def test_repair_review_inspection_filing_rate_pages(client_for, data: dict) -> None:
+    client = client_for("housing")
+    unit = data["units"][1]
+    client.post("/rental/repairs/new/", {"unit": unit.unit.code, "on": "2023-05-01", "description": "漏水"})
+    repair = Repair.objects.get()
+    client.post(f"/rental/repairs/{repair.pk}/", {"action": "assign", "vendor": "安顺维修"})
+    client.post(f"/rental/repairs/{repair.pk}/", {"action": "complete", "on": "2023-05-03", "cost": "420.00"})
+    repair.refresh_from_db()
+    assert repair.status == "done" and repair.cost == Decimal("420.00")
+    client.post("/rental/reviews/open/", {"year": "2023"})
+    review = Review.objects.get(household=data["lease"].household)
+    client.post(f"/rental/reviews/{review.pk}/", {"outcome": "pass", "on": "2023-06-01"})
+    review.refresh_from_db()
+    assert review.outcome == "pass"
+    response = client.post(
+        "/rental/inspections/new/",
+        {
+            "lease": data["lease"].number,
+            "visit": "inspection",
+            "on": "2023-06-02",
+            "finding": "lives",
+            "inspector": "刘洋",
+        },
+    )
+    assert response.status_code == 302
+    fields = {
+        "filed_on": "2023-07-01",
+        "lessor": "张三",
+        "lessor_id": resident_id(seq=30),
+        "lessee": "李四",
+        "lessee_id": "bad",
+        "address": "迎丰中路8号",
+        "area": "70.00",
+        "start": "2023-07-01",
+        "end": "2024-06-30",
+        "monthly_rent": "1000.00",
+    }
+    assert client.post("/rental/filings/new/", fields).status_code == 200
+    assert not Filing.objects.exists()
+    client.post("/rental/filings/new/", {**fields, "lessee_id": resident_id(seq=31)})
+    assert Filing.objects.count() == 1
+    client.post(
+        "/rental/rates/new/",
+        {"kind": "home", "category": "dibao", "per_m2": "2.50", "reduction_percent": "50", "valid_from": "2024-01-01"},
+    )
+    assert RentRate.objects.filter(valid_from=D(2024, 1, 1)).exists()
+    response = client.post(f"/rental/units/{unit.pk}/", {"state": "repair", "on": "2023-08-01", "note": "翻新"})
+    assert response.status_code == 302
+    assert "翻新" in client.get(f"/rental/units/{unit.pk}/").content.decode()
+
+
+def test_import_page_shows_every_bad_row(client_for, data: dict) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["交易流水号", "交易日期", "金额", "合同编号", "付款人"])
+    sheet.append(["I1", "2023-02-10", "abc", data["lease"].number, ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "bank.xlsx"
+    response = client_for("housing").post("/rental/payments/import/", {"file": buffer})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "金额应为数字" in page and "<td>2</td>" in page
+    assert not Payment.objects.filter(bank_txn="I1").exists()
+
+
+def test_dashboard_shows_the_figures(client_for, data: dict) -> None:
+    page = client_for("leadership").get("/rental/?year=2023").content.decode()
+    assert 'data-code="rental.rent_collected"' in page and "3000.00" in page
+    assert "rent-chart" in page
+
+
+def test_to_dos_on_the_home_page(client_for, data: dict) -> None:
+    factories.waiting_household(8)  # decided: not a to-do
+    actions.apply(
+        None,
+        applicant=factories.person(9),
+        category="dibao",
+        monthly_income=Decimal("400.00"),
+        owns_home=False,
+        applied_on=D(2023, 5, 1),
+    )
+    repair = actions.report_repair(None, data["units"][1], on=D(2023, 5, 1), description="漏水")
+    page = client_for("housing").get("/").content.decode()
+    assert "/rental/households/?status=applied" in page and "/rental/repairs/?status=open" in page
+    assert "/rental/households/?status=applied" not in client_for("information").get("/").content.decode()
+    assert repair.status == "reported"
+
+
+def test_household_documents(client_for, data: dict) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    household = data["waiting"]
+    url = f"/rental/households/{household.pk}/documents/"
+    pdf = SimpleUploadedFile("收入证明.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    assert client_for("information").post(url, {"file": pdf, "kind": "收入证明"}).status_code == 403
+    pdf.seek(0)
+    response = client_for("housing").post(url, {"file": pdf, "kind": "收入证明"})
+    assert response.status_code == 302
+    page = client_for("station").get(f"/rental/households/{household.pk}/").content.decode()
+    assert "收入证明.pdf" in page
+    bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    client_for("housing", username="h2").post(url, {"file": bad, "kind": "其他"})
+    assert (
+        "x.exe" not in client_for("station", username="s2").get(f"/rental/households/{household.pk}/").content.decode()
+    )
+
+
+def test_printable_contract_and_filing_certificate(client_for, data: dict) -> None:
+    lease = data["lease"]
+    number = lease.household.applicant.id_number
+    page = client_for("housing").get(f"/rental/leases/{lease.pk}/contract/").content.decode()
+    assert "公共租赁住房租赁合同" in page and number in page and "捌拾元整" in page
+    masked = client_for("station").get(f"/rental/leases/{lease.pk}/contract/").content.decode()
+    assert number not in masked and number[-4:] in masked
+    filing = actions.file_rental(
+        None,
+        filed_on=D(2023, 7, 1),
+        lessor="张三",
+        lessor_id=resident_id(seq=60),
+        lessee="李四",
+        lessee_id=resident_id(seq=61),
+        address="迎丰中路8号",
+        area=Decimal("70.00"),
+        start=D(2023, 7, 1),
+        end=D(2024, 6, 30),
+        monthly_rent=Decimal("1000.00"),
+    )
+    station = client_for("station", username="s2")
+    page = station.get(f"/rental/filings/{filing.pk}/").content.decode()
+    assert "房屋租赁登记备案证明" in page and resident_id(seq=60) not in page
+    assert client_for("office").get(f"/rental/filings/{filing.pk}/").status_code == 403

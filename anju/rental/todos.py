@@ -1,0 +1,30 @@
+"""Public rental housing's items on the home page's to-do list (待办)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.todos import Todo
+from anju.rental.models import Exit, Household, Repair
+
+
+def rental_todos(user: Any) -> list[Todo]:
+    if not user.can("rental", "handle"):
+        return []
+    items: list[Todo] = []
+    applied = Household.objects.filter(status=Household.Status.APPLIED).count()
+    if applied:
+        items.append(
+            Todo(_("Rental applications to decide"), reverse("rental:households") + "?status=applied", applied)
+        )
+    overdue = Exit.objects.filter(status=Exit.Status.NOTIFIED, deadline__lt=timezone.localdate()).count()
+    if overdue:
+        items.append(Todo(_("Exits past their deadline"), reverse("rental:exits") + "?status=notified", overdue))
+    open_repairs = Repair.objects.exclude(status=Repair.Status.DONE).count()
+    if open_repairs:
+        items.append(Todo(_("Open repair work orders"), reverse("rental:repairs") + "?status=open", open_repairs))
+    return items

@@ -69,13 +69,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 AUDIT_HEADERS = ["时间", "操作人", "操作", "记录类型", "记录编号", "记录", "IP", "备注", "变更前", "变更后"]
-MASKED_KEYS = {"id_number"}
+# Snapshot keys that hold a person's ID number (registry persons; a rental filing's parties).
+MASKED_KEYS = {"id_number", "lessor_id", "lessee_id"}
+
+
+def _is_id_key(key: str) -> bool:
+    return key in MASKED_KEYS or key.endswith("_id_number")
 
 
 def _masked(data: dict[str, Any] | None, see_id: bool) -> dict[str, Any] | None:
     if data is None or see_id:
         return data
-    return {k: (mask_id(v) if k in MASKED_KEYS and isinstance(v, str) else v) for k, v in data.items()}
+    return {k: (mask_id(v) if _is_id_key(k) and isinstance(v, str) else v) for k, v in data.items()}
 
 
 @require("audit", "view")
@@ -124,8 +129,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         event.display_changes = [  # type: ignore[attr-defined]
             (
                 k,
-                mask_id(b) if k in MASKED_KEYS and not see_id and isinstance(b, str) else b,
-                mask_id(a) if k in MASKED_KEYS and not see_id and isinstance(a, str) else a,
+                mask_id(b) if _is_id_key(k) and not see_id and isinstance(b, str) else b,
+                mask_id(a) if _is_id_key(k) and not see_id and isinstance(a, str) else a,
             )
             for k, b, a in event.changed_fields()
         ]

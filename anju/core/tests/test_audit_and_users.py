@@ -101,6 +101,24 @@ def test_audit_page_filters_and_masks_id_numbers(client_for) -> None:
     assert "110105194912310011" in page  # leaders may see full ID numbers
 
 
+def test_audit_page_masks_the_id_numbers_of_a_rental_filing(client_for) -> None:
+    audit.record(
+        None,
+        AuditEvent.Action.CREATE,
+        model="rental.Filing",
+        object_id="1",
+        object_repr="BA2023-00001",
+        after={"lessor_id": "11010519491231002X", "lessee_id": "110105194912310011", "rent": "1500.00"},
+    )
+    admin = client_for("admin")
+    page = admin.get(reverse("core:audit") + "?model=rental.Filing").content.decode()
+    assert "11010519491231002X" not in page and "110105194912310011" not in page
+    assert "110***********002X" in page and "1500.00" in page
+    export = admin.get(reverse("core:audit") + "?model=rental.Filing&export=xlsx")
+    cells = [c for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True) for c in row]
+    assert not any("110105194912310011" in str(c) for c in cells)
+
+
 def test_audit_export_is_an_xlsx_and_is_itself_audited(client_for) -> None:
     admin = client_for("admin")
     audit.record(None, AuditEvent.Action.CREATE, model="registry.Unit", object_repr="P1-1-1-101")

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from anju.core import audit
 from anju.core.fields import MoneyField
@@ -41,6 +42,8 @@ class ArrearsError(ValueError):
 
 
 def _money(amount: Decimal, what: str) -> Decimal:
+    if not amount.is_finite():
+        raise ArrearsError(f"{what}应为数字")
     if amount <= 0:
         raise ArrearsError(f"{what}应大于0")
     if amount != amount.quantize(FEN):
@@ -84,17 +87,27 @@ def open_case(
     items: Sequence[tuple[Unit, Decimal]] = (),
     note: str = "",
 ) -> RecoveryCase:
-    """Open a case for a developer's arrears on a project, with the units owed (each unit in one case only)."""
+    """Open a case for a developer's arrears on a project, with the units owed (each unit in one case only).
+
+    Two users opening the same case at once (or taking the same number) collide on the unique constraints:
+    the loser gets an ArrearsError, never a 500."""
+    exists = ArrearsError(f"{developer.name}在{project.name}的追缴案件已存在")
     if RecoveryCase.objects.filter(developer=developer, project=project).exists():
-        raise ArrearsError(f"{developer.name}在{project.name}的追缴案件已存在")
-    case = RecoveryCase.objects.create(
-        number=next_case_number(opened_on.year),
-        developer=developer,
-        project=project,
-        opened_on=opened_on,
-        note=note,
-        created_by=actor if actor and actor.pk else None,
-    )
+        raise exists
+    try:
+        with transaction.atomic():
+            case = RecoveryCase.objects.create(
+                number=next_case_number(opened_on.year),
+                developer=developer,
+                project=project,
+                opened_on=opened_on,
+                note=note,
+                created_by=actor if actor and actor.pk else None,
+            )
+    except IntegrityError:
+        if RecoveryCase.objects.filter(developer=developer, project=project).exists():
+            raise exists from None
+        raise ArrearsError("案件编号被同时占用，请重试") from None
     audit.record(actor, AuditEvent.Action.CREATE, case, after=audit.snapshot(case, ["number", "developer", "project"]))
     if items:
         add_items(actor, case, items)
@@ -104,6 +117,7 @@ def open_case(
 @transaction.atomic
 def add_items(actor: User | None, case: RecoveryCase, items: Sequence[tuple[Unit, Decimal]]) -> list[ArrearsItem]:
     """Add units owed to a case. A unit must belong to the case's project, have a ledger, and not be in any case."""
+    _lock(case)
     accounts = {
         a.unit_id: a for a in Account.objects.filter(kind=Account.Kind.UNIT, unit__in=[unit for unit, _ in items])
     }
@@ -120,7 +134,11 @@ def add_items(actor: User | None, case: RecoveryCase, items: Sequence[tuple[Unit
             raise ArrearsError(f"{unit.code} 没有分户账")
         seen.add(unit.pk)
         created.append(ArrearsItem(case=case, unit=unit, account=accounts[unit.pk], amount=amount))
-    ArrearsItem.objects.bulk_create(created)
+    try:
+        with transaction.atomic():
+            ArrearsItem.objects.bulk_create(created)
+    except IntegrityError:  # another user added one of these units meanwhile
+        raise ArrearsError("所选房屋已在追缴案件中，请刷新后重试") from None
     refresh_case(case)
     audit.record(
         actor,
@@ -132,8 +150,16 @@ def add_items(actor: User | None, case: RecoveryCase, items: Sequence[tuple[Unit
     return created
 
 
+def _lock(case: RecoveryCase) -> RecoveryCase:
+    """Lock the case row for the rest of the transaction: changes to one case's items, timeline and
+    recoveries run one at a time, so the cached totals are computed from what the others committed."""
+    return RecoveryCase.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
 def refresh_case(case: RecoveryCase) -> RecoveryCase:
-    """Recompute the case's cached sums and stage from its items and timeline."""
+    """Recompute the case's cached sums and stage from its items and timeline, under the case's row lock."""
+    _lock(case)
     sums = case.items.aggregate(
         owed=Sum("amount", output_field=MoneyField()),
         recovered=Sum("recovered", output_field=MoneyField()),
@@ -168,6 +194,11 @@ def add_action(
         raise ArrearsError("流拍须填写涉及欠缴金额")
     if kind == rules.JOINT_INTERVIEW and not participants.strip():
         raise ArrearsError("联合约谈须填写参加单位")
+    _lock(case)
+    if kind == rules.FAILED_AUCTION and amount is not None:
+        outstanding = developer_outstanding(case.developer_id)
+        if amount > outstanding:
+            raise ArrearsError(f"流拍涉及欠缴金额 {amount} 超过该开发企业尚欠总额 {outstanding}")
     action = CaseAction.objects.create(
         case=case,
         kind=kind,
@@ -187,6 +218,14 @@ def add_action(
     return action
 
 
+def developer_outstanding(developer_id: int) -> Decimal:
+    """What a developer still owes across all its cases."""
+    sums = RecoveryCase.objects.filter(developer_id=developer_id).aggregate(
+        owed=Sum("owed", output_field=MoneyField()), recovered=Sum("recovered", output_field=MoneyField())
+    )
+    return (sums["owed"] or ZERO) - (sums["recovered"] or ZERO)
+
+
 @transaction.atomic
 def add_evidence(
     actor: User | None,
@@ -194,27 +233,44 @@ def add_evidence(
     *,
     collected_on: dt.date,
     description: str,
-    households: int,
-    amount: Decimal,
+    units: Sequence[str] | None = None,
 ) -> Evidence:
-    """Record evidence collected on a case; it cannot cover more households or money than the case owes."""
-    _money(amount, "证据涉及金额")
-    if households <= 0:
-        raise ArrearsError("证据涉及户数应大于0")
-    if households > case.households:
-        raise ArrearsError(f"证据涉及户数 {households} 超过案件欠缴户数 {case.households}")
-    if amount > case.owed:
-        raise ArrearsError(f"证据涉及金额 {amount} 超过案件欠缴金额 {case.owed}")
+    """Record evidence collected on a case covering some of its units (by unit code; None: all of them).
+    Its households and amount are those units' count and owed sum."""
+    _lock(case)
+    items = case.items.select_related("unit").order_by("unit__code")
+    if units is not None:
+        codes = {code.strip() for code in units if code.strip()}
+        if not codes:
+            raise ArrearsError("请填写证据涉及的房屋编码")
+        items = items.filter(unit__code__in=codes)
+        missing = sorted(codes - {item.unit.code for item in items})
+        if missing:
+            raise ArrearsError(f"房屋不在本案件中：{'、'.join(missing[:10])}")
+    covered = list(items)
+    if not covered:
+        raise ArrearsError("案件没有欠缴明细，无法登记证据")
     evidence = Evidence.objects.create(
         case=case,
         collected_on=collected_on,
         description=description,
-        households=households,
-        amount=amount,
+        households=len(covered),
+        amount=sum((item.amount for item in covered), ZERO),
         created_by=actor if actor and actor.pk else None,
     )
-    audit.record(actor, AuditEvent.Action.CREATE, evidence, after=audit.snapshot(evidence))
+    evidence.items.set(covered)
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        evidence,
+        after={**audit.snapshot(evidence), "units": [item.unit.code for item in covered]},
+    )
     return evidence
+
+
+def interest_allocated(year: int) -> bool:
+    """Whether the year's interest has been allocated (`anju.fund.interest` posts it with this document)."""
+    return JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST, document=f"interest:{year}").exists()
 
 
 @transaction.atomic
@@ -225,17 +281,29 @@ def record_recovery(
     amount: Decimal,
     received_on: dt.date,
     bank: Account,
+    bank_txn_id: str,
     payer: str = "",
-    bank_txn_id: str | None = None,
 ) -> Recovery:
     """Money recovered from the developer: one RECOVERY entry crediting the case's unit ledgers (the whole
-    outstanding amount of each when the payment clears the case, else split by what each still owes)."""
+    outstanding amount of each when the payment clears the case, else split by what each still owes).
+
+    The bank's transaction id is the idempotency key: a second submission of the same payment (a double
+    click, a retry, two users at once) is refused with an ArrearsError. A payment dated in the future, or in
+    a year whose interest is already allocated (the 积数 split would no longer match the journal), is refused."""
     _money(amount, "追缴金额")
+    bank_txn_id = (bank_txn_id or "").strip()
+    if not bank_txn_id:
+        raise ArrearsError("请填写银行交易流水号")
     if bank.kind != Account.Kind.BANK:
         raise ArrearsError("入账账户应为维修资金专户")
-    if bank_txn_id and JournalEntry.objects.filter(bank_txn_id=bank_txn_id).exists():
-        raise ArrearsError(f"银行交易流水号 {bank_txn_id} 已入账")
-    case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
+    if received_on > timezone.localdate():
+        raise ArrearsError(f"到账日期 {received_on} 晚于今天")
+    if interest_allocated(received_on.year):
+        raise ArrearsError(f"{received_on.year} 年度利息已分配，不能再登记该年度到账的追缴款，请按实际入账日期登记")
+    duplicate = ArrearsError(f"银行交易流水号 {bank_txn_id} 已入账")
+    if JournalEntry.objects.filter(bank_txn_id=bank_txn_id).exists():
+        raise duplicate
+    case = _lock(case)
     items = list(case.items.select_related("unit", "account").order_by("unit__code"))
     outstanding = {item.unit.code: item.outstanding for item in items}
     try:
@@ -245,15 +313,19 @@ def record_recovery(
     by_code = {item.unit.code: item for item in items}
     legs = [ledger.debit(bank, amount)]
     legs.extend(ledger.credit(by_code[code].account, share) for code, share in sorted(shares.items()) if share > 0)
-    entry = ledger.post(
-        kind=JournalEntry.Kind.RECOVERY,
-        value_date=received_on,
-        legs=legs,
-        actor=actor,
-        memo=f"{case.project.name} 开发企业代收维修资金追缴入库（{case.number}）",
-        document=f"arrears_case:{case.pk}",
-        bank_txn_id=bank_txn_id or None,
-    )
+    try:
+        with transaction.atomic():
+            entry = ledger.post(
+                kind=JournalEntry.Kind.RECOVERY,
+                value_date=received_on,
+                legs=legs,
+                actor=actor,
+                memo=f"{case.project.name} 开发企业代收维修资金追缴入库（{case.number}）",
+                document=f"arrears_case:{case.pk}",
+                bank_txn_id=bank_txn_id,
+            )
+    except IntegrityError:  # the same transaction id posted meanwhile by another request
+        raise duplicate from None
     recovery = Recovery.objects.create(
         case=case,
         received_on=received_on,
@@ -276,8 +348,10 @@ def record_recovery(
             cleared.append(item)
     ArrearsItem.objects.bulk_update(changed, ["recovered", "status"])
     # Cleared units become ordinary ledgers: their first deposit is what was recovered (see the module note).
+    first_deposits = []
     for item in cleared:
-        Account.objects.filter(pk=item.account_id, first_deposit=0).update(first_deposit=item.amount)
+        if Account.objects.filter(pk=item.account_id, first_deposit=0).update(first_deposit=item.amount):
+            first_deposits.append([item.unit.code, "0.00", str(item.amount)])
     refresh_case(case)
     audit.record(
         actor,
@@ -288,8 +362,11 @@ def record_recovery(
             "amount": str(amount),
             "received_on": received_on.isoformat(),
             "entry": entry.seq,
+            "bank_txn_id": bank_txn_id,
             "units": len(changed),
             "cleared": len(cleared),
+            # The ledgers that became ordinary accounts: unit code, first deposit before and after.
+            "first_deposit": first_deposits,
         },
     )
     return recovery

@@ -11,15 +11,17 @@ from decimal import Decimal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from anju.core import kpis
 from anju.core.permissions import actor, check
 from anju.fund.arrears import actions, queries
-from anju.fund.arrears.models import CaseAction, Recovery, RecoveryCase, RecoveryTarget, Stage
+from anju.fund.arrears.models import ZERO, CaseAction, Recovery, RecoveryCase, RecoveryTarget, Stage
 from anju.fund.models import Account
 from anju.registry.models import Project, Unit
 
 MODULE = "fund"
+YEARS = (2000, 2100)
 router = Router(tags=["arrears"])
 
 
@@ -73,6 +75,7 @@ class EvidenceOut(Schema):
     description: str
     households: int
     amount: str
+    units: list[str]
 
 
 class RecoveryOut(Schema):
@@ -113,9 +116,10 @@ class ActionIn(Schema):
 class RecoveryIn(Schema):
     amount: Decimal
     received_on: dt.date
+    # The bank's transaction id: the idempotency key (the same payment twice is refused).
+    bank_txn_id: str = Field(min_length=1, max_length=64)
     bank_account_number: str = ""
     payer: str = ""
-    bank_txn_id: str | None = None
 
 
 class TargetOut(Schema):
@@ -128,7 +132,7 @@ class TargetOut(Schema):
 
 
 class TargetIn(Schema):
-    year: int
+    year: int = Field(ge=YEARS[0], le=YEARS[1])
     amount: Decimal
     issued_by: str = ""
     document: str = ""
@@ -198,8 +202,9 @@ def _detail(case: RecoveryCase) -> CaseDetail:
                 description=e.description,
                 households=e.households,
                 amount=money(e.amount),
+                units=sorted(item.unit.code for item in e.items.all()),
             )
-            for e in case.evidence.order_by("collected_on", "pk")
+            for e in case.evidence.prefetch_related("items__unit").order_by("collected_on", "pk")
         ],
         recoveries=[_recovery_out(r) for r in case.recoveries.select_related("entry").order_by("received_on", "pk")],
     )
@@ -300,9 +305,12 @@ def add_recovery(request: HttpRequest, pk: int, payload: RecoveryIn) -> object:
     banks = Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")
     if payload.bank_account_number:
         banks = banks.filter(bank_account_number=payload.bank_account_number)
-    bank = banks.first()
-    if bank is None:
+    found = list(banks[:2])
+    if not found:
         return Status(400, Error(detail="没有这个维修资金专户"))
+    if len(found) > 1:
+        return Status(400, Error(detail="有多个维修资金专户，请填写入账专户账号（bank_account_number）"))
+    bank = found[0]
     try:
         recovery = actions.record_recovery(
             actor(request),
@@ -318,12 +326,12 @@ def add_recovery(request: HttpRequest, pk: int, payload: RecoveryIn) -> object:
     return Status(201, _recovery_out(recovery))
 
 
-def _target_out(target: RecoveryTarget) -> TargetOut:
+def _target_out(target: RecoveryTarget, recovered: Decimal) -> TargetOut:
     return TargetOut(
         year=target.year,
         amount=money(target.amount),
-        recovered=money(queries.recovered(target.year)),
-        rate=f"{queries.rate(target.year):.2f}",
+        recovered=money(recovered),
+        rate=f"{kpis.rate(recovered, target.amount):.2f}",
         issued_by=target.issued_by,
         document=target.document,
     )
@@ -332,7 +340,8 @@ def _target_out(target: RecoveryTarget) -> TargetOut:
 @router.get("/targets", response=list[TargetOut], summary="Yearly recovery targets with what was recovered")
 def list_targets(request: HttpRequest) -> list[TargetOut]:
     check(request.user, MODULE, "view")
-    return [_target_out(t) for t in RecoveryTarget.objects.order_by("year")]
+    recovered = queries.recovered_by_year()
+    return [_target_out(t, recovered.get(t.year, ZERO)) for t in RecoveryTarget.objects.order_by("year")]
 
 
 @router.post("/targets", response={201: TargetOut, 400: Error}, summary="Set a year's recovery target")
@@ -348,11 +357,11 @@ def set_target(request: HttpRequest, payload: TargetIn) -> object:
         )
     except actions.ArrearsError as exc:
         return Status(400, Error(detail=str(exc)))
-    return Status(201, _target_out(target))
+    return Status(201, _target_out(target, queries.recovered(target.year)))
 
 
-@router.get("/board", response=BoardOut, summary="The recovery board (挂图作战) for a year")
-def board(request: HttpRequest, year: int) -> BoardOut:
+@router.get("/board", response=BoardOut, summary="The recovery board (挂图作战) for a year (2000–2100)")
+def board(request: HttpRequest, year: int = Query(..., ge=YEARS[0], le=YEARS[1])) -> BoardOut:
     check(request.user, MODULE, "view")
     data = queries.board(year)
     return BoardOut(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from django.db.models import Q
 from anju.core import audit
 from anju.core.fields import from_fen
 from anju.core.models import AuditEvent
-from anju.fund import deposits, ledger
+from anju.fund import accounts, deposits, ledger
 from anju.fund import rules as fund_rules
 from anju.fund.arrears import queries, rules
 from anju.fund.arrears.models import (
@@ -42,7 +43,7 @@ from anju.fund.arrears.models import (
 )
 from anju.fund.models import Account, DepositStandard, JournalEntry
 from anju.lib.money import apportion
-from anju.registry.models import Enterprise, Ownership, Project
+from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
 if TYPE_CHECKING:
     from anju.demo.builder import Context
@@ -89,7 +90,7 @@ class CasePlan:
     unreachable: bool
     units: list[tuple[int, int, str, int]] = field(default_factory=list)  # (unit, account, code, owed fen)
     actions: list[tuple[str, dt.date, str, str, int | None]] = field(default_factory=list)
-    evidence: tuple[int, int] | None = None  # (households, fen)
+    covered: list[int] = field(default_factory=list)  # indexes into units: what the campaign's evidence covers
     recovered: int = 0
     recovered_on: dt.date | None = None
 
@@ -154,7 +155,12 @@ def build_arrears(ctx: Context) -> None:
                 (rules.NOT_SERVED, dt.date(2023, 9, 5 + index), "", "公司多次变更，新登记地址仍无法送达", None)
             )
     others_interviewed = [c for c in interviewed if c not in reachable]
-    evidence_cases = sued + others_interviewed[: n_evidence - len(sued)]
+    # The campaigns went where receipts were to be had: the projects with the most units owing less than
+    # the seed's average per household (older sales at the lower standards), so that the seed's households
+    # and amount can be one set of whole units (`_plan_evidence`).
+    per_household = EVIDENCE_AMOUNT // EVIDENCE_HOUSEHOLDS
+    by_small = sorted(others_interviewed, key=lambda c: (-sum(1 for u in c.units if u[3] < per_household), c.name))
+    evidence_cases = sued + by_small[: n_evidence - len(sued)]
     transferred = [c for c in evidence_cases if c not in sued][:n_transferred]
     joint = (auctioned + [c for c in others_interviewed if c not in transferred])[: count(JOINT_INTERVIEWED)]
     for index, case in enumerate(interviewed):
@@ -174,11 +180,11 @@ def build_arrears(ctx: Context) -> None:
     for case in sued:
         case.actions.append((rules.CIVIL_SUIT, dt.date(2023, 10, 16), LAW_FIRM, "资料移交律所，启动民事诉讼追缴", None))
 
-    # Evidence from the two campaigns, households and money split over the projects by what they owe.
-    # A tiny city still covers one household per evidence project.
+    # Evidence from the two campaigns: units of the evidence projects, as many as the seed's households and
+    # owing together its amount. A tiny city still covers one household per evidence project.
     households = max(round(EVIDENCE_HOUSEHOLDS * ctx.scale), len(evidence_cases))
-    _plan_evidence(evidence_cases, households, round(EVIDENCE_AMOUNT * ctx.scale))
-    _plan_auctions(auctioned, round(FAILED_AUCTION_AMOUNT * ctx.scale))
+    _plan_evidence(ctx, evidence_cases, households, round(EVIDENCE_AMOUNT * ctx.scale))
+    _plan_auctions(ctx, auctioned, round(FAILED_AUCTION_AMOUNT * ctx.scale))
     payers = [c for c in interviewed if c not in sued and c not in auctioned] + notice_only
     rng.shuffle(payers)
     shortfall = _plan_recoveries(payers, planned_recovery_fen(ctx.scale))
@@ -235,20 +241,66 @@ def _split(total: int, weights: dict[int, int]) -> dict[int, int]:
     return {key: int(part * 100) for key, part in parts.items()}
 
 
-def _plan_evidence(cases: list[CasePlan], households: int, amount: int) -> None:
-    counts = _split(households, {i: len(c.units) for i, c in enumerate(cases)})
-    amounts = _split(amount, {i: c.owed for i, c in enumerate(cases)})
-    for i, case in enumerate(cases):
-        if counts[i] and amounts[i]:
-            case.evidence = (counts[i], amounts[i])
+def _plan_evidence(ctx: Context, cases: list[CasePlan], households: int, amount: int) -> None:
+    """Which units the evidence covers: `households` units of the evidence projects (each project at least
+    one) owing `amount` fen together. The KPIs count distinct units covered and what they owe, so the seed's
+    two figures are one set of units: its smallest unit per project, then a run of units of similar amounts
+    in amount order whose sum is nearest below the rest, then one swap with a unit outside the run that
+    closes the gap to the fen. Where no swap closes it (a small city), the run's sum stands and the step
+    says so."""
+    pool = sorted((fen, code, c, u) for c, case in enumerate(cases) for u, (_, _, code, fen) in enumerate(case.units))
+    if not pool:
+        return
+    forced: dict[int, tuple[int, str, int, int]] = {}
+    for unit in pool:
+        forced.setdefault(unit[2], unit)
+    rest = [unit for unit in pool if unit not in forced.values()]
+    count = min(max(households, len(forced)) - len(forced), len(rest))
+    goal = amount - sum(unit[0] for unit in forced.values())
+    chosen = _run_with_sum(rest, count, goal)
+    if sum(unit[0] for unit in chosen) != goal:
+        got = from_fen(sum(unit[0] for unit in chosen) + amount - goal)
+        ctx.out.write(f"  evidence covers {got} (the plan's {from_fen(amount)} is not a sum of its units)\n")
+    for _, _, c, u in [*forced.values(), *chosen]:
+        cases[c].covered.append(u)
 
 
-def _plan_auctions(cases: list[CasePlan], amount: int) -> None:
-    """The auctions and their failures. The arrears an auction involves are what the mortgaged asset was
-    to cover, as the auction records them (the developer's debts beyond this project's units included), so
-    they are split by what each case owes but not capped by it."""
+def _run_with_sum(units: list[tuple[int, str, int, int]], count: int, goal: int) -> list[tuple[int, str, int, int]]:
+    """`count` of the units (sorted by amount) owing `goal` fen together when one swap gets there, else the
+    run nearest below the goal (or the smallest run when every run is above it)."""
+    if count <= 0:
+        return []
+    prefix = [0]
+    for unit in units:
+        prefix.append(prefix[-1] + unit[0])
+    runs = len(units) - count + 1
+    # Run sums grow with their start: the last start whose run is not above the goal.
+    best = max(bisect.bisect_right([prefix[i + count] - prefix[i] for i in range(runs)], goal) - 1, 0)
+    for start in range(best, max(best - 200, -1), -1):
+        gap = goal - (prefix[start + count] - prefix[start])
+        if gap == 0:
+            return units[start : start + count]
+        outside = {unit[0]: index for index, unit in enumerate(units) if not start <= index < start + count}
+        for index in range(start, start + count):
+            swap = outside.get(units[index][0] + gap)
+            if swap is not None:
+                run = units[start : start + count]
+                run[index - start] = units[swap]
+                return run
+    return units[best : best + count]
+
+
+def _plan_auctions(ctx: Context, cases: list[CasePlan], amount: int) -> None:
+    """The auctions and their failures. The arrears a failed auction involves are split over the auctioned
+    cases by what each owes, and never exceed what the developer owes (the action refuses more). Where the
+    generated registry leaves the auctioned projects owing less than the seed's amount, each gets a block of
+    shops sold before the auction whose deposits the developer also kept (`_add_shops`)."""
     if not cases:
         return
+    total = sum(c.owed for c in cases)
+    if total < amount:
+        for case in cases:
+            _add_shops(case, -(-amount * case.owed // total) - case.owed)
     weights = {i: Decimal(c.owed) for i, c in enumerate(cases)}
     amounts = {i: int(part * 100) for i, part in apportion(from_fen(amount), weights).items()}
     for i, case in enumerate(cases):
@@ -257,6 +309,68 @@ def _plan_auctions(cases: list[CasePlan], amount: int) -> None:
         for number, day in enumerate(failures, start=1):
             note = f"抵押资产第{number}次拍卖流拍，无平台公司兜底接拍"
             case.actions.append((rules.FAILED_AUCTION, day, "市公共资源交易中心", note, amounts[i] or None))
+
+
+def _add_shops(case: CasePlan, fen: int) -> None:
+    """A block of shops (商铺) in the case's project, sold to persons in 2012–2019, whose deposits the
+    developer collected and kept: at least `fen` owed in all. Registry rows and their (empty) ledgers."""
+    if fen <= 0:
+        return
+    # Its own generator: drawing from ctx.rng would change what every later step draws.
+    rng = random.Random(f"arrears-shops-{case.project}")
+    project = Project.objects.get(pk=case.project)
+    numbers = set(Building.objects.filter(project=project).values_list("number", flat=True))
+    number = str(next(n for n in range(len(numbers) + 1, len(numbers) + 1000) if str(n) not in numbers))
+    rates = list(
+        DepositStandard.objects.filter(
+            building_type=deposits.building_type_of(0, 2), use_class=deposits.use_class_of(Unit.Use.SHOP)
+        )
+        .order_by("effective_from")
+        .values_list("effective_from", "rate")
+    )
+    if not rates:
+        return
+    building = Building.objects.create(project=project, number=number, floors=2, lift_count=0)
+    owners = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
+    units: list[Unit] = []
+    sold: list[dt.date] = []
+    owed = 0
+    while owed < fen:
+        floor, room = divmod(len(units), 40)
+        area = Decimal(rng.randrange(6000, 18000)) / 100
+        day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 8))
+        rate = rates[max(bisect.bisect_right([d for d, _ in rates], day) - 1, 0)][1]
+        owed += int(fund_rules.deposit_amount(area, rate) * 100)
+        units.append(
+            Unit(
+                code=f"{project.code}-{number}-1-{floor + 1}{room + 1:02d}",
+                project=project,
+                building=building,
+                entrance="1",
+                room=f"{floor + 1}{room + 1:02d}",
+                floor=floor + 1,
+                area=area,
+                use=Unit.Use.SHOP,
+            )
+        )
+        sold.append(day)
+    Unit.objects.bulk_create(units)
+    Ownership.objects.bulk_create(
+        Ownership(unit=unit, person_id=rng.choice(owners), start=day) for unit, day in zip(units, sold, strict=True)
+    )
+    accounts.ensure_unit_accounts()
+    ledgers = dict(Account.objects.filter(unit__in=units).values_list("unit_id", "pk"))
+    for unit, day in zip(units, sold, strict=True):
+        rate = rates[max(bisect.bisect_right([d for d, _ in rates], day) - 1, 0)][1]
+        case.units.append((unit.pk, ledgers[unit.pk], unit.code, int(fund_rules.deposit_amount(unit.area, rate) * 100)))
+    audit.record(
+        None,
+        AuditEvent.Action.IMPORT,
+        model="registry.Unit",
+        object_repr=f"{project.name} {number}栋商铺",
+        after={"building": number, "units": len(units), "owed": str(from_fen(owed))},
+        note="anju demo：流拍项目的开发企业代收未缴的商铺维修资金",
+    )
 
 
 def _plan_recoveries(cases: list[CasePlan], total: int) -> int:
@@ -306,6 +420,7 @@ def _write(ctx: Context, cases: list[CasePlan], shortfall: int) -> None:
     items: list[ArrearsItem] = []
     actions: list[CaseAction] = []
     evidence: list[Evidence] = []
+    covered: list[list[int]] = []  # per evidence record, indexes into items
     specs: list[ledger.EntrySpec] = []
     paid_cases: list[tuple[RecoveryCase, CasePlan]] = []
     cleared: list[Account] = []
@@ -346,18 +461,18 @@ def _write(ctx: Context, cases: list[CasePlan], shortfall: int) -> None:
                     amount=from_fen(amount) if amount else None,  # type: ignore[misc]
                 )
             )
-        if case.evidence is not None:
-            households, fen = case.evidence
+        if case.covered:
             campaign = CAMPAIGNS[len(evidence) % 2]
             evidence.append(
                 Evidence(
                     case=record,
                     collected_on=campaign,
                     description=f"{case.name}开发企业代收业主维修资金收据及契税缴纳凭证（攻坚行动）",
-                    households=households,
-                    amount=from_fen(fen),
+                    households=len(case.covered),
+                    amount=from_fen(sum(case.units[u][3] for u in case.covered)),
                 )
             )
+            covered.append([len(items) - len(case.units) + u for u in case.covered])
         record.owed = from_fen(case.owed)
         record.recovered = recovered_total
         record.households = len(case.units)
@@ -378,6 +493,14 @@ def _write(ctx: Context, cases: list[CasePlan], shortfall: int) -> None:
     ArrearsItem.objects.bulk_create(items, batch_size=2000)
     CaseAction.objects.bulk_create(actions, batch_size=2000)
     Evidence.objects.bulk_create(evidence)
+    Evidence.items.through.objects.bulk_create(
+        (
+            Evidence.items.through(evidence_id=record.pk, arrearsitem_id=items[index].pk)
+            for record, indexes in zip(evidence, covered, strict=True)
+            for index in indexes
+        ),
+        batch_size=2000,
+    )
     RecoveryCase.objects.bulk_update(created, ["owed", "recovered", "households", "stage"], batch_size=500)
     names = Enterprise.objects.in_bulk([record.developer_id for record, _ in paid_cases])
     entries = ledger.post_many(specs, actor=None, note="演示数据：2023年维修资金追缴入库")

@@ -118,13 +118,16 @@ class ArrearsItem(models.Model):
 
 
 class Evidence(models.Model):
-    """Evidence collected on a case (代收证据：收据、契税资料), with the households and amount it covers.
+    """Evidence collected on a case (代收证据：收据、契税资料), with the units (arrears items) it covers.
 
+    `households` and `amount` cache the count and owed sum of `items`, set by the action; the KPIs count
+    the distinct items covered, so two records covering the same unit count it once.
     The files are attachments (anju.core.attachments) on this record."""
 
     case = models.ForeignKey(RecoveryCase, verbose_name=_("case"), on_delete=models.PROTECT, related_name="evidence")
     collected_on = models.DateField(_("collected on"), db_index=True)
     description = models.CharField(_("description"), max_length=300)
+    items = models.ManyToManyField(ArrearsItem, verbose_name=_("units covered"), related_name="evidence")
     households = models.PositiveIntegerField(_("households covered"))
     amount = MoneyField(_("amount covered"))
     created_by = models.ForeignKey(

@@ -9,11 +9,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
 from anju.core import kpis as registry
 from anju.core.fields import MoneyField
 from anju.fund.arrears import rules
-from anju.fund.arrears.models import ZERO, CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget, Stage
+from anju.fund.arrears.models import (
+    ZERO,
+    ArrearsItem,
+    CaseAction,
+    Evidence,
+    Recovery,
+    RecoveryCase,
+    RecoveryTarget,
+    Stage,
+)
 from anju.registry.models import Enterprise, Project
 
 
@@ -85,14 +95,20 @@ def evidence_project_count(year: int) -> int:
     return evidence_projects(year).count()
 
 
+def evidence_items(year: int) -> QuerySet[ArrearsItem]:
+    """The units (arrears items) covered by the evidence collected in the year, each once."""
+    return ArrearsItem.objects.filter(pk__in=evidence_records(year).values("items"))
+
+
 def evidence_households(year: int) -> int:
-    """涉及户数: households covered by the evidence collected in the year."""
-    return int(evidence_records(year).aggregate(total=Sum("households"))["total"] or 0)
+    """涉及户数: distinct households (units owed) covered by the evidence collected in the year; a unit
+    covered by several evidence records counts once."""
+    return evidence_items(year).count()
 
 
 def evidence_amount(year: int) -> Decimal:
-    """涉及金额: money covered by the evidence collected in the year."""
-    return _sum(evidence_records(year))
+    """涉及金额: what the distinct units covered by the year's evidence owe (each unit once)."""
+    return _sum(evidence_items(year))
 
 
 def failed_auction_amount(year: int) -> Decimal:
@@ -137,13 +153,13 @@ def registry_entries() -> list[registry.Kpi]:
             evidence_projects,
             _url("evidence"),
         ),
-        ("fund.arrears.evidence_households", "涉及户数", "户", evidence_households, evidence_records, _url("evidence")),
+        ("fund.arrears.evidence_households", "涉及户数", "户", evidence_households, evidence_items, _url("evidence")),
         (
             "fund.arrears.evidence_amount",
             "涉及金额",
             registry.MONEY,
             evidence_amount,
-            evidence_records,
+            evidence_items,
             _url("evidence"),
         ),
         (
@@ -171,6 +187,32 @@ def registry_entries() -> list[registry.Kpi]:
 
 def kpi_values(year: int) -> dict[str, Decimal | int]:
     return {kpi.code: kpi.compute(year) for kpi in registry_entries()}
+
+
+# The case list's `kpi` filter: which KPI's records each value shows.
+KPI_FILTERS = {
+    "recovered": "fund.arrears.recovered",
+    "interviewed": "fund.arrears.enterprises_interviewed",
+    "evidence": "fund.arrears.evidence_projects",
+    "failed_auction": "fund.arrears.failed_auction_amount",
+}
+
+
+def kpi_filter_name(kpi: str) -> str:
+    """The Chinese name of the KPI behind a case-list filter value ("" for an unknown value)."""
+    code = KPI_FILTERS.get(kpi)
+    return next((entry.name for entry in registry_entries() if entry.code == code), "")
+
+
+def recovered_by_year() -> dict[int, Decimal]:
+    """Money recovered per year, in one grouped query (the targets page and API)."""
+    rows = (
+        Recovery.objects.annotate(year=ExtractYear("received_on"))
+        .values("year")
+        .annotate(total=Sum("amount", output_field=MoneyField()))
+        .values_list("year", "total")
+    )
+    return {int(year): total for year, total in rows}
 
 
 def cases_for_kpi(kpi: str, year: int) -> QuerySet[RecoveryCase]:

@@ -4,11 +4,13 @@ the printable notice (追缴告知书), the yearly targets."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -17,11 +19,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import attachments
+from anju.core import attachments, kpis
 from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.models import Attachment
 from anju.core.permissions import actor, can, check, require
 from anju.fund.arrears import actions, queries, rules
-from anju.fund.arrears.models import CaseAction, Evidence, RecoveryCase, RecoveryTarget, SchedulingMeeting, Stage
+from anju.fund.arrears.models import (
+    ZERO,
+    CaseAction,
+    Evidence,
+    RecoveryCase,
+    RecoveryTarget,
+    SchedulingMeeting,
+    Stage,
+)
 from anju.fund.arrears.todos import idle_cases
 from anju.fund.models import Account
 from anju.lib.money import capitals
@@ -33,13 +44,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ERRORS_SHOWN = 200
 
 
+YEARS = (2000, 2100)  # the years a page can show; a year outside is clamped to the nearest
+
+
 def _year(request: HttpRequest) -> int:
-    """The year asked for, else the latest year with a target, else this year."""
+    """The year asked for (clamped to 2000–2100), else the latest year with a target, else this year."""
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
         latest = RecoveryTarget.objects.order_by("-year").values_list("year", flat=True).first()
-        return latest or timezone.localdate().year
+        year = latest or timezone.localdate().year
+    return min(max(year, YEARS[0]), YEARS[1])
 
 
 class CaseForm(forms.Form):
@@ -68,9 +83,17 @@ class ActionForm(forms.Form):
 class EvidenceForm(forms.Form):
     collected_on = forms.DateField(label=_("Collected on"), widget=DATE)
     description = forms.CharField(label=_("Description"), max_length=300)
-    households = forms.IntegerField(label=_("Households covered"), min_value=1)
-    amount = forms.DecimalField(label=_("Amount covered"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    units = forms.CharField(
+        label=_("Units covered"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Unit codes, one per line; leave empty for every unit of the case."),
+    )
     file = forms.FileField(label=_("File"), required=False)
+
+    def clean_units(self) -> list[str] | None:
+        codes = self.cleaned_data["units"].split()
+        return codes or None
 
 
 class RecoveryForm(forms.Form):
@@ -80,7 +103,7 @@ class RecoveryForm(forms.Form):
         label=_("Bank special account"), queryset=Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True)
     )
     payer = forms.CharField(label=_("Payer"), max_length=120, required=False)
-    bank_txn_id = forms.CharField(label=_("Bank transaction id"), max_length=64, required=False)
+    bank_txn_id = forms.CharField(label=_("Bank transaction id"), max_length=64)
 
 
 class TargetForm(forms.Form):
@@ -177,6 +200,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "qs": querystring_without_page(request),
             "filters": request.GET,
             "stages": Stage.choices,
+            "kpi_name": queries.kpi_filter_name(request.GET.get("kpi", "")),
+            "year": _year(request),
         },
     )
 
@@ -226,8 +251,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(RecoveryCase.objects.select_related("project", "developer"), pk=pk)
     evidence = list(case.evidence.all())
+    files: dict[int, list[Attachment]] = defaultdict(list)
+    content_type = ContentType.objects.get_for_model(Evidence)
+    for attachment in Attachment.objects.filter(
+        content_type=content_type, object_id__in=[e.pk for e in evidence]
+    ).select_related("uploaded_by"):
+        files[attachment.object_id].append(attachment)
     for item in evidence:
-        item.files = attachments.for_record(item)  # type: ignore[attr-defined]
+        item.files = files[item.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "arrears/case_detail.html",
@@ -313,8 +344,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 case,
                 collected_on=data["collected_on"],
                 description=data["description"],
-                households=data["households"],
-                amount=data["amount"],
+                units=data["units"],
             )
             if data["file"] is not None:
                 attachments.attach(evidence, data["file"], module=MODULE, kind="证据", actor=actor(request))
@@ -375,7 +405,7 @@ def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
             received_on=data["received_on"],
             bank=data["bank"],
             payer=data["payer"],
-            bank_txn_id=data["bank_txn_id"] or None,
+            bank_txn_id=data["bank_txn_id"],
         )
     except (actions.ArrearsError, ValueError) as exc:
         messages.error(request, str(exc))
@@ -425,5 +455,9 @@ def target_list(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Target saved."))
             return redirect("arrears:targets")
-    targets = [(t, queries.recovered(t.year), queries.rate(t.year)) for t in RecoveryTarget.objects.all()]
+    recovered = queries.recovered_by_year()
+    targets = []
+    for t in RecoveryTarget.objects.all():
+        done = recovered.get(t.year, ZERO)
+        targets.append((t, done, kpis.rate(done, t.amount)))
     return render(request, "arrears/targets.html", {"targets": targets, "form": form})

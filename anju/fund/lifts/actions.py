@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from anju.core import audit
@@ -31,6 +31,8 @@ class LiftError(ValueError):
 
 
 def _money(amount: Decimal, what: str) -> Decimal:
+    if not amount.is_finite():
+        raise LiftError(f"{what}应为数字")
     if amount <= 0:
         raise LiftError(f"{what}应大于0")
     if amount != amount.quantize(FEN):
@@ -93,24 +95,29 @@ def sign_policy(
     _money(cover, "保险金额")
     if Policy.objects.filter(number=number).exists():
         raise LiftError(f"保险合同号 {number} 已存在")
+    # Lock the lifts: two policies signed at once over the same lift cannot both pass the overlap check.
+    ids = sorted(lift.pk for lift in lifts)
+    list(Lift.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     covered = [
         lift.registration_code
-        for lift in Lift.objects.filter(
-            pk__in=[lift.pk for lift in lifts], policies__start__lte=end, policies__end__gte=start
-        )
+        for lift in Lift.objects.filter(pk__in=ids, policies__start__lte=end, policies__end__gte=start)
     ]
     if covered:
         raise LiftError(f"电梯已在保险期内：{'、'.join(sorted(set(covered))[:10])}")
-    policy = Policy.objects.create(
-        number=number,
-        insurer=insurer,
-        signed_on=signed_on,
-        start=start,
-        end=end,
-        premium=premium,
-        cover=cover,
-        created_by=actor if actor and actor.pk else None,
-    )
+    try:
+        with transaction.atomic():
+            policy = Policy.objects.create(
+                number=number,
+                insurer=insurer,
+                signed_on=signed_on,
+                start=start,
+                end=end,
+                premium=premium,
+                cover=cover,
+                created_by=actor if actor and actor.pk else None,
+            )
+    except IntegrityError:  # the same number signed meanwhile
+        raise LiftError(f"保险合同号 {number} 已存在") from None
     policy.lifts.set(lifts)
     audit.record(
         actor,
@@ -151,6 +158,8 @@ def pay_premium(
         )
     except ledger.Overdraw as exc:
         raise LiftError(f"统筹账户余额不足，无法支付保费：{exc}") from None
+    except ledger.LedgerError as exc:
+        raise LiftError(f"保费无法入账：{exc}") from None
     payment = PremiumPayment.objects.create(policy=policy, paid_on=paid_on, amount=amount, bank=bank, entry=entry)
     audit.record(actor, AuditEvent.Action.CREATE, payment, after={**audit.snapshot(payment), "entry": entry.seq})
     return payment
@@ -172,19 +181,23 @@ def report_claim(actor: User | None, lift: Lift, *, date: dt.date, fault: str, a
 
 @transaction.atomic
 def settle_claim(actor: User | None, claim: Claim, *, paid_amount: Decimal | None) -> Claim:
-    """The insurer's decision: paid (an amount up to the cover) or rejected (None)."""
-    if claim.status != Claim.Status.REPORTED:
+    """The insurer's decision: paid (an amount up to what was claimed and up to the cover) or rejected (None).
+    The claim row is locked, so two decisions at once cannot both pass the status check."""
+    locked = Claim.objects.select_for_update().select_related("policy").get(pk=claim.pk)
+    if locked.status != Claim.Status.REPORTED:
         raise LiftError("该理赔已处理")
-    before = audit.snapshot(claim, ["status", "paid_amount"])
+    before = audit.snapshot(locked, ["status", "paid_amount"])
     if paid_amount is None:
-        claim.status = Claim.Status.REJECTED
+        locked.status = Claim.Status.REJECTED
     else:
         _money(paid_amount, "赔付金额")
-        if paid_amount > claim.policy.cover:
-            raise LiftError(f"赔付金额超过保险金额 {claim.policy.cover}")
-        claim.status, claim.paid_amount = Claim.Status.PAID, paid_amount
-    claim.save(update_fields=["status", "paid_amount"])
-    audit.record_change(actor, claim, before)
+        cap = min(locked.amount, locked.policy.cover)
+        if paid_amount > cap:
+            raise LiftError(f"赔付金额 {paid_amount} 超过报案金额与保险金额中的较小者 {cap}")
+        locked.status, locked.paid_amount = Claim.Status.PAID, paid_amount
+    locked.save(update_fields=["status", "paid_amount"])
+    claim.status, claim.paid_amount = locked.status, locked.paid_amount
+    audit.record_change(actor, locked, before)
     return claim
 
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from anju.core.fields import MoneyField
 from anju.core.permissions import actor, check
 from anju.fund.lifts import actions, queries
+from anju.fund.lifts.actions import ZERO
 from anju.fund.lifts.models import Claim, Insurer, Lift, Policy
 from anju.fund.models import Account
 
@@ -41,6 +43,11 @@ class LiftOut(Schema):
 class LiftPage(Schema):
     count: int
     items: list[LiftOut]
+
+
+class PolicyPage(Schema):
+    count: int
+    items: list[PolicyOut]
 
 
 class PolicyOut(Schema):
@@ -117,7 +124,8 @@ def _lift_out(lift: Lift) -> LiftOut:
     )
 
 
-def _policy_out(policy: Policy) -> PolicyOut:
+def _policy_out(policy: Policy, paid: Decimal | None = None, lifts: list[str] | None = None) -> PolicyOut:
+    """A policy; `paid` and `lifts` when the caller has them already (the list annotates and prefetches)."""
     return PolicyOut(
         id=policy.pk,
         number=policy.number,
@@ -128,8 +136,8 @@ def _policy_out(policy: Policy) -> PolicyOut:
         premium=money(policy.premium),
         cover=money(policy.cover),
         status=policy.status,
-        premium_paid=money(actions.premium_paid(policy)),
-        lifts=sorted(policy.lifts.values_list("registration_code", flat=True)),
+        premium_paid=money(actions.premium_paid(policy) if paid is None else paid),
+        lifts=sorted(policy.lifts.values_list("registration_code", flat=True)) if lifts is None else sorted(lifts),
     )
 
 
@@ -146,7 +154,12 @@ def _claim_out(claim: Claim) -> ClaimOut:
 
 
 @router.get("/lifts", response=LiftPage, summary="Lifts (电梯) per building")
-def list_lifts(request: HttpRequest, paging: Query[Paging], q: str = "", signed: int | None = None) -> LiftPage:
+def list_lifts(
+    request: HttpRequest,
+    paging: Query[Paging],
+    q: str = "",
+    signed: int | None = Query(None, ge=queries.YEARS[0], le=queries.YEARS[1]),
+) -> LiftPage:
     check(request.user, MODULE, "view")
     lifts = Lift.objects.select_related("building__project").order_by("registration_code")
     if q:
@@ -157,12 +170,23 @@ def list_lifts(request: HttpRequest, paging: Query[Paging], q: str = "", signed:
     return LiftPage(count=lifts.count(), items=[_lift_out(lift) for lift in lifts[offset : offset + limit]])
 
 
-@router.get("/policies", response=list[PolicyOut], summary="Lift insurance policies")
-def list_policies(request: HttpRequest) -> list[PolicyOut]:
+@router.get("/policies", response=PolicyPage, summary="Lift insurance policies")
+def list_policies(request: HttpRequest, paging: Query[Paging]) -> PolicyPage:
     check(request.user, MODULE, "view")
-    return [
-        _policy_out(p) for p in Policy.objects.select_related("insurer__enterprise").order_by("signed_on", "number")
-    ]
+    policies = Policy.objects.select_related("insurer__enterprise").order_by("signed_on", "number")
+    limit, offset = max(1, min(paging.limit, 500)), max(0, paging.offset)
+    page = (
+        policies.annotate(paid=Sum("payments__amount", output_field=MoneyField()))
+        .prefetch_related(Prefetch("lifts", queryset=Lift.objects.only("pk", "registration_code")))
+        .order_by("signed_on", "number")[offset : offset + limit]
+    )
+    return PolicyPage(
+        count=policies.count(),
+        items=[
+            _policy_out(p, p.paid or ZERO, [lift.registration_code for lift in p.lifts.all()])  # type: ignore[attr-defined]
+            for p in page
+        ],
+    )
 
 
 @router.get("/policies/{pk}", response=PolicyOut, summary="A policy")
@@ -207,9 +231,12 @@ def pay_premium(request: HttpRequest, pk: int, payload: PaymentIn) -> object:
     banks = Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")
     if payload.bank_account_number:
         banks = banks.filter(bank_account_number=payload.bank_account_number)
-    bank = banks.first()
-    if bank is None:
+    found = list(banks[:2])
+    if not found:
         return Status(400, Error(detail="没有这个维修资金专户"))
+    if len(found) > 1:
+        return Status(400, Error(detail="有多个维修资金专户，请填写付款专户账号（bank_account_number）"))
+    bank = found[0]
     try:
         payment = actions.pay_premium(actor(request), policy, paid_on=payload.paid_on, bank=bank)
     except actions.LiftError as exc:

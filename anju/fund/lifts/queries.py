@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from anju.core import kpis as registry
 from anju.fund.lifts.models import Lift, PilotTarget, Policy
 
+YEARS = (2000, 2100)  # the years a filter can ask for
+
 
 def signed_lifts(year: int) -> QuerySet[Lift]:
     """The lifts with a policy signed in the year."""

@@ -99,7 +99,8 @@ def lift_list(request: HttpRequest) -> HttpResponse:
         lifts = lifts.filter(policy_count=0)
     signed = request.GET.get("signed", "")
     if signed.isdigit():
-        lifts = lifts.filter(pk__in=queries.signed_lifts(int(signed)).values("pk"))
+        year = min(max(int(signed), queries.YEARS[0]), queries.YEARS[1])
+        lifts = lifts.filter(pk__in=queries.signed_lifts(year).values("pk"))
     if request.GET.get("export") == "xlsx":
         check(request.user, MODULE, "export")
         rows = (
@@ -152,7 +153,9 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     policies = Policy.objects.select_related("insurer__enterprise").annotate(lift_count=Count("lifts"))
     q = request.GET.get("q", "").strip()
     if q:
-        policies = policies.filter(Q(number__icontains=q) | Q(lifts__building__project__name__icontains=q)).distinct()
+        # Through a subquery: joining the lifts here would multiply the rows the count annotates.
+        by_project = Policy.objects.filter(lifts__building__project__name__icontains=q).values("pk")
+        policies = policies.filter(Q(number__icontains=q) | Q(pk__in=by_project))
     today = timezone.localdate()
     status = request.GET.get("status", "")
     if status == rules.SIGNED:
@@ -320,6 +323,8 @@ def _settle(request: HttpRequest) -> HttpResponse:
         try:
             paid = Decimal(request.POST.get("paid_amount", "").strip())
         except ArithmeticError:
+            paid = None
+        if paid is None or not paid.is_finite():
             messages.error(request, _("Enter the amount paid."))
             return redirect("lifts:claims")
     try:

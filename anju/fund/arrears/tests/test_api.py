@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from anju.fund import accounts
 from anju.fund.arrears import actions, rules
-from anju.fund.arrears.models import RecoveryCase
+from anju.fund.arrears.models import Recovery, RecoveryCase
 from anju.fund.arrears.tests import factories
 from anju.fund.tests import factories as fund
 
@@ -37,7 +38,10 @@ def test_write_endpoints_need_fund_handle(client_for, case: RecoveryCase) -> Non
     posts = [
         ("/api/fund/arrears/cases", {"project": "P0001", "opened_on": "2023-02-20"}),
         (f"/api/fund/arrears/cases/{case.pk}/actions", {"kind": "notice", "date": "2023-03-01"}),
-        (f"/api/fund/arrears/cases/{case.pk}/recoveries", {"amount": "1.00", "received_on": "2023-03-01"}),
+        (
+            f"/api/fund/arrears/cases/{case.pk}/recoveries",
+            {"amount": "1.00", "received_on": "2023-03-01", "bank_txn_id": "T1"},
+        ),
         ("/api/fund/arrears/targets", {"year": 2024, "amount": "1.00"}),
     ]
     for path, body in posts:
@@ -50,8 +54,12 @@ def test_case_list_and_detail(client_for, case: RecoveryCase) -> None:
     data = client.get("/api/fund/arrears/cases?q=金御").json()
     assert data["count"] == 1 and data["items"][0]["owed"] == "10000.00" and data["items"][0]["stage"] == "open"
     assert client.get("/api/fund/arrears/cases?stage=auction").json()["count"] == 0
+    actions.add_evidence(None, case, collected_on=dt.date(2023, 9, 12), description="契税", units=["P0001-1-1-201"])
     detail = client.get(f"/api/fund/arrears/cases/{case.pk}").json()
     assert [i["amount"] for i in detail["items"]] == ["6000.00", "4000.00"]
+    assert [(e["households"], e["amount"], e["units"]) for e in detail["evidence"]] == [
+        (1, "4000.00", ["P0001-1-1-201"])
+    ]
     assert client.get("/api/fund/arrears/cases/999999").status_code == 404
 
 
@@ -79,28 +87,54 @@ def test_create_case_add_action_and_recover(client_for) -> None:
         ).status_code
         == 400
     )
-    response = client.post(
-        f"/api/fund/arrears/cases/{pk}/recoveries",
-        {"amount": "7000.00", "received_on": "2023-12-01"},
-        content_type=JSON,
-    )
+    path = f"/api/fund/arrears/cases/{pk}/recoveries"
+    body = {"amount": "7000.00", "received_on": "2023-12-01"}
+    # The bank transaction id is required: it is what makes a second submission harmless.
+    assert client.post(path, body, content_type=JSON).status_code == 422
+    assert client.post(path, {**body, "bank_txn_id": ""}, content_type=JSON).status_code == 422
+    response = client.post(path, {**body, "bank_txn_id": "B1"}, content_type=JSON)
     assert response.status_code == 201 and response.json()["amount"] == "7000.00"
     assert RecoveryCase.objects.get(pk=pk).stage == rules.RECOVERED
+    response = client.post(path, {**body, "bank_txn_id": "B1"}, content_type=JSON)
+    assert response.status_code == 400 and response.json()["detail"] == "银行交易流水号 B1 已入账"
     response = client.post(
-        f"/api/fund/arrears/cases/{pk}/recoveries", {"amount": "1.00", "received_on": "2023-12-01"}, content_type=JSON
+        path, {"amount": "1.00", "received_on": "2023-12-01", "bank_txn_id": "B2"}, content_type=JSON
     )
     assert response.status_code == 400 and "超过" in response.json()["detail"]
+    assert Recovery.objects.count() == 1
+
+
+def test_a_recovery_names_its_bank_account_when_there_are_several(client_for, case: RecoveryCase) -> None:
+    client = client_for("station")
+    second = accounts.open_bank_account(None, bank_name="建设银行怀化分行", number="43050000000000000002")
+    path = f"/api/fund/arrears/cases/{case.pk}/recoveries"
+    body = {"amount": "100.00", "received_on": "2023-12-01", "bank_txn_id": "B1"}
+    response = client.post(path, body, content_type=JSON)
+    assert response.status_code == 400 and "多个维修资金专户" in response.json()["detail"]
+    assert not Recovery.objects.exists()
+    response = client.post(path, {**body, "bank_account_number": "43050000000000000002"}, content_type=JSON)
+    assert response.status_code == 201
+    assert Recovery.objects.get().bank == second
+
+
+@pytest.mark.parametrize("year", ["0", "-5", "1999", "2101", "99999999999999999999"])
+def test_the_board_refuses_years_out_of_range(client_for, case: RecoveryCase, year: str) -> None:
+    response = client_for("finance").get(f"/api/fund/arrears/board?year={year}")
+    assert response.status_code == 422
 
 
 def test_targets_and_board(client_for, case: RecoveryCase) -> None:
     client = client_for("finance")
-    actions.record_recovery(None, case, amount=D("10000.00"), received_on=dt.date(2023, 11, 1), bank=fund.bank())
+    actions.record_recovery(
+        None, case, amount=D("10000.00"), received_on=dt.date(2023, 11, 1), bank=fund.bank(), bank_txn_id="T1"
+    )
     assert client.get("/api/fund/arrears/targets").json() == [
         {"year": 2023, "amount": "40000.00", "recovered": "10000.00", "rate": "25.00", "issued_by": "", "document": ""}
     ]
     response = client.post("/api/fund/arrears/targets", {"year": 2024, "amount": "5.00"}, content_type=JSON)
     assert response.status_code == 201
     assert client.post("/api/fund/arrears/targets", {"year": 2024, "amount": "0"}, content_type=JSON).status_code == 400
+    assert client.post("/api/fund/arrears/targets", {"year": 0, "amount": "1"}, content_type=JSON).status_code == 422
     board = client.get("/api/fund/arrears/board?year=2023").json()
     assert board["rate"] == "25.00" and board["cumulative"][10] == "10000.00"
     assert {s["stage"]: s["cases"] for s in board["stages"]}["recovered"] == 1

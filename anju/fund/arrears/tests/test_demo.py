@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from anju.demo.builder import Context
 from anju.fund import checks, deposits, kpis
-from anju.fund.arrears import demo, queries, rules
+from anju.fund.arrears import actions, demo, queries, rules
 from anju.fund.arrears.models import ArrearsItem, CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget
 from anju.fund.lifts import queries as lift_queries
 from anju.fund.lifts.models import Lift, Policy, PremiumPayment
@@ -57,7 +57,10 @@ def test_the_plan_reproduces_the_scaled_figures_and_posts_the_recoveries() -> No
     assert figures["fund.arrears.rate"] == D("28.80")
     assert figures["fund.arrears.failed_auction_amount"] == D("549.55")
     assert figures["fund.arrears.evidence_projects"] == 2  # the suit and the transferred project
-    assert figures["fund.arrears.evidence_households"] == 2 and figures["fund.arrears.evidence_amount"] == D("1896.88")
+    # One unit of each (the city is too small for the scaled 1896.88: evidence covers whole units).
+    assert figures["fund.arrears.evidence_households"] == 2 and figures["fund.arrears.evidence_amount"] == D("12000.00")
+    assert Evidence.objects.filter(items__isnull=False).distinct().count() == 2
+    assert "evidence covers 12000.00" in ctx.out.getvalue()  # type: ignore[attr-defined]
     assert figures["fund.arrears.enterprises_interviewed"] == 5  # all reachable developers
     assert RecoveryTarget.objects.get().amount == D("9558.96")
     # Every unit without a deposit is in a case; the unsold one is not.
@@ -101,14 +104,63 @@ def test_the_demo_city_tells_the_story_and_keeps_the_ledger_sound() -> None:
     auctioned = names & set(demo.AUCTIONS)
     assert figures["fund.arrears.failed_auction_amount"] == (D("5495500.00") * D("0.002") if auctioned else 0)
     for evidence in Evidence.objects.select_related("case"):
-        assert evidence.households <= evidence.case.households and evidence.amount <= evidence.case.owed
+        items = list(evidence.items.all())
+        assert {item.case_id for item in items} == {evidence.case_id}
+        assert evidence.households == len(items) and evidence.amount == sum((i.amount for i in items), D(0))
+    # No failed auction involves more than its developer owes across its cases.
+    for action in CaseAction.objects.filter(kind=rules.FAILED_AUCTION).select_related("case"):
+        assert action.amount <= actions.developer_outstanding(action.case.developer_id)
     assert not RecoveryCase.objects.filter(developer__unreachable=True, actions__kind=rules.INTERVIEW).exists()
     assert checks.check_ledger().ok
     # Lifts: every building's lifts registered; the pilot's policies signed in December 2023 and counted.
     assert Lift.objects.count() == Building.objects.aggregate(n=Sum("lift_count"))["n"]
+    # The pilot signs what its two projects have, at most the seed's 19 and 8, all in December 2023.
     signed = lift_queries.lifts_signed(2023)
-    assert signed == Lift.objects.filter(policies__isnull=False).distinct().count() > 0
-    assert set(Policy.objects.values_list("signed_on__month", flat=True)) == {12}
+    per_project = dict(
+        Lift.objects.filter(policies__signed_on__year=2023)
+        .values_list("building__project__name")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    assert set(per_project) <= {"恒大御景湾", "金磊富裕城"} and signed == sum(per_project.values())
+    assert per_project.get("恒大御景湾", 0) <= 19 and per_project.get("金磊富裕城", 0) <= 8
+    assert signed == sum(policy.lifts.count() for policy in Policy.objects.all())
+    assert set(Policy.objects.values_list("signed_on", flat=True)) <= {dt.date(2023, 12, 20), dt.date(2023, 12, 27)}
     for payment in PremiumPayment.objects.select_related("entry"):
         pooled_line = payment.entry.lines.get(account__kind=Account.Kind.POOLED)
         assert pooled_line.amount == payment.amount
+
+
+def test_a_failed_auction_above_the_arrears_gets_the_developer_its_shops() -> None:
+    """At scale 0.01 the auctions involve 54,955.00 but the two auctioned projects owe 36,000.00: each gets
+    a block of shops whose deposits its developer kept, so no auction involves more than its developer owes."""
+    ctx = little_city()
+    ctx.scale = 0.01
+    deposits.create_standard(
+        None,
+        building_type="multi_storey",
+        use_class="non_residential",
+        effective_from=dt.date(2008, 1, 1),
+        rate=D("85"),
+    )
+    demo.build_arrears(ctx)
+    assert queries.failed_auction_amount(2023) == D("54955.00")
+    for name in demo.AUCTIONS:
+        case = RecoveryCase.objects.get(project__name=name)
+        shops = case.items.filter(unit__use="shop")
+        assert shops.exists() and case.households == 3 + shops.count()
+        latest = case.actions.filter(kind=rules.FAILED_AUCTION).order_by("date").last()
+        assert latest is not None and latest.amount <= actions.developer_outstanding(case.developer_id)
+    # The shops were sold before the auctions, to persons, and have (empty) ledgers.
+    for item in ArrearsItem.objects.filter(unit__use="shop").select_related("unit", "account"):
+        owner = item.unit.ownerships.get()
+        assert owner.person_id is not None and owner.start < dt.date(2020, 1, 1)
+        assert item.account.balance == 0 and item.account.first_deposit == 0
+    assert checks.check_ledger().ok
+
+
+def test_the_evidence_run_hits_the_amount_with_one_swap() -> None:
+    units = [(fen, f"U{i:02d}", 0, i) for i, fen in enumerate([100, 200, 300, 400, 500, 650, 700])]
+    chosen = demo._run_with_sum(units, 3, 1250)  # 200+300+500 ... by one swap from the nearest run below
+    assert len(chosen) == 3 and sum(u[0] for u in chosen) == 1250 and len(set(chosen)) == 3
+    assert sum(u[0] for u in demo._run_with_sum(units, 2, 10_000)) == 1350  # unreachable: the largest run
+    assert demo._run_with_sum(units, 0, 5) == []

@@ -33,21 +33,20 @@ def year_of_recovery() -> None:
     actions.add_action(None, a, kind=rules.INTERVIEW, date=dt.date(2023, 4, 1))
     actions.add_action(None, a, kind=rules.JOINT_INTERVIEW, date=dt.date(2023, 9, 21), participants="公安、税务")
     actions.add_action(None, b, kind=rules.INTERVIEW, date=dt.date(2022, 12, 31))
-    actions.add_evidence(
-        None, a, collected_on=dt.date(2023, 8, 10), description="收据", households=2, amount=D("9000.00")
-    )
-    actions.add_evidence(
-        None, a, collected_on=dt.date(2023, 9, 12), description="契税", households=1, amount=D("500.00")
-    )
-    actions.add_evidence(
-        None, b, collected_on=dt.date(2022, 9, 12), description="旧证据", households=1, amount=D("1.00")
-    )
+    # Receipts for both units, then the deed tax of the first again: the first unit counts once.
+    actions.add_evidence(None, a, collected_on=dt.date(2023, 8, 10), description="收据")
+    actions.add_evidence(None, a, collected_on=dt.date(2023, 9, 12), description="契税", units=["P0001-1-1-101"])
+    actions.add_evidence(None, b, collected_on=dt.date(2022, 9, 12), description="旧证据")
     for day in (dt.date(2023, 5, 20), dt.date(2023, 7, 18)):
         actions.add_action(None, b, kind=rules.FAILED_AUCTION, date=day, amount=D("3000.00"))
     actions.add_action(None, b, kind=rules.FAILED_AUCTION, date=dt.date(2023, 10, 26), amount=D("2500.00"))
     bank = fund.bank()
-    actions.record_recovery(None, a, amount=D("10000.00"), received_on=dt.date(2023, 11, 1), bank=bank)
-    actions.record_recovery(None, b, amount=D("1520.00"), received_on=dt.date(2024, 1, 5), bank=bank)
+    actions.record_recovery(
+        None, a, amount=D("10000.00"), received_on=dt.date(2023, 11, 1), bank=bank, bank_txn_id="ZJ-A"
+    )
+    actions.record_recovery(
+        None, b, amount=D("1520.00"), received_on=dt.date(2024, 1, 5), bank=bank, bank_txn_id="ZJ-B"
+    )
 
 
 def test_every_arrears_kpi_is_registered_with_records_and_a_url() -> None:
@@ -66,8 +65,9 @@ def test_kpis_of_the_year(year_of_recovery: None) -> None:
         "fund.arrears.rate": D("25.00"),
         "fund.arrears.enterprises_interviewed": 1,  # one developer, interviewed twice; the other in 2022
         "fund.arrears.evidence_projects": 1,
-        "fund.arrears.evidence_households": 3,
-        "fund.arrears.evidence_amount": D("9500.00"),
+        # Two units (the first covered twice counts once) and what they owe.
+        "fund.arrears.evidence_households": 2,
+        "fund.arrears.evidence_amount": D("10000.00"),
         # Three failed auctions of the same asset: the latest one's amount, once.
         "fund.arrears.failed_auction_amount": D("2500.00"),
     }

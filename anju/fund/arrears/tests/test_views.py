@@ -2,19 +2,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from anju.core import attachments
 from anju.core.models import Attachment
-from anju.fund.arrears import actions, rules
+from anju.fund.arrears import actions, demo, rules
 from anju.fund.arrears.models import CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget
 from anju.fund.arrears.tests import factories
 from anju.fund.arrears.tests.test_actions import items_file
+from anju.fund.arrears.tests.test_demo import little_city
 from anju.fund.tests import factories as fund
 from anju.registry.models import Project
 
@@ -115,15 +120,10 @@ def test_add_action_evidence_with_file_and_download(client_for, case: RecoveryCa
     upload = SimpleUploadedFile("receipts.pdf", b"%PDF-1.4 evidence")
     client.post(
         f"/fund/arrears/cases/{case.pk}/evidence/",
-        {
-            "collected_on": "2023-08-10",
-            "description": "代收收据",
-            "households": 2,
-            "amount": "10000.00",
-            "file": upload,
-        },
+        {"collected_on": "2023-08-10", "description": "代收收据", "units": "", "file": upload},
     )
     evidence = Evidence.objects.get()
+    assert evidence.households == 2 and evidence.amount == D("10000.00")
     attachment = Attachment.objects.get()
     assert attachment.object_id == evidence.pk and attachment.module == "fund"
     url = reverse("core:attachment", args=[attachment.pk])
@@ -131,12 +131,17 @@ def test_add_action_evidence_with_file_and_download(client_for, case: RecoveryCa
     assert client_for("office").get(url).status_code == 403
     html = client.get(f"/fund/arrears/cases/{case.pk}/").content.decode()
     assert "receipts.pdf" in html and "集中约谈" in html
-    # Too many households: refused with a message, nothing stored.
+    # A unit of another case: refused with a message, nothing stored.
     client.post(
         f"/fund/arrears/cases/{case.pk}/evidence/",
-        {"collected_on": "2023-08-10", "description": "x", "households": 5, "amount": "1.00"},
+        {"collected_on": "2023-08-10", "description": "x", "units": "P0001-1-1-101\nNOPE-1-1-1"},
     )
     assert Evidence.objects.count() == 1
+    client.post(
+        f"/fund/arrears/cases/{case.pk}/evidence/",
+        {"collected_on": "2023-09-12", "description": "契税", "units": "P0001-1-1-201"},
+    )
+    assert Evidence.objects.get(description="契税").amount == D("4000.00")
     bad = SimpleUploadedFile("evil.exe", b"MZ")
     client.post(f"/fund/arrears/evidence/{evidence.pk}/files/", {"file": bad})
     assert Attachment.objects.count() == 1
@@ -145,7 +150,7 @@ def test_add_action_evidence_with_file_and_download(client_for, case: RecoveryCa
 def test_a_recovery_is_confirmed_before_it_posts(client_for, case: RecoveryCase) -> None:
     client = client_for("station")
     bank = fund.bank()
-    data = {"amount": "5000.00", "received_on": "2023-10-20", "bank": bank.pk, "payer": "开发企业", "bank_txn_id": ""}
+    data = {"amount": "5000.00", "received_on": "2023-10-20", "bank": bank.pk, "payer": "开发企业", "bank_txn_id": "B1"}
     response = client.post(f"/fund/arrears/cases/{case.pk}/recoveries/", data)
     html = response.content.decode()
     assert response.status_code == 200 and 'id="split"' in html and "3,000.00" in html and "2,000.00" in html
@@ -156,6 +161,15 @@ def test_a_recovery_is_confirmed_before_it_posts(client_for, case: RecoveryCase)
     assert recovery.amount == D("5000.00") and recovery.entry.kind == "recovery"
     response = client.post(f"/fund/arrears/cases/{case.pk}/recoveries/", {**data, "amount": "5000.01", "confirm": "1"})
     assert Recovery.objects.count() == 1
+    # The same bank transaction submitted again (a double click on 确认): a message, no second entry, no 500.
+    response = client.post(f"/fund/arrears/cases/{case.pk}/recoveries/", {**data, "amount": "1.00", "confirm": "1"})
+    assert response.status_code == 302 and Recovery.objects.count() == 1
+    assert "银行交易流水号 B1 已入账" in client.get(response["Location"]).content.decode()
+    # Without a transaction id nothing is posted.
+    response = client.post(
+        f"/fund/arrears/cases/{case.pk}/recoveries/", {**data, "bank_txn_id": "", "amount": "1.00", "confirm": "1"}
+    )
+    assert response.status_code == 302 and Recovery.objects.count() == 1
 
 
 def test_notice_prints_the_outstanding_amount_in_capitals(client_for, case: RecoveryCase) -> None:
@@ -182,5 +196,77 @@ def test_idle_cases_are_a_home_page_todo(client_for, case: RecoveryCase) -> None
     assert todo.count == 1 and todo.url.endswith("?idle=90")
     assert "ZJ2023-0001" in station.get(todo.url).content.decode()
     assert arrears_todos(client_for("information").user) == []  # type: ignore[attr-defined]
-    actions.record_recovery(None, case, amount=case.owed, received_on=dt.date(2023, 6, 1), bank=fund.bank())
+    actions.record_recovery(
+        None, case, amount=case.owed, received_on=dt.date(2023, 6, 1), bank=fund.bank(), bank_txn_id="T1"
+    )
     assert not idle_cases(90).exists()
+
+
+def test_case_list_names_the_kpi_it_shows(client_for, case: RecoveryCase) -> None:
+    html = client_for("finance").get("/fund/arrears/cases/?kpi=interviewed&year=2023").content.decode()
+    assert re.search(r'id="kpi-filter">约谈开发企业 2023<', html)
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "99999", "99999999999999999999", "x"])
+def test_pages_clamp_bad_years(client_for, case: RecoveryCase, year: str) -> None:
+    client = client_for("finance")
+    assert client.get(f"/fund/arrears/?year={year}").status_code == 200
+    assert client.get(f"/fund/arrears/cases/?kpi=recovered&year={year}").status_code == 200
+
+
+def test_targets_page_is_translated_and_reads_the_recoveries_once(
+    client_for, case: RecoveryCase, django_assert_num_queries
+) -> None:
+    client = client_for("finance")
+    client.get("/fund/arrears/targets/")
+    with CaptureQueriesContext(connection) as one_target:
+        client.get("/fund/arrears/targets/")
+    for year in (2020, 2021, 2022):
+        actions.set_target(None, year=year, amount=D("1000.00"))
+    actions.record_recovery(
+        None, case, amount=D("250.00"), received_on=dt.date(2022, 5, 1), bank=fund.bank(), bank_txn_id="T1"
+    )
+    # Four targets cost what one did: the recoveries are summed per year in one query.
+    with django_assert_num_queries(len(one_target.captured_queries)):
+        html = client.get("/fund/arrears/targets/").content.decode()
+    assert "Rate" not in html and "完成率 (%)" in html
+    assert re.search(r'<td class="num">250.00</td><td class="num">25.00</td>', html)
+    api = client.get("/api/fund/arrears/targets").json()
+    assert [(t["year"], t["recovered"], t["rate"]) for t in api][:3] == [
+        (2020, "0.00", "0.00"),
+        (2021, "0.00", "0.00"),
+        (2022, "250.00", "25.00"),
+    ]
+
+
+def test_case_page_reads_the_evidence_files_at_once(client_for, case: RecoveryCase, django_assert_num_queries) -> None:
+    client = client_for("station")
+    url = f"/fund/arrears/cases/{case.pk}/"
+    for number in range(3):
+        evidence = actions.add_evidence(None, case, collected_on=dt.date(2023, 8, 10), description=f"证据{number}")
+        upload = SimpleUploadedFile(f"receipt{number}.pdf", b"%PDF-1.4 evidence")
+        attachments.attach(evidence, upload, module="fund", kind="证据", actor=client.user)  # type: ignore[attr-defined]
+        if number == 0:
+            client.get(url)
+            with CaptureQueriesContext(connection) as one:
+                client.get(url)
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = client.get(url).content.decode()
+    assert all(f"receipt{n}.pdf" in html for n in range(3))
+
+
+def test_the_board_shows_the_little_citys_figures(client_for) -> None:
+    """The demo step on the crafted little city, then the board's figures as a person reads them."""
+    demo.build_arrears(little_city())
+    html = client_for("finance").get("/fund/arrears/?year=2023").content.decode()
+    figures = dict(re.findall(r'<div data-kpi="([\w.]+)"><span class="muted">[^<]*</span><b>([^<]*)</b>', html))
+    assert figures == {
+        "fund.arrears.target": "9,558.96",
+        "fund.arrears.recovered": "2,753.02",
+        "fund.arrears.rate": "28.80",
+        "fund.arrears.enterprises_interviewed": "5",
+        "fund.arrears.evidence_projects": "2",
+        "fund.arrears.evidence_households": "2",
+        "fund.arrears.evidence_amount": "12,000.00",
+        "fund.arrears.failed_auction_amount": "549.55",
+    }

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from anju.core import kpis as registry
-from anju.fund import checks
+from anju.fund import accounts, checks
 from anju.fund.lifts import actions, queries, rules
 from anju.fund.lifts.models import Claim, Lift, Policy, PremiumPayment
 from anju.fund.lifts.tests import factories
@@ -262,3 +265,100 @@ def test_api_signs_pays_and_claims(client_for) -> None:
     data = client.get("/api/fund/lifts/lifts?signed=2023").json()
     assert data["count"] == 2
     assert client.get("/api/fund/lifts/progress").json()["total"] == 2
+
+
+def test_a_payout_is_capped_by_the_claim_and_the_cover() -> None:
+    lifts = factories.lifts(1)
+    sign(lifts)  # cover 200,000.00
+    claim = actions.report_claim(None, lifts[0], date=dt.date(2024, 1, 18), fault="曳引机故障", amount=D("12800.00"))
+    with pytest.raises(actions.LiftError, match=r"较小者 12800\.00"):
+        actions.settle_claim(None, claim, paid_amount=D("12800.01"))
+    for value in ("NaN", "Infinity"):
+        with pytest.raises(actions.LiftError, match="应为数字"):
+            actions.settle_claim(None, claim, paid_amount=D(value))
+    assert Claim.objects.get().status == Claim.Status.REPORTED
+    actions.settle_claim(None, claim, paid_amount=D("12800.00"))
+    assert Claim.objects.get().paid_amount == D("12800.00") and claim.status == Claim.Status.PAID
+
+
+def test_settling_with_a_non_finite_amount_is_a_message_not_a_500(client_for) -> None:
+    lifts = factories.lifts(1)
+    sign(lifts)
+    claim = actions.report_claim(None, lifts[0], date=dt.date(2024, 1, 18), fault="门机故障", amount=D("800.00"))
+    client = client_for("station")
+    for value in ("NaN", "Infinity", "-inf", "sNaN"):
+        response = client.post("/fund/lifts/claims/", {"settle": claim.pk, "decision": "paid", "paid_amount": value})
+        assert response.status_code == 302, value
+    assert Claim.objects.get().status == Claim.Status.REPORTED
+
+
+def test_a_premium_the_ledger_refuses_is_a_lift_error() -> None:
+    policy = sign(factories.lifts(1))
+    factories.pooled_with("10000.00")
+    bank = fund.bank()
+    Account.objects.filter(pk=bank.pk).update(closed=dt.date(2023, 12, 1))
+    bank.refresh_from_db()
+    with pytest.raises(actions.LiftError, match="已销户"):
+        actions.pay_premium(None, policy, paid_on=dt.date(2023, 12, 29), bank=bank)
+    assert not PremiumPayment.objects.exists()
+
+
+def test_searching_policies_does_not_inflate_their_lift_counts(client_for) -> None:
+    policy = sign(factories.lifts(3))
+    response = client_for("station").get("/fund/lifts/policies/?q=恒大")
+    rows = list(response.context["page"])
+    assert [(p.pk, p.lift_count) for p in rows] == [(policy.pk, 3)]
+    assert re.search(rf'{policy.number}</a></td><td>[^<]*</td><td class="num">3</td>', response.content.decode())
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "99999999999999999999"])
+def test_bad_years_are_clamped_or_refused(client_for, year: str) -> None:
+    sign(factories.lifts(1))
+    client = client_for("station")
+    assert client.get(f"/fund/lifts/?signed={year}").status_code == 200
+    assert client.get(f"/api/fund/lifts/lifts?signed={year}").status_code == 422
+
+
+def test_the_policy_api_pages_with_paid_and_lifts_in_a_fixed_number_of_queries(
+    client_for, django_assert_num_queries
+) -> None:
+    client = client_for("station")
+    lifts = factories.lifts(6)
+    first = sign(lifts[:2])
+    factories.pooled_with("100000.00")
+    actions.pay_premium(None, first, paid_on=dt.date(2023, 12, 29), bank=fund.bank(), amount=D("1000.00"))
+    client.get("/api/fund/lifts/policies")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/fund/lifts/policies")
+    for number, pair in (("DTBX002", lifts[2:4]), ("DTBX003", lifts[4:])):
+        sign(pair, number=number)
+    with django_assert_num_queries(len(one.captured_queries)):
+        data = client.get("/api/fund/lifts/policies?limit=2").json()
+    assert data["count"] == 3 and [p["number"] for p in data["items"]] == ["DTBX001", "DTBX002"]
+    assert data["items"][0]["premium_paid"] == "1000.00" and data["items"][1]["premium_paid"] == "0.00"
+    assert data["items"][0]["lifts"] == sorted(lift.registration_code for lift in lifts[:2])
+    assert client.get("/api/fund/lifts/policies?offset=2").json()["items"][0]["number"] == "DTBX003"
+
+
+def test_the_api_pays_from_a_named_account_when_there_are_several(client_for) -> None:
+    policy = sign(factories.lifts(1))
+    factories.pooled_with("10000.00")
+    accounts.open_bank_account(None, bank_name="工商银行怀化分行", number="43050000000000000009")
+    client = client_for("station")
+    path = f"/api/fund/lifts/policies/{policy.pk}/payments"
+    response = client.post(path, {"paid_on": "2023-12-29"}, content_type=JSON)
+    assert response.status_code == 400 and "多个维修资金专户" in response.json()["detail"]
+    body = {"paid_on": "2023-12-29", "bank_account_number": "43050000000000000009"}
+    assert client.post(path, body, content_type=JSON).status_code == 201
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks (FOR UPDATE is dropped)")
+def test_signing_and_settling_lock_their_rows() -> None:
+    lifts = factories.lifts(2)
+    with CaptureQueriesContext(connection) as signing:
+        sign(lifts)
+    assert any("FOR UPDATE" in q["sql"] and '"lifts_lift"' in q["sql"] for q in signing.captured_queries)
+    claim = actions.report_claim(None, lifts[0], date=dt.date(2024, 1, 18), fault="x", amount=D("1.00"))
+    with CaptureQueriesContext(connection) as settling:
+        actions.settle_claim(None, claim, paid_amount=None)
+    assert any("FOR UPDATE" in q["sql"] and '"lifts_claim"' in q["sql"] for q in settling.captured_queries)

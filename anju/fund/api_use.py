@@ -12,7 +12,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from anju.core.permissions import actor, check
 from anju.fund import use
@@ -341,6 +341,9 @@ class PaymentIn(Schema):
     amount: Decimal | None = None
     final_cost: Decimal | None = None
     bank_account_number: str = ""
+    # How many payments the application had when the client decided to pay (GET .../payments): a retried
+    # request finds one more and is refused (400) instead of paying twice.
+    expected_payments: int = Field(ge=0)
 
 
 @router.get("/use/applications/{pk}/payments", response=list[PaymentOut], summary="An application's payments")
@@ -370,6 +373,7 @@ def create_payment(request: HttpRequest, pk: int, body: PaymentIn) -> object:
             amount=body.amount,
             final_cost=body.final_cost,
             bank=bank,
+            expected_payments=body.expected_payments,
         )
     except use.UseError as exc:
         return Status(400, {"detail": str(exc)})

@@ -76,12 +76,14 @@ def _owners(unit_ids: set[int]) -> dict[int, tuple[str, str]]:
     return owners
 
 
-def _votes(rng: random.Random, members: Sequence[Any], owners: dict[int, tuple[str, str]]) -> dict[str, str]:
+def _votes(
+    rng: random.Random, members: Sequence[Any], owners: dict[int, tuple[str, str]], unsold: dict[int, str]
+) -> dict[str, str]:
     """A passing vote under the Civil Code: each owner votes once for all his units; owners who did not
     vote are brought in as agreeing until the vote passes (a repair that was paid had passed)."""
     keys: dict[str, list[Any]] = defaultdict(list)
     for info in members:
-        keys[owners.get(info.unit, ("", "developer"))[1]].append(info)
+        keys[owners.get(info.unit, ("", unsold[info.project]))[1]].append(info)
     choice = {
         key: rng.choices((Vote.AGREE, Vote.OPPOSE, Vote.ABSTAIN, Vote.NOT_VOTED), (70, 8, 4, 18))[0] for key in keys
     }
@@ -144,6 +146,8 @@ def build_use_applications(ctx: Context, plan: Plan, *, closed_before: dt.date) 
     )
     repairs = [r for r in plan.repairs if r.posting.txn_id in entry_of]
     owners = _owners({info.unit for r in repairs for info in r.members})
+    # Unsold units count as their developer, as `use` keys them.
+    unsold = {pk: use.developer_key(project) for pk, project in Project.objects.in_bulk().items()}
     rule = use.vote_rule()
     app_id = bulk.next_id(UseApplication)
     scope_id = bulk.next_id(ScopeUnit)
@@ -161,10 +165,10 @@ def build_use_applications(ctx: Context, plan: Plan, *, closed_before: dt.date) 
         created = _at(day - dt.timedelta(days=STEP_DAYS[0]))
         status = Status.CLOSED if day < closed_before else Status.PAID
         contractor = contractors[offset % len(contractors)]
-        votes = {} if emergency else _votes(rng, planned.members, owners)
+        votes = {} if emergency else _votes(rng, planned.members, owners, unsold)
         scope_rows = []
         for info in planned.members:
-            name, key = owners.get(info.unit, ("", "developer"))
+            name, key = owners.get(info.unit, ("", unsold[info.project]))
             scope_rows.append((key, info.code, votes.get(info.code, Vote.NOT_VOTED), info.area))
             share = planned.shares[info.code]
             scopes.append(

@@ -8,11 +8,12 @@ import calendar
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from anju.lib.money import apportion, round_fen
+from anju.lib.money import FEN, apportion, round_fen
 
 REPLENISH_THRESHOLD = Decimal("0.30")
+ZERO = Decimal("0.00")
 
 
 def days_in_year(year: int) -> int:
@@ -173,42 +174,61 @@ def vote_outcome(
     )
 
 
+class BelowPaid(ValueError):
+    """The total asked for is below what the keys already covered."""
+
+
 def settlement_split[K: Hashable](
     final_cost: Decimal, weights: Mapping[K, Decimal], covered: Mapping[K, Decimal]
 ) -> dict[K, Decimal]:
-    """The final cost re-apportioned by the weights (largest remainders, ties by key), then each key's
-    settlement = its final share minus what it already covered (advances paid from its account or by the
-    owner). No settlement is negative: where the plain split would give a key less than it covered
-    (the largest-remainder method may move a fen against a larger total), the key keeps what it covered
-    and the fen comes off the keys with the smallest remainders that were rounded up. A final cost
-    below what was already covered is refused (ValueError): money is not paid back by a settlement."""
-    covered_total = sum((covered.get(k, Decimal(0)) for k in weights), Decimal(0))
+    """The running total (the audited final cost, or the advances so far plus a new one) apportioned by
+    the weights (largest remainders, ties by key), then each key's part = its share of the total minus
+    what it already covered (earlier payments from its account or by the owner). Splitting every
+    instalment on the running total keeps each key's cumulative payment at its share of what was paid
+    so far, instead of letting the rounding of separate splits drift.
+
+    No part is negative: where the plain split gives a key less than it covered (the largest-remainder
+    method may move a fen against a larger total, and earlier instalments may have rounded a key up),
+    the key keeps what it covered and the difference comes off the other keys, those furthest above
+    their exact share first, in passes until it is met (a donor may give more than one fen). The parts
+    sum exactly to total minus covered. A total below what was already covered raises BelowPaid (money
+    is not paid back by a settlement); other bad arguments raise ValueError."""
     if any(k not in weights for k in covered):
         raise ValueError("covered keys must be among the weights")
+    if any(c < 0 for c in covered.values()):
+        raise ValueError("covered amounts must not be negative")
+    covered_total = sum((covered.get(k, ZERO) for k in weights), ZERO)
     if final_cost < covered_total:
-        raise ValueError("the final cost is below what was already paid")
+        raise BelowPaid("the total is below what was already paid")
     final = apportion(final_cost, weights)
-    short = {k: covered.get(k, Decimal(0)) - final[k] for k in weights if final[k] < covered.get(k, Decimal(0))}
+    short = {k for k in weights if final[k] < covered.get(k, ZERO)}
     if short:
-        weight_sum = sum(weights.values(), Decimal(0))
-        need = sum(short.values(), Decimal(0))
+        weight_sum = sum(weights.values(), ZERO)
+        need = sum((covered[k] - final[k] for k in short), ZERO)
         for k in short:
             final[k] = covered[k]
-        # Donors: keys above their exact share (rounded up) and above what they covered, least rounded first.
-        donors = sorted(
-            (k for k in weights if k not in short and final[k] > covered.get(k, Decimal(0))),
-            key=lambda k: (final[k] - final_cost * weights[k] / weight_sum, _key_order(k)),
-            reverse=True,
-        )
-        for k in donors:
-            if need <= 0:
-                break
-            take = min(need, final[k] - covered.get(k, Decimal(0)), Decimal("0.01"))
-            final[k] -= take
-            need -= take
-        if need > 0:
-            raise ValueError("the final cost cannot be split without a negative settlement")
-    return {k: final[k] - covered.get(k, Decimal(0)) for k in weights}
+
+        def above_exact(k: K) -> Decimal:
+            return final[k] - final_cost * weights[k] / weight_sum
+
+        # Donors can always meet the need: what they hold above their cover is (total - covered) + need.
+        while need > 0:
+            donors = sorted(
+                (k for k in weights if final[k] > covered.get(k, ZERO)),
+                key=lambda k: (-above_exact(k), _key_order(k)),
+            )
+            if not donors:  # pragma: no cover - excluded by the check against covered_total above
+                raise ValueError("the total cannot be split without a negative part")
+            # One fen each per pass; a need far larger than the donors (covered not in proportion to the
+            # weights) is taken in bigger even steps so the passes stay few.
+            step = max(FEN, (need / len(donors)).quantize(FEN, rounding=ROUND_DOWN))
+            for k in donors:
+                if need <= 0:
+                    break
+                take = min(need, final[k] - covered.get(k, ZERO), step)
+                final[k] -= take
+                need -= take
+    return {k: final[k] - covered.get(k, ZERO) for k in weights}
 
 
 def _key_order(key: object) -> tuple[str, str]:

@@ -44,7 +44,7 @@ from anju.fund.models import (
 )
 from anju.lib.money import FEN, apportion
 from anju.lib.tabular import ImportRejected, Row, RowError, read_table
-from anju.registry.models import Enterprise, Ownership, Project, Unit
+from anju.registry.models import Building, Enterprise, Ownership, Project, Unit
 
 ZERO = Decimal("0.00")
 Status = UseApplication.Status
@@ -125,12 +125,36 @@ def step_permission(step: str, status: str) -> str:
 
 
 def available_steps(application: UseApplication, user: Any) -> list[str]:
-    """The steps the user may take now (for the buttons)."""
+    """The steps the user may take now (for the buttons): his role allows it and separation of duties
+    does not forbid it."""
     return [
         step
         for step, (starts, _) in STEPS.items()
-        if application.status in starts and user.can("fund", step_permission(step, application.status))
+        if application.status in starts
+        and user.can("fund", step_permission(step, application.status))
+        and separation_conflict(application, step, user) is None
     ]
+
+
+def _last_actor(application: UseApplication, status: str) -> int | None:
+    """The user who last moved the application into the status (None: nobody, or the command line)."""
+    return application.events.filter(to_status=status).order_by("-at", "-pk").values_list("actor_id", flat=True).first()
+
+
+def separation_conflict(application: UseApplication, step: str, user: Any) -> str | None:
+    """Why the user may not take the step on this application (separation of duties), or None: the
+    reviewer is not the handler who submitted it; the approver is neither that handler nor the
+    reviewer (a user holding several roles takes only one of the three steps)."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    if step == "review" and _last_actor(application, Status.SUBMITTED) == user.pk:
+        return "审核人不能是提交该申请的经办人"
+    if step == "approve" and user.pk in (
+        _last_actor(application, Status.SUBMITTED),
+        _last_actor(application, Status.REVIEWED),
+    ):
+        return "审批人不能是该申请的经办人或审核人"
+    return None
 
 
 def _locked(application: UseApplication, *expected: str) -> UseApplication:
@@ -228,7 +252,10 @@ def resolve_scope(project: Project, scope_kind: str, spec: str) -> list[Unit]:
         if not numbers:
             raise UseError("请填写幢号")
         chosen = list(units.filter(building__number__in=numbers).order_by("code"))
-        missing = sorted(set(numbers) - {u.building.number for u in units.filter(building__number__in=numbers)})
+        found_numbers = set(
+            Building.objects.filter(project=project, number__in=numbers).values_list("number", flat=True)
+        )
+        missing = sorted(set(numbers) - found_numbers)
         if missing:
             raise UseError(f"项目 {project.name} 没有这些幢：{'、'.join(missing)}")
     elif scope_kind == ScopeKind.RANGE:
@@ -298,14 +325,16 @@ def _set_scope(application: UseApplication, units: Sequence[Unit]) -> None:
     if without:
         raise UseError(f"这些房屋没有在用的分户账：{'、'.join(without[:10])}")
     owners = _owners(ids)
+    unsold = developer_key(application.project)
     application.scope_units.all().delete()
     shares = apportion(application.budget, {u.code: u.area for u in units})
     rows = []
     for unit in units:
         ownership = owners.get(unit.pk)
         if ownership is None:
-            # Unsold units count as one owner, the developer (建设单位), in the headcount.
-            name, key = "", "developer"
+            # Unsold units are the developer's (建设单位): one owner in the headcount, the same one as the
+            # units it holds on record.
+            name, key = "", unsold
         elif ownership.person_id:
             name, key = ownership.person.name if ownership.person else "", f"p{ownership.person_id}"
         else:
@@ -322,6 +351,12 @@ def _set_scope(application: UseApplication, units: Sequence[Unit]) -> None:
             )
         )
     ScopeUnit.objects.bulk_create(rows, batch_size=500)
+
+
+def developer_key(project: Project) -> str:
+    """The owner key of a project's unsold units: its developer's (as for units it holds on record), so the
+    developer counts once in the headcount; "developer" when the project names none."""
+    return f"e{project.developer_id}" if project.developer_id else "developer"
 
 
 def _split_budget(application: UseApplication) -> None:
@@ -394,11 +429,14 @@ def application_number(application: UseApplication) -> str:
 
 @transaction.atomic
 def update_application(actor: User | None, application: UseApplication, data: ApplicationData) -> UseApplication:
-    """Edit a draft. A changed scope replaces the scope units (and clears their votes); a changed budget
-    is split again."""
+    """Edit a draft. A changed scope replaces the scope units; changed items (or budget) are split again.
+    Either clears the owners' votes: they agreed to that scope and those items, not to the new ones."""
     locked = _locked(application, Status.DRAFT)
     _validate(data)
-    before = audit.snapshot(locked, FIELDS)
+    old_items = [(i.name, i.budget) for i in locked.items.all()]
+    new_items = [(name.strip(), budget) for name, budget in data.items]
+    items_changed = old_items != new_items
+    before = {**audit.snapshot(locked, FIELDS), "items": _items_json(old_items)}
     scope_changed = (data.project.pk, data.scope_kind, data.scope_spec.strip()) != (
         locked.project_id,
         locked.scope_kind,
@@ -421,18 +459,36 @@ def update_application(actor: User | None, application: UseApplication, data: Ap
     locked.contractor_account_number = data.contractor_account_number.strip()
     locked.budget = sum((b for _, b in data.items), ZERO)
     locked.save()
-    locked.items.all().delete()
-    RepairItem.objects.bulk_create(
-        RepairItem(application=locked, name=name.strip(), budget=budget, position=i)
-        for i, (name, budget) in enumerate(data.items)
-    )
+    if items_changed:
+        locked.items.all().delete()
+        RepairItem.objects.bulk_create(
+            RepairItem(application=locked, name=name, budget=budget, position=i)
+            for i, (name, budget) in enumerate(new_items)
+        )
+    votes_cleared = 0
     if units is not None:
+        votes_cleared = locked.scope_units.exclude(vote=Vote.NOT_VOTED).count()
         _set_scope(locked, units)
-    else:
+    elif items_changed:
         _split_budget(locked)
+        votes_cleared = locked.scope_units.exclude(vote=Vote.NOT_VOTED).update(vote=Vote.NOT_VOTED)
     _retally(locked)
-    audit.record_change(actor, locked, before)
+    after = {**audit.snapshot(locked, FIELDS), "items": _items_json(new_items)}
+    if after != before or votes_cleared:
+        if votes_cleared:
+            after["votes_cleared"] = votes_cleared
+        note = "分摊范围或维修内容变更，已清空业主表决，须重新表决" if votes_cleared else ""
+        audit.record(actor, AuditEvent.Action.UPDATE, locked, before=before, after=after, note=note)
     return locked
+
+
+def _items_json(items: Iterable[tuple[str, Decimal]]) -> list[list[str]]:
+    return [[name, str(budget)] for name, budget in items]
+
+
+def votes_recorded(application: UseApplication) -> bool:
+    """Whether any scope unit carries a vote (agree, oppose or abstain)."""
+    return application.scope_units.exclude(vote=Vote.NOT_VOTED).exists()
 
 
 # --- votes ---------------------------------------------------------------------------------------------
@@ -552,6 +608,8 @@ def record_votes(actor: User | None, application: UseApplication, votes: Mapping
     if bad:
         raise UseError(f"表决意见错误：{'、'.join(bad[:10])}")
     changed = [s for code, s in scope.items() if code in votes and s.vote != votes[code]]
+    changes = {s.unit.code: [s.vote, votes[s.unit.code]] for s in changed}
+    before = locked.vote
     for s in changed:
         s.vote = votes[s.unit.code]
     _, conflicts = owner_choices((s.owner_key, code, s.vote) for code, s in scope.items())
@@ -565,8 +623,9 @@ def record_votes(actor: User | None, application: UseApplication, votes: Mapping
         actor,
         AuditEvent.Action.UPDATE,
         locked,
-        after={"votes_changed": len(changed), "vote": locked.vote},
-        note="录入业主表决",
+        before={"vote": before},
+        after={"votes": changes, "vote": locked.vote},
+        note=f"录入业主表决：{len(changed)} 户变更",
     )
     return result
 
@@ -577,12 +636,15 @@ def import_votes(actor: User | None, application: UseApplication, filename: str,
     rows = read_table(
         filename, content, VOTE_HEADERS, max_rows=settings.IMPORT_MAX_ROWS, required=["房屋编码", "表决意见"]
     )
-    codes = set(application.scope_units.values_list("unit__code", flat=True))
+    scope = list(application.scope_units.values_list("unit__code", "owner_key", "vote"))
+    codes = {code for code, _, _ in scope}
     errors: list[RowError] = []
     votes: dict[str, str] = {}
     first_row: dict[str, int] = {}
     for row in rows:
         _parse_vote_row(row, codes, votes, first_row, errors)
+    if not errors:
+        errors = _owner_conflicts(scope, votes, first_row)
     if errors:
         raise ImportRejected(errors)
     try:
@@ -609,6 +671,33 @@ def _parse_vote_row(
         first_row[code] = row.number
 
 
+def _owner_conflicts(
+    scope: Sequence[tuple[str, str, str]], votes: Mapping[str, str], first_row: Mapping[str, int]
+) -> list[RowError]:
+    """Rows that would give one owner's units different votes (with the file's votes over the current
+    ones), each named by its row, with the owner's other units that vote otherwise."""
+    by_owner: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for code, key, current in scope:
+        by_owner[key].append((code, votes.get(code, current)))
+    errors = []
+    for units in by_owner.values():
+        if len({vote for _, vote in units if vote != Vote.NOT_VOTED}) < 2:
+            continue
+        for code, vote in units:
+            if code not in votes or vote == Vote.NOT_VOTED:
+                continue
+            others = [c for c, v in units if c != code and v not in (vote, Vote.NOT_VOTED)]
+            more = f"等 {len(others)} 户" if len(others) > 5 else ""
+            errors.append(
+                RowError(
+                    first_row[code],
+                    "表决意见",
+                    f"{code} 与同一业主的房屋 {'、'.join(others[:5])}{more} 表决意见不一致（一位业主只能表决一次）",
+                )
+            )
+    return sorted(errors, key=lambda e: e.row)
+
+
 def vote_sheet_rows(application: UseApplication) -> list[list[Any]]:
     """The vote template / export: one row per scope unit with its current vote."""
     return [
@@ -628,20 +717,18 @@ def take_step(actor: User | None, application: UseApplication, step: str, *, not
         raise UseError(f"未知的办理步骤：{step}")
     starts, target = STEPS[step]
     locked = _locked(application, *starts)
+    # The caller checked the role against the status it read; the status may have moved since (a
+    # send-back needs review from submitted but approve from reviewed), so check again on the locked row.
+    if actor is not None and not actor.can("fund", step_permission(step, locked.status)):
+        raise UseError(f"申请 {locked.number} 当前为“{locked.get_status_display()}”，您无权办理此步骤，请刷新后再试")
     note = note.strip()
     if step in ("send_back", "withdraw") and not note:
         raise UseError("退回或撤回须填写理由")
     if step == "submit":
         _check_submittable(locked)
-    if step == "review" and actor is not None:
-        submitter = (
-            locked.events.filter(to_status=Status.SUBMITTED)
-            .order_by("-at", "-pk")
-            .values_list("actor_id", flat=True)
-            .first()
-        )
-        if submitter is not None and submitter == actor.pk:
-            raise UseError("审核人不能是提交该申请的经办人")
+    conflict = separation_conflict(locked, step, actor)
+    if conflict:
+        raise UseError(conflict)
     _move(actor, locked, target, f"{STEP_LABELS[step]}{'：' + note if note else ''}")
     return locked
 
@@ -668,28 +755,41 @@ def _check_submittable(application: UseApplication) -> None:
 @dataclass(frozen=True)
 class SplitRow:
     scope_unit: ScopeUnit
-    share: Decimal
-    balance: Decimal
-    from_fund: Decimal  # what the account can cover of the share
-    shortfall: Decimal  # the owner's to pay himself (自筹)
+    share: Decimal  # of the budget
+    balance: Decimal  # now
+    from_fund: Decimal  # what the account can cover of what is still to pay (share − paid)
+    shortfall: Decimal  # the rest of what is still to pay: the owner's own payment (自筹)
+
+    @property
+    def paid(self) -> Decimal:
+        return self.scope_unit.paid_fund + self.scope_unit.paid_self
+
+    @property
+    def to_pay(self) -> Decimal:
+        return self.from_fund + self.shortfall
 
 
-def split(application: UseApplication, total: Decimal | None = None) -> list[SplitRow]:
-    """The budget (or another total, e.g. the final cost) split by floor area, each unit with its balance
-    now and what its owner would pay himself."""
+def split(application: UseApplication) -> list[SplitRow]:
+    """The budget split by floor area, each unit with its balance now and how what it still has to pay
+    would be covered: from its account up to the balance, the rest by its owner. What it still has to pay
+    is its share less what it paid in advances: the budget split on the running total as a settlement at
+    the budget would split it (never negative, summing exactly to the budget less what was paid). The
+    balance already lacks what the account paid, so the advances are not counted twice."""
     scope = list(application.scope_units.select_related("unit", "account").order_by("unit__code"))
-    if not scope:
-        return []
-    if total is None:
-        shares = {s.unit.code: s.share for s in scope}
+    covered = {s.unit.code: s.paid_fund + s.paid_self for s in scope}
+    paid = sum(covered.values(), ZERO)
+    if paid == 0:
+        to_pay = {s.unit.code: s.share for s in scope}
+    elif paid < application.budget:
+        to_pay = rules.settlement_split(application.budget, {s.unit.code: s.area for s in scope}, covered)
     else:
-        shares = apportion(total, {s.unit.code: s.area for s in scope}) if total else {}
+        to_pay = {}
     out = []
     for s in scope:
-        share = shares.get(s.unit.code, ZERO)
+        due = to_pay.get(s.unit.code, ZERO)
         balance = s.account.balance
-        from_fund = min(share, max(balance, ZERO))
-        out.append(SplitRow(s, share, balance, from_fund, share - from_fund))
+        from_fund = min(due, max(balance, ZERO))
+        out.append(SplitRow(s, s.share, balance, from_fund, due - from_fund))
     return out
 
 
@@ -712,15 +812,22 @@ def pay(
     amount: Decimal | None = None,
     final_cost: Decimal | None = None,
     bank: Account | None = None,
+    expected_payments: int | None = None,
 ) -> UsePayment:
-    """Pay an advance (amount, within the budget) or the settlement (on the audited final cost: the cost
-    split again by area, each unit paying its final share less what it covered already). One USE entry
-    takes each unit's part from its account, up to its balance; the rest is the owner's own payment."""
+    """Pay an advance (amount, within the budget) or the settlement (on the audited final cost). Either
+    is split by area on the running total (what was paid plus this payment), each unit paying its share
+    of it less what it covered already. One USE entry takes each unit's part from its account, up to its
+    balance; the rest is the owner's own payment.
+
+    expected_payments: how many payments the caller saw (the form or the API request carries it); when
+    the application has another count by the time it is locked, a payment came in between (a double
+    click, a retried request) and this one is refused."""
     from anju.fund.refunds import RefundError, payment_bank
 
     locked = _locked(application, Status.APPROVED, Status.PAYING)
-    if value_date > timezone.localdate():
-        raise UseError("拨付日期不能晚于今天")
+    if expected_payments is not None and locked.payments.count() != expected_payments:
+        raise UseError("该申请已有新的拨付，请刷新后再试")
+    _check_value_date(locked, value_date)
     try:
         bank = payment_bank(bank)
     except RefundError as exc:
@@ -734,15 +841,15 @@ def pay(
         advanced = sum(covered.values(), ZERO)
         if advanced + amount > locked.budget:
             raise UseError(f"预付款累计 {advanced + amount} 超过预算 {locked.budget}")
-        parts = apportion(amount, weights)
+        parts = _instalment(advanced + amount, weights, covered)
         next_status = Status.PAYING
     elif kind == UsePayment.Kind.SETTLEMENT:
         if final_cost is None or final_cost <= 0 or final_cost != final_cost.quantize(FEN):
             raise UseError("审计结算金额须为正数，最多两位小数")
-        try:
-            parts = rules.settlement_split(final_cost, weights, covered)
-        except ValueError as exc:
-            raise UseError(f"审计结算金额 {final_cost} 低于已拨付的 {sum(covered.values(), ZERO)}，不能结算") from exc
+        paid = sum(covered.values(), ZERO)
+        if final_cost < paid:
+            raise UseError(f"审计结算金额 {final_cost} 低于已拨付的 {paid}，不能结算")
+        parts = _instalment(final_cost, weights, covered)
         amount = sum(parts.values(), ZERO)
         next_status = Status.PAID
     else:
@@ -816,6 +923,45 @@ def pay(
     else:
         _event(actor, locked, locked.status, locked.status, note)
     return payment
+
+
+def _instalment(total: Decimal, weights: Mapping[str, Decimal], covered: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    try:
+        return rules.settlement_split(total, weights, covered)
+    except ValueError as exc:  # not expected once the amounts are checked; named rather than hidden
+        raise UseError(f"拨付金额无法按建筑面积分摊到各户：{exc}") from exc
+
+
+def approval_date(application: UseApplication) -> dt.date | None:
+    """The day the leader approved the application (its latest approval)."""
+    at = (
+        application.events.filter(to_status=Status.APPROVED).order_by("-at", "-pk").values_list("at", flat=True).first()
+    )
+    return timezone.localdate(at) if at else None
+
+
+def last_interest_date() -> dt.date | None:
+    """The value date of the latest interest allocation (增值收益分配) still standing."""
+    return (
+        JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST, reversed_by__isnull=True)
+        .order_by("-value_date")
+        .values_list("value_date", flat=True)
+        .first()
+    )
+
+
+def _check_value_date(application: UseApplication, value_date: dt.date) -> None:
+    """A payment is dated between the approval and today, and after the latest interest allocation: that
+    allocation shared the interest by the balances of each day up to its date (积数), which a payment
+    dated on or before it would change after the fact."""
+    if value_date > timezone.localdate():
+        raise UseError("拨付日期不能晚于今天")
+    approved = approval_date(application)
+    if approved is not None and value_date < approved:
+        raise UseError(f"拨付日期不能早于审批同意日期 {approved:%Y-%m-%d}")
+    interest = last_interest_date()
+    if interest is not None and value_date <= interest:
+        raise UseError(f"拨付日期须晚于最近一次利息分配的记账日期 {interest:%Y-%m-%d}（该期利息已按每日余额分配）")
 
 
 # --- attachments ---------------------------------------------------------------------------------------

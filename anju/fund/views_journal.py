@@ -42,7 +42,9 @@ def _entries(request: HttpRequest) -> tuple[QuerySet[JournalEntry], str, Decimal
         entries = entries.filter(value_date__lte=end)
     unit = request.GET.get("unit", "").strip()
     if unit:
-        entries = entries.filter(lines__account__unit__code=unit)
+        # A subquery, not a join: joined, the lines would be cut to the unit's own and the special
+        # account's amount below would sum nothing.
+        entries = entries.filter(pk__in=JournalEntry.objects.filter(lines__account__unit__code=unit).values("pk"))
     project = request.GET.get("project", "").strip()
     if project:
         entries = entries.filter(pk__in=JournalEntry.objects.filter(lines__account__project__code=project).values("pk"))

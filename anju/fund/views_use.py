@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import attachments
-from anju.core.listing import export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core import attachments, audit
+from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, require
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
@@ -169,6 +170,9 @@ class PayForm(forms.Form):
     bank = forms.ModelChoiceField(
         label=_("Paid from"), queryset=Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True)
     )
+    # How many payments the page showed: a second submit of the same form (a double click) finds one
+    # more and is refused instead of paying twice.
+    expected_payments = forms.IntegerField(label=_("Payments shown"), min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,6 +180,8 @@ class PayForm(forms.Form):
         if len(banks) == 1:
             self.fields["bank"].initial = banks[0]
             self.fields["bank"].empty_label = None  # type: ignore[attr-defined]
+        else:
+            self.fields["bank"].empty_label = _("Choose the special account")  # type: ignore[attr-defined]
 
 
 class StepForm(forms.Form):
@@ -263,12 +269,18 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("fund:use", pk)
     form = ApplicationForm(request.POST or None, initial=_initial(application))
     if request.method == "POST" and form.is_valid():
+        voted = use.votes_recorded(application)
         try:
             use.update_application(actor(request), application, form.data_for())
         except use.UseError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Application saved."))
+            if voted and not use.votes_recorded(application):
+                messages.warning(
+                    request,
+                    _("The scope or the repair items changed: the owners' votes were cleared. Record the vote again."),
+                )
             return redirect("fund:use", pk)
     return render(request, "fund/use_form.html", {"form": form, "application": application})
 
@@ -277,9 +289,18 @@ def _tab_url(pk: int, tab: str) -> str:
     return f"{reverse('fund:use', args=[pk])}?tab={tab}"
 
 
-def _pay_initial(application: UseApplication) -> dict[str, Any]:
+def _pay_initial(application: UseApplication, payments: int) -> dict[str, Any]:
     kind = UsePayment.Kind.ADVANCE if application.status == Status.APPROVED else UsePayment.Kind.SETTLEMENT
-    return {"kind": kind, "value_date": timezone.localdate(), "percent": Decimal("30") if kind == "advance" else None}
+    return {
+        "kind": kind,
+        "value_date": timezone.localdate(),
+        "percent": Decimal("30") if kind == "advance" else None,
+        "expected_payments": payments,
+    }
+
+
+# The publicity notice (公示) is of an approved repair: its cost and split, then what was paid.
+PUBLIC_STATUSES = (Status.APPROVED, Status.PAYING, Status.PAID, Status.CLOSED)
 
 
 @require(MODULE, "view")
@@ -288,6 +309,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tab = request.GET.get("tab", "scope")
     if tab not in TABS:
         tab = "scope"
+    paid_fund, paid_self = use.paid_total(application)
     context: dict[str, Any] = {
         "a": application,
         "tab": tab,
@@ -295,8 +317,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "step_labels": use.STEP_LABELS,
         "step_form": StepForm(),
         "items": application.items.all(),
-        "paid_fund": use.paid_total(application)[0],
-        "paid_self": use.paid_total(application)[1],
+        "paid_fund": paid_fund,
+        "paid_self": paid_self,
+        "public": application.status in PUBLIC_STATUSES,
     }
     if tab == "scope":
         rows = use.split(application)
@@ -318,8 +341,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif tab == "history":
         context["events"] = application.events.order_by("at", "pk")
     elif tab == "payments":
-        context["payments"] = application.payments.select_related("entry", "bank_account").order_by("value_date", "pk")
-        context["pay_form"] = PayForm(initial=_pay_initial(application))
+        payments = list(application.payments.select_related("entry", "bank_account").order_by("value_date", "pk"))
+        context["payments"] = payments
+        context["pay_form"] = PayForm(initial=_pay_initial(application, len(payments)))
         context["can_pay"] = application.status in (Status.APPROVED, Status.PAYING) and can(
             request.user, MODULE, "handle"
         )
@@ -378,10 +402,12 @@ def application_votes(request: HttpRequest, pk: int) -> HttpResponse:
     return target
 
 
-@require(MODULE, "view")
+@require(MODULE, "export")
 def vote_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    """The vote sheet (.xlsx) with the scope's units: the import template, filled with the current votes."""
+    """The vote sheet (.xlsx) with the scope's units: the import template, filled with the current votes.
+    It lists the owners' names, so it is an export: export permission, written to the audit log."""
     application = get_object_or_404(UseApplication, pk=pk)
+    filename = f"业主表决-{application.number}.xlsx"
     data = workbook_bytes(
         "业主表决",
         use.VOTE_HEADERS,
@@ -391,7 +417,15 @@ def vote_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "业主、建筑面积两列仅供核对，导入时不读取。",
         ],
     )
-    return xlsx_response(f"业主表决-{application.number}.xlsx", data)
+    audit.record(
+        actor(request),
+        AuditEvent.Action.EXPORT,
+        application,
+        object_repr=filename,
+        note=f"业主表决表 {application.number}",
+        ip=client_ip(request),
+    )
+    return xlsx_response(filename, data)
 
 
 @require(MODULE, "handle")
@@ -419,6 +453,7 @@ def application_pay(request: HttpRequest, pk: int) -> HttpResponse:
             amount=amount,
             final_cost=d["final_cost"],
             bank=d["bank"],
+            expected_payments=d["expected_payments"],
         )
     except use.UseError as exc:
         messages.error(request, str(exc))
@@ -521,8 +556,12 @@ def payment_instruction(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(MODULE, "view")
 def publicity(request: HttpRequest, pk: int) -> HttpResponse:
-    """公示: the repair's cost (the final cost once settled, else the budget) and each unit's share."""
+    """公示: the repair's cost (the final cost once settled, else the budget) and each unit's share. Only
+    for an approved application: before that nothing was decided (nor, for an ordinary one, voted)."""
     application = get_object_or_404(use.applications(), pk=pk)
+    if application.status not in PUBLIC_STATUSES:
+        messages.error(request, _("The publicity notice is for an approved application."))
+        return redirect("fund:use", pk)
     settled = application.final_cost is not None
     cost = application.final_cost if application.final_cost is not None else application.budget
     if settled:
@@ -533,8 +572,15 @@ def publicity(request: HttpRequest, pk: int) -> HttpResponse:
             for s in scope
         ]
     else:
+        # The budget's split: what was paid in advances as it was paid, the rest (share − paid) as the
+        # account's balance would cover it now.
         rows = [
-            {"unit": r.scope_unit, "share": r.share, "from_fund": r.from_fund, "self": r.shortfall}
+            {
+                "unit": r.scope_unit,
+                "share": r.paid + r.to_pay,
+                "from_fund": r.scope_unit.paid_fund + r.from_fund,
+                "self": r.scope_unit.paid_self + r.shortfall,
+            }
             for r in use.split(application)
         ]
     return render(
@@ -544,6 +590,7 @@ def publicity(request: HttpRequest, pk: int) -> HttpResponse:
             "a": application,
             "cost": cost,
             "settled": settled,
+            "vote_passed": application.kind == UseApplication.Kind.ORDINARY and application.vote_passed,
             "rows": rows,
             "units": len(rows),
             "area": sum((r["unit"].area for r in rows), Decimal(0)),

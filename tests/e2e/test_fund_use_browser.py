@@ -97,6 +97,8 @@ def test_an_ordinary_application_from_draft_to_paid(
     shares = [amount(t) for t in page.locator("#use-split tbody tr td:nth-child(4)").all_inner_texts()]
     assert shares == [D("1333.34"), D("1066.67"), D("1600.00")]
     assert sum(shares) == amount(page.inner_text("#use-split-total")) == amount(page.inner_text("#use-budget"))
+    # nothing is decided yet: no publicity notice to print
+    assert page.locator(f"a[href='/fund/use/{app.pk}/publicity/']").count() == 0
     screenshot(page, "fund-use-split")
 
     # Submitting without a vote is refused; then two owners holding 220 of 300 m² agree.
@@ -121,9 +123,17 @@ def test_an_ordinary_application_from_draft_to_paid(
     log_in(director, base, "director")
     step(director, base, app.pk, "approve")
     assert director.locator("#use-status.tag-approved").count() == 1
+    assert director.locator(f"a[href='/fund/use/{app.pk}/publicity/']").count() == 1
 
+    # The handler has the payments tab open twice (or clicks twice): the second submit is refused.
+    other_tab = new_page()
+    log_in(other_tab, base, "handler")
+    other_tab.goto(f"{base}/fund/use/{app.pk}/?tab=payments")
     pay(page, base, app.pk, "advance", "percent", "30")
     assert page.locator("#use-status.tag-paying").count() == 1
+    submit(other_tab, "#pay-form button[type=submit]")
+    assert "该申请已有新的拨付，请刷新后再试" in other_tab.inner_text(".messages")
+    assert UseApplication.objects.get(pk=app.pk).payments.count() == 1
     pay(page, base, app.pk, "settlement", "final_cost", "3900.00")
     assert page.locator("#use-status.tag-paid").count() == 1
     screenshot(page, "fund-use-payments")

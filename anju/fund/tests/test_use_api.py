@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook
 
+from anju.fund import use
 from anju.fund.models import UseApplication
 from anju.fund.tests import use_factories as uf
 
@@ -57,7 +58,7 @@ def call(client: Client, method: str, path: str, pk: int):
     payload: object = {
         "": body(),
         "/{pk}/votes": [{"unit": "P0001-1-1-101", "vote": "agree"}],
-        "/{pk}/payments": {"kind": "advance", "amount": "1.00", "value_date": "2024-01-05"},
+        "/{pk}/payments": {"kind": "advance", "amount": "1.00", "value_date": "2024-01-05", "expected_payments": 0},
         "/{pk}/steps": {"step": "withdraw", "note": "x"},
     }[path]
     return getattr(client, method)(url, payload, content_type="application/json")
@@ -112,19 +113,41 @@ def test_an_emergency_from_creation_to_paid(client_for) -> None:
     assert leader.post(steps, {"step": "approve"}, content_type="application/json").json()["status"] == "approved"
     refused = station.post(steps, {"step": "approve"}, content_type="application/json")
     assert refused.status_code == 403
+    today = timezone.localdate().isoformat()
     paid = station.post(
         f"{BASE}/{pk}/payments",
-        {"kind": "settlement", "final_cost": "600.01", "value_date": dt.date(2024, 1, 5).isoformat()},
+        {"kind": "settlement", "final_cost": "600.01", "value_date": today, "expected_payments": 0},
         content_type="application/json",
     )
     assert paid.status_code == 200 and paid.json()["from_fund"] == "600.01" and paid.json()["entry_seq"]
     assert station.get(f"{BASE}/{pk}/payments").json()[0]["amount"] == "600.01"
     again = station.post(
         f"{BASE}/{pk}/payments",
-        {"kind": "advance", "amount": "1.00", "value_date": "2024-01-05"},
+        {"kind": "advance", "amount": "1.00", "value_date": today, "expected_payments": 1},
         content_type="application/json",
     )
     assert again.status_code == 400 and "当前为" in again.json()["detail"]
+
+
+def test_a_retried_payment_request_pays_once(client_for) -> None:
+    uf.estate(["100.00", "80.00", "120.00"])
+    app = uf.application(kind="emergency", items=[("电梯", "600.00")])
+    for step in ("submit", "review", "approve"):
+        app = use.take_step(None, app, step)
+    station = client_for("station")
+    request = {
+        "kind": "advance",
+        "amount": "200.00",
+        "value_date": timezone.localdate().isoformat(),
+        "expected_payments": 0,
+    }
+    first = station.post(f"{BASE}/{app.pk}/payments", request, content_type="application/json")
+    retry = station.post(f"{BASE}/{app.pk}/payments", request, content_type="application/json")
+    assert first.status_code == 200 and retry.status_code == 400
+    assert retry.json()["detail"] == "该申请已有新的拨付，请刷新后再试"
+    assert [p["amount"] for p in station.get(f"{BASE}/{app.pk}/payments").json()] == ["200.00"]
+    missing = {k: v for k, v in request.items() if k != "expected_payments"}
+    assert station.post(f"{BASE}/{app.pk}/payments", missing, content_type="application/json").status_code == 422
 
 
 def test_votes_put_and_import(client_for, app: UseApplication) -> None:

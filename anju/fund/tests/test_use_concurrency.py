@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from anju.fund import ledger, use
 from anju.fund.checks import check_ledger
@@ -23,7 +24,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 D = Decimal
-DAY = dt.date(2024, 3, 1)
+DAY = timezone.localdate()  # payments are dated from the approval (today) to today
 HOLD = 0.6  # seconds the first transaction keeps its locks after paying
 
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from anju.core import attachments
+from anju.core.models import AuditEvent
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
+from anju.fund.tests import factories as fund_factories
 from anju.fund.tests import use_factories as uf
 from anju.fund.todos import use_todos
 
@@ -40,8 +42,7 @@ def urls(pk: int, payment: int | None = None) -> list[tuple[str, str]]:
         (reverse("fund:use", args=[pk]) + "?tab=payments", "view"),
         (reverse("fund:use", args=[pk]) + "?tab=attachments", "view"),
         (reverse("fund:use_edit", args=[pk]), "handle"),
-        (reverse("fund:use_publicity", args=[pk]), "view"),
-        (reverse("fund:use_vote_sheet", args=[pk]), "view"),
+        (reverse("fund:use_vote_sheet", args=[pk]), "export"),  # owners' names: an export
         (reverse("fund:journal"), "view"),
     ]
     if payment:
@@ -141,11 +142,11 @@ def test_from_draft_to_paid_through_the_pages(client_for, app: UseApplication) -
     bank = Account.objects.get(kind="bank")
     station.post(
         reverse("fund:use_pay", args=[app.pk]),
-        {"kind": "advance", "percent": "30", "value_date": today, "bank": bank.pk},
+        {"kind": "advance", "percent": "30", "value_date": today, "bank": bank.pk, "expected_payments": 0},
     )
     station.post(
         reverse("fund:use_pay", args=[app.pk]),
-        {"kind": "settlement", "final_cost": "2900.00", "value_date": today, "bank": bank.pk},
+        {"kind": "settlement", "final_cost": "2900.00", "value_date": today, "bank": bank.pk, "expected_payments": 1},
     )
     app.refresh_from_db()
     assert app.status == S.PAID and [p.amount for p in app.payments.order_by("pk")] == [
@@ -278,3 +279,127 @@ def test_edit_a_draft_through_the_form(client_for, app: UseApplication) -> None:
     submitted = UseApplication.objects.get(status=S.SUBMITTED)
     response = station.get(reverse("fund:use_edit", args=[submitted.pk]), follow=True)
     assert response.redirect_chain and "tag-submitted" in response.content.decode()
+
+
+def approved(client_for, app: UseApplication) -> UseApplication:
+    codes = uf.codes(app)
+    use.record_votes(None, app, {codes[0]: "agree", codes[2]: "agree"})
+    for role, step in (("station", "submit"), ("finance", "review"), ("leadership", "approve")):
+        client_for(role, username=f"{role}-{step}").post(reverse("fund:use_step", args=[app.pk]), {"step": step})
+    app.refresh_from_db()
+    assert app.status == S.APPROVED
+    return app
+
+
+def test_a_double_click_on_pay_pays_once(client_for, app: UseApplication) -> None:
+    app = approved(client_for, app)
+    station = client_for("station")
+    page = station.get(reverse("fund:use", args=[app.pk]) + "?tab=payments").content.decode()
+    assert 'type="hidden" name="expected_payments" value="0"' in page
+    form = {
+        "kind": "advance",
+        "amount": "900.00",
+        "value_date": timezone.localdate().isoformat(),
+        "bank": Account.objects.get(kind="bank").pk,
+        "expected_payments": "0",
+    }
+    station.post(reverse("fund:use_pay", args=[app.pk]), form)
+    again = station.post(reverse("fund:use_pay", args=[app.pk]), form, follow=True)
+    assert "该申请已有新的拨付，请刷新后再试" in again.content.decode()
+    assert [p.amount for p in app.payments.all()] == [Decimal("900.00")]
+
+
+def test_the_approve_button_is_not_offered_to_the_reviewer(client_for, make_user, app: UseApplication) -> None:
+    codes = uf.codes(app)
+    use.record_votes(None, app, {codes[0]: "agree", codes[2]: "agree"})
+    use.take_step(make_user("h", "station"), app, "submit")
+    both = client_for("finance", "leadership")
+    both.post(reverse("fund:use_step", args=[app.pk]), {"step": "review"})
+    page = both.get(reverse("fund:use", args=[app.pk])).content.decode()
+    assert 'data-step="send_back"' in page and 'data-step="approve"' not in page
+    refused = both.post(reverse("fund:use_step", args=[app.pk]), {"step": "approve"}, follow=True)
+    assert "审批人不能是该申请的经办人或审核人" in refused.content.decode()
+    assert UseApplication.objects.get(pk=app.pk).status == S.REVIEWED
+
+
+def test_the_vote_sheet_is_an_audited_export(client_for, app: UseApplication) -> None:
+    response = client_for("station").get(reverse("fund:use_vote_sheet", args=[app.pk]))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert (event.model, event.object_id, event.actor_name) == ("fund.UseApplication", str(app.pk), "u_station")
+    assert app.number in event.object_repr
+    assert client_for("information").get(reverse("fund:use_vote_sheet", args=[app.pk])).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1
+    vote_tab = client_for("finance").get(reverse("fund:use", args=[app.pk]) + "?tab=vote").content.decode()
+    assert reverse("fund:use_vote_sheet", args=[app.pk]) in vote_tab
+
+
+def test_an_edit_that_clears_the_votes_says_so(client_for, app: UseApplication) -> None:
+    codes = uf.codes(app)
+    use.record_votes(None, app, {codes[0]: "agree", codes[2]: "agree"})
+    station = client_for("station")
+    data = {
+        "kind": "ordinary",
+        "title": app.title,
+        "project": "P0001",
+        "applicant_kind": "property_company",
+        "applicant_name": "怀化物业服务有限公司",
+        "scope_kind": "project",
+        "scope_spec": "",
+        "items": "屋面防水 3600.00",
+        "contractor": uf.contractor().uscc,
+        "contractor_bank": "建行",
+        "contractor_account_number": "1",
+    }
+    page = station.post(reverse("fund:use_edit", args=[app.pk]), data, follow=True).content.decode()
+    assert "msg-warning" in page
+    assert not app.scope_units.exclude(vote="not_voted").exists()
+
+
+def test_the_publicity_notice_is_for_approved_applications(client_for, app: UseApplication) -> None:
+    client = client_for("information")
+    url = reverse("fund:use_publicity", args=[app.pk])
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("fund:use", args=[app.pk])
+    assert "申请经领导审批同意后才能公示" in response.content.decode()
+    assert url not in client.get(reverse("fund:use", args=[app.pk])).content.decode()
+    assert client_for("office").get(url).status_code == 403
+    app = approved(client_for, app)
+    page = client.get(url).content.decode()
+    assert "经业主表决同意" in page and "预算及分摊情况" in page
+    emergency = use.take_step(None, uf.application(kind="emergency"), "submit")
+    emergency = use.take_step(None, use.take_step(None, emergency, "review"), "approve")
+    page = client.get(reverse("fund:use_publicity", args=[emergency.pk])).content.decode()
+    assert "经业主表决同意" not in page and "应急维修" in page
+
+
+def test_while_paying_the_split_counts_what_was_paid(client_for, app: UseApplication) -> None:
+    # balances 5000 / 4000 / 6000, shares 1000 / 800 / 1200; 101's account then holds only 50.00 more
+    app = approved(client_for, app)
+    use.pay(None, app, kind="advance", amount=Decimal("900.00"), value_date=timezone.localdate())
+    first = app.scope_units.select_related("account").order_by("unit__code")[0]
+    spend = first.account.balance - Decimal("50.00")
+    fund_factories.spend(first.account, str(spend), timezone.localdate())
+    rows = use.split(app)
+    assert [(r.from_fund, r.shortfall) for r in rows] == [
+        (Decimal("50.00"), Decimal("650.00")),  # 1000 - 300 paid: 700 to pay, 50 in the account
+        (Decimal("560.00"), Decimal("0.00")),
+        (Decimal("840.00"), Decimal("0.00")),
+    ]
+    client = client_for("information")
+    tab = client.get(reverse("fund:use", args=[app.pk])).content.decode()
+    assert "650.00" in tab
+    page = client.get(reverse("fund:use_publicity", args=[app.pk])).content.decode()
+    table = page.split('id="publicity-shares"')[1]
+    cells = [c.split("</td>")[0] for c in table.split('<td class="num">')[1:]]
+    # area, share, from the fund (paid + still payable from the account), the owner's own
+    assert cells[:4] == ["100.00", "1,000.00", "350.00", "650.00"]
+    assert "3,000.00" in table.split("publicity-total")[1][:40]
+
+
+def test_the_journal_filtered_by_unit_shows_the_special_account_amount(client_for, app: UseApplication) -> None:
+    client = client_for("finance")
+    code = uf.codes(app)[0]
+    page = client.get(reverse("fund:journal") + f"?unit={code}").content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 1 and "5,000.00" in rows  # the deposit, as the special account received it

@@ -197,3 +197,57 @@ def test_settlement_below_the_advance_is_refused() -> None:
     weights = {"101": D("80"), "102": D("120")}
     with pytest.raises(ValueError):
         rules.settlement_split(D("2999.99"), weights, apportion(D("3000.00"), weights))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weights=positive_weights_st,
+    advances=st.lists(
+        st.decimals(min_value=D("0.01"), max_value=D("50000"), places=2, allow_nan=False, allow_infinity=False)
+        | st.sampled_from([D("0.01"), D("0.02"), D("0.03")]),
+        min_size=1,
+        max_size=6,
+    ),
+    extra=st.decimals(min_value=D("0"), max_value=D("1000"), places=2, allow_nan=False, allow_infinity=False),
+)
+def test_advances_on_the_running_total_then_the_settlement(weights, advances, extra) -> None:
+    """What `use.pay` does: each advance split on the running total, then the settlement on the final cost."""
+    weight_sum = sum(weights.values())
+    covered = dict.fromkeys(weights, D("0.00"))
+    for advance in advances:
+        running = sum(covered.values()) + advance
+        parts = rules.settlement_split(running, weights, covered)
+        assert all(part >= 0 for part in parts.values())
+        assert sum(parts.values()) == advance
+        covered = {k: covered[k] + parts[k] for k in weights}
+        for key in weights:
+            assert abs(covered[key] - running * weights[key] / weight_sum) < D("0.02")
+    final_cost = sum(covered.values()) + extra
+    settlement = rules.settlement_split(final_cost, weights, covered)
+    assert all(part >= 0 for part in settlement.values())
+    assert sum(settlement.values()) == extra
+    for key in weights:
+        assert abs(covered[key] + settlement[key] - final_cost * weights[key] / weight_sum) < D("0.02")
+
+
+def test_a_surplus_that_drifted_over_several_advances_is_given_back_in_several_fens() -> None:
+    # Advances split one by one gave 101 and 102 three fens too many and 103 six too few. At 3000.01 the
+    # plain split is 1000.01 / 1000.00 / 1000.00: 101 and 102 are five fens short, and 103, the only
+    # donor, gives all five (one fen per donor in one pass refused the cost).
+    weights = {"101": D("100"), "102": D("100"), "103": D("100")}
+    covered = {"101": D("1000.03"), "102": D("1000.03"), "103": D("999.94")}
+    assert rules.settlement_split(D("3000.01"), weights, covered) == {"101": D(0), "102": D(0), "103": D("0.01")}
+    assert rules.settlement_split(D("3000.10"), weights, covered) == {
+        "101": D("0.01"),
+        "102": D(0),
+        "103": D("0.09"),
+    }
+
+
+def test_below_what_was_paid_is_its_own_error() -> None:
+    weights = {"101": D("1"), "102": D("1")}
+    with pytest.raises(rules.BelowPaid):
+        rules.settlement_split(D("1.99"), weights, {"101": D("1.00"), "102": D("1.00")})
+    with pytest.raises(ValueError, match="among the weights") as caught:
+        rules.settlement_split(D("5.00"), weights, {"103": D("1.00")})
+    assert not isinstance(caught.value, rules.BelowPaid)

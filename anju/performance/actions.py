@@ -16,6 +16,7 @@ from anju.performance.models import (
     Asset,
     AssetChange,
     BudgetLine,
+    FacilityControl,
     Indicator,
     Narrative,
     ReportRun,
@@ -28,6 +29,7 @@ DISPOSAL_APPROVAL_ABOVE = Decimal("1000.00")
 
 LINE_FIELDS = ("year", "section", "name", "initial", "final", "executed", "prior_year", "note", "order")
 FUND_FIELDS = ("year", "name", "key", "budget", "used", "balance", "in_department_budget", "note", "order")
+FACILITY_FIELDS = ("year", "approved_area", "actual_area", "budget_investment", "actual_investment")
 STAFFING_FIELDS = ("year", "posts", "staff", "reported_control_rate")
 ASSET_FIELDS = (
     "code",
@@ -211,6 +213,13 @@ def save_indicator(actor: User | None, indicator: Indicator | None = None, **val
 
 
 @transaction.atomic
+def save_facility_control(actor: User | None, *, year: int, **values: Any) -> FacilityControl:
+    """楼堂馆所控制情况 of the year (created or updated)."""
+    record = FacilityControl.objects.filter(year=year).first() or FacilityControl(year=year)
+    return _save(actor, record, FACILITY_FIELDS, {"year": year, **values})  # type: ignore[no-any-return]
+
+
+@transaction.atomic
 def copy_indicators(actor: User | None, *, from_year: int, to_year: int) -> int:
     """Start a year's tree from another year's: headings, weights, operators, targets and bound KPIs; the values
     entered by hand, bands, evaluator's scores and notes are left for the new year."""
@@ -243,12 +252,12 @@ def save_narrative(actor: User | None, *, year: int, section: str, text: str) ->
     narrative = Narrative.objects.filter(year=year, section=section).first()
     if narrative is None:
         narrative = Narrative.objects.create(year=year, section=section, text=text)
-        audit.record(actor, AuditEvent.Action.CREATE, narrative, after={"text": text[:2000]})
+        audit.record(actor, AuditEvent.Action.CREATE, narrative, after={"text": text})
     elif narrative.text != text:
-        before = {"text": narrative.text[:2000]}
+        before = {"text": narrative.text}
         narrative.text = text
         narrative.save()
-        audit.record(actor, AuditEvent.Action.UPDATE, narrative, before=before, after={"text": text[:2000]})
+        audit.record(actor, AuditEvent.Action.UPDATE, narrative, before=before, after={"text": text})
     return narrative
 
 
@@ -256,12 +265,19 @@ def save_narrative(actor: User | None, *, year: int, section: str, text: str) ->
 def reset_narrative(actor: User | None, *, year: int, section: str) -> None:
     """Back to the default text of the section."""
     for narrative in Narrative.objects.filter(year=year, section=section):
-        audit.record(actor, AuditEvent.Action.DELETE, narrative, before={"text": narrative.text[:2000]})
+        audit.record(actor, AuditEvent.Action.DELETE, narrative, before={"text": narrative.text})
         narrative.delete()
 
 
 @transaction.atomic
 def queue_report(actor: User | None, *, year: int) -> ReportRun:
+    """Queue a build of the year's report; refused while one for the year is queued or running."""
+    from anju.performance import jobs  # jobs imports the writers; kept out of the actions' import time
+
+    jobs.mark_stale()
+    active = ReportRun.objects.select_for_update().filter(year=year, status__in=jobs.ACTIVE).first()
+    if active is not None:
+        raise ActionError(f"{year}年度报告正在生成中（第{active.pk}次），请等待其完成后再生成")
     run = ReportRun.objects.create(year=year, requested_by=_user(actor))
     audit.record(actor, AuditEvent.Action.CREATE, run, after={"year": year})
     return run

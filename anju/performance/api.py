@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 
 from anju.core import kpis as registry
 from anju.core.permissions import check
@@ -18,6 +19,7 @@ from anju.performance import actions, jobs, queries, report, rules, writers
 from anju.performance.models import BudgetLine, ReportRun, SpecialFund
 
 MODULE = "performance"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 router = Router(tags=["performance"])
 
 
@@ -126,6 +128,7 @@ def _line(line: BudgetLine) -> dict[str, Any]:
 @router.get("/budget/{int:year}", response=BudgetOut, summary="A year's budget lines, special funds and staffing")
 def budget(request: HttpRequest, year: int) -> dict[str, Any]:
     check(request.user, MODULE, "view")
+    _check_year(year)
     staffing = queries.staffing(year)
     return {
         "year": year,
@@ -154,12 +157,14 @@ def budget(request: HttpRequest, year: int) -> dict[str, Any]:
 @router.get("/checks/{int:year}", response=list[CheckOut], summary="The consistency checks of a year")
 def checks(request: HttpRequest, year: int) -> list[dict[str, str]]:
     check(request.user, MODULE, "view")
+    _check_year(year)
     return [c.as_dict() for c in report.checks(year)]
 
 
 @router.get("/indicators/{int:year}", response=IndicatorsOut, summary="The indicator tree with scores, total and grade")
 def indicators(request: HttpRequest, year: int) -> dict[str, Any]:
     check(request.user, MODULE, "view")
+    _check_year(year)
     scored = queries.scored_indicators(year)
     total = sum((s.score for s in scored if s.score is not None), Decimal("0.00"))
     return {
@@ -204,7 +209,8 @@ def _run(run: ReportRun) -> dict[str, Any]:
 @router.get("/reports", response=list[RunOut], summary="Report runs, newest first")
 def report_runs(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     check(request.user, MODULE, "view")
-    runs = ReportRun.objects.all()
+    jobs.mark_stale()
+    runs = ReportRun.objects.select_related("requested_by")
     if year is not None:
         runs = runs.filter(year=year)
     return [_run(r) for r in runs[:50]]
@@ -213,24 +219,35 @@ def report_runs(request: HttpRequest, year: int | None = None) -> list[dict[str,
 @router.get("/reports/{int:run_id}", response=RunOut, summary="One report run and its progress")
 def report_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     check(request.user, MODULE, "view")
+    jobs.mark_stale()
     return _run(get_object_or_404(ReportRun, pk=run_id))
 
 
-@router.post("/reports", response={202: RunOut}, summary="Build a year's report files in the background")
-def report_build(request: HttpRequest, year: int) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/reports", response={202: RunOut}, summary="Build a year's report files in the background (409 while one builds)"
+)
+def report_build(request: HttpRequest, year: int) -> Status:
     check(request.user, MODULE, "export")
-    run = actions.queue_report(request.user, year=year)  # type: ignore[arg-type]
+    _check_year(year)
+    try:
+        run = actions.queue_report(request.user, year=year)  # type: ignore[arg-type]
+    except actions.ActionError as exc:
+        raise HttpError(409, str(exc)) from exc
     transaction.on_commit(lambda: jobs.start(run.pk))
-    return 202, _run(run)
+    return Status(202, _run(run))
 
 
 @router.get("/kpis/{int:year}", response=list[KpiOut], summary="Every registered KPI the caller may see, for a year")
 def kpi_list(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     check(request.user, MODULE, "view")
+    _check_year(year)
     out = []
     for kpi in registry.all_kpis():
-        if request.user.can(queries.kpi_module(kpi), "view") and queries.safe_compute(kpi, year) is not None:  # type: ignore[union-attr]
-            out.append(_kpi(kpi, year))
+        if not request.user.can(queries.kpi_module(kpi), "view"):  # type: ignore[union-attr]
+            continue
+        raw = queries.safe_compute(kpi, year)  # once; a KPI that fails is left out (and logged)
+        if raw is not None:
+            out.append(_kpi(kpi, year, raw))
     return out
 
 
@@ -240,15 +257,24 @@ def kpi_value(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     if kpi is None:
         raise Http404
     check(request.user, queries.kpi_module(kpi), "view")
-    return _kpi(kpi, year)
+    _check_year(year)
+    raw = queries.safe_compute(kpi, year)
+    if raw is None:
+        raise HttpError(503, f"指标{kpi.code}（{kpi.name}）计算失败，原因已记入系统日志")
+    return _kpi(kpi, year, raw)
 
 
-def _kpi(kpi: registry.Kpi, year: int) -> dict[str, Any]:
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+
+
+def _kpi(kpi: registry.Kpi, year: int, raw: Decimal | int) -> dict[str, Any]:
     return {
         "code": kpi.code,
         "name": kpi.name,
         "unit": kpi.unit,
         "year": year,
-        "value": registry.as_json(kpi, kpi.compute(year)),
+        "value": registry.as_json(kpi, raw),
         "definition": kpi.definition,
     }

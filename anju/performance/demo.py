@@ -275,6 +275,10 @@ def build_performance(ctx: Context) -> None:
         )
     # 附件1-1 as filed gives a control rate of 87.88%, which 53 / 57 does not give: entered as filed.
     actions.save_staffing(None, year=YEAR, posts=57, staff=53, reported_control_rate=D("87.88"))
+    # 楼堂馆所: the center built nothing and was approved nothing in 2023 (附件1-1's zeros, 100% control rates).
+    actions.save_facility_control(
+        None, year=YEAR, approved_area=D(0), actual_area=D(0), budget_investment=D(0), actual_investment=D(0)
+    )
     assets = _assets(ctx)
     _indicators()
     for section, text in NARRATIVE_2023.items():

@@ -9,15 +9,66 @@ TEXTS = {s.key: s.default for s in narrative.SECTIONS}
 
 S2_2_PROJECTS = (
     "其中：白蚁防治服务支出{fact.fund.termite.budget:万2}万元，主要用于市本级城区"
-    "房屋建筑及园林绿化树木白蚁预防和灭治用药水和施工劳务费；住保业务专项工作经费40万元，主要弥补我单位管理"
+    "房屋建筑及园林绿化树木白蚁预防和灭治用药水和施工劳务费；住保业务专项工作经费{fact.project.住保业务专项工作经费.initial:万0}万元，主要弥补我单位管理"
     "市本级保障性住房相关工作正常运转所需经费。另有未纳入本部门预算，由综合规划科室直接拨款用于公租房后续管理"
     "的专项经费{fact.fund.rental.budget:万2}万元，主要用于市本级城南、城东、城北公"
     "租房小区日常维护、工作经费以及财政物业补差。"
 )
+# The seed splits 公房维修's 21.70万元 into 11.57万 carried over from 2022 and 10.13万 added in 2023; no record holds
+# that split (the budget line has the year's figures only), so the text gives what the line records.
 S2_2_REPAIR = (
-    "公房维修项目使用专项资金21.70万元，其中11.57万元为2022年度结转至2023年度用于工程款支付"
-    "，其余10.13万元为2023年度追加预算，专项资金使用率100%。公租房后续管理专项无资金结转至下一年"
+    "公房维修项目使用专项资金{fact.project.公房维修专项经费.executed:万2}万元，专项资金使用率"
+    "{fact.project.公房维修专项经费.executed/fact.project.公房维修专项经费.final:0}%。公租房后续管理专项无资金结转至下一年"
     "度，结余资金均已被财政收回。"
+)
+# The reason the 三公 spending stayed under its budget (the seed's words).
+S2_2_THREE_PUBLIC = (
+    "{year}年度“三公”经费预算为{fact.three_public_budget:万2}万元，支出决算为{budget.three_public:万2}万元，"
+    "完成预算的{budget.three_public/fact.three_public_budget:0}%，决算数小于预算数的主要原因是我单位原专职司机被安排驻村"
+    "开展乡村振兴帮扶工作，6月份以后公务用车一直未使用；另外，我单位认真贯彻落实中央“八项规定”和厉行节约要求，"
+    "进一步从严控制“三公”经费支出，全年实际支出比预算节约。"
+)
+S4_CUSTODY = "建立资产保管制度，对保管不善导致被盗或丢失的由责任人全额赔偿。"
+S6_PROBLEMS = "较好地完成了{year}年度工作目标，但仍存在绩效目标不够细化、量化等问题，"
+# 五（一） in the seed's words; every figure a KPI gives is its placeholder, the rest is the center's account.
+S5_1 = (
+    "1.物业专项维修资金管理工作。\n"
+    "（1）维修资金归集使用情况。{year}年完成维修资金归集{fund.collected:亿2}亿元，拨付使用{fund.disbursed:万2}万元。"
+    "截止{next_year}年1月底，历年累计归集{fund.collected_cumulative:亿2}亿元，"
+    "累计使用拨付{fund.disbursed_cumulative:万2}万元；累计利息收益{fund.income_cumulative:亿1}亿元。\n"
+    "（2）维修资金追缴情况。{year}年将房地产开发企业代收未缴部分作为维修资金追缴工作重点，召开了10次专题调度会，"
+    "制定了追缴工作方案，实行挂图作战。8月和9月分别开展了两次追缴“攻坚行动”，收集了{fund.arrears.evidence_projects}个"
+    "项目开发企业代收业主维修资金和契税相关证据材料，共涉及{fund.arrears.evidence_households}户"
+    "{fund.arrears.evidence_amount:万2}万元，其中金御名都项目资料已移交并委托专业律所启动民事诉讼途径进行追缴。"
+    "9月份联合公安机关、税务机关集中约谈了24家开发企业负责人；向城管执法部门移交11个行政追缴项目证据材料，"
+    "联合城管部门约谈开发企业11家。启动抵押资产拍卖程序，怀化电器大市场抵押资产三次拍卖、现代农机物流中心抵押资产"
+    "两次拍卖均流拍，共涉及欠缴金额{fund.arrears.failed_auction_amount:万2}万元，无平台公司兜底接拍。"
+    "{year}年共约谈开发企业{fund.arrears.enterprises_interviewed}家，追缴现金入库{fund.arrears.recovered:万2}万元，"
+    "完成年度目标任务{fund.arrears.rate:1}%（{year}年市追缴办下达我中心物业专项维修资金追缴任务为"
+    "{fund.arrears.target:万2}万元）。\n"
+    "（3）电梯维修保险改革试点情况。为有效解决电梯维保维修引发的矛盾，积极探索物业专项维修资金增值收益引入电梯维修"
+    "保险改革试点工作，{year}年11月，住建、市场监管、金融办三部门于联合下发了《怀化市物业专项维修资金探索增值收益"
+    "引入电梯维修保险改革试点工作方案》，我中心于12月4日下发了《怀化市物业专项维修资金统筹账户增值收益购买电梯维修"
+    "保险改革试点操作流程》，12月7日和15日召开了两次改革试点工作推介会，共50余家物业企业以及街道社区、业主代表参加"
+    "了会议。现已正式开展该项改革试点工作，目前已签约电梯{fund.lift_insurance.lifts_signed}台，预计三月底可达到200台，"
+    "6月底不低于300台。\n"
+    "2.公租房后续管理工作。市本级城东、城南、城北三个公租房小区共有住房{rental.homes}套。目前，现有住户"
+    "{rental.households}户，{year}年新分配入住{rental.allocations}户，清退{rental.exits}户（其中，强制清退"
+    "{rental.forced_exits}户）；收取租金{rental.rent_collected:万2}万元（住房{rental.rent_collected_homes:万2}万元、"
+    "门面{rental.rent_collected_shops:万2}万元），租金收取率{rental.collection_rate:2}%；"
+    "完成租赁资格年审{rental.reviews}户，完成率{rental.review_rate:1}%；开展日常维修{rental.repairs}次，"
+    "维修金额{rental.repair_cost:万2}万元；按照{year}年初确定的入户调查三年全覆盖和今年实现“双30%”的目标任务，"
+    "目前已完成入户调查{rental.inspections}户，复查{rental.reinspections}户，完成率均达到30%；"
+    "办理房屋租赁备案{rental.filings}宗。加强了对物业服务企业的监管和考核，小区管理服务质量有了较大提升，"
+    "全年无安全生产责任事故。\n"
+    "3.白蚁防治工作情况。{year}年，完成白蚁预防申请受理面积{termite.accepted_area:万0}万㎡，"
+    "完成房屋白蚁预防施工{termite.treated_area:万0}万㎡，房屋白蚁灭治施工面积{termite.house_control_area:0}㎡，"
+    "树木白蚁灭治施工{termite.trees_treated:万1}万棵，完成房屋白蚁回访复查面积{termite.revisit_area:万0}万㎡，"
+    "回访率{termite.revisit_rate:0}%。\n"
+    "4.购房补贴发放工作情况。中心提请市住建局联合市财政局、市税务局三部门于5月5日出台了《怀化市中心城区购房补贴"
+    "实施细则》（怀建发﹝2023﹞29号）文件，对原补贴信息系统进行升级改造，建立了购房补贴发放工作专班。"
+    "{year}年，已完成购房补贴发放{subsidy.paid}户，{subsidy.in_review}户正在审核拨付中，"
+    "全年共完成补贴申请资料审查{subsidy.reviewed}套。"
 )
 S5_2_MORE = (
     "3.市委巡察“回头看”反馈问题整改情况。市委巡察反馈涉及我中心问题19个，其中维修资金管理方面的问题13"
@@ -45,7 +96,7 @@ S5_2_MORE = (
     "度，同时完善事前事后跟踪督查机制，杜绝借婚丧喜庆大操大办行为。严格执行上级有关加强公务用车管理，严格控制"
     "公务接待活动，研究制定了《政府采购内控管理制度》，压缩经费支出，确保工作正常运转。全年“三公经费”支出{"
     "budget.three_public:2}元（其中，公务接待支出{fact.reception:2}元"
-    "，公务车辆运行支出{fact.vehicles:2}元，无因公出国），同比减少91.5%。\n5.基层党"
+    "，公务车辆运行支出{fact.vehicles:2}元，无因公出国），同比减少{fact.three_public_decrease:1}%。\n5.基层党"
     "建工作贯彻落实情况。一是对中心原2个在职党支部合并为1个党支部，并对支委会及成员进行了换届选举，着力把健"
     "全组织、配强班子作为基层组织建设的有力抓手。全年召开党建相关工作和学习会议18次，召开了易鹏飞案“镜鉴”"
     "以案促改“四个一”警示教育，开展了支部副书记曾浩炜违纪案件剖析专题组织生活会，开展了党员集中轮训培训和党"
@@ -83,7 +134,7 @@ S7 = (
     "保障资格后，拒不退房承租人的处理，面临执法难、程序多、耗时长、成本高等问题。\n2.公租房清理清退难。公"
     "租房保障对象主要为城镇低保、低收入家庭及外来务工人员，在动态管理工作上很难掌握保障对象的实时情况，导致不"
     "能及时进行清理清退。\n3.维修资金追缴兜底接拍无法落实。怀化电器大市场抵押资产三次拍卖、现代农机物流中"
-    "心抵押资产两次拍卖均流拍，共涉及欠缴金额549.55万元，无平台公司兜底接拍。\n4.部分企业法人失联或"
+    "心抵押资产两次拍卖均流拍，共涉及欠缴金额{fund.arrears.failed_auction_amount:万2}万元，无平台公司兜底接拍。\n4.部分企业法人失联或"
     "公司多次变更，维修资金追缴告知书无法送达（如北国之春、薰衣草家园、新玉溪港湾、香榭花园、太平盛世等）。\n"
     "5.我中心拟代业主启动维修资金追缴民事诉讼程序，但牵涉到诉讼费用问题，需要政府协调解决。\n6.开发企业"
     "未售物业维修资金缴纳问题，开发企业普遍非常困难，反应非常强烈，要求售后缴纳。"
@@ -106,10 +157,20 @@ def _after(text: str, marker: str, addition: str) -> str:
     return "\n".join(line + addition if line.startswith(marker) else line for line in lines)
 
 
+def _replace_line(text: str, marker: str, line: str) -> str:
+    """The text with the paragraph that starts with `marker` replaced by `line`."""
+    return "\n".join(line if old.startswith(marker) else old for old in text.split("\n"))
+
+
 NARRATIVE_2023: dict[str, str] = {
-    "s2_2": _after(
-        _after(TEXTS["s2_2"], "{year}年年初预算数为", S2_2_PROJECTS), "（1）项目资金实际使用情况", S2_2_REPAIR
+    "s2_2": _replace_line(
+        _after(_after(TEXTS["s2_2"], "{year}年年初预算数为", S2_2_PROJECTS), "（1）项目资金实际使用情况", S2_2_REPAIR),
+        "{year}年度“三公”经费预算为",
+        S2_2_THREE_PUBLIC,
     ),
+    "s4": _after(TEXTS["s4"], "（二）资产管理", S4_CUSTODY),
+    "s5_1": S5_1,
+    "s6": TEXTS["s6"].replace("较好地完成了{year}年度工作目标，", S6_PROBLEMS),
     "s5_2": TEXTS["s5_2"] + "\n" + S5_2_MORE,
     "s7": S7,
     "s8": S8,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.performance import narrative
 from anju.performance.models import Asset, BudgetLine, Indicator
 
 
@@ -112,3 +113,17 @@ class IndicatorForm(forms.Form):
 
 class NarrativeForm(forms.Form):
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data.get("text") or ""
+        problems = narrative.validate(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
+
+
+class FacilityControlForm(forms.Form):
+    approved_area = forms.DecimalField(label=_("Approved area (m²)"), max_digits=12, decimal_places=2, min_value=0)
+    actual_area = forms.DecimalField(label=_("Actual area (m²)"), max_digits=12, decimal_places=2, min_value=0)
+    budget_investment = _money(_("Budgeted investment (yuan)"))
+    actual_investment = _money(_("Actual investment (yuan)"))

@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 
 from anju.core import audit
 from anju.core.models import AuditEvent, User
-from anju.lib.tabular import ImportRejected, Row, RowError, parse_decimal, parse_int, read_table
+from anju.lib.tabular import FILE_ROW, ImportRejected, Row, RowError, parse_decimal, parse_int, read_table
 from anju.lib.xlsx import workbook_bytes
 from anju.performance import actions
 from anju.performance.models import Asset, BudgetLine
@@ -37,6 +38,11 @@ AMOUNTS = {"年初预算数": "initial", "全年预算数": "final", "执行数"
 ASSET_HEADERS = ["资产编码", "资产名称", "资产类别", "分类", "价值", "使用部门", "保管人", "取得日期"]
 ASSET_REQUIRED = ["资产编码", "资产名称", "资产类别", "价值", "取得日期"]
 ASSET_KINDS = {"流动资产": Asset.Kind.CURRENT, "固定资产": Asset.Kind.FIXED}
+# Amounts are stored as BIGINT fen; anything this large is a typo (a budget of 100万亿元), refused by row.
+AMOUNT_LIMIT = Decimal("1e14")
+# Text columns and their lengths in the records: longer text is refused, never cut.
+BUDGET_LENGTHS = {"项目": 100, "备注": 300}
+ASSET_LENGTHS = {"资产编码": 40, "资产名称": 100, "分类": 60, "使用部门": 60, "保管人": 60}
 
 
 def _amount(row: Row, column: str, errors: list[RowError]) -> Decimal:
@@ -50,7 +56,31 @@ def _amount(row: Row, column: str, errors: list[RowError]) -> Decimal:
         return Decimal("0.00")
     if amount < 0:
         errors.append(RowError(row.number, column, "金额不能为负数"))
+    elif amount >= AMOUNT_LIMIT:
+        errors.append(RowError(row.number, column, "金额过大（应小于100万亿元），请检查单位是否为元"))
+        return Decimal("0.00")
     return amount
+
+
+def _too_long(row: Row, lengths: dict[str, int], errors: list[RowError]) -> bool:
+    """Every text column longer than its record's field is an error naming the row and the column."""
+    found = False
+    for column, limit in lengths.items():
+        if len(row.text(column)) > limit:
+            errors.append(
+                RowError(row.number, column, f"“{column}”不能超过{limit}个字（现为{len(row.text(column))}个字）")
+            )
+            found = True
+    return found
+
+
+def _save_all(save: Any) -> None:
+    """Run the saving step; a record the database still refuses becomes a file error, never a 500."""
+    try:
+        save()
+    except (ValidationError, DatabaseError) as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "数据库拒绝了导入的数据"
+        raise ImportRejected([RowError(FILE_ROW, "", f"导入失败，未导入任何数据：{message}")]) from exc
 
 
 def _required(row: Row, columns: list[str], errors: list[RowError]) -> bool:
@@ -83,8 +113,7 @@ def import_budget(actor: User | None, filename: str, content: bytes, *, ip: str 
             )
             continue
         name = row.text("项目")
-        if len(name) > 100:
-            errors.append(RowError(row.number, "项目", "项目名称不能超过100个字"))
+        if _too_long(row, BUDGET_LENGTHS, errors):
             continue
         key = (year, section, name)
         if key in seen:
@@ -92,9 +121,17 @@ def import_budget(actor: User | None, filename: str, content: bytes, *, ip: str 
             continue
         seen[key] = row.number
         values = {field: _amount(row, column, errors) for column, field in AMOUNTS.items()}
-        parsed.append({"year": year, "section": section, "name": name, "note": row.text("备注")[:300], **values})
+        parsed.append({"year": year, "section": section, "name": name, "note": row.text("备注"), **values})
     if errors:
         raise ImportRejected(errors)
+    counts = {"created": 0, "updated": 0}
+    _save_all(lambda: _save_budget(actor, filename, parsed, counts, ip))
+    return counts
+
+
+def _save_budget(
+    actor: User | None, filename: str, parsed: list[dict[str, Any]], counts: dict[str, int], ip: str | None
+) -> None:
     created = updated = 0
     with transaction.atomic():
         for order, item in enumerate(parsed):
@@ -113,7 +150,7 @@ def import_budget(actor: User | None, filename: str, content: bytes, *, ip: str 
             ip=ip,
             note=f"created {created}, updated {updated}",
         )
-    return {"created": created, "updated": updated}
+    counts.update(created=created, updated=updated)
 
 
 def import_assets(actor: User | None, filename: str, content: bytes, *, ip: str | None = None) -> dict[str, int]:
@@ -128,6 +165,8 @@ def import_assets(actor: User | None, filename: str, content: bytes, *, ip: str 
         if not _required(row, ASSET_REQUIRED, errors):
             continue
         code = row.text("资产编码")
+        if _too_long(row, ASSET_LENGTHS, errors):
+            continue
         if code in existing:
             errors.append(RowError(row.number, "资产编码", f"资产编码“{code}”已在台账中"))
             continue
@@ -154,18 +193,23 @@ def import_assets(actor: User | None, filename: str, content: bytes, *, ip: str 
             continue
         parsed.append(
             {
-                "code": code[:40],
-                "name": row.text("资产名称")[:100],
+                "code": code,
+                "name": row.text("资产名称"),
                 "kind": kind,
-                "category": row.text("分类")[:60],
+                "category": row.text("分类"),
                 "value": value,
-                "department": row.text("使用部门")[:60],
-                "custodian": row.text("保管人")[:60],
+                "department": row.text("使用部门"),
+                "custodian": row.text("保管人"),
                 "acquired_on": acquired,
             }
         )
     if errors:
         raise ImportRejected(errors)
+    _save_all(lambda: _save_assets(actor, filename, parsed, ip))
+    return {"created": len(parsed)}
+
+
+def _save_assets(actor: User | None, filename: str, parsed: list[dict[str, Any]], ip: str | None) -> None:
     with transaction.atomic():
         for values in parsed:
             actions.register_asset(actor, **values)
@@ -177,7 +221,6 @@ def import_assets(actor: User | None, filename: str, content: bytes, *, ip: str 
             ip=ip,
             note=f"created {len(parsed)}",
         )
-    return {"created": len(parsed)}
 
 
 def budget_template() -> bytes:

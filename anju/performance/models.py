@@ -70,7 +70,13 @@ class SpecialFund(models.Model):
         verbose_name = _("special fund")
         verbose_name_plural = _("special funds")
         ordering = ["year", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["year", "name"], name="performance_specialfund_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "name"], name="performance_specialfund_unique"),
+            # A key binds one fund of the year to its KPI: two funds with the same key would make the KPI ambiguous.
+            models.UniqueConstraint(
+                fields=["year", "key"], condition=~models.Q(key=""), name="performance_specialfund_key_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
@@ -93,6 +99,25 @@ class Staffing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.staff}/{self.posts}"
+
+
+class FacilityControl(models.Model):
+    """楼堂馆所控制情况 of a year (附件1-1): the approved and actual floor area and the budgeted and actual
+    investment of office buildings and similar construction. The control rates are computed, never stored."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    approved_area = models.DecimalField(_("approved area (m²)"), max_digits=12, decimal_places=2, default=ZERO)
+    actual_area = models.DecimalField(_("actual area (m²)"), max_digits=12, decimal_places=2, default=ZERO)
+    budget_investment = MoneyField(_("budgeted investment"), default=ZERO)
+    actual_investment = MoneyField(_("actual investment"), default=ZERO)
+
+    class Meta:
+        verbose_name = _("building control")
+        verbose_name_plural = _("building control")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.actual_area}/{self.approved_area}"
 
 
 class Asset(models.Model):
@@ -242,6 +267,8 @@ class ReportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("requested by")
     )
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # Touched by every progress step: a run queued or running whose last touch is old lost its worker.
+    updated = models.DateTimeField(_("updated"), auto_now=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

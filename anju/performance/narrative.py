@@ -10,6 +10,7 @@ the KPI's module is not in the system yet, it says so: "（该项业务尚未纳
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,11 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from anju.core import kpis as registry
 
+logger = logging.getLogger(__name__)
+
 NOT_IN_SYSTEM = "（该项业务尚未纳入本系统）"
 PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]*))?\}")
 SPEC = re.compile(r"^(亿|万)?(\d)?(g)?$")
 SENTENCE = re.compile(r"[^。；;]*[。；;]?")
 SCALES = {"亿": Decimal(100_000_000), "万": Decimal(10_000)}
+YEARS = frozenset({"year", "next_year", "prev_year"})
 
 # Every KPI code of KPIS.md the report is written from; figures.json warns about each one not registered.
 EXPECTED_KPIS: tuple[str, ...] = (
@@ -320,10 +324,37 @@ class Missing(Exception):
         self.not_in_system = not_in_system
 
 
+def _known(code: str) -> bool:
+    return code in YEARS or code.startswith("fact.") or code in EXPECTED_KPIS or registry.find(code) is not None
+
+
+def validate(text: str) -> list[str]:
+    """What is wrong with the placeholders of an edited text (empty when it can be filled): an unknown code, a
+    format other than 亿/万 + decimals + g, a ratio of other than two codes, an unmatched brace."""
+    problems: list[str] = []
+    for match in PLACEHOLDER.finditer(text):
+        whole, code, spec = match.group(0), match.group(1).strip(), match.group(2) or ""
+        parts = [part.strip() for part in code.split("/")]
+        if len(parts) > 2 or not all(parts):
+            problems.append(f"占位符{whole}：比例应写作{{分子代码/分母代码}}")
+            continue
+        for part in parts:
+            if not _known(part):
+                problems.append(f"占位符{whole}：未知的指标代码“{part}”")
+            elif part in YEARS and len(parts) > 1:
+                problems.append(f"占位符{whole}：年份不能用于比例")
+        if match.group(2) is not None and not SPEC.match(spec):
+            problems.append(f"占位符{whole}：格式“{spec}”无效，应为可选的亿或万、可选的小数位数（0–9）、可选的g")
+    rest = PLACEHOLDER.sub("", text)
+    if "{" in rest or "}" in rest:
+        problems.append("文本中有不成对的花括号“{”或“}”（占位符应写作{指标代码}或{指标代码:格式}）")
+    return problems
+
+
 def format_value(value: Decimal | int, spec: str, *, is_count: bool) -> str:
     match = SPEC.match(spec or "")
     if match is None:
-        raise ValueError(f"bad placeholder format {spec!r}")
+        raise ValueError(f"格式“{spec}”无效")
     scale, places, strip = match.groups()
     number = Decimal(value)
     if scale:
@@ -343,17 +374,28 @@ class Filler:
         self.facts = dict(facts)
         self.facts.update(year=year, next_year=year + 1, prev_year=year - 1)
         self.cache: dict[str, Decimal | int] = {}
+        # KPIs that raised while computing, and placeholders that cannot be filled (bad format, a text figure
+        # in a ratio): their sentences are left out and the report lists them as checks.
+        self.failed: set[str] = set()
+        self.invalid: dict[str, str] = {}
 
     def raw(self, code: str) -> Decimal | int | str:
         if code in self.facts:
             return self.facts[code]
         if code.startswith("fact."):
             raise Missing(code, False)
+        if code in self.failed:
+            raise Missing(code, False)
         if code not in self.cache:
             kpi = registry.find(code)
             if kpi is None:
                 raise Missing(code, True)
-            self.cache[code] = kpi.compute(self.year)
+            try:
+                self.cache[code] = kpi.compute(self.year)
+            except Exception:  # one module's failing figure must not stop the report: the sentence is left out
+                logger.exception("KPI %s failed in the report text", code)
+                self.failed.add(code)
+                raise Missing(code, False) from None
         return self.cache[code]
 
     def is_count(self, code: str) -> bool:
@@ -365,7 +407,8 @@ class Filler:
         if "/" in code:
             numerator, denominator = (part.strip() for part in code.split("/", 1))
             top, bottom = self.raw(numerator), self.raw(denominator)
-            assert not isinstance(top, str) and not isinstance(bottom, str)
+            if isinstance(top, str) or isinstance(bottom, str):
+                raise ValueError("比例的分子和分母必须是数值")
             return format_value(registry.rate(top, bottom), spec or "2", is_count=False)
         value = self.raw(code)
         if isinstance(value, str):
@@ -384,6 +427,10 @@ class Filler:
                 kept.append(PLACEHOLDER.sub(self.placeholder, sentence))
             except Missing as missing:
                 not_in_system = not_in_system or missing.not_in_system
+                continue
+            except (ValueError, ArithmeticError) as exc:  # a bad placeholder leaves its sentence out, listed
+                found = PLACEHOLDER.search(sentence)
+                self.invalid[found.group(0) if found else sentence[:30]] = str(exc)
                 continue
             figures_kept += bool(PLACEHOLDER.search(sentence))
         out = "".join(kept)

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet, Sum
 from anju.core import kpis as registry
 from anju.core.fields import MoneyField
 from anju.performance import rules
-from anju.performance.models import Asset, BudgetLine, Indicator, SpecialFund, Staffing
+from anju.performance.models import Asset, BudgetLine, FacilityControl, Indicator, SpecialFund, Staffing
 
 logger = logging.getLogger(__name__)
 
@@ -104,16 +104,30 @@ def staffing(year: int) -> Staffing | None:
     return Staffing.objects.filter(year=year).first()
 
 
+class NoRecord(LookupError):
+    """A figure whose record has not been entered (not zero: the report lists it as a failed KPI)."""
+
+
+def _staffing_record(year: int) -> Staffing:
+    record = staffing(year)
+    if record is None:
+        raise NoRecord(f"{year}年尚未录入人员编制情况")
+    return record
+
+
 def posts(year: int) -> int:
     """编制数."""
-    record = staffing(year)
-    return record.posts if record else 0
+    return _staffing_record(year).posts
 
 
 def staff(year: int) -> int:
     """在职人数."""
-    record = staffing(year)
-    return record.staff if record else 0
+    return _staffing_record(year).staff
+
+
+def facility_control(year: int) -> FacilityControl | None:
+    """楼堂馆所控制情况 of the year, when entered."""
+    return FacilityControl.objects.filter(year=year).first()
 
 
 # --- indicators -------------------------------------------------------------------------------------
@@ -127,6 +141,13 @@ class ScoredIndicator:
     error: str = ""
     # The bound KPI is not registered (its module is not in the system yet).
     kpi_missing: bool = False
+    # The bound KPI is registered but failed to compute (logged; listed as a kpi.failed check).
+    kpi_failed: bool = False
+
+    @property
+    def unscored(self) -> bool:
+        """Counts in the tree but has no score (no value, no band): the total would silently lack its weight."""
+        return self.score is None and not self.error and self.indicator.operator != rules.NOT_APPLICABLE
 
     @property
     def met(self) -> bool | None:
@@ -136,17 +157,26 @@ class ScoredIndicator:
         return rules.is_met(ind.operator, ind.target, self.actual)
 
 
+class KpiFailed(Exception):
+    """A bound KPI raised while computing (the cause is logged, not shown)."""
+
+
 def indicator_actual(indicator: Indicator) -> tuple[Decimal | None, bool]:
     """The indicator's value (from its bound KPI, in the indicator's unit, or entered by hand) and whether the
-    bound KPI is missing from the registry."""
+    bound KPI is missing from the registry. The value is not rounded: it is compared with the target as it is
+    and rounded for display only. Raises KpiFailed when the bound KPI fails to compute."""
     if indicator.operator == rules.BUDGET_EXECUTION:
         return executed(indicator.year), False
     if indicator.kpi_code:
         kpi = registry.find(indicator.kpi_code)
         if kpi is None:
             return indicator.actual, True
-        raw = Decimal(kpi.compute(indicator.year))
-        return rules.two(raw / indicator.kpi_scale), False
+        try:
+            raw = Decimal(kpi.compute(indicator.year))
+        except Exception as exc:  # another module's figure must not take the tree down
+            logger.exception("KPI %s failed for indicator %s", kpi.code, indicator.pk)
+            raise KpiFailed(kpi.code) from exc
+        return raw / indicator.kpi_scale, False
     return indicator.actual, False
 
 
@@ -154,7 +184,13 @@ def scored_indicators(year: int) -> list[ScoredIndicator]:
     scoring = rules.rules_for(year)
     out: list[ScoredIndicator] = []
     for indicator in Indicator.objects.filter(year=year).order_by("order", "id"):
-        actual, missing = indicator_actual(indicator)
+        try:
+            actual, missing = indicator_actual(indicator)
+        except KpiFailed:
+            out.append(
+                ScoredIndicator(indicator, None, None, f"绑定的指标{indicator.kpi_code}计算失败", kpi_failed=True)
+            )
+            continue
         target = final(year) if indicator.operator == rules.BUDGET_EXECUTION else indicator.target
         item = rules.IndicatorInput(
             operator=indicator.operator,
@@ -209,6 +245,8 @@ def budget_facts(year: int) -> rules.BudgetFacts:
         reported_control_rate=record.reported_control_rate if record else None,
         indicator_groups=[(name, weight, children) for name, (weight, children) in groups.items()],
         indicator_total_weight=sum((i.weight for i in indicators), Decimal(0)) if indicators else None,
+        has_staffing=record is not None,
+        has_spending=BudgetLine.objects.filter(year=year, section__in=SPENDING).exists(),
     )
 
 
@@ -224,6 +262,9 @@ def safe_compute(kpi: registry.Kpi, year: int) -> Decimal | int | None:
     """The KPI's value, or None when its module fails to compute it (logged; a page still shows the rest)."""
     try:
         return kpi.compute(year)
+    except NoRecord as exc:  # not entered yet: nothing to trace
+        logger.info("KPI %s: %s", kpi.code, exc)
+        return None
     except Exception:  # another module's figure must not take a page down
         logger.exception("KPI %s failed", kpi.code)
         return None

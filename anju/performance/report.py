@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from anju.core import kpis as registry
 from anju.performance import narrative, queries, rules
 from anju.performance.models import Asset, BudgetLine, Narrative, SpecialFund
@@ -64,6 +66,23 @@ def facts(year: int) -> dict[str, Decimal | int | str]:
         out["fact.overseas"] = three.get(OVERSEAS, ZERO)
         out["fact.vehicles"] = three.get(VEHICLE_PURCHASE, ZERO) + three.get(VEHICLE_RUNNING, ZERO)
         out["fact.reception"] = three.get(RECEPTION, ZERO)
+        prior = queries.total(year, "prior_year", Section.THREE_PUBLIC)
+        if prior:
+            # 上年决算数 as entered on this year's lines (附件1-1's own column), else the prior year's records.
+            out["fact.three_public_prior"] = prior
+        elif BudgetLine.objects.filter(year=year - 1, section=Section.THREE_PUBLIC).exists():
+            prior = queries.three_public(year - 1)
+            out["fact.three_public_prior"] = prior
+        change = rules.change_percent(queries.three_public(year), prior)
+        if change is not None and change < 0:
+            out["fact.three_public_decrease"] = -change
+        elif change is not None:
+            out["fact.three_public_increase"] = change
+    for line in queries.lines(year, Section.PROJECT):
+        # A project line's figures (公房维修专项经费 and the like), for the text about each project.
+        out[f"fact.project.{line.name}.initial"] = line.initial
+        out[f"fact.project.{line.name}.final"] = line.final
+        out[f"fact.project.{line.name}.executed"] = line.executed
     for fund in SpecialFund.objects.filter(year=year):
         for key in {fund.key, fund.name} - {""}:
             out[f"fact.fund.{key}.budget"] = fund.budget
@@ -84,6 +103,7 @@ class Cell:
     colspan: int = 1
     bold: bool = False
     align: str = "center"  # center, left, right
+    indent: int = 0  # left indent in characters (附件1-1's sub-rows), laid out as an indent, not as spaces
 
 
 @dataclass
@@ -96,9 +116,17 @@ class Table:
     rows: int = 0
 
     def add(
-        self, col: int, text: object, *, rowspan: int = 1, colspan: int = 1, bold: bool = False, align: str = "center"
+        self,
+        col: int,
+        text: object,
+        *,
+        rowspan: int = 1,
+        colspan: int = 1,
+        bold: bool = False,
+        align: str = "center",
+        indent: int = 0,
     ) -> None:
-        self.cells.append(Cell(self.rows, col, str(text), rowspan, colspan, bold, align))
+        self.cells.append(Cell(self.rows, col, str(text), rowspan, colspan, bold, align, indent))
 
     def next_row(self) -> None:
         self.rows += 1
@@ -110,8 +138,10 @@ class Table:
         return [sorted(row, key=lambda c: c.col) for row in grid]
 
 
-def _money_row(table: Table, label: str, prior: str, budget: str, actual: str, *, bold: bool = False) -> None:
-    table.add(0, label, align="left", bold=bold)
+def _money_row(
+    table: Table, label: str, prior: str, budget: str, actual: str, *, bold: bool = False, indent: int = 0
+) -> None:
+    table.add(0, label, align="left", bold=bold, indent=indent)
     table.add(1, prior, colspan=2)
     table.add(3, budget, colspan=2)
     table.add(5, actual, colspan=2)
@@ -152,11 +182,11 @@ def annex_1_1(year: int, savings: str) -> Table:
         )
 
     _money_row(table, "三公经费", *sums(*THREE_PUBLIC_LINES), bold=True)
-    _money_row(table, "   1、公务用车购置和维护经费", *sums(VEHICLE_PURCHASE, VEHICLE_RUNNING))
-    _money_row(table, "       其中：公车购置", *sums(VEHICLE_PURCHASE))
-    _money_row(table, "             公车运行维护", *sums(VEHICLE_RUNNING))
-    _money_row(table, "   2、出国经费", *sums(OVERSEAS))
-    _money_row(table, "   3、公务接待", *sums(RECEPTION))
+    _money_row(table, "1、公务用车购置和维护经费", *sums(VEHICLE_PURCHASE, VEHICLE_RUNNING), indent=1)
+    _money_row(table, "其中：公车购置", *sums(VEHICLE_PURCHASE), indent=2)
+    _money_row(table, "公车运行维护", *sums(VEHICLE_RUNNING), indent=5)
+    _money_row(table, "2、出国经费", *sums(OVERSEAS), indent=1)
+    _money_row(table, "3、公务接待", *sums(RECEPTION), indent=1)
     funds = list(SpecialFund.objects.filter(year=year))
     _money_row(
         table,
@@ -178,8 +208,8 @@ def annex_1_1(year: int, savings: str) -> Table:
         bold=True,
     )
     for index, line in enumerate(queries.lines(year, Section.PUBLIC_DETAIL)):
-        prefix = "    其中：" if index == 0 else "          "
-        _money_row(table, prefix + line.name, "——", wan(line.initial), wan(line.executed))
+        label, indent = ("其中：" + line.name, 1) if index == 0 else (line.name, 4)
+        _money_row(table, label, "——", wan(line.initial), wan(line.executed), indent=indent)
     procurement = queries.lines(year, Section.PROCUREMENT)
     _money_row(
         table,
@@ -203,7 +233,21 @@ def annex_1_1(year: int, savings: str) -> Table:
     ):
         table.add(col, label, bold=True)
     table.next_row()
-    for col, value in enumerate(("0", "0", "100%", "0", "0", "100%"), start=1):
+    control = queries.facility_control(year)
+    if control is None:
+        values: tuple[str, ...] = ("",) * 6
+    else:
+        area_rate = rules.control_rate(control.actual_area, control.approved_area)
+        money_rate = rules.control_rate(control.actual_investment, control.budget_investment)
+        values = (
+            _number(control.approved_area),
+            _number(control.actual_area),
+            "——" if area_rate is None else f"{_number(area_rate)}%",
+            wan(control.budget_investment),
+            wan(control.actual_investment),
+            "——" if money_rate is None else f"{_number(money_rate)}%",
+        )
+    for col, value in enumerate(values, start=1):
         table.add(col, value)
     table.next_row()
     table.add(0, "厉行节约保障措施", bold=True)
@@ -218,7 +262,8 @@ def _target_text(s: queries.ScoredIndicator) -> str:
         return ind.target_text
     if ind.target is None:
         return ""
-    sign = {"ge": "≥", "le": "≤", "eq": ""}.get(ind.operator, "")
+    # As the finance bureau's form writes them: "8个", "100%" for at least, "≤202万元" for at most.
+    sign = {"le": "≤"}.get(ind.operator, "")
     return f"{sign}{_number(ind.target)}{ind.unit}"
 
 
@@ -230,12 +275,12 @@ def _number(value: Decimal) -> str:
 def _actual_text(s: queries.ScoredIndicator) -> str:
     ind = s.indicator
     if ind.kpi_code and s.actual is not None and not s.kpi_missing:
-        return f"{s.actual}{ind.unit}"
+        return f"{rules.two(s.actual)}{ind.unit}"  # compared unrounded, shown with two decimals
     if ind.actual_text:
         return ind.actual_text
     if s.actual is None:
         return narrative.NOT_IN_SYSTEM if s.kpi_missing else ""
-    return f"{_number(s.actual)}{ind.unit}"
+    return f"{_number(rules.two(s.actual))}{ind.unit}"
 
 
 def _score_text(value: Decimal | None) -> str:
@@ -369,10 +414,24 @@ def kpi_values(
             values[kpi.code] = {"name": kpi.name, "unit": kpi.unit, "value": registry.as_json(kpi, raw)}
             if raw_values is not None:
                 raw_values[kpi.code] = raw
-        except Exception as exc:  # another module's figure must not stop the report; it is listed instead
+        except queries.NoRecord as exc:  # not entered yet (the checks warn about the missing record)
+            logger.info("KPI %s: %s", kpi.code, exc)
+            problems.append(failed_check(kpi.code))
+        except Exception:  # another module's figure must not stop the report; it is listed instead
             logger.exception("KPI %s failed", kpi.code)
-            problems.append(rules.Check("kpi.failed", rules.ERROR, f"指标{kpi.code}（{kpi.name}）计算失败：{exc}"))
+            problems.append(failed_check(kpi.code))
     return values, problems
+
+
+def failed_check(code: str) -> rules.Check:
+    """A KPI that raised: the cause is in the log, the check says so in Chinese (no exception text leaks)."""
+    kpi = registry.find(code)
+    name = kpi.name if kpi else narrative.EXPECTED_NAMES.get(code, code)
+    return rules.Check(
+        "kpi.failed",
+        rules.ERROR,
+        f"指标{code}（{name}）计算失败，报告中相应内容从略；原因已记入系统日志，请联系系统管理员",
+    )
 
 
 def missing_kpis() -> list[rules.Check]:
@@ -391,9 +450,30 @@ def checks(year: int) -> list[rules.Check]:
     """The consistency checks over the year's records, and the KPIs the report expects but cannot find."""
     found = rules.check_budget(queries.budget_facts(year))
     for s in queries.scored_indicators(year):
+        label = s.indicator.name or s.indicator.level2
         if s.error:
-            found.append(rules.Check("performance.indicator", rules.ERROR, f"指标“{s.indicator.name}”：{s.error}"))
+            found.append(rules.Check("performance.indicator", rules.ERROR, f"指标“{label}”：{s.error}"))
+        elif s.unscored:
+            found.append(
+                rules.Check(
+                    "performance.unscored",
+                    rules.ERROR,
+                    f"指标“{label}”（{_number(s.indicator.weight)}分）尚无实际完成值或评价档次，未计入总分",
+                )
+            )
     return found + missing_kpis()
+
+
+def narrative_checks(filler: narrative.Filler, listed: list[dict[str, str]]) -> list[dict[str, str]]:
+    """What the text could not be filled with: a KPI that failed (unless already listed) and a bad placeholder."""
+    out: list[dict[str, str]] = []
+    for code in sorted(filler.failed):
+        if not any(c["rule"] == "kpi.failed" and code in c["message"] for c in listed):
+            out.append(failed_check(code).as_dict())
+    for placeholder, reason in filler.invalid.items():
+        message = f"报告正文中的占位符{placeholder}无法填写（{reason}），所在句子从略"
+        out.append(rules.Check("narrative.placeholder", rules.ERROR, message).as_dict())
+    return out
 
 
 def figures(year: int, raw_values: dict[str, Decimal | int] | None = None) -> dict[str, Any]:
@@ -406,10 +486,10 @@ def build(year: int, progress: Callable[[int, str], None] | None = None) -> Repo
         if progress:
             progress(percent, label)
 
-    step(5, "汇总指标")
+    step(5, _("Computing the KPIs"))
     raw_values: dict[str, Decimal | int] = {}
     figs = figures(year, raw_values)
-    step(30, "生成报告正文")
+    step(30, _("Writing the report text"))
     all_texts = texts(year)
     filler = narrative.Filler(year, facts(year))
     filler.cache.update(raw_values)
@@ -420,13 +500,14 @@ def build(year: int, progress: Callable[[int, str], None] | None = None) -> Repo
             chapters.append(Chapter(section.chapter, []))
         chapters[-1].parts.append((section.title, paragraphs))
     scored = queries.scored_indicators(year)
-    step(45, "生成附件")
+    step(45, _("Laying out the attachments"))
     tables = [
         annex_1_1(year, "\n".join(filler.text(all_texts[narrative.SAVINGS]))),
         annex_1_2(year, filler, all_texts, scored),
     ]
     total = sum((s.score for s in scored if s.score is not None), ZERO)
     unit_name = "".join(filler.text(all_texts[narrative.UNIT_NAME]))
+    figs["checks"].extend(narrative_checks(filler, figs["checks"]))
     return Report(
         year=year,
         unit_name=unit_name,

@@ -167,6 +167,21 @@ class Check:
         return {"rule": self.rule, "severity": self.severity, "message": self.message}
 
 
+def control_rate(actual: Decimal, approved: Decimal) -> Decimal | None:
+    """楼堂馆所 规模/投资概算控制率: actual ÷ approved. Nothing approved and nothing built or spent is within
+    control (100 %, as the finance bureau's form reads); something built without an approval has no rate."""
+    if not approved:
+        return HUNDRED.quantize(CENT) if not actual else None
+    return two(actual * HUNDRED / approved)
+
+
+def change_percent(current: Decimal, prior: Decimal) -> Decimal | None:
+    """The year-on-year change in percent (negative = a decrease); None without a prior-year figure."""
+    if not prior:
+        return None
+    return two((current - prior) * HUNDRED / prior)
+
+
 def wan(amount: Decimal) -> str:
     """元 as 万元 text with two places, as the report writes them."""
     return str(two(amount / Decimal(10000)))
@@ -197,6 +212,9 @@ class BudgetFacts:
     # Indicator tree: (level 1 heading, its weight, sum of its indicators' weights), and the tree's total weight.
     indicator_groups: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
     indicator_total_weight: Decimal | None = None
+    # Whether the year has a staffing record and any spending lines (the report's figures come from them).
+    has_staffing: bool = True
+    has_spending: bool = True
 
 
 def _parts(parts: Mapping[str, Decimal]) -> str:
@@ -256,6 +274,10 @@ def check_budget(facts: BudgetFacts) -> list[Check]:
                     f"{fund.name}：专项资金使用{wan(fund.used)}万元与项目支出决算{wan(facts.projects[fund.name])}万元不一致",
                 )
             )
+    if not facts.has_spending:
+        found.append(Check("budget.no_spending", WARNING, "本年度尚未录入支出预算（人员经费、公用经费、项目支出）"))
+    if not facts.has_staffing:
+        found.append(Check("org.no_staffing", WARNING, "本年度尚未录入人员编制情况（编制数、在职人数）"))
     if facts.posts and facts.staff is not None:
         if facts.staff > facts.posts:
             found.append(Check("org.staff_over_posts", WARNING, f"在职人数{facts.staff}人超过编制数{facts.posts}人"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("budget/funds/new/", views.fund_edit, name="fund_create"),
     path("budget/funds/<int:pk>/", views.fund_edit, name="fund_edit"),
     path("budget/staffing/", views.staffing_edit, name="staffing"),
+    path("budget/facility/", views.facility_edit, name="facility"),
     path("budget/import/", views.budget_import, name="budget_import"),
     path("budget/import/template.xlsx", views.budget_template, name="budget_template"),
     path("assets/", views.assets, name="assets"),

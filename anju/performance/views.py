@@ -19,15 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core import audit
 from anju.core import kpis as registry
 from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, login_required, require
 from anju.lib.ids import mask_id
 from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
 from anju.performance import actions, forms, importer, jobs, narrative, queries, report, rules, writers
 from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun, SpecialFund
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 MODULE = "performance"
+_YEARS = {"first": FIRST_YEAR, "last": LAST_YEAR}
 ERRORS_SHOWN = 1000
 # The leaders' dashboard: headline KPIs in this order, shown when registered.
 HEADLINES = (
@@ -48,9 +53,12 @@ HEADLINES = (
 
 def _year(request: HttpRequest) -> int:
     try:
-        return int(request.GET.get("year") or request.POST.get("year") or default_year())
+        year = int(request.GET.get("year") or request.POST.get("year") or default_year())
     except ValueError as exc:
         raise Http404 from exc
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    return year
 
 
 def default_year() -> int:
@@ -146,6 +154,7 @@ def budget(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "funds": SpecialFund.objects.filter(year=year),
             "staffing": queries.staffing(year),
+            "facility": queries.facility_control(year),
             "checks": [c for c in report.checks(year) if not c.rule.startswith("kpi.")],
         },
     )
@@ -208,8 +217,14 @@ def fund_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         same = SpecialFund.objects.filter(year=year, name=form.cleaned_data["name"])
         if fund is not None:
             same = same.exclude(pk=fund.pk)
+        key = form.cleaned_data.get("key") or ""
+        same_key = SpecialFund.objects.filter(year=year, key=key) if key else SpecialFund.objects.none()
+        if fund is not None:
+            same_key = same_key.exclude(pk=fund.pk)
         if same.exists():
             form.add_error("name", _("This special fund already exists for the year."))
+        elif same_key.exists():
+            form.add_error("key", _("Another special fund of the year already has this KPI key."))
         else:
             actions.save_special_fund(actor(request), fund, year=year, **form.cleaned_data)
             messages.success(request, _("Saved."))
@@ -228,6 +243,21 @@ def staffing_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect(_budget_url(year))
     return _form_page(request, form, f"{year} · {_('Staffing')}", _budget_url(year), year=year)
+
+
+@require(MODULE, "handle")
+def facility_edit(request: HttpRequest) -> HttpResponse:
+    """楼堂馆所控制情况 of the year (附件1-1): approved and actual area, budgeted and actual investment."""
+    year = _year(request)
+    record = queries.facility_control(year)
+    fields = ("approved_area", "actual_area", "budget_investment", "actual_investment")
+    initial = {f: getattr(record, f) for f in fields} if record else dict.fromkeys(fields, 0)
+    form = forms.FacilityControlForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.save_facility_control(actor(request), year=year, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(_budget_url(year))
+    return _form_page(request, form, f"{year} · {_('Building control')}", _budget_url(year), year=year)
 
 
 def _import(request: HttpRequest, kind: str) -> HttpResponse:
@@ -483,6 +513,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         {"section": s, "text": all_texts[s.key], "edited": s.key in edited}
         for s in narrative.SECTIONS + narrative.ANNEX_TEXTS
     ]
+    runs, busy = _runs(year)
     return render(
         request,
         "performance/report.html",
@@ -490,11 +521,19 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": years(),
             "checks": report.checks(year),
-            "runs": ReportRun.objects.filter(year=year)[:10],
+            "runs": runs,
+            "busy": busy,
             "sections": sections,
             "files": writers.FILES,
         },
     )
+
+
+def _runs(year: int) -> tuple[list[ReportRun], bool]:
+    """The year's latest runs (lost ones marked failed first) and whether one is still building."""
+    jobs.mark_stale()
+    runs = list(ReportRun.objects.filter(year=year).select_related("requested_by")[:10])
+    return runs, any(r.status in jobs.ACTIVE for r in runs)
 
 
 def narrative_keys(year: int) -> list[str]:
@@ -518,16 +557,28 @@ def narrative_edit(request: HttpRequest, section: str) -> HttpResponse:
             actions.save_narrative(actor(request), year=year, section=section, text=form.cleaned_data["text"])
             messages.success(request, _("Saved."))
             return redirect(back)
-    preview = narrative.Filler(year, report.facts(year)).text(form["text"].value() or "")
+    text = form["text"].value() or ""
+    filler = narrative.Filler(year, report.facts(year))
+    preview = filler.text(text)  # never raises: a sentence that cannot be filled is left out and listed
+    # What the form refuses, else what the filler had to leave out (e.g. a text figure in a ratio).
+    problems = narrative.validate(text) or [f"占位符{p}：{reason}" for p, reason in filler.invalid.items()]
     title = f"{year} · {spec.chapter} {spec.title}".strip()
-    return _form_page(request, form, title, back, year=year, preview=preview, narrative_help=True)
+    return _form_page(
+        request, form, title, back, year=year, preview=preview, preview_problems=problems, narrative_help=True
+    )
 
 
 @require_POST
 @require(MODULE, "export")
 def report_build(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    run = actions.queue_report(actor(request), year=year)
+    try:
+        run = actions.queue_report(actor(request), year=year)
+    except actions.ActionError as exc:
+        if request.headers.get("HX-Request"):
+            return _runs_partial(request, year, error=str(exc))
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(reverse("performance:report") + f"?year={year}")
     transaction.on_commit(lambda: jobs.start(run.pk))
     if request.headers.get("HX-Request"):
         return _runs_partial(request, year)
@@ -540,10 +591,13 @@ def report_runs(request: HttpRequest) -> HttpResponse:
     return _runs_partial(request, _year(request))
 
 
-def _runs_partial(request: HttpRequest, year: int) -> HttpResponse:
-    runs = list(ReportRun.objects.filter(year=year)[:10])
-    busy = any(r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING) for r in runs)
-    return render(request, "performance/_runs.html", {"runs": runs, "busy": busy, "year": year, "files": writers.FILES})
+def _runs_partial(request: HttpRequest, year: int, error: str = "") -> HttpResponse:
+    runs, busy = _runs(year)
+    return render(
+        request,
+        "performance/_runs.html",
+        {"runs": runs, "busy": busy, "year": year, "files": writers.FILES, "error": error},
+    )
 
 
 @require(MODULE, "export")
@@ -554,7 +608,16 @@ def report_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     path = Path(run.directory) / name
     if not path.is_file():
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{run.year}年度{_file_label(name)}")
+    filename = f"{run.year}年度{_file_label(name)}"
+    audit.record(
+        actor(request),
+        AuditEvent.Action.EXPORT,
+        run,
+        note=name,
+        object_repr=filename,
+        ip=client_ip(request),
+    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
 
 
 def _file_label(name: str) -> str:
@@ -598,16 +661,30 @@ def cell(obj: Any, attname: str, see_id: bool) -> Any:
     return value
 
 
+def _not_found(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "performance/not_found.html", {"message": message}, status=404)
+
+
 @login_required
 def kpi_records(request: HttpRequest, code: str, year: int) -> HttpResponse:
     kpi = registry.find(code)
     if kpi is None:
-        raise Http404
+        return _not_found(request, _("There is no KPI %(code)s.") % {"code": code})
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return _not_found(request, _("The year must be between %(first)s and %(last)s.") % _YEARS)
     module = queries.kpi_module(kpi)
     check(request.user, module, "view")
     if kpi.records_url is not None:
         return redirect(kpi.records_url(year))
-    raw = kpi.compute(year)
+    if kpi.module not in queries.OWN_MODULES:
+        # Another module's records are listed by that module's own pages (its filters, masking and permissions):
+        # a generic table of its raw rows is not served here.
+        return _not_found(
+            request,
+            _("The records behind %(name)s are listed by their own module, which has no page for them yet.")
+            % {"name": kpi.name},
+        )
+    raw = queries.safe_compute(kpi, year)
     qs = kpi.records(year) if kpi.records is not None else None
     see_id = can(request.user, module, "see_id")
     columns = record_columns(qs) if qs is not None else []
@@ -630,7 +707,7 @@ def kpi_records(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "kpi": kpi,
             "year": year,
             "value": display(kpi, raw),
-            "raw": registry.as_json(kpi, raw),
+            "raw": "—" if raw is None else registry.as_json(kpi, raw),
             "columns": [label for _a, label in columns],
             "table": table,
             "page": page,

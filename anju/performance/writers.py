@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -90,6 +91,8 @@ def _docx_table(doc: object, table: Table) -> None:
                 "left": WD_ALIGN_PARAGRAPH.LEFT,
                 "right": WD_ALIGN_PARAGRAPH.RIGHT,
             }.get(cell.align, WD_ALIGN_PARAGRAPH.CENTER)
+            if cell.indent:
+                p.paragraph_format.left_indent = Pt(9 * cell.indent)
             _font(p.add_run(line), BODY_FONT, 9, bold=cell.bold)
 
 
@@ -141,7 +144,7 @@ def xlsx_bytes(report: Report) -> bytes:
                 ws.cell(offset + row, col + 1).border = BORDER
         for cell in table.cells:
             target = ws.cell(offset + cell.row, cell.col + 1, cell.text or None)
-            target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True)
+            target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True, indent=cell.indent)
             target.font = Font(bold=cell.bold)
             if cell.rowspan > 1 or cell.colspan > 1:
                 ws.merge_cells(
@@ -187,13 +190,13 @@ def write_all(year: int, out: Path, progress: Callable[[int, str], None] | None 
 
     out.mkdir(parents=True, exist_ok=True)
     report = build(year, progress)
-    step(55, "写入 figures.json")
+    step(55, _("Writing %(file)s") % {"file": "figures.json"})
     (out / "figures.json").write_bytes(json_bytes(report))
-    step(60, "写入 report.docx")
+    step(60, _("Writing %(file)s") % {"file": "report.docx"})
     (out / "report.docx").write_bytes(docx_bytes(report))
-    step(70, "写入 attachments.xlsx")
+    step(70, _("Writing %(file)s") % {"file": "attachments.xlsx"})
     (out / "attachments.xlsx").write_bytes(xlsx_bytes(report))
-    step(75, "写入 report.pdf")
+    step(75, _("Writing %(file)s") % {"file": "report.pdf"})
     (out / "report.pdf").write_bytes(pdf_bytes(report))
-    step(100, "完成")
+    step(100, _("Done"))
     return report

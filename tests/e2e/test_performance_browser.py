@@ -82,3 +82,28 @@ def test_report_page_builds_in_the_background_and_offers_downloads(
     page.click('#kpi-cards a[data-code="budget.assets_total"]')
     assert "663.18" in page.locator("#kpi-value").inner_text()
     assert page.locator("#kpi-records tbody tr").count() == 50
+
+
+def test_a_reloaded_report_page_keeps_polling_and_a_bad_placeholder_is_refused(
+    page: Page, live_server: LiveServer, settings: SettingsWrapper, tmp_path: Path
+) -> None:
+    from anju.performance.models import Narrative, ReportRun
+
+    settings.MEDIA_ROOT = tmp_path
+    make_user("perf_leader", "leadership")
+    build_performance(cast(Any, DemoContext()))
+    make_user("perf_finance2", "finance")
+    log_in(page, live_server.url, "perf_finance2")
+    run = ReportRun.objects.create(year=2023, status=ReportRun.Status.RUNNING, progress=40)
+
+    page.goto(f"{live_server.url}/performance/report/?year=2023")  # a reload while a build runs
+    assert page.locator("#runs").get_attribute("hx-trigger") == "every 1s"
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.FAILED, error="stopped")
+    page.wait_for_selector('#runs .run[data-status="failed"]', timeout=10_000)  # the poll picked it up
+    assert page.locator("#runs").get_attribute("hx-trigger") is None
+
+    page.goto(f"{live_server.url}/performance/report/narrative/s7/?year=2023")
+    page.fill("textarea[name=text]", "问题：{budget.executed:万x}")
+    page.click("button.primary[type=submit]")
+    assert "格式“万x”无效" in page.content()
+    assert not Narrative.objects.filter(year=2023, section="s7", text__contains="万x").exists()

@@ -138,3 +138,55 @@ def test_a_failing_kpi_is_a_check_not_a_crash(monkeypatch: pytest.MonkeyPatch) -
     figures = report.figures(2023)
     assert "zz.broken" not in figures["kpis"]
     assert any(c["rule"] == "kpi.failed" and "zz.broken" in c["message"] for c in figures["checks"])
+
+
+def test_building_control_comes_from_its_record() -> None:
+    from anju.performance import actions
+
+    def row() -> list[str]:
+        table = report.build(2023).tables[0].by_row()
+        index = next(i for i, r in enumerate(table) if r[0].text == "楼堂馆所控制情况")
+        return [c.text for c in table[index + 1]]
+
+    assert row() == ["0", "0", "100%", "0.00", "0.00", "100%"]  # the demo enters zeros
+    actions.save_facility_control(
+        None, year=2023, approved_area=D(400), actual_area=D(380), budget_investment=D(1000000),
+        actual_investment=D(1050000),
+    )  # fmt: skip
+    assert row() == ["400", "380", "95%", "100.00", "105.00", "105%"]
+    from anju.performance import rules
+
+    assert rules.control_rate(D(10), D(0)) is None  # built without an approval: no rate, shown as ——
+
+
+def test_the_demo_text_takes_its_figures_from_records() -> None:
+    built = report.build(2023)
+    text = "\n".join(p for ch in built.chapters for _t, ps in ch.parts for p in ps)
+    # 三公 2023 5095.52元 against 2022 30400元 (附件1-1's prior-year column): the seed's 91.5% is not in the records.
+    assert "同比减少83.2%" in text and "91.5%" not in text
+    assert "公房维修项目使用专项资金21.70万元，专项资金使用率100%" in text
+    assert "住保业务专项工作经费40万元" in text
+    # The seed's wording: 五（一）, the 三公 reason, 四's custody rule, 六's shortcoming.
+    for words in (
+        "召开了10次专题调度会",
+        "两次追缴“攻坚行动”",
+        "集中约谈了24家开发企业负责人",
+        "12月7日和15日召开了两次改革试点工作推介会",
+        "完成率均达到30%",
+        "全年无安全生产责任事故",
+        "原专职司机被安排驻村",
+        "建立资产保管制度",
+        "但仍存在绩效目标不够细化、量化等问题",
+    ):
+        assert words in text, words
+
+
+def test_targets_print_like_the_seed_and_the_pdf_keeps_indents() -> None:
+    built = report.build(2023)
+    cells = {c.text for c in built.tables[1].cells}
+    assert {"8个", "100%", "90%", "≤202万元"} <= cells and "≥8个" not in cells
+    labels = [c for c in built.tables[0].cells if c.col == 0]
+    assert all(c.text == c.text.lstrip() for c in labels)
+    assert next(c for c in labels if c.text == "其中：公车购置").indent == 2
+    html = writers.html(built)
+    assert 'class="left indent-2">其中：公车购置' in html and "page-break-inside: avoid" in html

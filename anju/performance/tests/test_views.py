@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from anju.core import kpis as registry
+from anju.core.models import AuditEvent
 from anju.performance import jobs
 from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun
 from anju.registry.models import Person
@@ -175,6 +176,8 @@ def test_report_build_queues_and_the_job_offers_files(
     assert "every 1s" not in runs and "report.docx" in runs
     download = finance.get(reverse("performance:report_file", args=[run.pk, "report.docx"]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"PK")
+    exported = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, model="performance.ReportRun")
+    assert exported.actor == finance.user and exported.note == "report.docx"  # type: ignore[attr-defined]
     assert finance.get(reverse("performance:report_file", args=[run.pk, "settings.py"])).status_code == 404
     office = client_for("office", username="office2")
     assert office.get(reverse("performance:report_file", args=[run.pk, "report.pdf"])).status_code == 403
@@ -201,6 +204,26 @@ def test_kpi_page_takes_the_kpis_module_permission_and_masks_ids(
     Person.objects.create(name="张三", id_type="resident", id_number="431202199001010015")
     monkeypatch.setitem(
         registry._kpis,
+        "budget.zz_people",
+        registry.Kpi(
+            "budget.zz_people", "测试人员", "人", lambda y: Person.objects.count(), lambda y: Person.objects.all()
+        ),
+    )
+    url = "/performance/kpi/budget.zz_people/2023/"
+    assert client_for("housing").get(url).status_code == 403  # no performance permission
+    assert "431202199001010015" in client_for("leadership").get(url).content.decode()  # see_id
+    page = client_for("office").get(url).content.decode()  # performance view without see_id
+    assert "431202199001010015" not in page and "431***********0015" in page
+    assert client_for("leadership", username="lead2").get(url + "?export=xlsx").status_code == 200
+    assert client_for("office", username="office2").get(url + "?export=xlsx").status_code == 403
+
+
+def test_kpi_page_serves_generic_tables_only_for_its_own_kpis(
+    client_for: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Person.objects.create(name="张三", id_type="resident", id_number="431202199001010015")
+    monkeypatch.setitem(
+        registry._kpis,
         "rental.zz_people",
         registry.Kpi(
             "rental.zz_people", "测试住户", "户", lambda y: Person.objects.count(), lambda y: Person.objects.all()
@@ -208,14 +231,16 @@ def test_kpi_page_takes_the_kpis_module_permission_and_masks_ids(
     )
     url = "/performance/kpi/rental.zz_people/2023/"
     assert client_for("finance").get(url).status_code == 403  # finance may not view rental
-    housing = client_for("housing")  # rental view and see_id, no performance permission
-    assert "431202199001010015" in housing.get(url).content.decode()
-    info = client_for("information")  # rental view without see_id
-    page = info.get(url).content.decode()
-    assert "431202199001010015" not in page and "431***********0015" in page
-    export = client_for("leadership").get(url + "?export=xlsx")
-    assert export.status_code == 200
-    assert client_for("information", username="info2").get(url + "?export=xlsx").status_code == 403
+    response = client_for("housing").get(url)  # rental view, but rental has no records page for it
+    body = response.content.decode()
+    assert response.status_code == 404 and "431202199001010015" not in body and "测试住户" in body
+    leader = client_for("leadership")
+    assert leader.get("/performance/kpi/budget.executed/1999/").status_code == 404
+    assert leader.get("/performance/kpi/budget.executed/2101/").status_code == 404
+    assert leader.get("/performance/kpi/budget.executed/2100/").status_code == 200
+    assert leader.get("/api/performance/kpis/2101/budget.executed").status_code == 404
+    assert leader.get("/api/performance/kpis/1999").status_code == 404
+    assert leader.get("/performance/budget/?year=2101").status_code == 404
 
 
 def test_kpi_page_redirects_to_the_modules_list(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 
 from anju.core import audit
 from anju.core.fields import MoneyField, to_fen
@@ -37,6 +37,7 @@ from anju.rental.models import (
 )
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+HOUSEHOLD_CATEGORIES = (Category.DIBAO, Category.LOW_INCOME, Category.MIGRANT, Category.NEW_GRADUATE)
 State = RentalUnit.State
 
 
@@ -52,6 +53,19 @@ def _next_number(model: type[Any], prefix: str, year: int) -> str:
     return f"{head}{seq:05d}"
 
 
+def _create_numbered(model: type[Any], prefix: str, year: int, **fields: Any) -> Any:
+    """Create a record under the next number of its year. Two clerks saving at once may pick the same
+    number: the unique key refuses the second, which takes the next number (three tries, then a
+    refusal to retry rather than a server error)."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return model.objects.create(number=_next_number(model, prefix, year), **fields)
+        except IntegrityError:
+            continue
+    raise RentalError("编号冲突（同时有人在登记），请重试")
+
+
 # --- units ------------------------------------------------------------------------------------------
 
 
@@ -61,12 +75,25 @@ def register_estate(actor: User | None, project: Project, on: dt.date) -> int:
     if project.kind != Project.Kind.PUBLIC_RENTAL:
         raise RentalError("该项目不是公租房项目")
     units = Unit.objects.filter(project=project, rental__isnull=True).exclude(use=Unit.Use.NON_RESIDENTIAL)
-    created = 0
-    for unit in units:
-        kind = Kind.SHOP if unit.use == Unit.Use.SHOP else Kind.HOME
-        ru = RentalUnit.objects.create(unit=unit, kind=kind, state=State.VACANT, state_since=on)
-        UnitStateChange.objects.create(rental_unit=ru, state=State.VACANT, on=on, note="纳入公租房管理")
-        created += 1
+    rental_units = RentalUnit.objects.bulk_create(
+        [
+            RentalUnit(
+                unit=unit,
+                kind=Kind.SHOP if unit.use == Unit.Use.SHOP else Kind.HOME,
+                state=State.VACANT,
+                state_since=on,
+            )
+            for unit in units
+        ],
+        batch_size=1000,
+    )
+    if rental_units and rental_units[0].pk is None:  # a backend that does not return the keys
+        rental_units = list(RentalUnit.objects.filter(unit__project=project, history__isnull=True))
+    UnitStateChange.objects.bulk_create(
+        [UnitStateChange(rental_unit=ru, state=State.VACANT, on=on, note="纳入公租房管理") for ru in rental_units],
+        batch_size=1000,
+    )
+    created = len(rental_units)
     audit.record(actor, CREATE, project, after={"rental_units": created}, note="纳入公租房管理")
     return created
 
@@ -114,14 +141,23 @@ def set_rate(
 ) -> RentRate:
     if per_m2 <= 0 or not (0 <= reduction_percent <= 100):
         raise RentalError("租金标准须大于0，减免比例在0到100之间")
-    rate = RentRate.objects.create(
-        kind=kind,
-        category=category,
-        per_m2=per_m2,
-        reduction_percent=reduction_percent,
-        valid_from=valid_from,
-        note=note,
-    )
+    if kind not in Kind.values or category not in Category.values:
+        raise RentalError("房屋类型或租金类别无效")
+    duplicate = f"{valid_from} 起已有{Kind(kind).label} / {Category(category).label}的租金标准"
+    if RentRate.objects.filter(kind=kind, category=category, valid_from=valid_from).exists():
+        raise RentalError(duplicate)
+    try:
+        with transaction.atomic():
+            rate = RentRate.objects.create(
+                kind=kind,
+                category=category,
+                per_m2=per_m2,
+                reduction_percent=reduction_percent,
+                valid_from=valid_from,
+                note=note,
+            )
+    except IntegrityError as exc:  # the same standard saved at the same moment
+        raise RentalError(duplicate) from exc
     audit.record(actor, CREATE, rate, after=audit.snapshot(rate))
     return rate
 
@@ -141,10 +177,16 @@ def apply(
     members: Sequence[tuple[Person, str]] = (),
 ) -> Household:
     """An application (申请): the household with its members, waiting for the eligibility decision."""
+    if category not in HOUSEHOLD_CATEGORIES:
+        raise RentalError("申请类别无效")
+    if monthly_income < 0:
+        raise RentalError("人均月收入不能为负")
     if Household.objects.filter(applicant=applicant).exclude(status__in=["rejected", "exited"]).exists():
         raise RentalError("该申请人已有在办或在租的申请")
-    household = Household.objects.create(
-        number=_next_number(Household, "SQ", applied_on.year),
+    household = _create_numbered(
+        Household,
+        "SQ",
+        applied_on.year,
         applicant=applicant,
         category=category,
         members_count=1 + len(members),
@@ -190,54 +232,137 @@ def record_checks(actor: User | None, household: Household, *, income: bool, hou
     return household
 
 
+def _set_household_status(actor: User | None, household: Household, status: str, note: str) -> None:
+    before = audit.snapshot(household, ["status"])
+    household.status = status
+    household.save(update_fields=["status"])
+    audit.record_change(actor, household, before, note=note)
+
+
 # --- lottery ----------------------------------------------------------------------------------------
 
 
+def _winners() -> set[str]:
+    """Household numbers that won a home in a held draw: they take part in no later draw."""
+    won: set[str] = set()
+    for result in Draw.objects.filter(status=Draw.Status.HELD).values_list("result", flat=True):
+        won.update(str(pick["household"]) for pick in result if pick.get("unit"))
+    return won
+
+
 @transaction.atomic
-def hold_draw(
+def announce_draw(
     actor: User | None,
     *,
-    held_on: dt.date,
-    seed: str,
-    households: Sequence[str] | None = None,
+    announced_on: dt.date,
+    draw_on: dt.date,
+    seed_source: str,
     units: Sequence[str] | None = None,
     note: str = "",
 ) -> Draw:
-    """A lottery over the waiting households and the vacant homes (all of them unless given)."""
-    seed = seed.strip()
-    if not seed:
-        raise RentalError("请填写公布的摇号种子")
-    waiting = Household.objects.filter(status=Household.Status.WAITING)
-    vacant = RentalUnit.objects.filter(kind=Kind.HOME, state=State.VACANT)
-    chosen = list(waiting.values_list("number", flat=True)) if households is None else list(households)
-    homes = list(vacant.values_list("unit__code", flat=True)) if units is None else list(units)
-    unknown = set(chosen) - set(waiting.filter(number__in=chosen).values_list("number", flat=True))
-    if unknown:
-        raise RentalError(f"不在轮候名单中的家庭：{'、'.join(sorted(unknown))}")
-    not_vacant = set(homes) - set(vacant.filter(unit__code__in=homes).values_list("unit__code", flat=True))
-    if not_vacant:
-        raise RentalError(f"不是空置住房：{'、'.join(sorted(not_vacant))}")
-    if not chosen or not homes:
+    """Announce a lottery (摇号公告): freeze its inputs before anyone can know the seed.
+
+    The entrants are every household on the waiting list on the day (status waiting, waiting since on
+    or before it) that has not won a home in an earlier draw; nobody is chosen. The homes offered (the
+    vacant homes given, or all of them) are locked and reserved for the draw. The draw date, the named
+    outside source of the seed and the SHA-256 of the inputs are published with them."""
+    seed_source = seed_source.strip()
+    if not seed_source:
+        raise RentalError("请写明摇号当日种子的外部来源（如当日福利彩票开奖号码）")
+    if draw_on < announced_on:
+        raise RentalError("摇号日期不能早于公告日期")
+    if Draw.objects.filter(status=Draw.Status.ANNOUNCED).exists():
+        raise RentalError("已有公告未摇号的批次，请先完成该次摇号")
+    won = _winners()
+    entrants = sorted(
+        number
+        for number in Household.objects.filter(
+            status=Household.Status.WAITING, waiting_since__lte=announced_on
+        ).values_list("number", flat=True)
+        if number not in won
+    )
+    vacant = RentalUnit.objects.select_for_update().filter(kind=Kind.HOME, state=State.VACANT)
+    if units is not None:
+        vacant = vacant.filter(unit__code__in=list(units))
+    offered = {ru.unit.code: ru for ru in vacant.select_related("unit")}
+    if units is not None and set(units) - set(offered):
+        raise RentalError(f"不是空置住房：{'、'.join(sorted(set(units) - set(offered)))}")
+    if not entrants or not offered:
         raise RentalError("没有轮候家庭或空置房源，无法摇号")
-    picks = rules.draw(seed, chosen, homes)
-    result = Draw.objects.create(
-        number=_next_number(Draw, "YH", held_on.year),
-        held_on=held_on,
-        seed=seed,
-        households=sorted(set(chosen)),
-        units=sorted(set(homes)),
-        result=rules.draw_as_json(picks),
+    homes = sorted(offered)
+    draw = _create_numbered(
+        Draw,
+        "YH",
+        draw_on.year,
+        status=Draw.Status.ANNOUNCED,
+        announced_on=announced_on,
+        draw_on=draw_on,
+        seed_source=seed_source,
+        inputs_hash=rules.inputs_hash(draw_on, entrants, homes),
+        households=entrants,
+        units=homes,
+        result=[],
         note=note,
         created_by=actor if actor is not None and actor.pk else None,
     )
-    for ru in RentalUnit.objects.filter(unit__code__in=[p.unit for p in picks if p.unit]):
-        _set_state(ru, State.RESERVED, held_on, f"摇号 {result.number} 配租")
-    audit.record(actor, CREATE, result, after={"seed": seed, "households": len(chosen), "units": len(homes)})
-    return result
+    for code in homes:
+        _set_state(offered[code], State.RESERVED, announced_on, f"摇号 {draw.number} 公告房源")
+    audit.record(
+        actor,
+        CREATE,
+        draw,
+        after={
+            "draw_on": str(draw_on),
+            "seed_source": seed_source,
+            "inputs_hash": draw.inputs_hash,
+            "households": len(entrants),
+            "units": len(homes),
+        },
+        note="摇号公告",
+    )
+    return draw
+
+
+@transaction.atomic
+def hold_draw(actor: User | None, draw: Draw, *, held_on: dt.date, external_value: str) -> Draw:
+    """Hold an announced draw on or after its date with the outside value published that day: the seed
+    is SHA-256(inputs hash | value); homes drawn stay reserved until their lease, the others are vacant."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    external_value = external_value.strip()
+    if draw.status != Draw.Status.ANNOUNCED:
+        raise RentalError("该批次已经摇号")
+    if draw.draw_on is None or held_on < draw.draw_on:
+        raise RentalError(f"摇号日期为 {draw.draw_on}，不能提前摇号")
+    if not external_value:
+        raise RentalError(f"请填写当日公布的种子值（{draw.seed_source}）")
+    if rules.inputs_hash(draw.draw_on, draw.households, draw.units) != draw.inputs_hash:
+        raise RentalError("公告的参加家庭或房源已被改动，与公告的摘要不符")
+    before = audit.snapshot(draw, ["status", "held_on", "external_value", "seed"])
+    seed = rules.draw_seed(draw.inputs_hash, external_value)
+    picks = rules.draw(seed, draw.households, draw.units)
+    draw.status, draw.held_on, draw.external_value, draw.seed = Draw.Status.HELD, held_on, external_value, seed
+    draw.result = rules.draw_as_json(picks)
+    draw.save(update_fields=["status", "held_on", "external_value", "seed", "result"])
+    drawn = {p.unit for p in picks if p.unit}
+    for ru in RentalUnit.objects.select_for_update().filter(unit__code__in=draw.units).select_related("unit"):
+        if ru.unit.code in drawn:
+            _set_state(ru, State.RESERVED, held_on, f"摇号 {draw.number} 配租")
+        elif ru.state == State.RESERVED:
+            _set_state(ru, State.VACANT, held_on, f"摇号 {draw.number} 未配出")
+    audit.record_change(actor, draw, before, note="摇号")
+    return draw
 
 
 def verify_draw(draw: Draw) -> bool:
-    """Re-run the draw from its published seed and inputs; True when the kept result is the same."""
+    """Re-run the draw from its published inputs: the inputs hash, the seed from it and the outside
+    value (two-step draws), then the order; True when everything kept is the same."""
+    if draw.status != Draw.Status.HELD:
+        return False
+    if draw.inputs_hash:
+        if draw.draw_on is None or rules.inputs_hash(draw.draw_on, draw.households, draw.units) != draw.inputs_hash:
+            return False
+        if rules.draw_seed(draw.inputs_hash, draw.external_value) != draw.seed:
+            return False
     return rules.draw_as_json(rules.draw(draw.seed, draw.households, draw.units)) == draw.result
 
 
@@ -247,7 +372,8 @@ def verify_draw(draw: Draw) -> bool:
 def drawn_by(ru: RentalUnit) -> tuple[Draw, str] | None:
     """The latest draw that allocated this home, and the household number it went to."""
     code = ru.unit.code
-    for candidate in Draw.objects.filter(held_on__gte=ru.state_since).order_by("-held_on", "-pk"):
+    held = Draw.objects.filter(status=Draw.Status.HELD, held_on__gte=ru.state_since)
+    for candidate in held.order_by("-held_on", "-pk"):
         for pick in candidate.result:
             if pick.get("unit") == code:
                 return candidate, str(pick["household"])
@@ -273,6 +399,8 @@ def sign_lease(
     ru = RentalUnit.objects.select_for_update().select_related("unit").get(pk=rental_unit.pk)
     if end < start:
         raise RentalError("合同终止日期不能早于起始日期")
+    if deposit is not None and deposit < 0:
+        raise RentalError("押金不能为负")
     if ru.kind == Kind.HOME:
         if household is None:
             raise RentalError("住房须租给承租家庭")
@@ -287,14 +415,19 @@ def sign_lease(
     if renewed_from is None and (ru.state not in (State.VACANT, State.RESERVED) or ru.leases.filter(status="active")):
         raise RentalError("该房屋不是空置或预留状态，不能签约")
     if renewed_from is None and ru.kind == Kind.HOME and ru.state == State.RESERVED:
+        for pending in Draw.objects.filter(status=Draw.Status.ANNOUNCED):
+            if ru.unit.code in pending.units:
+                raise RentalError(f"该房源已列入摇号 {pending.number} 的公告房源，摇号后按结果签约")
         won = drawn_by(ru)
         if won is not None and household is not None and won[1] != household.number:
             raise RentalError(f"该房源已由摇号 {won[0].number} 配租给 {won[1]}")
         draw = draw or (won[0] if won is not None else None)
     rate = rate_in_force(ru.kind, category, start)
     rent = rules.monthly_rent(ru.unit.area, rate.per_m2, rate.reduction_percent)
-    lease = Lease.objects.create(
-        number=_next_number(Lease, "ZL" if ru.kind == Kind.HOME else "MM", start.year),
+    lease = _create_numbered(
+        Lease,
+        "ZL" if ru.kind == Kind.HOME else "MM",
+        start.year,
         kind=ru.kind,
         rental_unit=ru,
         household=household,
@@ -311,10 +444,9 @@ def sign_lease(
     )
     if renewed_from is None:
         _set_state(ru, State.LET, start, f"签订合同 {lease.number}")
-    if household is not None and household.status != Household.Status.HOUSED:
-        household.status = Household.Status.HOUSED
-        household.save(update_fields=["status"])
     audit.record(actor, CREATE, lease, after=audit.snapshot(lease))
+    if household is not None and household.status != Household.Status.HOUSED:
+        _set_household_status(actor, household, Household.Status.HOUSED, f"签订合同 {lease.number}")
     return lease
 
 
@@ -326,10 +458,11 @@ def renew_lease(actor: User | None, lease: Lease, *, start: dt.date, end: dt.dat
         raise RentalError("只有执行中的合同可以续签")
     if start <= lease.start:
         raise RentalError("续签起始日期须晚于原合同起始日期")
+    note = _withdraw_bills_after(lease, start - dt.timedelta(days=1), "续签")
     before = audit.snapshot(lease, ["status", "ended_on"])
     lease.status, lease.ended_on = Lease.Status.ENDED, start - dt.timedelta(days=1)
     lease.save(update_fields=["status", "ended_on"])
-    audit.record_change(actor, lease, before, note="续签")
+    audit.record_change(actor, lease, before, note=note)
     category: str | None = None
     if lease.kind == Kind.HOME:
         # A household found over the limits at its latest review pays market rent from the renewal.
@@ -349,7 +482,25 @@ def renew_lease(actor: User | None, lease: Lease, *, start: dt.date, end: dt.dat
     )
 
 
+def _withdraw_bills_after(lease: Lease, on: dt.date, note: str) -> str:
+    """Delete the lease's bills of months after `on` (billed in advance); refuse when one is paid.
+    Returns the note with the months withdrawn."""
+    later = RentBill.objects.select_for_update().filter(lease=lease, month__gt=on)
+    paid_later = [f"{bill.month:%Y-%m}" for bill in later if bill.paid > 0]
+    if paid_later:
+        raise RentalError(f"终止日期之后的月份已缴租金（{'、'.join(paid_later)}），请先办理退款")
+    withdrawn = [f"{month:%Y-%m}" for month in later.values_list("month", flat=True)]
+    if withdrawn:
+        later.delete()
+        note = f"{note}；撤销 {'、'.join(withdrawn)} 账单"
+    return note
+
+
 def _end_lease(actor: User | None, lease: Lease, on: dt.date, note: str) -> None:
+    """End the lease on the day; bills already made for months after it (billed in advance) are
+    withdrawn. A month after the end that has been paid refuses the ending: the payment would have
+    to be refunded first (the bill is the payment's record)."""
+    note = _withdraw_bills_after(lease, on, note)
     before = audit.snapshot(lease, ["status", "ended_on"])
     lease.status, lease.ended_on = Lease.Status.ENDED, on
     lease.save(update_fields=["status", "ended_on"])
@@ -387,20 +538,83 @@ def bill_month(actor: User | None, month: dt.date) -> dict[str, int]:
             cursor.execute(
                 f"""INSERT INTO {table} (lease_id, kind, month, due, amount, paid)
                 SELECT l.id, l.kind, %s, %s, l.monthly_rent, 0 FROM {lease_table} l
-                WHERE l.start <= %s AND l."end" >= %s AND (l.ended_on IS NULL OR l.ended_on >= %s)
+                WHERE l.start <= %s AND (l.ended_on IS NULL OR l.ended_on >= %s)
                 ON CONFLICT (lease_id, month) DO NOTHING""",
-                [month, due, month, month, month],
+                [month, due, month, month],
             )
             created = max(cursor.rowcount, 0)
+        credited = apply_credit(actor, month=month)
         audit.record(
             actor,
             AuditEvent.Action.IMPORT,
             model=RentBill._meta.label,
             object_repr=f"{month:%Y-%m}",
-            after={"month": f"{month:%Y-%m}", "created": created, "existing": existing},
+            after={"month": f"{month:%Y-%m}", "created": created, "existing": existing, "credited": str(credited)},
             note="生成月租金账单",
         )
     return {"created": created, "existing": existing}
+
+
+def apply_credit(actor: User | None, month: dt.date | None = None, lease_ids: Collection[int] | None = None) -> Decimal:
+    """Use the payments' unallocated remainders (prepaid rent, overpayments) for the open bills of the
+    same lease: the oldest payment first, to the oldest bill first. Returns the amount applied.
+
+    One query finds the payments with a remainder whose lease has an open bill (of `month` when
+    given, the billing run's month; of the leases given), one reads those leases' open bills; the
+    allocations are inserted and the bills updated in bulk."""
+    open_bills = RentBill.objects.filter(lease=OuterRef("lease"), paid__lt=F("amount"))
+    if month is not None:
+        open_bills = open_bills.filter(month=month)
+    payments = Payment.objects.filter(unallocated__gt=0)  # the partial index rental_payment_credit
+    if lease_ids is not None:
+        payments = payments.filter(lease_id__in=list(lease_ids))
+    candidates = list(
+        payments.filter(Exists(open_bills))
+        .order_by("lease_id", "paid_on", "pk")
+        .values_list("pk", "lease_id", "unallocated")
+    )
+    if not candidates:
+        return Decimal("0.00")
+    lease_ids = {lease_id for _, lease_id, _ in candidates}
+    bills_by_lease: dict[int, list[RentBill]] = {}
+    for bill in (
+        RentBill.objects.select_for_update()
+        .filter(lease_id__in=lease_ids, paid__lt=F("amount"))
+        .order_by("lease_id", "month")
+    ):
+        bills_by_lease.setdefault(bill.lease_id, []).append(bill)
+    allocations: list[PaymentAllocation] = []
+    changed: dict[int, RentBill] = {}
+    applied = Decimal("0.00")
+    left_by_payment: dict[int, Decimal] = {}
+    for payment_id, lease_id, left in candidates:
+        for bill in bills_by_lease.get(lease_id, []):
+            if left <= 0:
+                break
+            part = min(left, bill.amount - bill.paid)
+            if part <= 0:
+                continue
+            allocations.append(PaymentAllocation(payment_id=payment_id, bill_id=bill.pk, amount=part))
+            bill.paid += part
+            changed[bill.pk] = bill
+            left -= part
+            applied += part
+            left_by_payment[payment_id] = left
+    PaymentAllocation.objects.bulk_create(allocations, batch_size=2000)
+    RentBill.objects.bulk_update(list(changed.values()), ["paid"], batch_size=2000)
+    Payment.objects.bulk_update(
+        [Payment(pk=pk, unallocated=left) for pk, left in left_by_payment.items()], ["unallocated"], batch_size=2000
+    )
+    if applied:
+        audit.record(
+            actor,
+            UPDATE,
+            model=PaymentAllocation._meta.label,
+            object_repr="预缴冲抵",
+            after={"payments": len({a.payment_id for a in allocations}), "bills": len(changed), "amount": str(applied)},
+            note="预缴余额冲抵账单",
+        )
+    return applied
 
 
 def _allocate(payment: Payment) -> Decimal:
@@ -454,6 +668,9 @@ def receive_payment(
     except IntegrityError as exc:
         raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款") from exc
     credit = _allocate(payment)
+    if credit:
+        Payment.objects.filter(pk=payment.pk).update(unallocated=credit)
+        payment.unallocated = credit
     audit.record(actor, CREATE, payment, after={**audit.snapshot(payment), "credit": str(credit)})
     return payment, True
 
@@ -482,12 +699,20 @@ def issue_reminder(actor: User | None, lease: Lease, *, on: dt.date, days: int =
 
 
 @transaction.atomic
-def open_reviews(actor: User | None, year: int) -> int:
-    """Open the year's annual review (年审) for every housed household that has none; returns how many."""
-    due = Household.objects.filter(status=Household.Status.HOUSED).exclude(reviews__year=year)
+def open_reviews(actor: User | None, year: int, on: dt.date) -> int:
+    """Open the year's annual review (年审) on the day: one due review for every household with a home
+    lease in force on it that has none for the year yet; returns how many were opened."""
+    from anju.rental import queries
+
+    if on.year != year:
+        raise RentalError("开启日期须在年审年度内")
+    in_force = queries.leases_in_force(on).exclude(household__isnull=True).values("household")
+    due = Household.objects.filter(pk__in=in_force).exclude(reviews__year=year)
     reviews = [Review(household_id=pk, year=year) for pk in due.values_list("pk", flat=True)]
     Review.objects.bulk_create(reviews, batch_size=2000)
-    audit.record(actor, CREATE, model=Review._meta.label, object_repr=str(year), after={"opened": len(reviews)})
+    audit.record(
+        actor, CREATE, model=Review._meta.label, object_repr=str(year), after={"on": str(on), "opened": len(reviews)}
+    )
     return len(reviews)
 
 
@@ -545,8 +770,10 @@ def serve_exit(
         raise RentalError("腾退期限不能早于通知日期")
     if lease.exits.filter(status=Exit.Status.NOTIFIED).exists():
         raise RentalError("该合同已有进行中的清退")
-    exit_ = Exit.objects.create(
-        number=_next_number(Exit, "QT", notice_on.year),
+    exit_ = _create_numbered(
+        Exit,
+        "QT",
+        notice_on.year,
         lease=lease,
         household_id=lease.household_id,
         reason=reason,
@@ -599,9 +826,7 @@ def complete_exit(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
     audit.record_change(actor, exit_, before, note="清退完成")
     if exit_.lease.status == Lease.Status.ACTIVE:
         _end_lease(actor, exit_.lease, on, f"清退 {exit_.number}")
-    household = exit_.household
-    household.status = Household.Status.EXITED
-    household.save(update_fields=["status"])
+    _set_household_status(actor, exit_.household, Household.Status.EXITED, f"清退 {exit_.number}")
     return exit_
 
 
@@ -610,9 +835,7 @@ def complete_exit(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
 
 @transaction.atomic
 def report_repair(actor: User | None, ru: RentalUnit, *, on: dt.date, description: str) -> Repair:
-    repair = Repair.objects.create(
-        number=_next_number(Repair, "WX", on.year), rental_unit=ru, reported_on=on, description=description
-    )
+    repair = _create_numbered(Repair, "WX", on.year, rental_unit=ru, reported_on=on, description=description)
     audit.record(actor, CREATE, repair, after=audit.snapshot(repair))
     return repair
 
@@ -652,6 +875,6 @@ def file_rental(actor: User | None, **fields: Any) -> Filing:
     """Record a rental filing (房屋租赁备案); ID numbers are validated by the caller's form."""
     if fields["end"] < fields["start"]:
         raise RentalError("租赁终止日期不能早于起始日期")
-    filing = Filing.objects.create(number=_next_number(Filing, "BA", fields["filed_on"].year), **fields)
+    filing = _create_numbered(Filing, "BA", fields["filed_on"].year, **fields)
     audit.record(actor, CREATE, filing, after=audit.snapshot(filing))
     return filing

@@ -298,7 +298,13 @@ def decide(request: HttpRequest, number: str, body: DecisionIn) -> Any:
 
 class DrawOut(Schema):
     number: str
-    held_on: dt.date
+    status: str
+    announced_on: dt.date | None
+    draw_on: dt.date | None
+    seed_source: str
+    inputs_hash: str
+    external_value: str
+    held_on: dt.date | None
     seed: str
     households: list[str]
     units: list[str]
@@ -307,16 +313,32 @@ class DrawOut(Schema):
 
 def _draw_out(d: Draw) -> DrawOut:
     return DrawOut(
-        number=d.number, held_on=d.held_on, seed=d.seed, households=d.households, units=d.units, result=d.result
+        number=d.number,
+        status=d.status,
+        announced_on=d.announced_on,
+        draw_on=d.draw_on,
+        seed_source=d.seed_source,
+        inputs_hash=d.inputs_hash,
+        external_value=d.external_value,
+        held_on=d.held_on,
+        seed=d.seed,
+        households=d.households,
+        units=d.units,
+        result=d.result,
     )
 
 
-class DrawIn(Schema):
-    held_on: dt.date
-    seed: str
-    households: list[str] | None = None
+class AnnounceIn(Schema):
+    announced_on: dt.date
+    draw_on: dt.date
+    seed_source: str
     units: list[str] | None = None
     note: str = ""
+
+
+class HoldIn(Schema):
+    held_on: dt.date
+    external_value: str
 
 
 @router.get("/draws", response=list[DrawOut], summary="Lottery draws with their seed, inputs and result")
@@ -328,19 +350,33 @@ def list_draws(request: HttpRequest) -> list[DrawOut]:
 @router.post(
     "/draws",
     response={200: DrawOut, 400: Err},
-    summary="Hold a draw over waiting households and vacant homes (all unless listed)",
+    summary="Announce a draw: every waiting household and the homes offered (all vacant unless listed) are frozen",
 )
-def hold_draw(request: HttpRequest, body: DrawIn) -> Any:
+def announce_draw(request: HttpRequest, body: AnnounceIn) -> Any:
     _handle(request)
     return _refusable(
-        lambda: actions.hold_draw(
+        lambda: actions.announce_draw(
             actor(request),
-            held_on=body.held_on,
-            seed=body.seed,
-            households=body.households,
+            announced_on=body.announced_on,
+            draw_on=body.draw_on,
+            seed_source=body.seed_source,
             units=body.units,
             note=body.note,
         ),
+        _draw_out,
+    )
+
+
+@router.post(
+    "/draws/{number}/hold",
+    response={200: DrawOut, 400: Err},
+    summary="Hold an announced draw with the outside value published on the draw date",
+)
+def hold_draw(request: HttpRequest, number: str, body: HoldIn) -> Any:
+    _handle(request)
+    draw = get_object_or_404(Draw, number=number)
+    return _refusable(
+        lambda: actions.hold_draw(actor(request), draw, held_on=body.held_on, external_value=body.external_value),
         _draw_out,
     )
 
@@ -682,12 +718,14 @@ def list_reviews(request: HttpRequest, paging: Query[Paging], year: int, outcome
 
 class YearIn(Schema):
     year: int
+    on: dt.date | None = None  # the opening day; 1 January of the year by default
 
 
 @router.post("/reviews/open", response=dict[str, int], summary="Open the year's review for every housed household")
-def open_reviews(request: HttpRequest, body: YearIn) -> dict[str, int]:
+def open_reviews(request: HttpRequest, body: YearIn) -> Any:
     _handle(request)
-    return {"opened": actions.open_reviews(actor(request), body.year)}
+    on = body.on or dt.date(body.year, 1, 1)
+    return _refusable(lambda: actions.open_reviews(actor(request), body.year, on), lambda n: {"opened": n})
 
 
 class ReviewIn(Schema):
@@ -789,7 +827,7 @@ class ExitOut(Schema):
 
 
 def _exit_out(e: Exit) -> ExitOut:
-    e = Exit.objects.select_related("lease", "household").get(pk=e.pk)
+    """An exit read with its lease and household (select_related by the caller)."""
     return ExitOut(
         number=e.number,
         lease=e.lease.number,
@@ -804,10 +842,14 @@ def _exit_out(e: Exit) -> ExitOut:
     )
 
 
+def _exit_written(e: Exit) -> ExitOut:
+    return _exit_out(Exit.objects.select_related("lease", "household").get(pk=e.pk))
+
+
 @router.get("/exits", response=list[ExitOut], summary="Exits (清退)")
 def list_exits(request: HttpRequest, paging: Query[Paging], status: str = "") -> list[ExitOut]:
     _view(request)
-    qs = Exit.objects.order_by("-notice_on", "-pk")
+    qs = Exit.objects.select_related("lease", "household").order_by("-notice_on", "-pk")
     if status:
         qs = qs.filter(status=status)
     return [_exit_out(e) for e in _page(qs, paging)[1]]
@@ -823,7 +865,7 @@ def serve_exit(request: HttpRequest, number: str, body: ExitIn) -> Any:
         lambda: actions.serve_exit(
             actor(request), lease, reason=body.reason, notice_on=body.notice_on, deadline=body.deadline, note=body.note
         ),
-        _exit_out,
+        _exit_written,
     )
 
 
@@ -839,14 +881,14 @@ class NoteIn(Schema):
 def force_exit(request: HttpRequest, number: str, body: NoteIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)
-    return _refusable(lambda: actions.force_exit(actor(request), exit_, note=body.note), _exit_out)
+    return _refusable(lambda: actions.force_exit(actor(request), exit_, note=body.note), _exit_written)
 
 
 @router.post("/exits/{number}/complete", response={200: ExitOut, 400: Err}, summary="Home handed back")
 def complete_exit(request: HttpRequest, number: str, body: OnIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)
-    return _refusable(lambda: actions.complete_exit(actor(request), exit_, on=body.on), _exit_out)
+    return _refusable(lambda: actions.complete_exit(actor(request), exit_, on=body.on), _exit_written)
 
 
 # --- repairs and filings ----------------------------------------------------------------------------
@@ -864,7 +906,7 @@ class RepairOut(Schema):
 
 
 def _repair_out(r: Repair) -> RepairOut:
-    r = Repair.objects.select_related("rental_unit__unit").get(pk=r.pk)
+    """A work order read with its unit (select_related by the caller)."""
     return RepairOut(
         number=r.number,
         unit=r.rental_unit.unit.code,
@@ -892,10 +934,14 @@ class CompleteRepairIn(Schema):
     cost: Decimal
 
 
+def _repair_written(r: Repair) -> RepairOut:
+    return _repair_out(Repair.objects.select_related("rental_unit__unit").get(pk=r.pk))
+
+
 @router.get("/repairs", response=list[RepairOut], summary="Repair work orders")
 def list_repairs(request: HttpRequest, paging: Query[Paging], status: str = "") -> list[RepairOut]:
     _view(request)
-    qs = Repair.objects.order_by("-reported_on", "-pk")
+    qs = Repair.objects.select_related("rental_unit__unit").order_by("-reported_on", "-pk")
     if status:
         qs = qs.filter(status=status)
     return [_repair_out(r) for r in _page(qs, paging)[1]]
@@ -906,7 +952,7 @@ def report_repair(request: HttpRequest, body: RepairIn) -> Any:
     _handle(request)
     ru = get_object_or_404(RentalUnit, unit__code=body.unit)
     return _refusable(
-        lambda: actions.report_repair(actor(request), ru, on=body.on, description=body.description), _repair_out
+        lambda: actions.report_repair(actor(request), ru, on=body.on, description=body.description), _repair_written
     )
 
 
@@ -914,7 +960,7 @@ def report_repair(request: HttpRequest, body: RepairIn) -> Any:
 def assign_repair(request: HttpRequest, number: str, body: VendorIn) -> Any:
     _handle(request)
     repair = get_object_or_404(Repair, number=number)
-    return _refusable(lambda: actions.assign_repair(actor(request), repair, vendor=body.vendor), _repair_out)
+    return _refusable(lambda: actions.assign_repair(actor(request), repair, vendor=body.vendor), _repair_written)
 
 
 @router.post("/repairs/{number}/complete", response={200: RepairOut, 400: Err}, summary="Complete with the cost")
@@ -923,7 +969,9 @@ def complete_repair(request: HttpRequest, number: str, body: CompleteRepairIn) -
     repair = get_object_or_404(Repair, number=number)
     if body.cost != body.cost.quantize(rules.FEN):
         return Status(400, {"detail": "金额最多两位小数"})
-    return _refusable(lambda: actions.complete_repair(actor(request), repair, on=body.on, cost=body.cost), _repair_out)
+    return _refusable(
+        lambda: actions.complete_repair(actor(request), repair, on=body.on, cost=body.cost), _repair_written
+    )
 
 
 class FilingIn(Schema):

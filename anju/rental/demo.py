@@ -58,6 +58,8 @@ REVIEWS_DUE, REVIEWS_DONE = 5166, 5016
 REPAIRS, REPAIR_COST = 285, Decimal("1122600.00")
 INSPECTIONS, REINSPECTIONS = 1660, 540
 FILINGS = 146
+REVIEW_OPENS = dt.date(YEAR, 3, 20)  # before the first lottery's leases start
+DRAW_SEED_SOURCE = "摇号当日中国福利彩票“快乐8”开奖号码（公证处记录）"
 ESTATES = [("GZ-CD", "城东公租房小区", 0.37), ("GZ-CN", "城南公租房小区", 0.34), ("GZ-CB", "城北公租房小区", 0.29)]
 HOME_RATES: dict[str, tuple[Decimal, Decimal]] = {  # category: (per m² per month, reduction %)
     Category.DIBAO: (Decimal("2.20"), Decimal("50")),
@@ -110,7 +112,7 @@ class PlannedLease:
 
     @property
     def months(self) -> int:
-        return rules.billed_months(YEAR, self.start, self.end, self.ended_on)
+        return rules.billed_months(YEAR, self.start, self.ended_on)
 
 
 def _term_end(start: dt.date, years: int) -> dt.date:
@@ -120,6 +122,12 @@ def _term_end(start: dt.date, years: int) -> dt.date:
     except ValueError:  # 29 February in a common year
         anniversary = dt.date(start.year + years, 3, 1)
     return anniversary - dt.timedelta(days=1)
+
+
+def _waiting_since(row: list[object]) -> dt.date:
+    since = row[13]
+    assert isinstance(since, dt.date)
+    return since
 
 
 def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -411,12 +419,16 @@ def build_rental(ctx: Context) -> None:
     exit_rows: list[tuple[object, ...]] = []
     exit_id = bulk.next_id(Exit)
     freed: list[tuple[dt.date, PlannedUnit]] = []
+    # The review opens on REVIEW_OPENS for the households in force that day (the seed's count): so many
+    # exits fall before it; the others after it, those freeing homes for the draws by the end of May.
+    early = min(exits_n, max(0, start_n - ctx.n(REVIEWS_DUE)))
     for index, lease in enumerate(exiting):
-        done = (
-            _day(rng, dt.date(YEAR, 1, 10), dt.date(YEAR, 5, 31))
-            if index < needed
-            else _day(rng, dt.date(YEAR, 1, 10), dt.date(YEAR, 12, 20))
-        )
+        if index < early:
+            done = _day(rng, dt.date(YEAR, 1, 10), REVIEW_OPENS - dt.timedelta(days=1))
+        elif index < needed:
+            done = _day(rng, REVIEW_OPENS + dt.timedelta(days=1), dt.date(YEAR, 5, 31))
+        else:
+            done = _day(rng, REVIEW_OPENS + dt.timedelta(days=1), dt.date(YEAR, 12, 20))
         forced = lease.id in forced_ids
         reason = (
             rng.choice(["arrears", "sublet", "vacant", "over_income"])
@@ -478,28 +490,47 @@ def build_rental(ctx: Context) -> None:
     remaining = alloc_n
     draws: list[Draw] = []
     for index, held in enumerate(draw_days):
-        pool += [unit for day, unit in freed if draw_days[index - 1] <= day < held or (index == 0 and day < held)]
+        # Announced two weeks ahead: the homes vacant by then and every household on the list that day.
+        announced = held - dt.timedelta(days=14)
+        previous = draw_days[index - 1] - dt.timedelta(days=14)
+        pool += [unit for day, unit in freed if previous <= day < announced or (index == 0 and day < announced)]
         size = remaining if index == len(draw_days) - 1 else min(len(pool), round(alloc_n / len(draw_days)))
         size = min(size, len(pool), remaining)
         if size <= 0:
             continue
         offered = pool[:size]
         pool = pool[size:]
-        seed = f"{held:%Y%m%d}-{rng.randrange(10**8):08d}"
-        entrants = [number_of[h] for h in waiting]
-        picks = rules.draw(seed, entrants, [u.code for u in offered])
+        external = f"{rng.randrange(10**8):08d}"
+        entrants = [number_of[h] for h in waiting if _waiting_since(household_rows[h - first_household]) <= announced]
+        codes = [u.code for u in offered]
+        digest = rules.inputs_hash(held, entrants, codes)
+        seed = rules.draw_seed(digest, external)
+        picks = rules.draw(seed, entrants, codes)
         draw = Draw.objects.create(
             number=f"YH{YEAR}-{index + 1:05d}",
+            status=Draw.Status.HELD,
+            announced_on=announced,
+            draw_on=held,
+            seed_source=DRAW_SEED_SOURCE,
+            inputs_hash=digest,
+            external_value=external,
             held_on=held,
             seed=seed,
             households=sorted(entrants),
-            units=sorted(u.code for u in offered),
+            units=sorted(codes),
             result=rules.draw_as_json(picks),
             note=f"{YEAR}年第{index + 1}批公租房公开摇号配租（公证处现场监督）",
         )
         draws.append(draw)
         by_code = {u.code: u for u in offered}
         hid_of = {number_of[h]: h for h in waiting}
+        for unit in offered:
+            unit.history.append(("reserved", announced, f"摇号 {draw.number} 公告房源"))
+        drawn = {pick.unit for pick in picks if pick.unit}
+        for unit in offered:
+            if unit.code not in drawn:  # fewer entrants than homes: back to the next draw
+                unit.history.append(("vacant", held, f"摇号 {draw.number} 未配出"))
+                pool.append(unit)
         for pick in picks:
             if pick.unit is None:
                 continue
@@ -522,7 +553,7 @@ def build_rental(ctx: Context) -> None:
             )
             set_status(hid, Household.Status.HOUSED)
             lease_id += 1
-        remaining -= size
+        remaining -= len(drawn)
     # A few applications still to decide, and some refused.
     for _ in range(ctx.n(25)):
         new_household(Household.Status.APPLIED, _day(rng, dt.date(YEAR, 11, 1), dt.date(YEAR, 12, 28)), None)
@@ -764,12 +795,12 @@ def _pay(
         day = month + dt.timedelta(days=rng.randrange(3, 27))
         channel = "bank" if rng.random() < 0.65 else "counter"
         txn = f"GZ{day:%Y%m%d}{payment_id:08d}" if channel == "bank" else None
-        payment_rows.append((payment_id, lease_id, bill_kind, to_fen(amount), day, channel, txn, "", None))
+        payment_rows.append((payment_id, lease_id, bill_kind, to_fen(amount), 0, day, channel, txn, "", None))
         allocation_rows.append((payment_id, bill_id, to_fen(amount)))
         payment_id += 1
     bulk.insert_rows(
         Payment,
-        ["id", "lease_id", "kind", "amount", "paid_on", "channel", "bank_txn", "payer", "created_by_id"],
+        ["id", "lease_id", "kind", "amount", "unallocated", "paid_on", "channel", "bank_txn", "payer", "created_by_id"],
         payment_rows,
     )
     bulk.insert_rows(PaymentAllocation, ["payment_id", "bill_id", "amount"], allocation_rows)
@@ -781,34 +812,44 @@ def _pay(
             f"WHERE a.bill_id = {bills}.id), 0) WHERE month BETWEEN %s AND %s",
             [dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 1)],
         )
-    # Reminders (催缴通知) to half of the leases in arrears at the year's end.
+    # Reminders (催缴通知) on 20 December to half of the leases owing bills due before that day.
+    reminded_on = dt.date(YEAR, 12, 20)
     owed: dict[int, Decimal] = {}
-    for bill_id, lease_id, _kind, _month, amount in bill_rows:
-        if paid[bill_id] < amount:
+    for bill_id, lease_id, _kind, month, amount in bill_rows:
+        if paid[bill_id] < amount and rules.month_end(month) < reminded_on:
             owed[lease_id] = owed.get(lease_id, Decimal(0)) + amount - paid[bill_id]
     debtors = sorted(owed)
     bulk.insert_rows(
         Reminder,
         ["lease_id", "issued_on", "owed", "deadline", "created_by_id"],
-        [(lease, dt.date(YEAR, 12, 20), to_fen(owed[lease]), dt.date(YEAR + 1, 1, 5), None) for lease in debtors[::2]],
+        [(lease, reminded_on, to_fen(owed[lease]), dt.date(YEAR + 1, 1, 5), None) for lease in debtors[::2]],
     )
 
 
 def _reviews(ctx: Context, rng: random.Random, leases: list[PlannedLease]) -> None:
-    """The 2023 annual review: opened for households housed before the year; most completed."""
-    before = [lease for lease in leases if lease.start.year < YEAR]
-    due = rng.sample(before, min(len(before), ctx.n(REVIEWS_DUE)))
+    """The 2023 annual review, opened as `open_reviews` does: on the opening day, one review for every
+    household with a home lease in force; most completed, a household that leaves later reviewed on or
+    before the day it left."""
+    opened = REVIEW_OPENS
+    population = [
+        lease
+        for lease in leases
+        if lease.household is not None and lease.start <= opened and (lease.ended_on is None or lease.ended_on > opened)
+    ]
+    due = rng.sample(population, len(population))
     done_n = min(len(due), ctx.n(REVIEWS_DONE))
     rows: list[tuple[object, ...]] = []
     for index, lease in enumerate(due):
         if index < done_n:
             outcome = "market" if index % 90 == 1 else "exit" if index % 130 == 2 else "pass"
+            last = min(dt.date(YEAR, 11, 30), lease.ended_on or dt.date(YEAR, 11, 30))
+            first = min(max(opened, dt.date(YEAR, 4, 1)), last)
             rows.append(
                 (
                     lease.household,
                     YEAR,
                     outcome,
-                    _day(rng, dt.date(YEAR, 4, 1), dt.date(YEAR, 11, 30)),
+                    _day(rng, first, last),
                     "收入超过保障标准，按市场租金计租" if outcome == "market" else "",
                 )
             )

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.lib.ids import normalize_resident_id, normalize_uscc
 from anju.registry.models import Person
@@ -79,11 +80,12 @@ class DecisionForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    held_on = _date(_("Held on"), initial=_today)
-    seed = forms.CharField(
-        label=_("Published seed"),
-        max_length=100,
-        help_text=_("Announced before the draw, e.g. the notary's number or that day's lottery result."),
+    announced_on = _date(_("Announced on"), initial=_today)
+    draw_on = _date(_("Draw date"))
+    seed_source = forms.CharField(
+        label=_("Seed source"),
+        max_length=200,
+        help_text=_("The outside value published on the draw date, e.g. that day's welfare lottery result."),
     )
     units = forms.CharField(
         label=_("Homes offered"),
@@ -96,6 +98,11 @@ class DrawForm(forms.Form):
     def clean_units(self) -> list[str] | None:
         codes = [line.strip() for line in self.cleaned_data["units"].splitlines() if line.strip()]
         return codes or None
+
+
+class HoldDrawForm(forms.Form):
+    held_on = _date(_("Held on"), initial=_today)
+    external_value = forms.CharField(label=_("Value published on the draw date"), max_length=100)
 
 
 class LeaseForm(forms.Form):
@@ -138,7 +145,7 @@ class LeaseForm(forms.Form):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    paid_on = _date(_("Paid on"), initial=_today)
+    paid_on = _date(pgettext_lazy("rental", "Paid on"), initial=_today)
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("counter", _("At the counter")), ("bank", _("Bank transfer"))]
     )
@@ -178,6 +185,7 @@ class ReviewForm(forms.Form):
 
 class OpenReviewsForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    on = _date(pgettext_lazy("rental", "Opened on"), initial=_today)
 
 
 class InspectionForm(forms.Form):
@@ -213,7 +221,7 @@ class NoteForm(forms.Form):
 class RepairForm(forms.Form):
     unit = forms.CharField(label=_("Unit code"), max_length=80)
     on = _date(_("Reported on"), initial=_today)
-    description = forms.CharField(label=_("Description"), max_length=300)
+    description = forms.CharField(label=pgettext_lazy("rental", "Description"), max_length=300)
 
     def clean_unit(self) -> RentalUnit:
         ru = RentalUnit.objects.filter(unit__code=self.cleaned_data["unit"].strip()).first()
@@ -228,7 +236,7 @@ class AssignForm(forms.Form):
 
 class CompleteRepairForm(forms.Form):
     on = _date(_("Completed on"), initial=_today)
-    cost = forms.DecimalField(label=_("Cost"), max_digits=12, decimal_places=2, min_value=0)
+    cost = forms.DecimalField(label=pgettext_lazy("rental", "Cost"), max_digits=12, decimal_places=2, min_value=0)
 
 
 class FilingForm(forms.Form):
@@ -237,7 +245,7 @@ class FilingForm(forms.Form):
     lessor_id = forms.CharField(label=_("Lessor ID number"), max_length=40)
     lessee = forms.CharField(label=_("Lessee"), max_length=120)
     lessee_id = forms.CharField(label=_("Lessee ID number"), max_length=40)
-    address = forms.CharField(label=_("Address"), max_length=200)
+    address = forms.CharField(label=pgettext_lazy("rental", "Address"), max_length=200)
     area = forms.DecimalField(label=_("Area (m²)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     start = _date(_("Start"))
     end = _date(_("End"))

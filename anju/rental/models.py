@@ -3,10 +3,13 @@ lotteries, leases and rent, annual reviews, inspections, exits, repairs and rent
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.fields import MoneyField
 from anju.registry.models import Person, Unit
@@ -67,7 +70,7 @@ class RentalUnit(models.Model):
     unit = models.OneToOneField(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="rental")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.VACANT)
-    state_since = models.DateField(_("since"))
+    state_since = models.DateField(pgettext_lazy("rental", "since"))
 
     class Meta:
         verbose_name = _("rental unit")
@@ -120,7 +123,7 @@ class Household(models.Model):
     applied_on = models.DateField(_("applied on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLIED)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    decision_note = models.CharField(pgettext_lazy("rental", "decision note"), max_length=300, blank=True)
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
 
     class Meta:
@@ -152,14 +155,27 @@ class HouseholdMember(models.Model):
 
 
 class Draw(models.Model):
-    """A public lottery (摇号): the seed, the inputs and the resulting order, kept as published."""
+    """A public lottery (摇号) in two steps. Announced: the entrants (every waiting household on the day),
+    the homes offered, the draw date, the external source of the seed and the hash of these inputs are
+    frozen and published. Held (on or after the draw date): the external value published that day is
+    entered and the seed is SHA-256(inputs hash | external value); nobody could choose it beforehand."""
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced")
+        HELD = "held", _("Held")
 
     number = models.CharField(_("draw number"), max_length=20, unique=True)
-    held_on = models.DateField(_("held on"))
-    seed = models.CharField(_("published seed"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    draw_on = models.DateField(_("draw date"), null=True, blank=True)
+    seed_source = models.CharField(_("seed source"), max_length=200, blank=True)
+    inputs_hash = models.CharField(_("inputs hash"), max_length=64, blank=True)
+    external_value = models.CharField(_("external value"), max_length=100, blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    seed = models.CharField(_("published seed"), max_length=100, blank=True)
     households = models.JSONField(_("household numbers"))
     units = models.JSONField(_("unit codes"))
-    result = models.JSONField(_("result"))
+    result = models.JSONField(_("result"), default=list)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -169,7 +185,7 @@ class Draw(models.Model):
     class Meta:
         verbose_name = _("lottery draw")
         verbose_name_plural = _("lottery draws")
-        ordering = ["-held_on", "-id"]
+        ordering = ["-draw_on", "-id"]
 
     def __str__(self) -> str:
         return self.number
@@ -254,10 +270,13 @@ class Payment(models.Model):
     lease = models.ForeignKey(Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     amount = MoneyField(_("amount"))
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(pgettext_lazy("rental", "paid on"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     bank_txn = models.CharField(_("bank transaction id"), max_length=60, null=True, blank=True, unique=True)
     payer = models.CharField(_("payer"), max_length=120, blank=True)
+    # What is not yet allocated to a bill (credit): kept with every allocation so that the billing run
+    # finds the payments with credit through a small partial index instead of summing all allocations.
+    unallocated = MoneyField(_("unallocated"), default=Decimal("0.00"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -267,7 +286,10 @@ class Payment(models.Model):
         verbose_name_plural = _("rent payments")
         ordering = ["-paid_on", "-id"]
         # Covering the yearly and monthly sums: a range scan that never visits the table.
-        indexes = [models.Index(fields=["paid_on", "kind", "amount"])]
+        indexes = [
+            models.Index(fields=["paid_on", "kind", "amount"]),
+            models.Index(fields=["lease"], condition=Q(unallocated__gt=0), name="rental_payment_credit"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="rental_payment_positive")]
 
     def __str__(self) -> str:
@@ -287,11 +309,15 @@ class Reminder(models.Model):
     """A rent reminder (催缴通知) issued for a lease's arrears."""
 
     lease = models.ForeignKey(Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="reminders")
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(pgettext_lazy("rental", "issued on"))
     owed = MoneyField(_("amount owed"))
     deadline = models.DateField(_("pay by"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("rental", "issued by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -433,14 +459,14 @@ class Repair(models.Model):
         RentalUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="repairs"
     )
     reported_on = models.DateField(_("reported on"))
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(pgettext_lazy("rental", "description"), max_length=300)
     vendor = models.CharField(_("vendor"), max_length=120, blank=True)
     cost = MoneyField(_("cost"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REPORTED)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("repair")
+        verbose_name = pgettext_lazy("rental", "repair")
         verbose_name_plural = _("repairs")
         ordering = ["-reported_on", "-id"]
         indexes = [models.Index(fields=["status", "completed_on"])]
@@ -458,7 +484,7 @@ class Filing(models.Model):
     lessor_id = models.CharField(_("lessor ID number"), max_length=40)
     lessee = models.CharField(_("lessee"), max_length=120)
     lessee_id = models.CharField(_("lessee ID number"), max_length=40)
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(pgettext_lazy("rental", "address"), max_length=200)
     area = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))

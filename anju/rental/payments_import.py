@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anju.core import audit
 from anju.core.models import AuditEvent, User
 from anju.lib.tabular import ImportRejected, Row, RowError, parse_decimal, read_table
 from anju.rental import actions
+from anju.rental.actions import RentalError
 from anju.rental.models import Lease, Payment
 
 HEADERS = ["交易流水号", "交易日期", "金额", "合同编号", "付款人"]
@@ -151,23 +152,43 @@ def import_payments(actor: User | None, filename: str, content: bytes) -> dict[s
         raise ImportRejected(
             sorted(errors, key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else 99))
         )
-    with transaction.atomic():
-        for line, lease in new:
-            actions.receive_payment(
+    try:
+        with transaction.atomic():
+            _record(actor, new)
+            audit.record(
                 actor,
-                lease,
+                AuditEvent.Action.IMPORT,
+                model=Payment._meta.label,
+                object_repr=filename[:200],
+                after={"created": len(new), "duplicates": duplicates},
+                note="导入银行租金缴款",
+            )
+    except IntegrityError as exc:  # the same transaction ids imported at the same moment by someone else
+        raise ImportRejected([RowError(0, "交易流水号", "文件中的流水号刚被另一次导入登记，请重新导入")]) from exc
+    except RentalError as exc:
+        raise ImportRejected([RowError(0, "", str(exc))]) from exc
+    return {"created": len(new), "duplicates": duplicates}
+
+
+def _record(actor: User | None, new: list[tuple[_Line, Lease]]) -> None:
+    """Set-based: the payments in one bulk insert, then allocated to the leases' open bills (one query
+    of the payments with something left, one of the open bills, oldest first; bulk insert and update)."""
+    created_by = actor if actor is not None and actor.pk else None
+    Payment.objects.bulk_create(
+        [
+            Payment(
+                lease=lease,
+                kind=lease.kind,
                 amount=line.amount,
+                unallocated=line.amount,
                 paid_on=line.day,
                 channel=Payment.Channel.IMPORT,
                 bank_txn=line.txn,
-                payer=line.payer,
+                payer=line.payer or lease.tenant_name,
+                created_by=created_by,
             )
-        audit.record(
-            actor,
-            AuditEvent.Action.IMPORT,
-            model=Payment._meta.label,
-            object_repr=filename[:200],
-            after={"created": len(new), "duplicates": duplicates},
-            note="导入银行租金缴款",
-        )
-    return {"created": len(new), "duplicates": duplicates}
+            for line, lease in sorted(new, key=lambda item: (item[0].day, item[0].row))
+        ],
+        batch_size=CHUNK,
+    )
+    actions.apply_credit(actor, lease_ids={lease.pk for _, lease in new})

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from anju.core.fields import MoneyField
 from anju.rental import rules
@@ -22,6 +22,8 @@ from anju.rental.models import (
     Kind,
     Lease,
     Payment,
+    PaymentAllocation,
+    Reminder,
     RentalUnit,
     RentBill,
     Repair,
@@ -51,6 +53,12 @@ def homes() -> QuerySet[RentalUnit]:
 def leases_in_force(on: dt.date, kind: str = Kind.HOME) -> QuerySet[Lease]:
     """Leases signed by the day and not ended before it (moved out on the day = no longer in force)."""
     return Lease.objects.filter(kind=kind, start__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+def past_term(on: dt.date) -> QuerySet[Lease]:
+    """Leases still running (not ended) after their term's end date: to renew or to end. They are still
+    in force and still billed (docs/rental.md), but are someone's to-do."""
+    return Lease.objects.filter(status=Lease.Status.ACTIVE, end__lt=on)
 
 
 def new_allocations(year: int) -> QuerySet[Lease]:
@@ -107,11 +115,16 @@ def billed(year: int, kind: str | None = None) -> Decimal:
 
 
 def collected_for_bills(year: int, kind: str | None = None) -> Decimal:
-    return _money_sum(bills(year, kind), "paid")
+    """Rent paid against the year's bills by the year's end: allocations to those bills from payments
+    received on or before 31 December (money paid later does not change the year's figure)."""
+    allocations = PaymentAllocation.objects.filter(bill__month__year=year, payment__paid_on__lte=year_end(year))
+    if kind is not None:
+        allocations = allocations.filter(bill__kind=kind)
+    return _money_sum(allocations, "amount")
 
 
 def collection_rate(year: int) -> Decimal:
-    """租金收取率 = rent paid against the year's bills / rent billed for the year, in percent."""
+    """租金收取率 = rent paid against the year's bills by its end / rent billed for the year, in percent."""
     return rules.percent(collected_for_bills(year), billed(year))
 
 
@@ -162,15 +175,23 @@ def ageing(as_of: dt.date) -> dict[str, Decimal]:
 
 
 def arrears_by_lease(as_of: dt.date) -> QuerySet[Lease]:
-    """Leases owing rent on the day, with `owed`, `oldest_due` and `bills_owed`."""
+    """Leases owing rent on the day, with `owed`, `oldest_due`, `bills_owed` and `last_reminder`.
+
+    The last reminder is a subquery: joining the reminders as well would repeat each bill once per
+    reminder and multiply the sums."""
     overdue = Q(bills__due__lt=as_of, bills__paid__lt=F("bills__amount"))
+    last_reminder = (
+        Reminder.objects.filter(lease=OuterRef("pk"), issued_on__lte=as_of)
+        .order_by("-issued_on")
+        .values("issued_on")[:1]
+    )
     return (
         Lease.objects.filter(overdue)
         .annotate(
             owed=Sum(F("bills__amount") - F("bills__paid"), filter=overdue, output_field=MoneyField()),
             oldest_due=Min("bills__due", filter=overdue),
             bills_owed=Count("bills", filter=overdue),
-            last_reminder=Max("reminders__issued_on"),
+            last_reminder=Subquery(last_reminder),
         )
         .select_related("rental_unit__unit", "household")
         .order_by("oldest_due", "number")

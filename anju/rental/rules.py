@@ -40,15 +40,17 @@ def parse_month(text: str) -> dt.date:
         raise ValueError(f"月份格式应为 YYYY-MM：{text}") from exc
 
 
-def is_billed(month: dt.date, start: dt.date, end: dt.date, ended_on: dt.date | None) -> bool:
-    """A lease is billed a whole month when the month's first day lies within its term: the move-in
-    month is free when the lease starts after the 1st, the move-out month is owed in full."""
-    last = min(end, ended_on) if ended_on is not None else end
-    return start <= month <= last
+def is_billed(month: dt.date, start: dt.date, ended_on: dt.date | None) -> bool:
+    """A lease is billed a whole month when the month's first day lies between its start and the day it
+    ended (moved out, renewed, exited): the move-in month is free when the lease starts after the 1st,
+    the move-out month is owed in full. The term's end date does not stop the billing: a household
+    still living in a home past its term (a renewal pending) owes the rent and is counted in force,
+    and such leases are listed as a to-do ("leases past their term")."""
+    return start <= month and (ended_on is None or month <= ended_on)
 
 
-def billed_months(year: int, start: dt.date, end: dt.date, ended_on: dt.date | None) -> int:
-    return sum(1 for m in range(1, 13) if is_billed(dt.date(year, m, 1), start, end, ended_on))
+def billed_months(year: int, start: dt.date, ended_on: dt.date | None) -> int:
+    return sum(1 for m in range(1, 13) if is_billed(dt.date(year, m, 1), start, ended_on))
 
 
 def ageing_bucket(days_overdue: int) -> str:
@@ -98,6 +100,20 @@ def draw(seed: str, households: Iterable[str], units: Iterable[str]) -> list[Pic
     return [
         Pick(rank, number, homes[rank - 1] if rank <= len(homes) else None) for rank, number in enumerate(ranked, 1)
     ]
+
+
+def inputs_hash(draw_on: dt.date, households: Iterable[str], units: Iterable[str]) -> str:
+    """SHA-256 (hex) of the frozen inputs of an announced draw, as the UTF-8 text of three lines:
+    the draw date (YYYY-MM-DD), the household numbers sorted and joined by commas, the unit codes
+    sorted and joined by commas."""
+    text = f"{draw_on:%Y-%m-%d}\n{','.join(sorted(set(households)))}\n{','.join(sorted(set(units)))}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def draw_seed(inputs_hash_hex: str, external_value: str) -> str:
+    """The draw's seed: SHA-256 (hex) of "<inputs hash>|<external value>" — the value published by the
+    named outside source on the draw date, unknown when the inputs were frozen."""
+    return hashlib.sha256(f"{inputs_hash_hex}|{external_value.strip()}".encode()).hexdigest()
 
 
 def draw_as_json(picks: list[Pick]) -> list[dict[str, object]]:

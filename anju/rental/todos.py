@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.todos import Todo
+from anju.rental import queries
 from anju.rental.models import Exit, Household, Repair
 
 
@@ -24,6 +25,16 @@ def rental_todos(user: Any) -> list[Todo]:
     overdue = Exit.objects.filter(status=Exit.Status.NOTIFIED, deadline__lt=timezone.localdate()).count()
     if overdue:
         items.append(Todo(_("Exits past their deadline"), reverse("rental:exits") + "?status=notified", overdue))
+    today = timezone.localdate()
+    past_term = queries.past_term(today).count()
+    if past_term:
+        items.append(
+            Todo(
+                _("Leases past their term"),
+                reverse("rental:leases") + f"?status=active&past_term={today:%Y-%m-%d}",
+                past_term,
+            )
+        )
     open_repairs = Repair.objects.exclude(status=Repair.Status.DONE).count()
     if open_repairs:
         items.append(Todo(_("Open repair work orders"), reverse("rental:repairs") + "?status=open", open_repairs))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.listing import export_xlsx, paginate, querystring_without_page
 from anju.core.permissions import can, require
@@ -231,12 +232,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require(MODULE, "view")
 def household_list(request: HttpRequest) -> HttpResponse:
     qs = Household.objects.select_related("applicant")
-    qs = _search(qs, request, "number__istartswith", "applicant__name__icontains", "applicant__id_number__iexact")
+    see_id = _see_id(request)
+    # Finding a household by its exact ID number would reveal the number to a role that sees it masked.
+    by_id = ("applicant__id_number__iexact",) if see_id else ()
+    qs = _search(qs, request, "number__istartswith", "applicant__name__icontains", *by_id)
     qs = _choice(qs, request, "status", "status", Household.Status.values)
     qs = _choice(qs, request, "category", "category", Category.values)
     waiting = _param(request, "status") == Household.Status.WAITING
     qs = qs.order_by("waiting_since", "number") if waiting else qs.order_by("-applied_on", "-number")
-    see_id = _see_id(request)
 
     def row(h: Household) -> list[Any]:
         number = h.applicant.id_number
@@ -292,7 +295,8 @@ def draw_list(request: HttpRequest) -> HttpResponse:
         won = sum(1 for p in d.result if p.get("unit"))
         return [
             Link(d.number, reverse("rental:draw", args=[d.pk])),
-            d.held_on,
+            d.draw_on,
+            Tag(d.get_status_display(), d.status),
             d.seed,
             len(d.households),
             len(d.units),
@@ -307,7 +311,8 @@ def draw_list(request: HttpRequest) -> HttpResponse:
         queryset=qs,
         headers=[
             _("Draw number"),
-            _("Held on"),
+            _("Draw date"),
+            _("Status"),
             _("Published seed"),
             _("Tenant households"),
             _("Homes"),
@@ -336,6 +341,9 @@ def lease_list(request: HttpRequest) -> HttpResponse:
     new_in = _param(request, "new_in")
     if new_in.isdigit():
         qs = qs.filter(pk__in=queries.new_allocations(int(new_in)).values("pk"))
+    past_term = _date(request, "past_term")
+    if past_term is not None:
+        qs = qs.filter(pk__in=queries.past_term(past_term).values("pk"))
 
     def row(lease: Lease) -> list[Any]:
         return [
@@ -426,7 +434,7 @@ def bill_list(request: HttpRequest) -> HttpResponse:
             _("Month"),
             _("Due date"),
             _("Amount"),
-            _("Paid"),
+            pgettext_lazy("rental", "Paid"),
             _("Owed"),
         ],
         row=row,
@@ -469,7 +477,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         tab="payments",
         queryset=qs.order_by("-paid_on", "-pk"),
         headers=[
-            _("Paid on"),
+            pgettext_lazy("rental", "Paid on"),
             _("Lease number"),
             _("Tenant"),
             _("Kind"),
@@ -492,7 +500,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 @require(MODULE, "view")
 def arrears_list(request: HttpRequest) -> HttpResponse:
     as_of = _date(request, "as_of") or timezone.localdate()
-    qs = queries.arrears_by_lease(as_of)
+    qs: QuerySet[Any] = queries.arrears_by_lease(as_of)  # annotated: owed, oldest_due, bills_owed, last_reminder
     qs = _search(qs, request, "number__istartswith", "tenant_name__icontains", "rental_unit__unit__code__istartswith")
     qs = _choice(qs, request, "kind", "kind", Kind.values)
     age = _param(request, "age")
@@ -724,11 +732,11 @@ def repair_list(request: HttpRequest) -> HttpResponse:
             _("Work order"),
             _("Unit code"),
             _("Reported on"),
-            _("Description"),
+            pgettext_lazy("rental", "Description"),
             _("Vendor"),
             _("Status"),
             _("Completed on"),
-            _("Cost"),
+            pgettext_lazy("rental", "Cost"),
         ],
         row=row,
         filters=[
@@ -783,7 +791,7 @@ def filing_list(request: HttpRequest) -> HttpResponse:
             _("Lessor ID number"),
             _("Lessee"),
             _("Lessee ID number"),
-            _("Address"),
+            pgettext_lazy("rental", "Address"),
             _("Area (m²)"),
             _("Lease term"),
             _("Monthly rent"),

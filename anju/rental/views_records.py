@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, kpis
@@ -271,23 +271,29 @@ def draw_create(request: HttpRequest) -> HttpResponse:
         draw = _run(
             request,
             form,
-            lambda d: actions.hold_draw(
-                actor(request), held_on=d["held_on"], seed=d["seed"], units=d["units"], note=d["note"]
+            lambda d: actions.announce_draw(
+                actor(request),
+                announced_on=d["announced_on"],
+                draw_on=d["draw_on"],
+                seed_source=d["seed_source"],
+                units=d["units"],
+                note=d["note"],
             ),
         )
         if draw:
-            messages.success(request, _("Draw held; the homes drawn are reserved."))
+            messages.success(request, _("Draw announced; the entrants and the homes are frozen."))
             return redirect("rental:draw", draw.pk)
     return _form_page(
         request,
         form,
-        title=_("New lottery draw"),
+        title=_("Announce a lottery draw"),
         cancel=reverse("rental:draws"),
-        submit=_("Hold the draw"),
+        submit=_("Announce"),
         help=_(
-            "Every household on the waiting list takes part. Each is ranked by SHA-256 of “seed|household number”, "
-            "each home by SHA-256 of “seed|unit code”; rank k gets home k. "
-            "Anyone can re-run it from the published seed."
+            "Every household on the waiting list on the announcement day takes part (winners of earlier draws "
+            "excepted); the homes offered are reserved. On the draw date, the value published by the named source "
+            "gives the seed: SHA-256 of “inputs hash|value”. Each household is ranked by SHA-256 of "
+            "“seed|household number”, each home by SHA-256 of “seed|unit code”; rank k gets home k."
         ),
     )
 
@@ -296,7 +302,20 @@ def draw_create(request: HttpRequest) -> HttpResponse:
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draw = get_object_or_404(Draw, pk=pk)
     verified = None
-    if request.method == "POST":
+    hold_form = forms.HoldDrawForm(
+        request.POST if request.POST.get("action") == "hold" else None, initial={"held_on": draw.draw_on}
+    )
+    if request.method == "POST" and request.POST.get("action") == "hold":
+        check(request.user, MODULE, "handle")
+        held = _run(
+            request,
+            hold_form,
+            lambda d: actions.hold_draw(actor(request), draw, held_on=d["held_on"], external_value=d["external_value"]),
+        )
+        if held:
+            messages.success(request, _("Draw held; the homes drawn are reserved."))
+            return redirect("rental:draw", draw.pk)
+    elif request.method == "POST":
         verified = actions.verify_draw(draw)
     leases = {lease.household.number: lease for lease in draw.leases.select_related("household") if lease.household}
     households = {h.number: h for h in Household.objects.filter(number__in=draw.households).select_related("applicant")}
@@ -311,10 +330,19 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for pick in draw.result
     ]
+    entrants = [{"number": n, "household": households.get(n)} for n in draw.households]
     return render(
         request,
         "rental/draw.html",
-        {"draw": draw, "rows": rows, "verified": verified, "printed": timezone.localdate(), "events": _events(draw)},
+        {
+            "draw": draw,
+            "rows": rows,
+            "entrants": entrants,
+            "hold_form": hold_form if draw.status == Draw.Status.ANNOUNCED else None,
+            "verified": verified,
+            "printed": timezone.localdate(),
+            "events": _events(draw),
+        },
     )
 
 
@@ -499,7 +527,7 @@ def bill_run(request: HttpRequest) -> HttpResponse:
             result = actions.bill_month(actor(request), month)
             messages.success(
                 request,
-                _t("%(month)s: %(created)d bills created, %(existing)d already there.")
+                gettext("%(month)s: %(created)d bills created, %(existing)d already there.")
                 % {"month": f"{month:%Y-%m}", **result},
             )
             return redirect(reverse("rental:bills") + f"?month={month:%Y-%m}")
@@ -529,7 +557,7 @@ def payment_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _t("%(created)d payments recorded, %(duplicates)d already imported.") % result,
+                gettext("%(created)d payments recorded, %(duplicates)d already imported.") % result,
             )
             return redirect("rental:payments")
     return _form_page(
@@ -566,7 +594,7 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=_t("Annual review %(year)s: %(household)s") % {"year": review.year, "household": review.household},
+        title=gettext("Annual review %(year)s: %(household)s") % {"year": review.year, "household": review.household},
         cancel=reverse("rental:household", args=[review.household_id]),
     )
 
@@ -574,16 +602,17 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require(MODULE, "handle")
 def reviews_open(request: HttpRequest) -> HttpResponse:
     form = forms.OpenReviewsForm(request.POST or None, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        count = actions.open_reviews(actor(request), form.cleaned_data["year"])
-        messages.success(request, _t("%(count)d reviews opened.") % {"count": count})
-        return redirect(reverse("rental:reviews") + f"?year={form.cleaned_data['year']}")
+    if request.method == "POST":
+        count = _run(request, form, lambda d: actions.open_reviews(actor(request), d["year"], d["on"]))
+        if count is not None:
+            messages.success(request, gettext("%(count)d reviews opened.") % {"count": count})
+            return redirect(reverse("rental:reviews") + f"?year={form.cleaned_data['year']}")
     return _form_page(
         request,
         form,
         title=_("Open the annual review"),
         cancel=reverse("rental:reviews"),
-        help=_("Opens a review for every housed household that has none for the year."),
+        help=_("Opens a review for every household with a home lease in force on the day that has none for the year."),
     )
 
 
@@ -706,7 +735,7 @@ def filing_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         filing = _run(request, form, lambda d: actions.file_rental(actor(request), **d))
         if filing:
-            messages.success(request, _t("Filing %(number)s recorded.") % {"number": filing.number})
+            messages.success(request, gettext("Filing %(number)s recorded.") % {"number": filing.number})
             return redirect("rental:filings")
     return _form_page(request, form, title=_("New rental filing"), cancel=reverse("rental:filings"))
 

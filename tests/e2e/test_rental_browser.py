@@ -51,12 +51,22 @@ def test_application_lottery_lease_bill_payment(
     assert page.inner_text("#household-status") == "已认定，轮候中"
 
     # The public lottery, printable and verifiable by re-running it from the published seed.
+    # Announced first: the entrants, the homes and the draw date are frozen, with the hash of them and
+    # the outside source of the seed; held on the date with the value that source published.
     page.goto(f"{base}/rental/draws/new/")
-    page.fill("input[name=held_on]", "2023-03-15")
-    page.fill("input[name=seed]", "20230315-88231")
+    page.fill("input[name=announced_on]", "2023-03-01")
+    page.fill("input[name=draw_on]", "2023-03-15")
+    page.fill("input[name=seed_source]", "当日中国福利彩票3D开奖号码")
     submit(page, "main form button[type=submit].primary")
     draw = Draw.objects.get()
-    assert page.inner_text("#draw-seed") == "20230315-88231"
+    assert page.inner_text("#inputs-hash") == draw.inputs_hash and household.number in page.inner_text("#draw-entrants")
+    screenshot(page, "rental-draw-announced")
+    page.fill("#hold-form input[name=held_on]", "2023-03-15")
+    page.fill("#hold-form input[name=external_value]", "427")
+    submit(page, "#hold-form button[type=submit]")
+    draw.refresh_from_db()
+    assert draw.status == "held" and page.inner_text("#draw-seed") == draw.seed
+    assert page.inner_text("#external-value") == "427"
     rows = page.locator("#draw-result tbody tr")
     assert rows.count() == 1 and household.number in rows.first.inner_text()
     submit(page, "#verify-form button")

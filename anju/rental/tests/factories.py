@@ -8,7 +8,7 @@ from decimal import Decimal
 from anju.registry.models import Building, Person, Project, Unit
 from anju.registry.tests import factories as registry
 from anju.rental import actions
-from anju.rental.models import Category, Household, Kind, Lease, RentalUnit
+from anju.rental.models import Category, Draw, Household, Kind, Lease, RentalUnit
 
 RATE_DAY = dt.date(2019, 1, 1)
 
@@ -88,3 +88,16 @@ def shop_lease(unit: RentalUnit, start: dt.date = dt.date(2023, 1, 1), tenant: s
     return actions.sign_lease(
         None, rental_unit=unit, tenant_name=tenant, start=start, end=start.replace(year=start.year + 5)
     )
+
+
+def lottery(
+    announced_on: dt.date = dt.date(2023, 3, 1),
+    draw_on: dt.date = dt.date(2023, 3, 15),
+    external: str = "20230315-0001",
+    units: list[str] | None = None,
+) -> Draw:
+    """A lottery announced and then held on its date with the outside value."""
+    draw = actions.announce_draw(
+        None, announced_on=announced_on, draw_on=draw_on, seed_source="福利彩票当日开奖号码", units=units
+    )
+    return actions.hold_draw(None, draw, held_on=draw_on, external_value=external)

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from anju.registry.tests.factories import resident_id
 from anju.rental import actions
-from anju.rental.models import Exit, Lease, Repair, Review
+from anju.rental.models import Exit, Lease, RentalUnit, Repair, Review
 from anju.rental.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,8 @@ WRITES = [
     ),
     ("/api/rental/households/SQ2023-00001/checks", {"income": True, "housing": True}),
     ("/api/rental/households/SQ2023-00001/decision", {"eligible": True, **DAY}),
-    ("/api/rental/draws", {"held_on": "2023-05-01", "seed": "s"}),
+    ("/api/rental/draws", {"announced_on": "2023-05-01", "draw_on": "2023-05-10", "seed_source": "s"}),
+    ("/api/rental/draws/YH2023-00001/hold", {"held_on": "2023-05-10", "external_value": "1"}),
     ("/api/rental/leases", {"unit": "x", "start": "2023-01-01", "end": "2024-01-01"}),
     ("/api/rental/leases/ZL2023-00001/renew", {"start": "2024-01-01", "end": "2025-01-01"}),
     ("/api/rental/leases/ZL2023-00001/end", DAY),
@@ -90,7 +91,8 @@ def data() -> dict[str, object]:
     units = factories.estate(homes=3, shops=1)
     lease = factories.home_lease(units[0], 1, start=D(2023, 1, 1))
     actions.bill_month(None, D(2023, 1, 1))
-    actions.hold_draw(None, held_on=D(2023, 1, 10), seed="s1", households=[factories.waiting_household(5).number])
+    factories.waiting_household(5)
+    factories.lottery(announced_on=D(2023, 1, 20), draw_on=D(2023, 1, 25), external="s1")
     return {"units": units, "lease": lease}
 
 
@@ -142,11 +144,17 @@ def test_household_lottery_lease_rent_through_the_api(client_for, data: dict) ->
     assert status == 200 and body["status"] == "waiting"
     masked = client_for("information").get(f"/api/rental/households?q={number}").json()
     assert masked["count"] == 1 and "*" in masked["items"][0]["id_number"]
-    unit = data["units"][2].unit.code
+    unit = RentalUnit.objects.filter(kind="home", state="vacant").get().unit.code
+    announce = {"announced_on": "2023-02-06", "draw_on": "2023-02-10", "seed_source": "当日福彩3D开奖号码"}
+    status, draw = post(client, "/api/rental/draws", {**announce, "households": ["SQ2023-00001"], "units": [unit]})
+    assert status == 200 and draw["status"] == "announced" and draw["households"] == [number]  # no subset taken
+    assert draw["result"] == [] and len(draw["inputs_hash"]) == 64
+    assert (
+        post(client, f"/api/rental/draws/{draw['number']}/hold", {"held_on": "2023-02-09", "external_value": "1"})[0]
+        == 400
+    )
     status, draw = post(
-        client,
-        "/api/rental/draws",
-        {"held_on": "2023-02-10", "seed": "api-seed", "households": [number], "units": [unit]},
+        client, f"/api/rental/draws/{draw['number']}/hold", {"held_on": "2023-02-10", "external_value": "731"}
     )
     assert status == 200 and draw["result"][0] == {"rank": 1, "household": number, "unit": unit}
     assert client.post(f"/api/rental/draws/{draw['number']}/verify").json()["verified"] is True
@@ -280,3 +288,82 @@ def test_payment_import_through_the_api(client_for, data: dict) -> None:
     status, body = upload(b"not a spreadsheet")
     assert status == 400 and body["errors"][0]["row"] == 0
     assert data["lease"].bills.get().paid == Decimal("80.00")
+
+
+def test_exit_and_repair_lists_read_in_a_fixed_number_of_queries(client_for, data: dict) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("information")
+
+    def queries_for(path: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    units = data["units"]
+    actions.report_repair(None, units[1], on=D(2023, 5, 1), description="漏水")
+    actions.serve_exit(None, data["lease"], reason="arrears", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
+    one = (queries_for("/api/rental/repairs"), queries_for("/api/rental/exits"))
+    for index in range(3):
+        actions.report_repair(None, units[2], on=D(2023, 5, 2 + index), description="门锁")
+    lease = factories.home_lease(units[2], 60, start=D(2023, 2, 1))
+    actions.serve_exit(None, lease, reason="sublet", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
+    assert (queries_for("/api/rental/repairs"), queries_for("/api/rental/exits")) == one
+    rows = client.get("/api/rental/exits").json()
+    assert {row["lease"] for row in rows} == {data["lease"].number, lease.number}
+
+
+def test_unknown_categories_and_negative_amounts_are_refused(client_for, data: dict) -> None:
+    client = client_for("housing")
+    applicant = factories.person(41, "孙八")
+    body = {
+        "applicant_id_number": applicant.id_number,
+        "category": "royal",
+        "monthly_income": "800.00",
+        "applied_on": "2023-04-01",
+    }
+    status, answer = post(client, "/api/rental/households", body)
+    assert status == 400 and "类别" in answer["detail"]
+    status, answer = post(client, "/api/rental/households", {**body, "category": "commercial"})
+    assert status == 400
+    status, answer = post(client, "/api/rental/households", {**body, "category": "dibao", "monthly_income": "-1"})
+    assert status == 400 and "收入" in answer["detail"]
+    status, answer = post(
+        client,
+        "/api/rental/leases",
+        {
+            "unit": data["units"][3].unit.code,
+            "tenant_name": "怀化市李记",
+            "start": "2023-02-01",
+            "end": "2024-01-31",
+            "deposit": "-5.00",
+        },
+    )
+    assert status == 400 and "押金" in answer["detail"]
+    assert post(client, "/api/rental/households", {**body, "category": "dibao"})[0] == 200
+
+
+def test_filings_and_households_are_masked_in_the_api_without_see_id(client_for, data: dict) -> None:
+    lessor, lessee = resident_id(seq=71), resident_id(seq=72)
+    actions.file_rental(
+        None,
+        filed_on=D(2023, 6, 1),
+        lessor="张三",
+        lessor_id=lessor,
+        lessee="李四",
+        lessee_id=lessee,
+        address="怀化市鹤城区迎丰路1号",
+        area=Decimal("80.00"),
+        start=D(2023, 6, 1),
+        end=D(2024, 5, 31),
+        monthly_rent=Decimal("1200.00"),
+    )
+    housing, information = client_for("housing"), client_for("information")
+    seen = housing.get("/api/rental/filings").json()[0]
+    assert (seen["lessor_id"], seen["lessee_id"]) == (lessor, lessee)
+    masked = information.get("/api/rental/filings").json()[0]
+    assert masked["lessor_id"] == lessor[:3] + "*" * 11 + lessor[-4:] and lessee not in json.dumps(masked)
+    applicant = data["lease"].household.applicant.id_number
+    assert applicant in json.dumps(housing.get("/api/rental/households").json())
+    assert applicant not in json.dumps(information.get("/api/rental/households").json())

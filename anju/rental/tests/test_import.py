@@ -153,3 +153,51 @@ def test_the_import_command(lease: Lease, tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         call_command("rental", "import-payments", str(bad), stdout=out)
     assert json.loads(out.getvalue())["errors"][0]["column"] == "金额"
+
+
+def test_the_import_is_set_based_and_allocates_oldest_first(lease: Lease) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.rental.models import PaymentAllocation
+
+    other = factories.shop_lease(factories.estate(homes=0, shops=1, code="GZ-Q")[0])
+    actions.bill_month(None, dt.date(2023, 2, 1))
+
+    def run(rows: list[list[object]]) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            import_payments(None, "bank.xlsx", xlsx(rows))
+        return len(ctx.captured_queries)
+
+    few = run([["A1", "2023-01-20", "1000.00", lease.number, None]])
+    many = run(
+        [
+            ["B1", "2023-02-20", "1000.00", lease.number, None],
+            ["B2", "2023-02-21", "1500.00", other.number, None],
+            ["B3", "2023-02-22", "200.00", other.number, None],
+            ["B4", "2023-02-23", "2000.00", lease.number, None],
+        ]
+    )
+    assert many == few  # whatever the number of rows
+    paid = dict(RentBill.objects.filter(lease=lease).values_list("month", "paid"))
+    assert paid == {dt.date(2023, 1, 1): Decimal("1500.00"), dt.date(2023, 2, 1): Decimal("1500.00")}
+    assert RentBill.objects.get(lease=other).paid == Decimal("1500.00")
+    assert sum(a.amount for a in PaymentAllocation.objects.filter(payment__bank_txn="B1")) == Decimal("1000.00")
+    assert queries_credit(lease) == Decimal("1000.00") and queries_credit(other) == Decimal("200.00")
+
+
+def queries_credit(lease: Lease) -> Decimal:
+    from anju.rental import queries
+
+    return queries.lease_balance(lease)["credit"]
+
+
+def test_a_refused_action_during_the_import_is_a_file_error(lease: Lease, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise actions.RentalError("合同已终止")
+
+    monkeypatch.setattr(actions, "apply_credit", refuse)
+    with pytest.raises(ImportRejected) as caught:
+        import_payments(None, "bank.xlsx", xlsx([["C1", "2023-01-20", "1500.00", lease.number, None]]))
+    assert caught.value.errors[0].message == "合同已终止"
+    assert not Payment.objects.filter(bank_txn="C1").exists()

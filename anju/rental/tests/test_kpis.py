@@ -60,7 +60,7 @@ def year_2023() -> None:
     actions.receive_payment(None, old, amount=Decimal("960.00"), paid_on=D(2023, 12, 20))
     actions.receive_payment(None, new, amount=Decimal("480.00"), paid_on=D(2023, 12, 20))
     actions.receive_payment(None, shop, amount=Decimal("18000.00"), paid_on=D(2023, 12, 20))
-    actions.open_reviews(None, 2023)  # old and new are housed
+    actions.open_reviews(None, 2023, D(2023, 6, 1))  # old and new in force; leaving left in March
     review = old.household.reviews.get()
     actions.record_review(None, review, outcome="pass", on=D(2023, 6, 1))
     InspectionPlan.objects.create(year=2023, inspection_percent=30, reinspection_percent=30)
@@ -177,5 +177,33 @@ def test_the_demo_city_reproduces_the_seed_at_its_precision() -> None:
     # The lotteries the allocations came from re-run to the same order.
     from anju.rental.models import Draw, Lease
 
-    assert all(actions.verify_draw(d) for d in Draw.objects.all())
+    draws = list(Draw.objects.all())
+    assert all(actions.verify_draw(d) for d in draws)
+    assert all(d.announced_on is not None and d.announced_on < d.draw_on for d in draws)
     assert Lease.objects.filter(kind="home", start__year=2023, draw__isnull=False).count() == 264
+    # Every entrant was on the waiting list on the announcement day, and nobody won twice.
+    from anju.rental.models import Household, Reminder, RentBill
+
+    since = dict(Household.objects.values_list("number", "waiting_since"))
+    assert all(since[n] is not None and since[n] <= d.announced_on for d in draws for n in d.households)
+    winners = [p["household"] for d in draws for p in d.result if p["unit"]]
+    assert len(winners) == len(set(winners)) == 264
+    # The review population is open_reviews' on some opening day: the home leases in force that day.
+    from anju.rental import queries
+    from anju.rental.models import Review
+
+    reviewed = set(Review.objects.filter(year=2023).values_list("household_id", flat=True))
+    days = [dt.date(2023, 1, 2) + dt.timedelta(days=n) for n in range(180)]
+    assert any(set(queries.leases_in_force(day).values_list("household_id", flat=True)) == reviewed for day in days)
+    exited = dict(Lease.objects.filter(ended_on__isnull=False).values_list("household_id", "ended_on"))
+    for household_id, on in Review.objects.filter(year=2023, reviewed_on__isnull=False).values_list(
+        "household_id", "reviewed_on"
+    ):
+        assert household_id not in exited or on <= exited[household_id]
+    # A reminder is for bills due before it, and says how much they were.
+    for reminder in Reminder.objects.all()[:200]:
+        owed = sum(
+            (b.amount - b.paid for b in RentBill.objects.filter(lease=reminder.lease_id, due__lt=reminder.issued_on)),
+            Decimal(0),
+        )
+        assert reminder.owed == owed > 0

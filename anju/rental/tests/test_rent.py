@@ -95,6 +95,7 @@ def test_a_payment_pays_the_oldest_bills_first_and_keeps_the_rest_as_credit(leas
         "owed": Decimal("0.00"),
         "credit": Decimal("60.00"),
     }
+    assert sum(Payment.objects.filter(lease=lease).values_list("unallocated", flat=True)) == Decimal("60.00")
 
 
 def test_a_bank_transaction_is_counted_once(leases: dict) -> None:
@@ -152,3 +153,67 @@ def test_arrears_ageing_by_days_past_the_due_date(leases: dict) -> None:
     assert reminder.owed == Decimal("240.00") and reminder.deadline == dt.date(2023, 5, 30)
     with pytest.raises(actions.RentalError):
         actions.issue_reminder(None, leases["shop"], on=as_of)
+
+
+def test_arrears_are_not_multiplied_by_the_reminders(leases: dict) -> None:
+    """Two reminders on a lease owing two bills: the owed sum and the count stay those of the bills."""
+    for month in (JAN, FEB):
+        actions.bill_month(None, month)
+    lease = leases["home"]
+    actions.issue_reminder(None, lease, on=dt.date(2023, 3, 5))
+    actions.issue_reminder(None, lease, on=dt.date(2023, 3, 20))
+    row = queries.arrears_by_lease(dt.date(2023, 3, 25)).get(pk=lease.pk)
+    assert row.owed == Decimal("160.00") and row.bills_owed == 2
+    assert row.last_reminder == dt.date(2023, 3, 20)
+    # A reminder issued after the day is not yet the last one on that day.
+    assert queries.arrears_by_lease(dt.date(2023, 3, 10)).get(pk=lease.pk).last_reminder == dt.date(2023, 3, 5)
+
+
+def test_prepaid_rent_pays_the_bills_billed_later(leases: dict) -> None:
+    """Three months paid in advance, before any bill: each month's billing uses the credit."""
+    lease = leases["home"]
+    payment, _ = actions.receive_payment(None, lease, amount=Decimal("200.00"), paid_on=dt.date(2022, 12, 20))
+    assert not PaymentAllocation.objects.filter(payment=payment).exists()
+    assert Payment.objects.get(pk=payment.pk).unallocated == Decimal("200.00")
+    for month in (JAN, FEB, MAR):
+        actions.bill_month(None, month)
+    paid = dict(RentBill.objects.filter(lease=lease).values_list("month", "paid"))
+    assert paid == {JAN: Decimal("80.00"), FEB: Decimal("80.00"), MAR: Decimal("40.00")}
+    assert sum(a.amount for a in PaymentAllocation.objects.filter(payment=payment)) == Decimal("200.00")
+    as_of = dt.date(2023, 3, 10)  # January and February are due, and paid from the credit
+    assert lease.pk not in {row.pk for row in queries.arrears_by_lease(as_of)}
+    with pytest.raises(actions.RentalError):
+        actions.issue_reminder(None, lease, on=as_of)
+    assert queries.lease_balance(lease)["credit"] == Decimal("0.00")
+    assert Payment.objects.get(pk=payment.pk).unallocated == Decimal("0.00")
+    # Billing again allocates nothing twice.
+    actions.bill_month(None, MAR)
+    assert PaymentAllocation.objects.filter(payment=payment).count() == 3
+
+
+def test_collection_rate_counts_what_was_paid_by_the_years_end(leases: dict) -> None:
+    actions.bill_month(None, dt.date(2023, 12, 1))
+    billed = queries.billed(2023)
+    assert billed == Decimal("1710.00")  # 80 + 50 + 80 + 1500
+    actions.receive_payment(None, leases["shop"], amount=Decimal("1500.00"), paid_on=dt.date(2023, 12, 20))
+    assert queries.collection_rate(2023) == Decimal("87.72")
+    actions.receive_payment(None, leases["home"], amount=Decimal("80.00"), paid_on=dt.date(2024, 1, 5))
+    assert RentBill.objects.get(lease=leases["home"]).paid == Decimal("80.00")  # paid, but in 2024
+    assert queries.collection_rate(2023) == Decimal("87.72")
+    assert queries.collected_for_bills(2023, "shop") == Decimal("1500.00")
+
+
+def test_a_lease_past_its_term_is_billed_and_in_force_until_it_ends(leases: dict) -> None:
+    unit = factories.estate(homes=1, shops=0, code="GZ-P")[0]
+    lease = factories.home_lease(unit, 7, start=dt.date(2020, 1, 1))  # term to 1 Jan 2023
+    assert lease.end == dt.date(2023, 1, 1)
+    assert RentBill.objects.count() == 0
+    actions.bill_month(None, FEB)
+    assert RentBill.objects.filter(lease=lease, month=FEB).exists()
+    assert queries.leases_in_force(FEB).filter(pk=lease.pk).exists()
+    assert list(queries.past_term(FEB)) == [lease]
+    actions.end_lease(None, lease, on=dt.date(2023, 2, 20))
+    actions.bill_month(None, MAR)
+    assert not RentBill.objects.filter(lease=lease, month=MAR).exists()
+    assert not queries.leases_in_force(MAR).filter(pk=lease.pk).exists()
+    assert not queries.past_term(MAR).exists()

@@ -26,12 +26,14 @@ def test_monthly_rent_rounds_half_up_once_at_the_end() -> None:
     ],
 )
 def test_a_month_is_billed_when_its_first_day_is_within_the_term(month: dt.date, billed: bool) -> None:
-    assert rules.is_billed(month, dt.date(2023, 3, 10), dt.date(2026, 3, 9), dt.date(2023, 9, 20)) is billed
+    assert rules.is_billed(month, dt.date(2023, 3, 10), dt.date(2023, 9, 20)) is billed
 
 
 def test_billed_months_in_a_year() -> None:
-    assert rules.billed_months(2023, dt.date(2021, 5, 1), dt.date(2024, 4, 30), None) == 12
-    assert rules.billed_months(2023, dt.date(2023, 1, 1), dt.date(2023, 6, 30), None) == 6
+    assert rules.billed_months(2023, dt.date(2021, 5, 1), None) == 12
+    assert rules.billed_months(2023, dt.date(2023, 1, 1), dt.date(2023, 6, 30)) == 6
+    # Past its term (ended 2022) but not ended: still billed, as it is still in force.
+    assert rules.billed_months(2023, dt.date(2019, 5, 1), None) == 12
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from anju.registry.tests.factories import resident_id
@@ -92,16 +93,64 @@ def test_export_needs_the_export_permission(client_for, data: dict) -> None:
         assert response.status_code == 200, path
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert sheet is not None and sheet.max_row >= 1, path
+    # The contents: the header row and one row per record, as on the page.
+    sheet = load_workbook(io.BytesIO(housing.get("/rental/leases/?export=xlsx").content)).active
+    assert sheet is not None
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    numbers = {row[0] for row in rows[1:]}
+    assert "合同编号" in str(rows[0]) or "Lease number" in str(rows[0])
+    assert numbers == {data["lease"].number, data["shop"].number}
+    sheet = load_workbook(io.BytesIO(housing.get("/rental/bills/?unpaid=1&export=xlsx").content)).active
+    assert sheet is not None
+    cells = [str(c.value) for row in sheet.iter_rows(min_row=2) for c in row]
+    assert data["lease"].number in cells and data["shop"].number not in cells
 
 
 def test_id_numbers_are_masked_without_see_id(client_for, data: dict) -> None:
     number = data["waiting"].applicant.id_number
     masked = number[:3] + "*" * 11 + number[-4:]
-    assert number in client_for("housing").get("/rental/households/").content.decode()
-    page = client_for("information").get("/rental/households/").content.decode()
+    housing, information = client_for("housing"), client_for("information")
+    assert number in housing.get("/rental/households/").content.decode()
+    page = information.get("/rental/households/").content.decode()
     assert number not in page and masked in page
     exported = client_for("leadership").get("/rental/households/?export=xlsx")
     assert number in [c.value for row in load_workbook(io.BytesIO(exported.content)).active.iter_rows() for c in row]
+    # Searching by the exact ID number finds the household only for a role that may see the number.
+    assert data["waiting"].number in housing.get(f"/rental/households/?q={number}").content.decode()
+    assert data["waiting"].number not in information.get(f"/rental/households/?q={number}").content.decode()
+
+
+def test_posts_on_record_pages_need_handle(client_for, data: dict) -> None:
+    lease, information = data["lease"], client_for("information")
+    repair = actions.report_repair(None, data["units"][1], on=D(2023, 5, 1), description="漏水")
+    exit_ = actions.serve_exit(None, lease, reason="arrears", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
+    posts = [
+        (
+            f"/rental/leases/{lease.pk}/",
+            {"action": "pay", "amount": "80.00", "paid_on": "2023-02-20", "channel": "counter"},
+        ),
+        (f"/rental/leases/{lease.pk}/", {"action": "remind"}),
+        (f"/rental/households/{data['waiting'].pk}/", {"action": "checks", "income": "on", "housing": "on"}),
+        (f"/rental/repairs/{repair.pk}/", {"action": "assign", "vendor": "怀化市修缮公司"}),
+        (f"/rental/units/{data['units'][1].pk}/", {"state": "repair", "on": "2023-05-01"}),
+        (f"/rental/exits/{exit_.pk}/", {"action": "complete", "on": "2023-06-01"}),
+    ]
+    for url, body in posts:
+        assert information.get(url).status_code == 200, url
+        assert information.post(url, body).status_code == 403, url
+    assert not Payment.objects.filter(lease=lease).exists()
+    repair.refresh_from_db()
+    exit_.refresh_from_db()
+    assert repair.status == "reported" and exit_.status == "notified"
+
+
+def test_rental_wording_is_not_overridden_by_other_catalogs(client_for, data: dict) -> None:
+    housing = client_for("housing")
+    page = housing.get(f"/rental/leases/{data['shop'].pk}/").content.decode()
+    assert "租金账户" in page and "缴款日期" in page and "已缴" in page
+    repair = actions.report_repair(None, data["units"][1], on=D(2023, 5, 1), description="漏水")
+    page = housing.get(f"/rental/units/{repair.rental_unit_id}/").content.decode()
+    assert "维修内容" in page and "维修金额" in page
 
 
 def test_filters_and_search(client_for, data: dict) -> None:
@@ -139,9 +188,18 @@ def test_application_to_lease_through_the_pages(client_for, data: dict) -> None:
     client.post(url, {"action": "decide", "eligible": "1", "on": "2023-03-05"})
     household.refresh_from_db()
     assert household.status == "waiting"
-    response = client.post("/rental/draws/new/", {"held_on": "2023-03-15", "seed": "20230315-7788", "units": ""})
+    announce = {"announced_on": "2023-03-06", "draw_on": "2023-03-15", "seed_source": "当日福彩3D开奖号码", "units": ""}
+    response = client.post("/rental/draws/new/", announce)
     draw = Draw.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 302 and draw.status == "announced"
+    assert household.number in client.get(f"/rental/draws/{draw.pk}/").content.decode()
+    hold = {"action": "hold", "held_on": "2023-03-15", "external_value": "7788"}
+    assert client_for("information").post(f"/rental/draws/{draw.pk}/", hold).status_code == 403
+    early = client.post(f"/rental/draws/{draw.pk}/", {**hold, "held_on": "2023-03-14"})
+    assert "不能提前" in early.content.decode()
+    assert client.post(f"/rental/draws/{draw.pk}/", hold).status_code == 302
+    draw.refresh_from_db()
+    assert draw.status == "held" and draw.external_value == "7788"
     response = client.post(f"/rental/draws/{draw.pk}/")
     assert "结果真实有效" in response.content.decode() or "authentic" in response.content.decode()
     pick = next(p for p in draw.result if p["household"] == household.number)
@@ -196,7 +254,7 @@ def test_repair_review_inspection_filing_rate_pages(client_for, data: dict) -> N
     client.post(f"/rental/repairs/{repair.pk}/", {"action": "complete", "on": "2023-05-03", "cost": "420.00"})
     repair.refresh_from_db()
     assert repair.status == "done" and repair.cost == Decimal("420.00")
-    client.post("/rental/reviews/open/", {"year": "2023"})
+    client.post("/rental/reviews/open/", {"year": "2023", "on": "2023-02-01"})
     review = Review.objects.get(household=data["lease"].household)
     client.post(f"/rental/reviews/{review.pk}/", {"outcome": "pass", "on": "2023-06-01"})
     review.refresh_from_db()
@@ -272,10 +330,21 @@ def test_to_dos_on_the_home_page(client_for, data: dict) -> None:
         applied_on=D(2023, 5, 1),
     )
     repair = actions.report_repair(None, data["units"][1], on=D(2023, 5, 1), description="漏水")
-    page = client_for("housing").get("/").content.decode()
+    past = factories.home_lease(data["units"][2], 10, start=D(2019, 1, 1))  # term ended 1 Jan 2022
+    housing = client_for("housing")
+    page = housing.get("/").content.decode()
     assert "/rental/households/?status=applied" in page and "/rental/repairs/?status=open" in page
+    assert "past_term=" in page
     assert "/rental/households/?status=applied" not in client_for("information").get("/").content.decode()
-    assert repair.status == "reported"
+    today = timezone.localdate()
+    listed = housing.get(f"/rental/leases/?status=active&past_term={today:%Y-%m-%d}").content.decode()
+    assert past.number in listed and data["shop"].number not in listed  # the shop's term runs to 2028
+    actions.assign_repair(None, repair, vendor="怀化市修缮公司")
+    actions.complete_repair(None, repair, on=D(2023, 5, 3), cost=Decimal("120.00"))
+    for lease in Lease.objects.filter(status="active", end__lt=today):
+        actions.end_lease(None, lease, on=D(2023, 5, 31))
+    page = housing.get("/").content.decode()
+    assert "/rental/repairs/?status=open" not in page and "past_term=" not in page
 
 
 def test_household_documents(client_for, data: dict) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pytest
 
 from anju.core.models import AuditEvent
-from anju.rental import actions
+from anju.rental import actions, rules
 from anju.rental.actions import RentalError
 from anju.rental.models import Exit, Household, Inspection, Lease, RentalUnit, Repair, Review, UnitStateChange
 from anju.rental.tests import factories
@@ -76,35 +77,74 @@ def test_a_home_owner_is_not_eligible(units: list[RentalUnit]) -> None:
 
 def test_the_draw_reserves_homes_and_can_be_verified(units: list[RentalUnit]) -> None:
     households = [factories.waiting_household(seq) for seq in range(1, 7)]
-    draw = actions.hold_draw(None, held_on=D(2023, 3, 15), seed="20230315-0001")
-    assert len(draw.households) == 6 and len(draw.units) == 4
+    late = factories.waiting_household(7, on=D(2023, 2, 25))  # on the list from 7 March: after the announcement
+    draw = actions.announce_draw(
+        None, announced_on=D(2023, 3, 1), draw_on=D(2023, 3, 15), seed_source="福利彩票3D当日开奖号码"
+    )
+    assert draw.status == "announced" and draw.seed == "" and draw.result == []
+    assert draw.households == sorted(h.number for h in households) and late.number not in draw.households
+    assert draw.inputs_hash == rules.inputs_hash(D(2023, 3, 15), draw.households, draw.units)
+    assert RentalUnit.objects.filter(state="reserved").count() == 4  # the homes are frozen for the draw
+    assert AuditEvent.objects.filter(model="rental.Draw", note="摇号公告").exists()
+    with pytest.raises(RentalError, match="公告房源"):  # a frozen home cannot be let meanwhile
+        actions.sign_lease(None, rental_unit=units[0], household=late, start=D(2023, 3, 10), end=D(2026, 3, 9))
+    with pytest.raises(RentalError, match="不能提前"):
+        actions.hold_draw(None, draw, held_on=D(2023, 3, 14), external_value="427")
+    with pytest.raises(RentalError, match="当日公布"):
+        actions.hold_draw(None, draw, held_on=D(2023, 3, 15), external_value=" ")
+    draw = actions.hold_draw(None, draw, held_on=D(2023, 3, 15), external_value="427")
+    assert draw.seed == hashlib.sha256(f"{draw.inputs_hash}|427".encode()).hexdigest()
     assert [p["rank"] for p in draw.result] == [1, 2, 3, 4, 5, 6]
     assert sum(1 for p in draw.result if p["unit"]) == 4
     assert RentalUnit.objects.filter(state="reserved").count() == 4
     assert actions.verify_draw(draw)
+    with pytest.raises(RentalError, match="已经摇号"):
+        actions.hold_draw(None, draw, held_on=D(2023, 3, 16), external_value="999")
     # The kept result is evidence: if it were altered, the re-run would show it.
     draw.result[0], draw.result[1] = draw.result[1], draw.result[0]
     assert not actions.verify_draw(draw)
+    draw.refresh_from_db()
+    draw.external_value = "428"  # another outside value gives another seed
+    assert not actions.verify_draw(draw)
+    draw.refresh_from_db()
     # The winner of rank 1 signs for the home of rank 1.
-    first = draw.result[1]
+    first = draw.result[0]
     household = next(h for h in households if h.number == first["household"])
     ru = RentalUnit.objects.get(unit__code=first["unit"])
     lease = actions.sign_lease(None, rental_unit=ru, household=household, start=D(2023, 4, 1), end=D(2026, 3, 31))
-    assert lease.monthly_rent == Decimal("80.00")
+    assert lease.monthly_rent == Decimal("80.00") and lease.draw_id == draw.pk
     ru.refresh_from_db()
     household.refresh_from_db()
     assert ru.state == "let" and household.status == "housed"
-    assert [s.state for s in ru.history.order_by("on", "pk")] == ["vacant", "reserved", "let"]
+    assert [s.state for s in ru.history.order_by("on", "pk")] == ["vacant", "reserved", "reserved", "let"]
 
 
-def test_a_draw_needs_a_seed_waiting_households_and_vacant_homes(units: list[RentalUnit]) -> None:
-    with pytest.raises(RentalError, match="种子"):
-        actions.hold_draw(None, held_on=D(2023, 3, 15), seed=" ")
+def test_winners_take_part_in_no_later_draw(units: list[RentalUnit]) -> None:
+    households = [factories.waiting_household(seq) for seq in range(1, 4)]
+    first = factories.lottery(units=[units[0].unit.code, units[1].unit.code])
+    winners = {p["household"] for p in first.result if p["unit"]}
+    assert len(winners) == 2
+    # One home not drawn goes back to vacant when there are more homes than households.
+    second = factories.lottery(announced_on=D(2023, 4, 1), draw_on=D(2023, 4, 10), external="88")
+    assert second.households == sorted({h.number for h in households} - winners)
+    assert sum(1 for p in second.result if p["unit"]) == 1
+    assert RentalUnit.objects.filter(kind="home", state="vacant").count() == 1
+
+
+def test_a_draw_needs_a_seed_source_waiting_households_and_vacant_homes(units: list[RentalUnit]) -> None:
+    day, draw_day = D(2023, 3, 1), D(2023, 3, 15)
+    with pytest.raises(RentalError, match="外部来源"):
+        actions.announce_draw(None, announced_on=day, draw_on=draw_day, seed_source=" ")
     with pytest.raises(RentalError, match="没有轮候家庭"):
-        actions.hold_draw(None, held_on=D(2023, 3, 15), seed="s")
+        actions.announce_draw(None, announced_on=day, draw_on=draw_day, seed_source="彩票")
     factories.waiting_household(1)
     with pytest.raises(RentalError, match="不是空置住房"):
-        actions.hold_draw(None, held_on=D(2023, 3, 15), seed="s", units=[units[4].unit.code])
+        actions.announce_draw(None, announced_on=day, draw_on=draw_day, seed_source="彩票", units=[units[4].unit.code])
+    with pytest.raises(RentalError, match="早于公告"):
+        actions.announce_draw(None, announced_on=day, draw_on=D(2023, 2, 1), seed_source="彩票")
+    actions.announce_draw(None, announced_on=day, draw_on=draw_day, seed_source="彩票", units=[units[0].unit.code])
+    with pytest.raises(RentalError, match="公告未摇号"):
+        actions.announce_draw(None, announced_on=day, draw_on=draw_day, seed_source="彩票")
 
 
 def test_lease_rules(units: list[RentalUnit]) -> None:
@@ -131,9 +171,12 @@ def test_renewal_takes_the_rate_in_force(units: list[RentalUnit]) -> None:
         reduction_percent=Decimal("20"),
         valid_from=D(2024, 1, 1),
     )
+    actions.bill_month(None, D(2024, 1, 1))  # billed before the renewal was signed
     renewed = actions.renew_lease(None, lease, start=D(2024, 1, 1), end=D(2026, 12, 31))
     lease.refresh_from_db()
     assert lease.status == "ended" and lease.ended_on == D(2023, 12, 31)
+    assert not lease.bills.filter(month=D(2024, 1, 1)).exists()  # withdrawn: no month billed twice
+    assert actions.bill_month(None, D(2024, 1, 1))["created"] == 1 and renewed.bills.count() == 1
     assert renewed.renewed_from_id == lease.pk and renewed.monthly_rent == Decimal("96.00")
     assert RentalUnit.objects.get(pk=units[0].pk).state == "let"
     with pytest.raises(RentalError):
@@ -143,8 +186,8 @@ def test_renewal_takes_the_rate_in_force(units: list[RentalUnit]) -> None:
 def test_review_inspection_exit(units: list[RentalUnit]) -> None:
     lease = factories.home_lease(units[0], 1)
     factories.home_lease(units[1], 2)
-    assert actions.open_reviews(None, 2023) == 2
-    assert actions.open_reviews(None, 2023) == 0
+    assert actions.open_reviews(None, 2023, D(2023, 2, 1)) == 2
+    assert actions.open_reviews(None, 2023, D(2023, 2, 2)) == 0
     review = Review.objects.get(household=lease.household)
     with pytest.raises(RentalError):
         actions.record_review(None, review, outcome="due", on=D(2023, 5, 1))
@@ -167,6 +210,14 @@ def test_review_inspection_exit(units: list[RentalUnit]) -> None:
     lease.refresh_from_db()
     assert lease.status == "ended" and lease.ended_on == D(2023, 9, 1)
     assert Household.objects.get(pk=lease.household_id).status == "exited"
+    statuses = [
+        (event.before, event.after)
+        for event in AuditEvent.objects.filter(model="rental.Household", object_id=str(lease.household_id)).order_by(
+            "pk"
+        )
+        if event.after and "status" in event.after and set(event.after) == {"status"}
+    ]
+    assert statuses == [({"status": "waiting"}, {"status": "housed"}), ({"status": "housed"}, {"status": "exited"})]
     assert RentalUnit.objects.get(pk=units[0].pk).state == "vacant"
     with pytest.raises(RentalError):
         actions.complete_exit(None, exit_, on=D(2023, 9, 2))
@@ -230,9 +281,7 @@ def test_filing(units: list[RentalUnit]) -> None:
 
 def test_a_home_drawn_for_one_household_cannot_go_to_another(units: list[RentalUnit]) -> None:
     first, second = factories.waiting_household(1), factories.waiting_household(2)
-    draw = actions.hold_draw(
-        None, held_on=D(2023, 3, 15), seed="s", households=[first.number, second.number], units=[units[0].unit.code]
-    )
+    draw = factories.lottery(units=[units[0].unit.code])
     winner = first if draw.result[0]["household"] == first.number else second
     loser = second if winner is first else first
     with pytest.raises(RentalError, match=f"配租给 {winner.number}"):
@@ -251,7 +300,110 @@ def test_a_market_rent_review_renews_at_the_market_rate(units: list[RentalUnit])
         valid_from=D(2019, 1, 1),
     )
     lease = factories.home_lease(units[0], 1, start=D(2021, 1, 1))
-    actions.open_reviews(None, 2023)
+    actions.open_reviews(None, 2023, D(2023, 1, 2))
     actions.record_review(None, Review.objects.get(), outcome="market", on=D(2023, 6, 1))
     renewed = actions.renew_lease(None, lease, start=D(2024, 1, 1), end=D(2026, 12, 31))
     assert renewed.category == "market" and renewed.monthly_rent == Decimal("400.00")
+
+
+def test_ending_a_lease_withdraws_the_bills_after_it(units: list[RentalUnit]) -> None:
+    from anju.rental.models import RentBill
+
+    lease = factories.home_lease(units[0], 1)
+    other = factories.home_lease(units[1], 2)
+    for month in (1, 2, 3, 4):
+        actions.bill_month(None, D(2023, month, 1))  # billed in advance up to April
+    actions.end_lease(None, lease, on=D(2023, 2, 14))
+    assert list(RentBill.objects.filter(lease=lease).values_list("month", flat=True).order_by("month")) == [
+        D(2023, 1, 1),
+        D(2023, 2, 1),
+    ]
+    event = AuditEvent.objects.filter(model="rental.Lease", object_id=str(lease.pk)).latest("pk")
+    assert "2023-03、2023-04" in event.note
+    actions.receive_payment(None, other, amount=Decimal("320.00"), paid_on=D(2023, 1, 20))  # Jan–Apr paid
+    with pytest.raises(RentalError, match="2023-03、2023-04"):
+        actions.end_lease(None, other, on=D(2023, 2, 14))
+    other.refresh_from_db()
+    assert other.status == "active" and RentBill.objects.filter(lease=other).count() == 4
+
+
+def test_the_review_is_opened_for_the_households_with_a_home_lease_in_force_on_the_day(
+    units: list[RentalUnit],
+) -> None:
+    staying = factories.home_lease(units[0], 1, start=D(2022, 1, 1))
+    gone = factories.home_lease(units[1], 2, start=D(2022, 1, 1))
+    later = factories.home_lease(units[2], 3, start=D(2023, 5, 1))
+    leaving = factories.home_lease(units[3], 4, start=D(2022, 1, 1))
+    exit_ = actions.serve_exit(None, gone, reason="vacant", notice_on=D(2023, 1, 5), deadline=D(2023, 2, 5))
+    actions.complete_exit(None, exit_, on=D(2023, 2, 10))
+    exit_ = actions.serve_exit(None, leaving, reason="vacant", notice_on=D(2023, 3, 5), deadline=D(2023, 4, 5))
+    actions.complete_exit(None, exit_, on=D(2023, 4, 10))  # exits after the opening day: still reviewed
+    with pytest.raises(RentalError, match="年度"):
+        actions.open_reviews(None, 2023, D(2022, 12, 31))
+    assert actions.open_reviews(None, 2023, D(2023, 3, 1)) == 2
+    reviewed = set(Review.objects.filter(year=2023).values_list("household_id", flat=True))
+    assert reviewed == {staying.household_id, leaving.household_id}
+    assert later.household_id not in reviewed and gone.household_id not in reviewed
+
+
+def test_the_register_estate_command(units: list[RentalUnit]) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from anju.registry.models import Building, Project, Unit
+
+    project = Project.objects.create(code="GZ-X", name="城西公租房小区", kind=Project.Kind.PUBLIC_RENTAL)
+    building = Building.objects.create(project=project, number="1", floors=6)
+    for room, use in (("101", Unit.Use.RESIDENTIAL), ("102", Unit.Use.RESIDENTIAL), ("S01", Unit.Use.SHOP)):
+        Unit.objects.create(
+            code=Unit.make_code("GZ-X", "1", "1", room),
+            project=project,
+            building=building,
+            entrance="1",
+            room=room,
+            floor=1,
+            area=Decimal("45.00"),
+            use=use,
+        )
+    out = io.StringIO()
+    call_command("rental", "register-estate", "GZ-X", "--on", "2023-06-01", stdout=out)
+    assert json.loads(out.getvalue()) == {"project": "GZ-X", "registered": 3}
+    assert RentalUnit.objects.filter(unit__project=project, kind="shop").count() == 1
+    out = io.StringIO()
+    call_command("rental", "register-estate", "GZ-X", "--on", "2023-06-01", stdout=out)
+    assert json.loads(out.getvalue())["registered"] == 0  # already under management
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("rental", "register-estate", "GZ-NONE", "--on", "2023-06-01", stdout=out)
+    assert "GZ-NONE" in json.loads(out.getvalue())["error"]
+
+
+def test_a_duplicate_rent_standard_or_a_number_taken_meanwhile_is_a_clear_refusal(
+    units: list[RentalUnit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(RentalError, match="已有"):
+        actions.set_rate(
+            None,
+            kind="home",
+            category="dibao",
+            per_m2=Decimal("3.00"),
+            reduction_percent=Decimal(50),
+            valid_from=factories.RATE_DAY,
+        )
+    repair = actions.report_repair(None, units[0], on=D(2023, 5, 1), description="漏水")
+    # Another clerk's work order took the number between the look-up and the insert: the next is used.
+    real = actions._next_number
+    calls: list[str] = []
+
+    def stale(model: type, prefix: str, year: int) -> str:
+        calls.append(prefix)
+        return repair.number if len(calls) == 1 else real(model, prefix, year)
+
+    monkeypatch.setattr(actions, "_next_number", stale)
+    second = actions.report_repair(None, units[1], on=D(2023, 5, 2), description="门锁")
+    assert second.number == "WX2023-00002" and len(calls) == 2
+    monkeypatch.setattr(actions, "_next_number", lambda model, prefix, year: repair.number)
+    with pytest.raises(RentalError, match="重试"):
+        actions.report_repair(None, units[1], on=D(2023, 5, 3), description="窗户")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,15 +11,21 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from anju.lib.tabular import ImportRejected
+from anju.registry.models import Project
 from anju.rental import actions, payments_import, rules
 from anju.rental.models import Draw
 
 
 class Command(BaseCommand):
-    help = "Public rental housing jobs: bill, import-payments, verify-draw."
+    help = "Public rental housing jobs: register-estate, bill, import-payments, verify-draw."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
+        p = sub.add_parser(
+            "register-estate", help="Bring a public-rental project's homes and shops under management (vacant)."
+        )
+        p.add_argument("project", help="the registry project's code, e.g. GZ-CD")
+        p.add_argument("--on", required=True, help="YYYY-MM-DD")
         p = sub.add_parser("bill", help="Bill the month's rent of every lease in force (idempotent).")
         p.add_argument("--month", required=True, help="YYYY-MM")
         p = sub.add_parser("import-payments", help="Import the bank's rent payments (.xlsx or .csv), all or nothing.")
@@ -31,6 +38,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "do_" + options["subcommand"].replace("-", "_"))(options)
+
+    def do_register_estate(self, options: dict[str, Any]) -> None:
+        project = Project.objects.filter(code=options["project"]).first()
+        try:
+            if project is None:
+                raise actions.RentalError(f"没有编号为 {options['project']} 的项目")
+            on = dt.date.fromisoformat(options["on"])
+            created = actions.register_estate(None, project, on)
+        except ValueError:
+            self.emit({"error": f"日期格式应为 YYYY-MM-DD：{options['on']}"})
+            sys.exit(1)
+        except actions.RentalError as exc:
+            self.emit({"error": str(exc)})
+            sys.exit(1)
+        self.emit({"project": project.code, "registered": created})
 
     def do_bill(self, options: dict[str, Any]) -> None:
         try:

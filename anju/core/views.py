@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.db.models import Q
@@ -66,6 +67,14 @@ def home(request: HttpRequest) -> HttpResponse:
         m for m in modules.all_modules() if user.can(m.code, modules.VIEW) and m.code not in {"audit", "users"}
     ]
     return render(request, "core/home.html", {"todos": todos.for_user(user), "shortcuts": shortcuts})
+
+
+def record_type_name(label: str) -> str:
+    """A model label's verbose name ("fund.Account" → 账户); other record types as they were logged."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
 
 
 AUDIT_HEADERS = ["时间", "操作人", "操作", "记录类型", "记录编号", "记录", "IP", "备注", "变更前", "变更后"]
@@ -134,7 +143,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             )
             for k, b, a in event.changed_fields()
         ]
-    models_seen = AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
+    labels = AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
+    models_seen = [(label, record_type_name(label)) for label in labels]
     return render(
         request,
         "core/audit_log.html",

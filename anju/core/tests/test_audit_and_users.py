@@ -4,10 +4,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from anju.core import audit
 from anju.core.models import AuditEvent, Role, User
+from anju.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,8 @@ def test_audit_page_filters_and_masks_id_numbers(client_for) -> None:
     )
     page = admin.get(reverse("core:audit") + "?q=王五").content.decode()
     assert "王五" in page and "张三" not in page
+    with translation.override("zh-hans"):
+        assert f'<option value="registry.Person">{Person._meta.verbose_name}</option>' in page
     assert "110105194912310011" not in page and "110***********0011" in page
     leader = client_for("leadership")
     page = leader.get(reverse("core:audit") + "?q=王五").content.decode()

@@ -735,7 +735,9 @@ def dashboard_data(user: Any, year: int) -> dict[str, Any]:
                 "url": reverse("performance:kpi", args=[code, year]),
             }
         )
-    chart_years = sorted({*years(), year})[-5:]
+    # Years with budget records only: the year picker also offers the current year before anything is entered.
+    budget_years = set(BudgetLine.objects.values_list("year", flat=True).distinct())
+    chart_years = sorted(budget_years | {year})[-5:]
     execution = {
         "years": [str(y) for y in chart_years],
         "final": [float(queries.final(y) / 10000) for y in chart_years],

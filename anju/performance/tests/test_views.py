@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from anju.core import kpis as registry
-from anju.core.models import AuditEvent
+from anju.core.models import AuditEvent, Role, User
 from anju.performance import jobs
 from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun
 from anju.registry.models import Person
@@ -264,6 +264,14 @@ def test_dashboard_links_every_figure_to_its_records(client_for: Callable[..., C
     # Office may view performance but not the fund: no fund card.
     office = client_for("office").get("/performance/dashboard/?year=2023").content.decode()
     assert "/performance/kpi/fund.collected/2023/" not in office
+
+
+def test_dashboard_charts_only_years_with_budget_records() -> None:
+    from anju.performance.views import dashboard_data
+
+    leader = User.objects.create_user(username="chart_leader")
+    leader.roles.set(Role.objects.filter(code="leadership"))
+    assert dashboard_data(leader, 2023)["execution"]["years"] == ["2023"]
 
 
 def test_asset_disposal_needs_leadership(client_for: Callable[..., Client]) -> None:

@@ -134,8 +134,12 @@ def _save_budget(
 ) -> None:
     created = updated = 0
     with transaction.atomic():
+        existing = {
+            (line.year, line.section, line.name): line
+            for line in BudgetLine.objects.filter(year__in={item["year"] for item in parsed})
+        }
         for order, item in enumerate(parsed):
-            line = BudgetLine.objects.filter(year=item["year"], section=item["section"], name=item["name"]).first()
+            line = existing.get((item["year"], item["section"], item["name"]))
             if line is None:
                 created += 1
                 item["order"] = order

@@ -348,10 +348,12 @@ def record_recovery(
             cleared.append(item)
     ArrearsItem.objects.bulk_update(changed, ["recovered", "status"])
     # Cleared units become ordinary ledgers: their first deposit is what was recovered (see the module note).
-    first_deposits = []
-    for item in cleared:
-        if Account.objects.filter(pk=item.account_id, first_deposit=0).update(first_deposit=item.amount):
-            first_deposits.append([item.unit.code, "0.00", str(item.amount)])
+    by_account = {item.account_id: item for item in cleared}
+    ledgers = list(Account.objects.filter(pk__in=by_account, first_deposit=0))
+    for ledger_account in ledgers:
+        ledger_account.first_deposit = by_account[ledger_account.pk].amount
+    Account.objects.bulk_update(ledgers, ["first_deposit"], batch_size=1000)
+    first_deposits = sorted([by_account[a.pk].unit.code, "0.00", str(a.first_deposit)] for a in ledgers)
     refresh_case(case)
     audit.record(
         actor,

@@ -20,6 +20,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from anju.lib.errors import DomainError
+
 FILE_ROW = 0  # the row of an error about the whole file
 HEADER_ROW = 1
 
@@ -43,10 +45,17 @@ class RowError:
         return asdict(self)
 
 
-class ImportRejected(Exception):
+class ImportRejected(DomainError):
+    """A file refused whole: every bad row, column and reason, nothing written."""
+
+    prefix = "import"
+
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"导入被拒绝：{len(errors)}处错误")
         self.errors = errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return super().as_dict() | {"errors": [e.as_dict() for e in self.errors]}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from anju.core.api import router as core_router
 from anju.core.api_auth import BearerTokenAuth, SessionAuth
+from anju.core.apikit import install_handlers
 from anju.fund.api import router as fund_router
 from anju.fund.arrears.api import router as arrears_router
 from anju.fund.lifts.api import router as lifts_router
@@ -22,17 +21,14 @@ api = NinjaAPI(
         "安居 JSON API. Authenticate with the session cookie (and the CSRF token in `X-CSRFToken` for "
         "unsafe methods) or `Authorization: Bearer <token>` (tokens: `anju create-api-token`). "
         'Errors are JSON `{"detail": ...}`: 401 unauthenticated, 403 permission denied, 404 not found, '
-        "422 invalid parameters. Each endpoint needs the same role permission as the matching page."
+        '422 invalid parameters; a change the rules refuse is 400 `{"detail", "code"}` with a stable code '
+        '(`<line>.<reason>`), and a refused file adds `"errors": [{"row", "column", "message"}]`. '
+        "Each endpoint needs the same role permission as the matching page."
     ),
     auth=[BearerTokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
-
-
-@api.exception_handler(PermissionDenied)
-def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    detail = f"Permission denied: {exc}" if str(exc) else "Permission denied"
-    return api.create_response(request, {"detail": detail}, status=403)
+install_handlers(api)
 
 
 api.add_router("/", core_router)

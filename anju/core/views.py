@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -13,12 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core import actions, audit, modules, todos
+from anju.core import actions, audit, ids, modules, todos
 from anju.core.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
 from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
 from anju.core.models import ApiToken, Attachment, AuditEvent, User
 from anju.core.permissions import check, login_required, require
-from anju.lib.ids import mask_id
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -78,18 +75,6 @@ def record_type_name(label: str) -> str:
 
 
 AUDIT_HEADERS = ["时间", "操作人", "操作", "记录类型", "记录编号", "记录", "IP", "备注", "变更前", "变更后"]
-# Snapshot keys that hold a person's ID number (registry persons; a rental filing's parties).
-MASKED_KEYS = {"id_number", "lessor_id", "lessee_id"}
-
-
-def _is_id_key(key: str) -> bool:
-    return key in MASKED_KEYS or key.endswith("_id_number")
-
-
-def _masked(data: dict[str, Any] | None, see_id: bool) -> dict[str, Any] | None:
-    if data is None or see_id:
-        return data
-    return {k: (mask_id(v) if _is_id_key(k) and isinstance(v, str) else v) for k, v in data.items()}
 
 
 @require("audit", "view")
@@ -111,7 +96,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = events.filter(at__date__gte=start)
     if end:
         events = events.filter(at__date__lte=end)
-    see_id = request.user.can("registry", "see_id")  # type: ignore[union-attr]
+    see_id = ids.may_see(request.user, "registry")
     if request.GET.get("export") == "xlsx":
         if not request.user.can("audit", "export"):  # type: ignore[union-attr]
             from django.core.exceptions import PermissionDenied
@@ -127,8 +112,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 e.object_repr,
                 e.ip or "",
                 e.note,
-                str(_masked(e.before, see_id) or ""),
-                str(_masked(e.after, see_id) or ""),
+                str(ids.masked_data(e.before, see_id) or ""),
+                str(ids.masked_data(e.after, see_id) or ""),
             ]
             for e in events[:100000]
         )
@@ -138,8 +123,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         event.display_changes = [  # type: ignore[attr-defined]
             (
                 k,
-                mask_id(b) if _is_id_key(k) and not see_id and isinstance(b, str) else b,
-                mask_id(a) if _is_id_key(k) and not see_id and isinstance(a, str) else a,
+                ids.shown(b, see_id) if ids.is_id_key(k) and isinstance(b, str) else b,
+                ids.shown(a, see_id) if ids.is_id_key(k) and isinstance(a, str) else a,
             )
             for k, b, a in event.changed_fields()
         ]

@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 
+from anju.core.apikit import ErrorOut, ImportErrorOut, Money, Paging, page_schema, paginate
 from anju.core.listing import client_ip
 from anju.core.permissions import actor, check
 from anju.fund import bank, deposits, queries
 from anju.fund.api_use import router as use_router
+from anju.fund.errors import MatchError
 from anju.fund.models import Account, BankReceipt, DepositNotice
 from anju.lib.money import capitals
-from anju.lib.tabular import ImportRejected
 from anju.registry.models import Project, Unit
 
 MODULE = "fund"
@@ -29,27 +30,16 @@ router = Router(tags=["fund"])
 router.add_router("", use_router)
 
 
-def money(value: Decimal | None) -> str:
-    return f"{(value or Decimal(0)):.2f}"
-
-
-class Paging(Schema):
-    limit: int = 100
-    offset: int = 0
-
-
 class AccountOut(Schema):
     unit: str
     project: str
     area: str
-    first_deposit: str
-    balance: str
+    first_deposit: Money
+    balance: Money
     closed: dt.date | None
 
 
-class AccountPage(Schema):
-    count: int
-    items: list[AccountOut]
+AccountPage = page_schema(AccountOut)
 
 
 def _account_out(account: Account) -> AccountOut:
@@ -58,20 +48,16 @@ def _account_out(account: Account) -> AccountOut:
         unit=unit.code if unit else "",
         project=account.project.name if account.project else "",
         area=f"{unit.area:.2f}" if unit else "",
-        first_deposit=money(account.first_deposit),
-        balance=money(account.balance),
+        first_deposit=account.first_deposit,
+        balance=account.balance,
         closed=account.closed,
     )
-
-
-def _page(limit: int, offset: int) -> tuple[int, int]:
-    return max(1, min(limit, 500)), max(0, offset)
 
 
 @router.get("/accounts", response=AccountPage, summary="Unit ledgers (分户账) with balances")
 def list_accounts(
     request: HttpRequest, paging: Query[Paging], q: str = "", project: str = "", replenish: bool = False
-) -> AccountPage:
+) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     accounts = queries.unit_accounts().select_related("unit", "project").order_by("unit__code")
     if q:
@@ -80,8 +66,7 @@ def list_accounts(
         accounts = accounts.filter(project__code=project)
     if replenish:
         accounts = accounts.filter(pk__in=queries.replenishment_due().values("pk"))
-    limit, offset = _page(paging.limit, paging.offset)
-    return AccountPage(count=accounts.count(), items=[_account_out(a) for a in accounts[offset : offset + limit]])
+    return paginate(accounts, paging, _account_out)
 
 
 class MovementOut(Schema):
@@ -89,14 +74,14 @@ class MovementOut(Schema):
     value_date: dt.date
     kind: str
     memo: str
-    amount: str
-    balance: str
+    amount: Money
+    balance: Money
 
 
 class StatementOut(Schema):
     account: AccountOut
-    interest: str
-    opening: str
+    interest: Money
+    opening: Money
     movements: list[MovementOut]
 
 
@@ -113,16 +98,16 @@ def account_statement(
     opening, rows = queries.statement(account, start, end)
     return StatementOut(
         account=_account_out(account),
-        interest=money(queries.interest_total(account)),
-        opening=money(opening),
+        interest=queries.interest_total(account),
+        opening=opening,
         movements=[
             MovementOut(
                 seq=r.seq,
                 value_date=r.value_date,
                 kind=r.kind,
                 memo=r.memo,
-                amount=money(r.amount),
-                balance=money(r.balance),
+                amount=r.amount,
+                balance=r.balance,
             )
             for r in rows
         ],
@@ -130,13 +115,13 @@ def account_statement(
 
 
 class TotalsOut(Schema):
-    bank: str
-    receivable: str
-    unit: str
-    pooled: str
-    suspense: str
-    assets: str
-    liabilities: str
+    bank: Money
+    receivable: Money
+    unit: Money
+    pooled: Money
+    suspense: Money
+    assets: Money
+    liabilities: Money
     balanced: bool
 
 
@@ -145,7 +130,7 @@ def totals(request: HttpRequest) -> TotalsOut:
     check(request.user, MODULE, "view")
     t = queries.fund_totals()
     return TotalsOut(
-        **{k: money(t[k]) for k in ("bank", "receivable", "unit", "pooled", "suspense", "assets", "liabilities")},
+        **{k: t[k] for k in ("bank", "receivable", "unit", "pooled", "suspense", "assets", "liabilities")},
         balanced=t["assets"] == t["liabilities"],
     )
 
@@ -154,7 +139,7 @@ class ReceiptOut(Schema):
     id: int
     txn_id: str
     txn_date: dt.date
-    amount: str
+    amount: Money
     unit_code: str
     payer: str
     memo: str
@@ -162,9 +147,7 @@ class ReceiptOut(Schema):
     unit: str | None
 
 
-class ReceiptPage(Schema):
-    count: int
-    items: list[ReceiptOut]
+ReceiptPage = page_schema(ReceiptOut)
 
 
 def _receipt_out(r: BankReceipt) -> ReceiptOut:
@@ -173,7 +156,7 @@ def _receipt_out(r: BankReceipt) -> ReceiptOut:
         id=r.pk,
         txn_id=r.txn_id,
         txn_date=r.txn_date,
-        amount=money(r.amount),
+        amount=r.amount,
         unit_code=r.unit_code,
         payer=r.payer,
         memo=r.memo,
@@ -188,28 +171,17 @@ def list_receipts(
     paging: Query[Paging],
     status: Literal["posted", "suspense", "matched"] | None = None,
     q: str = "",
-) -> ReceiptPage:
+) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     receipts = BankReceipt.objects.select_related("unit_account__unit").order_by("-txn_date", "-id")
     if status:
         receipts = receipts.filter(status=status)
     if q:
         receipts = receipts.filter(Q(txn_id=q) | Q(unit_code__istartswith=q) | Q(payer__icontains=q))
-    limit, offset = _page(paging.limit, paging.offset)
-    return ReceiptPage(count=receipts.count(), items=[_receipt_out(r) for r in receipts[offset : offset + limit]])
+    return paginate(receipts, paging, _receipt_out)
 
 
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class ImportErrorsOut(Schema):
-    errors: list[RowErrorOut]
-
-
-class ImportSummaryOut(Schema):
+class ReceiptImportOut(Schema):
     posted: int
     duplicates: int
     suspense: int
@@ -217,17 +189,14 @@ class ImportSummaryOut(Schema):
 
 @router.post(
     "/receipts/import",
-    response={200: ImportSummaryOut, 400: ImportErrorsOut},
+    response={200: ReceiptImportOut, 400: ImportErrorOut},
     summary="Import a bank receipts file (.xlsx/.csv): all or nothing, idempotent on 交易流水号",
 )
 def import_receipts(request: HttpRequest, file: File[UploadedFile], bank_number: str = "") -> object:
     check(request.user, MODULE, "handle")
-    try:
-        summary = bank.import_receipts(
-            actor(request), file.name or "receipts", file.read(), bank_number=bank_number, ip=client_ip(request)
-        )
-    except ImportRejected as exc:
-        return Status(400, ImportErrorsOut(errors=[RowErrorOut(**e.as_dict()) for e in exc.errors]))
+    summary = bank.import_receipts(
+        actor(request), file.name or "receipts", file.read(), bank_number=bank_number, ip=client_ip(request)
+    )
     return summary.as_dict()
 
 
@@ -237,7 +206,7 @@ class MatchIn(Schema):
 
 @router.post(
     "/receipts/{receipt_id}/match",
-    response={200: ReceiptOut, 400: dict[str, str]},
+    response={200: ReceiptOut, 400: ErrorOut},
     summary="Match a receipt in suspense (待查) to a unit",
 )
 def match_receipt(request: HttpRequest, receipt_id: int, body: MatchIn) -> object:
@@ -245,11 +214,8 @@ def match_receipt(request: HttpRequest, receipt_id: int, body: MatchIn) -> objec
     receipt = get_object_or_404(BankReceipt, pk=receipt_id)
     account = Account.objects.filter(unit__code=body.unit_code).first()
     if account is None:
-        return Status(400, {"detail": f"房屋 {body.unit_code} 没有分户账"})
-    try:
-        matched = bank.match_suspense(actor(request), receipt, account)
-    except bank.MatchError as exc:
-        return Status(400, {"detail": str(exc)})
+        raise MatchError(f"房屋 {body.unit_code} 没有分户账", code="no_ledger", field="unit_code")
+    matched = bank.match_suspense(actor(request), receipt, account)
     return _receipt_out(BankReceipt.objects.select_related("unit_account__unit").get(pk=matched.pk))
 
 
@@ -261,14 +227,12 @@ class NoticeOut(Schema):
     payer: str
     area: str
     rate: str | None
-    amount: str
+    amount: Money
     amount_capitals: str
     issued_on: dt.date
 
 
-class NoticePage(Schema):
-    count: int
-    items: list[NoticeOut]
+NoticePage = page_schema(NoticeOut)
 
 
 def _notice_out(n: DepositNotice) -> NoticeOut:
@@ -280,7 +244,7 @@ def _notice_out(n: DepositNotice) -> NoticeOut:
         payer=n.payer,
         area=f"{n.area:.2f}",
         rate=f"{n.rate:.2f}" if n.rate is not None else None,
-        amount=money(n.amount),
+        amount=n.amount,
         amount_capitals=capitals(n.amount),
         issued_on=n.issued_on,
     )
@@ -293,7 +257,7 @@ def list_notices(
     status: Literal["issued", "paid", "cancelled"] | None = None,
     project: str = "",
     unit: str = "",
-) -> NoticePage:
+) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     notices = DepositNotice.objects.select_related("account__unit").order_by("-issued_on", "-id")
     if status:
@@ -302,24 +266,18 @@ def list_notices(
         notices = notices.filter(account__project__code=project)
     if unit:
         notices = notices.filter(account__unit__code=unit)
-    limit, offset = _page(paging.limit, paging.offset)
-    return NoticePage(count=notices.count(), items=[_notice_out(n) for n in notices[offset : offset + limit]])
+    return paginate(notices, paging, _notice_out)
 
 
 class NoticeIn(Schema):
     unit_code: str
 
 
-@router.post(
-    "/notices", response={200: NoticeOut, 400: dict[str, str]}, summary="Issue a first-deposit notice for one unit"
-)
+@router.post("/notices", response={200: NoticeOut, 400: ErrorOut}, summary="Issue a first-deposit notice for one unit")
 def issue_notice(request: HttpRequest, body: NoticeIn) -> object:
     check(request.user, MODULE, "handle")
     unit = get_object_or_404(Unit, code=body.unit_code)
-    try:
-        notice = deposits.issue_notice(actor(request), unit)
-    except deposits.DepositError as exc:
-        return Status(400, {"detail": str(exc)})
+    notice = deposits.issue_notice(actor(request), unit)
     return _notice_out(DepositNotice.objects.select_related("account__unit").get(pk=notice.pk))
 
 
@@ -329,20 +287,17 @@ class BatchIn(Schema):
 
 class BatchOut(Schema):
     issued: int
-    total: str
+    total: Money
 
 
 @router.post(
     "/notices/batch",
-    response={200: BatchOut, 400: dict[str, str]},
+    response={200: BatchOut, 400: ErrorOut},
     summary="Issue first-deposit notices for every unit of a project not yet asked",
 )
 def issue_batch(request: HttpRequest, body: BatchIn) -> object:
     check(request.user, MODULE, "handle")
     project = get_object_or_404(Project, code=body.project_code)
-    try:
-        batch = deposits.issue_batch(actor(request), project)
-    except deposits.DepositError as exc:
-        return Status(400, {"detail": str(exc)})
+    batch = deposits.issue_batch(actor(request), project)
     notices = list(batch.notices.all())
-    return BatchOut(issued=len(notices), total=money(sum((n.amount for n in notices), Decimal(0))))
+    return BatchOut(issued=len(notices), total=sum((n.amount for n in notices), Decimal(0)))

@@ -8,32 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 
+from anju.core.apikit import Area, ErrorOut, ImportErrorOut, Money, OptionalMoney, Paging, page_schema, paginate
 from anju.core.permissions import actor, check
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
-from anju.lib.tabular import ImportRejected
 from anju.registry.models import Enterprise, Project
 
 MODULE = "fund"
 router = Router(tags=["fund use"])
 
 
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-class ItemIO(Schema):
+class UseItemIO(Schema):
     name: str
     budget: Decimal
 
 
-class ApplicationIn(Schema):
+class UseApplicationIn(Schema):
     kind: Literal["ordinary", "emergency"] = "ordinary"
     title: str
     project_code: str
@@ -43,13 +39,13 @@ class ApplicationIn(Schema):
     emergency_reason: str = ""
     scope_kind: Literal["project", "buildings", "range", "list"]
     scope_spec: str = ""
-    items: list[ItemIO]
+    items: list[UseItemIO]
     contractor_credit_code: str = ""
     contractor_bank: str = ""
     contractor_account_number: str = ""
 
 
-class ApplicationOut(Schema):
+class UseApplicationOut(Schema):
     id: int
     number: str
     kind: str
@@ -58,25 +54,25 @@ class ApplicationOut(Schema):
     project: str
     applicant: str
     status: str
-    budget: str
-    final_cost: str | None
+    budget: Money
+    final_cost: OptionalMoney
     vote_passed: bool | None
     created: dt.datetime
 
 
-class ScopeUnitOut(Schema):
+class UseScopeUnitOut(Schema):
     unit: str
     owner: str
-    area: str
+    area: Area
     vote: str
-    share: str
-    balance: str
-    shortfall: str
-    paid_fund: str
-    paid_self: str
+    share: Money
+    balance: Money
+    shortfall: Money
+    paid_fund: Money
+    paid_self: Money
 
 
-class EventOut(Schema):
+class UseEventOut(Schema):
     at: dt.datetime
     by: str
     from_status: str
@@ -84,41 +80,34 @@ class EventOut(Schema):
     note: str
 
 
-class PaymentOut(Schema):
+class UsePaymentOut(Schema):
     id: int
     application: str
     kind: str
-    amount: str
-    from_fund: str
-    self_funded: str
+    amount: Money
+    from_fund: Money
+    self_funded: Money
     value_date: dt.date
     entry_seq: int | None
 
 
-class DetailOut(ApplicationOut):
+class UseApplicationDetailOut(UseApplicationOut):
     scope_kind: str
     scope_spec: str
-    items: list[ItemIO]
+    items: list[UseItemIO]
     contractor: str
     contractor_account_number: str
     vote: dict[str, object] | None
-    scope: list[ScopeUnitOut]
-    events: list[EventOut]
-    payments: list[PaymentOut]
+    scope: list[UseScopeUnitOut]
+    events: list[UseEventOut]
+    payments: list[UsePaymentOut]
 
 
-class ApplicationPage(Schema):
-    count: int
-    items: list[ApplicationOut]
+UseApplicationPage = page_schema(UseApplicationOut)
 
 
-class Paging(Schema):
-    limit: int = 100
-    offset: int = 0
-
-
-def _out(a: UseApplication) -> ApplicationOut:
-    return ApplicationOut(
+def _out(a: UseApplication) -> UseApplicationOut:
+    return UseApplicationOut(
         id=a.pk,
         number=a.number,
         kind=a.kind,
@@ -127,51 +116,51 @@ def _out(a: UseApplication) -> ApplicationOut:
         project=a.project.code,
         applicant=a.applicant_name,
         status=a.status,
-        budget=f"{a.budget:.2f}",
-        final_cost=money(a.final_cost),
+        budget=a.budget,
+        final_cost=a.final_cost,
         vote_passed=None if a.is_emergency else a.vote_passed,
         created=a.created,
     )
 
 
-def _payment_out(p: UsePayment) -> PaymentOut:
-    return PaymentOut(
+def _payment_out(p: UsePayment) -> UsePaymentOut:
+    return UsePaymentOut(
         id=p.pk,
         application=p.application.number,
         kind=p.kind,
-        amount=f"{p.amount:.2f}",
-        from_fund=f"{p.from_fund:.2f}",
-        self_funded=f"{p.self_funded:.2f}",
+        amount=p.amount,
+        from_fund=p.from_fund,
+        self_funded=p.self_funded,
         value_date=p.value_date,
         entry_seq=p.entry.seq if p.entry else None,
     )
 
 
-def _detail(a: UseApplication) -> DetailOut:
-    return DetailOut(
+def _detail(a: UseApplication) -> UseApplicationDetailOut:
+    return UseApplicationDetailOut(
         **_out(a).model_dump(),
         scope_kind=a.scope_kind,
         scope_spec=a.scope_spec,
-        items=[ItemIO(name=i.name, budget=i.budget) for i in a.items.all()],
+        items=[UseItemIO(name=i.name, budget=i.budget) for i in a.items.all()],
         contractor=a.contractor.name if a.contractor else "",
         contractor_account_number=a.contractor_account_number,
         vote=a.vote,
         scope=[
-            ScopeUnitOut(
+            UseScopeUnitOut(
                 unit=r.scope_unit.unit.code,
                 owner=r.scope_unit.owner_name,
-                area=f"{r.scope_unit.area:.2f}",
+                area=r.scope_unit.area,
                 vote=r.scope_unit.vote,
-                share=f"{r.share:.2f}",
-                balance=f"{r.balance:.2f}",
-                shortfall=f"{r.shortfall:.2f}",
-                paid_fund=f"{r.scope_unit.paid_fund:.2f}",
-                paid_self=f"{r.scope_unit.paid_self:.2f}",
+                share=r.share,
+                balance=r.balance,
+                shortfall=r.shortfall,
+                paid_fund=r.scope_unit.paid_fund,
+                paid_self=r.scope_unit.paid_self,
             )
             for r in use.split(a)
         ],
         events=[
-            EventOut(at=e.at, by=e.actor_name, from_status=e.from_status, to_status=e.to_status, note=e.note)
+            UseEventOut(at=e.at, by=e.actor_name, from_status=e.from_status, to_status=e.to_status, note=e.note)
             for e in a.events.order_by("at", "pk")
         ],
         payments=[_payment_out(p) for p in a.payments.select_related("entry", "application").order_by("pk")],
@@ -182,7 +171,7 @@ def _get(pk: int) -> UseApplication:
     return get_object_or_404(use.applications(), pk=pk)
 
 
-@router.get("/use/applications", response=ApplicationPage, summary="Use applications (使用申请)")
+@router.get("/use/applications", response=UseApplicationPage, summary="Use applications (使用申请)")
 def list_applications(
     request: HttpRequest,
     paging: Query[Paging],
@@ -191,7 +180,7 @@ def list_applications(
     kind: str = "",
     project: str = "",
     year: int | None = None,
-) -> ApplicationPage:
+) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     qs = use.search(use.applications(), q).order_by("-created", "-pk")
     if status:
@@ -202,12 +191,13 @@ def list_applications(
         qs = qs.filter(project__code=project)
     if year:
         qs = qs.filter(created__year=year)
-    limit, offset = max(1, min(paging.limit, 500)), max(0, paging.offset)
-    return ApplicationPage(count=qs.count(), items=[_out(a) for a in qs[offset : offset + limit]])
+    return paginate(qs, paging, _out)
 
 
-@router.get("/use/applications/{pk}", response=DetailOut, summary="A use application with scope, split, votes")
-def application_detail(request: HttpRequest, pk: int) -> DetailOut:
+@router.get(
+    "/use/applications/{pk}", response=UseApplicationDetailOut, summary="A use application with scope, split, votes"
+)
+def application_detail(request: HttpRequest, pk: int) -> UseApplicationDetailOut:
     check(request.user, MODULE, "view")
     return _detail(_get(pk))
 
@@ -222,120 +212,98 @@ def _enterprise(code: str) -> Enterprise | None:
 
 
 @router.post(
-    "/use/applications", response={200: DetailOut, 400: dict[str, str]}, summary="Create a draft use application"
+    "/use/applications",
+    response={200: UseApplicationDetailOut, 400: ErrorOut},
+    summary="Create a draft use application",
 )
-def create_application(request: HttpRequest, body: ApplicationIn) -> object:
+def create_application(request: HttpRequest, body: UseApplicationIn) -> object:
     check(request.user, MODULE, "handle")
     project = get_object_or_404(Project, code=body.project_code)
-    try:
-        data = use.ApplicationData(
-            kind=body.kind,
-            title=body.title,
-            project=project,
-            applicant_kind=body.applicant_kind,
-            applicant_name=body.applicant_name,
-            applicant_enterprise=_enterprise(body.applicant_credit_code),
-            emergency_reason=body.emergency_reason,
-            scope_kind=body.scope_kind,
-            scope_spec=body.scope_spec,
-            items=[(i.name, i.budget) for i in body.items],
-            contractor=_enterprise(body.contractor_credit_code),
-            contractor_bank=body.contractor_bank,
-            contractor_account_number=body.contractor_account_number,
-        )
-        application = use.create_application(actor(request), data)
-    except use.UseError as exc:
-        return Status(400, {"detail": str(exc)})
+    data = use.ApplicationData(
+        kind=body.kind,
+        title=body.title,
+        project=project,
+        applicant_kind=body.applicant_kind,
+        applicant_name=body.applicant_name,
+        applicant_enterprise=_enterprise(body.applicant_credit_code),
+        emergency_reason=body.emergency_reason,
+        scope_kind=body.scope_kind,
+        scope_spec=body.scope_spec,
+        items=[(i.name, i.budget) for i in body.items],
+        contractor=_enterprise(body.contractor_credit_code),
+        contractor_bank=body.contractor_bank,
+        contractor_account_number=body.contractor_account_number,
+    )
+    application = use.create_application(actor(request), data)
     return _detail(_get(application.pk))
 
 
-class StepIn(Schema):
+class UseStepIn(Schema):
     step: Literal["submit", "review", "approve", "send_back", "withdraw", "close"]
     note: str = ""
 
 
 @router.post(
     "/use/applications/{pk}/steps",
-    response={200: ApplicationOut, 400: dict[str, str]},
+    response={200: UseApplicationOut, 400: ErrorOut},
     summary="Take a workflow step: submit, review, approve, send_back, withdraw, close",
 )
-def take_step(request: HttpRequest, pk: int, body: StepIn) -> object:
+def take_step(request: HttpRequest, pk: int, body: UseStepIn) -> object:
     application = _get(pk)
     check(request.user, MODULE, use.step_permission(body.step, application.status))
-    try:
-        use.take_step(actor(request), application, body.step, note=body.note)
-    except use.UseError as exc:
-        return Status(400, {"detail": str(exc)})
+    use.take_step(actor(request), application, body.step, note=body.note)
     return _out(_get(pk))
 
 
-class VoteRow(Schema):
+class UseVoteRow(Schema):
     unit: str
     vote: Literal["agree", "oppose", "abstain", "not_voted"]
 
 
-class VotesOut(Schema):
-    votes: list[VoteRow]
+class UseVotesOut(Schema):
+    votes: list[UseVoteRow]
     result: dict[str, object] | None
 
 
-def _votes(application: UseApplication) -> VotesOut:
+def _votes(application: UseApplication) -> UseVotesOut:
     rows = application.scope_units.select_related("unit").order_by("unit__code")
-    return VotesOut(
-        votes=[VoteRow(unit=s.unit.code, vote=s.vote) for s in rows],  # type: ignore[arg-type]
+    return UseVotesOut(
+        votes=[UseVoteRow(unit=s.unit.code, vote=s.vote) for s in rows],  # type: ignore[arg-type]
         result=application.vote,
     )
 
 
-@router.get("/use/applications/{pk}/votes", response=VotesOut, summary="The owner votes and their result")
-def get_votes(request: HttpRequest, pk: int) -> VotesOut:
+@router.get("/use/applications/{pk}/votes", response=UseVotesOut, summary="The owner votes and their result")
+def get_votes(request: HttpRequest, pk: int) -> UseVotesOut:
     check(request.user, MODULE, "view")
     return _votes(_get(pk))
 
 
 @router.put(
     "/use/applications/{pk}/votes",
-    response={200: VotesOut, 400: dict[str, str]},
+    response={200: UseVotesOut, 400: ErrorOut},
     summary="Set votes by unit code (units not listed keep theirs)",
 )
-def put_votes(request: HttpRequest, pk: int, body: list[VoteRow]) -> object:
+def put_votes(request: HttpRequest, pk: int, body: list[UseVoteRow]) -> object:
     check(request.user, MODULE, "handle")
     application = _get(pk)
-    try:
-        use.record_votes(actor(request), application, {row.unit: row.vote for row in body})
-    except use.UseError as exc:
-        return Status(400, {"detail": str(exc)})
+    use.record_votes(actor(request), application, {row.unit: row.vote for row in body})
     return _votes(_get(pk))
-
-
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class ImportErrorsOut(Schema):
-    errors: list[RowErrorOut]
 
 
 @router.post(
     "/use/applications/{pk}/votes/import",
-    response={200: VotesOut, 400: ImportErrorsOut},
+    response={200: UseVotesOut, 400: ImportErrorOut},
     summary="Import votes (.xlsx/.csv, headers 房屋编码, 表决意见): all or nothing",
 )
 def import_votes(request: HttpRequest, pk: int, file: File[UploadedFile]) -> object:
     check(request.user, MODULE, "handle")
     application = _get(pk)
-    try:
-        use.import_votes(actor(request), application, file.name or "votes", file.read())
-    except ImportRejected as exc:
-        return Status(400, ImportErrorsOut(errors=[RowErrorOut(**e.as_dict()) for e in exc.errors]))
-    except use.UseError as exc:
-        return Status(400, ImportErrorsOut(errors=[RowErrorOut(row=0, column="", message=str(exc))]))
+    use.import_votes(actor(request), application, file.name or "votes", file.read())
     return _votes(_get(pk))
 
 
-class PaymentIn(Schema):
+class UsePaymentIn(Schema):
     kind: Literal["advance", "settlement"]
     value_date: dt.date
     amount: Decimal | None = None
@@ -346,8 +314,8 @@ class PaymentIn(Schema):
     expected_payments: int = Field(ge=0)
 
 
-@router.get("/use/applications/{pk}/payments", response=list[PaymentOut], summary="An application's payments")
-def list_payments(request: HttpRequest, pk: int) -> list[PaymentOut]:
+@router.get("/use/applications/{pk}/payments", response=list[UsePaymentOut], summary="An application's payments")
+def list_payments(request: HttpRequest, pk: int) -> list[UsePaymentOut]:
     check(request.user, MODULE, "view")
     application = _get(pk)
     return [_payment_out(p) for p in application.payments.select_related("entry", "application").order_by("pk")]
@@ -355,26 +323,23 @@ def list_payments(request: HttpRequest, pk: int) -> list[PaymentOut]:
 
 @router.post(
     "/use/applications/{pk}/payments",
-    response={200: PaymentOut, 400: dict[str, str]},
+    response={200: UsePaymentOut, 400: ErrorOut},
     summary="Pay an advance or the settlement on the audited final cost",
 )
-def create_payment(request: HttpRequest, pk: int, body: PaymentIn) -> object:
+def create_payment(request: HttpRequest, pk: int, body: UsePaymentIn) -> object:
     check(request.user, MODULE, "handle")
     application = _get(pk)
     bank = None
     if body.bank_account_number:
         bank = get_object_or_404(Account, kind=Account.Kind.BANK, bank_account_number=body.bank_account_number)
-    try:
-        payment = use.pay(
-            actor(request),
-            application,
-            kind=body.kind,
-            value_date=body.value_date,
-            amount=body.amount,
-            final_cost=body.final_cost,
-            bank=bank,
-            expected_payments=body.expected_payments,
-        )
-    except use.UseError as exc:
-        return Status(400, {"detail": str(exc)})
+    payment = use.pay(
+        actor(request),
+        application,
+        kind=body.kind,
+        value_date=body.value_date,
+        amount=body.amount,
+        final_cost=body.final_cost,
+        bank=bank,
+        expected_payments=body.expected_payments,
+    )
     return _payment_out(UsePayment.objects.select_related("entry", "application").get(pk=payment.pk))

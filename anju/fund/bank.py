@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from anju.core import audit
 from anju.core.models import AuditEvent, User
 from anju.fund import deposits, ledger
+from anju.fund.errors import MatchError
 from anju.fund.models import Account, BankImport, BankReceipt, JournalEntry, LedgerHead
 from anju.lib.tabular import ImportRejected, Row, RowError, file_error, parse_decimal, read_table
 from anju.lib.xlsx import workbook_bytes
@@ -49,10 +50,6 @@ MAX_LENGTHS = {
     "付款人": _max_length(BankReceipt, "payer"),
     "摘要": _max_length(BankReceipt, "memo"),
 }
-
-
-class MatchError(ValueError):
-    """A suspense receipt that cannot be matched as asked; the message is Chinese."""
 
 
 @dataclass

@@ -19,6 +19,7 @@ from anju.core import audit
 from anju.core.models import AuditEvent, User
 from anju.fund import queries, rules
 from anju.fund.accounts import ensure_unit_accounts
+from anju.fund.errors import DepositError
 from anju.fund.models import Account, DepositBatch, DepositNotice, DepositStandard, JournalEntry
 from anju.registry.models import Building, Ownership, Project, Unit
 
@@ -49,10 +50,6 @@ NUMBER_DIGITS = 6
 NUMBER_LOCK = 0x616E6A754A43584A
 MAX_RATE = Decimal("99999999.99")
 NO_FIRST_DEPOSIT = Q(first_deposit=Decimal("0.00"))
-
-
-class DepositError(ValueError):
-    """A deposit action refused; the message is Chinese and says why."""
 
 
 # --- Standards -------------------------------------------------------------------------------

@@ -10,12 +10,9 @@ from django.db import connection, transaction
 
 from anju.core.models import User
 from anju.fund import ledger, rules
+from anju.fund.errors import InterestError
 from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.registry.models import Unit
-
-
-class InterestError(ValueError):
-    pass
 
 
 @dataclass

@@ -21,19 +21,12 @@ from django.utils import timezone
 from anju.core import audit, bulk
 from anju.core.fields import to_fen
 from anju.core.models import AuditEvent, User
+from anju.fund.errors import LedgerError, Overdraw
 from anju.fund.models import Account, JournalEntry, JournalLine, LedgerHead
 from anju.lib.money import FEN
 
 ASSET_KINDS = tuple(str(k) for k in Account.ASSET_KINDS)
 MANY_ACCOUNTS = 20  # above this many accounts, `post` moves the balances set-based
-
-
-class LedgerError(ValueError):
-    """A posting that breaks a rule of the ledger; the message is Chinese and names the account."""
-
-
-class Overdraw(LedgerError):
-    pass
 
 
 @dataclass(frozen=True)

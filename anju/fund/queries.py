@@ -10,9 +10,28 @@ from django.db.models import Count, F, QuerySet, Sum
 
 from anju.core.fields import MoneyField
 from anju.fund import rules
+from anju.fund.errors import FundError
 from anju.fund.models import Account, JournalEntry, JournalLine
 
 ZERO = Decimal("0.00")
+
+
+def special_account(number: str = "", *, purpose: str = "入账") -> Account:
+    """The open bank special account (专户) with this number; without a number, the only open one.
+    `purpose` (入账 / 付款) words the message asking for the number when there are several."""
+    banks = Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")
+    if number:
+        banks = banks.filter(bank_account_number=number)
+    found = list(banks[:2])
+    if not found:
+        raise FundError("没有这个维修资金专户", code="bank_unknown", field="bank_account_number")
+    if len(found) > 1:
+        raise FundError(
+            f"有多个维修资金专户，请填写{purpose}专户账号（bank_account_number）",
+            code="bank_ambiguous",
+            field="bank_account_number",
+        )
+    return found[0]
 
 
 def unit_accounts() -> QuerySet[Account]:

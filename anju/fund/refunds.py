@@ -19,6 +19,7 @@ from anju.core import audit
 from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
 from anju.fund import ledger
+from anju.fund.errors import RefundError
 from anju.fund.models import Account, JournalEntry, JournalLine, RefundApplication
 from anju.registry.models import Ownership
 
@@ -26,10 +27,6 @@ ZERO = Decimal("0.00")
 Status = RefundApplication.Status
 OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.APPROVED)
 FIELDS = ["account", "applicant", "payee_bank", "payee_account_number", "reason", "status"]
-
-
-class RefundError(ValueError):
-    """A refused step of the workflow; the message is Chinese."""
 
 
 def _locked(application: RefundApplication, *expected: str) -> RefundApplication:

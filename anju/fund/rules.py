@@ -10,6 +10,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from anju.lib.errors import DomainError
 from anju.lib.money import FEN, apportion, round_fen
 
 REPLENISH_THRESHOLD = Decimal("0.30")
@@ -174,8 +175,11 @@ def vote_outcome(
     )
 
 
-class BelowPaid(ValueError):
+class BelowPaid(DomainError):
     """The total asked for is below what the keys already covered."""
+
+    prefix = "fund.use"
+    default_code = "below_paid"
 
 
 def settlement_split[K: Hashable](

@@ -32,6 +32,7 @@ from anju.core import attachments, audit
 from anju.core.fields import to_fen
 from anju.core.models import Attachment, AuditEvent, User
 from anju.fund import ledger, rules
+from anju.fund.errors import UseError
 from anju.fund.models import (
     Account,
     ApplicationEvent,
@@ -79,10 +80,6 @@ VOTE_LABELS = {
     "": Vote.NOT_VOTED,
 }
 VOTE_TEXT: dict[str, str] = {str(value): label for label, value in VOTE_LABELS.items() if label}
-
-
-class UseError(ValueError):
-    """A refused step; the message is Chinese."""
 
 
 def vote_rule() -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from anju.core import audit
 from anju.core.models import AuditEvent, User
 from anju.performance import rules
+from anju.performance.errors import ActionError, ReportBusy
 from anju.performance.models import (
     Asset,
     AssetChange,
@@ -66,10 +67,6 @@ INDICATOR_FIELDS = (
     "deviation_note",
     "order",
 )
-
-
-class ActionError(ValueError):
-    pass
 
 
 def _save(actor: User | None, obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> Any:
@@ -277,7 +274,7 @@ def queue_report(actor: User | None, *, year: int) -> ReportRun:
     jobs.mark_stale()
     active = ReportRun.objects.select_for_update().filter(year=year, status__in=jobs.ACTIVE).first()
     if active is not None:
-        raise ActionError(f"{year}年度报告正在生成中（第{active.pk}次），请等待其完成后再生成")
+        raise ReportBusy(f"{year}年度报告正在生成中（第{active.pk}次），请等待其完成后再生成")
     run = ReportRun.objects.create(year=year, requested_by=_user(actor))
     audit.record(actor, AuditEvent.Action.CREATE, run, after={"year": year})
     return run

@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from anju.core import kpis as registry
+from anju.core.apikit import Decimal2, ErrorOut, Money, OptionalDecimal2
 from anju.core.permissions import check
 from anju.performance import actions, jobs, queries, report, rules, writers
 from anju.performance.models import BudgetLine, ReportRun, SpecialFund
@@ -23,8 +24,9 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 router = Router(tags=["performance"])
 
 
-def _two(value: Decimal | None) -> str | None:
-    return None if value is None else str(rules.two(Decimal(value)))
+def _two(value: Decimal | None) -> Decimal | None:
+    """Two decimals, rounded half up (scores and rates are computed to more)."""
+    return None if value is None else rules.two(Decimal(value))
 
 
 class BudgetLineOut(Schema):
@@ -32,26 +34,26 @@ class BudgetLineOut(Schema):
     year: int
     section: str
     name: str
-    initial: str
-    final: str
-    executed: str
-    prior_year: str
+    initial: Money
+    final: Money
+    executed: Money
+    prior_year: Money
     note: str
 
 
 class SpecialFundOut(Schema):
     name: str
     key: str
-    budget: str
-    used: str
-    balance: str
-    rate: str
+    budget: Money
+    used: Money
+    balance: Money
+    rate: Decimal2
 
 
 class StaffingOut(Schema):
     posts: int
     staff: int
-    reported_control_rate: str | None
+    reported_control_rate: OptionalDecimal2
 
 
 class BudgetOut(Schema):
@@ -61,7 +63,7 @@ class BudgetOut(Schema):
     staffing: StaffingOut | None
 
 
-class CheckOut(Schema):
+class ReportCheckOut(Schema):
     rule: str
     severity: str
     message: str
@@ -72,14 +74,14 @@ class IndicatorOut(Schema):
     level1: str
     level2: str
     name: str
-    weight: str
+    weight: Decimal2
     operator: str
-    target: str | None
+    target: OptionalDecimal2
     target_text: str
     unit: str
     kpi_code: str
-    actual: str | None
-    score: str | None
+    actual: OptionalDecimal2
+    score: OptionalDecimal2
     override_reason: str
     deviation_note: str
     error: str
@@ -87,12 +89,12 @@ class IndicatorOut(Schema):
 
 class IndicatorsOut(Schema):
     year: int
-    total: str
+    total: Decimal2
     grade: str
     indicators: list[IndicatorOut]
 
 
-class RunOut(Schema):
+class ReportRunOut(Schema):
     id: int
     year: int
     status: str
@@ -102,7 +104,7 @@ class RunOut(Schema):
     files: list[str]
 
 
-class KpiOut(Schema):
+class KpiValueOut(Schema):
     code: str
     name: str
     unit: str
@@ -154,7 +156,7 @@ def budget(request: HttpRequest, year: int) -> dict[str, Any]:
     }
 
 
-@router.get("/checks/{int:year}", response=list[CheckOut], summary="The consistency checks of a year")
+@router.get("/checks/{int:year}", response=list[ReportCheckOut], summary="The consistency checks of a year")
 def checks(request: HttpRequest, year: int) -> list[dict[str, str]]:
     check(request.user, MODULE, "view")
     _check_year(year)
@@ -206,7 +208,7 @@ def _run(run: ReportRun) -> dict[str, Any]:
     }
 
 
-@router.get("/reports", response=list[RunOut], summary="Report runs, newest first")
+@router.get("/reports", response=list[ReportRunOut], summary="Report runs, newest first")
 def report_runs(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     check(request.user, MODULE, "view")
     jobs.mark_stale()
@@ -216,7 +218,7 @@ def report_runs(request: HttpRequest, year: int | None = None) -> list[dict[str,
     return [_run(r) for r in runs[:50]]
 
 
-@router.get("/reports/{int:run_id}", response=RunOut, summary="One report run and its progress")
+@router.get("/reports/{int:run_id}", response=ReportRunOut, summary="One report run and its progress")
 def report_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     jobs.mark_stale()
@@ -224,20 +226,21 @@ def report_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/reports", response={202: RunOut}, summary="Build a year's report files in the background (409 while one builds)"
+    "/reports",
+    response={202: ReportRunOut, 409: ErrorOut},
+    summary="Build a year's report files in the background (409 while one builds)",
 )
 def report_build(request: HttpRequest, year: int) -> Status:
     check(request.user, MODULE, "export")
     _check_year(year)
-    try:
-        run = actions.queue_report(request.user, year=year)  # type: ignore[arg-type]
-    except actions.ActionError as exc:
-        raise HttpError(409, str(exc)) from exc
+    run = actions.queue_report(request.user, year=year)  # type: ignore[arg-type]
     transaction.on_commit(lambda: jobs.start(run.pk))
     return Status(202, _run(run))
 
 
-@router.get("/kpis/{int:year}", response=list[KpiOut], summary="Every registered KPI the caller may see, for a year")
+@router.get(
+    "/kpis/{int:year}", response=list[KpiValueOut], summary="Every registered KPI the caller may see, for a year"
+)
 def kpi_list(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     check(request.user, MODULE, "view")
     _check_year(year)
@@ -251,7 +254,7 @@ def kpi_list(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/kpis/{int:year}/{code}", response=KpiOut, summary="One KPI's value for a year")
+@router.get("/kpis/{int:year}/{code}", response=KpiValueOut, summary="One KPI's value for a year")
 def kpi_value(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     kpi = registry.find(code)
     if kpi is None:

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from anju.lib.errors import DomainError
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -55,8 +57,10 @@ def rules_for(year: int) -> ScoringRules:
     return RULES_BY_FIRST_YEAR[max(eligible) if eligible else min(RULES_BY_FIRST_YEAR)]
 
 
-class ScoringError(ValueError):
-    pass
+class ScoringError(DomainError):
+    """An indicator that cannot be scored as entered; the message is Chinese."""
+
+    prefix = "performance.scoring"
 
 
 def is_met(operator: str, target: Decimal, actual: Decimal) -> bool:

@@ -12,6 +12,7 @@ from anju.core import audit
 from anju.core.models import AuditEvent, User
 from anju.lib.ids import normalize_mobile, normalize_resident_id, normalize_uscc, resident_id_birth_date
 from anju.lib.pinyin import initials
+from anju.registry.errors import RegistryError
 from anju.registry.models import Building, Enterprise, EnterpriseRegistration, Person
 
 PERSON_FIELDS = ("name", "id_type", "id_number", "birth_date", "phone", "address")
@@ -33,7 +34,7 @@ def clean_person_id(id_type: str, id_number: str) -> tuple[str, dt.date | None]:
     """The normalized number and, for resident IDs, the birth date it encodes (ValueError if invalid)."""
     number = (id_number or "").strip().upper()
     if not number:
-        raise ValueError("证件号码不能为空")
+        raise RegistryError("证件号码不能为空")
     if id_type == Person.IdType.RESIDENT:
         number = normalize_resident_id(number)
         return number, resident_id_birth_date(number)
@@ -116,7 +117,7 @@ def set_unreachable(
 ) -> Enterprise:
     """Mark an enterprise unreachable (失联: notices cannot be served) or reachable again."""
     if unreachable and since is None:
-        raise ValueError("标记失联须填写失联日期")
+        raise RegistryError("标记失联须填写失联日期")
     before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
     enterprise.unreachable = unreachable
     enterprise.unreachable_since = since if unreachable else None
@@ -140,13 +141,13 @@ def reregister_enterprise(
     """Record a re-registration (变更登记): the enterprise takes the new particulars, the old stay in history."""
     new_uscc = normalize_uscc(uscc)
     if new_uscc != enterprise.uscc and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists():
-        raise ValueError("该统一社会信用代码已登记为另一家企业")
+        raise RegistryError("该统一社会信用代码已登记为另一家企业")
     if (name.strip(), new_uscc, legal_representative.strip()) == (
         enterprise.name,
         enterprise.uscc,
         enterprise.legal_representative,
     ):
-        raise ValueError("变更登记的名称、代码、法定代表人与现登记一致，无需变更")
+        raise RegistryError("变更登记的名称、代码、法定代表人与现登记一致，无需变更")
     before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
     registration = EnterpriseRegistration.objects.create(
         enterprise=enterprise,

@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 
+from anju.core import ids
+from anju.core.apikit import ImportErrorOut, Paging, page_schema, paginate
+from anju.core.ids import MaskedId
 from anju.core.listing import client_ip
-from anju.core.permissions import can, check
-from anju.lib.ids import mask_id
-from anju.lib.tabular import ImportRejected
+from anju.core.permissions import check
 from anju.registry import importer, queries
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
 MODULE = "registry"
-PAGE_SIZE = 100
-MAX_PAGE_SIZE = 500
 ID_NUMBER_DOC = (
     "Masked (first 3 and last 4 characters kept, the rest `*`) unless the caller's role may see "
     "ID numbers (registry `see_id`)."
@@ -35,16 +34,11 @@ AREA_DOC = "Square metres, a string with two decimals."
 router = Router(tags=["registry"])
 
 
-def _see_id(request: HttpRequest) -> bool:
-    return can(request.user, MODULE, "see_id")
-
-
-def _id_number(number: str, context: dict[str, Any]) -> str:
-    return number if _see_id(context["request"]) else mask_id(number)
-
-
 def _two_places(value: Decimal | None) -> str:
     return str((value or Decimal(0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+IdNumber = Annotated[str, MaskedId(MODULE)]
 
 
 class OwnerOut(Schema):
@@ -62,7 +56,7 @@ def _owner(ownership: Ownership, context: dict[str, Any]) -> OwnerOut:
             kind="person",
             id=person.pk,
             name=person.name,
-            id_number=_id_number(person.id_number, context),
+            id_number=ids.for_user(person.id_number, context["request"].user, MODULE),
             phone=person.phone,
         )
     enterprise = ownership.enterprise
@@ -90,14 +84,10 @@ class PersonOut(Schema):
     id: int
     name: str
     id_type: str
-    id_number: str = Field(description=ID_NUMBER_DOC)
+    id_number: IdNumber = Field(description=ID_NUMBER_DOC)
     birth_date: dt.date | None
     phone: str
     address: str
-
-    @staticmethod
-    def resolve_id_number(obj: Person, context: dict[str, Any]) -> str:
-        return _id_number(obj.id_number, context)
 
 
 class PersonUnitOut(Schema):
@@ -248,49 +238,16 @@ class SearchOut(Schema):
     units: list[UnitBriefOut]
 
 
-class ImportSummaryOut(Schema):
+class RollImportOut(Schema):
     created: int
     updated: int
     unchanged: int
 
 
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class ImportErrorsOut(Schema):
-    errors: list[RowErrorOut]
-
-
-class Paging(Schema):
-    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
-    offset: int = Field(0, ge=0, description="Items to skip.")
-
-
-class PersonPage(Schema):
-    count: int = Field(description="All matching items, not just this page's.")
-    items: list[PersonOut]
-
-
-class EnterprisePage(Schema):
-    count: int = Field(description="All matching items, not just this page's.")
-    items: list[EnterpriseOut]
-
-
-class ProjectPage(Schema):
-    count: int = Field(description="All matching items, not just this page's.")
-    items: list[ProjectOut]
-
-
-class UnitPage(Schema):
-    count: int = Field(description="All matching items, not just this page's.")
-    items: list[UnitOut]
-
-
-def _page(queryset: QuerySet[Any], paging: Paging) -> dict[str, Any]:
-    return {"count": queryset.count(), "items": list(queryset[paging.offset : paging.offset + paging.limit])}
+PersonPage = page_schema(PersonOut)
+EnterprisePage = page_schema(EnterpriseOut)
+ProjectPage = page_schema(ProjectOut)
+UnitPage = page_schema(UnitOut)
 
 
 def _projects() -> QuerySet[Project]:
@@ -309,7 +266,7 @@ def person_list(
         persons = persons.filter(queries.person_filter(q.strip()))
     if id_type:
         persons = persons.filter(id_type=id_type)
-    return _page(persons.order_by("name", "id"), paging)
+    return paginate(persons.order_by("name", "id"), paging)
 
 
 @router.get("/persons/{int:person_id}", response=PersonDetailOut, summary="A person with the units they own")
@@ -332,7 +289,7 @@ def enterprise_list(
         enterprises = enterprises.filter(queries.enterprise_filter(q.strip()))
     if unreachable is not None:
         enterprises = enterprises.filter(unreachable=unreachable)
-    return _page(enterprises.order_by("name", "id"), paging)
+    return paginate(enterprises.order_by("name", "id"), paging)
 
 
 @router.get(
@@ -366,7 +323,7 @@ def project_list(
         projects = projects.filter(kind=kind)
     if district.strip():
         projects = projects.filter(district=district.strip())
-    return _page(projects.order_by("code"), paging)
+    return paginate(projects.order_by("code"), paging)
 
 
 @router.get("/projects/{code}", response=ProjectDetailOut, summary="A project with its buildings")
@@ -403,13 +360,13 @@ def unit_list(
         units = units.filter(building__number=building.strip())
     if use:
         units = units.filter(use=use)
-    return _page(queries.units_with_owner(units).order_by("code"), paging)
+    return paginate(queries.units_with_owner(units).order_by("code"), paging)
 
 
 # Before /units/{code}, whose pattern would otherwise take "import" for a unit code.
 @router.post(
     "/units/import",
-    response={200: ImportSummaryOut, 400: ImportErrorsOut},
+    response={200: RollImportOut, 400: ImportErrorOut},
     summary="Import the property roll (房屋清册)",
     description=(
         "Multipart upload of the roll in field `file` (the import page's template). All or nothing: "
@@ -417,19 +374,16 @@ def unit_list(
         "Needs registry `handle`."
     ),
 )
-def import_units(request: HttpRequest, file: File[UploadedFile]) -> Status[Any]:
+def import_units(request: HttpRequest, file: File[UploadedFile]) -> dict[str, int]:
     check(request.user, MODULE, "view")
     check(request.user, MODULE, "handle")
-    try:
-        summary = importer.import_units(
-            request.user,  # type: ignore[arg-type]
-            file.name or "",
-            file.read(),
-            ip=client_ip(request),
-        )
-    except ImportRejected as rejected:
-        return Status(400, {"errors": rejected.errors})
-    return Status(200, summary.as_dict())
+    summary = importer.import_units(
+        request.user,  # type: ignore[arg-type]
+        file.name or "",
+        file.read(),
+        ip=client_ip(request),
+    )
+    return summary.as_dict()
 
 
 @router.get(

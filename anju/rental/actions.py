@@ -15,6 +15,7 @@ from anju.core.fields import MoneyField, to_fen
 from anju.core.models import AuditEvent, User
 from anju.registry.models import Person, Project, Unit
 from anju.rental import rules
+from anju.rental.errors import RentalError
 from anju.rental.models import (
     Category,
     Draw,
@@ -39,10 +40,6 @@ from anju.rental.models import (
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 HOUSEHOLD_CATEGORIES = (Category.DIBAO, Category.LOW_INCOME, Category.MIGRANT, Category.NEW_GRADUATE)
 State = RentalUnit.State
-
-
-class RentalError(Exception):
-    """A refused rental action; the message is for the user (Chinese)."""
 
 
 def _next_number(model: type[Any], prefix: str, year: int) -> str:

@@ -5,20 +5,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Query, Router, Schema, Status, UploadedFile
+from ninja import File, Query, Router, Schema, UploadedFile
 
 from anju.core import kpis
-from anju.core.permissions import actor, can, check
+from anju.core.apikit import Area, ErrorOut, Money, Paging, money_text, page_schema, paginate
+from anju.core.ids import MaskedId
+from anju.core.permissions import actor, check
 from anju.lib.ids import mask_id, normalize_resident_id, normalize_uscc
-from anju.lib.tabular import ImportRejected
 from anju.registry.models import Person
 from anju.rental import actions, payments_import, queries, rules
 from anju.rental.actions import RentalError
@@ -37,29 +37,13 @@ from anju.rental.models import (
 
 MODULE = "rental"
 router = Router(tags=["rental"])
-Err = dict[str, Any]
+IdNumber = Annotated[str, MaskedId(MODULE)]
 
 
-def money(value: Decimal | None) -> str:
-    return f"{(value or Decimal(0)):.2f}"
-
-
-class Paging(Schema):
-    limit: int = 100
-    offset: int = 0
-
-
-def _page(qs: QuerySet[Any], paging: Paging) -> tuple[int, QuerySet[Any]]:
-    limit, offset = max(1, min(paging.limit, 500)), max(0, paging.offset)
-    return qs.count(), qs[offset : offset + limit]
-
-
-def _refusable(do: Callable[[], Any], out: Callable[[Any], Any]) -> Any:
-    try:
-        result = do()
-    except RentalError as exc:
-        return Status(400, {"detail": str(exc)})
-    return out(result)
+def _window(qs: QuerySet[Any], paging: Paging) -> QuerySet[Any]:
+    """The page of a list answered as a plain JSON array (no count)."""
+    start, stop = paging.bounds()
+    return qs[start:stop]
 
 
 def _view(request: HttpRequest) -> None:
@@ -73,23 +57,23 @@ def _handle(request: HttpRequest) -> None:
 # --- figures ----------------------------------------------------------------------------------------
 
 
-class KpiOut(Schema):
+class RentalKpiOut(Schema):
     code: str
     name: str
     unit: str
     value: int | str
 
 
-@router.get("/kpis", response=list[KpiOut], summary="The rental KPIs of a year, computed from records")
-def list_kpis(request: HttpRequest, year: int) -> list[KpiOut]:
+@router.get("/kpis", response=list[RentalKpiOut], summary="The rental KPIs of a year, computed from records")
+def list_kpis(request: HttpRequest, year: int) -> list[RentalKpiOut]:
     _view(request)
     return [
-        KpiOut(code=k.code, name=k.name, unit=k.unit, value=kpis.as_json(k, k.compute(year)))
+        RentalKpiOut(code=k.code, name=k.name, unit=k.unit, value=kpis.as_json(k, k.compute(year)))
         for k in kpis.all_kpis(MODULE)
     ]
 
 
-class DashboardOut(Schema):
+class RentalDashboardOut(Schema):
     year: int
     occupancy: dict[str, int]
     months: list[dict[str, Any]]
@@ -100,23 +84,23 @@ class DashboardOut(Schema):
     reinspected: int
 
 
-@router.get("/dashboard", response=DashboardOut, summary="Occupancy, rent by month, arrears ageing, progress")
-def dashboard(request: HttpRequest, year: int, as_of: dt.date | None = None) -> DashboardOut:
+@router.get("/dashboard", response=RentalDashboardOut, summary="Occupancy, rent by month, arrears ageing, progress")
+def dashboard(request: HttpRequest, year: int, as_of: dt.date | None = None) -> RentalDashboardOut:
     _view(request)
     progress = queries.inspection_progress(year)
-    return DashboardOut(
+    return RentalDashboardOut(
         year=year,
         occupancy=queries.occupancy(),
         months=[
             {
                 "month": m["month"],
-                "billed": money(m["billed"]),
-                "paid": money(m["paid"]),
-                "received": money(m["received"]),
+                "billed": money_text(m["billed"]),
+                "paid": money_text(m["paid"]),
+                "received": money_text(m["received"]),
             }
             for m in queries.monthly_series(year)
         ],
-        ageing={k: money(v) for k, v in queries.ageing(as_of or timezone.localdate()).items()},
+        ageing={k: money_text(v) for k, v in queries.ageing(as_of or timezone.localdate()).items()},
         reviews_due=queries.reviews_due(year).count(),
         reviews_done=queries.reviews_done(year).count(),
         inspected=progress["inspected"],
@@ -127,22 +111,28 @@ def dashboard(request: HttpRequest, year: int, as_of: dt.date | None = None) -> 
 # --- units ------------------------------------------------------------------------------------------
 
 
-class UnitOut(Schema):
+class RentalUnitOut(Schema):
     code: str
     estate: str
     kind: str
-    area: str
+    area: Area
     state: str
     since: dt.date
 
 
-class UnitPage(Schema):
-    count: int
-    items: list[UnitOut]
+RentalUnitPage = page_schema(RentalUnitOut)
 
 
-@router.get("/units", response=UnitPage, summary="Homes and shops of the estates with their state")
-def list_units(request: HttpRequest, paging: Query[Paging], kind: str = "", state: str = "", q: str = "") -> UnitPage:
+def _unit_out(r: RentalUnit) -> RentalUnitOut:
+    return RentalUnitOut(
+        code=r.unit.code, estate=r.unit.project.name, kind=r.kind, area=r.unit.area, state=r.state, since=r.state_since
+    )
+
+
+@router.get("/units", response=RentalUnitPage, summary="Homes and shops of the estates with their state")
+def list_units(
+    request: HttpRequest, paging: Query[Paging], kind: str = "", state: str = "", q: str = ""
+) -> dict[str, Any]:
     _view(request)
     qs = RentalUnit.objects.select_related("unit__project").order_by("unit__code")
     if kind:
@@ -151,21 +141,7 @@ def list_units(request: HttpRequest, paging: Query[Paging], kind: str = "", stat
         qs = qs.filter(state=state)
     if q:
         qs = qs.filter(unit__code__istartswith=q)
-    count, items = _page(qs, paging)
-    return UnitPage(
-        count=count,
-        items=[
-            UnitOut(
-                code=r.unit.code,
-                estate=r.unit.project.name,
-                kind=r.kind,
-                area=f"{r.unit.area:.2f}",
-                state=r.state,
-                since=r.state_since,
-            )
-            for r in items
-        ],
-    )
+    return paginate(qs, paging, _unit_out)
 
 
 # --- households -------------------------------------------------------------------------------------
@@ -174,30 +150,27 @@ def list_units(request: HttpRequest, paging: Query[Paging], kind: str = "", stat
 class HouseholdOut(Schema):
     number: str
     applicant: str
-    id_number: str
+    id_number: IdNumber
     category: str
     members: int
-    monthly_income: str
+    monthly_income: Money
     owns_home: bool
     status: str
     applied_on: dt.date
     waiting_since: dt.date | None
 
 
-class HouseholdPage(Schema):
-    count: int
-    items: list[HouseholdOut]
+HouseholdPage = page_schema(HouseholdOut)
 
 
-def _household_out(request: HttpRequest, h: Household) -> HouseholdOut:
-    number = h.applicant.id_number
+def _household_out(h: Household) -> HouseholdOut:
     return HouseholdOut(
         number=h.number,
         applicant=h.applicant.name,
-        id_number=number if can(request.user, MODULE, "see_id") else mask_id(number),
+        id_number=h.applicant.id_number,
         category=h.category,
         members=h.members_count,
-        monthly_income=money(h.monthly_income),
+        monthly_income=h.monthly_income,
         owns_home=h.owns_home,
         status=h.status,
         applied_on=h.applied_on,
@@ -206,7 +179,7 @@ def _household_out(request: HttpRequest, h: Household) -> HouseholdOut:
 
 
 @router.get("/households", response=HouseholdPage, summary="Households; status=waiting is the waiting list in order")
-def list_households(request: HttpRequest, paging: Query[Paging], status: str = "", q: str = "") -> HouseholdPage:
+def list_households(request: HttpRequest, paging: Query[Paging], status: str = "", q: str = "") -> dict[str, Any]:
     _view(request)
     qs = Household.objects.select_related("applicant")
     if status:
@@ -214,22 +187,21 @@ def list_households(request: HttpRequest, paging: Query[Paging], status: str = "
     if q:
         qs = qs.filter(Q(number__istartswith=q) | Q(applicant__name__icontains=q))
     qs = qs.order_by("waiting_since", "number") if status == "waiting" else qs.order_by("-applied_on", "-number")
-    count, items = _page(qs, paging)
-    return HouseholdPage(count=count, items=[_household_out(request, h) for h in items])
+    return paginate(qs, paging, _household_out)
 
 
-class MemberIn(Schema):
+class HouseholdMemberIn(Schema):
     id_number: str
     relation: str = "家庭成员"
 
 
-class ApplicationIn(Schema):
+class HouseholdApplicationIn(Schema):
     applicant_id_number: str
     category: str
     monthly_income: Decimal
     owns_home: bool = False
     applied_on: dt.date
-    members: list[MemberIn] = []
+    members: list[HouseholdMemberIn] = []
 
 
 def _person(number: str) -> Person:
@@ -243,60 +215,56 @@ def _person(number: str) -> Person:
     return person
 
 
-@router.post("/households", response={200: HouseholdOut, 400: Err}, summary="A new application (申请)")
-def apply(request: HttpRequest, body: ApplicationIn) -> Any:
+@router.post("/households", response={200: HouseholdOut, 400: ErrorOut}, summary="A new application (申请)")
+def apply(request: HttpRequest, body: HouseholdApplicationIn) -> Any:
     _handle(request)
-    return _refusable(
-        lambda: actions.apply(
-            actor(request),
-            applicant=_person(body.applicant_id_number),
-            category=body.category,
-            monthly_income=body.monthly_income.quantize(rules.FEN),
-            owns_home=body.owns_home,
-            applied_on=body.applied_on,
-            members=[(_person(m.id_number), m.relation) for m in body.members],
-        ),
-        lambda h: _household_out(request, h),
+    h = actions.apply(
+        actor(request),
+        applicant=_person(body.applicant_id_number),
+        category=body.category,
+        monthly_income=body.monthly_income.quantize(rules.FEN),
+        owns_home=body.owns_home,
+        applied_on=body.applied_on,
+        members=[(_person(m.id_number), m.relation) for m in body.members],
     )
+    return _household_out(h)
 
 
-class ChecksIn(Schema):
+class HouseholdChecksIn(Schema):
     income: bool
     housing: bool
 
 
-@router.post("/households/{number}/checks", response={200: HouseholdOut, 400: Err}, summary="Income/housing checks")
-def record_checks(request: HttpRequest, number: str, body: ChecksIn) -> Any:
+@router.post(
+    "/households/{number}/checks", response={200: HouseholdOut, 400: ErrorOut}, summary="Income/housing checks"
+)
+def record_checks(request: HttpRequest, number: str, body: HouseholdChecksIn) -> Any:
     _handle(request)
     household = get_object_or_404(Household, number=number)
-    return _refusable(
-        lambda: actions.record_checks(actor(request), household, income=body.income, housing=body.housing),
-        lambda h: _household_out(request, h),
-    )
+    h = actions.record_checks(actor(request), household, income=body.income, housing=body.housing)
+    return _household_out(h)
 
 
-class DecisionIn(Schema):
+class HouseholdDecisionIn(Schema):
     eligible: bool
     on: dt.date
     note: str = ""
 
 
-@router.post("/households/{number}/decision", response={200: HouseholdOut, 400: Err}, summary="Eligibility decision")
-def decide(request: HttpRequest, number: str, body: DecisionIn) -> Any:
+@router.post(
+    "/households/{number}/decision", response={200: HouseholdOut, 400: ErrorOut}, summary="Eligibility decision"
+)
+def decide(request: HttpRequest, number: str, body: HouseholdDecisionIn) -> Any:
     _handle(request)
     household = get_object_or_404(Household, number=number)
-    return _refusable(
-        lambda: actions.decide_eligibility(
-            actor(request), household, eligible=body.eligible, on=body.on, note=body.note
-        ),
-        lambda h: _household_out(request, h),
-    )
+    h = actions.decide_eligibility(actor(request), household, eligible=body.eligible, on=body.on, note=body.note)
+    return _household_out(h)
 
 
 # --- lottery ----------------------------------------------------------------------------------------
 
 
-class DrawOut(Schema):
+class RentalDrawOut(Schema):
     number: str
     status: str
     announced_on: dt.date | None
@@ -311,8 +279,8 @@ class DrawOut(Schema):
     result: list[dict[str, Any]]
 
 
-def _draw_out(d: Draw) -> DrawOut:
-    return DrawOut(
+def _draw_out(d: Draw) -> RentalDrawOut:
+    return RentalDrawOut(
         number=d.number,
         status=d.status,
         announced_on=d.announced_on,
@@ -328,7 +296,7 @@ def _draw_out(d: Draw) -> DrawOut:
     )
 
 
-class AnnounceIn(Schema):
+class DrawAnnounceIn(Schema):
     announced_on: dt.date
     draw_on: dt.date
     seed_source: str
@@ -336,53 +304,49 @@ class AnnounceIn(Schema):
     note: str = ""
 
 
-class HoldIn(Schema):
+class DrawHoldIn(Schema):
     held_on: dt.date
     external_value: str
 
 
-@router.get("/draws", response=list[DrawOut], summary="Lottery draws with their seed, inputs and result")
-def list_draws(request: HttpRequest) -> list[DrawOut]:
+@router.get("/draws", response=list[RentalDrawOut], summary="Lottery draws with their seed, inputs and result")
+def list_draws(request: HttpRequest) -> list[RentalDrawOut]:
     _view(request)
     return [_draw_out(d) for d in Draw.objects.all()[:100]]
 
 
 @router.post(
     "/draws",
-    response={200: DrawOut, 400: Err},
+    response={200: RentalDrawOut, 400: ErrorOut},
     summary="Announce a draw: every waiting household and the homes offered (all vacant unless listed) are frozen",
 )
-def announce_draw(request: HttpRequest, body: AnnounceIn) -> Any:
+def announce_draw(request: HttpRequest, body: DrawAnnounceIn) -> Any:
     _handle(request)
-    return _refusable(
-        lambda: actions.announce_draw(
+    return _draw_out(
+        actions.announce_draw(
             actor(request),
             announced_on=body.announced_on,
             draw_on=body.draw_on,
             seed_source=body.seed_source,
             units=body.units,
             note=body.note,
-        ),
-        _draw_out,
+        )
     )
 
 
 @router.post(
     "/draws/{number}/hold",
-    response={200: DrawOut, 400: Err},
+    response={200: RentalDrawOut, 400: ErrorOut},
     summary="Hold an announced draw with the outside value published on the draw date",
 )
-def hold_draw(request: HttpRequest, number: str, body: HoldIn) -> Any:
+def hold_draw(request: HttpRequest, number: str, body: DrawHoldIn) -> Any:
     _handle(request)
     draw = get_object_or_404(Draw, number=number)
-    return _refusable(
-        lambda: actions.hold_draw(actor(request), draw, held_on=body.held_on, external_value=body.external_value),
-        _draw_out,
-    )
+    return _draw_out(actions.hold_draw(actor(request), draw, held_on=body.held_on, external_value=body.external_value))
 
 
-@router.get("/draws/{number}", response=DrawOut, summary="One draw")
-def get_draw(request: HttpRequest, number: str) -> DrawOut:
+@router.get("/draws/{number}", response=RentalDrawOut, summary="One draw")
+def get_draw(request: HttpRequest, number: str) -> RentalDrawOut:
     _view(request)
     return _draw_out(get_object_or_404(Draw, number=number))
 
@@ -404,16 +368,16 @@ class LeaseOut(Schema):
     household: str | None
     tenant: str
     category: str
-    area: str
-    monthly_rent: str
-    deposit: str
+    area: Area
+    monthly_rent: Money
+    deposit: Money
     start: dt.date
     end: dt.date
     ended_on: dt.date | None
     status: str
-    billed: str
-    paid: str
-    owed: str
+    billed: Money
+    paid: Money
+    owed: Money
 
 
 def _lease_out(lease: Lease) -> LeaseOut:
@@ -425,16 +389,16 @@ def _lease_out(lease: Lease) -> LeaseOut:
         household=lease.household.number if lease.household else None,
         tenant=lease.tenant_name,
         category=lease.category,
-        area=f"{lease.area:.2f}",
-        monthly_rent=money(lease.monthly_rent),
-        deposit=money(lease.deposit),
+        area=lease.area,
+        monthly_rent=lease.monthly_rent,
+        deposit=lease.deposit,
         start=lease.start,
         end=lease.end,
         ended_on=lease.ended_on,
         status=lease.status,
-        billed=money(balance["billed"]),
-        paid=money(balance["paid"]),
-        owed=money(balance["owed"]),
+        billed=balance["billed"],
+        paid=balance["paid"],
+        owed=balance["owed"],
     )
 
 
@@ -447,21 +411,32 @@ class LeaseRow(Schema):
     kind: str
     unit: str
     tenant: str
-    monthly_rent: str
+    monthly_rent: Money
     start: dt.date
     end: dt.date
     status: str
 
 
-class LeasePage(Schema):
-    count: int
-    items: list[LeaseRow]
+LeasePage = page_schema(LeaseRow)
+
+
+def _lease_row(lease: Lease) -> LeaseRow:
+    return LeaseRow(
+        number=lease.number,
+        kind=lease.kind,
+        unit=lease.rental_unit.unit.code,
+        tenant=lease.tenant_name,
+        monthly_rent=lease.monthly_rent,
+        start=lease.start,
+        end=lease.end,
+        status=lease.status,
+    )
 
 
 @router.get("/leases", response=LeasePage, summary="Leases")
 def list_leases(
     request: HttpRequest, paging: Query[Paging], kind: str = "", status: str = "", q: str = ""
-) -> LeasePage:
+) -> dict[str, Any]:
     _view(request)
     qs = Lease.objects.select_related("rental_unit__unit").order_by("-start", "-pk")
     if kind:
@@ -470,23 +445,7 @@ def list_leases(
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(Q(number__istartswith=q) | Q(tenant_name__icontains=q))
-    count, items = _page(qs, paging)
-    return LeasePage(
-        count=count,
-        items=[
-            LeaseRow(
-                number=lease.number,
-                kind=lease.kind,
-                unit=lease.rental_unit.unit.code,
-                tenant=lease.tenant_name,
-                monthly_rent=money(lease.monthly_rent),
-                start=lease.start,
-                end=lease.end,
-                status=lease.status,
-            )
-            for lease in items
-        ],
-    )
+    return paginate(qs, paging, _lease_row)
 
 
 class LeaseIn(Schema):
@@ -498,13 +457,13 @@ class LeaseIn(Schema):
     deposit: Decimal | None = None
 
 
-@router.post("/leases", response={200: LeaseOut, 400: Err}, summary="Sign a lease at the rate in force")
+@router.post("/leases", response={200: LeaseOut, 400: ErrorOut}, summary="Sign a lease at the rate in force")
 def sign_lease(request: HttpRequest, body: LeaseIn) -> Any:
     _handle(request)
     ru = get_object_or_404(RentalUnit, unit__code=body.unit)
     household = get_object_or_404(Household, number=body.household) if body.household else None
-    return _refusable(
-        lambda: actions.sign_lease(
+    return _lease_out(
+        actions.sign_lease(
             actor(request),
             rental_unit=ru,
             household=household,
@@ -512,8 +471,7 @@ def sign_lease(request: HttpRequest, body: LeaseIn) -> Any:
             start=body.start,
             end=body.end,
             deposit=body.deposit.quantize(rules.FEN) if body.deposit is not None else None,
-        ),
-        _lease_out,
+        )
     )
 
 
@@ -523,79 +481,72 @@ def get_lease(request: HttpRequest, number: str) -> LeaseOut:
     return _lease_out(_lease(number))
 
 
-class RenewIn(Schema):
+class LeaseRenewIn(Schema):
     start: dt.date
     end: dt.date
 
 
-@router.post("/leases/{number}/renew", response={200: LeaseOut, 400: Err}, summary="Renew (续租) at the rate then")
-def renew_lease(request: HttpRequest, number: str, body: RenewIn) -> Any:
+@router.post("/leases/{number}/renew", response={200: LeaseOut, 400: ErrorOut}, summary="Renew (续租) at the rate then")
+def renew_lease(request: HttpRequest, number: str, body: LeaseRenewIn) -> Any:
     _handle(request)
     lease = _lease(number)
-    return _refusable(lambda: actions.renew_lease(actor(request), lease, start=body.start, end=body.end), _lease_out)
+    return _lease_out(actions.renew_lease(actor(request), lease, start=body.start, end=body.end))
 
 
-class EndIn(Schema):
+class LeaseEndIn(Schema):
     on: dt.date
     note: str = ""
 
 
-@router.post("/leases/{number}/end", response={200: LeaseOut, 400: Err}, summary="End a lease; the unit is vacant")
-def end_lease(request: HttpRequest, number: str, body: EndIn) -> Any:
+@router.post("/leases/{number}/end", response={200: LeaseOut, 400: ErrorOut}, summary="End a lease; the unit is vacant")
+def end_lease(request: HttpRequest, number: str, body: LeaseEndIn) -> Any:
     _handle(request)
     lease = _lease(number)
-    return _refusable(lambda: actions.end_lease(actor(request), lease, on=body.on, note=body.note), _lease_out)
+    return _lease_out(actions.end_lease(actor(request), lease, on=body.on, note=body.note))
 
 
-class BillIn(Schema):
+class RentBillIn(Schema):
     month: str
 
 
-@router.post("/bills", response={200: dict[str, Any], 400: Err}, summary="Bill a month (idempotent)")
-def bill_month(request: HttpRequest, body: BillIn) -> Any:
+@router.post("/bills", response={200: dict[str, Any], 400: ErrorOut}, summary="Bill a month (idempotent)")
+def bill_month(request: HttpRequest, body: RentBillIn) -> Any:
     _handle(request)
-    try:
-        month = rules.parse_month(body.month)
-    except ValueError as exc:
-        return Status(400, {"detail": str(exc)})
+    month = rules.parse_month(body.month)
     return {"month": f"{month:%Y-%m}", **actions.bill_month(actor(request), month)}
 
 
-class BillOut(Schema):
+class RentBillOut(Schema):
     lease: str
     kind: str
     month: str
     due: dt.date
-    amount: str
-    paid: str
+    amount: Money
+    paid: Money
 
 
-@router.get("/bills", response=list[BillOut], summary="Bills of a month or of a lease")
+@router.get("/bills", response=list[RentBillOut], summary="Bills of a month or of a lease")
 def list_bills(request: HttpRequest, paging: Query[Paging], month: str = "", lease: str = "") -> Any:
     _view(request)
     qs = RentBill.objects.select_related("lease").order_by("month", "lease__number")
     if month:
-        try:
-            qs = qs.filter(month=rules.parse_month(month))
-        except ValueError as exc:
-            return Status(400, {"detail": str(exc)})
+        qs = qs.filter(month=rules.parse_month(month))
     if lease:
         qs = qs.filter(lease__number=lease)
-    _count, items = _page(qs, paging)
     return [
-        BillOut(
+        RentBillOut(
             lease=b.lease.number,
             kind=b.kind,
             month=f"{b.month:%Y-%m}",
             due=b.due,
-            amount=money(b.amount),
-            paid=money(b.paid),
+            amount=b.amount,
+            paid=b.paid,
         )
-        for b in items
+        for b in _window(qs, paging)
     ]
 
 
-class PaymentIn(Schema):
+class RentPaymentIn(Schema):
     amount: Decimal
     paid_on: dt.date
     channel: str = "counter"
@@ -603,10 +554,10 @@ class PaymentIn(Schema):
     payer: str = ""
 
 
-class PaymentOut(Schema):
+class RentPaymentOut(Schema):
     id: int
     lease: str
-    amount: str
+    amount: Money
     paid_on: dt.date
     channel: str
     bank_txn: str | None
@@ -614,30 +565,32 @@ class PaymentOut(Schema):
 
 
 @router.post(
-    "/leases/{number}/payments", response={200: PaymentOut, 400: Err}, summary="Receive rent (idempotent on bank_txn)"
+    "/leases/{number}/payments",
+    response={200: RentPaymentOut, 400: ErrorOut},
+    summary="Receive rent (idempotent on bank_txn)",
 )
-def receive_payment(request: HttpRequest, number: str, body: PaymentIn) -> Any:
+def receive_payment(request: HttpRequest, number: str, body: RentPaymentIn) -> Any:
     _handle(request)
     lease = _lease(number)
     if body.channel not in ("counter", "bank"):
-        return Status(400, {"detail": "缴款方式应为 counter 或 bank"})
+        raise RentalError("缴款方式应为 counter 或 bank", code="bad_channel", field="channel")
     if body.amount != body.amount.quantize(rules.FEN):
-        return Status(400, {"detail": "金额最多两位小数"})
+        raise RentalError("金额最多两位小数", code="bad_amount", field="amount")
 
-    def out(result: Any) -> PaymentOut:
+    def out(result: Any) -> RentPaymentOut:
         payment, created = result
-        return PaymentOut(
+        return RentPaymentOut(
             id=payment.pk,
             lease=lease.number,
-            amount=money(payment.amount),
+            amount=payment.amount,
             paid_on=payment.paid_on,
             channel=payment.channel,
             bank_txn=payment.bank_txn,
             created=created,
         )
 
-    return _refusable(
-        lambda: actions.receive_payment(
+    return out(
+        actions.receive_payment(
             actor(request),
             lease,
             amount=body.amount,
@@ -645,20 +598,16 @@ def receive_payment(request: HttpRequest, number: str, body: PaymentIn) -> Any:
             channel=body.channel,
             bank_txn=body.bank_txn,
             payer=body.payer,
-        ),
-        out,
+        )
     )
 
 
 @router.post(
-    "/payments/import", response={200: dict[str, int], 400: Err}, summary="Import the bank's file, all or nothing"
+    "/payments/import", response={200: dict[str, int], 400: ErrorOut}, summary="Import the bank's file, all or nothing"
 )
 def import_payments(request: HttpRequest, file: File[UploadedFile]) -> Any:
     _handle(request)
-    try:
-        return payments_import.import_payments(actor(request), file.name or "payments", file.read())
-    except ImportRejected as exc:
-        return Status(400, {"errors": [e.as_dict() for e in exc.errors]})
+    return payments_import.import_payments(actor(request), file.name or "payments", file.read())
 
 
 @router.get("/arrears", response=dict[str, Any], summary="Arrears by age and the leases that owe")
@@ -668,12 +617,12 @@ def arrears(request: HttpRequest, as_of: dt.date | None = None, limit: int = 100
     leases: list[Any] = list(queries.arrears_by_lease(day)[: max(1, min(limit, 500))])
     return {
         "as_of": day.isoformat(),
-        "ageing": {k: money(v) for k, v in queries.ageing(day).items()},
+        "ageing": {k: money_text(v) for k, v in queries.ageing(day).items()},
         "leases": [
             {
                 "lease": lease.number,
                 "tenant": lease.tenant_name,
-                "owed": money(lease.owed),
+                "owed": money_text(lease.owed),
                 "oldest_due": lease.oldest_due.isoformat(),
                 "age": rules.ageing_bucket((day - lease.oldest_due).days),
             }
@@ -682,20 +631,20 @@ def arrears(request: HttpRequest, as_of: dt.date | None = None, limit: int = 100
     }
 
 
-@router.post("/leases/{number}/reminders", response={200: dict[str, Any], 400: Err}, summary="Issue a rent reminder")
+@router.post(
+    "/leases/{number}/reminders", response={200: dict[str, Any], 400: ErrorOut}, summary="Issue a rent reminder"
+)
 def issue_reminder(request: HttpRequest, number: str) -> Any:
     _handle(request)
     lease = _lease(number)
-    return _refusable(
-        lambda: actions.issue_reminder(actor(request), lease, on=timezone.localdate()),
-        lambda r: {"id": r.pk, "owed": money(r.owed), "deadline": r.deadline.isoformat()},
-    )
+    r = actions.issue_reminder(actor(request), lease, on=timezone.localdate())
+    return {"id": r.pk, "owed": money_text(r.owed), "deadline": r.deadline.isoformat()}
 
 
 # --- reviews, inspections, exits --------------------------------------------------------------------
 
 
-class ReviewOut(Schema):
+class RentalReviewOut(Schema):
     id: int
     household: str
     year: int
@@ -703,47 +652,50 @@ class ReviewOut(Schema):
     reviewed_on: dt.date | None
 
 
-def _review_out(r: Review) -> ReviewOut:
-    return ReviewOut(id=r.pk, household=r.household.number, year=r.year, outcome=r.outcome, reviewed_on=r.reviewed_on)
+def _review_out(r: Review) -> RentalReviewOut:
+    return RentalReviewOut(
+        id=r.pk, household=r.household.number, year=r.year, outcome=r.outcome, reviewed_on=r.reviewed_on
+    )
 
 
-@router.get("/reviews", response=list[ReviewOut], summary="Annual reviews of a year")
-def list_reviews(request: HttpRequest, paging: Query[Paging], year: int, outcome: str = "") -> list[ReviewOut]:
+@router.get("/reviews", response=list[RentalReviewOut], summary="Annual reviews of a year")
+def list_reviews(request: HttpRequest, paging: Query[Paging], year: int, outcome: str = "") -> list[RentalReviewOut]:
     _view(request)
     qs = Review.objects.filter(year=year).select_related("household").order_by("household__number")
     if outcome:
         qs = qs.filter(outcome=outcome)
-    return [_review_out(r) for r in _page(qs, paging)[1]]
+    return [_review_out(r) for r in _window(qs, paging)]
 
 
-class YearIn(Schema):
+class RentalYearIn(Schema):
     year: int
     on: dt.date | None = None  # the opening day; 1 January of the year by default
 
 
 @router.post("/reviews/open", response=dict[str, int], summary="Open the year's review for every housed household")
-def open_reviews(request: HttpRequest, body: YearIn) -> Any:
+def open_reviews(request: HttpRequest, body: RentalYearIn) -> Any:
     _handle(request)
     on = body.on or dt.date(body.year, 1, 1)
-    return _refusable(lambda: actions.open_reviews(actor(request), body.year, on), lambda n: {"opened": n})
+    n = actions.open_reviews(actor(request), body.year, on)
+    return {"opened": n}
 
 
-class ReviewIn(Schema):
+class RentalReviewIn(Schema):
     outcome: str
     on: dt.date
     note: str = ""
 
 
-@router.post("/reviews/{review_id}", response={200: ReviewOut, 400: Err}, summary="Record a review's outcome")
-def record_review(request: HttpRequest, review_id: int, body: ReviewIn) -> Any:
+@router.post(
+    "/reviews/{review_id}", response={200: RentalReviewOut, 400: ErrorOut}, summary="Record a review's outcome"
+)
+def record_review(request: HttpRequest, review_id: int, body: RentalReviewIn) -> Any:
     _handle(request)
     review = get_object_or_404(Review.objects.select_related("household"), pk=review_id)
     if body.outcome not in Review.Outcome.values:
-        return Status(400, {"detail": "年审结论无效"})
-    return _refusable(
-        lambda: actions.record_review(actor(request), review, outcome=body.outcome, on=body.on, note=body.note),
-        lambda r: _review_out(Review.objects.select_related("household").get(pk=r.pk)),
-    )
+        raise RentalError("年审结论无效", code="bad_outcome", field="outcome")
+    r = actions.record_review(actor(request), review, outcome=body.outcome, on=body.on, note=body.note)
+    return _review_out(Review.objects.select_related("household").get(pk=r.pk))
 
 
 class InspectionIn(Schema):
@@ -783,27 +735,25 @@ def list_inspections(request: HttpRequest, paging: Query[Paging], year: int, vis
     qs = Inspection.objects.filter(visited_on__year=year).select_related("household", "lease").order_by("-visited_on")
     if visit:
         qs = qs.filter(visit=visit)
-    return [_inspection_out(i) for i in _page(qs, paging)[1]]
+    return [_inspection_out(i) for i in _window(qs, paging)]
 
 
-@router.post("/inspections", response={200: InspectionOut, 400: Err}, summary="Record a home visit")
+@router.post("/inspections", response={200: InspectionOut, 400: ErrorOut}, summary="Record a home visit")
 def record_inspection(request: HttpRequest, body: InspectionIn) -> Any:
     _handle(request)
     lease = _lease(body.lease)
     if body.visit not in Inspection.Visit.values or body.finding not in Inspection.Finding.values:
-        return Status(400, {"detail": "调查类型或调查结果无效"})
-    return _refusable(
-        lambda: actions.record_inspection(
-            actor(request),
-            lease,
-            visit=body.visit,
-            on=body.on,
-            finding=body.finding,
-            inspector=body.inspector,
-            note=body.note,
-        ),
-        lambda i: _inspection_out(Inspection.objects.select_related("household", "lease").get(pk=i.pk)),
+        raise RentalError("调查类型或调查结果无效", code="bad_inspection")
+    i = actions.record_inspection(
+        actor(request),
+        lease,
+        visit=body.visit,
+        on=body.on,
+        finding=body.finding,
+        inspector=body.inspector,
+        note=body.note,
     )
+    return _inspection_out(Inspection.objects.select_related("household", "lease").get(pk=i.pk))
 
 
 class ExitIn(Schema):
@@ -852,49 +802,48 @@ def list_exits(request: HttpRequest, paging: Query[Paging], status: str = "") ->
     qs = Exit.objects.select_related("lease", "household").order_by("-notice_on", "-pk")
     if status:
         qs = qs.filter(status=status)
-    return [_exit_out(e) for e in _page(qs, paging)[1]]
+    return [_exit_out(e) for e in _window(qs, paging)]
 
 
-@router.post("/leases/{number}/exits", response={200: ExitOut, 400: Err}, summary="Serve an exit notice")
+@router.post("/leases/{number}/exits", response={200: ExitOut, 400: ErrorOut}, summary="Serve an exit notice")
 def serve_exit(request: HttpRequest, number: str, body: ExitIn) -> Any:
     _handle(request)
     lease = _lease(number)
     if body.reason not in Exit.Reason.values:
-        return Status(400, {"detail": "清退原因无效"})
-    return _refusable(
-        lambda: actions.serve_exit(
+        raise RentalError("清退原因无效", code="bad_reason", field="reason")
+    return _exit_written(
+        actions.serve_exit(
             actor(request), lease, reason=body.reason, notice_on=body.notice_on, deadline=body.deadline, note=body.note
-        ),
-        _exit_written,
+        )
     )
 
 
-class OnIn(Schema):
+class RentalDateIn(Schema):
     on: dt.date
 
 
-class NoteIn(Schema):
+class RentalNoteIn(Schema):
     note: str = ""
 
 
-@router.post("/exits/{number}/force", response={200: ExitOut, 400: Err}, summary="Forced exit through the courts")
-def force_exit(request: HttpRequest, number: str, body: NoteIn) -> Any:
+@router.post("/exits/{number}/force", response={200: ExitOut, 400: ErrorOut}, summary="Forced exit through the courts")
+def force_exit(request: HttpRequest, number: str, body: RentalNoteIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)
-    return _refusable(lambda: actions.force_exit(actor(request), exit_, note=body.note), _exit_written)
+    return _exit_written(actions.force_exit(actor(request), exit_, note=body.note))
 
 
-@router.post("/exits/{number}/complete", response={200: ExitOut, 400: Err}, summary="Home handed back")
-def complete_exit(request: HttpRequest, number: str, body: OnIn) -> Any:
+@router.post("/exits/{number}/complete", response={200: ExitOut, 400: ErrorOut}, summary="Home handed back")
+def complete_exit(request: HttpRequest, number: str, body: RentalDateIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)
-    return _refusable(lambda: actions.complete_exit(actor(request), exit_, on=body.on), _exit_written)
+    return _exit_written(actions.complete_exit(actor(request), exit_, on=body.on))
 
 
 # --- repairs and filings ----------------------------------------------------------------------------
 
 
-class RepairOut(Schema):
+class RentalRepairOut(Schema):
     number: str
     unit: str
     reported_on: dt.date
@@ -902,12 +851,12 @@ class RepairOut(Schema):
     vendor: str
     status: str
     completed_on: dt.date | None
-    cost: str
+    cost: Money
 
 
-def _repair_out(r: Repair) -> RepairOut:
+def _repair_out(r: Repair) -> RentalRepairOut:
     """A work order read with its unit (select_related by the caller)."""
-    return RepairOut(
+    return RentalRepairOut(
         number=r.number,
         unit=r.rental_unit.unit.code,
         reported_on=r.reported_on,
@@ -915,63 +864,61 @@ def _repair_out(r: Repair) -> RepairOut:
         vendor=r.vendor,
         status=r.status,
         completed_on=r.completed_on,
-        cost=money(r.cost),
+        cost=r.cost,
     )
 
 
-class RepairIn(Schema):
+class RentalRepairIn(Schema):
     unit: str
     on: dt.date
     description: str
 
 
-class VendorIn(Schema):
+class RentalVendorIn(Schema):
     vendor: str
 
 
-class CompleteRepairIn(Schema):
+class RentalRepairDoneIn(Schema):
     on: dt.date
     cost: Decimal
 
 
-def _repair_written(r: Repair) -> RepairOut:
+def _repair_written(r: Repair) -> RentalRepairOut:
     return _repair_out(Repair.objects.select_related("rental_unit__unit").get(pk=r.pk))
 
 
-@router.get("/repairs", response=list[RepairOut], summary="Repair work orders")
-def list_repairs(request: HttpRequest, paging: Query[Paging], status: str = "") -> list[RepairOut]:
+@router.get("/repairs", response=list[RentalRepairOut], summary="Repair work orders")
+def list_repairs(request: HttpRequest, paging: Query[Paging], status: str = "") -> list[RentalRepairOut]:
     _view(request)
     qs = Repair.objects.select_related("rental_unit__unit").order_by("-reported_on", "-pk")
     if status:
         qs = qs.filter(status=status)
-    return [_repair_out(r) for r in _page(qs, paging)[1]]
+    return [_repair_out(r) for r in _window(qs, paging)]
 
 
-@router.post("/repairs", response={200: RepairOut, 400: Err}, summary="Report a repair")
-def report_repair(request: HttpRequest, body: RepairIn) -> Any:
+@router.post("/repairs", response={200: RentalRepairOut, 400: ErrorOut}, summary="Report a repair")
+def report_repair(request: HttpRequest, body: RentalRepairIn) -> Any:
     _handle(request)
     ru = get_object_or_404(RentalUnit, unit__code=body.unit)
-    return _refusable(
-        lambda: actions.report_repair(actor(request), ru, on=body.on, description=body.description), _repair_written
-    )
+    return _repair_written(actions.report_repair(actor(request), ru, on=body.on, description=body.description))
 
 
-@router.post("/repairs/{number}/assign", response={200: RepairOut, 400: Err}, summary="Assign to a vendor")
-def assign_repair(request: HttpRequest, number: str, body: VendorIn) -> Any:
+@router.post("/repairs/{number}/assign", response={200: RentalRepairOut, 400: ErrorOut}, summary="Assign to a vendor")
+def assign_repair(request: HttpRequest, number: str, body: RentalVendorIn) -> Any:
     _handle(request)
     repair = get_object_or_404(Repair, number=number)
-    return _refusable(lambda: actions.assign_repair(actor(request), repair, vendor=body.vendor), _repair_written)
+    return _repair_written(actions.assign_repair(actor(request), repair, vendor=body.vendor))
 
 
-@router.post("/repairs/{number}/complete", response={200: RepairOut, 400: Err}, summary="Complete with the cost")
-def complete_repair(request: HttpRequest, number: str, body: CompleteRepairIn) -> Any:
+@router.post(
+    "/repairs/{number}/complete", response={200: RentalRepairOut, 400: ErrorOut}, summary="Complete with the cost"
+)
+def complete_repair(request: HttpRequest, number: str, body: RentalRepairDoneIn) -> Any:
     _handle(request)
     repair = get_object_or_404(Repair, number=number)
     if body.cost != body.cost.quantize(rules.FEN):
-        return Status(400, {"detail": "金额最多两位小数"})
-    return _refusable(
-        lambda: actions.complete_repair(actor(request), repair, on=body.on, cost=body.cost), _repair_written
-    )
+        raise RentalError("金额最多两位小数", code="bad_amount", field="amount")
+    return _repair_written(actions.complete_repair(actor(request), repair, on=body.on, cost=body.cost))
 
 
 class FilingIn(Schema):
@@ -991,30 +938,29 @@ class FilingOut(Schema):
     number: str
     filed_on: dt.date
     lessor: str
-    lessor_id: str
+    lessor_id: IdNumber
     lessee: str
-    lessee_id: str
+    lessee_id: IdNumber
     address: str
-    area: str
+    area: Area
     start: dt.date
     end: dt.date
-    monthly_rent: str
+    monthly_rent: Money
 
 
-def _filing_out(request: HttpRequest, f: Filing) -> FilingOut:
-    see = can(request.user, MODULE, "see_id")
+def _filing_out(f: Filing) -> FilingOut:
     return FilingOut(
         number=f.number,
         filed_on=f.filed_on,
         lessor=f.lessor,
-        lessor_id=f.lessor_id if see else mask_id(f.lessor_id),
+        lessor_id=f.lessor_id,
         lessee=f.lessee,
-        lessee_id=f.lessee_id if see else mask_id(f.lessee_id),
+        lessee_id=f.lessee_id,
         address=f.address,
-        area=f"{f.area:.2f}",
+        area=f.area,
         start=f.start,
         end=f.end,
-        monthly_rent=money(f.monthly_rent),
+        monthly_rent=f.monthly_rent,
     )
 
 
@@ -1024,7 +970,7 @@ def list_filings(request: HttpRequest, paging: Query[Paging], year: int | None =
     qs = Filing.objects.order_by("-filed_on", "-pk")
     if year:
         qs = qs.filter(filed_on__year=year)
-    return [_filing_out(request, f) for f in _page(qs, paging)[1]]
+    return [_filing_out(f) for f in _window(qs, paging)]
 
 
 def _id_number(number: str) -> str:
@@ -1038,24 +984,22 @@ def _id_number(number: str) -> str:
             raise RentalError(str(exc)) from exc
 
 
-@router.post("/filings", response={200: FilingOut, 400: Err}, summary="Record a rental filing")
+@router.post("/filings", response={200: FilingOut, 400: ErrorOut}, summary="Record a rental filing")
 def file_rental(request: HttpRequest, body: FilingIn) -> Any:
     _handle(request)
     if body.area <= 0 or body.monthly_rent < 0:
-        return Status(400, {"detail": "面积须大于0，租金不能为负"})
-    return _refusable(
-        lambda: actions.file_rental(
-            actor(request),
-            filed_on=body.filed_on,
-            lessor=body.lessor.strip(),
-            lessor_id=_id_number(body.lessor_id),
-            lessee=body.lessee.strip(),
-            lessee_id=_id_number(body.lessee_id),
-            address=body.address.strip(),
-            area=body.area.quantize(rules.FEN),
-            start=body.start,
-            end=body.end,
-            monthly_rent=body.monthly_rent.quantize(rules.FEN),
-        ),
-        lambda f: _filing_out(request, f),
+        raise RentalError("面积须大于0，租金不能为负", code="bad_filing")
+    f = actions.file_rental(
+        actor(request),
+        filed_on=body.filed_on,
+        lessor=body.lessor.strip(),
+        lessor_id=_id_number(body.lessor_id),
+        lessee=body.lessee.strip(),
+        lessee_id=_id_number(body.lessee_id),
+        address=body.address.strip(),
+        area=body.area.quantize(rules.FEN),
+        start=body.start,
+        end=body.end,
+        monthly_rent=body.monthly_rent.quantize(rules.FEN),
     )
+    return _filing_out(f)

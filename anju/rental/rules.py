@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from anju.rental.errors import RentalError
+
 FEN = Decimal("0.01")
 AGEING_BUCKETS = ("0-30", "31-90", "91-180", ">180")
 
@@ -30,14 +32,14 @@ def month_end(value: dt.date) -> dt.date:
 
 
 def parse_month(text: str) -> dt.date:
-    """'YYYY-MM' as the first day of the month (ValueError otherwise)."""
+    """'YYYY-MM' as the first day of the month (RentalError, a ValueError, otherwise)."""
     try:
         year, month = text.strip().split("-")
         if len(year) != 4 or len(month) != 2:
             raise ValueError
         return dt.date(int(year), int(month), 1)
     except ValueError as exc:
-        raise ValueError(f"月份格式应为 YYYY-MM：{text}") from exc
+        raise RentalError(f"月份格式应为 YYYY-MM：{text}", code="bad_month", field="month") from exc
 
 
 def is_billed(month: dt.date, start: dt.date, ended_on: dt.date | None) -> bool:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from anju.lib.ids import mask_id
+from anju.core import ids
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 @register.filter
 def masked(number: str, see_full: bool) -> str:
     """An ID number, masked unless the viewer's role may see it in full."""
-    return number if see_full else mask_id(number)
+    return ids.shown(number, see_full)
 
 
 @register.filter

@@ -21,6 +21,7 @@ from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
 from anju.fund import ledger
 from anju.fund.arrears import rules
+from anju.fund.arrears.errors import ArrearsError
 from anju.fund.arrears.models import (
     ZERO,
     ArrearsItem,
@@ -35,10 +36,6 @@ from anju.fund.models import Account, JournalEntry
 from anju.lib.money import FEN
 from anju.lib.tabular import FILE_ROW, ImportRejected, RowError, parse_decimal, read_table
 from anju.registry.models import Enterprise, Project, Unit
-
-
-class ArrearsError(ValueError):
-    """A change the rules refuse; the message is Chinese and says why."""
 
 
 def _money(amount: Decimal, what: str) -> Decimal:

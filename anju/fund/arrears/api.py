@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -14,24 +15,17 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from anju.core import kpis
+from anju.core.apikit import ErrorOut, Money, OptionalMoney, Paging, page_schema, paginate
 from anju.core.permissions import actor, check
+from anju.fund import queries as fund_queries
 from anju.fund.arrears import actions, queries
+from anju.fund.arrears.errors import ArrearsError
 from anju.fund.arrears.models import ZERO, CaseAction, Recovery, RecoveryCase, RecoveryTarget, Stage
-from anju.fund.models import Account
 from anju.registry.models import Project, Unit
 
 MODULE = "fund"
 YEARS = (2000, 2100)
 router = Router(tags=["arrears"])
-
-
-def money(value: Decimal | None) -> str:
-    return f"{(value or Decimal(0)):.2f}"
-
-
-class Paging(Schema):
-    limit: int = 100
-    offset: int = 0
 
 
 class CaseOut(Schema):
@@ -42,31 +36,26 @@ class CaseOut(Schema):
     developer: str
     opened_on: dt.date
     households: int
-    owed: str
-    recovered: str
-    outstanding: str
+    owed: Money
+    recovered: Money
+    outstanding: Money
     stage: str
 
 
-class CasePage(Schema):
-    count: int
-    items: list[CaseOut]
-
-
-class ItemOut(Schema):
+class ArrearsItemOut(Schema):
     unit: str
-    amount: str
-    recovered: str
+    amount: Money
+    recovered: Money
     status: str
 
 
-class ActionOut(Schema):
+class CaseActionOut(Schema):
     id: int
     kind: str
     date: dt.date
     participants: str
     note: str
-    amount: str | None
+    amount: OptionalMoney
 
 
 class EvidenceOut(Schema):
@@ -74,26 +63,29 @@ class EvidenceOut(Schema):
     collected_on: dt.date
     description: str
     households: int
-    amount: str
+    amount: Money
     units: list[str]
 
 
 class RecoveryOut(Schema):
     id: int
     received_on: dt.date
-    amount: str
+    amount: Money
     payer: str
     entry: int
 
 
-class CaseDetail(CaseOut):
-    items: list[ItemOut]
-    actions: list[ActionOut]
+CasePage = page_schema(CaseOut)
+
+
+class CaseDetailOut(CaseOut):
+    items: list[ArrearsItemOut]
+    actions: list[CaseActionOut]
     evidence: list[EvidenceOut]
     recoveries: list[RecoveryOut]
 
 
-class ItemIn(Schema):
+class ArrearsItemIn(Schema):
     unit: str
     amount: Decimal
 
@@ -102,10 +94,10 @@ class CaseIn(Schema):
     project: str
     opened_on: dt.date
     note: str = ""
-    items: list[ItemIn] = []
+    items: list[ArrearsItemIn] = []
 
 
-class ActionIn(Schema):
+class CaseActionIn(Schema):
     kind: str
     date: dt.date
     participants: str = ""
@@ -124,8 +116,8 @@ class RecoveryIn(Schema):
 
 class TargetOut(Schema):
     year: int
-    amount: str
-    recovered: str
+    amount: Money
+    recovered: Money
     rate: str
     issued_by: str
     document: str
@@ -138,33 +130,29 @@ class TargetIn(Schema):
     document: str = ""
 
 
-class Error(Schema):
-    detail: str
-
-
 class StageCell(Schema):
     stage: str
     label: str
     cases: int
-    owed: str
-    recovered: str
+    owed: Money
+    recovered: Money
 
 
 class BoardRowOut(Schema):
     case: str
     project: str
     stage: str
-    owed: str
-    recovered: str
+    owed: Money
+    recovered: Money
 
 
 class BoardOut(Schema):
     year: int
-    target: str
-    recovered: str
+    target: Money
+    recovered: Money
     rate: str
-    owed: str
-    outstanding: str
+    owed: Money
+    outstanding: Money
     stages: list[StageCell]
     months: list[str]
     cumulative: list[str]
@@ -180,18 +168,18 @@ def _case_out(case: RecoveryCase) -> CaseOut:
         developer=case.developer.name,
         opened_on=case.opened_on,
         households=case.households,
-        owed=money(case.owed),
-        recovered=money(case.recovered),
-        outstanding=money(case.outstanding),
+        owed=case.owed,
+        recovered=case.recovered,
+        outstanding=case.outstanding,
         stage=case.stage,
     )
 
 
-def _detail(case: RecoveryCase) -> CaseDetail:
-    return CaseDetail(
+def _detail(case: RecoveryCase) -> CaseDetailOut:
+    return CaseDetailOut(
         **_case_out(case).dict(),
         items=[
-            ItemOut(unit=i.unit.code, amount=money(i.amount), recovered=money(i.recovered), status=i.status)
+            ArrearsItemOut(unit=i.unit.code, amount=i.amount, recovered=i.recovered, status=i.status)
             for i in case.items.select_related("unit").order_by("unit__code")
         ],
         actions=[_action_out(a) for a in case.actions.order_by("date", "pk")],
@@ -201,7 +189,7 @@ def _detail(case: RecoveryCase) -> CaseDetail:
                 collected_on=e.collected_on,
                 description=e.description,
                 households=e.households,
-                amount=money(e.amount),
+                amount=e.amount,
                 units=sorted(item.unit.code for item in e.items.all()),
             )
             for e in case.evidence.prefetch_related("items__unit").order_by("collected_on", "pk")
@@ -210,14 +198,14 @@ def _detail(case: RecoveryCase) -> CaseDetail:
     )
 
 
-def _action_out(action: CaseAction) -> ActionOut:
-    return ActionOut(
+def _action_out(action: CaseAction) -> CaseActionOut:
+    return CaseActionOut(
         id=action.pk,
         kind=action.kind,
         date=action.date,
         participants=action.participants,
         note=action.note,
-        amount=money(action.amount) if action.amount is not None else None,
+        amount=action.amount,
     )
 
 
@@ -225,7 +213,7 @@ def _recovery_out(recovery: Recovery) -> RecoveryOut:
     return RecoveryOut(
         id=recovery.pk,
         received_on=recovery.received_on,
-        amount=money(recovery.amount),
+        amount=recovery.amount,
         payer=recovery.payer,
         entry=recovery.entry.seq,
     )
@@ -236,101 +224,85 @@ def _case(pk: int) -> RecoveryCase:
 
 
 @router.get("/cases", response=CasePage, summary="Recovery cases (追缴案件)")
-def list_cases(request: HttpRequest, paging: Query[Paging], q: str = "", stage: str = "") -> CasePage:
+def list_cases(request: HttpRequest, paging: Query[Paging], q: str = "", stage: str = "") -> dict[str, Any]:
     check(request.user, MODULE, "view")
     cases = RecoveryCase.objects.select_related("project", "developer").order_by("number")
     if q:
         cases = cases.filter(Q(number__icontains=q) | Q(project__name__icontains=q) | Q(developer__name__icontains=q))
     if stage in Stage.values:
         cases = cases.filter(stage=stage)
-    limit, offset = max(1, min(paging.limit, 500)), max(0, paging.offset)
-    return CasePage(count=cases.count(), items=[_case_out(c) for c in cases[offset : offset + limit]])
+    return paginate(cases, paging, _case_out)
 
 
-@router.get("/cases/{pk}", response=CaseDetail, summary="A case with its units, timeline, evidence and recoveries")
-def case_detail(request: HttpRequest, pk: int) -> CaseDetail:
+@router.get("/cases/{pk}", response=CaseDetailOut, summary="A case with its units, timeline, evidence and recoveries")
+def case_detail(request: HttpRequest, pk: int) -> CaseDetailOut:
     check(request.user, MODULE, "view")
     return _detail(_case(pk))
 
 
-@router.post("/cases", response={201: CaseDetail, 400: Error}, summary="Open a case for a project's developer")
+@router.post("/cases", response={201: CaseDetailOut, 400: ErrorOut}, summary="Open a case for a project's developer")
 def create_case(request: HttpRequest, payload: CaseIn) -> object:
     check(request.user, MODULE, "handle")
     project = Project.objects.select_related("developer").filter(code=payload.project).first()
     if project is None or project.developer is None:
-        return Status(400, Error(detail=f"项目 {payload.project} 不存在或没有开发企业"))
+        raise ArrearsError(f"项目 {payload.project} 不存在或没有开发企业", code="project_unknown", field="project")
     units = {u.code: u for u in Unit.objects.filter(code__in=[i.unit for i in payload.items])}
     missing = [i.unit for i in payload.items if i.unit not in units]
     if missing:
-        return Status(400, Error(detail=f"房屋不存在：{'、'.join(missing[:20])}"))
-    try:
-        case = actions.open_case(
-            actor(request),
-            developer=project.developer,
-            project=project,
-            opened_on=payload.opened_on,
-            note=payload.note,
-            items=[(units[i.unit], i.amount) for i in payload.items],
-        )
-    except actions.ArrearsError as exc:
-        return Status(400, Error(detail=str(exc)))
+        raise ArrearsError(f"房屋不存在：{'、'.join(missing[:20])}", code="unit_unknown", field="items")
+    case = actions.open_case(
+        actor(request),
+        developer=project.developer,
+        project=project,
+        opened_on=payload.opened_on,
+        note=payload.note,
+        items=[(units[i.unit], i.amount) for i in payload.items],
+    )
     return Status(201, _detail(_case(case.pk)))
 
 
-@router.post("/cases/{pk}/actions", response={201: ActionOut, 400: Error}, summary="Add a step to a case's timeline")
-def add_action(request: HttpRequest, pk: int, payload: ActionIn) -> object:
+@router.post(
+    "/cases/{pk}/actions", response={201: CaseActionOut, 400: ErrorOut}, summary="Add a step to a case's timeline"
+)
+def add_action(request: HttpRequest, pk: int, payload: CaseActionIn) -> object:
     check(request.user, MODULE, "handle")
     case = _case(pk)
-    try:
-        action = actions.add_action(
-            actor(request),
-            case,
-            kind=payload.kind,
-            date=payload.date,
-            participants=payload.participants,
-            note=payload.note,
-            amount=payload.amount,
-        )
-    except actions.ArrearsError as exc:
-        return Status(400, Error(detail=str(exc)))
+    action = actions.add_action(
+        actor(request),
+        case,
+        kind=payload.kind,
+        date=payload.date,
+        participants=payload.participants,
+        note=payload.note,
+        amount=payload.amount,
+    )
     return Status(201, _action_out(action))
 
 
 @router.post(
-    "/cases/{pk}/recoveries", response={201: RecoveryOut, 400: Error}, summary="Record money recovered on a case"
+    "/cases/{pk}/recoveries", response={201: RecoveryOut, 400: ErrorOut}, summary="Record money recovered on a case"
 )
 def add_recovery(request: HttpRequest, pk: int, payload: RecoveryIn) -> object:
     check(request.user, MODULE, "handle")
     case = _case(pk)
-    banks = Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")
-    if payload.bank_account_number:
-        banks = banks.filter(bank_account_number=payload.bank_account_number)
-    found = list(banks[:2])
-    if not found:
-        return Status(400, Error(detail="没有这个维修资金专户"))
-    if len(found) > 1:
-        return Status(400, Error(detail="有多个维修资金专户，请填写入账专户账号（bank_account_number）"))
-    bank = found[0]
-    try:
-        recovery = actions.record_recovery(
-            actor(request),
-            case,
-            amount=payload.amount,
-            received_on=payload.received_on,
-            bank=bank,
-            payer=payload.payer,
-            bank_txn_id=payload.bank_txn_id,
-        )
-    except (actions.ArrearsError, ValueError) as exc:
-        return Status(400, Error(detail=str(exc)))
+    bank = fund_queries.special_account(payload.bank_account_number, purpose="入账")
+    recovery = actions.record_recovery(
+        actor(request),
+        case,
+        amount=payload.amount,
+        received_on=payload.received_on,
+        bank=bank,
+        payer=payload.payer,
+        bank_txn_id=payload.bank_txn_id,
+    )
     return Status(201, _recovery_out(recovery))
 
 
 def _target_out(target: RecoveryTarget, recovered: Decimal) -> TargetOut:
     return TargetOut(
         year=target.year,
-        amount=money(target.amount),
-        recovered=money(recovered),
+        amount=target.amount,
+        recovered=recovered,
         rate=f"{kpis.rate(recovered, target.amount):.2f}",
         issued_by=target.issued_by,
         document=target.document,
@@ -344,19 +316,16 @@ def list_targets(request: HttpRequest) -> list[TargetOut]:
     return [_target_out(t, recovered.get(t.year, ZERO)) for t in RecoveryTarget.objects.order_by("year")]
 
 
-@router.post("/targets", response={201: TargetOut, 400: Error}, summary="Set a year's recovery target")
+@router.post("/targets", response={201: TargetOut, 400: ErrorOut}, summary="Set a year's recovery target")
 def set_target(request: HttpRequest, payload: TargetIn) -> object:
     check(request.user, MODULE, "handle")
-    try:
-        target = actions.set_target(
-            actor(request),
-            year=payload.year,
-            amount=payload.amount,
-            issued_by=payload.issued_by,
-            document=payload.document,
-        )
-    except actions.ArrearsError as exc:
-        return Status(400, Error(detail=str(exc)))
+    target = actions.set_target(
+        actor(request),
+        year=payload.year,
+        amount=payload.amount,
+        issued_by=payload.issued_by,
+        document=payload.document,
+    )
     return Status(201, _target_out(target, queries.recovered(target.year)))
 
 
@@ -366,18 +335,18 @@ def board(request: HttpRequest, year: int = Query(..., ge=YEARS[0], le=YEARS[1])
     data = queries.board(year)
     return BoardOut(
         year=year,
-        target=money(data.target),
-        recovered=money(data.recovered),
+        target=data.target,
+        recovered=data.recovered,
         rate=f"{data.rate:.2f}",
-        owed=money(data.owed),
-        outstanding=money(data.outstanding),
+        owed=data.owed,
+        outstanding=data.outstanding,
         stages=[
             StageCell(
                 stage=str(c["stage"]),
                 label=str(c["label"]),
                 cases=int(c["cases"]),  # type: ignore[call-overload]
-                owed=money(c["owed"]),  # type: ignore[arg-type]
-                recovered=money(c["recovered"]),  # type: ignore[arg-type]
+                owed=c["owed"],  # type: ignore[arg-type]
+                recovered=c["recovered"],  # type: ignore[arg-type]
             )
             for c in data.columns
         ],
@@ -388,8 +357,8 @@ def board(request: HttpRequest, year: int = Query(..., ge=YEARS[0], le=YEARS[1])
                 case=r.case.number,
                 project=r.case.project.name,
                 stage=r.case.stage,
-                owed=money(r.case.owed),
-                recovered=money(r.case.recovered),
+                owed=r.case.owed,
+                recovered=r.case.recovered,
             )
             for r in data.rows
         ],

@@ -18,16 +18,13 @@ from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
 from anju.fund import ledger
 from anju.fund.lifts import rules
+from anju.fund.lifts.errors import LiftError
 from anju.fund.lifts.models import Claim, Insurer, Lift, PilotTarget, Policy, PremiumPayment
 from anju.fund.models import Account, JournalEntry
 from anju.lib.money import FEN
 from anju.registry.models import Building, Enterprise
 
 ZERO = Decimal("0.00")
-
-
-class LiftError(ValueError):
-    """A change the rules refuse; the message is Chinese and says why."""
 
 
 def _money(amount: Decimal, what: str) -> Decimal:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Q, Sum
 from django.http import HttpRequest
@@ -13,24 +14,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from anju.core.apikit import ErrorOut, Money, Paging, page_schema, paginate
 from anju.core.fields import MoneyField
 from anju.core.permissions import actor, check
+from anju.fund import queries as fund_queries
 from anju.fund.lifts import actions, queries
 from anju.fund.lifts.actions import ZERO
+from anju.fund.lifts.errors import LiftError
 from anju.fund.lifts.models import Claim, Insurer, Lift, Policy
-from anju.fund.models import Account
 
 MODULE = "fund"
 router = Router(tags=["lifts"])
-
-
-def money(value: Decimal | None) -> str:
-    return f"{(value or Decimal(0)):.2f}"
-
-
-class Paging(Schema):
-    limit: int = 100
-    offset: int = 0
 
 
 class LiftOut(Schema):
@@ -40,16 +34,6 @@ class LiftOut(Schema):
     entrance: str
 
 
-class LiftPage(Schema):
-    count: int
-    items: list[LiftOut]
-
-
-class PolicyPage(Schema):
-    count: int
-    items: list[PolicyOut]
-
-
 class PolicyOut(Schema):
     id: int
     number: str
@@ -57,11 +41,15 @@ class PolicyOut(Schema):
     signed_on: dt.date
     start: dt.date
     end: dt.date
-    premium: str
-    cover: str
+    premium: Money
+    cover: Money
     status: str
-    premium_paid: str
+    premium_paid: Money
     lifts: list[str]
+
+
+LiftPage = page_schema(LiftOut)
+PolicyPage = page_schema(PolicyOut)
 
 
 class PolicyIn(Schema):
@@ -75,15 +63,15 @@ class PolicyIn(Schema):
     cover: Decimal
 
 
-class PaymentIn(Schema):
+class PremiumPaymentIn(Schema):
     paid_on: dt.date
     bank_account_number: str = ""
 
 
-class PaymentOut(Schema):
+class PremiumPaymentOut(Schema):
     policy: str
     paid_on: dt.date
-    amount: str
+    amount: Money
     entry: int
 
 
@@ -93,7 +81,7 @@ class ClaimOut(Schema):
     policy: str
     date: dt.date
     fault: str
-    amount: str
+    amount: Money
     status: str
 
 
@@ -109,10 +97,6 @@ class ProgressOut(Schema):
     dates: list[str]
     signed: list[int]
     targets: list[tuple[str, int]]
-
-
-class Error(Schema):
-    detail: str
 
 
 def _lift_out(lift: Lift) -> LiftOut:
@@ -133,10 +117,10 @@ def _policy_out(policy: Policy, paid: Decimal | None = None, lifts: list[str] | 
         signed_on=policy.signed_on,
         start=policy.start,
         end=policy.end,
-        premium=money(policy.premium),
-        cover=money(policy.cover),
+        premium=policy.premium,
+        cover=policy.cover,
         status=policy.status,
-        premium_paid=money(actions.premium_paid(policy) if paid is None else paid),
+        premium_paid=actions.premium_paid(policy) if paid is None else paid,
         lifts=sorted(policy.lifts.values_list("registration_code", flat=True)) if lifts is None else sorted(lifts),
     )
 
@@ -148,7 +132,7 @@ def _claim_out(claim: Claim) -> ClaimOut:
         policy=claim.policy.number,
         date=claim.date,
         fault=claim.fault,
-        amount=money(claim.amount),
+        amount=claim.amount,
         status=claim.status,
     )
 
@@ -159,33 +143,27 @@ def list_lifts(
     paging: Query[Paging],
     q: str = "",
     signed: int | None = Query(None, ge=queries.YEARS[0], le=queries.YEARS[1]),
-) -> LiftPage:
+) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     lifts = Lift.objects.select_related("building__project").order_by("registration_code")
     if q:
         lifts = lifts.filter(Q(registration_code__startswith=q) | Q(building__project__name__icontains=q))
     if signed is not None:
         lifts = lifts.filter(pk__in=queries.signed_lifts(signed).values("pk"))
-    limit, offset = max(1, min(paging.limit, 500)), max(0, paging.offset)
-    return LiftPage(count=lifts.count(), items=[_lift_out(lift) for lift in lifts[offset : offset + limit]])
+    return paginate(lifts, paging, _lift_out)
 
 
 @router.get("/policies", response=PolicyPage, summary="Lift insurance policies")
-def list_policies(request: HttpRequest, paging: Query[Paging]) -> PolicyPage:
+def list_policies(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     policies = Policy.objects.select_related("insurer__enterprise").order_by("signed_on", "number")
-    limit, offset = max(1, min(paging.limit, 500)), max(0, paging.offset)
-    page = (
-        policies.annotate(paid=Sum("payments__amount", output_field=MoneyField()))
-        .prefetch_related(Prefetch("lifts", queryset=Lift.objects.only("pk", "registration_code")))
-        .order_by("signed_on", "number")[offset : offset + limit]
+    page = policies.annotate(paid=Sum("payments__amount", output_field=MoneyField())).prefetch_related(
+        Prefetch("lifts", queryset=Lift.objects.only("pk", "registration_code"))
     )
-    return PolicyPage(
-        count=policies.count(),
-        items=[
-            _policy_out(p, p.paid or ZERO, [lift.registration_code for lift in p.lifts.all()])  # type: ignore[attr-defined]
-            for p in page
-        ],
+    return paginate(
+        page,
+        paging,
+        lambda p: _policy_out(p, p.paid or ZERO, [lift.registration_code for lift in p.lifts.all()]),
     )
 
 
@@ -195,56 +173,44 @@ def policy_detail(request: HttpRequest, pk: int) -> PolicyOut:
     return _policy_out(get_object_or_404(Policy.objects.select_related("insurer__enterprise"), pk=pk))
 
 
-@router.post("/policies", response={201: PolicyOut, 400: Error}, summary="Sign a policy over lifts")
+@router.post("/policies", response={201: PolicyOut, 400: ErrorOut}, summary="Sign a policy over lifts")
 def sign_policy(request: HttpRequest, payload: PolicyIn) -> object:
     check(request.user, MODULE, "handle")
     insurer = Insurer.objects.filter(enterprise__uscc=payload.insurer_uscc).first()
     if insurer is None:
-        return Status(400, Error(detail=f"保险公司 {payload.insurer_uscc} 未登记"))
+        raise LiftError(f"保险公司 {payload.insurer_uscc} 未登记", code="insurer_unknown", field="insurer_uscc")
     lifts = list(Lift.objects.filter(registration_code__in=payload.lifts))
     missing = sorted(set(payload.lifts) - {lift.registration_code for lift in lifts})
     if missing:
-        return Status(400, Error(detail=f"电梯未登记：{'、'.join(missing[:10])}"))
-    try:
-        policy = actions.sign_policy(
-            actor(request),
-            number=payload.number,
-            insurer=insurer,
-            lifts=lifts,
-            signed_on=payload.signed_on,
-            start=payload.start,
-            end=payload.end,
-            premium=payload.premium,
-            cover=payload.cover,
-        )
-    except actions.LiftError as exc:
-        return Status(400, Error(detail=str(exc)))
+        raise LiftError(f"电梯未登记：{'、'.join(missing[:10])}", code="lift_unknown", field="lifts")
+    policy = actions.sign_policy(
+        actor(request),
+        number=payload.number,
+        insurer=insurer,
+        lifts=lifts,
+        signed_on=payload.signed_on,
+        start=payload.start,
+        end=payload.end,
+        premium=payload.premium,
+        cover=payload.cover,
+    )
     return Status(201, _policy_out(policy))
 
 
 @router.post(
-    "/policies/{pk}/payments", response={201: PaymentOut, 400: Error}, summary="Pay a policy's premium (pooled account)"
+    "/policies/{pk}/payments",
+    response={201: PremiumPaymentOut, 400: ErrorOut},
+    summary="Pay a policy's premium (pooled account)",
 )
-def pay_premium(request: HttpRequest, pk: int, payload: PaymentIn) -> object:
+def pay_premium(request: HttpRequest, pk: int, payload: PremiumPaymentIn) -> object:
     check(request.user, MODULE, "handle")
     policy = get_object_or_404(Policy, pk=pk)
-    banks = Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")
-    if payload.bank_account_number:
-        banks = banks.filter(bank_account_number=payload.bank_account_number)
-    found = list(banks[:2])
-    if not found:
-        return Status(400, Error(detail="没有这个维修资金专户"))
-    if len(found) > 1:
-        return Status(400, Error(detail="有多个维修资金专户，请填写付款专户账号（bank_account_number）"))
-    bank = found[0]
-    try:
-        payment = actions.pay_premium(actor(request), policy, paid_on=payload.paid_on, bank=bank)
-    except actions.LiftError as exc:
-        return Status(400, Error(detail=str(exc)))
+    bank = fund_queries.special_account(payload.bank_account_number, purpose="付款")
+    payment = actions.pay_premium(actor(request), policy, paid_on=payload.paid_on, bank=bank)
     return Status(
         201,
-        PaymentOut(
-            policy=policy.number, paid_on=payment.paid_on, amount=money(payment.amount), entry=payment.entry.seq
+        PremiumPaymentOut(
+            policy=policy.number, paid_on=payment.paid_on, amount=payment.amount, entry=payment.entry.seq
         ),
     )
 
@@ -255,18 +221,13 @@ def list_claims(request: HttpRequest) -> list[ClaimOut]:
     return [_claim_out(c) for c in Claim.objects.select_related("lift", "policy").order_by("-date", "-pk")[:500]]
 
 
-@router.post("/claims", response={201: ClaimOut, 400: Error}, summary="Report a claim for a lift repair")
+@router.post("/claims", response={201: ClaimOut, 400: ErrorOut}, summary="Report a claim for a lift repair")
 def report_claim(request: HttpRequest, payload: ClaimIn) -> object:
     check(request.user, MODULE, "handle")
     lift = Lift.objects.filter(registration_code=payload.lift).first()
     if lift is None:
-        return Status(400, Error(detail=f"电梯 {payload.lift} 未登记"))
-    try:
-        claim = actions.report_claim(
-            actor(request), lift, date=payload.date, fault=payload.fault, amount=payload.amount
-        )
-    except actions.LiftError as exc:
-        return Status(400, Error(detail=str(exc)))
+        raise LiftError(f"电梯 {payload.lift} 未登记", code="lift_unknown", field="lift")
+    claim = actions.report_claim(actor(request), lift, date=payload.date, fault=payload.fault, amount=payload.amount)
     return Status(201, _claim_out(claim))
 
 
@@ -275,15 +236,12 @@ class SettleIn(Schema):
 
 
 @router.post(
-    "/claims/{pk}/settle", response={200: ClaimOut, 400: Error}, summary="Settle a claim: paid (amount) or rejected"
+    "/claims/{pk}/settle", response={200: ClaimOut, 400: ErrorOut}, summary="Settle a claim: paid (amount) or rejected"
 )
 def settle_claim(request: HttpRequest, pk: int, payload: SettleIn) -> object:
     check(request.user, MODULE, "handle")
     claim = get_object_or_404(Claim.objects.select_related("lift", "policy"), pk=pk)
-    try:
-        actions.settle_claim(actor(request), claim, paid_amount=payload.paid_amount)
-    except actions.LiftError as exc:
-        return Status(400, Error(detail=str(exc)))
+    actions.settle_claim(actor(request), claim, paid_amount=payload.paid_amount)
     return _claim_out(claim)
 
 

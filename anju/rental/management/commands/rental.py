@@ -46,11 +46,11 @@ class Command(BaseCommand):
                 raise actions.RentalError(f"没有编号为 {options['project']} 的项目")
             on = dt.date.fromisoformat(options["on"])
             created = actions.register_estate(None, project, on)
-        except ValueError:
-            self.emit({"error": f"日期格式应为 YYYY-MM-DD：{options['on']}"})
-            sys.exit(1)
         except actions.RentalError as exc:
             self.emit({"error": str(exc)})
+            sys.exit(1)
+        except ValueError:
+            self.emit({"error": f"日期格式应为 YYYY-MM-DD：{options['on']}"})
             sys.exit(1)
         self.emit({"project": project.code, "registered": created})
 

@@ -1,0 +1,151 @@
+"""The API kit every line's `api.py` uses: paging and page schemas, the money type, the error schemas,
+and the handlers that turn a refused change into a JSON error.
+
+A line never writes its own paging, money formatting or ``except`` block: it declares
+``paging: Query[Paging]``, returns ``paginate(queryset, paging, item)``, types money fields as `Money`,
+and lets a `DomainError` (including a rejected import) propagate to `install_handlers`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema, create_model
+
+from anju.lib.errors import DomainError
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+
+T = TypeVar("T")
+
+
+def money_text(value: Decimal | int | None) -> str:
+    """元 as a string with two decimals; no amount is 0.00."""
+    return f"{Decimal(value or 0):.2f}"
+
+
+# 元 as a string with two decimals ("1234.50"), so clients never parse money as a float. An output type:
+# no amount (None) is 0.00.
+Money = Annotated[
+    Decimal,
+    BeforeValidator(lambda v: Decimal(0) if v is None else v),
+    PlainSerializer(money_text, return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "元, two decimals"}),
+]
+# The same, where the amount may be missing (null).
+OptionalMoney = Annotated[
+    Decimal | None,
+    PlainSerializer(lambda v: None if v is None else money_text(v), return_type=str | None, when_used="always"),
+    WithJsonSchema({"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$", "description": "元, two decimals"}),
+]
+# m² as a string with two decimals, like money.
+Area = Annotated[
+    Decimal,
+    BeforeValidator(lambda v: Decimal(0) if v is None else v),
+    PlainSerializer(money_text, return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d{2}$", "description": "m², two decimals"}),
+]
+# Any other figure with two decimals (a rate in %, a score), as a string; None stays null.
+Decimal2 = Annotated[
+    Decimal,
+    PlainSerializer(money_text, return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "two decimals"}),
+]
+OptionalDecimal2 = Annotated[
+    Decimal | None,
+    PlainSerializer(lambda v: None if v is None else money_text(v), return_type=str | None, when_used="always"),
+    WithJsonSchema({"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$", "description": "two decimals"}),
+]
+# A calendar month, YYYY-MM.
+Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="A month, YYYY-MM.", examples=["2023-03"])]
+Date = dt.date
+
+
+class Paging(Schema):
+    """`?limit=&offset=`; a value out of range (limit 1–500, offset ≥ 0) is refused with 422."""
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
+    offset: int = Field(0, ge=0, description="Items to skip.")
+
+    def bounds(self) -> tuple[int, int]:
+        """(offset, stop) of this page in the whole list."""
+        return self.offset, self.offset + self.limit
+
+
+def paginate(
+    queryset: QuerySet[Any] | Sequence[Any], paging: Paging, item: Callable[[Any], Any] | None = None
+) -> dict[str, Any]:
+    """`{"count": all matching, "items": this page}`; `item` turns a record into its output schema."""
+    start, stop = paging.bounds()
+    count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+    rows = list(queryset[start:stop])
+    return {"count": count, "items": [item(row) for row in rows] if item else rows}
+
+
+_page_schemas: dict[str, type[Schema]] = {}
+
+
+def page_schema(item: type[Schema], name: str = "") -> type[Schema]:
+    """The schema of one page of `item`: `{count, items}`, named `<Item without Out>Page` unless given.
+
+    The same name always gives the same class, so OpenAPI never documents two shapes under one name."""
+    name = name or item.__name__.removesuffix("Out") + "Page"
+    existing = _page_schemas.get(name)
+    if existing is not None:
+        if existing.model_fields["items"].annotation != list[item]:  # type: ignore[valid-type]
+            raise TypeError(f"page schema {name} already describes another item")
+        return existing
+    schema = create_model(
+        name,
+        __base__=Schema,
+        count=(int, Field(description="Items matching the query, on all pages.")),
+        items=(list[item], ...),  # type: ignore[valid-type]
+    )
+    _page_schemas[name] = schema
+    return schema
+
+
+class ErrorOut(Schema):
+    """A refused request: the reason in Chinese and a stable code (`<line>.<reason>`)."""
+
+    detail: str
+    code: str = Field("", description="Stable code of the reason, e.g. `arrears.case_exists`.")
+    field: str | None = Field(None, description="The input the reason is about, when there is one.")
+
+
+class RowErrorOut(Schema):
+    row: int = Field(description="Spreadsheet row (1 is the header row; 0 is the file as a whole).")
+    column: str
+    message: str
+
+
+class ImportErrorOut(ErrorOut):
+    """A file refused whole: every bad row, nothing written."""
+
+    errors: list[RowErrorOut]
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    """One handler for every refused change (DomainError, a rejected import is one) and for a missing
+    permission, so no endpoint catches them itself."""
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        detail = f"Permission denied: {exc}" if str(exc) else "Permission denied"
+        return api.create_response(request, {"detail": detail}, status=403)
+
+
+def refused(*codes: int) -> dict[int, type[Schema]]:
+    """The documented error responses of a changing endpoint: `{400: ErrorOut}` by default."""
+    return {code: ErrorOut for code in codes or (400,)}

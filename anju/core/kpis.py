@@ -3,7 +3,10 @@
 
 A KPI is a code, a Chinese name, a unit and two functions of the year: `compute` gives the value from
 records, `records` gives the queryset of records behind it (the rows a figure links to). `records_url`
-optionally gives the page that lists those records (a filtered list of the owning module)."""
+optionally gives the page that lists those records (a filtered list of the owning module).
+
+A value is a number, or a list (`is_list`) for prose written from records: the households paid per batch
+(``[490, 765]``), or the names of projects (``["新天地", "湖天名居"]``, text items such as "项目名（阶段）")."""
 
 from __future__ import annotations
 
@@ -19,7 +22,34 @@ AREA = "m²"
 PERCENT = "%"
 SCORE = "分"  # a performance score: a 2-decimal string like money and rates
 # Units that are counts (JSON integers in figures.json); money, area and rates are 2-decimal strings.
-COUNT_UNITS = frozenset({"套", "户", "家", "个", "台", "件", "宗", "次", "人", "棵", "间"})
+COUNT_UNITS = frozenset(
+    {
+        "套",
+        "户",
+        "家",
+        "个",
+        "台",
+        "件",
+        "宗",
+        "次",
+        "人",
+        "棵",
+        "间",
+        "份",
+        "笔",
+        "批",
+        "天",
+        "人次",
+        "项",
+        "条",
+        "名",
+        "堂",
+        "起",
+    }
+)
+# A list value's items: numbers in the KPI's unit, or text.
+ListValue = list[Decimal | int | str]
+Value = Decimal | int | ListValue
 
 
 @dataclass(frozen=True)
@@ -27,11 +57,13 @@ class Kpi:
     code: str
     name: str
     unit: str
-    compute: Callable[[int], Decimal | int]
+    compute: Callable[[int], Value]
     records: Callable[[int], QuerySet[Any]] | None = None
     records_url: Callable[[int], str] | None = None
     # How it is computed, in one sentence (shown beside the figure and in the report's notes).
     definition: str = ""
+    # The value is a list (see the module's docstring).
+    is_list: bool = False
 
     @property
     def module(self) -> str:
@@ -62,12 +94,23 @@ def all_kpis(module: str | None = None) -> list[Kpi]:
     return [kpi for kpi in _kpis.values() if module is None or kpi.module == module]
 
 
-def value(code: str, year: int) -> Decimal | int:
+def value(code: str, year: int) -> Value:
     return get(code).compute(year)
 
 
-def as_json(kpi: Kpi, raw: Decimal | int) -> int | str:
-    """The figures.json form: counts are integers, money, areas and rates strings with 2 decimals."""
+def as_json(kpi: Kpi, raw: Value) -> int | str | list[int | str]:
+    """The figures.json form: counts are integers, money, areas and rates strings with 2 decimals; a list KPI
+    is a list of those (its text items as they are)."""
+    if isinstance(raw, list):
+        if not kpi.is_list:
+            raise ValueError(f"{kpi.code}: a list value for a KPI not declared is_list")
+        return [item if isinstance(item, str) else _number_json(kpi, item) for item in raw]
+    if kpi.is_list:
+        raise ValueError(f"{kpi.code}: a list KPI must give a list")
+    return _number_json(kpi, raw)
+
+
+def _number_json(kpi: Kpi, raw: Decimal | int) -> int | str:
     if kpi.is_count:
         if isinstance(raw, Decimal) and raw != raw.to_integral_value():
             raise ValueError(f"{kpi.code}: a count must be whole, got {raw}")

@@ -193,3 +193,18 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NumberSequence(models.Model):
+    """The last number given out under a document number's head (e.g. ``ZL2023-`` for 2023's leases), so the
+    next is taken under a row lock: gapless and never twice, even for two clerks at once."""
+
+    key = models.CharField(_("number head"), max_length=60, unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}{self.last}"

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anju.core import audit
+from anju.core import audit, numbering
 from anju.core.models import AuditEvent, User
 from anju.fund import queries, rules
 from anju.fund.accounts import ensure_unit_accounts
@@ -37,17 +37,14 @@ NOTICE_FIELDS = (
     "amount",
     "issued_on",
 )
-PREFIXES = {
-    DepositNotice.Kind.FIRST: "JC",  # 交存
-    DepositNotice.Kind.REPLENISH: "XJ",  # 续交
-    DepositNotice.Kind.DEVELOPER: "KF",  # 开发企业
+NOTICE_NUMBERS = {
+    DepositNotice.Kind.FIRST: numbering.Scheme(DepositNotice, "JC", 6),  # 交存
+    DepositNotice.Kind.REPLENISH: numbering.Scheme(DepositNotice, "XJ", 6),  # 续交
+    DepositNotice.Kind.DEVELOPER: numbering.Scheme(DepositNotice, "KF", 6),  # 开发企业
 }
 # Kinds that ask for a unit's first deposit: a unit has at most one of them open at a time.
 FIRST_KINDS = (DepositNotice.Kind.FIRST, DepositNotice.Kind.DEVELOPER)
 HIGH_RISE_FLOORS = 7  # more floors than this counts as high-rise even without a lift
-NUMBER_DIGITS = 6
-# pg_advisory_xact_lock key serializing notice numbering ("anjuJCXJ" as bytes).
-NUMBER_LOCK = 0x616E6A754A43584A
 MAX_RATE = Decimal("99999999.99")
 NO_FIRST_DEPOSIT = Q(first_deposit=Decimal("0.00"))
 
@@ -164,17 +161,7 @@ def open_notices() -> QuerySet[DepositNotice]:
 
 def _next_numbers(kind: str, year: int, count: int) -> list[str]:
     """The next COUNT notice numbers of the kind in the year, e.g. JC2023-000001: gapless per year."""
-    if connection.vendor == "postgresql":
-        # Two clerks issuing at once would read the same last number; SQLite's IMMEDIATE
-        # transactions already serialize writers.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NUMBER_LOCK])
-    prefix = f"{PREFIXES[DepositNotice.Kind(kind)]}{year}-"
-    last = DepositNotice.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    start = int(last[len(prefix) :]) + 1 if last else 1
-    if start + count - 1 >= 10**NUMBER_DIGITS:
-        raise DepositError(f"{year}年的通知书编号已用完")
-    return [f"{prefix}{n:0{NUMBER_DIGITS}d}" for n in range(start, start + count)]
+    return numbering.next_numbers(NOTICE_NUMBERS[DepositNotice.Kind(kind)], year, count)
 
 
 def unit_account_of(unit: Unit) -> Account:

@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from anju.core import attachments, audit
+from anju.core import attachments, audit, numbering
 from anju.core.fields import to_fen
 from anju.core.models import Attachment, AuditEvent, User
 from anju.fund import ledger, rules
@@ -80,6 +80,7 @@ VOTE_LABELS = {
     "": Vote.NOT_VOTED,
 }
 VOTE_TEXT: dict[str, str] = {str(value): label for label, value in VOTE_LABELS.items() if label}
+APPLICATION_NUMBERS = numbering.Scheme(UseApplication, "SY", 5)  # 使用申请
 
 
 def vote_rule() -> str:
@@ -388,8 +389,9 @@ def create_application(actor: User | None, data: ApplicationData) -> UseApplicat
     """A draft application with its repair items and its scope materialised as scope units."""
     _validate(data)
     units = resolve_scope(data.project, data.scope_kind, data.scope_spec)
-    application = UseApplication.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}",
+    application = numbering.create_numbered(
+        APPLICATION_NUMBERS,
+        timezone.localdate().year,
         kind=data.kind,
         title=data.title.strip(),
         project=data.project,
@@ -407,8 +409,6 @@ def create_application(actor: User | None, data: ApplicationData) -> UseApplicat
         budget=sum((b for _, b in data.items), ZERO),
         created_by=actor if actor and actor.pk else None,
     )
-    application.number = application_number(application)
-    application.save(update_fields=["number"])
     RepairItem.objects.bulk_create(
         RepairItem(application=application, name=name.strip(), budget=budget, position=i)
         for i, (name, budget) in enumerate(data.items)
@@ -417,11 +417,6 @@ def create_application(actor: User | None, data: ApplicationData) -> UseApplicat
     _event(actor, application, "", Status.DRAFT, STEP_LABELS["create"])
     audit.record(actor, AuditEvent.Action.CREATE, application, after=audit.snapshot(application, FIELDS))
     return application
-
-
-def application_number(application: UseApplication) -> str:
-    """SY + year + the record number: unique without a counter to lock."""
-    return f"SY{timezone.localtime(application.created):%Y}-{application.pk:05d}"
 
 
 @transaction.atomic

@@ -109,7 +109,7 @@ class KpiValueOut(Schema):
     name: str
     unit: str
     year: int
-    value: int | str
+    value: int | str | list[int | str]
     definition: str
 
 
@@ -272,7 +272,7 @@ def _check_year(year: int) -> None:
         raise Http404
 
 
-def _kpi(kpi: registry.Kpi, year: int, raw: Decimal | int) -> dict[str, Any]:
+def _kpi(kpi: registry.Kpi, year: int, raw: registry.Value) -> dict[str, Any]:
     return {
         "code": kpi.code,
         "name": kpi.name,

@@ -4,6 +4,9 @@ these defaults apply until someone edits it.
 
 Placeholders: `{kpi.code}` or `{kpi.code:SPEC}` with SPEC = optional scale 亿 or 万, optional decimals,
 optional `g` (drop trailing zeros): `{fund.collected:亿2}` → 1.34. `{a/b:SPEC}` is a percentage a ÷ b.
+A list KPI gives its items joined by "、" (`{subsidy.paid_batches}` → 490、765), or with "和" before the last
+item when SPEC ends in 和 (`{legacy.entered_certification:和}` → 新天地和湖天名居); an empty list leaves its
+sentence out.
 `{year}`, `{next_year}`, `{prev_year}` are the years; `{fact.NAME}` a figure of this module's records
 (`facts`). A sentence whose placeholder has no value is left out; when a paragraph loses a figure because
 the KPI's module is not in the system yet, it says so: "（该项业务尚未纳入本系统）"."""
@@ -22,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 NOT_IN_SYSTEM = "（该项业务尚未纳入本系统）"
 PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([^{}]*))?\}")
-SPEC = re.compile(r"^(亿|万)?(\d)?(g)?$")
+SPEC = re.compile(r"^(亿|万)?(\d)?(g)?(和)?$")
 SENTENCE = re.compile(r"[^。；;]*[。；;]?")
 SCALES = {"亿": Decimal(100_000_000), "万": Decimal(10_000)}
 YEARS = frozenset({"year", "next_year", "prev_year"})
@@ -344,7 +347,9 @@ def validate(text: str) -> list[str]:
             elif part in YEARS and len(parts) > 1:
                 problems.append(f"占位符{whole}：年份不能用于比例")
         if match.group(2) is not None and not SPEC.match(spec):
-            problems.append(f"占位符{whole}：格式“{spec}”无效，应为可选的亿或万、可选的小数位数（0–9）、可选的g")
+            problems.append(
+                f"占位符{whole}：格式“{spec}”无效，应为可选的亿或万、可选的小数位数（0–9）、可选的g、可选的和"
+            )
     rest = PLACEHOLDER.sub("", text)
     if "{" in rest or "}" in rest:
         problems.append("文本中有不成对的花括号“{”或“}”（占位符应写作{指标代码}或{指标代码:格式}）")
@@ -355,7 +360,7 @@ def format_value(value: Decimal | int, spec: str, *, is_count: bool) -> str:
     match = SPEC.match(spec or "")
     if match is None:
         raise ValueError(f"格式“{spec}”无效")
-    scale, places, strip = match.groups()
+    scale, places, strip, _join = match.groups()
     number = Decimal(value)
     if scale:
         number = number / SCALES[scale]
@@ -373,13 +378,13 @@ class Filler:
         self.year = year
         self.facts = dict(facts)
         self.facts.update(year=year, next_year=year + 1, prev_year=year - 1)
-        self.cache: dict[str, Decimal | int] = {}
+        self.cache: dict[str, registry.Value] = {}
         # KPIs that raised while computing, and placeholders that cannot be filled (bad format, a text figure
         # in a ratio): their sentences are left out and the report lists them as checks.
         self.failed: set[str] = set()
         self.invalid: dict[str, str] = {}
 
-    def raw(self, code: str) -> Decimal | int | str:
+    def raw(self, code: str) -> registry.Value | str:
         if code in self.facts:
             return self.facts[code]
         if code.startswith("fact."):
@@ -407,13 +412,29 @@ class Filler:
         if "/" in code:
             numerator, denominator = (part.strip() for part in code.split("/", 1))
             top, bottom = self.raw(numerator), self.raw(denominator)
-            if isinstance(top, str) or isinstance(bottom, str):
+            if isinstance(top, str | list) or isinstance(bottom, str | list):
                 raise ValueError("比例的分子和分母必须是数值")
             return format_value(registry.rate(top, bottom), spec or "2", is_count=False)
         value = self.raw(code)
         if isinstance(value, str):
             return value
+        if isinstance(value, list):
+            return self.items(code, value, spec)
         return format_value(value, spec, is_count=self.is_count(code))
+
+    def items(self, code: str, values: registry.ListValue, spec: str) -> str:
+        if not values:
+            raise Missing(code, False)
+        match = SPEC.match(spec or "")
+        if match is None:
+            raise ValueError(f"格式“{spec}”无效")
+        number_spec = spec.removesuffix("和")
+        texts = [
+            v if isinstance(v, str) else format_value(v, number_spec, is_count=self.is_count(code)) for v in values
+        ]
+        if match.group(4) and len(texts) > 1:
+            return "、".join(texts[:-1]) + "和" + texts[-1]
+        return "、".join(texts)
 
     def paragraph(self, text: str) -> str:
         """The paragraph with its figures; sentences without a value are left out."""

@@ -172,7 +172,10 @@ def indicator_actual(indicator: Indicator) -> tuple[Decimal | None, bool]:
         if kpi is None:
             return indicator.actual, True
         try:
-            raw = Decimal(kpi.compute(indicator.year))
+            value = kpi.compute(indicator.year)
+            if isinstance(value, list):
+                raise TypeError(f"{kpi.code} is a list, not a figure to score")
+            raw = Decimal(value)
         except Exception as exc:  # another module's figure must not take the tree down
             logger.exception("KPI %s failed for indicator %s", kpi.code, indicator.pk)
             raise KpiFailed(kpi.code) from exc
@@ -258,7 +261,7 @@ def kpi_module(kpi: registry.Kpi) -> str:
     return "performance" if kpi.module in OWN_MODULES else kpi.module
 
 
-def safe_compute(kpi: registry.Kpi, year: int) -> Decimal | int | None:
+def safe_compute(kpi: registry.Kpi, year: int) -> registry.Value | None:
     """The KPI's value, or None when its module fails to compute it (logged; a page still shows the rest)."""
     try:
         return kpi.compute(year)

@@ -402,7 +402,7 @@ class Report:
 
 
 def kpi_values(
-    year: int, raw_values: dict[str, Decimal | int] | None = None
+    year: int, raw_values: dict[str, registry.Value] | None = None
 ) -> tuple[dict[str, Any], list[rules.Check]]:
     """figures.json's "kpis": every registered KPI for the year, and a check per KPI that failed to compute.
     Each raw value is also put in `raw_values` when given, so the narrative does not compute it again."""
@@ -476,7 +476,7 @@ def narrative_checks(filler: narrative.Filler, listed: list[dict[str, str]]) -> 
     return out
 
 
-def figures(year: int, raw_values: dict[str, Decimal | int] | None = None) -> dict[str, Any]:
+def figures(year: int, raw_values: dict[str, registry.Value] | None = None) -> dict[str, Any]:
     values, problems = kpi_values(year, raw_values)
     return {"year": year, "kpis": values, "checks": [c.as_dict() for c in checks(year) + problems]}
 
@@ -487,7 +487,7 @@ def build(year: int, progress: Callable[[int, str], None] | None = None) -> Repo
             progress(percent, label)
 
     step(5, _("Computing the KPIs"))
-    raw_values: dict[str, Decimal | int] = {}
+    raw_values: dict[str, registry.Value] = {}
     figs = figures(year, raw_values)
     step(30, _("Writing the report text"))
     all_texts = texts(year)

@@ -74,10 +74,12 @@ def years() -> list[int]:
     return sorted(found, reverse=True)
 
 
-def display(kpi: registry.Kpi, raw: Decimal | int | None) -> str:
-    """A KPI value for a page: money in 万元, rates with %, counts whole."""
+def display(kpi: registry.Kpi, raw: registry.Value | None) -> str:
+    """A KPI value for a page: money in 万元, rates with %, counts whole; a list's items joined by 、."""
     if raw is None:
         return "—"
+    if isinstance(raw, list):
+        return "、".join(item if isinstance(item, str) else display(kpi, item) for item in raw) or "—"
     if kpi.is_count:
         return f"{int(raw):,}"
     if kpi.unit == registry.MONEY:

@@ -13,8 +13,9 @@ from django.db.models import Exists, F, OuterRef, Sum
 from anju.core import audit
 from anju.core.fields import MoneyField, to_fen
 from anju.core.models import AuditEvent, User
+from anju.core.numbering import create_numbered
 from anju.registry.models import Person, Project, Unit
-from anju.rental import rules
+from anju.rental import numbers, rules
 from anju.rental.errors import RentalError
 from anju.rental.models import (
     Category,
@@ -40,27 +41,6 @@ from anju.rental.models import (
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 HOUSEHOLD_CATEGORIES = (Category.DIBAO, Category.LOW_INCOME, Category.MIGRANT, Category.NEW_GRADUATE)
 State = RentalUnit.State
-
-
-def _next_number(model: type[Any], prefix: str, year: int) -> str:
-    """PREFIX + year + 5-digit sequence within the year (e.g. ZL2023-00012)."""
-    head = f"{prefix}{year}-"
-    last = model.objects.filter(number__startswith=head).order_by("-number").values_list("number", flat=True).first()
-    seq = int(last[len(head) :]) + 1 if last else 1
-    return f"{head}{seq:05d}"
-
-
-def _create_numbered(model: type[Any], prefix: str, year: int, **fields: Any) -> Any:
-    """Create a record under the next number of its year. Two clerks saving at once may pick the same
-    number: the unique key refuses the second, which takes the next number (three tries, then a
-    refusal to retry rather than a server error)."""
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                return model.objects.create(number=_next_number(model, prefix, year), **fields)
-        except IntegrityError:
-            continue
-    raise RentalError("编号冲突（同时有人在登记），请重试")
 
 
 # --- units ------------------------------------------------------------------------------------------
@@ -180,9 +160,8 @@ def apply(
         raise RentalError("人均月收入不能为负")
     if Household.objects.filter(applicant=applicant).exclude(status__in=["rejected", "exited"]).exists():
         raise RentalError("该申请人已有在办或在租的申请")
-    household = _create_numbered(
-        Household,
-        "SQ",
+    household = create_numbered(
+        numbers.HOUSEHOLD,
         applied_on.year,
         applicant=applicant,
         category=category,
@@ -287,9 +266,8 @@ def announce_draw(
     if not entrants or not offered:
         raise RentalError("没有轮候家庭或空置房源，无法摇号")
     homes = sorted(offered)
-    draw = _create_numbered(
-        Draw,
-        "YH",
+    draw = create_numbered(
+        numbers.DRAW,
         draw_on.year,
         status=Draw.Status.ANNOUNCED,
         announced_on=announced_on,
@@ -421,9 +399,8 @@ def sign_lease(
         draw = draw or (won[0] if won is not None else None)
     rate = rate_in_force(ru.kind, category, start)
     rent = rules.monthly_rent(ru.unit.area, rate.per_m2, rate.reduction_percent)
-    lease = _create_numbered(
-        Lease,
-        "ZL" if ru.kind == Kind.HOME else "MM",
+    lease = create_numbered(
+        numbers.HOME_LEASE if ru.kind == Kind.HOME else numbers.SHOP_LEASE,
         start.year,
         kind=ru.kind,
         rental_unit=ru,
@@ -767,9 +744,8 @@ def serve_exit(
         raise RentalError("腾退期限不能早于通知日期")
     if lease.exits.filter(status=Exit.Status.NOTIFIED).exists():
         raise RentalError("该合同已有进行中的清退")
-    exit_ = _create_numbered(
-        Exit,
-        "QT",
+    exit_ = create_numbered(
+        numbers.EXIT,
         notice_on.year,
         lease=lease,
         household_id=lease.household_id,
@@ -832,7 +808,7 @@ def complete_exit(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
 
 @transaction.atomic
 def report_repair(actor: User | None, ru: RentalUnit, *, on: dt.date, description: str) -> Repair:
-    repair = _create_numbered(Repair, "WX", on.year, rental_unit=ru, reported_on=on, description=description)
+    repair = create_numbered(numbers.REPAIR, on.year, rental_unit=ru, reported_on=on, description=description)
     audit.record(actor, CREATE, repair, after=audit.snapshot(repair))
     return repair
 
@@ -872,6 +848,6 @@ def file_rental(actor: User | None, **fields: Any) -> Filing:
     """Record a rental filing (房屋租赁备案); ID numbers are validated by the caller's form."""
     if fields["end"] < fields["start"]:
         raise RentalError("租赁终止日期不能早于起始日期")
-    filing = _create_numbered(Filing, "BA", fields["filed_on"].year, **fields)
+    filing = create_numbered(numbers.FILING, fields["filed_on"].year, **fields)
     audit.record(actor, CREATE, filing, after=audit.snapshot(filing))
     return filing

@@ -61,7 +61,7 @@ class RentalKpiOut(Schema):
     code: str
     name: str
     unit: str
-    value: int | str
+    value: int | str | list[int | str]
 
 
 @router.get("/kpis", response=list[RentalKpiOut], summary="The rental KPIs of a year, computed from records")

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from anju.core import audit
+from anju.core import audit, numbering
 from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
 from anju.fund import ledger
@@ -48,12 +48,7 @@ def _money(amount: Decimal, what: str) -> Decimal:
     return amount
 
 
-def next_case_number(year: int) -> str:
-    prefix = f"ZJ{year}-"
-    last = (
-        RecoveryCase.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
-    ).first()
-    return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:04d}"
+CASE_NUMBERS = numbering.Scheme(RecoveryCase, "ZJ", 4)  # 追缴案件
 
 
 @transaction.atomic
@@ -86,15 +81,16 @@ def open_case(
 ) -> RecoveryCase:
     """Open a case for a developer's arrears on a project, with the units owed (each unit in one case only).
 
-    Two users opening the same case at once (or taking the same number) collide on the unique constraints:
-    the loser gets an ArrearsError, never a 500."""
-    exists = ArrearsError(f"{developer.name}在{project.name}的追缴案件已存在")
+    Two users opening the same case at once collide on the unique developer and project: the loser gets an
+    ArrearsError, never a 500."""
+    exists = ArrearsError(f"{developer.name}在{project.name}的追缴案件已存在", code="case_exists")
     if RecoveryCase.objects.filter(developer=developer, project=project).exists():
         raise exists
     try:
         with transaction.atomic():
-            case = RecoveryCase.objects.create(
-                number=next_case_number(opened_on.year),
+            case = numbering.create_numbered(
+                CASE_NUMBERS,
+                opened_on.year,
                 developer=developer,
                 project=project,
                 opened_on=opened_on,
@@ -102,9 +98,7 @@ def open_case(
                 created_by=actor if actor and actor.pk else None,
             )
     except IntegrityError:
-        if RecoveryCase.objects.filter(developer=developer, project=project).exists():
-            raise exists from None
-        raise ArrearsError("案件编号被同时占用，请重试") from None
+        raise exists from None
     audit.record(actor, AuditEvent.Action.CREATE, case, after=audit.snapshot(case, ["number", "developer", "project"]))
     if items:
         add_items(actor, case, items)

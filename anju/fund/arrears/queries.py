@@ -185,7 +185,7 @@ def registry_entries() -> list[registry.Kpi]:
     ]
 
 
-def kpi_values(year: int) -> dict[str, Decimal | int]:
+def kpi_values(year: int) -> dict[str, registry.Value]:
     return {kpi.code: kpi.compute(year) for kpi in registry_entries()}
 
 

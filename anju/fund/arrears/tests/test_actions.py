@@ -210,15 +210,17 @@ def test_a_failed_auction_cannot_involve_more_than_the_developer_owes() -> None:
         actions.add_action(None, case, kind=rules.FAILED_AUCTION, date=day, amount=D("9500.01"))
 
 
-def test_opening_a_case_that_races_another_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two users take the same case number at once: the unique number refuses the second, as an ArrearsError."""
+def test_case_numbers_run_per_year() -> None:
     first = factories.case(("6000.00",))
     fund.unit_account(room="101", project_code="P0002", project_name="二期")
-    project = Project.objects.get(code="P0002")
-    monkeypatch.setattr(actions, "next_case_number", lambda year: first.number)
-    with pytest.raises(actions.ArrearsError, match="同时占用"):
-        actions.open_case(None, developer=first.developer, project=project, opened_on=dt.date(2023, 2, 20))
-    assert RecoveryCase.objects.count() == 1
+    second = actions.open_case(
+        None, developer=first.developer, project=Project.objects.get(code="P0002"), opened_on=dt.date(2024, 2, 20)
+    )
+    assert second.number == "ZJ2024-0001"
+    with pytest.raises(actions.ArrearsError, match="已存在") as refused:
+        actions.open_case(None, developer=first.developer, project=second.project, opened_on=dt.date(2024, 3, 1))
+    assert refused.value.code == "arrears.case_exists"
+    assert RecoveryCase.objects.count() == 2
 
 
 def test_non_finite_amounts_are_refused() -> None:

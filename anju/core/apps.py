@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from anju.core import modules, todos
+        from anju.core import calendar, modules, todos
+        from anju.lib import dates
 
         modules.register(
             modules.Module(
@@ -22,5 +23,10 @@ class CoreConfig(AppConfig):
             )
         )
         modules.register(modules.Module(code="users", name=_("Users"), url_name="core:users", icon="用", order=95))
+        modules.register(
+            modules.Module(code="calendar", name=_("Holiday calendar"), url_name="core:calendar", icon="历", order=96)
+        )
+        dates.set_default_calendar_provider(calendar.stored_calendar)
         todos.register(todos.password_change_todo)
         todos.register(todos.locked_accounts_todo)
+        todos.register(calendar.calendar_todo)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.models import Role, User
+from anju.core.models import CalendarDay, Role, User
 
 
 class LoginForm(forms.Form):
@@ -84,3 +84,26 @@ class UserForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=60)
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("e.g. 元旦, 春节, 中秋国庆"))
+    source = forms.CharField(label=_("Source document"), max_length=200, help_text=_("e.g. 国办发明电〔2023〕7号"))
+
+
+class CalendarYearForm(forms.Form):
+    source = forms.CharField(label=_("Source document"), max_length=200)
+
+
+class CalendarImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.CharField(label=_("Source document"), max_length=200, help_text=_("e.g. 国办发明电〔2023〕7号"))
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    complete = forms.BooleanField(
+        label=_("Mark the year complete"),
+        required=False,
+        initial=True,
+        help_text=_("Only a complete year is used to compute working days and deadlines."),
+    )

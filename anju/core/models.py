@@ -1,4 +1,4 @@
-"""Users, roles, audit events, login attempts and API tokens."""
+"""Users, roles, audit events, login attempts, API tokens, attachments and the holiday calendar."""
 
 from __future__ import annotations
 
@@ -208,3 +208,48 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}{self.last}"
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Mon–Fri week: a statutory holiday (放假) or a 调休 working weekend day.
+
+    Rows of a year count only once its `CalendarYear` says the year is complete."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday (rest day)")
+        WORKDAY = "workday", _("Working weekend day (调休)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=60)
+    source = models.CharField(_("source document"), max_length=200)
+    # Part of the stamp by which every process sees that the calendar changed (anju.core.calendar).
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["holiday", "workday"]), name="calendar_day_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday arrangement is complete. Only these years are known to the calendar:
+    a year without rows is not a year without holidays."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source document"), max_length=200)
+    loaded_at = models.DateTimeField(_("completed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"

@@ -60,6 +60,6 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "code": "admin",
         "name": "系统管理员",
         "kind": "admin",
-        "permissions": _grant("registry", V) + _grant("audit", V, E) + _grant("users", V, H),
+        "permissions": _grant("registry", V) + _grant("audit", V, E) + _grant("users", V, H) + _grant("calendar", V, H),
     },
 ]

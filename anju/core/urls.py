@@ -18,4 +18,11 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("calendar/", views.calendar_days, name="calendar"),
+    path("calendar/days/add/", views.calendar_day_add, name="calendar_day_add"),
+    path("calendar/days/<int:pk>/remove/", views.calendar_day_remove, name="calendar_day_remove"),
+    path("calendar/<int:year>/complete/", views.calendar_year_complete, name="calendar_year_complete"),
+    path("calendar/<int:year>/reopen/", views.calendar_year_reopen, name="calendar_year_reopen"),
+    path("calendar/import/", views.calendar_import, name="calendar_import"),
+    path("calendar/import/template.xlsx", views.calendar_import_template, name="calendar_import_template"),
 ]

@@ -1,21 +1,36 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core import actions, audit, ids, modules, todos
-from anju.core.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
-from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
-from anju.core.models import ApiToken, Attachment, AuditEvent, User
-from anju.core.permissions import check, login_required, require
+from anju.core import actions, audit, calendar, ids, modules, todos
+from anju.core.forms import (
+    ApiTokenForm,
+    CalendarDayForm,
+    CalendarImportForm,
+    CalendarYearForm,
+    LoginForm,
+    PasswordChangeForm,
+    UserForm,
+)
+from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, User
+from anju.core.permissions import actor, check, login_required, require
+from anju.lib.dates import CalendarError, count_working_days
+from anju.lib.tabular import ImportRejected
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -61,7 +76,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     shortcuts = [
-        m for m in modules.all_modules() if user.can(m.code, modules.VIEW) and m.code not in {"audit", "users"}
+        m
+        for m in modules.all_modules()
+        if user.can(m.code, modules.VIEW) and m.code not in {"audit", "users", "calendar"}
     ]
     return render(request, "core/home.html", {"todos": todos.for_user(user), "shortcuts": shortcuts})
 
@@ -252,3 +269,148 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment, pk=pk)
     check(request.user, attachment.module, modules.VIEW)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+# --- holiday calendar --------------------------------------------------------------------------------
+
+CALENDAR_YEARS = (2000, 2100)
+
+
+def _calendar_year(value: str | None, default: int) -> int:
+    try:
+        year = int(value or default)
+    except ValueError:
+        return default
+    return year if CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1] else default
+
+
+def _calendar_url(year: int) -> str:
+    return f"{reverse('core:calendar')}?year={year}"
+
+
+def _calendar_page(
+    request: HttpRequest,
+    year: int,
+    *,
+    day_form: CalendarDayForm | None = None,
+    year_form: CalendarYearForm | None = None,
+) -> HttpResponse:
+    days = list(CalendarDay.objects.filter(date__year=year))
+    completed = {row.year: row for row in CalendarYear.objects.all()}
+    year_row = completed.get(year)
+    this_year = timezone.localdate().year
+    seen = {d.year for d in CalendarDay.objects.dates("date", "year")}
+    working_days = None
+    if year_row is not None:
+        working_days = count_working_days(
+            dt.date(year - 1, 12, 31), dt.date(year, 12, 31), calendar.year_calendar(year, days, complete=True)
+        )
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "year": year,
+            "years": [(y, y in completed) for y in sorted(seen | set(completed) | {year, this_year, this_year + 1})],
+            "year_row": year_row,
+            "rows": [(d, calendar.weekday_name(d.date)) for d in days],
+            "holidays": sum(d.kind == CalendarDay.Kind.HOLIDAY for d in days),
+            "workdays": sum(d.kind == CalendarDay.Kind.WORKDAY for d in days),
+            "working_days": working_days,
+            "day_form": day_form or CalendarDayForm(initial={"kind": CalendarDay.Kind.HOLIDAY}),
+            "year_form": year_form or CalendarYearForm(),
+        },
+        status=400 if (day_form or year_form) else 200,
+    )
+
+
+@require("calendar", "view")
+def calendar_days(request: HttpRequest) -> HttpResponse:
+    """A year's rest days and 调休 working days, whether the year is complete, and its working days."""
+    return _calendar_page(request, _calendar_year(request.GET.get("year"), timezone.localdate().year))
+
+
+@require_POST
+@require("calendar", "handle")
+def calendar_day_add(request: HttpRequest) -> HttpResponse:
+    form = CalendarDayForm(request.POST)
+    year = _calendar_year(request.POST.get("year"), timezone.localdate().year)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            day = calendar.add_calendar_day(
+                actor(request), date=d["date"], kind=d["kind"], name=d["name"], source=d["source"]
+            )
+        except CalendarError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("%(day)s added.") % {"day": day})
+            return redirect(_calendar_url(day.date.year))
+    return _calendar_page(request, year, day_form=form)
+
+
+@require_POST
+@require("calendar", "handle")
+def calendar_day_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(CalendarDay, pk=pk)
+    calendar.remove_calendar_day(actor(request), day)
+    messages.success(request, _("%(day)s removed.") % {"day": day})
+    return redirect(_calendar_url(day.date.year))
+
+
+@require_POST
+@require("calendar", "handle")
+def calendar_year_complete(request: HttpRequest, year: int) -> HttpResponse:
+    form = CalendarYearForm(request.POST)
+    if form.is_valid():
+        try:
+            calendar.mark_calendar_year_complete(actor(request), year, source=form.cleaned_data["source"])
+        except CalendarError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The year %(year)d is marked complete.") % {"year": year})
+            return redirect(_calendar_url(year))
+    return _calendar_page(request, year, year_form=form)
+
+
+@require_POST
+@require("calendar", "handle")
+def calendar_year_reopen(request: HttpRequest, year: int) -> HttpResponse:
+    row = get_object_or_404(CalendarYear, year=year)
+    calendar.reopen_calendar_year(actor(request), row)
+    messages.success(request, _("The year %(year)d is no longer marked complete.") % {"year": year})
+    return redirect(_calendar_url(year))
+
+
+@require("calendar", "handle")
+def calendar_import(request: HttpRequest) -> HttpResponse:
+    """Replace a year's days from an .xlsx or .csv file (日期, 类型, 名称), all or nothing."""
+    year = _calendar_year(request.GET.get("year"), timezone.localdate().year + 1)
+    form = CalendarImportForm(request.POST or None, request.FILES or None, initial={"year": year})
+    context: dict[str, Any] = {"form": form, "headers": calendar.HEADERS, "max_rows": calendar.MAX_ROWS}
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            summary = calendar.import_calendar_year(
+                actor(request),
+                d["year"],
+                d["file"].name or "",
+                d["file"].read(),
+                source=d["source"],
+                complete=d["complete"],
+                ip=client_ip(request),
+            )
+        except ImportRejected as rejected:
+            context.update(errors=rejected.errors, error_count=len(rejected.errors))
+        else:
+            messages.success(
+                request,
+                _("%(year)d: %(holidays)d holidays and %(workdays)d working weekend days imported.")
+                % {"year": summary.year, "holidays": summary.holidays, "workdays": summary.workdays},
+            )
+            return redirect(_calendar_url(summary.year))
+    return render(request, "core/calendar_import.html", context)
+
+
+@require("calendar", "handle")
+def calendar_import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response("节假日安排导入模板.xlsx", calendar.template_bytes())

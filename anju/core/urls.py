@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.core import views
+from anju.core import bankfile_views, imports_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("imports/<str:key>/", imports_views.import_page, name="import"),
+    path("imports/<str:key>/template.xlsx", imports_views.import_template, name="import_template"),
+    path("bank-profiles/", bankfile_views.profile_list, name="bank_profiles"),
+    path("bank-profiles/new/", bankfile_views.profile_edit, name="bank_profile_create"),
+    path("bank-profiles/<int:pk>/", bankfile_views.profile_edit, name="bank_profile_edit"),
 ]

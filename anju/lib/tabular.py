@@ -529,11 +529,16 @@ def parse_value(column: Column, raw: Any) -> Any:
 
 @dataclass(slots=True)
 class ParsedRow:
-    """A row's typed values by column key (None where empty or bad) and the keys that were bad."""
+    """A row's typed values by column key (None where empty or bad), its cells as read (by header,
+    for messages that quote them) and the keys that were bad."""
 
     number: int
     values: dict[str, Any]
+    cells: dict[str, Any] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
+
+    def text(self, header: str) -> str:
+        return cell_text(self.cells.get(header))
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -570,7 +575,7 @@ def parse_rows(rows: Sequence[Row], columns: Sequence[Column]) -> tuple[list[Par
                 values[key] = None
                 failed.add(key)
                 errors.append(RowError(row.number, column.name, str(exc)))
-        parsed.append(ParsedRow(row.number, values, failed))
+        parsed.append(ParsedRow(row.number, values, row.cells, failed))
     return parsed, errors
 
 

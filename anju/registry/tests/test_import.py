@@ -589,7 +589,7 @@ def test_page_shows_the_form_the_template_link_and_the_rules(client_for: Callabl
     response = client_for("housing").get(reverse("registry:import"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<input type="file" name="file" accept=".xlsx,.csv">' in html
+    assert '<input type="file" name="file" accept=".xlsx,.xls,.csv">' in html
     assert '<button type="submit" class="primary">' in html
     assert reverse("registry:import_template") in html
     assert "项目编码" in html

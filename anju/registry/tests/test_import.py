@@ -626,7 +626,7 @@ def test_page_reports_a_file_level_error(client_for: Callable[..., Client]) -> N
     response = upload(client_for("housing"), b"%PDF-1.4", name="roll.pdf")
     html = response.content.decode()
     assert 'id="import-errors"' in html
-    assert "请上传 .xlsx 或 .csv 文件" in html
+    assert "请上传 .xlsx、.xls 或 .csv 文件" in html
 
 
 def test_page_without_a_file(client_for: Callable[..., Client]) -> None:

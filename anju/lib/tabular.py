@@ -454,6 +454,7 @@ class Column:
     formats: Sequence[str] = DEFAULT_DATE_FORMATS
     check: Callable[[Any], Any] | None = None
     key: str = ""
+    terse: bool = False  # messages give the reason only ("应为数字"): the error table names the column
 
     @property
     def field(self) -> str:
@@ -510,6 +511,8 @@ def parse_value(column: Column, raw: Any) -> Any:
             value = ids.normalize_mobile(text)
     except ValueError as exc:
         reason = str(exc)
+        if column.terse:
+            raise
         if kind in (Kind.ID_NUMBER, Kind.USCC) and reason.startswith(("居民身份证", "统一社会信用代码")):
             raise
         if kind is Kind.PHONE:
@@ -567,7 +570,8 @@ def parse_rows(rows: Sequence[Row], columns: Sequence[Column]) -> tuple[list[Par
                 values[key] = None
                 if column.required:
                     failed.add(key)
-                    errors.append(RowError(row.number, column.name, f"{column.name}不能为空"))
+                    message = "不能为空" if column.terse else f"{column.name}不能为空"
+                    errors.append(RowError(row.number, column.name, message))
                 continue
             try:
                 values[key] = parse_value(column, raw)

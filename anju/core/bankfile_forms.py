@@ -45,7 +45,7 @@ class BankProfileForm(forms.ModelForm):
             self.fields["code"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         split = bool(data.get("debit_column")) or bool(data.get("credit_column"))
         if split and not (data.get("debit_column") and data.get("credit_column")):
             self.add_error("credit_column", _("Name both the debit and the credit column."))

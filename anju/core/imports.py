@@ -26,6 +26,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.functional import Promise
 from openpyxl import load_workbook
 
 from anju.core import audit
@@ -72,7 +73,7 @@ class Done:
 
 @dataclass(frozen=True)
 class Crumb:
-    label: str
+    label: str | Promise
     url: str = ""
 
 
@@ -156,7 +157,7 @@ class ImportSpec:
     def page_crumbs(self, target: Options) -> Sequence[Crumb]:
         return self.crumbs
 
-    def summary(self, result: Any) -> list[tuple[str, Any]]:
+    def summary(self, result: Any) -> list[tuple[Any, Any]]:
         """(label, value) pairs shown after a good file."""
         return []
 

@@ -214,8 +214,8 @@ class ReceiptsImport(BankFileImport):
             ),
         )
 
-    def summary(self, result: ReceiptSummary) -> list[tuple[str, Any]]:
-        rows: list[tuple[str, Any]] = [
+    def summary(self, result: ReceiptSummary) -> list[tuple[Any, Any]]:
+        rows: list[tuple[Any, Any]] = [
             (_("Posted to units"), result.posted),
             (_("To suspense"), result.suspense),
             (_("Already imported (skipped)"), result.duplicates),

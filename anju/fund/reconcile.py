@@ -78,14 +78,14 @@ class StatementImportSummary:
 def _checked_lines(parsed: BankFile) -> list[BankLine | None]:
     """Each row's line in file order (None for a bad row), with the amounts' own limits checked."""
     bad: set[int] = set()
-    for row, amount in parsed.amounts.items():
+    for number, amount in parsed.amounts.items():
         column = parsed.amount_column(amount)
         if amount.amount == 0:
-            parsed.errors.append(RowError(row, column, f"{column}不能为零"))
-            bad.add(row)
+            parsed.errors.append(RowError(number, column, f"{column}不能为零"))
+            bad.add(number)
         elif abs(amount.amount) > MAX_AMOUNT:
-            parsed.errors.append(RowError(row, column, f"{column}超出范围：{amount.text}"))
-            bad.add(row)
+            parsed.errors.append(RowError(number, column, f"{column}超出范围：{amount.text}"))
+            bad.add(number)
     balance = parsed.headers["balance"]
     for row in parsed.rows:
         value = row.values.get("balance")
@@ -192,7 +192,7 @@ class StatementImport(BankFileImport):
         bank = options.get("bank")
         if not isinstance(bank, Account):
             banks = Account.objects.filter(kind=Account.Kind.BANK)
-            bank = banks.filter(pk=bank).first() if str(bank or "").isdigit() else None
+            bank = banks.filter(pk=int(str(bank))).first() if str(bank or "").isdigit() else None
             if bank is None and not options.get("bank") and banks.count() == 1:
                 bank = banks.get()
         if bank is None:
@@ -245,7 +245,7 @@ class StatementImport(BankFileImport):
                     txn_id=line.txn_id,
                     txn_date=line.date,
                     amount=line.amount,
-                    balance=line.balance,
+                    balance=line.balance or ZERO,  # required by the statement's use: never None here
                     memo=line.memo,
                     bank_import=record,
                 )
@@ -262,7 +262,7 @@ class StatementImport(BankFileImport):
         assert record is not None
         return imports.AuditEntry(record, after=record.summary, note=f"{bank.name} {bank.bank_account_number}")
 
-    def summary(self, result: StatementImportSummary) -> list[tuple[str, Any]]:
+    def summary(self, result: StatementImportSummary) -> list[tuple[Any, Any]]:
         dates = f"{result.first_date:%Y-%m-%d} – {result.last_date:%Y-%m-%d}" if result.first_date else ""
         return [(_("New lines"), result.created), (_("Already imported"), result.skipped), (_("Dates"), dates)]
 

@@ -175,7 +175,7 @@ class BudgetImport(_PerformanceImport):
         _save_all(save)
         return counts
 
-    def summary(self, result: dict[str, int]) -> list[tuple[str, Any]]:
+    def summary(self, result: dict[str, int]) -> list[tuple[Any, Any]]:
         return [(_("New"), result["created"]), (_("Updated"), result["updated"])]
 
 
@@ -230,7 +230,7 @@ class AssetImport(_PerformanceImport):
         _save_all(save)
         return {"created": len(parsed.rows)}
 
-    def summary(self, result: dict[str, int]) -> list[tuple[str, Any]]:
+    def summary(self, result: dict[str, int]) -> list[tuple[Any, Any]]:
         return [(_("New"), result["created"])]
 
 

@@ -265,7 +265,7 @@ class UnitsImport(imports.ImportSpec):
             note=f"房屋清册导入：新增{result.created}户，更新{result.updated}户，未变{result.unchanged}户",
         )
 
-    def summary(self, result: ImportSummary) -> list[tuple[str, Any]]:
+    def summary(self, result: ImportSummary) -> list[tuple[Any, Any]]:
         return [(_("New"), result.created), (_("Updated"), result.updated), (_("Unchanged"), result.unchanged)]
 
     def links(self, result: ImportSummary, options: imports.Options) -> list[tuple[str, str]]:

@@ -115,7 +115,7 @@ def test_a_column_check_gets_the_typed_value_and_gives_the_whole_message() -> No
 
     column = Column("金额", Kind.MONEY, check=positive)
     assert parse_value(column, "5") == D("5.00")
-    with pytest.raises(ValueError, match="^金额应大于0$"):
+    with pytest.raises(ValueError, match=r"^金额应大于0$"):
         parse_value(column, "-5")
 
 

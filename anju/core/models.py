@@ -253,3 +253,47 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}"
+
+
+class BankProfile(models.Model):
+    """A bank's statement export layout (银行文件格式): where each canonical field sits in the bank's
+    file, so a center imports its own bank's export as it comes (`anju.core.bankfile`).
+
+    Each `*_column` is a header in the bank's file ("" where the bank has none). An amount comes
+    from one signed column, from a direction column (借贷标志) beside an unsigned amount, or from
+    separate debit and credit columns (借方/贷方, 支出/收入)."""
+
+    STANDARD = "standard"
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    bank = models.CharField(_("bank"), max_length=60, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    skip_rows = models.PositiveSmallIntegerField(_("rows above the header"), default=0)
+    skip_footer = models.PositiveSmallIntegerField(_("summary rows at the end"), default=0)
+    strict = models.BooleanField(_("no other columns"), default=False)
+    txn_id_column = models.CharField(_("transaction id column"), max_length=60)
+    date_column = models.CharField(_("date column"), max_length=60)
+    time_column = models.CharField(_("time column"), max_length=60, blank=True)
+    amount_column = models.CharField(_("amount column"), max_length=60, blank=True)
+    direction_column = models.CharField(_("direction column"), max_length=60, blank=True)
+    credit_marks = models.CharField(_("marks of money in"), max_length=60, blank=True)
+    debit_column = models.CharField(_("debit (money out) column"), max_length=60, blank=True)
+    credit_column = models.CharField(_("credit (money in) column"), max_length=60, blank=True)
+    counterparty_column = models.CharField(_("counterparty name column"), max_length=60, blank=True)
+    account_column = models.CharField(_("counterparty account column"), max_length=60, blank=True)
+    memo_column = models.CharField(_("memo column"), max_length=60, blank=True)
+    reference_column = models.CharField(_("reference column"), max_length=60, blank=True)
+    balance_column = models.CharField(_("balance column"), max_length=60, blank=True)
+    date_formats = models.JSONField(_("date formats"), default=list)
+    file_types = models.JSONField(_("file types"), default=list)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bank file profile")
+        verbose_name_plural = _("bank file profiles")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.core import views
+from anju.core import bankfile_views, imports_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -25,4 +25,9 @@ urlpatterns = [
     path("calendar/<int:year>/reopen/", views.calendar_year_reopen, name="calendar_year_reopen"),
     path("calendar/import/", views.calendar_import, name="calendar_import"),
     path("calendar/import/template.xlsx", views.calendar_import_template, name="calendar_import_template"),
+    path("imports/<str:key>/", imports_views.import_page, name="import"),
+    path("imports/<str:key>/template.xlsx", imports_views.import_template, name="import_template"),
+    path("bank-profiles/", bankfile_views.profile_list, name="bank_profiles"),
+    path("bank-profiles/new/", bankfile_views.profile_edit, name="bank_profile_create"),
+    path("bank-profiles/<int:pk>/", bankfile_views.profile_edit, name="bank_profile_edit"),
 ]

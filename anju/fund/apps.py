@@ -10,7 +10,8 @@ class FundConfig(AppConfig):
     verbose_name = _("Maintenance fund")
 
     def ready(self) -> None:
-        from anju.core import kpis, modules, todos
+        from anju.core import imports, kpis, modules, todos
+        from anju.fund import bank, reconcile, votes_import
         from anju.fund import kpis as fund_kpis
         from anju.fund.todos import fund_todos
 
@@ -19,3 +20,4 @@ class FundConfig(AppConfig):
         )
         todos.register(fund_todos)
         kpis.register(*fund_kpis.registry_entries())
+        imports.register(bank.RECEIPTS_IMPORT, reconcile.STATEMENT_IMPORT, votes_import.VOTES_IMPORT)

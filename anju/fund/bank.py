@@ -9,34 +9,27 @@ ledger; any other goes to suspense (待查) until someone matches it to a unit."
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
+from django import forms
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from django.utils.translation import gettext_lazy as _
 
-from anju.core import audit
-from anju.core.models import AuditEvent, User
+from anju.core import audit, imports
+from anju.core.bankfile import BankFile, BankFileImport, BankUse
+from anju.core.models import AuditEvent, BankProfile, User
 from anju.fund import deposits, ledger
 from anju.fund.errors import MatchError
 from anju.fund.models import Account, BankImport, BankReceipt, JournalEntry, LedgerHead
-from anju.lib.tabular import ImportRejected, Row, RowError, file_error, parse_decimal, read_table
-from anju.lib.xlsx import workbook_bytes
+from anju.lib.tabular import Column, Kind, RowError, file_error
 from anju.registry.models import Unit
 
-HEADERS = ["交易流水号", "交易日期", "金额", "房屋编码", "付款人", "摘要"]
-REQUIRED = ["交易流水号", "交易日期", "金额", "房屋编码"]
-CHUNK = 900  # values per IN (...): old SQLite builds allow 999 variables per statement
 MAX_AMOUNT = Decimal("9999999999.99")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-GROUPED_RE = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-PLAIN_RE = re.compile(r"^[+-]?\d+(\.\d*)?$")
 
 
 def _max_length(model: type[Any], name: str) -> int:
@@ -44,12 +37,39 @@ def _max_length(model: type[Any], name: str) -> int:
     return length
 
 
-MAX_LENGTHS = {
-    "交易流水号": _max_length(BankReceipt, "txn_id"),
-    "房屋编码": _max_length(BankReceipt, "unit_code"),
-    "付款人": _max_length(BankReceipt, "payer"),
-    "摘要": _max_length(BankReceipt, "memo"),
-}
+COLUMNS = (
+    Column(
+        "交易流水号",
+        Kind.CODE,
+        required=True,
+        max_length=_max_length(BankReceipt, "txn_id"),
+        help="银行的交易流水号，用于防止重复入账；同一流水号在文件中只能出现一次。已导入过的流水号计为“重复”，不再入账，"
+        "所以同一文件可以放心重复导入。",
+    ),
+    Column("交易日期", Kind.DATE, required=True, help="不能晚于今天。"),
+    Column("金额", Kind.MONEY, required=True, help="大于0。"),
+    Column(
+        "房屋编码",
+        max_length=_max_length(BankReceipt, "unit_code"),
+        help="项目编码-幢号-单元-房号。与系统中的房屋一致时记入该房屋的分户账；为空或找不到时记入“待查”，"
+        "之后在“待查到账”页面人工匹配到房屋。",
+    ),
+    Column("付款人", max_length=_max_length(BankReceipt, "payer"), omissible=True, help="按银行回单填写。"),
+    Column("摘要", max_length=_max_length(BankReceipt, "memo"), omissible=True, help="按银行回单填写。"),
+)
+HEADERS = [column.name for column in COLUMNS]
+RECEIPTS = BankUse(
+    "银行到账导入",
+    needs=frozenset({"reference"}),
+    reads=frozenset({"counterparty", "memo"}),
+    reference="房屋编码",
+    max_lengths={
+        "txn_id": COLUMNS[0].max_length or 0,
+        "reference": COLUMNS[3].max_length or 0,
+        "counterparty": COLUMNS[4].max_length or 0,
+        "memo": COLUMNS[5].max_length or 0,
+    },
+)
 
 
 @dataclass
@@ -61,6 +81,7 @@ class ReceiptSummary:
     suspense: int = 0
     notices_paid: int = 0
     amount: Decimal = Decimal("0.00")
+    outflows: int = 0  # money-out lines of a whole statement, which are not receipts
     bank_import: BankImport | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, int]:
@@ -100,184 +121,151 @@ def resolve_bank(number: str = "") -> Account:
 
 
 def import_receipts(
-    actor: User | None, filename: str, content: bytes, *, bank_number: str = "", ip: str | None = None
+    actor: User | None,
+    filename: str,
+    content: bytes,
+    *,
+    bank_number: str = "",
+    ip: str | None = None,
+    profile: BankProfile | str | None = None,
 ) -> ReceiptSummary:
     """Import a bank receipts file; raises ImportRejected listing every bad row, having written nothing."""
-    bank = resolve_bank(bank_number)
-    rows = read_table(filename, content, HEADERS, max_rows=settings.IMPORT_MAX_ROWS, required=REQUIRED)
-    errors: list[RowError] = []
-    receipts = _parse_all(rows, errors)
-    with transaction.atomic():
-        # Every posting takes this lock anyway; taking it first makes the duplicate check below exact
-        # when two people import overlapping files at once.
+    result: ReceiptSummary = imports.run(
+        RECEIPTS_IMPORT, actor, filename, content, ip=ip, bank=bank_number, profile=profile
+    )
+    return result
+
+
+@dataclass
+class _Known:
+    receipts: list[_Receipt]
+    seen: dict[str, tuple[dt.date, Decimal] | None]
+    outflows: int
+
+
+class ReceiptsImport(BankFileImport):
+    """银行到账导入: a receipt whose reference is a unit code posts to the unit's ledger, any other to suspense."""
+
+    key = "fund.bank_receipts"
+    title = "银行到账导入"
+    module = "fund"
+    columns = COLUMNS
+    use = RECEIPTS
+    notes = (
+        "到账金额与该房屋一份未缴通知书的金额相同时，该通知书记为已缴；首期交存通知书缴清后，记为该户的首期交存额。",
+    )
+    example = ("ICBC2023030100001", "2023-03-01", "5000.00", "P0001-1-1-101", "张三", "维修资金")
+    command = "anju fund import-bank FILE"
+    tabs = ("fund/_tabs.html", "bank")
+    template_url_name = "fund:bank_import_template"
+
+    @property
+    def crumbs(self) -> list[imports.Crumb]:  # type: ignore[override]
+        return [
+            imports.Crumb(_("Maintenance fund"), reverse("fund:home")),
+            imports.Crumb(_("Bank receipts"), reverse("fund:receipts")),
+        ]
+
+    def prepare(self, options: imports.Options) -> imports.Options:
+        bank = resolve_bank(options.get("bank") or "")
+        return {**super().prepare(options), "bank": bank}
+
+    def form_fields(self, target: imports.Options) -> dict[str, forms.Field]:
+        banks = bank_accounts()
+        empty = [] if len(banks) == 1 else [("", _("Choose the account the money arrived on"))]
+        choices = empty + [(b.bank_account_number, f"{b.name} · {b.bank_account_number}") for b in banks]
+        return {
+            "bank": forms.ChoiceField(label=_("Special account"), choices=choices, required=False),
+            **super().form_fields(target),
+        }
+
+    def fetch(self, parsed: BankFile, options: imports.Options) -> _Known:
+        receipts, outflows = _receipts(parsed)
+        # Every posting takes this lock anyway; taking it first makes the duplicate check exact when
+        # two people import overlapping files at once.
         LedgerHead.objects.select_for_update().get_or_create(pk=1)
-        seen = _already_imported([r.txn_id for r in receipts])
-        errors.extend(_conflicts(receipts, seen))
-        if errors:
-            errors.sort(key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else -1))
-            raise ImportRejected(errors)
-        new = [r for r in receipts if r.txn_id not in seen]
-        return _write(actor, filename, ip, bank, new, duplicates=len(receipts) - len(new))
+        return _Known(receipts, _already_imported([r.txn_id for r in receipts]), outflows)
+
+    def check(self, parsed: BankFile, fetched: _Known, options: imports.Options) -> list[RowError]:
+        return list(_conflicts(fetched.receipts, fetched.seen, parsed))
+
+    def write(self, actor: User | None, parsed: BankFile, fetched: _Known, options: imports.Options) -> ReceiptSummary:
+        new = [r for r in fetched.receipts if r.txn_id not in fetched.seen]
+        return _write(
+            actor,
+            options["filename"],
+            options["bank"],
+            new,
+            duplicates=len(fetched.receipts) - len(new),
+            outflows=fetched.outflows,
+        )
+
+    def audit(self, result: ReceiptSummary, options: imports.Options) -> imports.AuditEntry:
+        assert result.bank_import is not None
+        return imports.AuditEntry(
+            result.bank_import,
+            after=result.bank_import.summary,
+            note=(
+                f"银行到账导入：入账{result.posted}笔，待查{result.suspense}笔，重复{result.duplicates}笔，"
+                f"合计{result.amount}元"
+            ),
+        )
+
+    def summary(self, result: ReceiptSummary) -> list[tuple[Any, Any]]:
+        rows: list[tuple[Any, Any]] = [
+            (_("Posted to units"), result.posted),
+            (_("To suspense"), result.suspense),
+            (_("Already imported (skipped)"), result.duplicates),
+            (_("Notices paid"), result.notices_paid),
+            (_("Amount posted"), f"{result.amount:,.2f}"),
+        ]
+        if result.outflows:
+            rows.append((_("Money-out lines (not receipts)"), result.outflows))
+        return rows
+
+    def links(self, result: ReceiptSummary, options: imports.Options) -> list[tuple[str, str]]:
+        links = [(str(_("Back to the receipts")), reverse("fund:receipts"))]
+        if result.suspense:
+            links.append((str(_("Match the receipts in suspense")), reverse("fund:suspense")))
+        return links
 
 
-TEMPLATE_NOTES = [
-    "银行到账导入说明",
-    "每行一笔到账。第1行为表头，列的顺序可以调整；交易流水号、交易日期、金额、房屋编码四列必须有，付款人、摘要两列可以没有，不能增加其他列。",
-    "整份文件要么全部导入，要么全部不导入：任何一行有错误时，不导入任何数据，并列出每一处错误（行号、列、原因）。",
-    "交易流水号（必填）：银行的交易流水号，用于防止重复入账；同一流水号在文件中只能出现一次。已导入过的流水号计为“重复”，不再入账，"
-    "所以同一文件可以放心重复导入。",
-    "交易日期（必填）：如 2023-03-01、2023/3/1 或 20230301，不能晚于今天。",
-    "金额（必填）：大于0的数，单位元，最多2位小数。",
-    "房屋编码（选填）：项目编码-幢号-单元-房号。与系统中的房屋一致时记入该房屋的分户账；为空或找不到时记入“待查”，"
-    "之后在“待查到账”页面人工匹配到房屋。",
-    "到账金额与该房屋一份未缴通知书的金额相同时，该通知书记为已缴；首期交存通知书缴清后，记为该户的首期交存额。",
-    "付款人、摘要（选填）：按银行回单填写。",
-    "交易流水号、房屋编码请以文本格式填写，以免 Excel 将长数字转为科学计数法而丢失位数。",
-]
-
-
-def template_bytes() -> bytes:
-    """The empty receipts sheet with its headers, and a 说明 sheet with each column's rules."""
-    data = workbook_bytes("银行到账", HEADERS, [], notes=TEMPLATE_NOTES)
-    workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
-    for index, header in enumerate(HEADERS, start=1):
-        if header not in ("交易日期", "金额"):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].number_format = "@"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+RECEIPTS_IMPORT = ReceiptsImport()
 
 
 # --- Checking ----------------------------------------------------------------------------------
 
 
-def _parse_all(rows: list[Row], errors: list[RowError]) -> list[_Receipt]:
-    receipts: list[_Receipt] = []
-    first_row: dict[str, int] = {}
-    for row in rows:
-        receipt = _parse(row, errors)
-        if receipt is None:
-            continue
-        if receipt.txn_id in first_row:
-            errors.append(
-                RowError(row.number, "交易流水号", f"交易流水号“{receipt.txn_id}”与第{first_row[receipt.txn_id]}行重复")
-            )
-            continue
-        first_row[receipt.txn_id] = row.number
-        receipts.append(receipt)
-    return receipts
+def _receipts(parsed: BankFile) -> tuple[list[_Receipt], int]:
+    """The file's receipts and the number of money-out lines skipped (a whole statement's payments).
 
-
-def _text(row: Row, column: str, errors: list[RowError]) -> str | None:
-    value = row.text(column)
-    limit = MAX_LENGTHS.get(column)
-    if limit is not None and len(value) > limit:
-        errors.append(RowError(row.number, column, f"{column}不能超过{limit}个字符"))
-        return None
-    return value
-
-
-def _parse(row: Row, errors: list[RowError]) -> _Receipt | None:
-    """The row's own checks; None when any field is bad (each bad field is an error)."""
-    n = row.number
-    count = len(errors)
-    txn_id = _txn_id(row, errors)
-    txn_date = _date(row, errors)
-    amount = _amount(row, errors)
-    unit_code = _text(row, "房屋编码", errors)
-    payer = _text(row, "付款人", errors)
-    memo = _text(row, "摘要", errors)
-    if len(errors) > count:
-        return None
-    assert txn_id is not None and txn_date is not None and amount is not None
-    assert unit_code is not None and payer is not None and memo is not None
-    return _Receipt(n, txn_id, txn_date, amount, unit_code, payer, memo)
-
-
-def _txn_id(row: Row, errors: list[RowError]) -> str | None:
-    raw = row.cells.get("交易流水号")
-    # Excel keeps 15 significant digits: a longer number typed into a General cell is already cut.
-    if isinstance(raw, float) and not (raw.is_integer() and abs(raw) < 1e15):
-        errors.append(
-            RowError(
-                row.number, "交易流水号", "交易流水号是数字格式，Excel 已丢失末尾几位；请将该列设为文本格式后重新填写"
-            )
-        )
-        return None
-    value = _text(row, "交易流水号", errors)
-    if value is None:
-        return None
-    if not value:
-        errors.append(RowError(row.number, "交易流水号", "交易流水号不能为空"))
-        return None
-    return value
-
-
-def _date(row: Row, errors: list[RowError]) -> dt.date | None:
-    raw = row.cells.get("交易日期")
-    text = row.text("交易日期")
-    day: dt.date | None = None
-    if raw is None:
-        errors.append(RowError(row.number, "交易日期", "交易日期不能为空"))
-        return None
-    if isinstance(raw, dt.datetime):
-        day = raw.date()
-    elif isinstance(raw, dt.date):
-        day = raw
-    elif isinstance(raw, str | int):
-        candidate = text.split(" ")[0].split("T")[0]
-        for fmt in DATE_FORMATS:
-            try:
-                day = dt.datetime.strptime(candidate, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-                break
-            except ValueError:
-                continue
-    if day is None:
-        errors.append(RowError(row.number, "交易日期", f"交易日期格式错误：{text}（应如 2023-03-01）"))
-        return None
-    if day > timezone.localdate():
-        errors.append(RowError(row.number, "交易日期", f"交易日期晚于今天：{day:%Y-%m-%d}"))
-        return None
-    return day
-
-
-def _amount(row: Row, errors: list[RowError]) -> Decimal | None:
-    raw = row.cells.get("金额")
-    text = row.text("金额")
-    if raw is None:
-        errors.append(RowError(row.number, "金额", "金额不能为空"))
-        return None
-    if isinstance(raw, str):
-        if GROUPED_RE.match(raw):
-            raw = raw.replace(",", "")  # 1,234.50 as banks print it
-        elif not PLAIN_RE.match(raw):
-            errors.append(RowError(row.number, "金额", f"金额应为数字：{text}"))
-            return None
-    try:
-        amount = parse_decimal(raw, 2)
-    except ValueError as exc:
-        errors.append(RowError(row.number, "金额", f"金额{exc}：{text}"))
-        return None
-    if amount <= 0:
-        errors.append(RowError(row.number, "金额", f"金额应大于0：{text}"))
-        return None
-    if amount > MAX_AMOUNT:
-        errors.append(RowError(row.number, "金额", f"金额过大：{text}"))
-        return None
-    return amount
-
-
-def _chunks(values: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
+    In Anju's template (one signed amount column) an amount of 0 or less is an error; in a bank's
+    statement with the directions apart or marked, money out is simply not a receipt."""
+    bad: set[int] = set()
+    outflows: set[int] = set()
+    for row, amount in parsed.amounts.items():
+        column = parsed.amount_column(amount)
+        if parsed.statement and amount.amount < 0:
+            outflows.add(row)
+        elif amount.amount <= 0:
+            parsed.errors.append(RowError(row, column, f"{column}应大于0：{amount.text}"))
+            bad.add(row)
+        elif amount.amount > MAX_AMOUNT:
+            parsed.errors.append(RowError(row, column, f"{column}过大：{amount.text}"))
+            bad.add(row)
+    receipts = [
+        _Receipt(line.row, line.txn_id, line.date, line.amount, line.reference, line.counterparty, line.memo)
+        for line in parsed.lines
+        if line.row not in bad | outflows | parsed.repeated
+    ]
+    return receipts, len(outflows)
 
 
 def _already_imported(txn_ids: list[str]) -> dict[str, tuple[dt.date, Decimal] | None]:
     """Transaction ids already in the books: with date and amount when imported as a receipt,
     None when only a journal entry carries the id (posted by another bank job)."""
     seen: dict[str, tuple[dt.date, Decimal] | None] = {}
-    for chunk in _chunks(sorted(set(txn_ids))):
+    for chunk in imports.chunks(sorted(set(txn_ids))):
         for txn_id in JournalEntry.objects.filter(bank_txn_id__in=chunk).values_list("bank_txn_id", flat=True):
             seen[str(txn_id)] = None
         for txn_id, day, amount in BankReceipt.objects.filter(txn_id__in=chunk).values_list(
@@ -287,7 +275,9 @@ def _already_imported(txn_ids: list[str]) -> dict[str, tuple[dt.date, Decimal] |
     return seen
 
 
-def _conflicts(receipts: list[_Receipt], seen: dict[str, tuple[dt.date, Decimal] | None]) -> Iterator[RowError]:
+def _conflicts(
+    receipts: list[_Receipt], seen: dict[str, tuple[dt.date, Decimal] | None], parsed: BankFile
+) -> Iterator[RowError]:
     """A transaction id imported before with another date or amount: the bank file is not what it was."""
     for r in receipts:
         before = seen.get(r.txn_id)
@@ -295,11 +285,12 @@ def _conflicts(receipts: list[_Receipt], seen: dict[str, tuple[dt.date, Decimal]
             continue
         day, amount = before
         if amount != r.amount:
-            yield RowError(r.row, "金额", f"交易流水号“{r.txn_id}”已导入，金额为{amount}，与本行的{r.amount}不同")
+            column = parsed.headers.get("credit") or parsed.headers["amount"]
+            yield RowError(r.row, column, f"交易流水号“{r.txn_id}”已导入，金额为{amount}，与本行的{r.amount}不同")
         elif day != r.txn_date:
             yield RowError(
                 r.row,
-                "交易日期",
+                parsed.headers["date"],
                 f"交易流水号“{r.txn_id}”已导入，交易日期为{day:%Y-%m-%d}，与本行的{r.txn_date:%Y-%m-%d}不同",
             )
 
@@ -310,7 +301,7 @@ def _conflicts(receipts: list[_Receipt], seen: dict[str, tuple[dt.date, Decimal]
 def _unit_accounts(codes: set[str]) -> dict[str, Account]:
     """Open unit ledgers by unit code, a chunk of codes per query; units without a ledger get one."""
     found: dict[str, Account] = {}
-    for chunk in _chunks(sorted(codes)):
+    for chunk in imports.chunks(sorted(codes)):
         missing = list(
             Unit.objects.filter(code__in=chunk, fund_account__isnull=True).values_list(
                 "pk", "project_id", "building_id"
@@ -330,9 +321,9 @@ def _unit_accounts(codes: set[str]) -> dict[str, Account]:
 
 
 def _write(
-    actor: User | None, filename: str, ip: str | None, bank: Account, receipts: list[_Receipt], *, duplicates: int
+    actor: User | None, filename: str, bank: Account, receipts: list[_Receipt], *, duplicates: int, outflows: int
 ) -> ReceiptSummary:
-    summary = ReceiptSummary(duplicates=duplicates)
+    summary = ReceiptSummary(duplicates=duplicates, outflows=outflows)
     units = _unit_accounts({r.unit_code for r in receipts if r.unit_code})
     notices = deposits.open_notices_by_account(account.pk for account in units.values())
     suspense = ledger.fund_account(Account.Kind.SUSPENSE)
@@ -399,19 +390,9 @@ def _write(
         "notices_paid": summary.notices_paid,
         "amount": str(summary.amount),
         "bank": bank.bank_account_number,
+        **({"outflows": summary.outflows} if summary.outflows else {}),
     }
     bank_import.save(update_fields=["summary"])
-    audit.record(
-        actor,
-        AuditEvent.Action.IMPORT,
-        bank_import,
-        after=bank_import.summary,
-        ip=ip,
-        note=(
-            f"银行到账导入：入账{summary.posted}笔，待查{summary.suspense}笔，重复{summary.duplicates}笔，"
-            f"合计{summary.amount}元"
-        ),
-    )
     return summary
 
 

@@ -9,36 +9,50 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
+from django import forms
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from anju.core import audit
+from anju.core import imports
+from anju.core.bankfile import BankFile, BankFileImport, BankLine, BankUse
 from anju.core.fields import MoneyField
-from anju.core.models import AuditEvent, User
+from anju.core.models import BankProfile, User
 from anju.fund.models import Account, BankImport, BankStatementLine, JournalEntry, JournalLine
-from anju.lib.tabular import FILE_ROW, ImportRejected, Row, RowError, cell_text, parse_decimal, read_table
+from anju.lib.tabular import FILE_ROW, Column, ImportRejected, Kind, RowError
 
 ZERO = Decimal("0.00")
-HEADERS = ["交易流水号", "交易日期", "金额", "余额", "摘要"]
-REQUIRED = ["交易流水号", "交易日期", "金额", "余额"]
 TXN_ID_LENGTH = BankStatementLine._meta.get_field("txn_id").max_length or 64
 MEMO_LENGTH = BankStatementLine._meta.get_field("memo").max_length or 200
 # MoneyField is a BIGINT of fen; a bank amount beyond a trillion yuan is a typo, not a transaction.
 MAX_AMOUNT = Decimal("999999999999.99")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
-# A date, optionally followed by the time of day, which is dropped.
-DATE_PREFIX_RE = re.compile(
-    r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{8}|\d{4}年\d{1,2}月\d{1,2}日)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
-)
 BATCH = 2000
+COLUMNS = (
+    Column(
+        "交易流水号",
+        Kind.CODE,
+        required=True,
+        max_length=TXN_ID_LENGTH,
+        help="本专户已导入的流水号，日期和金额都相同时跳过，不同时拒绝；同一文件可以重复导入。",
+    ),
+    Column("交易日期", Kind.DATE, required=True, help="各行按银行打印的时间先后排列。"),
+    Column("金额", Kind.MONEY, required=True, help="收入为正数，支出为负数，不能为零。"),
+    Column("余额", Kind.MONEY, required=True, help="本笔交易后的余额，须等于上一行的余额加本行金额。"),
+    Column("摘要", max_length=MEMO_LENGTH, omissible=True),
+)
+HEADERS = [column.name for column in COLUMNS]
+STATEMENT = BankUse(
+    "银行对账单导入",
+    needs=frozenset({"balance"}),
+    reads=frozenset({"memo"}),
+    max_lengths={"txn_id": TXN_ID_LENGTH, "memo": MEMO_LENGTH},
+)
 
 
 # -- import ----------------------------------------------------------------------------------------------------------
@@ -50,178 +64,177 @@ class StatementImportSummary:
     skipped: int  # lines already imported, identical
     first_date: dt.date | None
     last_date: dt.date | None
+    bank_import: BankImport | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["first_date"] = self.first_date.isoformat() if self.first_date else None
-        data["last_date"] = self.last_date.isoformat() if self.last_date else None
-        return data
+        return {
+            "created": self.created,
+            "skipped": self.skipped,
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "last_date": self.last_date.isoformat() if self.last_date else None,
+        }
 
 
-@dataclass(frozen=True)
-class _Line:
-    row: int
-    txn_id: str
-    txn_date: dt.date
-    amount: Decimal
-    balance: Decimal
-    memo: str
+def _checked_lines(parsed: BankFile) -> list[BankLine | None]:
+    """Each row's line in file order (None for a bad row), with the amounts' own limits checked."""
+    bad: set[int] = set()
+    for number, amount in parsed.amounts.items():
+        column = parsed.amount_column(amount)
+        if amount.amount == 0:
+            parsed.errors.append(RowError(number, column, f"{column}不能为零"))
+            bad.add(number)
+        elif abs(amount.amount) > MAX_AMOUNT:
+            parsed.errors.append(RowError(number, column, f"{column}超出范围：{amount.text}"))
+            bad.add(number)
+    balance = parsed.headers["balance"]
+    for row in parsed.rows:
+        value = row.values.get("balance")
+        if value is not None and abs(value) > MAX_AMOUNT:
+            parsed.errors.append(RowError(row.number, balance, f"{balance}超出范围：{row.text(balance)}"))
+            bad.add(row.number)
+    by_row = {line.row: line for line in parsed.lines if line.row not in bad}
+    return [by_row.get(row.number) for row in parsed.rows]
 
 
-def _parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = cell_text(value)
-    match = DATE_PREFIX_RE.match(text)
-    if match:
-        for fmt in DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(match.group(1), fmt).date()  # noqa: DTZ007 - a calendar date, no time
-            except ValueError:
-                continue
-    raise ValueError("应为日期，如 2024-01-31")
-
-
-def _parse_money(value: Any, column: str) -> Decimal:
-    try:
-        amount = parse_decimal(value.replace(",", "") if isinstance(value, str) else value, 2)
-    except ValueError as exc:
-        raise ValueError(f"{column}{exc}") from None
-    if abs(amount) > MAX_AMOUNT:
-        raise ValueError(f"{column}超出范围")
-    return amount
-
-
-def _parse_row(row: Row, errors: list[RowError]) -> _Line | None:
-    n = row.number
-    ok = True
-    txn_id = row.text("交易流水号")
-    if isinstance(row.cells.get("交易流水号"), float):
-        # Excel keeps 15 significant digits of a number: a long id typed into a number cell has lost its tail.
-        errors.append(
-            RowError(n, "交易流水号", "交易流水号是数字格式，可能已丢失末尾几位；请将该列设为文本格式后重新导出")
-        )
-        ok = False
-    elif not txn_id:
-        errors.append(RowError(n, "交易流水号", "交易流水号不能为空"))
-        ok = False
-    elif len(txn_id) > TXN_ID_LENGTH:
-        errors.append(RowError(n, "交易流水号", f"交易流水号不能超过{TXN_ID_LENGTH}个字符"))
-        ok = False
-    txn_date: dt.date | None = None
-    if row.cells.get("交易日期") is None:
-        errors.append(RowError(n, "交易日期", "交易日期不能为空"))
-    else:
-        try:
-            txn_date = _parse_date(row.cells["交易日期"])
-        except ValueError as exc:
-            errors.append(RowError(n, "交易日期", f"交易日期{exc}：{row.text('交易日期')}"))
-    amounts: dict[str, Decimal] = {}
-    for column in ("金额", "余额"):
-        if row.cells.get(column) is None:
-            errors.append(RowError(n, column, f"{column}不能为空"))
-            continue
-        try:
-            amounts[column] = _parse_money(row.cells[column], column)
-        except ValueError as exc:
-            errors.append(RowError(n, column, f"{exc}：{row.text(column)}"))
-    if amounts.get("金额") == 0:
-        errors.append(RowError(n, "金额", "金额不能为零"))
-        del amounts["金额"]
-    memo = row.text("摘要")
-    if len(memo) > MEMO_LENGTH:
-        errors.append(RowError(n, "摘要", f"摘要不能超过{MEMO_LENGTH}个字符"))
-        ok = False
-    if not ok or txn_date is None or len(amounts) < 2:
-        return None
-    return _Line(n, txn_id, txn_date, amounts["金额"], amounts["余额"], memo)
-
-
-def _check_sequence(lines: list[_Line | None], errors: list[RowError]) -> None:
+def _check_sequence(parsed: BankFile, lines: list[BankLine | None]) -> None:
     """Lines run in time order and each balance is the previous one plus the amount; so the last line
     of a day carries that day's closing balance, and a mistyped figure shows."""
-    first_row: dict[str, int] = {}
-    previous: _Line | None = None
+    previous: BankLine | None = None
+    date, balance = parsed.headers["date"], parsed.headers["balance"]
     for line in lines:
         if line is None:
             previous = None
             continue
-        if line.txn_id in first_row:
-            first = first_row[line.txn_id]
-            errors.append(RowError(line.row, "交易流水号", f"交易流水号“{line.txn_id}”与第{first}行重复"))
-        else:
-            first_row[line.txn_id] = line.row
         if previous is not None:
-            if line.txn_date < previous.txn_date:
-                errors.append(RowError(line.row, "交易日期", f"交易日期早于第{previous.row}行：流水须按时间先后排列"))
+            assert previous.balance is not None and line.balance is not None
+            if line.date < previous.date:
+                parsed.errors.append(RowError(line.row, date, f"{date}早于第{previous.row}行：流水须按时间先后排列"))
             elif previous.balance + line.amount != line.balance:
-                errors.append(
+                parsed.errors.append(
                     RowError(
                         line.row,
-                        "余额",
-                        f"余额 {line.balance} 不等于第{previous.row}行余额 {previous.balance} 加本行金额 {line.amount}",
+                        balance,
+                        f"{balance} {line.balance} 不等于第{previous.row}行{balance} {previous.balance} "
+                        f"加本行金额 {line.amount}",
                     )
                 )
         previous = line
 
 
-def _check_known(bank: Account, lines: list[_Line], errors: list[RowError]) -> set[str]:
+def _check_known(bank: Account, lines: list[BankLine], txn_column: str) -> tuple[set[str], list[RowError]]:
     """Transaction ids already imported for this account; a known id with other figures is an error."""
     known: set[str] = set()
-    ids = [line.txn_id for line in lines]
+    errors: list[RowError] = []
     existing: dict[str, tuple[dt.date, Decimal, Decimal]] = {}
-    for start in range(0, len(ids), 900):
+    for chunk in imports.chunks([line.txn_id for line in lines]):
         for txn_id, txn_date, amount, balance in BankStatementLine.objects.filter(
-            bank_account=bank, txn_id__in=ids[start : start + 900]
+            bank_account=bank, txn_id__in=chunk
         ).values_list("txn_id", "txn_date", "amount", "balance"):
             existing[txn_id] = (txn_date, amount, balance)
     for line in lines:
         stored = existing.get(line.txn_id)
         if stored is None:
             continue
-        if stored != (line.txn_date, line.amount, line.balance):
+        if stored != (line.date, line.amount, line.balance):
             date, amount, balance = stored
             errors.append(
                 RowError(
                     line.row,
-                    "交易流水号",
+                    txn_column,
                     f"交易流水号“{line.txn_id}”已导入（{date.isoformat()}，金额 {amount}，余额 {balance}），与本行不同",
                 )
             )
         known.add(line.txn_id)
-    return known
+    return known, errors
 
 
 def import_statement(
-    actor: User | None, bank: Account, filename: str, content: bytes, *, ip: str | None = None
+    actor: User | None,
+    bank: Account,
+    filename: str,
+    content: bytes,
+    *,
+    ip: str | None = None,
+    profile: BankProfile | str | None = None,
 ) -> StatementImportSummary:
     """Import a bank statement file for a special account; raises ImportRejected, having written nothing."""
-    if bank.kind != Account.Kind.BANK:
-        raise ImportRejected([RowError(FILE_ROW, "", "请选择银行专户")])
-    rows = read_table(filename, content, HEADERS, max_rows=settings.IMPORT_MAX_ROWS, required=REQUIRED)
-    errors: list[RowError] = []
-    parsed = [_parse_row(row, errors) for row in rows]
-    _check_sequence(parsed, errors)
-    with transaction.atomic():
+    summary: StatementImportSummary = imports.run(
+        STATEMENT_IMPORT, actor, filename, content, ip=ip, bank=bank, profile=profile
+    )
+    return summary
+
+
+@dataclass
+class _Checked:
+    lines: list[BankLine]
+    known: set[str]
+
+
+class StatementImport(BankFileImport):
+    """银行对账单导入: the special account's statement, line by line, for the reconciliation."""
+
+    key = "fund.bank_statement"
+    title = "银行对账单导入"
+    module = "fund"
+    columns = COLUMNS
+    use = STATEMENT
+    example = ("ICBC2023030100001", "2023-03-01", "5000.00", "1205000.00", "维修资金 P0001-1-1-101")
+    tabs = ("fund/_tabs.html", "reconcile")
+
+    @property
+    def crumbs(self) -> list[imports.Crumb]:  # type: ignore[override]
+        return [
+            imports.Crumb(_("Maintenance fund"), reverse("fund:home")),
+            imports.Crumb(_("Reconciliation"), reverse("fund:reconcile")),
+        ]
+
+    def prepare(self, options: imports.Options) -> imports.Options:
+        bank = options.get("bank")
+        if not isinstance(bank, Account):
+            banks = Account.objects.filter(kind=Account.Kind.BANK)
+            bank = banks.filter(pk=int(str(bank))).first() if str(bank or "").isdigit() else None
+            if bank is None and not options.get("bank") and banks.count() == 1:
+                bank = banks.get()
+        if bank is None:
+            raise ImportRejected([RowError(FILE_ROW, "", str(_("Choose the bank special account.")))])
+        if bank.kind != Account.Kind.BANK:
+            raise ImportRejected([RowError(FILE_ROW, "", "请选择银行专户")])
+        return {**super().prepare(options), "bank": bank}
+
+    def form_fields(self, target: imports.Options) -> dict[str, forms.Field]:
+        banks = list(Account.objects.filter(kind=Account.Kind.BANK).order_by("pk"))
+        empty = [("", "—")] if len(banks) > 1 else []
+        choices = empty + [(str(b.pk), f"{b.name} {b.bank_account_number}") for b in banks]
+        return {
+            "bank": forms.ChoiceField(label=_("Bank special account"), choices=choices, required=False),
+            **super().form_fields(target),
+        }
+
+    def fetch(self, parsed: BankFile, options: imports.Options) -> _Checked:
+        checked = _checked_lines(parsed)
+        _check_sequence(parsed, checked)
         # Imports of one account run one at a time, so the known-id check holds until the insert.
-        Account.objects.select_for_update().filter(pk=bank.pk).first()
-        lines = [line for line in parsed if line is not None]
-        known = _check_known(bank, lines, errors)
-        if errors:
-            errors.sort(key=lambda error: (error.row, HEADERS.index(error.column) if error.column in HEADERS else -1))
-            raise ImportRejected(errors)
-        new = [line for line in lines if line.txn_id not in known]
+        Account.objects.select_for_update().filter(pk=options["bank"].pk).first()
+        lines = [line for line in checked if line is not None]
+        known, errors = _check_known(options["bank"], lines, parsed.headers["txn_id"])
+        parsed.errors.extend(errors)
+        return _Checked(lines, known)
+
+    def write(
+        self, actor: User | None, parsed: BankFile, fetched: _Checked, options: imports.Options
+    ) -> StatementImportSummary:
+        bank: Account = options["bank"]
+        lines = fetched.lines
+        new = [line for line in lines if line.txn_id not in fetched.known]
         summary = StatementImportSummary(
             created=len(new),
-            skipped=len(known),
-            first_date=min((line.txn_date for line in lines), default=None),
-            last_date=max((line.txn_date for line in lines), default=None),
+            skipped=len(fetched.known),
+            first_date=min((line.date for line in lines), default=None),
+            last_date=max((line.date for line in lines), default=None),
         )
         record = BankImport.objects.create(
             kind=BankImport.Kind.STATEMENT,
-            filename=filename[:200],
+            filename=options["filename"][:200],
             imported_by=actor if actor and actor.pk else None,
             summary={**summary.as_dict(), "bank_account": bank.bank_account_number},
         )
@@ -230,9 +243,9 @@ def import_statement(
                 BankStatementLine(
                     bank_account=bank,
                     txn_id=line.txn_id,
-                    txn_date=line.txn_date,
+                    txn_date=line.date,
                     amount=line.amount,
-                    balance=line.balance,
+                    balance=line.balance or ZERO,  # required by the statement's use: never None here
                     memo=line.memo,
                     bank_import=record,
                 )
@@ -240,15 +253,27 @@ def import_statement(
             ],
             batch_size=BATCH,
         )
-        audit.record(
-            actor,
-            AuditEvent.Action.IMPORT,
-            record,
-            after=record.summary,
-            ip=ip,
-            note=f"{bank.name} {bank.bank_account_number}",
-        )
-    return summary
+        summary.bank_import = record
+        return summary
+
+    def audit(self, result: StatementImportSummary, options: imports.Options) -> imports.AuditEntry:
+        bank: Account = options["bank"]
+        record = result.bank_import
+        assert record is not None
+        return imports.AuditEntry(record, after=record.summary, note=f"{bank.name} {bank.bank_account_number}")
+
+    def summary(self, result: StatementImportSummary) -> list[tuple[Any, Any]]:
+        dates = f"{result.first_date:%Y-%m-%d} – {result.last_date:%Y-%m-%d}" if result.first_date else ""
+        return [(_("New lines"), result.created), (_("Already imported"), result.skipped), (_("Dates"), dates)]
+
+    def links(self, result: StatementImportSummary, options: imports.Options) -> list[tuple[str, str]]:
+        if result.first_date is None or result.last_date is None:
+            return []
+        query = f"?bank={options['bank'].pk}&from={result.first_date:%Y-%m-%d}&to={result.last_date:%Y-%m-%d}"
+        return [(str(_("Reconcile these dates")), reverse("fund:reconcile") + query)]
+
+
+STATEMENT_IMPORT = StatementImport()
 
 
 # -- reconciliation ----------------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from anju.core import attachments, audit, numbering
+from anju.core import attachments, audit, imports, numbering
 from anju.core.fields import to_fen
 from anju.core.models import Attachment, AuditEvent, User
 from anju.fund import ledger, rules
@@ -44,7 +44,6 @@ from anju.fund.models import (
     UsePaymentShare,
 )
 from anju.lib.money import FEN, apportion
-from anju.lib.tabular import ImportRejected, Row, RowError, read_table
 from anju.registry.models import Building, Enterprise, Ownership, Project, Unit
 
 ZERO = Decimal("0.00")
@@ -623,71 +622,11 @@ def record_votes(actor: User | None, application: UseApplication, votes: Mapping
 
 
 def import_votes(actor: User | None, application: UseApplication, filename: str, content: bytes) -> Tally:
-    """Votes from a sheet (房屋编码, 表决意见 同意/反对/弃权/未表决): all or nothing, each bad row named with
-    its column and reason. Units not in the file keep their vote."""
-    rows = read_table(
-        filename, content, VOTE_HEADERS, max_rows=settings.IMPORT_MAX_ROWS, required=["房屋编码", "表决意见"]
-    )
-    scope = list(application.scope_units.values_list("unit__code", "owner_key", "vote"))
-    codes = {code for code, _, _ in scope}
-    errors: list[RowError] = []
-    votes: dict[str, str] = {}
-    first_row: dict[str, int] = {}
-    for row in rows:
-        _parse_vote_row(row, codes, votes, first_row, errors)
-    if not errors:
-        errors = _owner_conflicts(scope, votes, first_row)
-    if errors:
-        raise ImportRejected(errors)
-    try:
-        return record_votes(actor, application, votes)
-    except UseError as exc:
-        raise ImportRejected([RowError(0, "表决意见", str(exc))]) from exc
+    """Votes from a sheet (房屋编码, 表决意见 同意/反对/弃权/未表决): all or nothing (`anju.fund.votes_import`)."""
+    from anju.fund.votes_import import VOTES_IMPORT  # it reads this module's vote labels and actions
 
-
-def _parse_vote_row(
-    row: Row, codes: set[str], votes: dict[str, str], first_row: dict[str, int], errors: list[RowError]
-) -> None:
-    code = row.text("房屋编码")
-    label = row.text("表决意见")
-    if not code:
-        errors.append(RowError(row.number, "房屋编码", "不能为空"))
-    elif code not in codes:
-        errors.append(RowError(row.number, "房屋编码", f"{code} 不在本申请的分摊范围内"))
-    elif code in first_row:
-        errors.append(RowError(row.number, "房屋编码", f"与第 {first_row[code]} 行重复"))
-    if label not in VOTE_LABELS:
-        errors.append(RowError(row.number, "表决意见", f"“{label}”不是 同意、反对、弃权、未表决 之一"))
-    if code and code in codes and code not in first_row and label in VOTE_LABELS:
-        votes[code] = VOTE_LABELS[label]
-        first_row[code] = row.number
-
-
-def _owner_conflicts(
-    scope: Sequence[tuple[str, str, str]], votes: Mapping[str, str], first_row: Mapping[str, int]
-) -> list[RowError]:
-    """Rows that would give one owner's units different votes (with the file's votes over the current
-    ones), each named by its row, with the owner's other units that vote otherwise."""
-    by_owner: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for code, key, current in scope:
-        by_owner[key].append((code, votes.get(code, current)))
-    errors = []
-    for units in by_owner.values():
-        if len({vote for _, vote in units if vote != Vote.NOT_VOTED}) < 2:
-            continue
-        for code, vote in units:
-            if code not in votes or vote == Vote.NOT_VOTED:
-                continue
-            others = [c for c, v in units if c != code and v not in (vote, Vote.NOT_VOTED)]
-            more = f"等 {len(others)} 户" if len(others) > 5 else ""
-            errors.append(
-                RowError(
-                    first_row[code],
-                    "表决意见",
-                    f"{code} 与同一业主的房屋 {'、'.join(others[:5])}{more} 表决意见不一致（一位业主只能表决一次）",
-                )
-            )
-    return sorted(errors, key=lambda e: e.row)
+    result: Tally = imports.run(VOTES_IMPORT, actor, filename, content, application=application)
+    return result
 
 
 def vote_sheet_rows(application: UseApplication) -> list[list[Any]]:

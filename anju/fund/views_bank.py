@@ -1,8 +1,8 @@
-"""Pages for the bank receipts: the import, the receipts list, and matching suspense (待查) by hand."""
+"""Pages for the bank receipts: the receipts list and matching suspense (待查) by hand (the import is
+`anju.core.imports_views.import_page` with `bank.ReceiptsImport`)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -11,17 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.listing import export_xlsx, paginate, querystring_without_page
 from anju.core.permissions import can, require
 from anju.fund import bank, deposits
 from anju.fund.models import Account, BankReceipt
-from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
 from anju.registry.models import Unit
 
 MODULE = "fund"
-# Past this many rows the error table stops; the count says how many more there are, and
-# `anju fund import-bank` lists them all.
-ERRORS_SHOWN = 1000
 RECEIPT_HEADERS = ["交易流水号", "交易日期", "金额", "房屋编码", "付款人", "摘要", "状态", "入账房屋", "专户账号"]
 
 
@@ -31,43 +27,6 @@ def _export_requested(request: HttpRequest) -> bool:
     if not can(request.user, MODULE, "export"):
         raise PermissionDenied
     return True
-
-
-@require(MODULE, "handle")
-def bank_import(request: HttpRequest) -> HttpResponse:
-    banks = bank.bank_accounts()
-    context: dict[str, object] = {
-        "headers": bank.HEADERS,
-        "max_rows": settings.IMPORT_MAX_ROWS,
-        "banks": banks,
-        "chosen": request.POST.get("bank", ""),
-    }
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise ImportRejected([RowError(FILE_ROW, "", _("Choose a file to import."))])
-            summary = bank.import_receipts(
-                request.user,  # type: ignore[arg-type]
-                upload.name or "",
-                upload.read(),
-                bank_number=request.POST.get("bank", ""),
-                ip=client_ip(request),
-            )
-        except ImportRejected as rejected:
-            context.update(
-                errors=rejected.errors[:ERRORS_SHOWN],
-                error_count=len(rejected.errors),
-                errors_hidden=max(0, len(rejected.errors) - ERRORS_SHOWN),
-            )
-        else:
-            context.update(summary=summary, filename=upload.name)
-    return render(request, "fund/bank_import.html", context)
-
-
-@require(MODULE, "handle")
-def bank_import_template(request: HttpRequest) -> HttpResponse:
-    return xlsx_response("银行到账导入模板.xlsx", bank.template_bytes())
 
 
 def _filtered(request: HttpRequest, receipts: QuerySet[BankReceipt]) -> QuerySet[BankReceipt]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +20,6 @@ from anju.core.permissions import can, require
 from anju.fund import disclosure as disclosures
 from anju.fund import queries, reconcile
 from anju.fund.models import Account, JournalEntry
-from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
 from anju.registry.models import Project
 
 MODULE = "fund"
@@ -39,36 +37,6 @@ def _chosen_bank(request: HttpRequest, banks: list[Account]) -> Account | None:
         if str(bank.pk) == wanted:
             return bank
     return banks[0] if len(banks) == 1 and not wanted else None
-
-
-@require(MODULE, "handle")
-def statement_import(request: HttpRequest) -> HttpResponse:
-    banks = _bank_accounts()
-    bank = _chosen_bank(request, banks)
-    context: dict[str, object] = {
-        "banks": banks,
-        "bank": bank,
-        "headers": reconcile.HEADERS,
-        "max_rows": settings.IMPORT_MAX_ROWS,
-    }
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if bank is None:
-                raise ImportRejected([RowError(FILE_ROW, "", _("Choose the bank special account."))])
-            if upload is None:
-                raise ImportRejected([RowError(FILE_ROW, "", _("Choose a file to import."))])
-            actor: User = request.user  # type: ignore[assignment]
-            summary = reconcile.import_statement(actor, bank, upload.name or "", upload.read(), ip=client_ip(request))
-        except ImportRejected as rejected:
-            context.update(
-                errors=rejected.errors[:ERRORS_SHOWN],
-                error_count=len(rejected.errors),
-                errors_hidden=max(0, len(rejected.errors) - ERRORS_SHOWN),
-            )
-        else:
-            context.update(summary=summary, filename=upload.name)
-    return render(request, "fund/reconcile_import.html", context)
 
 
 def _date_param(request: HttpRequest, name: str) -> dt.date | None:

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, audit
+from anju.core.imports_views import import_page
 from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
 from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, require
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
 from anju.lib.money import capitals, round_fen
-from anju.lib.tabular import ImportRejected
 from anju.lib.xlsx import workbook_bytes
 from anju.registry.models import Enterprise, Project
 
@@ -375,23 +375,16 @@ def application_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(MODULE, "handle")
 def application_votes(request: HttpRequest, pk: int) -> HttpResponse:
-    """The vote grid's save (one select per scope unit) and the vote sheet import."""
+    """The vote grid's save (one select per scope unit) and the vote sheet import (the one upload page)."""
     application = get_object_or_404(UseApplication, pk=pk)
     target = redirect(_tab_url(pk, "vote"))
     if request.method != "POST":
         return target
+    if "file" in request.FILES:
+        return import_page(request, "fund.use_votes", pk=pk)
+    votes = {key.removeprefix("vote:"): str(v) for key, v in request.POST.items() if key.startswith("vote:")}
     try:
-        upload = request.FILES.get("file")
-        if upload is not None:
-            result = use.import_votes(actor(request), application, upload.name or "", upload.read())
-        else:
-            votes = {key.removeprefix("vote:"): str(v) for key, v in request.POST.items() if key.startswith("vote:")}
-            result = use.record_votes(actor(request), application, votes)
-    except ImportRejected as exc:
-        for error in exc.errors[:50]:
-            where = _("row %(row)s") % {"row": error.row} if error.row else ""
-            messages.error(request, f"{where} {error.column} {error.message}".strip())
-        return target
+        result = use.record_votes(actor(request), application, votes)
     except use.UseError as exc:
         messages.error(request, str(exc))
         return target

@@ -10,7 +10,8 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Budget and performance")
 
     def ready(self) -> None:
-        from anju.core import kpis, modules, todos
+        from anju.core import imports, kpis, modules, todos
+        from anju.performance import importer
         from anju.performance import kpis as performance_kpis
         from anju.performance.todos import performance_todos
 
@@ -21,3 +22,4 @@ class PerformanceConfig(AppConfig):
         )
         todos.register(performance_todos)
         kpis.register(*performance_kpis.registry_entries())
+        imports.register(importer.BUDGET_IMPORT, importer.ASSET_IMPORT)

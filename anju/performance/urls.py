@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from anju.core.imports_views import import_page, legacy_template
 from anju.performance import views
 
 app_name = "performance"
@@ -16,12 +17,12 @@ urlpatterns = [
     path("budget/funds/<int:pk>/", views.fund_edit, name="fund_edit"),
     path("budget/staffing/", views.staffing_edit, name="staffing"),
     path("budget/facility/", views.facility_edit, name="facility"),
-    path("budget/import/", views.budget_import, name="budget_import"),
-    path("budget/import/template.xlsx", views.budget_template, name="budget_template"),
+    path("budget/import/", import_page, {"key": "performance.budget"}, name="budget_import"),
+    path("budget/import/template.xlsx", legacy_template("performance.budget"), name="budget_template"),
     path("assets/", views.assets, name="assets"),
     path("assets/new/", views.asset_create, name="asset_create"),
-    path("assets/import/", views.asset_import, name="asset_import"),
-    path("assets/import/template.xlsx", views.asset_template, name="asset_template"),
+    path("assets/import/", import_page, {"key": "performance.assets"}, name="asset_import"),
+    path("assets/import/template.xlsx", legacy_template("performance.assets"), name="asset_template"),
     path("assets/<int:pk>/", views.asset_detail, name="asset"),
     path("assets/<int:pk>/transfer/", views.asset_transfer, name="asset_transfer"),
     path("assets/<int:pk>/dispose/", views.asset_dispose, name="asset_dispose"),

@@ -21,11 +21,10 @@ from django.views.decorators.http import require_POST
 
 from anju.core import audit
 from anju.core import kpis as registry
-from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
 from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, login_required, require
 from anju.lib.ids import mask_id
-from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
 from anju.performance import actions, forms, importer, jobs, narrative, queries, report, rules, writers
 from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun, SpecialFund
 
@@ -260,54 +259,6 @@ def facility_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect(_budget_url(year))
     return _form_page(request, form, f"{year} · {_('Building control')}", _budget_url(year), year=year)
-
-
-def _import(request: HttpRequest, kind: str) -> HttpResponse:
-    spec = {
-        "budget": (
-            importer.import_budget,
-            importer.BUDGET_HEADERS,
-            _("Import budget lines"),
-            "performance:budget_template",
-        ),
-        "assets": (importer.import_assets, importer.ASSET_HEADERS, _("Import assets"), "performance:asset_template"),
-    }[kind]
-    context: dict[str, Any] = {"headers": spec[1], "title": spec[2], "template_url": reverse(spec[3]), "kind": kind}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise ImportRejected([RowError(FILE_ROW, "", _("Choose a file to import."))])
-            summary = spec[0](actor(request), upload.name or "", upload.read(), ip=client_ip(request))
-        except ImportRejected as rejected:
-            context.update(
-                errors=rejected.errors[:ERRORS_SHOWN],
-                error_count=len(rejected.errors),
-                errors_hidden=max(0, len(rejected.errors) - ERRORS_SHOWN),
-            )
-        else:
-            context.update(summary=summary, filename=upload.name)
-    return render(request, "performance/import.html", context)
-
-
-@require(MODULE, "handle")
-def budget_import(request: HttpRequest) -> HttpResponse:
-    return _import(request, "budget")
-
-
-@require(MODULE, "handle")
-def asset_import(request: HttpRequest) -> HttpResponse:
-    return _import(request, "assets")
-
-
-@require(MODULE, "handle")
-def budget_template(request: HttpRequest) -> HttpResponse:
-    return xlsx_response("预算导入模板.xlsx", importer.budget_template())
-
-
-@require(MODULE, "handle")
-def asset_template(request: HttpRequest) -> HttpResponse:
-    return xlsx_response("资产导入模板.xlsx", importer.asset_template())
 
 
 # --- assets -----------------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from anju.core import modules
+        from anju.core import imports, modules
+        from anju.registry import importer
 
         modules.register(
             modules.Module(code="registry", name=_("Registry"), url_name="registry:units", icon="房", order=10)
         )
+        imports.register(importer.UNITS_IMPORT)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.registry import views, views_import
+from anju.core.imports_views import import_page, legacy_template
+from anju.registry import views
 
 app_name = "registry"
 urlpatterns = [
@@ -22,6 +23,6 @@ urlpatterns = [
     path("enterprises/<int:pk>/reregister/", views.enterprise_reregister, name="enterprise_reregister"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="building_edit"),
     path("search/", views.search, name="search"),
-    path("import/", views_import.import_units, name="import"),
-    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("import/", import_page, {"key": "registry.units"}, name="import"),
+    path("import/template.xlsx", legacy_template("registry.units"), name="import_template"),
 ]

@@ -10,8 +10,9 @@ class RentalConfig(AppConfig):
     verbose_name = _("Public rental housing")
 
     def ready(self) -> None:
-        from anju.core import kpis, modules, todos
+        from anju.core import imports, kpis, modules, todos
         from anju.rental import kpis as rental_kpis
+        from anju.rental import payments_import
         from anju.rental.todos import rental_todos
 
         modules.register(
@@ -19,3 +20,4 @@ class RentalConfig(AppConfig):
         )
         todos.register(rental_todos)
         kpis.register(*rental_kpis.registry_entries())
+        imports.register(payments_import.PAYMENTS_IMPORT)

@@ -173,10 +173,6 @@ class BillForm(forms.Form):
     month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Bank file (.xlsx or .csv)"))
-
-
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[c for c in Review.Outcome.choices if c[0] != "due"])
     on = _date(_("Reviewed on"), initial=_today)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from anju.core.imports_views import import_page
 from anju.rental import views, views_records
 
 app_name = "rental"
@@ -23,7 +24,7 @@ urlpatterns = [
     path("bills/", views.bill_list, name="bills"),
     path("bills/run/", views_records.bill_run, name="bill_run"),
     path("payments/", views.payment_list, name="payments"),
-    path("payments/import/", views_records.payment_import, name="payment_import"),
+    path("payments/import/", import_page, {"key": "rental.payments"}, name="payment_import"),
     path("arrears/", views.arrears_list, name="arrears"),
     path("reminders/<int:pk>/", views_records.reminder_print, name="reminder"),
     path("reviews/", views.review_list, name="reviews"),

@@ -22,8 +22,7 @@ from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, require
 from anju.lib.ids import mask_id
 from anju.lib.money import capitals
-from anju.lib.tabular import ImportRejected
-from anju.rental import actions, forms, payments_import, queries, rules
+from anju.rental import actions, forms, queries, rules
 from anju.rental.actions import RentalError
 from anju.rental.models import Draw, Exit, Filing, Household, Lease, Reminder, RentalUnit, RentBill, Repair, Review
 
@@ -540,37 +539,6 @@ def bill_run(request: HttpRequest) -> HttpResponse:
         help=_(
             "Every lease in force on the month's first day is billed its monthly rent, due on the month's last day. "
             "Running it again for the same month creates nothing."
-        ),
-    )
-
-
-@require(MODULE, "handle")
-def payment_import(request: HttpRequest) -> HttpResponse:
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = payments_import.import_payments(actor(request), upload.name, upload.read())
-        except ImportRejected as exc:
-            errors = exc.errors
-        else:
-            messages.success(
-                request,
-                gettext("%(created)d payments recorded, %(duplicates)d already imported.") % result,
-            )
-            return redirect("rental:payments")
-    return _form_page(
-        request,
-        form,
-        title=_("Import bank payments"),
-        cancel=reverse("rental:payments"),
-        submit=_("Import"),
-        errors=errors,
-        help=_(
-            "Headers: 交易流水号, 交易日期, 金额, 合同编号, 付款人 (optional). "
-            "A file with any bad row imports nothing. "
-            "Rows already imported (same transaction id) are skipped."
         ),
     )
 

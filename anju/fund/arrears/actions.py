@@ -11,12 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from anju.core import audit, numbering
+from anju.core import audit, imports, numbering
 from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
 from anju.fund import ledger
@@ -34,7 +33,6 @@ from anju.fund.arrears.models import (
 )
 from anju.fund.models import Account, JournalEntry
 from anju.lib.money import FEN
-from anju.lib.tabular import FILE_ROW, ImportRejected, RowError, parse_decimal, read_table
 from anju.registry.models import Enterprise, Project, Unit
 
 
@@ -374,48 +372,12 @@ def record_meeting(
     return meeting
 
 
-ITEM_HEADERS = ("房屋编码", "欠缴金额")
+ITEM_HEADERS = ("房屋编码", "欠缴金额")  # the columns of `items_import.COLUMNS`, for callers writing the file
 
 
-@transaction.atomic
 def import_items(actor: User | None, case: RecoveryCase, filename: str, content: bytes) -> list[ArrearsItem]:
-    """Add a case's units from a table (房屋编码, 欠缴金额): all rows or none, each bad row named."""
-    rows = read_table(filename, content, ITEM_HEADERS, max_rows=settings.IMPORT_MAX_ROWS)
-    codes = [row.text("房屋编码") for row in rows]
-    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-    with_ledger = set(
-        Account.objects.filter(kind=Account.Kind.UNIT, unit__code__in=codes).values_list("unit__code", flat=True)
-    )
-    taken = set(ArrearsItem.objects.filter(unit__code__in=codes).values_list("unit__code", flat=True))
-    errors: list[RowError] = []
-    items: list[tuple[Unit, Decimal]] = []
-    seen: set[str] = set()
-    for row, code in zip(rows, codes, strict=True):
-        unit = units.get(code)
-        if not code:
-            errors.append(RowError(row.number, "房屋编码", "不能为空"))
-        elif unit is None:
-            errors.append(RowError(row.number, "房屋编码", f"房屋 {code} 不存在"))
-        elif unit.project_id != case.project_id:
-            errors.append(RowError(row.number, "房屋编码", f"{code} 不属于{case.project.name}"))
-        elif code in taken:
-            errors.append(RowError(row.number, "房屋编码", f"{code} 已在追缴案件中"))
-        elif code in seen:
-            errors.append(RowError(row.number, "房屋编码", f"{code} 在文件中重复"))
-        elif code not in with_ledger:
-            errors.append(RowError(row.number, "房屋编码", f"{code} 没有分户账"))
-        seen.add(code)
-        try:
-            amount = parse_decimal(row.cells.get("欠缴金额"), 2)
-            if amount <= 0:
-                raise ValueError("应大于0")
-        except ValueError as exc:
-            errors.append(RowError(row.number, "欠缴金额", str(exc)))
-            continue
-        if unit is not None:
-            items.append((unit, amount))
-    if not rows:
-        errors.append(RowError(FILE_ROW, "", "文件中没有数据行"))
-    if errors:
-        raise ImportRejected(errors)
-    return add_items(actor, case, items)
+    """Add a case's units from a table (房屋编码, 欠缴金额): all rows or none (`items_import`)."""
+    from anju.fund.arrears.items_import import ITEMS_IMPORT  # it calls add_items of this module
+
+    items: list[ArrearsItem] = imports.run(ITEMS_IMPORT, actor, filename, content, case=case)
+    return items

@@ -10,9 +10,10 @@ class ArrearsConfig(AppConfig):
     verbose_name = _("Arrears recovery")
 
     def ready(self) -> None:
-        from anju.core import kpis, todos
-        from anju.fund.arrears import queries
+        from anju.core import imports, kpis, todos
+        from anju.fund.arrears import items_import, queries
         from anju.fund.arrears.todos import arrears_todos
 
         kpis.register(*queries.registry_entries())
         todos.register(arrears_todos)
+        imports.register(items_import.ITEMS_IMPORT)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, kpis
+from anju.core.imports_views import error_context
 from anju.core.listing import export_xlsx, paginate, querystring_without_page
 from anju.core.models import Attachment
 from anju.core.permissions import actor, can, check, require
@@ -41,7 +42,6 @@ from anju.registry.models import Project
 
 MODULE = "fund"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_ERRORS_SHOWN = 200
 
 
 YEARS = (2000, 2100)  # the years a page can show; a year outside is clamped to the nearest
@@ -206,14 +206,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _import_errors(exc: ImportRejected) -> dict[str, Any]:
-    return {
-        "errors": exc.errors[:MAX_ERRORS_SHOWN],
-        "error_count": len(exc.errors),
-        "errors_hidden": max(0, len(exc.errors) - MAX_ERRORS_SHOWN),
-    }
-
-
 @require(MODULE, "handle")
 def case_create(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
@@ -238,7 +230,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             except actions.ArrearsError as exc:
                 form.add_error(None, str(exc))
             except ImportRejected as exc:
-                context.update(_import_errors(exc))
+                context.update(error_context(exc))
             else:
                 messages.success(request, _("Case opened."))
                 return redirect("arrears:case", case.pk)
@@ -286,23 +278,6 @@ def _recovery_form(case: RecoveryCase, data: Any = None) -> RecoveryForm:
         form.fields["bank"].initial = banks[0]
         form.fields["bank"].empty_label = None  # type: ignore[attr-defined]
     return form
-
-
-@require(MODULE, "handle")
-def case_items_import(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(RecoveryCase.objects.select_related("project"), pk=pk)
-    upload = request.FILES.get("file")
-    if request.method != "POST" or upload is None:
-        return redirect("arrears:case", pk)
-    try:
-        created = actions.import_items(actor(request), case, upload.name or "", upload.read())
-    except ImportRejected as exc:
-        return render(request, "arrears/import_errors.html", {"case": case, **_import_errors(exc)}, status=400)
-    except actions.ArrearsError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("%(count)d units added.") % {"count": len(created)})
-    return redirect("arrears:case", pk)
 
 
 @require(MODULE, "handle")

@@ -493,7 +493,7 @@ def upload(client: Client, content: bytes, name: str = "到账.xlsx", **data: st
 
 def test_import_page_shows_the_form_template_link_and_rules(client_for: Callable[..., Client], units: Any) -> None:
     html = client_for("finance").get(reverse("fund:bank_import")).content.decode()
-    assert '<input type="file" name="file" accept=".xlsx,.csv">' in html
+    assert '<input type="file" name="file" accept=".xlsx,.xls,.csv">' in html
     assert reverse("fund:bank_import_template") in html and "交易流水号" in html
     assert factories.bank().bank_account_number in html
     assert 'id="import-summary"' not in html and 'id="import-errors"' not in html

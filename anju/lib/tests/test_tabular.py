@@ -105,9 +105,9 @@ def test_data_beyond_the_headers_is_an_error_once_per_column() -> None:
         (
             "roll.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
-            "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入",
+            "无法读取 .xls 文件：文件已损坏或不是 Excel 工作簿",
         ),
-        ("roll.pdf", b"%PDF-1.4", "文件不是电子表格：请上传 .xlsx 或 .csv 文件"),
+        ("roll.pdf", b"%PDF-1.4", "文件不是电子表格：请上传 .xlsx、.xls 或 .csv 文件"),
         ("roll.csv", b"\x00\x01\x02binary", "文件不是有效的 CSV 文本文件"),
     ],
 )

@@ -589,7 +589,7 @@ def test_page_shows_the_form_the_template_link_and_the_rules(client_for: Callabl
     response = client_for("housing").get(reverse("registry:import"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<input type="file" name="file" accept=".xlsx,.csv">' in html
+    assert '<input type="file" name="file" accept=".xlsx,.xls,.csv">' in html
     assert '<button type="submit" class="primary">' in html
     assert reverse("registry:import_template") in html
     assert "项目编码" in html
@@ -626,7 +626,7 @@ def test_page_reports_a_file_level_error(client_for: Callable[..., Client]) -> N
     response = upload(client_for("housing"), b"%PDF-1.4", name="roll.pdf")
     html = response.content.decode()
     assert 'id="import-errors"' in html
-    assert "请上传 .xlsx 或 .csv 文件" in html
+    assert "请上传 .xlsx、.xls 或 .csv 文件" in html
 
 
 def test_page_without_a_file(client_for: Callable[..., Client]) -> None:

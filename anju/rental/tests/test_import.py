@@ -121,9 +121,9 @@ def test_every_bad_row_is_listed_at_once(lease: Lease) -> None:
     ("filename", "content", "message"),
     [
         ("bank.xlsx", b"", "文件为空"),
-        ("bank.xls", b"\xd0\xcf\x11\xe0rest", "不支持旧版 .xls"),
+        ("bank.xls", b"\xd0\xcf\x11\xe0rest", "无法读取 .xls 文件"),
         ("bank.xlsx", b"PK\x03\x04garbage", "无法读取 .xlsx"),
-        ("bank.txt", b"hello", "请上传 .xlsx 或 .csv"),
+        ("bank.txt", b"hello", "请上传 .xlsx、.xls 或 .csv"),
     ],
 )
 def test_a_file_that_is_not_a_table(lease: Lease, filename: str, content: bytes, message: str) -> None:

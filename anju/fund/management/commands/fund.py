@@ -34,9 +34,10 @@ class Command(BaseCommand):
         p.add_argument("unit_code")
         sub.add_parser("check", help="Prove the ledger's invariants; exit 1 naming each violation.")
         sub.add_parser("open-accounts", help="Open a ledger for every unit that has none.")
-        p = sub.add_parser("import-bank", help="Import bank receipts (.xlsx or .csv); nothing if any row is bad.")
-        p.add_argument("file", help="the .xlsx or .csv file")
+        p = sub.add_parser("import-bank", help="Import bank receipts (.xlsx, .xls or .csv); nothing if any row is bad.")
+        p.add_argument("file", help="the .xlsx, .xls or .csv file")
         p.add_argument("--bank", default="", help="bank special account number (when there are several)")
+        p.add_argument("--profile", default=None, help="the bank file profile's code (default: the standard one)")
 
     def emit(self, data: dict[str, Any]) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False))
@@ -99,7 +100,9 @@ class Command(BaseCommand):
             self._reject([RowError(FILE_ROW, "", f"无法读取文件 {path}：{exc.strerror or exc}")])
             return
         try:
-            summary = bank.import_receipts(None, path.name, content, bank_number=options["bank"])
+            summary = bank.import_receipts(
+                None, path.name, content, bank_number=options["bank"], profile=options["profile"]
+            )
         except ImportRejected as rejected:
             self._reject(rejected.errors)
             return

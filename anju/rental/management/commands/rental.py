@@ -28,8 +28,11 @@ class Command(BaseCommand):
         p.add_argument("--on", required=True, help="YYYY-MM-DD")
         p = sub.add_parser("bill", help="Bill the month's rent of every lease in force (idempotent).")
         p.add_argument("--month", required=True, help="YYYY-MM")
-        p = sub.add_parser("import-payments", help="Import the bank's rent payments (.xlsx or .csv), all or nothing.")
+        p = sub.add_parser(
+            "import-payments", help="Import the bank's rent payments (.xlsx, .xls or .csv), all or nothing."
+        )
         p.add_argument("file")
+        p.add_argument("--profile", default=None, help="the bank file profile's code (default: the standard one)")
         p = sub.add_parser("verify-draw", help="Re-run a lottery draw from its published seed and compare.")
         p.add_argument("number")
 
@@ -66,7 +69,7 @@ class Command(BaseCommand):
     def do_import_payments(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         try:
-            result = payments_import.import_payments(None, path.name, path.read_bytes())
+            result = payments_import.import_payments(None, path.name, path.read_bytes(), profile=options["profile"])
         except OSError as exc:
             self.emit({"error": f"无法读取文件：{exc}"})
             sys.exit(1)

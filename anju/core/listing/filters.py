@@ -115,7 +115,7 @@ class YearFilter(Filter):
         return [(str(y), str(y)) for y in years]
 
     def clean(self, raw: str) -> Any:
-        return int(raw) if raw.isdigit() and 1990 < int(raw) < 2200 else None
+        return int(raw) if raw.isdigit() and 1900 < int(raw) < 2200 else None
 
 
 @dataclass(frozen=True)

@@ -204,10 +204,8 @@ class ListPage:
 
     def _ordered(self, queryset: QuerySet[Any], default: list[Any], sort: str | None, desc: bool) -> QuerySet[Any]:
         fields = [f"-{sort}" if desc else sort] if sort else list(default)
-        if self.tiebreak is not None:
-            names = {f.lstrip("-") for f in fields if isinstance(f, str)}
-            if not names & {"pk", "id", self.tiebreak.lstrip("-")}:
-                fields.append(f"-{self.tiebreak}" if desc else self.tiebreak)
+        if self.tiebreak is not None and not _unique_order(queryset, fields, self.tiebreak):
+            fields.append(f"-{self.tiebreak}" if desc else self.tiebreak)
         return queryset.order_by(*fields) if fields else queryset
 
     # --- rows ---------------------------------------------------------------------------------------
@@ -304,6 +302,15 @@ class ListPage:
         for f, raw, _value in bound:
             kept.extend(f.hidden(raw))
         return kept
+
+
+def _unique_order(queryset: QuerySet[Any], fields: list[Any], tiebreak: str) -> bool:
+    """Whether the ordering already tells every row apart: it has the pk or a unique field of the model."""
+    names = {f.lstrip("-") for f in fields if isinstance(f, str)}
+    if names & {"pk", "id", tiebreak.lstrip("-")}:
+        return True
+    unique = {f.name for f in queryset.model._meta.concrete_fields if f.unique}
+    return bool(names & unique)
 
 
 def _ordering(queryset: QuerySet[Any]) -> list[Any]:

@@ -105,6 +105,8 @@ class BatchAction:
 
 @dataclass
 class ListPage:
+    """A list declared once per request by its view; `render` answers the page or its .xlsx."""
+
     module: str
     title: Label
     queryset: QuerySet[Any]

@@ -6,13 +6,13 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,8 +26,20 @@ from anju.core.forms import (
     PasswordChangeForm,
     UserForm,
 )
-from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
-from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, User
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    DateRangeFilter,
+    FlagFilter,
+    Link,
+    ListPage,
+    Search,
+    Tag,
+    client_ip,
+    xlsx_response,
+)
+from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, Role, User
 from anju.core.permissions import actor, check, login_required, require
 from anju.lib.dates import CalendarError, count_working_days
 from anju.lib.tabular import ImportRejected
@@ -94,97 +106,132 @@ def record_type_name(label: str) -> str:
 AUDIT_HEADERS = ["时间", "操作人", "操作", "记录类型", "记录编号", "记录", "IP", "备注", "变更前", "变更后"]
 
 
+def _changes(event: AuditEvent, see_id: bool) -> SafeString:
+    """The changed fields as a list (before struck through → after), ID numbers masked without see_id."""
+
+    def shown(key: str, value: Any) -> Any:
+        return ids.shown(value, see_id) if ids.is_id_key(key) and isinstance(value, str) else value
+
+    changes = event.changed_fields()
+    if not changes:
+        return SafeString("")
+    items = format_html_join(
+        "",
+        "<li><b>{}</b>: {}{}</li>",
+        (
+            (
+                key,
+                format_html("<del>{}</del> → ", shown(key, before)) if before is not None else "",
+                "∅" if after is None else shown(key, after),
+            )
+            for key, before, after in changes
+        ),
+    )
+    return format_html('<ul class="changes">{}</ul>', items)
+
+
 @require("audit", "view")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.all()
-    q = request.GET.get("q", "").strip()
-    if q:
-        events = events.filter(
-            Q(actor_name__icontains=q) | Q(object_repr__icontains=q) | Q(object_id=q) | Q(note__icontains=q)
-        )
-    action = request.GET.get("action", "")
-    if action:
-        events = events.filter(action=action)
-    model = request.GET.get("model", "")
-    if model:
-        events = events.filter(model=model)
-    start, end = parse_date(request.GET.get("from", "") or ""), parse_date(request.GET.get("to", "") or "")
-    if start:
-        events = events.filter(at__date__gte=start)
-    if end:
-        events = events.filter(at__date__lte=end)
     see_id = ids.may_see(request.user, "registry")
-    if request.GET.get("export") == "xlsx":
-        if not request.user.can("audit", "export"):  # type: ignore[union-attr]
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        rows = (
-            [
-                e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_name,
-                e.get_action_display(),
-                e.model,
-                e.object_id,
-                e.object_repr,
-                e.ip or "",
-                e.note,
-                str(ids.masked_data(e.before, see_id) or ""),
-                str(ids.masked_data(e.after, see_id) or ""),
-            ]
-            for e in events[:100000]
-        )
-        return export_xlsx(request, filename="审计日志.xlsx", title="审计日志", headers=AUDIT_HEADERS, rows=rows)
-    page = paginate(request, events)
-    for event in page.object_list:
-        event.display_changes = [  # type: ignore[attr-defined]
-            (
-                k,
-                ids.shown(b, see_id) if ids.is_id_key(k) and isinstance(b, str) else b,
-                ids.shown(a, see_id) if ids.is_id_key(k) and isinstance(a, str) else a,
-            )
-            for k, b, a in event.changed_fields()
-        ]
     labels = AuditEvent.objects.exclude(model="").values_list("model", flat=True).distinct().order_by("model")
-    models_seen = [(label, record_type_name(label)) for label in labels]
-    return render(
-        request,
-        "core/audit_log.html",
-        {
-            "page": page,
-            "qs": querystring_without_page(request),
-            "actions": AuditEvent.Action.choices,
-            "models_seen": list(models_seen),
-            "filters": request.GET,
-        },
-    )
+    headers = iter(AUDIT_HEADERS)
+    return ListPage(
+        module="audit",
+        see_id="registry",
+        title=_("Audit log"),
+        queryset=AuditEvent.objects.all(),
+        columns=[
+            Column(
+                _("Time"),
+                lambda e: format_html(
+                    '<span class="nowrap">{}</span>', f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}"
+                ),
+                "at",
+                export_label=next(headers),
+                export_value=lambda e: e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            ),
+            Column(_("User"), lambda e: e.actor_name, "actor_name", export_label=next(headers)),
+            Column(
+                _("Action"),
+                lambda e: Tag(e.get_action_display(), e.action),
+                "action",
+                export_label=next(headers),
+                export_value=lambda e: e.get_action_display(),
+            ),
+            Column(
+                _("Record"),
+                lambda e: format_html(
+                    "{}{}<br><small>{}</small>", e.model, f" #{e.object_id}" if e.object_id else "", e.object_repr
+                ),
+                "model",
+                export=False,
+            ),
+            Column("", lambda e: e.model, page=False, export_label=next(headers)),
+            Column("", lambda e: e.object_id, page=False, export_label=next(headers)),
+            Column("", lambda e: e.object_repr, page=False, export_label=next(headers)),
+            Column(_("Changes"), lambda e: _changes(e, see_id), export=False),
+            Column("IP", lambda e: e.ip or "", "ip", export_label=next(headers)),
+            Column(_("Note"), lambda e: e.note, export_label=next(headers)),
+            Column("", lambda e: str(ids.masked_data(e.before, see_id) or ""), page=False, export_label=next(headers)),
+            Column("", lambda e: str(ids.masked_data(e.after, see_id) or ""), page=False, export_label=next(headers)),
+        ],
+        search=Search(
+            ["actor_name__icontains", "object_repr__icontains", "object_id", "note__icontains"],
+            _("User, record or note"),
+        ),
+        filters=[
+            ChoiceFilter("action", _("Action"), AuditEvent.Action.choices, everything=_("All actions")),
+            ChoiceFilter(
+                "model",
+                _("Record type"),
+                [(label, record_type_name(label)) for label in labels],
+                everything=_("All record types"),
+            ),
+            DateRangeFilter("at__date"),
+        ],
+        filename="审计日志",
+        export_limit=100000,
+        empty=_("No events match."),
+    ).render(request)
+
+
+def _user_status(user: User) -> Tag:
+    if not user.is_active:
+        return Tag(_("Disabled"), "delete")
+    if user.is_locked():
+        assert user.locked_until is not None
+        return Tag(_("Locked until %(t)s") % {"t": f"{timezone.localtime(user.locked_until):%H:%M}"}, "locked")
+    return Tag(_("Active"), "create")
 
 
 @require("users", "view")
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.prefetch_related("roles")
-    q = request.GET.get("q", "").strip()
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
-    role = request.GET.get("role", "")
-    if role:
-        users = users.filter(roles__code=role)
-    if request.GET.get("locked"):
-        from django.utils import timezone
-
-        users = users.filter(locked_until__gt=timezone.now())
-    from anju.core.models import Role
-
-    return render(
-        request,
-        "core/user_list.html",
-        {
-            "page": paginate(request, users),
-            "qs": querystring_without_page(request),
-            "roles": Role.objects.all(),
-            "filters": request.GET,
-        },
-    )
+    return ListPage(
+        module="users",
+        title=_("Users"),
+        queryset=User.objects.prefetch_related("roles").order_by("username"),
+        columns=[
+            Column(_("User name"), lambda u: Link(u.username, reverse("core:user_edit", args=[u.pk])), "username"),
+            Column(_("Full name"), lambda u: u.full_name, "full_name"),
+            Column(_("Roles"), lambda u: tuple(Tag(r.name) for r in u.roles.all())),
+            Column(_("Status"), _user_status, "is_active"),
+            Column(_("Last login"), lambda u: u.last_login or "—", "last_login"),
+            Column("", lambda u: u.pk, template="core/_user_unlock.html"),
+        ],
+        search=Search(["username__icontains", "full_name__icontains"], _("User name or full name")),
+        filters=[
+            ChoiceFilter(
+                "role",
+                _("Role"),
+                list(Role.objects.values_list("code", "name")),
+                "roles__code",
+                everything=_("All roles"),
+            ),
+            FlagFilter("locked", _("Locked only"), apply=lambda qs, _v: qs.filter(locked_until__gt=timezone.now())),
+        ],
+        actions=[Action(_("New user"), reverse("core:user_create"), "handle")],
+        empty=_("No users match."),
+    ).render(request)
 
 
 @require("users", "handle")

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
 
-from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.listing import Column, FlagFilter, HiddenFilter, Link, ListPage, Search, Tag, TextFilter, export_xlsx
 from anju.core.permissions import can, require
 from anju.fund import queries
 from anju.fund.models import Account, JournalEntry
@@ -43,47 +46,56 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def fund_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """A fund list: the fund's breadcrumb (unless the list names a longer trail) and tabs."""
+    kwargs.setdefault("crumbs", [(_("Maintenance fund"), reverse("fund:home"))])
+    return ListPage(module=MODULE, tabs="fund/_tabs.html", **kwargs).render(request)
+
+
 @require(MODULE, "view")
 def account_list(request: HttpRequest) -> HttpResponse:
-    accounts = queries.unit_accounts().select_related("unit", "project")
-    q = request.GET.get("q", "").strip()
-    if q:
-        accounts = accounts.filter(Q(unit__code__istartswith=q) | Q(project__name__icontains=q))
-    project = request.GET.get("project", "").strip()
-    if project:
-        accounts = accounts.filter(project__code=project)
-    building = request.GET.get("building", "").strip()
-    if building:
-        accounts = accounts.filter(building__number=building)
-    if request.GET.get("replenish"):
-        accounts = accounts.filter(pk__in=queries.replenishment_due().values("pk"))
-    accounts = accounts.order_by("unit__code")
-    if _export_requested(request):
-        rows = (
-            [
-                a.unit.code if a.unit else "",
-                a.project.name if a.project else "",
-                a.unit.area if a.unit else "",
-                a.first_deposit,
-                a.balance,
-            ]
-            for a in accounts.iterator(chunk_size=5000)
-        )
-        return export_xlsx(
-            request,
-            filename="分户账余额.xlsx",
-            title="分户账",
-            headers=["房屋编码", "项目", "建筑面积", "首期交存", "余额"],
-            rows=rows,
-        )
-    return render(
+    return fund_list(
         request,
-        "fund/account_list.html",
-        {
-            "page": paginate(request, accounts),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-        },
+        title=_("Unit ledgers"),
+        tab="accounts",
+        queryset=queries.unit_accounts().select_related("unit", "project").order_by("unit__code"),
+        columns=[
+            Column(
+                _("Unit code"),
+                lambda a: (
+                    Link(a.unit.code, reverse("fund:statement", args=[a.unit.code])),
+                    Tag(_("Closed"), "delete") if a.closed else None,
+                ),
+                "unit__code",
+                export_label="房屋编码",
+                export_value=lambda a: a.unit.code if a.unit else "",
+            ),
+            Column(
+                _("Project"),
+                lambda a: a.project.name if a.project else "",
+                "project__name",
+                export_label="项目",
+            ),
+            Column(
+                _("Floor area (m²)"), lambda a: a.unit.area if a.unit else "", "unit__area", export_label="建筑面积"
+            ),
+            Column(_("First deposit"), lambda a: a.first_deposit, "first_deposit", total=True, export_label="首期交存"),
+            Column(_("Balance"), lambda a: a.balance, "balance", total=True, export_label="余额"),
+        ],
+        search=Search(["unit__code__istartswith", "project__name__icontains"], _("Unit code or project name")),
+        filters=[
+            TextFilter("project", _("Project code"), "project__code"),
+            HiddenFilter("building", lambda qs, number: qs.filter(building__number=number)),
+            FlagFilter(
+                "replenish",
+                # The catalog holds this msgid as templates write it, with the percent sign doubled.
+                _("Below 30%% of the first deposit") % {},
+                apply=lambda qs, _v: qs.filter(pk__in=queries.replenishment_due().values("pk")),
+            ),
+        ],
+        filename="分户账余额",
+        sheet="分户账",
+        empty=_("No ledgers match."),
     )
 
 
@@ -131,27 +143,35 @@ def project_balances(request: HttpRequest) -> HttpResponse:
     rows = queries.totals_by("project").values(
         "project", "project__code", "project__name", "accounts", "balance", "first_deposit"
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        rows = rows.filter(Q(project__code__istartswith=q) | Q(project__name__icontains=q))
-    rows = rows.order_by("project__code")
-    if _export_requested(request):
-        data = ([r["project__code"], r["project__name"], r["accounts"], r["first_deposit"], r["balance"]] for r in rows)
-        return export_xlsx(
-            request,
-            filename="项目维修资金余额.xlsx",
-            title="项目余额",
-            headers=["项目编码", "项目名称", "分户数", "首期交存合计", "余额合计"],
-            rows=data,
-        )
-    return render(
+    return fund_list(
         request,
-        "fund/project_balances.html",
-        {
-            "page": paginate(request, rows),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-        },
+        title=_("Balances by project"),
+        tab="projects",
+        queryset=rows.order_by("project__code"),
+        columns=[
+            Column(
+                _("Project code"),
+                lambda r: Link(r["project__code"], reverse("fund:project", args=[r["project__code"]])),
+                "project__code",
+                export_label="项目编码",
+            ),
+            Column(_("Project"), lambda r: r["project__name"], "project__name", export_label="项目名称"),
+            Column(_("Unit ledgers"), lambda r: r["accounts"], "accounts", export_label="分户数"),
+            Column(
+                _("First deposit"),
+                lambda r: r["first_deposit"],
+                "first_deposit",
+                total=True,
+                export_label="首期交存合计",
+            ),
+            Column(_("Balance"), lambda r: r["balance"], "balance", total=True, export_label="余额合计"),
+        ],
+        search=Search(["project__code__istartswith", "project__name__icontains"], _("Project code or name")),
+        filename="项目维修资金余额",
+        sheet="项目余额",
+        empty=_("No ledgers match."),
+        # Grouped by project: a pk in the ordering would split the groups.
+        tiebreak=None,
     )
 
 

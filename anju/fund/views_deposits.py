@@ -9,31 +9,35 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    DateRangeFilter,
+    HiddenFilter,
+    Link,
+    Muted,
+    Search,
+    Tag,
+    TextFilter,
+    valid_int,
+)
 from anju.core.permissions import can, require
 from anju.fund import bank, deposits, queries, rules
 from anju.fund.models import DepositBatch, DepositNotice, DepositStandard
+from anju.fund.views import fund_list
 from anju.lib.money import capitals
 from anju.registry.models import Project, Unit
 
 MODULE = "fund"
-
-
-def _export_requested(request: HttpRequest) -> bool:
-    if request.GET.get("export") != "xlsx":
-        return False
-    if not can(request.user, MODULE, "export"):
-        raise PermissionDenied
-    return True
 
 
 def _date_input() -> forms.DateInput:
@@ -123,41 +127,49 @@ class ReplenishForm(forms.Form):
 
 @require(MODULE, "view")
 def standards(request: HttpRequest) -> HttpResponse:
-    rows = DepositStandard.objects.all()
-    building_type = request.GET.get("building_type", "")
-    if building_type:
-        rows = rows.filter(building_type=building_type)
-    use_class = request.GET.get("use_class", "")
-    if use_class:
-        rows = rows.filter(use_class=use_class)
-    q = request.GET.get("q", "").strip()
-    if q:
-        rows = rows.filter(basis__icontains=q)
-    rows = rows.order_by("building_type", "use_class", "-effective_from")
-    if _export_requested(request):
-        data = (
-            [s.get_building_type_display(), s.get_use_class_display(), s.effective_from, s.rate, s.basis] for s in rows
-        )
-        return export_xlsx(
-            request,
-            filename="维修资金交存标准.xlsx",
-            title="交存标准",
-            headers=["房屋类型", "用途", "生效日期", "标准（元/㎡）", "依据"],
-            rows=data,
-        )
     in_force = {s.pk for s in deposits.standards_on(timezone.localdate()).values()}
-    return render(
+    can_handle = can(request.user, MODULE, "handle")
+    return fund_list(
         request,
-        "fund/deposits_standards.html",
-        {
-            "page": paginate(request, rows),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "in_force": in_force,
-            "building_types": DepositStandard.BuildingType.choices,
-            "use_classes": DepositStandard.UseClass.choices,
-            "can_handle": can(request.user, MODULE, "handle"),
-        },
+        title=_("Deposit standards"),
+        tab="deposits",
+        template="fund/deposits_standards.html",
+        queryset=DepositStandard.objects.order_by("building_type", "use_class", "-effective_from"),
+        columns=[
+            Column(
+                _("Building type"), lambda s: s.get_building_type_display(), "building_type", export_label="房屋类型"
+            ),
+            Column(_("Use"), lambda s: s.get_use_class_display(), "use_class", export_label="用途"),
+            Column(
+                _("Effective from"),
+                lambda s: (s.effective_from, Tag(_("In force"), "create") if s.pk in in_force else None),
+                "effective_from",
+                export_label="生效日期",
+                export_value=lambda s: s.effective_from,
+            ),
+            Column(_("Rate (yuan/m²)"), lambda s: s.rate, "rate", export_label="标准（元/㎡）"),
+            Column(_("Basis (document number)"), lambda s: s.basis, "basis", export_label="依据"),
+            Column(
+                "",
+                lambda s: Link(_("Edit"), reverse("fund:standard_edit", args=[s.pk])) if can_handle else "",
+                export=False,
+            ),
+        ],
+        search=Search(["basis__icontains"], _("Basis (document number)")),
+        filters=[
+            ChoiceFilter(
+                "building_type",
+                _("Building type"),
+                DepositStandard.BuildingType.choices,
+                everything=_("All building types"),
+            ),
+            ChoiceFilter("use_class", _("Use"), DepositStandard.UseClass.choices, everything=_("All uses")),
+        ],
+        filename="维修资金交存标准",
+        sheet="交存标准",
+        actions=[Action(_("New deposit standard"), reverse("fund:standard_create"), "handle")],
+        empty=_("No deposit standards yet."),
+        table_id="standards",
     )
 
 
@@ -197,71 +209,70 @@ def standard_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Notices ---------------------------------------------------------------------------------
 
-NOTICE_HEADERS = [
-    "通知书编号",
-    "类型",
-    "状态",
-    "房屋编码",
-    "项目",
-    "交存人",
-    "建筑面积",
-    "标准（元/㎡）",
-    "金额",
-    "开具日期",
-]
+NOTICE_TAGS = {DepositNotice.Status.PAID: "create", DepositNotice.Status.CANCELLED: "delete"}
 
 
 @require(MODULE, "view")
 def notices(request: HttpRequest) -> HttpResponse:
-    rows = DepositNotice.objects.select_related("account__unit", "account__project")
-    q = request.GET.get("q", "").strip()
-    if q:
-        rows = rows.filter(Q(number__icontains=q) | Q(account__unit__code__istartswith=q) | Q(payer__icontains=q))
-    for name in ("kind", "status"):
-        value = request.GET.get(name, "")
-        if value:
-            rows = rows.filter(**{name: value})
-    project = request.GET.get("project", "").strip()
-    if project:
-        rows = rows.filter(account__unit__project__code=project)
-    batch = request.GET.get("batch", "")
-    if batch.isdigit():
-        rows = rows.filter(batch_id=int(batch))
-    start = parse_date(request.GET.get("from", "") or "")
-    if start:
-        rows = rows.filter(issued_on__gte=start)
-    end = parse_date(request.GET.get("to", "") or "")
-    if end:
-        rows = rows.filter(issued_on__lte=end)
-    rows = rows.order_by("-issued_on", "-pk")
-    if _export_requested(request):
-        data = (
-            [
-                n.number,
-                n.get_kind_display(),
-                n.get_status_display(),
-                n.account.unit.code if n.account.unit else "",
-                n.account.project.name if n.account.project else "",
-                n.payer,
-                n.area,
-                n.rate,
-                n.amount,
-                n.issued_on,
-            ]
-            for n in rows.iterator(chunk_size=2000)
-        )
-        return export_xlsx(request, filename="交存通知书.xlsx", title="交存通知书", headers=NOTICE_HEADERS, rows=data)
-    return render(
+    return fund_list(
         request,
-        "fund/deposits_notices.html",
-        {
-            "page": paginate(request, rows),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "kinds": DepositNotice.Kind.choices,
-            "statuses": DepositNotice.Status.choices,
-            "can_handle": can(request.user, MODULE, "handle"),
-        },
+        title=_("Deposit notices"),
+        tab="deposits",
+        queryset=DepositNotice.objects.select_related("account__unit", "account__project").order_by(
+            "-issued_on", "-pk"
+        ),
+        columns=[
+            Column(
+                _("Notice number"),
+                lambda n: Link(n.number, reverse("fund:notice", args=[n.pk])),
+                "number",
+                export_label="通知书编号",
+            ),
+            Column(_("Kind"), lambda n: n.get_kind_display(), "kind", export_label="类型"),
+            Column("", lambda n: n.get_status_display(), page=False, export_label="状态"),
+            Column(
+                _("Unit code"),
+                lambda n: Link(n.account.unit.code, reverse("fund:statement", args=[n.account.unit.code])),
+                "account__unit__code",
+                export_label="房屋编码",
+                export_value=lambda n: n.account.unit.code if n.account.unit else "",
+            ),
+            Column(
+                _("Project"),
+                lambda n: n.account.project.name if n.account.project else "",
+                "account__project__name",
+                export_label="项目",
+            ),
+            Column(_("Payer"), lambda n: n.payer, "payer", export_label="交存人"),
+            Column(_("Floor area (m²)"), lambda n: n.area, "area", export_label="建筑面积"),
+            Column(_("Rate (yuan/m²)"), lambda n: n.rate, "rate", export_label="标准（元/㎡）"),
+            Column(_("Amount"), lambda n: n.amount, "amount", total=True, export_label="金额"),
+            Column(_("Issued on"), lambda n: n.issued_on, "issued_on", export_label="开具日期"),
+            Column(
+                _("Status"),
+                lambda n: Tag(n.get_status_display(), NOTICE_TAGS.get(n.status, "")),
+                "status",
+                export=False,
+            ),
+        ],
+        search=Search(
+            ["number__icontains", "account__unit__code__istartswith", "payer__icontains"],
+            _("Notice number, unit code or payer"),
+        ),
+        filters=[
+            TextFilter("project", _("Project code"), "account__unit__project__code"),
+            ChoiceFilter("kind", _("Kind"), DepositNotice.Kind.choices, everything=_("All kinds")),
+            ChoiceFilter("status", _("Status"), DepositNotice.Status.choices, everything=_("All statuses")),
+            DateRangeFilter("issued_on"),
+            HiddenFilter("batch", lambda qs, batch: qs.filter(batch_id=batch), valid_int),
+        ],
+        filename="交存通知书",
+        actions=[
+            Action(_("Issue a deposit notice"), reverse("fund:notice_create"), "handle"),
+            Action(_("Issue for a project"), reverse("fund:notice_batch"), "handle", primary=False),
+        ],
+        empty=_("No notices match."),
+        table_id="notices",
     )
 
 
@@ -375,49 +386,59 @@ def replenishment(request: HttpRequest) -> HttpResponse:
             notice_id=Subquery(open_notice.values("pk")[:1]), notice_number=Subquery(open_notice.values("number")[:1])
         )
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        accounts = accounts.filter(Q(unit__code__istartswith=q) | Q(project__name__icontains=q))
-    project = request.GET.get("project", "").strip()
-    if project:
-        accounts = accounts.filter(unit__project__code=project)
-    if request.GET.get("pending") == "no":
-        accounts = accounts.filter(notice_id__isnull=True)
-    elif request.GET.get("pending") == "yes":
-        accounts = accounts.filter(notice_id__isnull=False)
-    accounts = accounts.order_by("unit__code")
-    if _export_requested(request):
-        data = (
-            [
-                a.unit.code if a.unit else "",
-                a.project.name if a.project else "",
-                a.first_deposit,
-                a.balance,
-                rules.replenishment_amount(a.balance, a.first_deposit),
-                a.notice_number or "",
-            ]  # type: ignore[attr-defined]
-            for a in accounts.iterator(chunk_size=2000)
-        )
-        return export_xlsx(
-            request,
-            filename="续交房屋.xlsx",
-            title="续交",
-            headers=["房屋编码", "项目", "首期交存", "余额", "应续交", "续交通知书"],
-            rows=data,
-        )
-    page = paginate(request, accounts)
-    for a in page.object_list:
-        a.due = rules.replenishment_amount(a.balance, a.first_deposit)  # type: ignore[attr-defined]
-    return render(
+    pending = {"no": Q(notice_id__isnull=True), "yes": Q(notice_id__isnull=False)}
+    return fund_list(
         request,
-        "fund/deposits_replenishment.html",
-        {
-            "page": page,
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
+        title=_("Replenishment"),
+        tab="deposits",
+        template="fund/deposits_replenishment.html",
+        context={
             "form": form,
             "can_handle": can(request.user, MODULE, "handle"),
             "threshold": rules.REPLENISH_THRESHOLD * 100,
             "without_notice": deposits.replenishment_candidates().count(),
         },
+        queryset=accounts.order_by("unit__code"),
+        columns=[
+            Column(
+                _("Unit code"),
+                lambda a: Link(a.unit.code, reverse("fund:statement", args=[a.unit.code])),
+                "unit__code",
+                export_label="房屋编码",
+                export_value=lambda a: a.unit.code if a.unit else "",
+            ),
+            Column(_("Project"), lambda a: a.project.name if a.project else "", "project__name", export_label="项目"),
+            Column(_("First deposit"), lambda a: a.first_deposit, "first_deposit", total=True, export_label="首期交存"),
+            Column(_("Balance"), lambda a: a.balance, "balance", total=True, export_label="余额"),
+            Column(
+                _("Amount due"),
+                lambda a: rules.replenishment_amount(a.balance, a.first_deposit),
+                total=F("first_deposit") - F("balance"),
+                export_label="应续交",
+            ),
+            Column(
+                _("Replenishment notice"),
+                lambda a: (
+                    Link(a.notice_number, reverse("fund:notice", args=[a.notice_id])) if a.notice_id else Muted("—")
+                ),
+                "notice_number",
+                export_label="续交通知书",
+                export_value=lambda a: a.notice_number or "",
+            ),
+        ],
+        search=Search(["unit__code__istartswith", "project__name__icontains"], _("Unit code or project name")),
+        filters=[
+            TextFilter("project", _("Project code"), "unit__project__code"),
+            ChoiceFilter(
+                "pending",
+                _("Replenishment notice"),
+                [("no", _("No notice yet")), ("yes", _("Notice issued"))],
+                apply=lambda qs, value: qs.filter(pending[value]),
+                everything=_("With or without a notice"),
+            ),
+        ],
+        filename="续交房屋",
+        sheet="续交",
+        empty=_("No unit needs replenishment."),
+        table_id="replenishment",
     )

@@ -6,18 +6,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.listing import Action, ChoiceFilter, Column, Link, Muted, Search, Tag
 from anju.core.models import AuditEvent, User
 from anju.core.permissions import can, check, require
 from anju.fund import refunds
 from anju.fund.models import Account, RefundApplication
+from anju.fund.views import fund_list
 from anju.lib.ids import mask_id
 from anju.lib.money import capitals
 
@@ -62,46 +64,47 @@ class DecisionForm(forms.Form):
 
 @require(MODULE, "view")
 def refund_list(request: HttpRequest) -> HttpResponse:
-    applications = RefundApplication.objects.select_related("account__unit", "account__project").order_by(
-        "-created", "-pk"
-    )
-    q = request.GET.get("q", "").strip()
-    if q:
-        applications = applications.filter(Q(account__unit__code__istartswith=q) | Q(applicant__icontains=q))
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        applications = applications.filter(status=status)
-    if request.GET.get("export") == "xlsx":
-        if not can(request.user, MODULE, "export"):
-            raise PermissionDenied
-        rows = (
-            [
-                a.pk,
-                a.account.unit.code if a.account.unit else "",
-                a.applicant,
-                a.reason,
-                a.get_status_display(),
-                timezone.localtime(a.created).strftime("%Y-%m-%d %H:%M"),
-                refunds.refund_amount(a),
-            ]
-            for a in applications.iterator(chunk_size=2000)
-        )
-        return export_xlsx(
-            request,
-            filename="维修资金退款申请.xlsx",
-            title="退款申请",
-            headers=["编号", "房屋编码", "申请人", "退款原因", "状态", "申请时间", "金额"],
-            rows=rows,
-        )
-    return render(
+    return fund_list(
         request,
-        "fund/refund_list.html",
-        {
-            "page": paginate(request, applications),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "statuses": Status.choices,
-        },
+        title=_("Refund applications"),
+        heading=format_lazy("{}（{}）", _("Refund applications"), _("demolition")),
+        tab="refunds",
+        queryset=RefundApplication.objects.select_related("account__unit", "account__project").order_by(
+            "-created", "-pk"
+        ),
+        columns=[
+            Column(_("No."), lambda a: Link(a.pk, reverse("fund:refund", args=[a.pk])), "pk", export_label="编号"),
+            Column(
+                _("Unit code"),
+                lambda a: a.account.unit.code if a.account.unit else "",
+                "account__unit__code",
+                export_label="房屋编码",
+            ),
+            Column(_("Applicant"), lambda a: a.applicant, "applicant", export_label="申请人"),
+            Column(_("Reason"), lambda a: a.reason, export_label="退款原因"),
+            Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
+            Column(
+                _("Created"),
+                lambda a: a.created,
+                "created",
+                export_label="申请时间",
+                export_value=lambda a: timezone.localtime(a.created).strftime("%Y-%m-%d %H:%M"),
+            ),
+            # Until paid, the refund is the account's whole balance (shown greyed).
+            Column(
+                _("Amount"),
+                lambda a: a.amount if a.amount is not None else Muted(a.account.balance),
+                total=Coalesce("amount", "account__balance"),
+                export_label="金额",
+                export_value=refunds.refund_amount,
+            ),
+        ],
+        search=Search(["account__unit__code__istartswith", "applicant__icontains"], _("Unit code or applicant")),
+        filters=[ChoiceFilter("status", _("Status"), Status.choices, everything=_("All statuses"))],
+        filename="维修资金退款申请",
+        sheet="退款申请",
+        actions=[Action(_("New refund application"), reverse("fund:refund_create"), "handle")],
+        empty=_("No refund applications match."),
     )
 
 

@@ -9,8 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +18,23 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, audit
 from anju.core.imports_views import import_page
-from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page, xlsx_response
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    Link,
+    Search,
+    Tag,
+    TextFilter,
+    YearFilter,
+    client_ip,
+    xlsx_response,
+)
 from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, require
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
+from anju.fund.views import fund_list
 from anju.lib.money import capitals, round_fen
 from anju.lib.xlsx import workbook_bytes
 from anju.registry.models import Enterprise, Project
@@ -188,62 +199,72 @@ class StepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _filtered(request: HttpRequest) -> QuerySet[UseApplication]:
-    applications = use.search(use.applications().order_by("-created", "-pk"), request.GET.get("q", "").strip())
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        applications = applications.filter(status=status)
-    kind = request.GET.get("kind", "")
-    if kind in UseApplication.Kind.values:
-        applications = applications.filter(kind=kind)
-    project = request.GET.get("project", "").strip()
-    if project:
-        applications = applications.filter(Q(project__code=project) | Q(project__name__icontains=project))
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        applications = applications.filter(created__year=int(year))
-    return applications
+EMERGENCY = "应急"
 
 
 @require(MODULE, "view")
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = _filtered(request)
-    if request.GET.get("export") == "xlsx":
-        if not can(request.user, MODULE, "export"):
-            raise PermissionDenied
-        rows = (
-            [
-                a.number,
-                ("（应急）" if a.is_emergency else "") + str(a.get_kind_display()),
-                a.project.name,
-                a.title,
-                a.applicant_name,
-                a.budget,
-                a.final_cost if a.final_cost is not None else "",
-                a.get_status_display(),
-                timezone.localtime(a.created).strftime("%Y-%m-%d"),
-            ]
-            for a in applications.iterator(chunk_size=2000)
-        )
-        return export_xlsx(
-            request,
-            filename="维修资金使用申请.xlsx",
-            title="使用申请",
-            headers=["申请编号", "类型", "项目", "维修项目", "申请人", "预算", "审计结算", "状态", "申请日期"],
-            rows=rows,
-        )
     years = sorted({d.year for d in UseApplication.objects.dates("created", "year")}, reverse=True)
-    return render(
+    return fund_list(
         request,
-        "fund/use_list.html",
-        {
-            "page": paginate(request, applications),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "statuses": Status.choices,
-            "kinds": UseApplication.Kind.choices,
-            "years": years,
-        },
+        title=_("Use applications"),
+        tab="use",
+        template="fund/use_list.html",
+        queryset=use.applications().order_by("-created", "-pk"),
+        columns=[
+            Column(
+                _("Number"),
+                lambda a: Link(a.number, reverse("fund:use", args=[a.pk])),
+                "number",
+                export_label="申请编号",
+            ),
+            Column(
+                _("Kind"),
+                lambda a: Tag(EMERGENCY, "emergency") if a.is_emergency else a.get_kind_display(),
+                "kind",
+                export_label="类型",
+                export_value=lambda a: ("（应急）" if a.is_emergency else "") + str(a.get_kind_display()),
+            ),
+            Column(_("Project"), lambda a: a.project.name, "project__name", export_label="项目"),
+            Column(_("Repair"), lambda a: a.title, "title", export_label="维修项目"),
+            Column(_("Applicant"), lambda a: a.applicant_name, "applicant_name", export_label="申请人"),
+            Column(_("Budget"), lambda a: a.budget, "budget", total=True, export_label="预算"),
+            Column(
+                _("Final cost"),
+                lambda a: a.final_cost,
+                "final_cost",
+                total=True,
+                export_label="审计结算",
+                export_value=lambda a: a.final_cost if a.final_cost is not None else "",
+            ),
+            Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
+            Column(
+                _("Created"),
+                lambda a: timezone.localtime(a.created).date(),
+                "created",
+                export_label="申请日期",
+                export_value=lambda a: timezone.localtime(a.created).strftime("%Y-%m-%d"),
+            ),
+        ],
+        search=Search(hint=_("Number, repair, project or applicant"), apply=use.search),
+        filters=[
+            ChoiceFilter("status", _("Status"), Status.choices, everything=_("All statuses")),
+            ChoiceFilter("kind", _("Kind"), UseApplication.Kind.choices, everything=_("All kinds")),
+            TextFilter(
+                "project",
+                _("Project code or name"),
+                apply=lambda qs, p: qs.filter(Q(project__code=p) | Q(project__name__icontains=p)),
+            ),
+            YearFilter("created__year", years=years, everything=_("All years")),
+        ],
+        filename="维修资金使用申请",
+        sheet="使用申请",
+        actions=[
+            Action(_("Payments"), reverse("fund:use_payments"), primary=False),
+            Action(_("New use application"), reverse("fund:use_create"), "handle"),
+        ],
+        empty=_("No use applications match."),
+        table_id="use-applications",
     )
 
 
@@ -474,53 +495,65 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(MODULE, "view")
 def payment_list(request: HttpRequest) -> HttpResponse:
-    payments = UsePayment.objects.select_related("application__project", "entry").order_by("-value_date", "-pk")
-    q = request.GET.get("q", "").strip()
-    if q:
-        payments = payments.filter(
-            Q(application__number__icontains=q)
-            | Q(application__title__icontains=q)
-            | Q(application__project__name__icontains=q)
-        )
-    kind = request.GET.get("kind", "")
-    if kind in UsePayment.Kind.values:
-        payments = payments.filter(kind=kind)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        payments = payments.filter(value_date__year=int(year))
-    if request.GET.get("export") == "xlsx":
-        if not can(request.user, MODULE, "export"):
-            raise PermissionDenied
-        rows = (
-            [
-                p.value_date,
-                p.application.number + ("（应急）" if p.application.is_emergency else ""),
-                p.application.project.name,
-                p.application.title,
-                p.get_kind_display(),
-                p.amount,
-                p.from_fund,
-                p.self_funded,
-                p.entry.seq if p.entry else "",
-            ]
-            for p in payments.iterator(chunk_size=2000)
-        )
-        return export_xlsx(
-            request,
-            filename="维修资金拨付.xlsx",
-            title="拨付记录",
-            headers=["拨付日期", "申请编号", "项目", "维修项目", "类型", "金额", "维修资金支付", "业主自筹", "凭证号"],
-            rows=rows,
-        )
-    return render(
+    years = sorted({d.year for d in UsePayment.objects.dates("value_date", "year")}, reverse=True)
+    return fund_list(
         request,
-        "fund/use_payments.html",
-        {
-            "page": paginate(request, payments),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "kinds": UsePayment.Kind.choices,
-        },
+        title=_("Payments for repairs"),
+        crumbs=[(_("Maintenance fund"), reverse("fund:home")), (_("Use applications"), reverse("fund:uses"))],
+        tab="use",
+        template="fund/use_list.html",
+        queryset=UsePayment.objects.select_related("application__project", "entry").order_by("-value_date", "-pk"),
+        columns=[
+            Column(_("Payment date"), lambda p: p.value_date, "value_date", export_label="拨付日期"),
+            Column(
+                _("Application"),
+                lambda p: (
+                    Link(p.application.number, reverse("fund:use", args=[p.application.pk])),
+                    Tag(EMERGENCY, "emergency") if p.application.is_emergency else None,
+                ),
+                "application__number",
+                export_label="申请编号",
+                export_value=lambda p: p.application.number + ("（应急）" if p.application.is_emergency else ""),
+            ),
+            Column(
+                _("Project"), lambda p: p.application.project.name, "application__project__name", export_label="项目"
+            ),
+            Column(_("Repair"), lambda p: p.application.title, "application__title", export_label="维修项目"),
+            Column(_("Payment"), lambda p: p.get_kind_display(), "kind", export_label="类型"),
+            Column(_("Amount"), lambda p: p.amount, "amount", total=True, export_label="金额"),
+            Column(_("From the fund"), lambda p: p.from_fund, "from_fund", total=True, export_label="维修资金支付"),
+            Column(
+                _("Owners' own payment"), lambda p: p.self_funded, "self_funded", total=True, export_label="业主自筹"
+            ),
+            Column(
+                _("Entry"),
+                lambda p: f"#{p.entry.seq}" if p.entry else "—",
+                "entry__seq",
+                export_label="凭证号",
+                export_value=lambda p: p.entry.seq if p.entry else "",
+            ),
+            Column(
+                "",
+                lambda p: Link(_("Payment instruction"), reverse("fund:use_instruction", args=[p.pk])),
+                export=False,
+            ),
+        ],
+        search=Search(
+            [
+                "application__number__icontains",
+                "application__title__icontains",
+                "application__project__name__icontains",
+            ],
+            _("Number, repair or project"),
+        ),
+        filters=[
+            ChoiceFilter("kind", _("Kind"), UsePayment.Kind.choices, everything=_("All kinds")),
+            YearFilter("value_date__year", years=years, everything=_("All years")),
+        ],
+        filename="维修资金拨付",
+        sheet="拨付记录",
+        empty=_("No payments match."),
+        table_id="use-payments",
     )
 
 

@@ -3,8 +3,8 @@ background build, the generic KPI records page and the leaders' dashboard."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,21 @@ from django.views.decorators.http import require_POST
 
 from anju.core import audit
 from anju.core import kpis as registry
-from anju.core.listing import client_ip, export_xlsx, paginate, querystring_without_page
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    HiddenFilter,
+    IdColumn,
+    Link,
+    ListPage,
+    Search,
+    Tag,
+    client_ip,
+    export_xlsx,
+)
 from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, login_required, require
-from anju.lib.ids import mask_id
 from anju.performance import actions, forms, importer, jobs, narrative, queries, report, rules, writers
 from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun, SpecialFund
 
@@ -264,62 +275,73 @@ def facility_edit(request: HttpRequest) -> HttpResponse:
 # --- assets -----------------------------------------------------------------------------------------
 
 
+ASSET_TAGS = {Asset.Status.DISPOSED: "cancelled", Asset.Status.DISPOSAL_REQUESTED: "submitted"}
+
+
 @require(MODULE, "view")
 def assets(request: HttpRequest) -> HttpResponse:
-    qs = Asset.objects.all()
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q) | qs.filter(code__icontains=q) | qs.filter(custodian__icontains=q)
-    for field in ("kind", "status", "department"):
-        if request.GET.get(field):
-            qs = qs.filter(**{field: request.GET[field]})
-    qs = qs.order_by("kind", "code")
-    if request.GET.get("export") == "xlsx":
-        check(request.user, MODULE, "export")
-        rows = (
-            [
-                a.code,
-                a.name,
-                a.get_kind_display(),
-                a.category,
-                a.value,
-                a.department,
-                a.custodian,
-                a.acquired_on.isoformat(),
-                a.get_status_display(),
-                a.disposed_on.isoformat() if a.disposed_on else "",
-            ]
-            for a in qs.iterator(chunk_size=2000)
-        )
-        headers = [
-            "资产编码",
-            "资产名称",
-            "资产类别",
-            "分类",
-            "价值",
-            "使用部门",
-            "保管人",
-            "取得日期",
-            "状态",
-            "处置日期",
-        ]
-        return export_xlsx(request, filename="资产台账.xlsx", title="资产", headers=headers, rows=rows)
     year = default_year()
-    return render(
-        request,
-        "performance/assets.html",
-        {
-            "page": paginate(request, qs),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "kinds": Asset.Kind.choices,
-            "statuses": Asset.Status.choices,
+    return ListPage(
+        module=MODULE,
+        title=_("Asset register"),
+        crumbs=[(_("Budget and performance"), reverse("performance:home"))],
+        tabs="performance/_tabs.html",
+        tab="assets",
+        template="performance/assets.html",
+        context={
             "year": year,
             "held_current": queries.assets_total(year, Asset.Kind.CURRENT),
             "held_fixed": queries.assets_total(year, Asset.Kind.FIXED),
             "held_total": queries.assets_total(year),
         },
-    )
+        queryset=Asset.objects.order_by("kind", "code"),
+        columns=[
+            Column(
+                _("Asset code"),
+                lambda a: Link(a.code, reverse("performance:asset", args=[a.pk])),
+                "code",
+                export_label="资产编码",
+            ),
+            Column(_("Name"), lambda a: a.name, "name", export_label="资产名称"),
+            Column(_("Kind"), lambda a: a.get_kind_display(), "kind", export_label="资产类别"),
+            Column(_("Asset category"), lambda a: a.category, "category", export_label="分类"),
+            Column(_("Value"), lambda a: a.value, "value", total=True, export_label="价值"),
+            Column(_("Department"), lambda a: a.department, "department", export_label="使用部门"),
+            Column(_("Custodian"), lambda a: a.custodian, "custodian", export_label="保管人"),
+            Column(
+                _("Acquired on"),
+                lambda a: a.acquired_on,
+                "acquired_on",
+                export_label="取得日期",
+                export_value=lambda a: a.acquired_on.isoformat(),
+            ),
+            Column(
+                _("Status"),
+                lambda a: Tag(a.get_status_display(), ASSET_TAGS.get(a.status, "approved")),
+                "status",
+                export_label="状态",
+            ),
+            Column(
+                "",
+                lambda a: a.disposed_on.isoformat() if a.disposed_on else "",
+                page=False,
+                export_label="处置日期",
+            ),
+        ],
+        search=Search(["name__icontains", "code__icontains", "custodian__icontains"], _("Code, name, custodian")),
+        filters=[
+            ChoiceFilter("kind", _("Kind"), Asset.Kind.choices, everything=_("All kinds")),
+            ChoiceFilter("status", _("Status"), Asset.Status.choices, everything=_("All statuses")),
+            HiddenFilter("department", lambda qs, department: qs.filter(department=department)),
+        ],
+        filename="资产台账",
+        sheet="资产",
+        actions=[
+            Action(_("Register an asset"), reverse("performance:asset_create"), "handle"),
+            Action(_("Import .xlsx"), reverse("performance:asset_import"), "handle", primary=False),
+        ],
+        empty=_("No assets match."),
+    ).render(request)
 
 
 @require(MODULE, "view")
@@ -590,28 +612,33 @@ def _is_sensitive(name: str) -> bool:
     return any(word in lowered for word in SENSITIVE)
 
 
-def record_columns(qs: QuerySet[Any]) -> list[tuple[str, str]]:
-    """(attribute, label) of the records' concrete fields; ID-number-like fields are masked by `cell`."""
-    model: type[Model] = qs.model
-    return [
-        (f.attname, str(f.verbose_name))
-        for f in model._meta.concrete_fields
-        if not any(word in f.name.lower() for word in ("password", "digest"))
-    ]
+def record_value(attname: str) -> Callable[[Any], Any]:
+    """A record field's cell: JSON cut to 200 characters, None as empty."""
 
+    def value(obj: Any) -> Any:
+        raw = getattr(obj, attname)
+        if raw is None:
+            return ""
+        if isinstance(raw, dict | list):
+            return json.dumps(raw, ensure_ascii=False)[:200]
+        return raw
 
-def cell(obj: Any, attname: str, see_id: bool) -> Any:
-    value = getattr(obj, attname)
-    if value is None:
-        return ""
-    if _is_sensitive(attname) and isinstance(value, str):
-        return value if see_id else mask_id(value)
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)[:200]
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        # Local wall-clock time: spreadsheets have no time zones.
-        return timezone.localtime(value).replace(tzinfo=None)
     return value
+
+
+def record_columns(qs: QuerySet[Any]) -> list[Column]:
+    """A column per concrete field of the records; ID-number-like fields are masked without see_id."""
+    model: type[Model] = qs.model
+    columns: list[Column] = []
+    for f in model._meta.concrete_fields:
+        if any(word in f.name.lower() for word in ("password", "digest")):
+            continue
+        label = str(f.verbose_name)
+        if _is_sensitive(f.attname):
+            columns.append(IdColumn(label, record_value(f.attname)))
+        else:
+            columns.append(Column(label, record_value(f.attname), f.attname))
+    return columns
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:
@@ -638,36 +665,28 @@ def kpi_records(request: HttpRequest, code: str, year: int) -> HttpResponse:
             % {"name": kpi.name},
         )
     raw = queries.safe_compute(kpi, year)
-    qs = kpi.records(year) if kpi.records is not None else None
-    see_id = can(request.user, module, "see_id")
-    columns = record_columns(qs) if qs is not None else []
-    if qs is not None and request.GET.get("export") == "xlsx":
-        check(request.user, module, "export")
-        rows = ([cell(o, a, see_id) for a, _label in columns] for o in qs.iterator(chunk_size=2000))
-        return export_xlsx(
-            request,
-            filename=f"{kpi.name}_{year}.xlsx",
-            title=kpi.name,
-            headers=[label for _a, label in columns],
-            rows=rows,
-        )
-    page = paginate(request, qs) if qs is not None else None
-    table = [[cell(o, a, see_id) for a, _label in columns] for o in page.object_list] if page else []
-    return render(
-        request,
-        "performance/kpi_records.html",
-        {
-            "kpi": kpi,
-            "year": year,
-            "value": display(kpi, raw),
-            "raw": "—" if raw is None else registry.as_json(kpi, raw),
-            "columns": [label for _a, label in columns],
-            "table": table,
-            "page": page,
-            "qs": querystring_without_page(request),
-            "can_export": can(request.user, module, "export"),
-        },
-    )
+    context = {
+        "kpi": kpi,
+        "year": year,
+        "value": display(kpi, raw),
+        "raw": "—" if raw is None else registry.as_json(kpi, raw),
+    }
+    if kpi.records is None:
+        return render(request, "performance/kpi_records.html", {**context, "title": kpi.name, "no_records": True})
+    qs = kpi.records(year)
+    return ListPage(
+        module=module,
+        title=kpi.name,
+        heading=f"{kpi.name} · {year}",
+        template="performance/kpi_records.html",
+        context=context,
+        queryset=qs,
+        columns=record_columns(qs),
+        filename=f"{kpi.name}_{year}",
+        sheet=kpi.name,
+        empty=_("No records."),
+        table_id="kpi-records",
+    ).render(request)
 
 
 # --- the leaders' dashboard -------------------------------------------------------------------------

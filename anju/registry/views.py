@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +13,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    FlagFilter,
+    IdColumn,
+    Link,
+    ListPage,
+    Search,
+    Tag,
+    TextFilter,
+)
 from anju.core.permissions import can, require
-from anju.lib.ids import mask_id
 from anju.registry import actions, queries
 from anju.registry.forms import (
     BuildingForm,
@@ -34,87 +44,82 @@ def _see_id(request: HttpRequest) -> bool:
     return can(request.user, MODULE, "see_id")
 
 
-def _wants_export(request: HttpRequest) -> bool:
-    if request.GET.get("export") != "xlsx":
-        return False
-    if not can(request.user, MODULE, "export"):
-        raise PermissionDenied
-    return True
+def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """A registry list: the module's breadcrumb and tabs around the declared list."""
+    return ListPage(module=MODULE, crumbs=[(_("Registry"), "")], tabs="registry/_tabs.html", **kwargs).render(request)
 
 
-def _owner_cells(unit: Unit, see_id: bool) -> tuple[str, str, str]:
-    current = unit.current[0] if getattr(unit, "current", None) else None  # type: ignore[attr-defined]
-    if current is None:
-        return "", "", ""
-    if current.person is not None:
-        number = current.person.id_number
-        return current.person.name, number if see_id else mask_id(number), current.person.phone
-    assert current.enterprise is not None
-    return current.enterprise.name, current.enterprise.uscc, current.enterprise.contact_phone
+def _owner(unit: Unit) -> Ownership | None:
+    """The unit's current ownership, prefetched by `queries.units_with_owner`."""
+    current = getattr(unit, "current", None)
+    return current[0] if current else None
+
+
+def _owner_name(unit: Unit) -> str:
+    owner = _owner(unit)
+    if owner is None:
+        return ""
+    return owner.person.name if owner.person is not None else owner.enterprise.name  # type: ignore[union-attr]
+
+
+def _owner_id(unit: Unit) -> str:
+    """A person's ID number (masked by the column) or an enterprise's credit code (public)."""
+    owner = _owner(unit)
+    if owner is None:
+        return ""
+    return owner.person.id_number if owner.person is not None else owner.enterprise.uscc  # type: ignore[union-attr]
+
+
+def _owner_phone(unit: Unit) -> str:
+    owner = _owner(unit)
+    if owner is None:
+        return ""
+    return owner.person.phone if owner.person is not None else owner.enterprise.contact_phone  # type: ignore[union-attr]
+
+
+def _owned_by_person(unit: Unit) -> bool:
+    owner = _owner(unit)
+    return owner is not None and owner.person is not None
 
 
 @require(MODULE, "view")
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = Unit.objects.all()
-    q = request.GET.get("q", "").strip()
-    if q:
-        units = units.filter(queries.unit_filter(q))
-    project = request.GET.get("project", "").strip()
-    if project:
-        units = units.filter(project__code=project)
-    use = request.GET.get("use", "")
-    if use:
-        units = units.filter(use=use)
-    building = request.GET.get("building", "").strip()
-    if building:
-        units = units.filter(building__number=building)
-    if request.GET.get("owner") == "none":
-        units = units.exclude(pk__in=Ownership.objects.filter(end__isnull=True).values("unit_id"))
-    units = queries.units_with_owner(units).order_by("code")
-    see_id = _see_id(request)
-    if _wants_export(request):
-        rows = (
-            [
-                u.project.code,
-                u.project.name,
-                u.building.number,
-                u.entrance,
-                u.room,
-                u.floor,
-                u.area,
-                u.get_use_display(),
-                *_owner_cells(u, see_id),
-            ]
-            for u in units.iterator(chunk_size=2000)
-        )
-        headers = [
-            "项目编码",
-            "项目名称",
-            "幢号",
-            "单元",
-            "房号",
-            "楼层",
-            "建筑面积",
-            "房屋用途",
-            "业主姓名",
-            "证件号码",
-            "联系电话",
-        ]
-        return export_xlsx(request, filename="房屋清单.xlsx", title="房屋", headers=headers, rows=rows)
-    page = paginate(request, units)
-    for u in page.object_list:
-        u.owner_name, u.owner_id, u.owner_phone = _owner_cells(u, see_id)  # type: ignore[attr-defined]
-    return render(
+    unowned = Ownership.objects.filter(end__isnull=True).values("unit_id")
+    return _list(
         request,
-        "registry/unit_list.html",
-        {
-            "page": page,
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "uses": Unit.Use.choices,
-            "can_export": can(request.user, MODULE, "export"),
-            "can_handle": can(request.user, MODULE, "handle"),
-        },
+        title=_("Units"),
+        tab="units",
+        queryset=queries.units_with_owner(Unit.objects.all()).order_by("code"),
+        columns=[
+            Column(
+                _("Unit code"), lambda u: Link(u.code, reverse("registry:unit", args=[u.code])), "code", export=False
+            ),
+            Column("", lambda u: u.project.code, page=False, export_label="项目编码"),
+            Column(_("Project"), lambda u: u.project.name, "project__name", export_label="项目名称"),
+            Column("", lambda u: u.building.number, page=False, export_label="幢号"),
+            Column("", lambda u: u.entrance, page=False, export_label="单元"),
+            Column("", lambda u: u.room, page=False, export_label="房号"),
+            Column(_("Floor"), lambda u: u.floor, "floor", export_label="楼层"),
+            Column(_("Floor area (m²)"), lambda u: u.area, "area", export_label="建筑面积"),
+            Column(_("Use"), lambda u: u.get_use_display(), "use", export_label="房屋用途"),
+            Column(_("Owner"), lambda u: _owner_name(u) or "—", export_label="业主姓名", export_value=_owner_name),
+            IdColumn(_("ID number"), _owner_id, export_label="证件号码", masks=_owned_by_person),
+            Column(_("Phone"), _owner_phone, export_label="联系电话"),
+        ],
+        search=Search(
+            hint=_("Unit code, owner name, ID number, initials"),
+            apply=lambda qs, q: qs.filter(queries.unit_filter(q)),
+        ),
+        filters=[
+            TextFilter("project", _("Project code"), "project__code"),
+            TextFilter("building", _("Building"), "building__number", size=5),
+            ChoiceFilter("use", _("Use"), Unit.Use.choices, everything=_("All uses")),
+            FlagFilter("owner", _("Without owner"), apply=lambda qs, _v: qs.exclude(pk__in=unowned), value="none"),
+        ],
+        filename="房屋清单",
+        sheet="房屋",
+        actions=[Action(_("Import property roll"), reverse("registry:import"), "handle")],
+        empty=_("No units match."),
     )
 
 
@@ -132,40 +137,35 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require(MODULE, "view")
 def person_list(request: HttpRequest) -> HttpResponse:
     persons = Person.objects.annotate(unit_count=Count("ownerships", filter=Q(ownerships__end__isnull=True)))
-    q = request.GET.get("q", "").strip()
-    if q:
-        persons = persons.filter(queries.person_filter(q))
-    id_type = request.GET.get("id_type", "")
-    if id_type:
-        persons = persons.filter(id_type=id_type)
-    persons = persons.order_by("name", "id")
-    see_id = _see_id(request)
-    if _wants_export(request):
-        rows = (
-            [
-                p.name,
-                p.get_id_type_display(),
-                p.id_number if see_id else mask_id(p.id_number),
-                p.birth_date.isoformat() if p.birth_date else "",
-                p.phone,
-                p.address,
-                p.unit_count,
-            ]
-            for p in persons.iterator(chunk_size=2000)
-        )
-        headers = ["姓名", "证件类型", "证件号码", "出生日期", "联系电话", "地址", "名下房屋"]
-        return export_xlsx(request, filename="人员清单.xlsx", title="人员", headers=headers, rows=rows)
-    return render(
+    return _list(
         request,
-        "registry/person_list.html",
-        {
-            "page": paginate(request, persons),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "see_id": see_id,
-            "id_types": Person.IdType.choices,
-            "can_export": can(request.user, MODULE, "export"),
-        },
+        title=_("Persons"),
+        tab="persons",
+        queryset=persons.order_by("name", "id"),
+        columns=[
+            Column(
+                _("Name"), lambda p: Link(p.name, reverse("registry:person", args=[p.pk])), "name", export_label="姓名"
+            ),
+            Column(_("ID type"), lambda p: p.get_id_type_display(), "id_type", export_label="证件类型"),
+            IdColumn(_("ID number"), lambda p: p.id_number, export_label="证件号码"),
+            Column(
+                "",
+                lambda p: p.birth_date.isoformat() if p.birth_date else "",
+                page=False,
+                export_label="出生日期",
+            ),
+            Column(_("Phone"), lambda p: p.phone, "phone", export_label="联系电话"),
+            Column("", lambda p: p.address, page=False, export_label="地址"),
+            Column(_("Units owned"), lambda p: p.unit_count, "unit_count", export_label="名下房屋"),
+        ],
+        search=Search(
+            hint=_("Name, ID number, phone, initials"), apply=lambda qs, q: qs.filter(queries.person_filter(q))
+        ),
+        filters=[ChoiceFilter("id_type", _("ID type"), Person.IdType.choices, everything=_("All ID types"))],
+        filename="人员清单",
+        sheet="人员",
+        actions=[Action(_("New person"), reverse("registry:person_create"), "handle")],
+        empty=_("No persons match."),
     )
 
 
@@ -182,49 +182,52 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(MODULE, "view")
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    enterprises = Enterprise.objects.annotate(project_count=Count("projects"))
-    q = request.GET.get("q", "").strip()
-    if q:
-        enterprises = enterprises.filter(queries.enterprise_filter(q))
-    if request.GET.get("unreachable") == "1":
-        enterprises = enterprises.filter(unreachable=True)
-    enterprises = enterprises.order_by("name", "id")
-    if _wants_export(request):
-        rows = (
-            [
-                e.name,
-                e.uscc,
-                e.legal_representative,
-                e.contact_person,
-                e.contact_phone,
-                "是" if e.unreachable else "否",
-                e.unreachable_since.isoformat() if e.unreachable_since else "",
-                e.unreachable_note,
-                e.project_count,
-            ]
-            for e in enterprises.iterator(chunk_size=2000)
-        )
-        headers = [
-            "企业名称",
-            "统一社会信用代码",
-            "法定代表人",
-            "联系人",
-            "联系电话",
-            "失联",
-            "失联日期",
-            "失联说明",
-            "项目数",
-        ]
-        return export_xlsx(request, filename="企业清单.xlsx", title="企业", headers=headers, rows=rows)
-    return render(
+    return _list(
         request,
-        "registry/enterprise_list.html",
-        {
-            "page": paginate(request, enterprises),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "can_export": can(request.user, MODULE, "export"),
-        },
+        title=_("Enterprises"),
+        tab="enterprises",
+        queryset=Enterprise.objects.annotate(project_count=Count("projects")).order_by("name", "id"),
+        columns=[
+            Column(
+                _("Name"),
+                lambda e: Link(e.name, reverse("registry:enterprise", args=[e.pk])),
+                "name",
+                export_label="企业名称",
+            ),
+            Column(_("Unified social credit code"), lambda e: e.uscc, "uscc", export_label="统一社会信用代码"),
+            Column(
+                _("Legal representative"),
+                lambda e: e.legal_representative,
+                "legal_representative",
+                export_label="法定代表人",
+            ),
+            Column(_("Contact"), lambda e: f"{e.contact_person} {e.contact_phone}", "contact_person", export=False),
+            Column("", lambda e: e.contact_person, page=False, export_label="联系人"),
+            Column("", lambda e: e.contact_phone, page=False, export_label="联系电话"),
+            Column(
+                _("Status"),
+                lambda e: Tag(_("Unreachable"), "delete") if e.unreachable else "",
+                "unreachable",
+                export_label="失联",
+                export_value=lambda e: "是" if e.unreachable else "否",
+            ),
+            Column(
+                "",
+                lambda e: e.unreachable_since.isoformat() if e.unreachable_since else "",
+                page=False,
+                export_label="失联日期",
+            ),
+            Column("", lambda e: e.unreachable_note, page=False, export_label="失联说明"),
+            Column(_("Projects"), lambda e: e.project_count, "project_count", export_label="项目数"),
+        ],
+        search=Search(
+            hint=_("Name, credit code, initials"), apply=lambda qs, q: qs.filter(queries.enterprise_filter(q))
+        ),
+        filters=[FlagFilter("unreachable", _("Unreachable only"), "unreachable")],
+        filename="企业清单",
+        sheet="企业",
+        actions=[Action(_("New enterprise"), reverse("registry:enterprise_create"), "handle")],
+        empty=_("No enterprises match."),
     )
 
 
@@ -243,49 +246,52 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _developer(project: Project) -> Any:
+    if project.developer is None:
+        return ""
+    return Link(project.developer.name, reverse("registry:enterprise", args=[project.developer.pk]))
+
+
 @require(MODULE, "view")
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.select_related("developer").annotate(
         unit_count=Count("units", distinct=True), total_area=Sum("units__area")
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        projects = projects.filter(queries.project_filter(q))
-    kind = request.GET.get("kind", "")
-    if kind:
-        projects = projects.filter(kind=kind)
-    district = request.GET.get("district", "").strip()
-    if district:
-        projects = projects.filter(district=district)
-    projects = projects.order_by("code")
-    if _wants_export(request):
-        rows = (
-            [
-                p.code,
-                p.name,
-                p.get_kind_display(),
-                p.district,
-                p.address,
-                p.developer.name if p.developer else "",
-                p.unit_count,
-                p.total_area,
-            ]
-            for p in projects.iterator(chunk_size=2000)
-        )
-        headers = ["项目编码", "项目名称", "类型", "区县", "地址", "开发企业", "房屋套数", "总建筑面积"]
-        return export_xlsx(request, filename="项目清单.xlsx", title="项目", headers=headers, rows=rows)
     districts = Project.objects.exclude(district="").values_list("district", flat=True).distinct().order_by("district")
-    return render(
+    return _list(
         request,
-        "registry/project_list.html",
-        {
-            "page": paginate(request, projects),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "kinds": Project.Kind.choices,
-            "districts": list(districts),
-            "can_export": can(request.user, MODULE, "export"),
-        },
+        title=_("Projects"),
+        tab="projects",
+        queryset=projects.order_by("code"),
+        columns=[
+            Column(
+                _("Project code"),
+                lambda p: Link(p.code, reverse("registry:project", args=[p.code])),
+                "code",
+                export_label="项目编码",
+            ),
+            Column(_("Name"), lambda p: p.name, "name", export_label="项目名称"),
+            Column(_("Kind"), lambda p: p.get_kind_display(), "kind", export_label="类型"),
+            Column(_("District"), lambda p: p.district, "district", export_label="区县"),
+            Column("", lambda p: p.address, page=False, export_label="地址"),
+            Column(_("Developer"), _developer, "developer__name", export_label="开发企业"),
+            Column(_("Units"), lambda p: p.unit_count, "unit_count", export_label="房屋套数"),
+            Column(
+                _("Floor area (m²)"),
+                lambda p: p.total_area or Decimal("0.00"),
+                "total_area",
+                export_label="总建筑面积",
+                export_value=lambda p: p.total_area,
+            ),
+        ],
+        search=Search(hint=_("Code, name, initials"), apply=lambda qs, q: qs.filter(queries.project_filter(q))),
+        filters=[
+            ChoiceFilter("kind", _("Kind"), Project.Kind.choices, everything=_("All kinds")),
+            ChoiceFilter("district", _("District"), [(d, d) for d in districts], everything=_("All districts")),
+        ],
+        filename="项目清单",
+        sheet="项目",
+        empty=_("No projects match."),
     )
 
 

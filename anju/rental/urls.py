@@ -26,6 +26,7 @@ urlpatterns = [
     path("payments/", views.payment_list, name="payments"),
     path("payments/import/", import_page, {"key": "rental.payments"}, name="payment_import"),
     path("arrears/", views.arrears_list, name="arrears"),
+    path("arrears/remind/", views.arrears_remind, name="arrears_remind"),
     path("reminders/<int:pk>/", views_records.reminder_print, name="reminder"),
     path("reviews/", views.review_list, name="reviews"),
     path("reviews/open/", views_records.reviews_open, name="reviews_open"),

@@ -1,31 +1,41 @@
-"""List pages of public rental housing: each with search, filters, pagination and .xlsx export.
-
-Every list is described once (columns, filters, the row) and rendered by one template; the same row
-function feeds the .xlsx export, so the page and the file cannot disagree."""
+"""List pages of public rental housing, each a `ListPage` (search, filters, sortable columns, pages, the
+合计 row and the .xlsx export from the same columns), and the batch reminders for leases in arrears."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.contrib import messages
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_POST
 
-from anju.core.listing import export_xlsx, paginate, querystring_without_page
-from anju.core.permissions import can, require
-from anju.lib.ids import mask_id
-from anju.rental import queries, rules
+from anju.core.listing import (
+    Action,
+    BatchAction,
+    ChoiceFilter,
+    Column,
+    HiddenFilter,
+    IdColumn,
+    Link,
+    ListPage,
+    Search,
+    Tag,
+    YearFilter,
+    back_to_list,
+    selected_ids,
+    valid_date,
+    valid_int,
+)
+from anju.core.permissions import actor, require
+from anju.rental import actions, queries, rules
+from anju.rental.actions import RentalError
 from anju.rental.models import (
     Category,
     Draw,
@@ -44,145 +54,19 @@ from anju.rental.models import (
 )
 
 MODULE = "rental"
+KIND_FILTER = ChoiceFilter("kind", _("Kind"), Kind.choices)
 
 
-@dataclass(frozen=True)
-class Link:
-    text: Any
-    url: str
-
-    def __str__(self) -> str:
-        return str(self.text)
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A status shown as a coloured tag; exported as its label."""
-
-    text: Any
-    css: str
-
-    def __str__(self) -> str:
-        return str(self.text)
-
-
-@dataclass(frozen=True)
-class Filter:
-    name: str
-    label: str | Promise
-    options: Sequence[tuple[str, Any]]
-
-
-def _year_options() -> list[tuple[str, str]]:
-    this = timezone.localdate().year
-    return [(str(y), str(y)) for y in range(this, 2018, -1)]
+def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """A rental list: the module's breadcrumb and tabs around the declared list."""
+    page = ListPage(
+        module=MODULE, crumbs=[(_("Public rental housing"), reverse("rental:home"))], tabs="rental/_tabs.html", **kwargs
+    )
+    return page.render(request)
 
 
 def _param(request: HttpRequest, name: str) -> str:
     return request.GET.get(name, "").strip()
-
-
-def _year(request: HttpRequest) -> int | None:
-    value = _param(request, "year")
-    return int(value) if value.isdigit() and 1990 < int(value) < 2200 else None
-
-
-def _date(request: HttpRequest, name: str) -> dt.date | None:
-    try:
-        return parse_date(_param(request, name))
-    except ValueError:
-        return None
-
-
-def _see_id(request: HttpRequest) -> bool:
-    return can(request.user, MODULE, "see_id")
-
-
-def _export_value(cell: Any) -> Any:
-    if isinstance(cell, Link | Tag):
-        return str(cell.text)
-    if isinstance(cell, Decimal | int | dt.date) or cell is None:
-        return cell
-    return str(cell)
-
-
-def display(cell: Any) -> dict[str, Any]:
-    """A cell as the list template shows it: text, an optional link or tag, numbers right-aligned."""
-    if isinstance(cell, Link):
-        return {"text": cell.text, "url": cell.url}
-    if isinstance(cell, Tag):
-        return {"text": cell.text, "css": cell.css}
-    if isinstance(cell, Decimal):
-        return {"text": f"{cell:,.2f}", "num": True}
-    if isinstance(cell, int) and not isinstance(cell, bool):
-        return {"text": cell, "num": True}
-    if isinstance(cell, dt.date):
-        return {"text": cell.isoformat()}
-    return {"text": "" if cell is None else cell}
-
-
-def list_page(
-    request: HttpRequest,
-    *,
-    title: str | Promise,
-    tab: str,
-    queryset: QuerySet[Any],
-    headers: Sequence[str | Promise],
-    row: Callable[[Any], list[Any]],
-    filters: Sequence[Filter] = (),
-    search_hint: str | Promise = "",
-    filename: str,
-    actions: Sequence[tuple[str | Promise, str]] = (),
-    note: str | Promise = "",
-) -> HttpResponse:
-    if request.GET.get("export") == "xlsx":
-        if not can(request.user, MODULE, "export"):
-            raise PermissionDenied
-        rows = ([_export_value(c) for c in row(obj)] for obj in queryset.iterator(chunk_size=2000))
-        return export_xlsx(
-            request, filename=f"{filename}.xlsx", title=filename, headers=[str(h) for h in headers], rows=rows
-        )
-    page = paginate(request, queryset)
-    return render(
-        request,
-        "rental/list.html",
-        {
-            "title": title,
-            "tab": tab,
-            "headers": headers,
-            "rows": [[display(c) for c in row(obj)] for obj in page.object_list],
-            "page": page,
-            "qs": querystring_without_page(request),
-            "filters": [(f, _param(request, f.name)) for f in filters],
-            "q": _param(request, "q"),
-            "search_hint": search_hint,
-            "actions": actions,
-            "note": note,
-        },
-    )
-
-
-def _search(qs: QuerySet[Any], request: HttpRequest, *fields: str) -> QuerySet[Any]:
-    q = _param(request, "q")
-    if not q:
-        return qs
-    cond = Q()
-    for name in fields:
-        cond |= Q(**{name: q})
-    return qs.filter(cond)
-
-
-def _choice(qs: QuerySet[Any], request: HttpRequest, name: str, field: str, values: Iterable[str]) -> QuerySet[Any]:
-    value = _param(request, name)
-    return qs.filter(**{field: value}) if value in set(values) else qs
-
-
-def _can_handle(request: HttpRequest) -> bool:
-    return can(request.user, MODULE, "handle")
-
-
-KIND_FILTER = Filter("kind", _("Kind"), Kind.choices)
-YEAR_FILTER_LABEL = _("Year")
 
 
 # --- units ------------------------------------------------------------------------------------------
@@ -190,38 +74,32 @@ YEAR_FILTER_LABEL = _("Year")
 
 @require(MODULE, "view")
 def unit_list(request: HttpRequest) -> HttpResponse:
-    qs = RentalUnit.objects.select_related("unit__project").order_by("unit__code")
-    qs = _search(qs, request, "unit__code__istartswith", "unit__project__name__icontains")
-    qs = _choice(qs, request, "kind", "kind", Kind.values)
-    qs = _choice(qs, request, "state", "state", RentalUnit.State.values)
     estates = [
         (p, n) for p, n in RentalUnit.objects.values_list("unit__project__code", "unit__project__name").distinct()
     ]
-    qs = _choice(qs, request, "estate", "unit__project__code", [p for p, _n in estates])
-
-    def row(ru: RentalUnit) -> list[Any]:
-        return [
-            Link(ru.unit.code, reverse("rental:unit", args=[ru.pk])),
-            ru.unit.project.name,
-            ru.get_kind_display(),
-            ru.unit.area,
-            Tag(ru.get_state_display(), ru.state),
-            ru.state_since,
-        ]
-
-    return list_page(
+    return _list(
         request,
         title=_("Homes and shops"),
         tab="units",
-        queryset=qs,
-        headers=[_("Unit code"), _("Estate"), _("Kind"), _("Area (m²)"), _("State"), _("Since")],
-        row=row,
-        filters=[
-            Filter("estate", _("Estate"), estates),
-            KIND_FILTER,
-            Filter("state", _("State"), RentalUnit.State.choices),
+        queryset=RentalUnit.objects.select_related("unit__project").order_by("unit__code"),
+        columns=[
+            Column(_("Unit code"), lambda ru: Link(ru.unit.code, reverse("rental:unit", args=[ru.pk])), "unit__code"),
+            Column(_("Estate"), lambda ru: ru.unit.project.name, "unit__project__name"),
+            Column(_("Kind"), lambda ru: ru.get_kind_display(), "kind"),
+            Column(_("Area (m²)"), lambda ru: ru.unit.area, "unit__area"),
+            Column(_("State"), lambda ru: Tag(ru.get_state_display(), ru.state), "state"),
+            Column(_("Since"), lambda ru: ru.state_since, "state_since"),
         ],
-        search_hint=_("Unit code or estate"),
+        search=Search(
+            ["unit__code__istartswith", "unit__project__name__icontains"],
+            _("Unit code or estate"),
+            initials=["unit__project__initials"],
+        ),
+        filters=[
+            ChoiceFilter("estate", _("Estate"), estates, field="unit__project__code"),
+            KIND_FILTER,
+            ChoiceFilter("state", _("State"), RentalUnit.State.choices),
+        ],
         filename="公租房房源",
     )
 
@@ -231,55 +109,39 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @require(MODULE, "view")
 def household_list(request: HttpRequest) -> HttpResponse:
-    qs = Household.objects.select_related("applicant")
-    see_id = _see_id(request)
-    # Finding a household by its exact ID number would reveal the number to a role that sees it masked.
-    by_id = ("applicant__id_number__iexact",) if see_id else ()
-    qs = _search(qs, request, "number__istartswith", "applicant__name__icontains", *by_id)
-    qs = _choice(qs, request, "status", "status", Household.Status.values)
-    qs = _choice(qs, request, "category", "category", Category.values)
     waiting = _param(request, "status") == Household.Status.WAITING
+    qs = Household.objects.select_related("applicant")
     qs = qs.order_by("waiting_since", "number") if waiting else qs.order_by("-applied_on", "-number")
-
-    def row(h: Household) -> list[Any]:
-        number = h.applicant.id_number
-        return [
-            Link(h.number, reverse("rental:household", args=[h.pk])),
-            h.applicant.name,
-            number if see_id else mask_id(number),
-            h.get_category_display(),
-            h.members_count,
-            h.monthly_income,
-            h.applied_on,
-            Tag(h.get_status_display(), h.status),
-            h.waiting_since,
-        ]
-
-    actions = [(_("New application"), reverse("rental:household_create"))] if _can_handle(request) else []
-    return list_page(
+    see_id = request.user.can(MODULE, "see_id")  # type: ignore[union-attr]
+    # Finding a household by its exact ID number would reveal the number to a role that sees it masked.
+    by_id = ["applicant__id_number__iexact"] if see_id else []
+    return _list(
         request,
         title=_("Waiting list") if waiting else _("Tenant households"),
         tab="waiting" if waiting else "households",
         queryset=qs,
-        headers=[
-            _("Household number"),
-            _("Applicant"),
-            _("ID number"),
-            _("Category"),
-            _("Household size"),
-            _("Monthly income per person"),
-            _("Applied on"),
-            _("Status"),
-            _("Waiting since"),
+        columns=[
+            Column(_("Household number"), lambda h: Link(h.number, reverse("rental:household", args=[h.pk])), "number"),
+            Column(_("Applicant"), lambda h: h.applicant.name, "applicant__name"),
+            IdColumn(_("ID number"), lambda h: h.applicant.id_number),
+            Column(_("Category"), lambda h: h.get_category_display(), "category"),
+            Column(_("Household size"), lambda h: h.members_count, "members_count"),
+            Column(_("Monthly income per person"), lambda h: h.monthly_income, "monthly_income"),
+            Column(_("Applied on"), lambda h: h.applied_on, "applied_on"),
+            Column(_("Status"), lambda h: Tag(h.get_status_display(), h.status), "status"),
+            Column(_("Waiting since"), lambda h: h.waiting_since, "waiting_since"),
         ],
-        row=row,
+        search=Search(
+            ["number__istartswith", "applicant__name__icontains", *by_id],
+            _("Household number, name or ID number"),
+            initials=["applicant__initials"],
+        ),
         filters=[
-            Filter("status", _("Status"), Household.Status.choices),
-            Filter("category", _("Category"), Category.choices),
+            ChoiceFilter("status", _("Status"), Household.Status.choices),
+            ChoiceFilter("category", _("Category"), Category.choices),
         ],
-        search_hint=_("Household number, name or ID number"),
         filename="轮候家庭" if waiting else "承租家庭",
-        actions=actions,
+        actions=[Action(_("New application"), reverse("rental:household_create"), "handle")],
         note=_("The waiting list is in order of the eligibility decision.") if waiting else "",
     )
 
@@ -289,39 +151,23 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @require(MODULE, "view")
 def draw_list(request: HttpRequest) -> HttpResponse:
-    qs = _search(Draw.objects.all(), request, "number__istartswith", "seed__icontains")
-
-    def row(d: Draw) -> list[Any]:
-        won = sum(1 for p in d.result if p.get("unit"))
-        return [
-            Link(d.number, reverse("rental:draw", args=[d.pk])),
-            d.draw_on,
-            Tag(d.get_status_display(), d.status),
-            d.seed,
-            len(d.households),
-            len(d.units),
-            won,
-        ]
-
-    actions = [(_("New draw"), reverse("rental:draw_create"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Lottery draws"),
         tab="draws",
-        queryset=qs,
-        headers=[
-            _("Draw number"),
-            _("Draw date"),
-            _("Status"),
-            _("Published seed"),
-            _("Tenant households"),
-            _("Homes"),
-            _("Allocated"),
+        queryset=Draw.objects.all(),
+        columns=[
+            Column(_("Draw number"), lambda d: Link(d.number, reverse("rental:draw", args=[d.pk])), "number"),
+            Column(_("Draw date"), lambda d: d.draw_on, "draw_on"),
+            Column(_("Status"), lambda d: Tag(d.get_status_display(), d.status), "status"),
+            Column(_("Published seed"), lambda d: d.seed),
+            Column(_("Tenant households"), lambda d: len(d.households)),
+            Column(_("Homes"), lambda d: len(d.units)),
+            Column(_("Allocated"), lambda d: sum(1 for p in d.result if p.get("unit"))),
         ],
-        row=row,
-        search_hint=_("Draw number or seed"),
+        search=Search(["number__istartswith", "seed__icontains"], _("Draw number or seed")),
         filename="公租房摇号",
-        actions=actions,
+        actions=[Action(_("New draw"), reverse("rental:draw_create"), "handle")],
     )
 
 
@@ -330,222 +176,189 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 
 @require(MODULE, "view")
 def lease_list(request: HttpRequest) -> HttpResponse:
-    qs = Lease.objects.select_related("rental_unit__unit", "household")
-    qs = _search(qs, request, "number__istartswith", "tenant_name__icontains", "rental_unit__unit__code__istartswith")
-    qs = _choice(qs, request, "kind", "kind", Kind.values)
-    qs = _choice(qs, request, "status", "status", Lease.Status.values)
-    qs = _choice(qs, request, "category", "category", Category.values)
-    in_force = _date(request, "in_force")
-    if in_force is not None:
-        qs = qs.filter(pk__in=queries.leases_in_force(in_force, _param(request, "kind") or Kind.HOME).values("pk"))
-    new_in = _param(request, "new_in")
-    if new_in.isdigit():
-        qs = qs.filter(pk__in=queries.new_allocations(int(new_in)).values("pk"))
-    past_term = _date(request, "past_term")
-    if past_term is not None:
-        qs = qs.filter(pk__in=queries.past_term(past_term).values("pk"))
+    kind = _param(request, "kind") or Kind.HOME
 
-    def row(lease: Lease) -> list[Any]:
-        return [
-            Link(lease.number, reverse("rental:lease", args=[lease.pk])),
-            lease.get_kind_display(),
-            lease.rental_unit.unit.code,
-            lease.tenant_name,
-            lease.get_category_display(),
-            lease.area,
-            lease.monthly_rent,
-            lease.start,
-            lease.ended_on or lease.end,
-            Tag(lease.get_status_display(), lease.status),
-        ]
+    def in_force(qs: QuerySet[Any], day: dt.date) -> QuerySet[Any]:
+        return qs.filter(pk__in=queries.leases_in_force(day, kind).values("pk"))
 
-    actions = [(_("New lease"), reverse("rental:lease_create"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Leases"),
         tab="leases",
-        queryset=qs.order_by("-start", "-pk"),
-        headers=[
-            _("Lease number"),
-            _("Kind"),
-            _("Unit code"),
-            _("Tenant"),
-            _("Category"),
-            _("Area (m²)"),
-            _("Monthly rent"),
-            _("Start"),
-            _("End"),
-            _("Status"),
+        queryset=Lease.objects.select_related("rental_unit__unit", "household").order_by("-start", "-pk"),
+        columns=[
+            Column(_("Lease number"), lambda le: Link(le.number, reverse("rental:lease", args=[le.pk])), "number"),
+            Column(_("Kind"), lambda le: le.get_kind_display(), "kind"),
+            Column(_("Unit code"), lambda le: le.rental_unit.unit.code, "rental_unit__unit__code"),
+            Column(_("Tenant"), lambda le: le.tenant_name, "tenant_name"),
+            Column(_("Category"), lambda le: le.get_category_display(), "category"),
+            Column(_("Area (m²)"), lambda le: le.area, "area"),
+            Column(_("Monthly rent"), lambda le: le.monthly_rent, "monthly_rent", total=True),
+            Column(_("Start"), lambda le: le.start, "start"),
+            Column(_("End"), lambda le: le.ended_on or le.end),
+            Column(_("Status"), lambda le: Tag(le.get_status_display(), le.status), "status"),
         ],
-        row=row,
+        search=Search(
+            ["number__istartswith", "tenant_name__icontains", "rental_unit__unit__code__istartswith"],
+            _("Lease number, tenant or unit code"),
+        ),
         filters=[
             KIND_FILTER,
-            Filter("status", _("Status"), Lease.Status.choices),
-            Filter("category", _("Category"), Category.choices),
+            ChoiceFilter("status", _("Status"), Lease.Status.choices),
+            ChoiceFilter("category", _("Category"), Category.choices),
+            HiddenFilter("in_force", in_force, valid_date),
+            HiddenFilter("new_in", lambda qs, y: qs.filter(pk__in=queries.new_allocations(y).values("pk")), valid_int),
+            HiddenFilter("past_term", lambda qs, d: qs.filter(pk__in=queries.past_term(d).values("pk")), valid_date),
         ],
-        search_hint=_("Lease number, tenant or unit code"),
         filename="租赁合同",
-        actions=actions,
+        actions=[Action(_("New lease"), reverse("rental:lease_create"), "handle")],
     )
 
 
 # --- rent -------------------------------------------------------------------------------------------
 
 
+def _month(qs: QuerySet[Any], raw: str) -> QuerySet[Any]:
+    try:
+        return qs.filter(month=rules.parse_month(raw))
+    except ValueError:
+        return qs
+
+
 @require(MODULE, "view")
 def bill_list(request: HttpRequest) -> HttpResponse:
-    qs = RentBill.objects.select_related("lease")
-    qs = _search(qs, request, "lease__number__istartswith", "lease__tenant_name__icontains")
-    qs = _choice(qs, request, "kind", "kind", Kind.values)
-    year = _year(request)
-    if year:
-        qs = qs.filter(month__year=year)
-    month = _param(request, "month")
-    if month:
-        try:
-            qs = qs.filter(month=rules.parse_month(month))
-        except ValueError:
-            pass
-    if _param(request, "unpaid"):
-        qs = qs.filter(paid__lt=F("amount"))
-
-    def row(b: RentBill) -> list[Any]:
-        return [
-            Link(b.lease.number, reverse("rental:lease", args=[b.lease_id])),
-            b.lease.tenant_name,
-            b.get_kind_display(),
-            f"{b.month:%Y-%m}",
-            b.due,
-            b.amount,
-            b.paid,
-            b.amount - b.paid,
-        ]
-
-    actions = [(_("Bill a month"), reverse("rental:bill_run"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Rent bills"),
         tab="bills",
-        queryset=qs.order_by("-month", "lease__number"),
-        headers=[
-            _("Lease number"),
-            _("Tenant"),
-            _("Kind"),
-            _("Month"),
-            _("Due date"),
-            _("Amount"),
-            pgettext_lazy("rental", "Paid"),
-            _("Owed"),
+        queryset=RentBill.objects.select_related("lease").order_by("-month", "lease__number"),
+        columns=[
+            Column(
+                _("Lease number"),
+                lambda b: Link(b.lease.number, reverse("rental:lease", args=[b.lease_id])),
+                "lease__number",
+            ),
+            Column(_("Tenant"), lambda b: b.lease.tenant_name, "lease__tenant_name"),
+            Column(_("Kind"), lambda b: b.get_kind_display(), "kind"),
+            Column(_("Month"), lambda b: f"{b.month:%Y-%m}", "month"),
+            Column(_("Due date"), lambda b: b.due, "due"),
+            Column(_("Amount"), lambda b: b.amount, "amount", total=True),
+            Column(pgettext_lazy("rental", "Paid"), lambda b: b.paid, "paid", total=True),
+            Column(_("Owed"), lambda b: b.amount - b.paid, total=F("amount") - F("paid")),
         ],
-        row=row,
+        search=Search(["lease__number__istartswith", "lease__tenant_name__icontains"], _("Lease number or tenant")),
         filters=[
-            Filter("year", YEAR_FILTER_LABEL, _year_options()),
+            YearFilter("month__year"),
             KIND_FILTER,
-            Filter("unpaid", _("Unpaid"), [("1", _("Unpaid only"))]),
+            ChoiceFilter(
+                "unpaid", _("Unpaid"), [("1", _("Unpaid only"))], apply=lambda qs, _v: qs.filter(paid__lt=F("amount"))
+            ),
+            HiddenFilter("month", _month),
         ],
-        search_hint=_("Lease number or tenant"),
         filename="租金账单",
-        actions=actions,
+        actions=[Action(_("Bill a month"), reverse("rental:bill_run"), "handle")],
     )
 
 
 @require(MODULE, "view")
 def payment_list(request: HttpRequest) -> HttpResponse:
-    qs = Payment.objects.select_related("lease")
-    qs = _search(qs, request, "lease__number__istartswith", "lease__tenant_name__icontains", "bank_txn__iexact")
-    qs = _choice(qs, request, "kind", "kind", Kind.values)
-    qs = _choice(qs, request, "channel", "channel", Payment.Channel.values)
-    year = _year(request)
-    if year:
-        qs = qs.filter(paid_on__year=year)
-
-    def row(p: Payment) -> list[Any]:
-        return [
-            p.paid_on,
-            Link(p.lease.number, reverse("rental:lease", args=[p.lease_id])),
-            p.lease.tenant_name,
-            p.get_kind_display(),
-            p.get_channel_display(),
-            p.bank_txn or "",
-            p.amount,
-        ]
-
-    actions = [(_("Import bank file"), reverse("rental:payment_import"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Rent payments"),
         tab="payments",
-        queryset=qs.order_by("-paid_on", "-pk"),
-        headers=[
-            pgettext_lazy("rental", "Paid on"),
-            _("Lease number"),
-            _("Tenant"),
-            _("Kind"),
-            _("Channel"),
-            _("Bank transaction id"),
-            _("Amount"),
+        queryset=Payment.objects.select_related("lease").order_by("-paid_on", "-pk"),
+        columns=[
+            Column(pgettext_lazy("rental", "Paid on"), lambda p: p.paid_on, "paid_on"),
+            Column(
+                _("Lease number"),
+                lambda p: Link(p.lease.number, reverse("rental:lease", args=[p.lease_id])),
+                "lease__number",
+            ),
+            Column(_("Tenant"), lambda p: p.lease.tenant_name, "lease__tenant_name"),
+            Column(_("Kind"), lambda p: p.get_kind_display(), "kind"),
+            Column(_("Channel"), lambda p: p.get_channel_display(), "channel"),
+            Column(_("Bank transaction id"), lambda p: p.bank_txn or "", "bank_txn"),
+            Column(_("Amount"), lambda p: p.amount, "amount", total=True),
         ],
-        row=row,
+        search=Search(
+            ["lease__number__istartswith", "lease__tenant_name__icontains", "bank_txn__iexact"],
+            _("Lease number, tenant or bank transaction id"),
+        ),
         filters=[
-            Filter("year", YEAR_FILTER_LABEL, _year_options()),
+            YearFilter("paid_on__year"),
             KIND_FILTER,
-            Filter("channel", _("Channel"), Payment.Channel.choices),
+            ChoiceFilter("channel", _("Channel"), Payment.Channel.choices),
         ],
-        search_hint=_("Lease number, tenant or bank transaction id"),
         filename="租金缴款",
-        actions=actions,
+        actions=[Action(_("Import bank file"), reverse("rental:payment_import"), "handle")],
     )
+
+
+AGES = {"0-30": (0, 30), "31-90": (31, 90), "91-180": (91, 180), ">180": (181, None)}
 
 
 @require(MODULE, "view")
 def arrears_list(request: HttpRequest) -> HttpResponse:
-    as_of = _date(request, "as_of") or timezone.localdate()
-    qs: QuerySet[Any] = queries.arrears_by_lease(as_of)  # annotated: owed, oldest_due, bills_owed, last_reminder
-    qs = _search(qs, request, "number__istartswith", "tenant_name__icontains", "rental_unit__unit__code__istartswith")
-    qs = _choice(qs, request, "kind", "kind", Kind.values)
-    age = _param(request, "age")
-    if age in rules.AGEING_BUCKETS:
+    as_of = valid_date(_param(request, "as_of")) or timezone.localdate()
+
+    def aged(qs: QuerySet[Any], age: str) -> QuerySet[Any]:
         # By the oldest unpaid bill: days past due = as_of - due.
-        low, high = {"0-30": (0, 30), "31-90": (31, 90), "91-180": (91, 180), ">180": (181, None)}[age]
+        low, high = AGES[age]
         qs = qs.filter(oldest_due__lte=as_of - dt.timedelta(days=low))
-        if high is not None:
-            qs = qs.filter(oldest_due__gte=as_of - dt.timedelta(days=high))
+        return qs if high is None else qs.filter(oldest_due__gte=as_of - dt.timedelta(days=high))
 
-    def row(lease: Any) -> list[Any]:
-        days = (as_of - lease.oldest_due).days
-        return [
-            Link(lease.number, reverse("rental:lease", args=[lease.pk])),
-            lease.tenant_name,
-            lease.rental_unit.unit.code,
-            lease.bills_owed,
-            lease.owed,
-            lease.oldest_due,
-            rules.ageing_bucket(days),
-            lease.last_reminder,
-        ]
-
-    return list_page(
+    return _list(
         request,
         title=_("Arrears"),
         tab="arrears",
-        queryset=qs,
-        headers=[
-            _("Lease number"),
-            _("Tenant"),
-            _("Unit code"),
-            _("Bills owed"),
-            _("Owed"),
-            _("Oldest due date"),
-            _("Age (days)"),
-            _("Last reminder"),
+        # Annotated: owed, oldest_due, bills_owed, last_reminder.
+        queryset=queries.arrears_by_lease(as_of),
+        columns=[
+            Column(_("Lease number"), lambda le: Link(le.number, reverse("rental:lease", args=[le.pk])), "number"),
+            Column(_("Tenant"), lambda le: le.tenant_name, "tenant_name"),
+            Column(_("Unit code"), lambda le: le.rental_unit.unit.code, "rental_unit__unit__code"),
+            Column(_("Bills owed"), lambda le: le.bills_owed, "bills_owed"),
+            Column(_("Owed"), lambda le: le.owed, "owed", total=True),
+            Column(_("Oldest due date"), lambda le: le.oldest_due, "oldest_due"),
+            Column(_("Age (days)"), lambda le: rules.ageing_bucket((as_of - le.oldest_due).days)),
+            Column(_("Last reminder"), lambda le: le.last_reminder, "last_reminder"),
         ],
-        row=row,
-        filters=[KIND_FILTER, Filter("age", _("Age (days)"), [(b, b) for b in rules.AGEING_BUCKETS])],
-        search_hint=_("Lease number, tenant or unit code"),
+        search=Search(
+            ["number__istartswith", "tenant_name__icontains", "rental_unit__unit__code__istartswith"],
+            _("Lease number, tenant or unit code"),
+        ),
+        filters=[
+            KIND_FILTER,
+            ChoiceFilter("age", _("Age (days)"), [(b, b) for b in rules.AGEING_BUCKETS], apply=aged),
+            HiddenFilter("as_of", lambda qs, _day: qs, valid_date),
+        ],
         filename="租金欠缴",
+        batch=[BatchAction(_("Issue rent reminders"), reverse("rental:arrears_remind"))],
         note=_("Bills past their due date (the last day of the month) and not fully paid, as of %(day)s.")
         % {"day": as_of.isoformat()},
     )
+
+
+@require_POST
+@require(MODULE, "handle")
+def arrears_remind(request: HttpRequest) -> HttpResponse:
+    """The batch action of the arrears list: a rent reminder (催缴通知) for each ticked lease, dated today."""
+    who, today = actor(request), timezone.localdate()
+    issued, refused = 0, []
+    for lease in Lease.objects.filter(pk__in=selected_ids(request)).order_by("number"):
+        try:
+            actions.issue_reminder(who, lease, on=today)
+        except RentalError as exc:
+            refused.append(f"{lease.number}：{exc}")
+        else:
+            issued += 1
+    if issued:
+        messages.success(request, _("%(count)s rent reminders issued.") % {"count": issued})
+    for line in refused:
+        messages.error(request, line)
+    if not issued and not refused:
+        messages.error(request, _("Tick the leases to remind first."))
+    return back_to_list(request, reverse("rental:arrears"))
 
 
 # --- reviews, inspections, exits, repairs, filings -------------------------------------------------
@@ -553,292 +366,201 @@ def arrears_list(request: HttpRequest) -> HttpResponse:
 
 @require(MODULE, "view")
 def review_list(request: HttpRequest) -> HttpResponse:
-    qs = Review.objects.select_related("household__applicant")
-    qs = _search(qs, request, "household__number__istartswith", "household__applicant__name__icontains")
-    year = _year(request)
-    if year:
-        qs = qs.filter(year=year)
-    qs = _choice(qs, request, "outcome", "outcome", Review.Outcome.values)
-    if _param(request, "done"):
-        qs = qs.exclude(outcome=Review.Outcome.DUE)
-
-    def row(r: Review) -> list[Any]:
-        return [
-            r.year,
-            Link(r.household.number, reverse("rental:household", args=[r.household_id])),
-            r.household.applicant.name,
-            Tag(r.get_outcome_display(), r.outcome),
-            r.reviewed_on,
-            r.note,
-        ]
-
-    return list_page(
+    return _list(
         request,
         title=_("Annual reviews"),
         tab="reviews",
-        queryset=qs.order_by("-year", "household__number"),
-        headers=[_("Year"), _("Household number"), _("Applicant"), _("Outcome"), _("Reviewed on"), _("Note")],
-        row=row,
-        filters=[
-            Filter("year", YEAR_FILTER_LABEL, _year_options()),
-            Filter("outcome", _("Outcome"), Review.Outcome.choices),
+        queryset=Review.objects.select_related("household__applicant").order_by("-year", "household__number"),
+        columns=[
+            Column(_("Year"), lambda r: r.year, "year"),
+            Column(
+                _("Household number"),
+                lambda r: Link(r.household.number, reverse("rental:household", args=[r.household_id])),
+                "household__number",
+            ),
+            Column(_("Applicant"), lambda r: r.household.applicant.name, "household__applicant__name"),
+            Column(_("Outcome"), lambda r: Tag(r.get_outcome_display(), r.outcome), "outcome"),
+            Column(_("Reviewed on"), lambda r: r.reviewed_on, "reviewed_on"),
+            Column(_("Note"), lambda r: r.note),
         ],
-        search_hint=_("Household number or applicant"),
+        search=Search(
+            ["household__number__istartswith", "household__applicant__name__icontains"],
+            _("Household number or applicant"),
+            initials=["household__applicant__initials"],
+        ),
+        filters=[
+            YearFilter("year"),
+            ChoiceFilter("outcome", _("Outcome"), Review.Outcome.choices),
+            HiddenFilter("done", lambda qs, _v: qs.exclude(outcome=Review.Outcome.DUE)),
+        ],
         filename="年审",
     )
 
 
 @require(MODULE, "view")
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    qs = Inspection.objects.select_related("household__applicant", "lease__rental_unit__unit")
-    qs = _search(qs, request, "household__number__istartswith", "household__applicant__name__icontains", "inspector")
-    year = _year(request)
-    if year:
-        qs = qs.filter(visited_on__year=year)
-    qs = _choice(qs, request, "visit", "visit", Inspection.Visit.values)
-    qs = _choice(qs, request, "finding", "finding", Inspection.Finding.values)
-
-    def row(i: Inspection) -> list[Any]:
-        return [
-            i.visited_on,
-            i.get_visit_display(),
-            Link(i.household.number, reverse("rental:household", args=[i.household_id])),
-            i.household.applicant.name,
-            i.lease.rental_unit.unit.code,
-            Tag(i.get_finding_display(), i.finding),
-            i.inspector,
-            i.note,
-        ]
-
-    actions = [(_("Record a visit"), reverse("rental:inspection_create"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Home inspections"),
         tab="inspections",
-        queryset=qs.order_by("-visited_on", "-pk"),
-        headers=[
-            _("Visited on"),
-            _("Visit"),
-            _("Household number"),
-            _("Applicant"),
-            _("Unit code"),
-            _("Finding"),
-            _("Inspector"),
-            _("Note"),
+        queryset=Inspection.objects.select_related("household__applicant", "lease__rental_unit__unit").order_by(
+            "-visited_on", "-pk"
+        ),
+        columns=[
+            Column(_("Visited on"), lambda i: i.visited_on, "visited_on"),
+            Column(_("Visit"), lambda i: i.get_visit_display(), "visit"),
+            Column(
+                _("Household number"),
+                lambda i: Link(i.household.number, reverse("rental:household", args=[i.household_id])),
+                "household__number",
+            ),
+            Column(_("Applicant"), lambda i: i.household.applicant.name, "household__applicant__name"),
+            Column(_("Unit code"), lambda i: i.lease.rental_unit.unit.code, "lease__rental_unit__unit__code"),
+            Column(_("Finding"), lambda i: Tag(i.get_finding_display(), i.finding), "finding"),
+            Column(_("Inspector"), lambda i: i.inspector, "inspector"),
+            Column(_("Note"), lambda i: i.note),
         ],
-        row=row,
+        search=Search(
+            ["household__number__istartswith", "household__applicant__name__icontains", "inspector"],
+            _("Household number, applicant or inspector"),
+            initials=["household__applicant__initials"],
+        ),
         filters=[
-            Filter("year", YEAR_FILTER_LABEL, _year_options()),
-            Filter("visit", _("Visit"), Inspection.Visit.choices),
-            Filter("finding", _("Finding"), Inspection.Finding.choices),
+            YearFilter("visited_on__year"),
+            ChoiceFilter("visit", _("Visit"), Inspection.Visit.choices),
+            ChoiceFilter("finding", _("Finding"), Inspection.Finding.choices),
         ],
-        search_hint=_("Household number, applicant or inspector"),
         filename="入户调查",
-        actions=actions,
+        actions=[Action(_("Record a visit"), reverse("rental:inspection_create"), "handle")],
     )
 
 
 @require(MODULE, "view")
 def exit_list(request: HttpRequest) -> HttpResponse:
-    qs = Exit.objects.select_related("household__applicant", "lease__rental_unit__unit")
-    qs = _search(
-        qs, request, "number__istartswith", "household__number__istartswith", "household__applicant__name__icontains"
-    )
-    qs = _choice(qs, request, "status", "status", Exit.Status.values)
-    qs = _choice(qs, request, "reason", "reason", Exit.Reason.values)
-    year = _year(request)
-    if year:
-        qs = (
-            qs.filter(completed_on__year=year)
-            if _param(request, "status") == "completed"
-            else qs.filter(notice_on__year=year)
-        )
-    if _param(request, "forced"):
-        qs = qs.filter(forced=True)
-
-    def row(e: Exit) -> list[Any]:
-        return [
-            Link(e.number, reverse("rental:exit", args=[e.pk])),
-            e.household.applicant.name,
-            e.lease.rental_unit.unit.code,
-            e.get_reason_display(),
-            e.notice_on,
-            e.deadline,
-            _("Yes") if e.forced else "",
-            Tag(e.get_status_display(), e.status),
-            e.completed_on,
-        ]
-
-    return list_page(
+    # The year of a completed exit is the year it was completed; of any other, the year of its notice.
+    year_field = "completed_on__year" if _param(request, "status") == "completed" else "notice_on__year"
+    return _list(
         request,
         title=_("Exits"),
         tab="exits",
-        queryset=qs.order_by("-notice_on", "-pk"),
-        headers=[
-            _("Exit number"),
-            _("Applicant"),
-            _("Unit code"),
-            _("Reason"),
-            _("Notice served on"),
-            _("Move out by"),
-            _("Forced"),
-            _("Status"),
-            _("Completed on"),
+        queryset=Exit.objects.select_related("household__applicant", "lease__rental_unit__unit").order_by(
+            "-notice_on", "-pk"
+        ),
+        columns=[
+            Column(_("Exit number"), lambda e: Link(e.number, reverse("rental:exit", args=[e.pk])), "number"),
+            Column(_("Applicant"), lambda e: e.household.applicant.name, "household__applicant__name"),
+            Column(_("Unit code"), lambda e: e.lease.rental_unit.unit.code, "lease__rental_unit__unit__code"),
+            Column(_("Reason"), lambda e: e.get_reason_display(), "reason"),
+            Column(_("Notice served on"), lambda e: e.notice_on, "notice_on"),
+            Column(_("Move out by"), lambda e: e.deadline, "deadline"),
+            Column(_("Forced"), lambda e: _("Yes") if e.forced else "", "forced"),
+            Column(_("Status"), lambda e: Tag(e.get_status_display(), e.status), "status"),
+            Column(_("Completed on"), lambda e: e.completed_on, "completed_on"),
         ],
-        row=row,
+        search=Search(
+            ["number__istartswith", "household__number__istartswith", "household__applicant__name__icontains"],
+            _("Exit number, household number or name"),
+            initials=["household__applicant__initials"],
+        ),
         filters=[
-            Filter("year", YEAR_FILTER_LABEL, _year_options()),
-            Filter("status", _("Status"), Exit.Status.choices),
-            Filter("reason", _("Reason"), Exit.Reason.choices),
-            Filter("forced", _("Forced"), [("1", _("Forced exits only"))]),
+            YearFilter(year_field),
+            ChoiceFilter("status", _("Status"), Exit.Status.choices),
+            ChoiceFilter("reason", _("Reason"), Exit.Reason.choices),
+            ChoiceFilter(
+                "forced", _("Forced"), [("1", _("Forced exits only"))], apply=lambda qs, _v: qs.filter(forced=True)
+            ),
         ],
-        search_hint=_("Exit number, household number or name"),
         filename="清退",
     )
 
 
 @require(MODULE, "view")
 def repair_list(request: HttpRequest) -> HttpResponse:
-    qs = Repair.objects.select_related("rental_unit__unit")
-    qs = _search(qs, request, "number__istartswith", "rental_unit__unit__code__istartswith", "vendor__icontains")
     status = _param(request, "status")
-    if status == "open":
-        qs = qs.exclude(status=Repair.Status.DONE)
-    else:
-        qs = _choice(qs, request, "status", "status", Repair.Status.values)
-    year = _year(request)
-    if year:
-        qs = qs.filter(completed_on__year=year) if status == Repair.Status.DONE else qs.filter(reported_on__year=year)
+    year_field = "completed_on__year" if status == Repair.Status.DONE else "reported_on__year"
 
-    def row(r: Repair) -> list[Any]:
-        return [
-            Link(r.number, reverse("rental:repair", args=[r.pk])),
-            r.rental_unit.unit.code,
-            r.reported_on,
-            r.description,
-            r.vendor,
-            Tag(r.get_status_display(), r.status),
-            r.completed_on,
-            r.cost,
-        ]
+    def by_status(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        return qs.exclude(status=Repair.Status.DONE) if value == "open" else qs.filter(status=value)
 
-    actions = [(_("New work order"), reverse("rental:repair_create"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Repairs"),
         tab="repairs",
-        queryset=qs.order_by("-reported_on", "-pk"),
-        headers=[
-            _("Work order"),
-            _("Unit code"),
-            _("Reported on"),
-            pgettext_lazy("rental", "Description"),
-            _("Vendor"),
-            _("Status"),
-            _("Completed on"),
-            pgettext_lazy("rental", "Cost"),
+        queryset=Repair.objects.select_related("rental_unit__unit").order_by("-reported_on", "-pk"),
+        columns=[
+            Column(_("Work order"), lambda r: Link(r.number, reverse("rental:repair", args=[r.pk])), "number"),
+            Column(_("Unit code"), lambda r: r.rental_unit.unit.code, "rental_unit__unit__code"),
+            Column(_("Reported on"), lambda r: r.reported_on, "reported_on"),
+            Column(pgettext_lazy("rental", "Description"), lambda r: r.description),
+            Column(_("Vendor"), lambda r: r.vendor, "vendor"),
+            Column(_("Status"), lambda r: Tag(r.get_status_display(), r.status), "status"),
+            Column(_("Completed on"), lambda r: r.completed_on, "completed_on"),
+            Column(pgettext_lazy("rental", "Cost"), lambda r: r.cost, "cost", total=True),
         ],
-        row=row,
+        search=Search(
+            ["number__istartswith", "rental_unit__unit__code__istartswith", "vendor__icontains"],
+            _("Work order, unit code or vendor"),
+        ),
         filters=[
-            Filter("year", YEAR_FILTER_LABEL, _year_options()),
-            Filter("status", _("Status"), [("open", _("Open")), *Repair.Status.choices]),
+            YearFilter(year_field),
+            ChoiceFilter("status", _("Status"), [("open", _("Open")), *Repair.Status.choices], apply=by_status),
         ],
-        search_hint=_("Work order, unit code or vendor"),
         filename="维修工单",
-        actions=actions,
+        actions=[Action(_("New work order"), reverse("rental:repair_create"), "handle")],
     )
 
 
 @require(MODULE, "view")
 def filing_list(request: HttpRequest) -> HttpResponse:
-    qs = _search(
-        Filing.objects.all(),
-        request,
-        "number__istartswith",
-        "lessor__icontains",
-        "lessee__icontains",
-        "address__icontains",
-    )
-    year = _year(request)
-    if year:
-        qs = qs.filter(filed_on__year=year)
-    see_id = _see_id(request)
-
-    def row(f: Filing) -> list[Any]:
-        return [
-            Link(f.number, reverse("rental:filing", args=[f.pk])),
-            f.filed_on,
-            f.lessor,
-            f.lessor_id if see_id else mask_id(f.lessor_id),
-            f.lessee,
-            f.lessee_id if see_id else mask_id(f.lessee_id),
-            f.address,
-            f.area,
-            f"{f.start} ~ {f.end}",
-            f.monthly_rent,
-        ]
-
-    actions = [(_("New filing"), reverse("rental:filing_create"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Rental filings"),
         tab="filings",
-        queryset=qs.order_by("-filed_on", "-pk"),
-        headers=[
-            _("Filing number"),
-            _("Filed on"),
-            _("Lessor"),
-            _("Lessor ID number"),
-            _("Lessee"),
-            _("Lessee ID number"),
-            pgettext_lazy("rental", "Address"),
-            _("Area (m²)"),
-            _("Lease term"),
-            _("Monthly rent"),
+        queryset=Filing.objects.order_by("-filed_on", "-pk"),
+        columns=[
+            Column(_("Filing number"), lambda f: Link(f.number, reverse("rental:filing", args=[f.pk])), "number"),
+            Column(_("Filed on"), lambda f: f.filed_on, "filed_on"),
+            Column(_("Lessor"), lambda f: f.lessor, "lessor"),
+            IdColumn(_("Lessor ID number"), lambda f: f.lessor_id),
+            Column(_("Lessee"), lambda f: f.lessee, "lessee"),
+            IdColumn(_("Lessee ID number"), lambda f: f.lessee_id),
+            Column(pgettext_lazy("rental", "Address"), lambda f: f.address),
+            Column(_("Area (m²)"), lambda f: f.area, "area"),
+            Column(_("Lease term"), lambda f: f"{f.start} ~ {f.end}", "start"),
+            Column(_("Monthly rent"), lambda f: f.monthly_rent, "monthly_rent", total=True),
         ],
-        row=row,
-        filters=[Filter("year", YEAR_FILTER_LABEL, _year_options())],
-        search_hint=_("Filing number, lessor, lessee or address"),
+        search=Search(
+            ["number__istartswith", "lessor__icontains", "lessee__icontains", "address__icontains"],
+            _("Filing number, lessor, lessee or address"),
+        ),
+        filters=[YearFilter("filed_on__year")],
         filename="房屋租赁备案",
-        actions=actions,
+        actions=[Action(_("New filing"), reverse("rental:filing_create"), "handle")],
     )
 
 
 @require(MODULE, "view")
 def rate_list(request: HttpRequest) -> HttpResponse:
-    qs = _choice(RentRate.objects.all(), request, "kind", "kind", Kind.values)
-
-    def row(r: RentRate) -> list[Any]:
-        effective = rules.monthly_rent(Decimal(1), r.per_m2, r.reduction_percent)
-        return [
-            r.get_kind_display(),
-            r.get_category_display(),
-            r.per_m2,
-            r.reduction_percent,
-            effective,
-            r.valid_from,
-            r.note,
-        ]
-
-    actions = [(_("New rent standard"), reverse("rental:rate_create"))] if _can_handle(request) else []
-    return list_page(
+    return _list(
         request,
         title=_("Rent standards"),
         tab="rates",
-        queryset=qs.order_by("kind", "category", "-valid_from"),
-        headers=[
-            _("Kind"),
-            _("Category"),
-            _("Rent per m² per month"),
-            _("Reduction (%)"),
-            _("Rent per m² after reduction"),
-            _("Valid from"),
-            _("Note"),
+        queryset=RentRate.objects.order_by("kind", "category", "-valid_from"),
+        columns=[
+            Column(_("Kind"), lambda r: r.get_kind_display(), "kind"),
+            Column(_("Category"), lambda r: r.get_category_display(), "category"),
+            Column(_("Rent per m² per month"), lambda r: r.per_m2, "per_m2"),
+            Column(_("Reduction (%)"), lambda r: r.reduction_percent, "reduction_percent"),
+            Column(
+                _("Rent per m² after reduction"),
+                lambda r: rules.monthly_rent(Decimal(1), r.per_m2, r.reduction_percent),
+            ),
+            Column(_("Valid from"), lambda r: r.valid_from, "valid_from"),
+            Column(_("Note"), lambda r: r.note),
         ],
-        row=row,
         filters=[KIND_FILTER],
         filename="租金标准",
-        actions=actions,
+        actions=[Action(_("New rent standard"), reverse("rental:rate_create"), "handle")],
         note=_(
             "A lease's monthly rent is fixed at signing: area × the rate in force on its start date × (1 − reduction)."
         ),

@@ -13,15 +13,29 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, kpis
 from anju.core.imports_views import error_context
-from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    HiddenFilter,
+    Link,
+    ListPage,
+    Search,
+    Tag,
+    export_xlsx,
+    pager,
+    paginate,
+    valid_int,
+)
 from anju.core.models import Attachment
 from anju.core.permissions import actor, can, check, require
 from anju.fund.arrears import actions, queries, rules
@@ -159,50 +173,67 @@ def board(request: HttpRequest) -> HttpResponse:
 # --- cases ------------------------------------------------------------------------------------
 
 
-def _case_list(request: HttpRequest) -> Any:
-    cases = RecoveryCase.objects.select_related("project", "developer").order_by("number")
-    q = request.GET.get("q", "").strip()
-    if q:
-        cases = cases.filter(Q(number__icontains=q) | Q(project__name__icontains=q) | Q(developer__name__icontains=q))
-    stage = request.GET.get("stage", "")
-    if stage in Stage.values:
-        cases = cases.filter(stage=stage)
-    idle = request.GET.get("idle", "")
-    if idle.isdigit():
-        cases = cases.filter(pk__in=idle_cases(int(idle)).values("pk"))
-    kpi = request.GET.get("kpi", "")
-    if kpi:
-        cases = cases.filter(pk__in=queries.cases_for_kpi(kpi, _year(request)).values("pk"))
-    return cases
+def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """An arrears list: the fund's and the board's breadcrumbs and the arrears tabs."""
+    kwargs.setdefault(
+        "crumbs", [(_("Maintenance fund"), reverse("fund:home")), (_("Recovery board"), reverse("arrears:board"))]
+    )
+    return ListPage(module=MODULE, tabs="arrears/_tabs.html", **kwargs).render(request)
 
 
 @require(MODULE, "view")
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = _case_list(request)
-    if request.GET.get("export") == "xlsx":
-        check(request.user, MODULE, "export")
-        rows = (
-            [c.number, c.project.name, c.developer.name, c.households, c.owed, c.recovered, c.get_stage_display()]
-            for c in cases.iterator(chunk_size=1000)
-        )
-        return export_xlsx(
-            request,
-            filename="维修资金追缴案件.xlsx",
-            title="追缴案件",
-            headers=["案件编号", "项目", "开发企业", "户数", "欠缴金额", "已追缴", "阶段"],
-            rows=rows,
-        )
-    return render(
+    year = _year(request)
+    return _list(
         request,
-        "arrears/case_list.html",
-        {
-            "page": paginate(request, cases),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "stages": Stage.choices,
-            "kpi_name": queries.kpi_filter_name(request.GET.get("kpi", "")),
-            "year": _year(request),
-        },
+        title=_("Recovery cases"),
+        tab="cases",
+        queryset=RecoveryCase.objects.select_related("project", "developer").order_by("number"),
+        columns=[
+            Column(
+                _("Case number"),
+                lambda c: Link(c.number, reverse("arrears:case", args=[c.pk])),
+                "number",
+                export_label="案件编号",
+            ),
+            Column(_("Project"), lambda c: c.project.name, "project__name", export_label="项目"),
+            Column(
+                _("Developer"),
+                lambda c: (c.developer.name, Tag(_("unreachable"), "rejected") if c.developer.unreachable else None),
+                "developer__name",
+                export_label="开发企业",
+                export_value=lambda c: c.developer.name,
+            ),
+            Column(_("Households"), lambda c: c.households, "households", export_label="户数"),
+            Column(_("Owed"), lambda c: c.owed, "owed", total=True, export_label="欠缴金额"),
+            Column(_("Recovered"), lambda c: c.recovered, "recovered", total=True, export_label="已追缴"),
+            Column(_("Stage"), lambda c: Tag(c.get_stage_display(), c.stage), "stage", export_label="阶段"),
+        ],
+        search=Search(
+            ["number__icontains", "project__name__icontains", "developer__name__icontains"],
+            _("Case number, project or developer"),
+            initials=["project__initials", "developer__initials"],
+        ),
+        filters=[
+            ChoiceFilter("stage", _("Stage"), Stage.choices, everything=_("All stages")),
+            HiddenFilter(
+                "kpi",
+                lambda qs, kpi: qs.filter(pk__in=queries.cases_for_kpi(kpi, year).values("pk")),
+                tag=lambda kpi: f"{queries.kpi_filter_name(kpi) or kpi} {year}",
+            ),
+            HiddenFilter("year", lambda qs, _year: qs),
+            HiddenFilter(
+                "idle",
+                lambda qs, days: qs.filter(pk__in=idle_cases(days).values("pk")),
+                valid_int,
+                tag=lambda days: _("no action for %(days)s days") % {"days": days},
+            ),
+        ],
+        filename="维修资金追缴案件",
+        sheet="追缴案件",
+        actions=[Action(_("New case"), reverse("arrears:case_create"), "handle")],
+        empty=_("No cases match."),
+        table_id="case-list",
     )
 
 
@@ -251,12 +282,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         files[attachment.object_id].append(attachment)
     for item in evidence:
         item.files = files[item.pk]  # type: ignore[attr-defined]
+    items = paginate(request, case.items.select_related("unit", "account").order_by("unit__code"))
     return render(
         request,
         "arrears/case_detail.html",
         {
             "case": case,
-            "items": paginate(request, case.items.select_related("unit", "account").order_by("unit__code")),
+            "items": items,
+            "pager": pager(request, items),
             "timeline": case.actions.order_by("date", "pk"),
             "evidence": evidence,
             "recoveries": case.recoveries.select_related("entry", "bank").order_by("received_on", "pk"),
@@ -431,8 +464,25 @@ def target_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Target saved."))
             return redirect("arrears:targets")
     recovered = queries.recovered_by_year()
-    targets = []
-    for t in RecoveryTarget.objects.all():
-        done = recovered.get(t.year, ZERO)
-        targets.append((t, done, kpis.rate(done, t.amount)))
-    return render(request, "arrears/targets.html", {"targets": targets, "form": form})
+    return _list(
+        request,
+        title=_("Recovery targets"),
+        crumbs=[(_("Recovery board"), reverse("arrears:board"))],
+        tab="targets",
+        template="arrears/targets.html",
+        context={"form": form},
+        queryset=RecoveryTarget.objects.all(),
+        columns=[
+            Column(_("Year"), lambda t: Link(t.year, f"{reverse('arrears:board')}?year={t.year}"), "year"),
+            Column(_("Target amount"), lambda t: t.amount, "amount"),
+            Column(_("Recovered"), lambda t: recovered.get(t.year, ZERO)),
+            Column(
+                format_lazy("{} (%)", _("Completion rate")),
+                lambda t: kpis.rate(recovered.get(t.year, ZERO), t.amount),
+            ),
+            Column(_("Issuing authority"), lambda t: t.issued_by, "issued_by"),
+            Column(_("Document number"), lambda t: t.document, "document"),
+        ],
+        empty=_("No targets yet."),
+        table_id="targets",
+    )

@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.listing import export_xlsx, paginate, querystring_without_page
+from anju.core.listing import ChoiceFilter, Column, HiddenFilter, Link, ListPage, Search, Tag, valid_int
 from anju.core.permissions import actor, check, require
 from anju.fund.lifts import actions, queries, rules
 from anju.fund.lifts.models import Claim, Insurer, Lift, Policy
@@ -83,43 +84,19 @@ class ClaimForm(forms.Form):
         return lift
 
 
+def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """A lift pilot list: the fund's and the pilot's breadcrumbs and the pilot's tabs."""
+    crumbs = [(_("Maintenance fund"), reverse("fund:home")), (_("Lift insurance pilot"), reverse("lifts:progress"))]
+    return ListPage(module=MODULE, crumbs=crumbs, tabs="lifts/_tabs.html", **kwargs).render(request)
+
+
+def _signed_in(lifts: QuerySet[Lift], year: int) -> QuerySet[Lift]:
+    year = min(max(year, queries.YEARS[0]), queries.YEARS[1])
+    return lifts.filter(pk__in=queries.signed_lifts(year).values("pk"))
+
+
 @require(MODULE, "view")
 def lift_list(request: HttpRequest) -> HttpResponse:
-    lifts = Lift.objects.select_related("building__project").annotate(policy_count=Count("policies"))
-    lifts = lifts.order_by("building__project__code", "building__number", "registration_code")
-    q = request.GET.get("q", "").strip()
-    if q:
-        lifts = lifts.filter(
-            Q(registration_code__startswith=q) | Q(building__project__name__icontains=q) | Q(building__project__code=q)
-        )
-    insured = request.GET.get("insured", "")
-    if insured == "yes":
-        lifts = lifts.filter(policy_count__gt=0)
-    elif insured == "no":
-        lifts = lifts.filter(policy_count=0)
-    signed = request.GET.get("signed", "")
-    if signed.isdigit():
-        year = min(max(int(signed), queries.YEARS[0]), queries.YEARS[1])
-        lifts = lifts.filter(pk__in=queries.signed_lifts(year).values("pk"))
-    if request.GET.get("export") == "xlsx":
-        check(request.user, MODULE, "export")
-        rows = (
-            [
-                lift.registration_code,
-                lift.building.project.name,
-                f"{lift.building.number}栋",
-                lift.entrance,
-                lift.policy_count,
-            ]
-            for lift in lifts.iterator(chunk_size=2000)
-        )
-        return export_xlsx(
-            request,
-            filename="电梯登记.xlsx",
-            title="电梯",
-            headers=["注册代码", "项目", "幢号", "单元", "保险合同数"],
-            rows=rows,
-        )
     form = LiftForm(request.POST or None)
     if request.method == "POST":
         check(request.user, MODULE, "handle")
@@ -136,57 +113,65 @@ def lift_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Lift registered."))
                 return redirect("lifts:lifts")
-    return render(
+    insured = {"yes": Q(policy_count__gt=0), "no": Q(policy_count=0)}
+    return _list(
         request,
-        "lifts/lift_list.html",
-        {
-            "page": paginate(request, lifts),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "form": form,
-        },
+        title=_("Lift register"),
+        tab="lifts",
+        template="lifts/lift_list.html",
+        context={"form": form},
+        queryset=Lift.objects.select_related("building__project")
+        .annotate(policy_count=Count("policies"))
+        .order_by("building__project__code", "building__number", "registration_code"),
+        columns=[
+            Column(
+                _("Registration code"),
+                lambda lift: lift.registration_code,
+                "registration_code",
+                export_label="注册代码",
+            ),
+            Column(
+                _("Project"), lambda lift: lift.building.project.name, "building__project__name", export_label="项目"
+            ),
+            Column(
+                _("Building"),
+                lambda lift: lift.building.number,
+                "building__number",
+                export_label="幢号",
+                export_value=lambda lift: f"{lift.building.number}栋",
+            ),
+            Column(_("Entrance"), lambda lift: lift.entrance, "entrance", export_label="单元"),
+            Column(_("Policies"), lambda lift: lift.policy_count, "policy_count", export_label="保险合同数"),
+        ],
+        search=Search(
+            ["registration_code__startswith", "building__project__name__icontains", "building__project__code"],
+            _("Registration code, project name or code"),
+        ),
+        filters=[
+            ChoiceFilter(
+                "insured",
+                _("Insured"),
+                [("yes", _("Insured")), ("no", _("Not insured"))],
+                apply=lambda qs, value: qs.filter(insured[value]),
+                everything=_("All lifts"),
+            ),
+            HiddenFilter(
+                "signed",
+                _signed_in,
+                valid_int,
+                tag=lambda year: _("signed in %(year)s") % {"year": year},
+            ),
+        ],
+        filename="电梯登记",
+        sheet="电梯",
+        empty=_("No lifts match."),
+        table_id="lift-list",
     )
 
 
 @require(MODULE, "view")
 def policy_list(request: HttpRequest) -> HttpResponse:
-    policies = Policy.objects.select_related("insurer__enterprise").annotate(lift_count=Count("lifts"))
-    q = request.GET.get("q", "").strip()
-    if q:
-        # Through a subquery: joining the lifts here would multiply the rows the count annotates.
-        by_project = Policy.objects.filter(lifts__building__project__name__icontains=q).values("pk")
-        policies = policies.filter(Q(number__icontains=q) | Q(pk__in=by_project))
     today = timezone.localdate()
-    status = request.GET.get("status", "")
-    if status == rules.SIGNED:
-        policies = policies.filter(start__gt=today)
-    elif status == rules.ACTIVE:
-        policies = policies.filter(start__lte=today, end__gte=today)
-    elif status == rules.EXPIRED:
-        policies = policies.filter(end__lt=today)
-    if request.GET.get("export") == "xlsx":
-        check(request.user, MODULE, "export")
-        rows = (
-            [
-                p.number,
-                str(p.insurer),
-                p.lift_count,
-                p.signed_on,
-                p.start,
-                p.end,
-                p.premium,
-                p.cover,
-                p.get_status_display(),
-            ]
-            for p in policies
-        )
-        return export_xlsx(
-            request,
-            filename="电梯维修保险合同.xlsx",
-            title="电梯保险合同",
-            headers=["合同号", "保险公司", "电梯台数", "签约日期", "起保日期", "终保日期", "保费", "保险金额", "状态"],
-            rows=rows,
-        )
     form = PolicyForm(request.POST or None, initial={"signed_on": today})
     if request.method == "POST":
         check(request.user, MODULE, "handle")
@@ -209,16 +194,62 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Policy signed."))
                 return redirect("lifts:policy", policy.pk)
-    return render(
+    by_status = {
+        rules.SIGNED: Q(start__gt=today),
+        rules.ACTIVE: Q(start__lte=today, end__gte=today),
+        rules.EXPIRED: Q(end__lt=today),
+    }
+
+    def search(policies: QuerySet[Policy], q: str) -> QuerySet[Policy]:
+        # Through a subquery: joining the lifts here would multiply the rows the count annotates.
+        by_project = Policy.objects.filter(lifts__building__project__name__icontains=q).values("pk")
+        return policies.filter(Q(number__icontains=q) | Q(pk__in=by_project))
+
+    return _list(
         request,
-        "lifts/policy_list.html",
-        {
-            "page": paginate(request, policies.order_by("-signed_on", "number")),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "statuses": Policy.Status.choices,
-            "form": form,
-        },
+        title=_("Lift insurance policies"),
+        tab="policies",
+        template="lifts/policy_list.html",
+        context={"form": form},
+        queryset=Policy.objects.select_related("insurer__enterprise")
+        .annotate(lift_count=Count("lifts"))
+        .order_by("-signed_on", "number"),
+        columns=[
+            Column(
+                _("Policy number"),
+                lambda p: Link(p.number, reverse("lifts:policy", args=[p.pk])),
+                "number",
+                export_label="合同号",
+            ),
+            Column(_("Insurer"), lambda p: str(p.insurer), "insurer__enterprise__name", export_label="保险公司"),
+            Column(_("Lifts"), lambda p: p.lift_count, "lift_count", export_label="电梯台数"),
+            Column(_("Signed on"), lambda p: p.signed_on, "signed_on", export_label="签约日期"),
+            Column(_("Term"), lambda p: f"{p.start:%Y-%m-%d} – {p.end:%Y-%m-%d}", "start", export=False),
+            Column("", lambda p: p.start, page=False, export_label="起保日期"),
+            Column("", lambda p: p.end, page=False, export_label="终保日期"),
+            Column(_("Premium"), lambda p: p.premium, "premium", total=True, export_label="保费"),
+            Column(_("Cover amount"), lambda p: p.cover, "cover", total=True, export_label="保险金额"),
+            Column(
+                _("Status"),
+                lambda p: Tag(p.get_status_display(), p.status),
+                export_label="状态",
+                export_value=lambda p: p.get_status_display(),
+            ),
+        ],
+        search=Search(hint=_("Policy number or project"), apply=search),
+        filters=[
+            ChoiceFilter(
+                "status",
+                _("Status"),
+                Policy.Status.choices,
+                apply=lambda qs, value: qs.filter(by_status[value]),
+                everything=_("All statuses"),
+            )
+        ],
+        filename="电梯维修保险合同",
+        sheet="电梯保险合同",
+        empty=_("No policies match."),
+        table_id="policy-list",
     )
 
 
@@ -260,31 +291,6 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(MODULE, "view")
 def claim_list(request: HttpRequest) -> HttpResponse:
-    claims = Claim.objects.select_related("lift__building__project", "policy").order_by("-date", "-pk")
-    status = request.GET.get("status", "")
-    if status in Claim.Status.values:
-        claims = claims.filter(status=status)
-    if request.GET.get("export") == "xlsx":
-        check(request.user, MODULE, "export")
-        rows = (
-            [
-                c.lift.registration_code,
-                c.lift.building.project.name,
-                c.date,
-                c.fault,
-                c.amount,
-                c.get_status_display(),
-                c.paid_amount,
-            ]
-            for c in claims
-        )
-        return export_xlsx(
-            request,
-            filename="电梯保险理赔.xlsx",
-            title="理赔",
-            headers=["注册代码", "项目", "日期", "故障", "报案金额", "状态", "赔付金额"],
-            rows=rows,
-        )
     if request.method == "POST" and request.POST.get("settle"):
         check(request.user, MODULE, "handle")
         return _settle(request)
@@ -302,16 +308,40 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Claim reported."))
                 return redirect("lifts:claims")
-    return render(
+    return _list(
         request,
-        "lifts/claim_list.html",
-        {
-            "page": paginate(request, claims),
-            "qs": querystring_without_page(request),
-            "filters": request.GET,
-            "statuses": Claim.Status.choices,
-            "form": form,
-        },
+        title=_("Claims"),
+        tab="claims",
+        template="lifts/claim_list.html",
+        context={"form": form},
+        queryset=Claim.objects.select_related("lift__building__project", "policy").order_by("-date", "-pk"),
+        columns=[
+            Column("", lambda c: c.lift.registration_code, page=False, export_label="注册代码"),
+            Column(_("Date"), lambda c: c.date, "date", export=False),
+            Column(_("Lift"), lambda c: str(c.lift), "lift__registration_code", export=False),
+            Column(
+                _("Project"),
+                lambda c: c.lift.building.project.name,
+                "lift__building__project__name",
+                export_label="项目",
+            ),
+            Column("", lambda c: c.date, page=False, export_label="日期"),
+            Column(_("Fault"), lambda c: c.fault, export_label="故障"),
+            Column(_("Amount claimed"), lambda c: c.amount, "amount", total=True, export_label="报案金额"),
+            Column(
+                _("Status"),
+                lambda c: c.get_status_display(),
+                "status",
+                export_label="状态",
+                template="lifts/_claim_status.html",
+            ),
+            Column(_("Amount paid"), lambda c: c.paid_amount, "paid_amount", total=True, export_label="赔付金额"),
+        ],
+        filters=[ChoiceFilter("status", _("Status"), Claim.Status.choices, everything=_("All statuses"))],
+        filename="电梯保险理赔",
+        sheet="理赔",
+        empty=_("No claims match."),
+        table_id="claim-list",
     )
 
 

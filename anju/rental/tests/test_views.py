@@ -13,7 +13,19 @@ from openpyxl import Workbook, load_workbook
 
 from anju.registry.tests.factories import resident_id
 from anju.rental import actions
-from anju.rental.models import Draw, Exit, Filing, Household, Lease, Payment, RentBill, RentRate, Repair, Review
+from anju.rental.models import (
+    Draw,
+    Exit,
+    Filing,
+    Household,
+    Lease,
+    Payment,
+    Reminder,
+    RentBill,
+    RentRate,
+    Repair,
+    Review,
+)
 from anju.rental.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -243,6 +255,29 @@ def test_reminder_exit_and_notices(client_for, data: dict) -> None:
     client.post(f"/rental/exits/{exit_.pk}/", {"action": "complete", "on": "2023-06-01"})
     exit_.refresh_from_db()
     assert exit_.forced and exit_.status == "completed"
+
+
+def test_batch_reminders_for_the_ticked_leases_in_arrears(client_for, data: dict) -> None:
+    lease, shop = data["lease"], data["shop"]  # the shop paid both months
+    housing, information = client_for("housing"), client_for("information")
+    page = housing.get("/rental/arrears/?kind=home").content.decode()
+    assert 'formaction="/rental/arrears/remind/"' in page
+    assert f'name="ids" value="{lease.pk}" form="batch-form"' in page
+    # A role that may only view sees no selection and cannot post one.
+    assert "batch-form" not in information.get("/rental/arrears/").content.decode()
+    assert information.post("/rental/arrears/remind/", {"ids": [lease.pk]}).status_code == 403
+    assert housing.get("/rental/arrears/remind/").status_code == 405
+    response = housing.post(
+        "/rental/arrears/remind/", {"ids": [lease.pk, shop.pk, "x"], "next": "/rental/arrears/?kind=home"}
+    )
+    assert response.status_code == 302 and response.url == "/rental/arrears/?kind=home"
+    assert list(Reminder.objects.values_list("lease", flat=True)) == [lease.pk]
+    shown = housing.get(response.url).content.decode()
+    assert "已开具 1 份催缴通知" in shown and f"{shop.number}：该合同没有欠缴租金" in shown
+    # Nothing ticked, or a foreign address to go back to: the list itself, with a word why.
+    response = housing.post("/rental/arrears/remind/", {"next": "https://evil.example/"})
+    assert response.url == "/rental/arrears/"
+    assert "请先勾选要催缴的合同" in housing.get(response.url).content.decode()
 
 
 def test_repair_review_inspection_filing_rate_pages(client_for, data: dict) -> None:

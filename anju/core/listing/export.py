@@ -1,4 +1,4 @@
-"""Shared parts of list pages: pagination, the query string without the page, .xlsx export."""
+"""The .xlsx download of a list (audited) and the client address the audit log records."""
 
 from __future__ import annotations
 
@@ -7,28 +7,13 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from anju.core import audit
 from anju.core.models import AuditEvent
 from anju.lib.xlsx import workbook_bytes
 
-PER_PAGE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PER_PAGE) -> Page:
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("export", None)
-    return params.urlencode()
 
 
 def xlsx_response(filename: str, data: bytes) -> HttpResponse:

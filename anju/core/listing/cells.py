@@ -1,0 +1,113 @@
+"""What a list's row function returns per column, and how a value shows on the page and in the .xlsx.
+
+A cell is a plain value (text, number, Decimal, date, None), one of the small types below, or a tuple
+of parts shown side by side (a link and a tag). The page and the export read the same value, so they
+cannot disagree; only the look differs (links and tags on the page, their text in the file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+NUM = "num"
+NOWRAP = "nowrap"
+
+
+@dataclass(frozen=True)
+class Link:
+    text: Any
+    url: str
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A status shown as a coloured tag (`tag-<css>` in anju.css); exported as its label."""
+
+    text: Any
+    css: str = ""
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+@dataclass(frozen=True)
+class Muted:
+    """A value shown greyed out: a placeholder (—) or a provisional figure; exported as the value."""
+
+    value: Any
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _text(value: Any) -> tuple[str, str]:
+    """A scalar as page text and its cell class."""
+    if value is None:
+        return "", ""
+    if isinstance(value, bool):
+        return str(value), ""
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}", NUM
+    if isinstance(value, int):
+        return str(value), NUM
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{local:%Y-%m-%d %H:%M}", NOWRAP
+    if isinstance(value, dt.date):
+        return value.isoformat(), NOWRAP
+    return str(value), ""
+
+
+def html(value: Any) -> tuple[SafeString, str]:
+    """A cell as escaped HTML and its class (`num` right-aligns numbers, `nowrap` keeps dates whole)."""
+    if isinstance(value, SafeString):
+        return value, ""
+    if isinstance(value, Link):
+        text, css = _text(value.text)
+        return format_html('<a href="{}">{}</a>', value.url, text), css
+    if isinstance(value, Tag):
+        css = f"tag tag-{value.css}" if value.css else "tag"
+        return format_html('<span class="{}">{}</span>', css, _text(value.text)[0]), ""
+    if isinstance(value, Muted):
+        text, css = _text(value.value)
+        return format_html('<span class="muted">{}</span>', text), css
+    if isinstance(value, tuple):
+        parts = [html(part) for part in value if part not in (None, "")]
+        css = parts[0][1] if parts else ""
+        return mark_safe(" ".join(part for part, _css in parts)), css  # each part is escaped above
+    text, css = _text(value)
+    return conditional_escape(text), css
+
+
+def export_value(value: Any) -> Any:
+    """A cell as the .xlsx holds it: numbers and dates stay typed, links and tags become their text."""
+    if isinstance(value, SafeString):
+        return strip_tags(value)
+    if isinstance(value, Link | Tag):
+        return export_value(value.text)
+    if isinstance(value, Muted):
+        return export_value(value.value)
+    if isinstance(value, tuple):
+        return " ".join(str(export_value(part)) for part in value if part not in (None, ""))
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        # Local wall-clock time: spreadsheets have no time zones.
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, Decimal | int | float | dt.date) or value is None:
+        return value
+    return str(value)
+
+
+def total_html(value: Any) -> SafeString:
+    """A figure of the 合计 row: money with thousands separators, counts as they are."""
+    if value is None:
+        return SafeString("")
+    return conditional_escape(_text(value)[0])

@@ -1,0 +1,395 @@
+"""One declarative list page: search, filters, sortable columns, page numbers with a page-size choice, a
+合计 row for money columns, batch selection and the .xlsx export, all from one set of columns.
+
+A view declares its list and renders it::
+
+    return ListPage(
+        module="rental", title=_("Leases"), queryset=Lease.objects.select_related(...).order_by("-start"),
+        columns=[Column(_("Lease number"), lambda l: Link(l.number, url(l)), sort="number"),
+                 Column(_("Monthly rent"), lambda l: l.monthly_rent, sort="monthly_rent", total=True)],
+        search=Search(["number__istartswith"]), filters=[ChoiceFilter("status", _("Status"), choices)],
+        filename="租赁合同",
+    ).render(request)
+
+The queryset's own ordering is the list's default order; `?sort=` replaces it with a declared column
+key. The page and the export read the same column values, so they cannot disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet, Sum
+from django.db.models.expressions import Combinable
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from anju.core import ids
+from anju.core.listing.cells import NUM, export_value, html, total_html
+from anju.core.listing.export import export_xlsx
+from anju.core.listing.filters import RESERVED, Filter, Label, Search
+from anju.core.permissions import can
+
+PER_PAGE = 50
+PAGE_SIZES = (20, 50, 100, 200)
+EXPORT_CHUNK = 2000
+# Pages shown either side of the current one before an ellipsis.
+NEIGHBOURS = 2
+NO_RECORDS = _("No records match.")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header, the row's value (see `cells`), and optionally a sort key, a total and how it
+    differs in the export.
+
+    sort: the field or annotation `?sort=` orders by (the URL shows this key).
+    total: True sums the `sort` field over the whole filtered list in the 合计 row; a field name or an
+        expression sums that instead (e.g. F("amount") - F("paid")).
+    page / export: whether the column appears on the page and in the .xlsx.
+    export_label, export_value: the .xlsx header and value where they differ from the page's.
+    template: a template rendering the page cell (given `obj` and `value`), for cells holding a form."""
+
+    label: Label
+    value: Callable[[Any], Any]
+    sort: str | None = None
+    total: bool | str | Combinable = False
+    page: bool = True
+    export: bool = True
+    export_label: str | None = None
+    export_value: Callable[[Any], Any] | None = None
+    template: str | None = None
+
+    def sum(self) -> Sum:
+        target = self.sort if self.total is True else self.total
+        if target is None or target is False:
+            raise ValueError(f"column {self.label}: total=True needs a sort field")
+        return Sum(target)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class IdColumn(Column):
+    """A resident ID number: masked (first 3 and last 4 characters) on the page and in the export unless
+    the user has `<module>:see_id`. `masks(obj)` says whether a row's value is a person's ID number at all
+    (an enterprise owner's credit code is public and shown as it is)."""
+
+    masks: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button beside the filters (a new record, an import). `perm` is an action of the page's module
+    ("handle") or "module:action"; without it the button is not shown."""
+
+    label: Label
+    url: str
+    perm: str | None = None
+    primary: bool = True
+
+
+@dataclass(frozen=True)
+class BatchAction:
+    """A button posting the ticked rows' ids (`ids`) and the list's URL (`next`) to `url`; shown only
+    with `perm`, which the receiving view checks again."""
+
+    label: Label
+    url: str
+    perm: str = "handle"
+
+
+@dataclass
+class ListPage:
+    """A list declared once per request by its view; `render` answers the page or its .xlsx."""
+
+    module: str
+    title: Label
+    queryset: QuerySet[Any]
+    columns: Sequence[Column]
+    search: Search | None = None
+    filters: Sequence[Filter] = ()
+    # The .xlsx file name without ".xlsx" (None: the list has no export) and the sheet's title, which the
+    # audit log records as the exported record type (default: the file name).
+    filename: str | None = None
+    sheet: str | None = None
+    export_limit: int | None = None
+    crumbs: Sequence[tuple[Label, str]] = ()
+    tabs: str | None = None
+    tab: str = ""
+    heading: Label | None = None
+    actions: Sequence[Action] = ()
+    batch: Sequence[BatchAction] = ()
+    note: Label = ""
+    empty: Label = NO_RECORDS
+    table_id: str = ""
+    template: str = "core/list.html"
+    context: dict[str, Any] = field(default_factory=dict)
+    # Whose see_id shows ID numbers in full (default: the page's module).
+    see_id: str | None = None
+    # Appended to every ordering so that equal sort values never repeat a row on the next page; None for
+    # a grouped `.values()` list, where the pk would split the groups.
+    tiebreak: str | None = "pk"
+    # A list over millions of rows may leave the 合计 row out.
+    totals: bool = True
+    row_id: Callable[[Any], Any] = attrgetter("pk")
+
+    def __post_init__(self) -> None:
+        taken = RESERVED & {f.name for f in self.filters}
+        if taken:
+            raise ValueError(f"filter names {sorted(taken)} are used by the list page itself")
+
+    # --- the request --------------------------------------------------------------------------------
+
+    def render(self, request: HttpRequest) -> HttpResponse:
+        params = request.GET
+        queryset, bound, q = self._filtered(params)
+        default = _ordering(queryset)
+        sort, descending = self._sort(params)
+        queryset = self._ordered(queryset, default, sort, descending)
+        if params.get("export") == "xlsx" and self.filename is not None:
+            return self._export(request, queryset)
+        per = _per_page(params)
+        page = Paginator(queryset, per).get_page(params.get("page"))
+        see_id = self._see_id(request)
+        columns = [c for c in self.columns if c.page]
+        rows = [self._row(obj, columns, see_id) for obj in page.object_list]
+        if sort is None and default and isinstance(default[0], str):
+            # Unsorted, the header of the list's own first order field shows its direction.
+            sort, descending = default[0].lstrip("-"), default[0].startswith("-")
+        batch = [b for b in self.batch if self._can(request, b.perm)]
+        context = {
+            "listing": self,
+            "title": self.title,
+            "heading": self.heading or self.title,
+            "q": q,
+            "filters": [(f, raw, f.tag_text(value) if value is not None else "") for f, raw, value in bound],
+            "keep": self._kept(params, bound),
+            "headers": self._headers(params, columns, rows, sort, descending),
+            "rows": rows,
+            "colspan": len(columns) + (1 if batch else 0),
+            "totals": self._totals(queryset, columns, page),
+            "page": page,
+            "pager": _pager(params, page, per),
+            "export_url": self._export_url(request),
+            "actions": [a for a in self.actions if a.perm is None or self._can(request, a.perm)],
+            "batch": batch,
+            "next": request.get_full_path(),
+            **self.context,
+        }
+        return render(request, self.template, context)
+
+    def _filtered(self, params: QueryDict) -> tuple[QuerySet[Any], list[tuple[Filter, Any, Any]], str]:
+        queryset = self.queryset
+        q = params.get("q", "").strip() if self.search is not None else ""
+        if q and self.search is not None:
+            queryset = self.search.narrow(queryset, q)
+        bound = []
+        for f in self.filters:
+            raw, value = f.bind(params)
+            if value is not None:
+                queryset = f.narrow(queryset, value)
+            bound.append((f, raw, value))
+        return queryset, bound, q
+
+    # --- order --------------------------------------------------------------------------------------
+
+    def _sort(self, params: QueryDict) -> tuple[str | None, bool]:
+        raw = params.get("sort", "")
+        key = raw[1:] if raw.startswith("-") else raw
+        keys = {c.sort for c in self.columns if c.sort and c.page}
+        return (key, raw.startswith("-")) if key in keys else (None, False)
+
+    def _ordered(self, queryset: QuerySet[Any], default: list[Any], sort: str | None, desc: bool) -> QuerySet[Any]:
+        fields = [f"-{sort}" if desc else sort] if sort else list(default)
+        if self.tiebreak is not None and not _unique_order(queryset, fields, self.tiebreak):
+            fields.append(f"-{self.tiebreak}" if desc else self.tiebreak)
+        return queryset.order_by(*fields) if fields else queryset
+
+    # --- rows ---------------------------------------------------------------------------------------
+
+    def _see_id(self, request: HttpRequest) -> bool:
+        return ids.may_see(request.user, self.see_id or self.module)
+
+    def _can(self, request: HttpRequest, perm: str) -> bool:
+        module, _sep, action = perm.rpartition(":")
+        return can(request.user, module or self.module, action)
+
+    def _value(self, column: Column, obj: Any, see_id: bool, *, export: bool = False) -> Any:
+        get = column.export_value if export and column.export_value is not None else column.value
+        value = get(obj)
+        if isinstance(column, IdColumn) and isinstance(value, str) and (column.masks is None or column.masks(obj)):
+            value = ids.shown(value, see_id)
+        return value
+
+    def _row(self, obj: Any, columns: Sequence[Column], see_id: bool) -> dict[str, Any]:
+        cells = []
+        for column in columns:
+            value = self._value(column, obj, see_id)
+            if column.template:
+                cells.append({"template": column.template, "obj": obj, "value": value, "css": ""})
+            else:
+                text, css = html(value)
+                cells.append({"html": text, "css": css})
+        return {"id": self.row_id(obj) if self.batch else None, "cells": cells}
+
+    def _headers(
+        self, params: QueryDict, columns: Sequence[Column], rows: list[dict[str, Any]], sort: str | None, desc: bool
+    ) -> list[dict[str, Any]]:
+        headers = []
+        for index, column in enumerate(columns):
+            active = column.sort is not None and column.sort == sort
+            url = ""
+            if column.sort:
+                url = _url(params, sort=f"-{column.sort}" if active and not desc else column.sort, page=None)
+            headers.append(
+                {
+                    "label": column.label,
+                    "url": url,
+                    "arrow": ("▼" if desc else "▲") if active else "",
+                    "num": any(row["cells"][index]["css"] == NUM for row in rows),
+                }
+            )
+        return headers
+
+    def _totals(self, queryset: QuerySet[Any], columns: Sequence[Column], page: Page) -> list[Any] | None:
+        """The 合计 row: each total column summed over the whole filtered list in one query."""
+        wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
+        if not (self.totals and wanted and page.paginator.count):
+            return None
+        sums = queryset.order_by().aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
+        cells: list[Any] = []
+        for index in range(len(columns)):
+            if index in wanted:
+                cells.append({"html": total_html(sums[f"c{index}"]), "css": NUM})
+            else:
+                cells.append({"html": _("Total") if index == 0 else "", "css": ""})
+        return cells
+
+    # --- export -------------------------------------------------------------------------------------
+
+    def _export_url(self, request: HttpRequest) -> str:
+        if self.filename is None or not can(request.user, self.module, "export"):
+            return ""
+        return _url(request.GET, page=None, export="xlsx")
+
+    def _export(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
+        if not can(request.user, self.module, "export"):
+            raise PermissionDenied(f"{self.module}:export")
+        assert self.filename is not None
+        columns = [c for c in self.columns if c.export]
+        see_id = self._see_id(request)
+        if self.export_limit is not None:
+            queryset = queryset[: self.export_limit]
+        rows = (
+            [export_value(self._value(c, obj, see_id, export=True)) for c in columns]
+            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
+        )
+        return export_xlsx(
+            request,
+            filename=f"{self.filename}.xlsx",
+            title=self.sheet or self.filename,
+            headers=[c.export_label or str(c.label) for c in columns],
+            rows=rows,
+        )
+
+    def _kept(self, params: QueryDict, bound: list[tuple[Filter, Any, Any]]) -> list[tuple[str, str]]:
+        """Parameters the filter form carries: the order, the page size and filters without a control."""
+        kept = [(name, params.get(name, "")) for name in ("sort", "per") if params.get(name)]
+        for f, raw, _value in bound:
+            kept.extend(f.hidden(raw))
+        return kept
+
+
+def _unique_order(queryset: QuerySet[Any], fields: list[Any], tiebreak: str) -> bool:
+    """Whether the ordering already tells every row apart: it has the pk or a unique field of the model."""
+    names = {f.lstrip("-") for f in fields if isinstance(f, str)}
+    if names & {"pk", "id", tiebreak.lstrip("-")}:
+        return True
+    unique = {f.name for f in queryset.model._meta.concrete_fields if f.unique}
+    return bool(names & unique)
+
+
+def _ordering(queryset: QuerySet[Any]) -> list[Any]:
+    if queryset.query.order_by:
+        return list(queryset.query.order_by)
+    if queryset.query.default_ordering:
+        return list(queryset.model._meta.ordering)
+    return []
+
+
+def _per_page(params: QueryDict) -> int:
+    raw = params.get("per", "")
+    return int(raw) if raw.isdigit() and int(raw) in PAGE_SIZES else PER_PAGE
+
+
+def _url(params: QueryDict, **changes: str | None) -> str:
+    """This list's URL with some parameters changed (None drops one); never with ?export."""
+    query = params.copy()
+    query.pop("export", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value:
+            query[key] = value
+    return f"?{query.urlencode()}"
+
+
+def _pager(params: QueryDict, page: Page, per: int) -> dict[str, Any]:
+    return {
+        "numbers": [(n, _url(params, page=str(n)) if n else "") for n in page_numbers(page)],
+        "previous": _url(params, page=str(page.number - 1)) if page.has_previous() else "",
+        "next": _url(params, page=str(page.number + 1)) if page.has_next() else "",
+        "per": per,
+        "sizes": [(n, _url(params, per=None if n == PER_PAGE else str(n), page=None)) for n in PAGE_SIZES],
+    }
+
+
+def page_numbers(page: Page) -> list[int | None]:
+    """The first and last page and the current one's neighbours; None where pages are left out (…)."""
+    last = page.paginator.num_pages
+    shown = sorted({1, last, *range(max(1, page.number - NEIGHBOURS), min(last, page.number + NEIGHBOURS) + 1)})
+    numbers: list[int | None] = []
+    previous = 0
+    for number in shown:
+        if number - previous > 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+# --- the receiving end of a batch action -------------------------------------------------------------
+
+
+def selected_ids(request: HttpRequest) -> list[int]:
+    """The ids a batch action received, in order, without repeats; at most one page of the largest size."""
+    ids: list[int] = []
+    for raw in request.POST.getlist("ids"):
+        if raw.isdigit() and int(raw) not in ids:
+            ids.append(int(raw))
+    return ids[: max(PAGE_SIZES)]
+
+
+def back_to_list(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to the list the batch action was posted from (its filters and page), else to `default`."""
+    url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        url = default
+    return redirect(url)
+
+
+# --- a paginated sub-list inside another page (a case's units) ----------------------------------------
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any]) -> Page:
+    """The requested page (`?page=`, `?per=`) of a sub-list; render it with `core/_pager.html` and `pager`."""
+    return Paginator(queryset, _per_page(request.GET)).get_page(request.GET.get("page"))
+
+
+def pager(request: HttpRequest, page: Page) -> dict[str, Any]:
+    """The links of `core/_pager.html` for a page of `paginate`."""
+    return _pager(request.GET, page, int(page.paginator.per_page))

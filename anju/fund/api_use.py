@@ -1,7 +1,7 @@
 """API endpoints for fund use applications: list, detail, create, workflow steps, votes, payments.
 
 Permissions are those of the pages: fund `view` to read, `handle` to create, vote and pay, and for a
-step the permission `use.step_permission` names (review for 审核, approve for 领导审批). Money is a
+step the permission its row of `rules.USE_FLOW` names (review for 审核, approve for 领导审批). Money is a
 string with two decimals (yuan)."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
+from anju.core import workflow
 from anju.core.permissions import actor, check
+from anju.core.workflow import WorkflowEventOut
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
 from anju.lib.tabular import ImportRejected
@@ -76,14 +78,6 @@ class ScopeUnitOut(Schema):
     paid_self: str
 
 
-class EventOut(Schema):
-    at: dt.datetime
-    by: str
-    from_status: str
-    to_status: str
-    note: str
-
-
 class PaymentOut(Schema):
     id: int
     application: str
@@ -103,7 +97,7 @@ class DetailOut(ApplicationOut):
     contractor_account_number: str
     vote: dict[str, object] | None
     scope: list[ScopeUnitOut]
-    events: list[EventOut]
+    events: list[WorkflowEventOut]
     payments: list[PaymentOut]
 
 
@@ -170,10 +164,7 @@ def _detail(a: UseApplication) -> DetailOut:
             )
             for r in use.split(a)
         ],
-        events=[
-            EventOut(at=e.at, by=e.actor_name, from_status=e.from_status, to_status=e.to_status, note=e.note)
-            for e in a.events.order_by("at", "pk")
-        ],
+        events=workflow.events_out(use.WORKFLOW, a),
         payments=[_payment_out(p) for p in a.payments.select_related("entry", "application").order_by("pk")],
     )
 
@@ -261,7 +252,7 @@ class StepIn(Schema):
 )
 def take_step(request: HttpRequest, pk: int, body: StepIn) -> object:
     application = _get(pk)
-    check(request.user, MODULE, use.step_permission(body.step, application.status))
+    workflow.require_step(use.WORKFLOW, request.user, application, body.step)
     try:
         use.take_step(actor(request), application, body.step, note=body.note)
     except use.UseError as exc:

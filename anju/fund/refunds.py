@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -91,7 +92,7 @@ def create_refund(
 def take_step(actor: User | None, application: RefundApplication, step: str, *, note: str = "") -> RefundApplication:
     """Take a workflow step (submit, review, approve, reject, send_back, withdraw); the approver's decision
     (approve or reject) is kept on the application for the approval form."""
-    decision: dict[str, object] = {}
+    decision: dict[str, Any] = {}
     if step in ("approve", "reject"):
         decision = {
             "decided_by": actor if actor and actor.pk else None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
-from anju.core import kpis
+from anju.core import kpis, workflow
 from anju.core.permissions import actor, can, check
+from anju.core.workflow import WorkflowEventOut
 from anju.lib.ids import mask_id, normalize_resident_id, normalize_uscc
 from anju.lib.tabular import ImportRejected
 from anju.registry.models import Person
 from anju.rental import actions, payments_import, queries, rules
-from anju.rental.actions import RentalError
+from anju.rental.actions import EXIT_WORKFLOW, RentalError
 from anju.rental.models import (
     Draw,
     Exit,
@@ -806,11 +807,15 @@ def record_inspection(request: HttpRequest, body: InspectionIn) -> Any:
     )
 
 
-class ExitIn(Schema):
+class ExitPrepareIn(Schema):
+    lease: str
     reason: str
+    note: str = ""
+
+
+class ExitIn(Schema):
     notice_on: dt.date
     deadline: dt.date
-    note: str = ""
 
 
 class ExitOut(Schema):
@@ -818,12 +823,18 @@ class ExitOut(Schema):
     lease: str
     household: str
     reason: str
-    notice_on: dt.date
-    deadline: dt.date
+    prepared_on: dt.date | None
+    notice_on: dt.date | None
+    deadline: dt.date | None
     notices: int
     forced: bool
     status: str
     completed_on: dt.date | None
+
+
+class ExitDetailOut(ExitOut):
+    note: str
+    events: list[WorkflowEventOut]
 
 
 def _exit_out(e: Exit) -> ExitOut:
@@ -833,6 +844,7 @@ def _exit_out(e: Exit) -> ExitOut:
         lease=e.lease.number,
         household=e.household.number,
         reason=e.reason,
+        prepared_on=e.prepared_on,
         notice_on=e.notice_on,
         deadline=e.deadline,
         notices=e.notices,
@@ -842,8 +854,9 @@ def _exit_out(e: Exit) -> ExitOut:
     )
 
 
-def _exit_written(e: Exit) -> ExitOut:
-    return _exit_out(Exit.objects.select_related("lease", "household").get(pk=e.pk))
+def _exit_written(e: Exit) -> ExitDetailOut:
+    e = Exit.objects.select_related("lease", "household").get(pk=e.pk)
+    return ExitDetailOut(**_exit_out(e).model_dump(), note=e.note, events=workflow.events_out(EXIT_WORKFLOW, e))
 
 
 @router.get("/exits", response=list[ExitOut], summary="Exits (清退)")
@@ -855,16 +868,57 @@ def list_exits(request: HttpRequest, paging: Query[Paging], status: str = "") ->
     return [_exit_out(e) for e in _page(qs, paging)[1]]
 
 
-@router.post("/leases/{number}/exits", response={200: ExitOut, 400: Err}, summary="Serve an exit notice")
+@router.get("/exits/{number}", response=ExitDetailOut, summary="An exit with its workflow history")
+def exit_detail(request: HttpRequest, number: str) -> ExitDetailOut:
+    _view(request)
+    return _exit_written(get_object_or_404(Exit, number=number))
+
+
+@router.post("/exits", response={200: ExitDetailOut, 400: Err}, summary="Prepare an exit (清退经办)")
+def prepare_exit(request: HttpRequest, body: ExitPrepareIn) -> Any:
+    _handle(request)
+    lease = _lease(body.lease)
+    return _refusable(
+        lambda: actions.prepare_exit(actor(request), lease, reason=body.reason, note=body.note), _exit_written
+    )
+
+
+class ExitStepIn(Schema):
+    step: Literal["submit", "review", "approve", "reject", "send_back", "withdraw"]
+    note: str = ""
+
+
+@router.post(
+    "/exits/{number}/steps",
+    response={200: ExitDetailOut, 400: Err},
+    summary="Take an exit's approval step: submit, review, approve, reject, send_back, withdraw",
+    description="Permissions: rental `handle` to submit and withdraw, `review` to review (审核), `approve` to "
+    "approve or reject (审批); a send-back needs the permission of the step it undoes. The reviewer and the "
+    "approver differ from the preparer; only the preparer submits. A reason is required to reject, send back "
+    "or withdraw.",
+)
+def take_exit_step(request: HttpRequest, number: str, body: ExitStepIn) -> Any:
+    exit_ = get_object_or_404(Exit, number=number)
+    workflow.require_step(EXIT_WORKFLOW, request.user, exit_, body.step)
+    return _refusable(lambda: actions.take_exit_step(actor(request), exit_, body.step, note=body.note), _exit_written)
+
+
+@router.post(
+    "/leases/{number}/exits",
+    response={200: ExitDetailOut, 400: Err},
+    summary="Serve the notice of the lease's approved exit",
+    description="Since exits are approved (经办 → 审核 → 审批, `POST /exits` and `/exits/{number}/steps`), this "
+    "serves the notice of the lease's approved exit with its date and the deadline to move out; it no longer "
+    "creates the exit. 400 when the lease has no approved exit.",
+)
 def serve_exit(request: HttpRequest, number: str, body: ExitIn) -> Any:
     _handle(request)
     lease = _lease(number)
-    if body.reason not in Exit.Reason.values:
-        return Status(400, {"detail": "清退原因无效"})
+    exit_ = lease.exits.filter(status=Exit.Status.APPROVED).first()
+    if exit_ is None:
+        return Status(400, {"detail": "该合同没有已审批同意待送达的清退"})
     return _refusable(
-        lambda: actions.serve_exit(
-            actor(request), lease, reason=body.reason, notice_on=body.notice_on, deadline=body.deadline, note=body.note
-        ),
+        lambda: actions.serve_exit(actor(request), exit_, notice_on=body.notice_on, deadline=body.deadline),
         _exit_written,
     )
 
@@ -877,14 +931,14 @@ class NoteIn(Schema):
     note: str = ""
 
 
-@router.post("/exits/{number}/force", response={200: ExitOut, 400: Err}, summary="Forced exit through the courts")
+@router.post("/exits/{number}/force", response={200: ExitDetailOut, 400: Err}, summary="Forced exit through the courts")
 def force_exit(request: HttpRequest, number: str, body: NoteIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)
     return _refusable(lambda: actions.force_exit(actor(request), exit_, note=body.note), _exit_written)
 
 
-@router.post("/exits/{number}/complete", response={200: ExitOut, 400: Err}, summary="Home handed back")
+@router.post("/exits/{number}/complete", response={200: ExitDetailOut, 400: Err}, summary="Home handed back")
 def complete_exit(request: HttpRequest, number: str, body: OnIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)

@@ -316,7 +316,9 @@ def rental_inspections(start: int, count: int) -> None:
 
 def rental_exits(start: int, count: int) -> None:
     for i in range(start, start + count):
-        rental.serve_exit(None, _lease(i), reason=Exit.Reason.ARREARS, notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
+        rental_factories.served_exit(
+            _lease(i), reason=Exit.Reason.ARREARS, notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1)
+        )
 
 
 def rental_repairs(start: int, count: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 V, H, A, E, S = "view", "handle", "approve", "export", "see_id"
-R = "review"  # 审核 (fund use applications: finance checks what the station handled)
+R = "review"  # 审核: finance checks the fund's use and refunds; 住房保障服务部 checks rental exits
 
 
 def _grant(module: str, *actions: str) -> list[str]:
@@ -33,7 +33,7 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "code": "housing",
         "name": "住房保障服务部",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, E, S) + _grant("subsidy", V, H, E, S),
+        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, R, E, S) + _grant("subsidy", V, H, E, S),
     },
     {
         "code": "information",

@@ -18,6 +18,7 @@ from anju.core.apikit import ErrorOut, ImportErrorOut, Money, Paging, page_schem
 from anju.core.listing import client_ip
 from anju.core.permissions import actor, check
 from anju.fund import bank, deposits, queries
+from anju.fund.api_refunds import router as refunds_router
 from anju.fund.api_use import router as use_router
 from anju.fund.errors import MatchError
 from anju.fund.models import Account, BankReceipt, DepositNotice
@@ -26,8 +27,9 @@ from anju.registry.models import Project, Unit
 
 MODULE = "fund"
 router = Router(tags=["fund"])
-# Use applications (使用申请) live in their own module; their paths sit under /api/fund/use/.
+# Use applications (使用申请) and refunds (退款) live in their own modules, under /api/fund/use/ and /refunds/.
 router.add_router("", use_router)
+router.add_router("", refunds_router)
 
 
 class AccountOut(Schema):

@@ -1,7 +1,7 @@
 """API endpoints for fund use applications: list, detail, create, workflow steps, votes, payments.
 
 Permissions are those of the pages: fund `view` to read, `handle` to create, vote and pay, and for a
-step the permission `use.step_permission` names (review for 审核, approve for 领导审批). Money is a
+step the permission its row of `rules.USE_FLOW` names (review for 审核, approve for 领导审批). Money is a
 string with two decimals (yuan)."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 
+from anju.core import workflow
 from anju.core.apikit import Area, ErrorOut, ImportErrorOut, Money, OptionalMoney, Paging, page_schema, paginate
 from anju.core.permissions import actor, check
+from anju.core.workflow import WorkflowEventOut
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
 from anju.registry.models import Enterprise, Project
@@ -72,14 +74,6 @@ class UseScopeUnitOut(Schema):
     paid_self: Money
 
 
-class UseEventOut(Schema):
-    at: dt.datetime
-    by: str
-    from_status: str
-    to_status: str
-    note: str
-
-
 class UsePaymentOut(Schema):
     id: int
     application: str
@@ -99,7 +93,7 @@ class UseApplicationDetailOut(UseApplicationOut):
     contractor_account_number: str
     vote: dict[str, object] | None
     scope: list[UseScopeUnitOut]
-    events: list[UseEventOut]
+    events: list[WorkflowEventOut]
     payments: list[UsePaymentOut]
 
 
@@ -159,10 +153,7 @@ def _detail(a: UseApplication) -> UseApplicationDetailOut:
             )
             for r in use.split(a)
         ],
-        events=[
-            UseEventOut(at=e.at, by=e.actor_name, from_status=e.from_status, to_status=e.to_status, note=e.note)
-            for e in a.events.order_by("at", "pk")
-        ],
+        events=workflow.events_out(use.WORKFLOW, a),
         payments=[_payment_out(p) for p in a.payments.select_related("entry", "application").order_by("pk")],
     )
 
@@ -250,7 +241,7 @@ class UseStepIn(Schema):
 )
 def take_step(request: HttpRequest, pk: int, body: UseStepIn) -> object:
     application = _get(pk)
-    check(request.user, MODULE, use.step_permission(body.step, application.status))
+    workflow.require_step(use.WORKFLOW, request.user, application, body.step)
     use.take_step(actor(request), application, body.step, note=body.note)
     return _out(_get(pk))
 

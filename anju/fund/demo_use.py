@@ -211,15 +211,15 @@ def build_use_applications(ctx: Context, plan: Plan, *, closed_before: dt.date) 
         )
         items.append((item_id + offset, pk, planned.repair.name, cost, 0))
         steps = [
-            ("", Status.DRAFT, "station", "新建", STEP_DAYS[0]),
-            (Status.DRAFT, Status.SUBMITTED, "station", "提交审核", STEP_DAYS[1]),
-            (Status.SUBMITTED, Status.REVIEWED, "finance", "审核通过", STEP_DAYS[2]),
-            (Status.REVIEWED, Status.APPROVED, "leader", "审批同意", STEP_DAYS[3]),
-            (Status.APPROVED, Status.PAID, "station", f"拨付结算款 {from_fen(cost)}", 0),
+            ("", Status.DRAFT, "station", "create", "", STEP_DAYS[0]),
+            (Status.DRAFT, Status.SUBMITTED, "station", "submit", "", STEP_DAYS[1]),
+            (Status.SUBMITTED, Status.REVIEWED, "finance", "review", "", STEP_DAYS[2]),
+            (Status.REVIEWED, Status.APPROVED, "leader", "approve", "", STEP_DAYS[3]),
+            (Status.APPROVED, Status.PAID, "station", "settlement", f"{from_fen(cost)}", 0),
         ]
         if status == Status.CLOSED:
-            steps.append((Status.PAID, Status.CLOSED, "station", "归档", -30))
-        for before, after, who, note, days in steps:
+            steps.append((Status.PAID, Status.CLOSED, "station", "close", "", -30))
+        for before, after, who, step, note, days in steps:
             user = users.get(who)
             events.append(
                 (
@@ -228,6 +228,8 @@ def build_use_applications(ctx: Context, plan: Plan, *, closed_before: dt.date) 
                     bulk.db_datetime(_at(day - dt.timedelta(days=days))),
                     user.pk if user else None,
                     who,
+                    user.full_name if user else "",
+                    step,
                     before,
                     after,
                     note,
@@ -312,7 +314,18 @@ def _insert(
     )
     bulk.insert_rows(
         ApplicationEvent,
-        ["id", "application_id", "at", "actor_id", "actor_name", "from_status", "to_status", "note"],
+        [
+            "id",
+            "application_id",
+            "at",
+            "actor_id",
+            "actor_name",
+            "actor_full_name",
+            "step",
+            "from_status",
+            "to_status",
+            "note",
+        ],
         events,
     )
     bulk.insert_rows(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import MoneyField
+from anju.core.workflow import WorkflowEvent
 from anju.registry.models import Building, Project, Unit
 
 
@@ -360,9 +361,11 @@ class RefundApplication(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+        REVIEWED = "reviewed", _("Reviewed")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         PAID = "paid", _("Paid")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="refunds")
     applicant = models.CharField(_("applicant"), max_length=120)
@@ -401,6 +404,27 @@ class RefundApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.get_status_display()}"
+
+    @property
+    def number(self) -> str:
+        """TK + year + the record number, as the refund approval form (退款审批表) prints it."""
+        return f"TK{timezone.localtime(self.created):%Y}-{self.pk:05d}"
+
+
+class RefundEvent(WorkflowEvent):
+    """One step of a refund application's workflow (经办 → 审核 → 审批 → 付款)."""
+
+    application = models.ForeignKey(
+        RefundApplication, verbose_name=_("refund application"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta:
+        verbose_name = _("refund event")
+        verbose_name_plural = _("refund events")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.from_status}→{self.to_status}"
 
 
 class OwnerQueryAttempt(models.Model):
@@ -557,25 +581,12 @@ class ScopeUnit(models.Model):
         return f"{self.application_id} {self.unit_id}"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(WorkflowEvent):
     """One step of an application's workflow: who moved it from which status to which, and why."""
 
     application = models.ForeignKey(
         UseApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_name = models.CharField(_("by (name)"), max_length=150)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
-    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("application event")
@@ -584,14 +595,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.from_status}→{self.to_status}"
-
-    @property
-    def from_label(self) -> str:
-        return str(UseApplication.Status(self.from_status).label) if self.from_status else ""
-
-    @property
-    def to_label(self) -> str:
-        return str(UseApplication.Status(self.to_status).label)
 
 
 class UsePayment(models.Model):

@@ -1,7 +1,10 @@
 """Refund on demolition (房屋灭失, art. 29): the unit's whole balance goes back to the owner and the
 account is closed.
 
-draft → submitted (fund handle) → approved or rejected (fund approve) → paid (fund handle). Payment
+经办 (fund handle: create, submit) → 审核 (fund review) → 审批 (fund approve: approve, or reject with a
+reason) → paid (fund handle), through the workflow kit with `rules.REFUND_FLOW`: money leaves the fund,
+so the preparer, the reviewer and the approver are three different people. Send-back (退回) returns a
+submitted or reviewed application to draft and withdraw (撤回) ends it, each with a reason. Payment
 posts one REFUND entry (unit account to bank) and closes the account; the ledger then refuses any
 further posting to it. The owner history (resale) shows whom the balance belonged to over time."""
 
@@ -10,47 +13,42 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from anju.core import audit
+from anju.core import audit, workflow
 from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
-from anju.fund import ledger
+from anju.core.workflow import Workflow, WorkflowError
+from anju.fund import ledger, rules
 from anju.fund.errors import RefundError
-from anju.fund.models import Account, JournalEntry, JournalLine, RefundApplication
+from anju.fund.models import Account, JournalEntry, JournalLine, RefundApplication, RefundEvent
 from anju.registry.models import Ownership
 
 ZERO = Decimal("0.00")
 Status = RefundApplication.Status
-OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.APPROVED)
+OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED)
 FIELDS = ["account", "applicant", "payee_bank", "payee_account_number", "reason", "status"]
 
 
-def _locked(application: RefundApplication, *expected: str) -> RefundApplication:
-    locked = RefundApplication.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in expected:
-        labels = "、".join(str(Status(s).label) for s in expected)
-        raise RefundError(f"退款申请当前为“{locked.get_status_display()}”，只有“{labels}”的申请可以办理此步骤")
-    return locked
+class RefundStepError(WorkflowError, RefundError):
+    """A refused workflow step of a refund application (codes ``workflow.*``)."""
 
 
-def _move(actor: User | None, application: RefundApplication, status: str, note: str, **changes: object) -> None:
-    before = {"status": application.status}
-    application.status = status
-    for name, value in changes.items():
-        setattr(application, name, value)
-    application.save(update_fields=["status", *changes])
-    audit.record(
-        actor,
-        AuditEvent.Action.UPDATE,
-        application,
-        before=before,
-        after=audit.snapshot(application, ["status", *changes]),
-        note=note,
-    )
+WORKFLOW = Workflow(
+    module="fund",
+    flow=rules.REFUND_FLOW,
+    model=RefundApplication,
+    event_model=RefundEvent,
+    event_record="application",
+    noun="退款申请",
+    error=RefundStepError,
+    path=(Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED, Status.PAID),
+    labels={"create": "新建退款申请", "pay": "付款并销户"},
+)
 
 
 @transaction.atomic
@@ -81,49 +79,40 @@ def create_refund(
         payee_account_number=payee_account_number.strip(),
         created_by=actor if actor and actor.pk else None,
     )
+    workflow.record(WORKFLOW, actor, application, step="create", from_status="")
     audit.record(
         actor, AuditEvent.Action.CREATE, application, after=audit.snapshot(application, FIELDS), note="新建退款申请"
     )
     return application
 
 
-@transaction.atomic
+def take_step(actor: User | None, application: RefundApplication, step: str, *, note: str = "") -> RefundApplication:
+    """Take a workflow step (submit, review, approve, reject, send_back, withdraw); the approver's decision
+    (approve or reject) is kept on the application for the approval form."""
+    decision: dict[str, Any] = {}
+    if step in ("approve", "reject"):
+        decision = {
+            "decided_by": actor if actor and actor.pk else None,
+            "decided_at": timezone.now(),
+            "decision_note": note.strip()[:300],
+        }
+    return workflow.take_step(WORKFLOW, actor, application, step, note=note, **decision)
+
+
 def submit_refund(actor: User | None, application: RefundApplication) -> RefundApplication:
-    locked = _locked(application, Status.DRAFT)
-    _move(actor, locked, Status.SUBMITTED, "提交审批")
-    return locked
+    return take_step(actor, application, "submit")
 
 
-@transaction.atomic
+def review_refund(actor: User | None, application: RefundApplication, *, note: str = "") -> RefundApplication:
+    return take_step(actor, application, "review", note=note)
+
+
 def approve_refund(actor: User | None, application: RefundApplication, *, note: str = "") -> RefundApplication:
-    locked = _locked(application, Status.SUBMITTED)
-    _move(
-        actor,
-        locked,
-        Status.APPROVED,
-        "审批同意",
-        decided_by=actor if actor and actor.pk else None,
-        decided_at=timezone.now(),
-        decision_note=note.strip()[:300],
-    )
-    return locked
+    return take_step(actor, application, "approve", note=note)
 
 
-@transaction.atomic
 def reject_refund(actor: User | None, application: RefundApplication, *, note: str) -> RefundApplication:
-    if not note.strip():
-        raise RefundError("不同意时须填写理由")
-    locked = _locked(application, Status.SUBMITTED)
-    _move(
-        actor,
-        locked,
-        Status.REJECTED,
-        "审批不同意",
-        decided_by=actor if actor and actor.pk else None,
-        decided_at=timezone.now(),
-        decision_note=note.strip()[:300],
-    )
-    return locked
+    return take_step(actor, application, "reject", note=note)
 
 
 def payment_bank(bank: Account | None = None) -> Account:
@@ -143,7 +132,7 @@ def pay_refund(
     actor: User | None, application: RefundApplication, *, paid_on: dt.date, bank: Account | None = None
 ) -> RefundApplication:
     """Pay the account's whole balance out of the special account and close the unit account."""
-    locked = _locked(application, Status.APPROVED)
+    locked = workflow.lock(WORKFLOW, application, Status.APPROVED)
     if paid_on > timezone.localdate():
         raise RefundError("付款日期不能晚于今天")
     bank = payment_bank(bank)
@@ -177,7 +166,7 @@ def pay_refund(
         after={"closed": paid_on.isoformat()},
         note=f"退款销户（退款申请 {locked.pk}）",
     )
-    _move(actor, locked, Status.PAID, "付款并销户", amount=amount, paid_entry=entry)
+    workflow.move(WORKFLOW, actor, locked, Status.PAID, step="pay", amount=amount, paid_entry=entry)
     return locked
 
 

@@ -1,6 +1,7 @@
 """Pure rules of the maintenance fund (no Django): interest by accumulated daily balances (积数),
-replenishment, deposit amounts, owner votes and the settlement split of a repair. The database queries
-in ledger.py implement the same formulas set-based; the tests check them against these."""
+replenishment, deposit amounts, owner votes, the settlement split of a repair, and the workflows of use
+applications and refunds as tables. The database queries in ledger.py implement the same formulas
+set-based; the tests check them against these."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from anju.lib.errors import DomainError
 from anju.lib.money import FEN, apportion, round_fen
+from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step
 
 REPLENISH_THRESHOLD = Decimal("0.30")
 ZERO = Decimal("0.00")
@@ -237,3 +239,48 @@ def settlement_split[K: Hashable](
 
 def _key_order(key: object) -> tuple[str, str]:
     return (type(key).__name__, str(key))
+
+
+# --- workflows (经办 → 审核 → 审批): money leaves the fund, so three different people -------------------------
+
+OPEN_STATES = ("draft", "submitted", "reviewed")
+# Fund use: draft → submitted → reviewed → approved → (payments: paying → paid) → closed; withdrawn.
+USE_FLOW = Flow(
+    steps=(
+        Step("submit", "提交审核", ("draft",), "submitted", "handle", duty=PREPARE, preparer_only=True),
+        Step("review", "审核通过", ("submitted",), "reviewed", "review", duty=REVIEW),
+        Step("approve", "审批同意", ("reviewed",), "approved", "approve", duty=APPROVE),
+        Step(
+            "send_back",
+            "退回",
+            ("submitted", "reviewed"),
+            "draft",
+            {"submitted": "review", "reviewed": "approve"},
+            reason=True,
+        ),
+        Step("withdraw", "撤回", OPEN_STATES, "withdrawn", "handle", reason=True, irreversible=True),
+        Step("close", "归档", ("paid",), "closed", "handle", irreversible=True),
+    ),
+    distinct=3,
+)
+# Refund on demolition: draft → submitted → reviewed → approved (or rejected) → paid; withdrawn.
+REFUND_FLOW = Flow(
+    steps=(
+        Step("submit", "提交审核", ("draft",), "submitted", "handle", duty=PREPARE, preparer_only=True),
+        Step("review", "审核通过", ("submitted",), "reviewed", "review", duty=REVIEW, opinion=True),
+        Step("approve", "审批同意", ("reviewed",), "approved", "approve", duty=APPROVE, opinion=True),
+        Step(
+            "reject", "审批不同意", ("reviewed",), "rejected", "approve", duty=APPROVE, reason=True, irreversible=True
+        ),
+        Step(
+            "send_back",
+            "退回",
+            ("submitted", "reviewed"),
+            "draft",
+            {"submitted": "review", "reviewed": "approve"},
+            reason=True,
+        ),
+        Step("withdraw", "撤回", OPEN_STATES, "withdrawn", "handle", reason=True, irreversible=True),
+    ),
+    distinct=3,
+)

@@ -22,11 +22,18 @@ def fund_todos(user: Any) -> list[Todo]:
         if to_pay:
             items.append(Todo(_("Approved refunds to pay"), reverse("fund:refunds") + "?status=approved", to_pay))
     items.extend(use_todos(user))
-    if user.can("fund", "approve"):
-        to_decide = RefundApplication.objects.filter(status=RefundApplication.Status.SUBMITTED).count()
-        if to_decide:
-            items.append(Todo(_("Refunds awaiting approval"), reverse("fund:refunds") + "?status=submitted", to_decide))
+    for permission, status, title in REFUND_STEPS:
+        waiting = RefundApplication.objects.filter(status=status).count() if user.can("fund", permission) else 0
+        if waiting:
+            items.append(Todo(title, reverse("fund:refunds") + f"?status={status}", waiting))
     return items
+
+
+# The refund step each permission takes next: (permission, status waiting for it, to-do title).
+REFUND_STEPS = (
+    ("review", RefundApplication.Status.SUBMITTED, _("Refunds to review")),
+    ("approve", RefundApplication.Status.REVIEWED, _("Refunds awaiting approval")),
+)
 
 
 # The use-application step each permission takes: (permission, status waiting for it, to-do title).

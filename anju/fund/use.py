@@ -28,9 +28,10 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from anju.core import attachments, audit, imports, numbering
+from anju.core import attachments, audit, imports, numbering, workflow
 from anju.core.fields import to_fen
 from anju.core.models import Attachment, AuditEvent, User
+from anju.core.workflow import Workflow, WorkflowError
 from anju.fund import ledger, rules
 from anju.fund.errors import UseError
 from anju.fund.models import (
@@ -52,7 +53,6 @@ Kind = UseApplication.Kind
 ScopeKind = UseApplication.ScopeKind
 Vote = ScopeUnit.Vote
 CHUNK = 900  # values per IN (...): old SQLite builds allow 999 variables per statement
-OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.REVIEWED)
 FIELDS = [
     "number",
     "kind",
@@ -90,104 +90,24 @@ def vote_rule() -> str:
     return rule
 
 
-# --- the workflow's steps and who may take them -------------------------------------------------------
-
-# step: (statuses it starts from, status it leads to)
-STEPS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": ((Status.DRAFT,), Status.SUBMITTED),
-    "review": ((Status.SUBMITTED,), Status.REVIEWED),
-    "approve": ((Status.REVIEWED,), Status.APPROVED),
-    "send_back": ((Status.SUBMITTED, Status.REVIEWED), Status.DRAFT),
-    "withdraw": (OPEN_STATUSES, Status.WITHDRAWN),
-    "close": ((Status.PAID,), Status.CLOSED),
-}
-STEP_LABELS = {
-    "submit": "提交审核",
-    "review": "审核通过",
-    "approve": "审批同意",
-    "send_back": "退回",
-    "withdraw": "撤回",
-    "close": "归档",
-    "create": "新建",
-    "advance": "拨付预付款",
-    "settlement": "拨付结算款",
-}
+# --- the workflow (steps in rules.USE_FLOW) ----------------------------------------------------------------
 
 
-def step_permission(step: str, status: str) -> str:
-    """The fund action a role needs for the step from the status (send-back: the step's own owner)."""
-    if step == "send_back":
-        return "review" if status == Status.SUBMITTED else "approve"
-    return {"submit": "handle", "review": "review", "approve": "approve", "withdraw": "handle", "close": "handle"}[step]
+class UseStepError(WorkflowError, UseError):
+    """A refused workflow step of a use application (codes ``workflow.*``)."""
 
 
-def available_steps(application: UseApplication, user: Any) -> list[str]:
-    """The steps the user may take now (for the buttons): his role allows it and separation of duties
-    does not forbid it."""
-    return [
-        step
-        for step, (starts, _) in STEPS.items()
-        if application.status in starts
-        and user.can("fund", step_permission(step, application.status))
-        and separation_conflict(application, step, user) is None
-    ]
-
-
-def _last_actor(application: UseApplication, status: str) -> int | None:
-    """The user who last moved the application into the status (None: nobody, or the command line)."""
-    return application.events.filter(to_status=status).order_by("-at", "-pk").values_list("actor_id", flat=True).first()
-
-
-def separation_conflict(application: UseApplication, step: str, user: Any) -> str | None:
-    """Why the user may not take the step on this application (separation of duties), or None: the
-    reviewer is not the handler who submitted it; the approver is neither that handler nor the
-    reviewer (a user holding several roles takes only one of the three steps)."""
-    if user is None or not getattr(user, "pk", None):
-        return None
-    if step == "review" and _last_actor(application, Status.SUBMITTED) == user.pk:
-        return "审核人不能是提交该申请的经办人"
-    if step == "approve" and user.pk in (
-        _last_actor(application, Status.SUBMITTED),
-        _last_actor(application, Status.REVIEWED),
-    ):
-        return "审批人不能是该申请的经办人或审核人"
-    return None
-
-
-def _locked(application: UseApplication, *expected: str) -> UseApplication:
-    locked = UseApplication.objects.select_for_update().get(pk=application.pk)
-    if expected and locked.status not in expected:
-        labels = "、".join(str(Status(s).label) for s in expected)
-        raise UseError(f"申请 {locked.number} 当前为“{locked.get_status_display()}”，此步骤只适用于“{labels}”的申请")
-    return locked
-
-
-def _event(actor: User | None, application: UseApplication, before: str, after: str, note: str) -> None:
-    ApplicationEvent.objects.create(
-        application=application,
-        actor=actor if actor and actor.pk else None,
-        actor_name=audit.actor_label(actor),
-        from_status=before,
-        to_status=after,
-        note=note[:300],
-    )
-
-
-def _move(actor: User | None, application: UseApplication, status: str, note: str, **changes: Any) -> None:
-    before = application.status
-    application.status = status
-    for name, value in changes.items():
-        setattr(application, name, value)
-    application.save(update_fields=["status", *changes])
-    _event(actor, application, before, status, note)
-    audit.record(
-        actor,
-        AuditEvent.Action.UPDATE,
-        application,
-        before={"status": before},
-        after=audit.snapshot(application, ["status", *changes]),
-        note=note[:500],
-    )
+WORKFLOW = Workflow(
+    module="fund",
+    flow=rules.USE_FLOW,
+    model=UseApplication,
+    event_model=ApplicationEvent,
+    event_record="application",
+    noun="申请",
+    error=UseStepError,
+    path=(Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED, Status.PAYING, Status.PAID, Status.CLOSED),
+    labels={"create": "新建", "advance": "拨付预付款", "settlement": "拨付结算款"},
+)
 
 
 # --- creating and editing ------------------------------------------------------------------------------
@@ -413,7 +333,7 @@ def create_application(actor: User | None, data: ApplicationData) -> UseApplicat
         for i, (name, budget) in enumerate(data.items)
     )
     _set_scope(application, units)
-    _event(actor, application, "", Status.DRAFT, STEP_LABELS["create"])
+    workflow.record(WORKFLOW, actor, application, step="create", from_status="")
     audit.record(actor, AuditEvent.Action.CREATE, application, after=audit.snapshot(application, FIELDS))
     return application
 
@@ -422,7 +342,7 @@ def create_application(actor: User | None, data: ApplicationData) -> UseApplicat
 def update_application(actor: User | None, application: UseApplication, data: ApplicationData) -> UseApplication:
     """Edit a draft. A changed scope replaces the scope units; changed items (or budget) are split again.
     Either clears the owners' votes: they agreed to that scope and those items, not to the new ones."""
-    locked = _locked(application, Status.DRAFT)
+    locked = workflow.lock(WORKFLOW, application, Status.DRAFT)
     _validate(data)
     old_items = [(i.name, i.budget) for i in locked.items.all()]
     new_items = [(name.strip(), budget) for name, budget in data.items]
@@ -580,7 +500,7 @@ def _retally(application: UseApplication) -> None:
 
 
 def _votable(application: UseApplication) -> UseApplication:
-    locked = _locked(application, Status.DRAFT)
+    locked = workflow.lock(WORKFLOW, application, Status.DRAFT)
     if locked.kind == Kind.EMERGENCY:
         raise UseError("应急使用不需要业主表决")
     return locked
@@ -640,28 +560,12 @@ def vote_sheet_rows(application: UseApplication) -> list[list[Any]]:
 # --- workflow ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def take_step(actor: User | None, application: UseApplication, step: str, *, note: str = "") -> UseApplication:
-    """Move the application one step (submit, review, approve, send_back, withdraw, close). The caller
-    has checked the role; the rules of each step are checked here."""
-    if step not in STEPS:
-        raise UseError(f"未知的办理步骤：{step}")
-    starts, target = STEPS[step]
-    locked = _locked(application, *starts)
-    # The caller checked the role against the status it read; the status may have moved since (a
-    # send-back needs review from submitted but approve from reviewed), so check again on the locked row.
-    if actor is not None and not actor.can("fund", step_permission(step, locked.status)):
-        raise UseError(f"申请 {locked.number} 当前为“{locked.get_status_display()}”，您无权办理此步骤，请刷新后再试")
-    note = note.strip()
-    if step in ("send_back", "withdraw") and not note:
-        raise UseError("退回或撤回须填写理由")
-    if step == "submit":
-        _check_submittable(locked)
-    conflict = separation_conflict(locked, step, actor)
-    if conflict:
-        raise UseError(conflict)
-    _move(actor, locked, target, f"{STEP_LABELS[step]}{'：' + note if note else ''}")
-    return locked
+    """Move the application one step (submit, review, approve, send_back, withdraw, close) through the
+    workflow kit: state, role, reason and separation of duties are checked on the locked row; submitting
+    also needs what a submission carries (a passed vote for an ordinary application)."""
+    check = _check_submittable if step == "submit" else None
+    return workflow.take_step(WORKFLOW, actor, application, step, note=note, check=check)
 
 
 def _check_submittable(application: UseApplication) -> None:
@@ -755,7 +659,7 @@ def pay(
     click, a retried request) and this one is refused."""
     from anju.fund.refunds import RefundError, payment_bank
 
-    locked = _locked(application, Status.APPROVED, Status.PAYING)
+    locked = workflow.lock(WORKFLOW, application, Status.APPROVED, Status.PAYING)
     if expected_payments is not None and locked.payments.count() != expected_payments:
         raise UseError("该申请已有新的拨付，请刷新后再试")
     _check_value_date(locked, value_date)
@@ -846,13 +750,11 @@ def pay(
         },
     )
     changes: dict[str, Any] = {"final_cost": final_cost} if kind == UsePayment.Kind.SETTLEMENT else {}
-    note = f"{STEP_LABELS[kind]} {amount}" + (
-        f"（其中业主自筹 {amount - from_fund_total}）" if amount != from_fund_total else ""
-    )
+    note = f"{amount}" + (f"（其中业主自筹 {amount - from_fund_total}）" if amount != from_fund_total else "")
     if locked.status != next_status or changes:
-        _move(actor, locked, next_status, note, **changes)
+        workflow.move(WORKFLOW, actor, locked, next_status, step=kind, note=note, **changes)
     else:
-        _event(actor, locked, locked.status, locked.status, note)
+        workflow.record(WORKFLOW, actor, locked, step=kind, note=note)
     return payment
 
 

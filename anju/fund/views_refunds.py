@@ -14,9 +14,18 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.listing import Action, ChoiceFilter, Column, Link, Muted, Search, Tag
-from anju.core.models import AuditEvent, User
-from anju.core.permissions import can, check, require
+from anju.core import workflow
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    Link,
+    Muted,
+    Search,
+    Tag,
+)
+from anju.core.models import User
+from anju.core.permissions import actor, can, check, require
 from anju.fund import refunds
 from anju.fund.models import Account, RefundApplication
 from anju.fund.views import fund_list
@@ -56,10 +65,6 @@ class PayForm(forms.Form):
         if len(banks) == 1:
             self.fields["bank"].initial = banks[0]
             self.fields["bank"].empty_label = None  # type: ignore[attr-defined]
-
-
-class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 @require(MODULE, "view")
@@ -142,61 +147,41 @@ def refund_create(request: HttpRequest) -> HttpResponse:
     return render(request, "fund/refund_form.html", {"form": form})
 
 
-ACTIONS = {"submit": "handle", "approve": "approve", "reject": "approve", "pay": "handle"}
-DONE = {
-    "submit": _("Submitted for approval."),
-    "approve": _("Approved."),
-    "reject": _("Rejected."),
-    "pay": _("Refund paid; the account is closed."),
-}
-
-
 @require(MODULE, "view")
 def refund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         RefundApplication.objects.select_related("account__unit", "account__project"), pk=pk
     )
     pay_form = PayForm(initial={"paid_on": timezone.localdate()})
-    decision_form = DecisionForm()
+    if request.method == "POST" and request.POST.get("action") != "pay":
+        workflow.post_step(refunds.WORKFLOW, request, application, refunds.take_step)
+        return redirect("fund:refund", pk)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in ACTIONS:
-            return redirect("fund:refund", pk)
-        check(request.user, MODULE, ACTIONS[action])
-        actor: User = request.user  # type: ignore[assignment]
-        try:
-            if action == "submit":
-                refunds.submit_refund(actor, application)
-            elif action in ("approve", "reject"):
-                decision_form = DecisionForm(request.POST)
-                if decision_form.is_valid():
-                    decide = refunds.approve_refund if action == "approve" else refunds.reject_refund
-                    decide(actor, application, note=decision_form.cleaned_data["note"])
+        check(request.user, MODULE, "handle")
+        pay_form = PayForm(request.POST)
+        if pay_form.is_valid():
+            try:
+                refunds.pay_refund(
+                    actor(request),
+                    application,
+                    paid_on=pay_form.cleaned_data["paid_on"],
+                    bank=pay_form.cleaned_data["bank"],
+                )
+            except refunds.RefundError as exc:
+                messages.error(request, str(exc))
             else:
-                pay_form = PayForm(request.POST)
-                if pay_form.is_valid():
-                    refunds.pay_refund(
-                        actor,
-                        application,
-                        paid_on=pay_form.cleaned_data["paid_on"],
-                        bank=pay_form.cleaned_data["bank"],
-                    )
-        except refunds.RefundError as exc:
-            messages.error(request, str(exc))
+                messages.success(request, _("Refund paid; the account is closed."))
             return redirect("fund:refund", pk)
-        if not (decision_form.errors or pay_form.errors):
-            messages.success(request, DONE[action])
-            return redirect("fund:refund", pk)
-    events = AuditEvent.objects.filter(model=RefundApplication._meta.label, object_id=str(pk)).order_by("at", "pk")
     return render(
         request,
         "fund/refund_detail.html",
         {
             "a": application,
             "amount": refunds.refund_amount(application),
-            "events": events,
+            "wf": workflow.page(
+                refunds.WORKFLOW, application, request.user, step_url=reverse("fund:refund", args=[pk])
+            ),
             "pay_form": pay_form,
-            "decision_form": decision_form,
         },
     )
 
@@ -227,6 +212,7 @@ def refund_print(request: HttpRequest, pk: int) -> HttpResponse:
             "owner_id": owner_id,
             "amount": amount,
             "amount_capitals": capitals(amount),
+            "review": application.events.filter(to_status=Status.REVIEWED).order_by("-at", "-pk").first(),
             "printed": timezone.localdate(),
         },
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import attachments, audit
+from anju.core import attachments, audit, workflow
 from anju.core.imports_views import import_page
 from anju.core.listing import (
     Action,
@@ -31,7 +31,7 @@ from anju.core.listing import (
     xlsx_response,
 )
 from anju.core.models import AuditEvent
-from anju.core.permissions import actor, can, check, require
+from anju.core.permissions import actor, can, require
 from anju.fund import use
 from anju.fund.models import Account, UseApplication, UsePayment
 from anju.fund.views import fund_list
@@ -195,10 +195,6 @@ class PayForm(forms.Form):
             self.fields["bank"].empty_label = _("Choose the special account")  # type: ignore[attr-defined]
 
 
-class StepForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 EMERGENCY = "应急"
 
 
@@ -334,9 +330,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "a": application,
         "tab": tab,
-        "steps": use.available_steps(application, request.user),
-        "step_labels": use.STEP_LABELS,
-        "step_form": StepForm(),
+        "wf": workflow.page(use.WORKFLOW, application, request.user, step_url=reverse("fund:use_step", args=[pk])),
         "items": application.items.all(),
         "paid_fund": paid_fund,
         "paid_self": paid_self,
@@ -359,8 +353,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["can_vote"] = (
             application.status == Status.DRAFT and not application.is_emergency and can(request.user, MODULE, "handle")
         )
-    elif tab == "history":
-        context["events"] = application.events.order_by("at", "pk")
     elif tab == "payments":
         payments = list(application.payments.select_related("entry", "bank_account").order_by("value_date", "pk"))
         context["payments"] = payments
@@ -377,20 +369,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require(MODULE, "view")
 def application_step(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(UseApplication, pk=pk)
-    if request.method != "POST":
-        return redirect("fund:use", pk)
-    step = request.POST.get("step", "")
-    if step not in use.STEPS:
-        return redirect("fund:use", pk)
-    check(request.user, MODULE, use.step_permission(step, application.status))
-    form = StepForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        use.take_step(actor(request), application, step, note=note)
-    except use.UseError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Done: %(step)s.") % {"step": use.STEP_LABELS[step]})
+    if request.method == "POST":
+        workflow.post_step(use.WORKFLOW, request, application, use.take_step)
     return redirect("fund:use", pk)
 
 

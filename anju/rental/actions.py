@@ -9,11 +9,13 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
+from django.utils import timezone
 
-from anju.core import audit
+from anju.core import audit, workflow
 from anju.core.fields import MoneyField, to_fen
 from anju.core.models import AuditEvent, User
 from anju.core.numbering import create_numbered
+from anju.core.workflow import Workflow, WorkflowError
 from anju.registry.models import Person, Project, Unit
 from anju.rental import numbers, rules
 from anju.rental.errors import RentalError
@@ -21,6 +23,7 @@ from anju.rental.models import (
     Category,
     Draw,
     Exit,
+    ExitEvent,
     Filing,
     Household,
     HouseholdMember,
@@ -41,6 +44,30 @@ from anju.rental.models import (
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 HOUSEHOLD_CATEGORIES = (Category.DIBAO, Category.LOW_INCOME, Category.MIGRANT, Category.NEW_GRADUATE)
 State = RentalUnit.State
+
+
+class ExitStepError(WorkflowError, RentalError):
+    """A refused step of an exit's workflow (codes ``workflow.*``)."""
+
+
+# 经办 (rental handle) → 审核 (rental review) → 审批 (rental approve), steps in rules.EXIT_FLOW; then the notice.
+EXIT_WORKFLOW = Workflow(
+    module="rental",
+    flow=rules.EXIT_FLOW,
+    model=Exit,
+    event_model=ExitEvent,
+    event_record="exit",
+    noun="清退",
+    error=ExitStepError,
+    path=("draft", "submitted", "reviewed", "approved", "notified", "completed"),
+    labels={
+        "create": "清退经办",
+        "serve": "送达清退通知",
+        "notice_again": "再次送达",
+        "force": "申请强制执行",
+        "complete": "清退完成",
+    },
+)
 
 
 # --- units ------------------------------------------------------------------------------------------
@@ -727,76 +754,97 @@ def record_inspection(
     return inspection
 
 
+EXIT_LIVE = (*rules.EXIT_OPEN, Exit.Status.APPROVED, Exit.Status.NOTIFIED)
+
+
 @transaction.atomic
-def serve_exit(
-    actor: User | None,
-    lease: Lease,
-    *,
-    reason: str,
-    notice_on: dt.date,
-    deadline: dt.date,
-    note: str = "",
-) -> Exit:
-    """Serve an exit notice (清退通知) with a deadline to move out."""
+def prepare_exit(actor: User | None, lease: Lease, *, reason: str, note: str = "", on: dt.date | None = None) -> Exit:
+    """Prepare an exit (清退经办) of a home lease in force: a draft that goes to 审核 and 审批 before its
+    notice is served. One exit at a time per lease."""
+    on = on or timezone.localdate()
     if lease.household_id is None or lease.status != Lease.Status.ACTIVE:
-        raise RentalError("只能对执行中的住房合同发出清退通知")
-    if deadline < notice_on:
-        raise RentalError("腾退期限不能早于通知日期")
-    if lease.exits.filter(status=Exit.Status.NOTIFIED).exists():
+        raise RentalError("只能对执行中的住房合同办理清退")
+    if reason not in Exit.Reason.values:
+        raise RentalError("清退原因无效")
+    if lease.exits.filter(status__in=EXIT_LIVE).exists():
         raise RentalError("该合同已有进行中的清退")
     exit_ = create_numbered(
         numbers.EXIT,
-        notice_on.year,
+        on.year,
         lease=lease,
         household_id=lease.household_id,
         reason=reason,
-        notice_on=notice_on,
-        deadline=deadline,
-        note=note,
+        note=note.strip()[:300],
+        status=Exit.Status.DRAFT,
+        prepared_on=on,
+        created_by=actor if actor is not None and actor.pk else None,
     )
+    workflow.record(EXIT_WORKFLOW, actor, exit_, step="create", from_status="")
     audit.record(actor, CREATE, exit_, after=audit.snapshot(exit_))
     return exit_
+
+
+def take_exit_step(actor: User | None, exit_: Exit, step: str, *, note: str = "") -> Exit:
+    """An approval step of the exit (submit, review, approve, reject, send_back, withdraw)."""
+    return workflow.take_step(EXIT_WORKFLOW, actor, exit_, step, note=note)
+
+
+@transaction.atomic
+def serve_exit(actor: User | None, exit_: Exit, *, notice_on: dt.date, deadline: dt.date) -> Exit:
+    """Serve the notice (清退通知) of an approved exit with a deadline to move out."""
+    locked = workflow.lock(EXIT_WORKFLOW, exit_, Exit.Status.APPROVED)
+    if deadline < notice_on:
+        raise RentalError("腾退期限不能早于通知日期")
+    if locked.lease.status != Lease.Status.ACTIVE:
+        raise RentalError("该合同已终止，不能送达清退通知")
+    note = f"送达 {notice_on:%Y-%m-%d}，限 {deadline:%Y-%m-%d} 前腾退"
+    workflow.move(
+        EXIT_WORKFLOW,
+        actor,
+        locked,
+        Exit.Status.NOTIFIED,
+        step="serve",
+        note=note,
+        notice_on=notice_on,
+        deadline=deadline,
+    )
+    return locked
 
 
 @transaction.atomic
 def serve_exit_notice_again(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
     """Another notice (再次催告) served."""
-    exit_ = Exit.objects.select_for_update().get(pk=exit_.pk)
-    if exit_.status != Exit.Status.NOTIFIED:
-        raise RentalError("清退已完成")
+    exit_ = workflow.lock(EXIT_WORKFLOW, exit_, Exit.Status.NOTIFIED)
     before = audit.snapshot(exit_, ["notices"])
     exit_.notices += 1
     exit_.save(update_fields=["notices"])
     audit.record_change(actor, exit_, before, note=f"{on} 再次送达清退通知")
+    workflow.record(EXIT_WORKFLOW, actor, exit_, step="notice_again", note=f"{on:%Y-%m-%d} 第 {exit_.notices} 次送达")
     return exit_
 
 
 @transaction.atomic
 def force_exit(actor: User | None, exit_: Exit, *, note: str = "") -> Exit:
     """The deadline passed without moving out: forced exit (强制清退) through the courts."""
-    exit_ = Exit.objects.select_for_update().get(pk=exit_.pk)
-    if exit_.status != Exit.Status.NOTIFIED:
-        raise RentalError("清退已完成")
+    exit_ = workflow.lock(EXIT_WORKFLOW, exit_, Exit.Status.NOTIFIED)
     before = audit.snapshot(exit_, ["forced", "note"])
     exit_.forced = True
     exit_.note = (exit_.note + " " + note).strip()[:300]
     exit_.save(update_fields=["forced", "note"])
     audit.record_change(actor, exit_, before, note="申请法院强制执行")
+    workflow.record(EXIT_WORKFLOW, actor, exit_, step="force", note=note)
     return exit_
 
 
 @transaction.atomic
 def complete_exit(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
     """The home is handed back: the lease ends, the home is vacant and the household has exited."""
-    exit_ = Exit.objects.select_for_update().select_related("lease__rental_unit", "household").get(pk=exit_.pk)
-    if exit_.status != Exit.Status.NOTIFIED:
-        raise RentalError("清退已完成")
-    if on < exit_.notice_on:
+    exit_ = workflow.lock(EXIT_WORKFLOW, exit_, Exit.Status.NOTIFIED)
+    if exit_.notice_on is not None and on < exit_.notice_on:
         raise RentalError("完成日期不能早于通知日期")
-    before = audit.snapshot(exit_, ["status", "completed_on"])
-    exit_.status, exit_.completed_on = Exit.Status.COMPLETED, on
-    exit_.save(update_fields=["status", "completed_on"])
-    audit.record_change(actor, exit_, before, note="清退完成")
+    workflow.move(
+        EXIT_WORKFLOW, actor, exit_, Exit.Status.COMPLETED, step="complete", note=f"{on:%Y-%m-%d}", completed_on=on
+    )
     if exit_.lease.status == Lease.Status.ACTIVE:
         _end_lease(actor, exit_.lease, on, f"清退 {exit_.number}")
     _set_household_status(actor, exit_.household, Household.Status.EXITED, f"清退 {exit_.number}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -14,14 +14,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Query, Router, Schema, UploadedFile
 
-from anju.core import kpis
+from anju.core import kpis, workflow
 from anju.core.apikit import Area, ErrorOut, Money, Paging, money_text, page_schema, paginate
 from anju.core.ids import MaskedId
 from anju.core.permissions import actor, check
+from anju.core.workflow import WorkflowEventOut
 from anju.lib.ids import mask_id, normalize_resident_id, normalize_uscc
 from anju.registry.models import Person
 from anju.rental import actions, payments_import, queries, rules
-from anju.rental.actions import RentalError
+from anju.rental.actions import EXIT_WORKFLOW, RentalError
 from anju.rental.models import (
     Draw,
     Exit,
@@ -756,11 +757,15 @@ def record_inspection(request: HttpRequest, body: InspectionIn) -> Any:
     return _inspection_out(Inspection.objects.select_related("household", "lease").get(pk=i.pk))
 
 
-class ExitIn(Schema):
+class ExitPrepareIn(Schema):
+    lease: str
     reason: str
+    note: str = ""
+
+
+class ExitIn(Schema):
     notice_on: dt.date
     deadline: dt.date
-    note: str = ""
 
 
 class ExitOut(Schema):
@@ -768,12 +773,18 @@ class ExitOut(Schema):
     lease: str
     household: str
     reason: str
-    notice_on: dt.date
-    deadline: dt.date
+    prepared_on: dt.date | None
+    notice_on: dt.date | None
+    deadline: dt.date | None
     notices: int
     forced: bool
     status: str
     completed_on: dt.date | None
+
+
+class ExitDetailOut(ExitOut):
+    note: str
+    events: list[WorkflowEventOut]
 
 
 def _exit_out(e: Exit) -> ExitOut:
@@ -783,6 +794,7 @@ def _exit_out(e: Exit) -> ExitOut:
         lease=e.lease.number,
         household=e.household.number,
         reason=e.reason,
+        prepared_on=e.prepared_on,
         notice_on=e.notice_on,
         deadline=e.deadline,
         notices=e.notices,
@@ -792,8 +804,9 @@ def _exit_out(e: Exit) -> ExitOut:
     )
 
 
-def _exit_written(e: Exit) -> ExitOut:
-    return _exit_out(Exit.objects.select_related("lease", "household").get(pk=e.pk))
+def _exit_written(e: Exit) -> ExitDetailOut:
+    e = Exit.objects.select_related("lease", "household").get(pk=e.pk)
+    return ExitDetailOut(**_exit_out(e).model_dump(), note=e.note, events=workflow.events_out(EXIT_WORKFLOW, e))
 
 
 @router.get("/exits", response=list[ExitOut], summary="Exits (清退)")
@@ -805,17 +818,54 @@ def list_exits(request: HttpRequest, paging: Query[Paging], status: str = "") ->
     return [_exit_out(e) for e in _window(qs, paging)]
 
 
-@router.post("/leases/{number}/exits", response={200: ExitOut, 400: ErrorOut}, summary="Serve an exit notice")
+@router.get("/exits/{number}", response=ExitDetailOut, summary="An exit with its workflow history")
+def exit_detail(request: HttpRequest, number: str) -> ExitDetailOut:
+    _view(request)
+    return _exit_written(get_object_or_404(Exit, number=number))
+
+
+@router.post("/exits", response={200: ExitDetailOut, 400: ErrorOut}, summary="Prepare an exit (清退经办)")
+def prepare_exit(request: HttpRequest, body: ExitPrepareIn) -> Any:
+    _handle(request)
+    lease = _lease(body.lease)
+    return _exit_written(actions.prepare_exit(actor(request), lease, reason=body.reason, note=body.note))
+
+
+class ExitStepIn(Schema):
+    step: Literal["submit", "review", "approve", "reject", "send_back", "withdraw"]
+    note: str = ""
+
+
+@router.post(
+    "/exits/{number}/steps",
+    response={200: ExitDetailOut, 400: ErrorOut},
+    summary="Take an exit's approval step: submit, review, approve, reject, send_back, withdraw",
+    description="Permissions: rental `handle` to submit and withdraw, `review` to review (审核), `approve` to "
+    "approve or reject (审批); a send-back needs the permission of the step it undoes. The reviewer and the "
+    "approver differ from the preparer; only the preparer submits. A reason is required to reject, send back "
+    "or withdraw.",
+)
+def take_exit_step(request: HttpRequest, number: str, body: ExitStepIn) -> Any:
+    exit_ = get_object_or_404(Exit, number=number)
+    workflow.require_step(EXIT_WORKFLOW, request.user, exit_, body.step)
+    return _exit_written(actions.take_exit_step(actor(request), exit_, body.step, note=body.note))
+
+
+@router.post(
+    "/leases/{number}/exits",
+    response={200: ExitDetailOut, 400: ErrorOut},
+    summary="Serve the notice of the lease's approved exit",
+    description="Since exits are approved (经办 → 审核 → 审批, `POST /exits` and `/exits/{number}/steps`), this "
+    "serves the notice of the lease's approved exit with its date and the deadline to move out; it no longer "
+    "creates the exit. 400 when the lease has no approved exit.",
+)
 def serve_exit(request: HttpRequest, number: str, body: ExitIn) -> Any:
     _handle(request)
     lease = _lease(number)
-    if body.reason not in Exit.Reason.values:
-        raise RentalError("清退原因无效", code="bad_reason", field="reason")
-    return _exit_written(
-        actions.serve_exit(
-            actor(request), lease, reason=body.reason, notice_on=body.notice_on, deadline=body.deadline, note=body.note
-        )
-    )
+    exit_ = lease.exits.filter(status=Exit.Status.APPROVED).first()
+    if exit_ is None:
+        raise RentalError("该合同没有已审批同意待送达的清退", code="no_approved_exit")
+    return _exit_written(actions.serve_exit(actor(request), exit_, notice_on=body.notice_on, deadline=body.deadline))
 
 
 class RentalDateIn(Schema):
@@ -826,14 +876,16 @@ class RentalNoteIn(Schema):
     note: str = ""
 
 
-@router.post("/exits/{number}/force", response={200: ExitOut, 400: ErrorOut}, summary="Forced exit through the courts")
+@router.post(
+    "/exits/{number}/force", response={200: ExitDetailOut, 400: ErrorOut}, summary="Forced exit through the courts"
+)
 def force_exit(request: HttpRequest, number: str, body: RentalNoteIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)
     return _exit_written(actions.force_exit(actor(request), exit_, note=body.note))
 
 
-@router.post("/exits/{number}/complete", response={200: ExitOut, 400: ErrorOut}, summary="Home handed back")
+@router.post("/exits/{number}/complete", response={200: ExitDetailOut, 400: ErrorOut}, summary="Home handed back")
 def complete_exit(request: HttpRequest, number: str, body: RentalDateIn) -> Any:
     _handle(request)
     exit_ = get_object_or_404(Exit, number=number)

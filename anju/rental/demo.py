@@ -19,6 +19,7 @@ from stdnum.cn import uscc
 
 from anju.core import bulk
 from anju.core.fields import to_fen
+from anju.core.models import User
 from anju.lib.pinyin import initials
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 from anju.rental import actions, rules
@@ -26,6 +27,7 @@ from anju.rental.models import (
     Category,
     Draw,
     Exit,
+    ExitEvent,
     Filing,
     Household,
     HouseholdMember,
@@ -51,6 +53,7 @@ YEAR = 2023
 # The seed's 2023 figures (KPIS.md): scaled by homes at other scales.
 HOMES, SHOPS = 5478, 200
 HOUSEHOLDS, ALLOCATIONS, EXITS, FORCED = 5361, 264, 212, 36
+EXIT_LEAD_DAYS = 12  # an exit is prepared this many days before its notice (审核、审批 in between)
 COLLECTED_HOMES, COLLECTED_SHOPS = Decimal("5844200.00"), Decimal("2742700.00")
 COLLECTION_RATE = Decimal("0.9953")
 SHOP_RATE = Decimal("0.9981")
@@ -454,6 +457,7 @@ def build_rental(ctx: Context) -> None:
                 "completed",
                 done,
                 "经法院裁定强制执行" if forced else "",
+                notice - dt.timedelta(days=EXIT_LEAD_DAYS),
             )
         )
         exit_id += 1
@@ -474,6 +478,7 @@ def build_rental(ctx: Context) -> None:
                 "notified",
                 None,
                 "",
+                notice - dt.timedelta(days=EXIT_LEAD_DAYS),
             )
         )
         exit_id += 1
@@ -732,10 +737,12 @@ def build_rental(ctx: Context) -> None:
             "status",
             "completed_on",
             "note",
+            "prepared_on",
         ],
         exit_rows,
     )
-    bulk.reset_sequences(Building, Unit, Ownership, RentalUnit, Person, Household, Lease, Exit)
+    _exit_history(exit_rows)
+    bulk.reset_sequences(Building, Unit, Ownership, RentalUnit, Person, Household, Lease, Exit, ExitEvent)
 
     # --- bills through the billing action, then the payments --------------------------------------------
     for month in range(1, 13):
@@ -749,6 +756,54 @@ def build_rental(ctx: Context) -> None:
     ctx.out.write(
         f"  rental: {homes_n} homes, {shops_n} shops, {len(household_rows)} households, {len(all_leases)} leases, "
         f"{len(bill_rows)} bills, {len(draws)} draws\n"
+    )
+
+
+def _exit_history(exit_rows: list[tuple[object, ...]]) -> None:
+    """Each exit's history as the workflow writes it: prepared by the station, reviewed by 住房保障服务部,
+    approved by the leader, then the notice, notices again and forced exit, and completion. Dates follow
+    from the exit's own (no random draw, so the rest of the demo city is unchanged)."""
+    users = {u.username: u for u in User.objects.filter(username__in=("station", "housing", "leader"))}
+    event_id = bulk.next_id(ExitEvent)
+    rows: list[tuple[object, ...]] = []
+    for exit_id, _, _, _, _, notice, deadline, notices, forced, status, done, _, prepared in exit_rows:
+        assert isinstance(notice, dt.date) and isinstance(deadline, dt.date) and isinstance(prepared, dt.date)
+        steps = [
+            (prepared, "station", "create", "", "draft"),
+            (prepared + dt.timedelta(days=1), "station", "submit", "draft", "submitted"),
+            (prepared + dt.timedelta(days=4), "housing", "review", "submitted", "reviewed"),
+            (prepared + dt.timedelta(days=8), "leader", "approve", "reviewed", "approved"),
+            (notice, "station", "serve", "approved", "notified"),
+        ]
+        for index in range(1, int(str(notices))):
+            steps.append((deadline + dt.timedelta(days=15 * index), "station", "notice_again", "notified", "notified"))
+        if forced:
+            steps.append((deadline + dt.timedelta(days=45), "station", "force", "notified", "notified"))
+        if status == "completed" and isinstance(done, dt.date):
+            steps.append((done, "station", "complete", "notified", "completed"))
+        for day, who, step, before, after in steps:
+            user = users.get(who)
+            at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+            name = user.full_name if user else ""
+            rows.append(
+                (event_id, exit_id, bulk.db_datetime(at), user.pk if user else None, who, name, step, before, after, "")
+            )
+            event_id += 1
+    bulk.insert_rows(
+        ExitEvent,
+        [
+            "id",
+            "exit_id",
+            "at",
+            "actor_id",
+            "actor_name",
+            "actor_full_name",
+            "step",
+            "from_status",
+            "to_status",
+            "note",
+        ],
+        rows,
     )
 
 

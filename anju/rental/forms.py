@@ -200,10 +200,15 @@ class InspectionForm(forms.Form):
 
 
 class ExitForm(forms.Form):
+    """An exit prepared (清退经办): the reason and the evidence found; the notice follows its approval."""
+
     reason = forms.ChoiceField(label=_("Reason"), choices=Exit.Reason.choices)
+    note = forms.CharField(label=_("Evidence and note"), max_length=300, required=False)
+
+
+class ServeForm(forms.Form):
     notice_on = _date(_("Notice served on"), initial=_today)
     deadline = _date(_("Move out by"))
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class DateForm(forms.Form):

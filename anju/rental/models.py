@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from anju.core.fields import MoneyField
+from anju.core.workflow import WorkflowEvent
 from anju.registry.models import Person, Unit
 
 
@@ -421,7 +422,8 @@ class Inspection(models.Model):
 
 
 class Exit(models.Model):
-    """An exit (清退): notice, deadline, forced exit (强制清退) through the courts, completion."""
+    """An exit (清退): prepared (经办), reviewed (审核) and approved (审批), then the notice with its deadline,
+    forced exit (强制清退) through the courts if need be, and completion when the home is handed back."""
 
     class Reason(models.TextChoices):
         OVER_INCOME = "over_income", _("Income over the limit")
@@ -432,6 +434,12 @@ class Exit(models.Model):
         VOLUNTARY = "voluntary", _("Moved out voluntarily")
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        REVIEWED = "reviewed", _("Reviewed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
         NOTIFIED = "notified", _("Notified")
         COMPLETED = "completed", _("Completed")
 
@@ -441,13 +449,23 @@ class Exit(models.Model):
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="exits"
     )
     reason = models.CharField(_("reason"), max_length=15, choices=Reason.choices)
-    notice_on = models.DateField(_("notice served on"))
-    deadline = models.DateField(_("move out by"))
+    # Empty until the approved exit's notice is served.
+    notice_on = models.DateField(_("notice served on"), null=True, blank=True)
+    deadline = models.DateField(_("move out by"), null=True, blank=True)
     notices = models.PositiveSmallIntegerField(_("notices served"), default=1)
     forced = models.BooleanField(_("forced exit"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NOTIFIED)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    prepared_on = models.DateField(_("prepared on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("exit")
@@ -457,6 +475,20 @@ class Exit(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ExitEvent(WorkflowEvent):
+    """One step of an exit: 经办, 审核, 审批, the notice, notices again, forced exit, completion."""
+
+    exit = models.ForeignKey(Exit, verbose_name=_("exit"), on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        verbose_name = _("exit event")
+        verbose_name_plural = _("exit events")
+        ordering = ["exit", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.exit_id} {self.from_status}→{self.to_status}"
 
 
 class Repair(models.Model):

@@ -1,4 +1,5 @@
-"""Pure rules of public rental housing: rent, the lottery, billing months, arrears ageing, rates.
+"""Pure rules of public rental housing: rent, the lottery, billing months, arrears ageing, rates, and the
+exit workflow as a table.
 
 No Django here: the lottery in particular must be re-runnable by anyone from its published inputs
 with nothing but Python's hashlib (see docs/rental.md)."""
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step
 from anju.rental.errors import RentalError
 
 FEN = Decimal("0.01")
@@ -120,3 +122,31 @@ def draw_seed(inputs_hash_hex: str, external_value: str) -> str:
 
 def draw_as_json(picks: list[Pick]) -> list[dict[str, object]]:
     return [{"rank": p.rank, "household": p.household, "unit": p.unit} for p in picks]
+
+
+# --- the exit workflow (清退: 经办 → 审核 → 审批, then the notice) ------------------------------------------
+# No money leaves, so two people suffice: the reviewer and the approver each differ from the preparer. Once
+# approved, the notice is served (notified), notices again and forced exit follow, and the home is handed
+# back (completed): those are actions with dates of their own, not approval steps.
+
+EXIT_OPEN = ("draft", "submitted", "reviewed")
+EXIT_FLOW = Flow(
+    steps=(
+        Step("submit", "提交审核", ("draft",), "submitted", "handle", duty=PREPARE, preparer_only=True),
+        Step("review", "审核通过", ("submitted",), "reviewed", "review", duty=REVIEW, opinion=True),
+        Step("approve", "审批同意", ("reviewed",), "approved", "approve", duty=APPROVE, opinion=True),
+        Step(
+            "reject", "审批不同意", ("reviewed",), "rejected", "approve", duty=APPROVE, reason=True, irreversible=True
+        ),
+        Step(
+            "send_back",
+            "退回",
+            ("submitted", "reviewed"),
+            "draft",
+            {"submitted": "review", "reviewed": "approve"},
+            reason=True,
+        ),
+        Step("withdraw", "撤回", EXIT_OPEN, "withdrawn", "handle", reason=True, irreversible=True),
+    ),
+    distinct=2,
+)

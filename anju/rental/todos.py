@@ -12,11 +12,22 @@ from anju.core.todos import Todo
 from anju.rental import queries
 from anju.rental.models import Exit, Household, Repair
 
+# The exit step each permission takes next: (permission, status waiting for it, to-do title).
+EXIT_STEPS = (
+    ("review", Exit.Status.SUBMITTED, _("Exits to review")),
+    ("approve", Exit.Status.REVIEWED, _("Exits awaiting approval")),
+    ("handle", Exit.Status.APPROVED, _("Approved exits to serve")),
+)
+
 
 def rental_todos(user: Any) -> list[Todo]:
-    if not user.can("rental", "handle"):
-        return []
     items: list[Todo] = []
+    for permission, status, title in EXIT_STEPS:
+        waiting = Exit.objects.filter(status=status).count() if user.can("rental", permission) else 0
+        if waiting:
+            items.append(Todo(title, reverse("rental:exits") + f"?status={status}", waiting))
+    if not user.can("rental", "handle"):
+        return items
     applied = Household.objects.filter(status=Household.Status.APPLIED).count()
     if applied:
         items.append(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import attachments, kpis
+from anju.core import attachments, kpis, workflow
 from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, require
 from anju.lib.ids import mask_id
@@ -419,14 +419,10 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "exit":
             exit_form = forms.ExitForm(request.POST)
             done = _run(
-                request,
-                exit_form,
-                lambda d: actions.serve_exit(
-                    who, lease, reason=d["reason"], notice_on=d["notice_on"], deadline=d["deadline"], note=d["note"]
-                ),
+                request, exit_form, lambda d: actions.prepare_exit(who, lease, reason=d["reason"], note=d["note"])
             )
             if done:
-                messages.success(request, _("Exit notice recorded."))
+                messages.success(request, _("Exit prepared: submit it for review."))
                 return redirect("rental:exit", done.pk)
         elif action == "remind":
             try:
@@ -613,14 +609,23 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 @require(MODULE, "view")
 def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     exit_ = get_object_or_404(Exit.objects.select_related("lease__rental_unit__unit", "household__applicant"), pk=pk)
-    date_form = forms.DateForm()
-    note_form = forms.NoteForm()
-    if request.method == "POST":
+    serve_form, date_form, note_form = forms.ServeForm(), forms.DateForm(), forms.NoteForm()
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and not action:
+        workflow.post_step(actions.EXIT_WORKFLOW, request, exit_, actions.take_exit_step)
+        return redirect("rental:exit", pk)
+    if action:
         check(request.user, MODULE, "handle")
         who = actor(request)
-        action = request.POST.get("action", "")
         done: Any = None
-        if action in ("notice", "complete"):
+        if action == "serve":
+            serve_form = forms.ServeForm(request.POST)
+            done = _run(
+                request,
+                serve_form,
+                lambda d: actions.serve_exit(who, exit_, notice_on=d["notice_on"], deadline=d["deadline"]),
+            )
+        elif action in ("notice", "complete"):
             date_form = forms.DateForm(request.POST)
             verb = actions.serve_exit_notice_again if action == "notice" else actions.complete_exit
             done = _run(request, date_form, lambda d: verb(who, exit_, on=d["on"]))
@@ -630,19 +635,29 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, _("Saved."))
             return redirect("rental:exit", pk)
+    step_url = reverse("rental:exit", args=[pk])
     return render(
         request,
         "rental/exit.html",
-        {"e": exit_, "date_form": date_form, "note_form": note_form, "events": _events(exit_)},
+        {
+            "e": exit_,
+            "wf": workflow.page(actions.EXIT_WORKFLOW, exit_, request.user, step_url=step_url),
+            "serve_form": serve_form,
+            "date_form": date_form,
+            "note_form": note_form,
+        },
     )
 
 
 @require(MODULE, "view")
 def exit_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    """The exit notice (清退通知书)."""
+    """The exit notice (清退通知书), once served."""
     exit_ = get_object_or_404(
         Exit.objects.select_related("lease__rental_unit__unit__project", "household__applicant"), pk=pk
     )
+    if exit_.notice_on is None:
+        messages.error(request, _("The exit notice is printed once the approved exit is served."))
+        return redirect("rental:exit", pk)
     return render(request, "rental/exit_notice.html", {"e": exit_, "printed": timezone.localdate()})
 
 

@@ -297,6 +297,7 @@ def test_refund_from_application_to_payment(
     balance = Decimal("7200.00")
     fund.deposit(account, str(balance), timezone.localdate() - dt.timedelta(days=60))
     make_user("cashier", "station")
+    make_user("checker", "finance")
     make_user("director", "leadership")
 
     log_in(page, base, "cashier")
@@ -318,20 +319,31 @@ def test_refund_from_application_to_payment(
     assert application.status == RefundApplication.Status.DRAFT
     assert page.locator("h1 .tag-draft").count() == 1
     assert money(balance) in page.locator("main dl.facts").inner_text()
-    submit(page, "form:has(input[name=action][value=submit]) button[type=submit]")
+    submit(page, "button[data-step=submit]")
     assert page.url == detail
     assert page.locator("h1 .tag-submitted").count() == 1
-    # The clerk cannot approve.
-    assert page.locator("button[name=action][value=approve]").count() == 0
+    # The clerk neither reviews nor approves.
+    assert page.locator("button[data-step=review], button[data-step=approve]").count() == 0
     screenshot(page, "fund-refund-submitted")
 
+    # 审核 by finance (人事财务部), a second person.
+    log_in(other_page, base, "checker")
+    response = other_page.goto(detail)
+    assert response is not None and response.status == 200
+    other_page.fill("form:has(button[data-step=review]) textarea[name=note]", "灭失证明齐全")
+    submit(other_page, "button[data-step=review]")
+    assert other_page.locator("h1 .tag-reviewed").count() == 1
+    assert other_page.locator("button[data-step=approve]").count() == 0  # finance does not approve
+
+    # 审批 by the leader, a third person.
+    other_page.context.clear_cookies()
     log_in(other_page, base, "director")
     response = other_page.goto(detail)
     assert response is not None and response.status == 200
-    assert other_page.locator("button[name=action][value=pay]").count() == 0
-    other_page.fill("textarea[name=note]", "经核实房屋已拆除，同意退款")
+    assert other_page.locator("form:has(input[name=action][value=pay])").count() == 0
+    other_page.fill("form:has(button[data-step=approve]) textarea[name=note]", "经核实房屋已拆除，同意退款")
     screenshot(other_page, "fund-refund-approve")
-    submit(other_page, "button[name=action][value=approve]")
+    submit(other_page, "button[data-step=approve]")
     assert other_page.url == detail
     assert other_page.locator("h1 .tag-approved").count() == 1
     assert "经核实房屋已拆除" in other_page.locator("main").inner_text()

@@ -56,6 +56,7 @@ def project() -> Project:
     post(JournalEntry.Kind.INTEREST, bank, b, "88.10", dt.date(2023, 12, 21))
     application = refunds.create_refund(None, b, applicant="李四", reason="拆除")
     refunds.submit_refund(None, application)
+    refunds.review_refund(None, application)
     refunds.approve_refund(None, application)
     refunds.pay_refund(None, application, paid_on=dt.date(2023, 12, 28))
     factories.deposit(a, "999.00", dt.date(2024, 1, 2), first=False)  # after the year

@@ -30,10 +30,11 @@ def account() -> Account:
 
 
 def approved(account: Account, make_user) -> RefundApplication:  # type: ignore[no-untyped-def]
-    clerk, leader = make_user("clerk", "station"), make_user("leader", "leadership")
+    clerk, reviewer = make_user("clerk", "station"), make_user("reviewer", "finance")
     application = refunds.create_refund(clerk, account, applicant="王五", reason="房屋灭失（拆除）")
     refunds.submit_refund(clerk, application)
-    return refunds.approve_refund(leader, application, note="同意退款")
+    refunds.review_refund(reviewer, application)
+    return refunds.approve_refund(make_user("leader", "leadership"), application, note="同意退款")
 
 
 def test_the_whole_workflow_refunds_the_balance_and_closes_the_account(account: Account, make_user) -> None:
@@ -48,6 +49,7 @@ def test_the_whole_workflow_refunds_the_balance_and_closes_the_account(account: 
     )
     assert application.status == Status.DRAFT
     refunds.submit_refund(clerk, application)
+    refunds.review_refund(make_user("reviewer", "finance"), application)
     refunds.approve_refund(leader, application, note="同意")
     application.refresh_from_db()
     assert application.status == Status.APPROVED and application.decided_by == leader
@@ -70,7 +72,15 @@ def test_the_whole_workflow_refunds_the_balance_and_closes_the_account(account: 
         .order_by("at", "pk")
         .values_list("note", flat=True)
     )
-    assert notes == ["新建退款申请", "提交审批", "审批同意", "付款并销户"]
+    assert notes == ["新建退款申请", "提交审核", "审核通过", "审批同意：同意", "付款并销户"]
+    steps = list(application.events.order_by("at", "pk").values_list("step", "from_status", "to_status", "actor_name"))
+    assert steps == [
+        ("create", "", "draft", "clerk"),
+        ("submit", "draft", "submitted", "clerk"),
+        ("review", "submitted", "reviewed", "reviewer"),
+        ("approve", "reviewed", "approved", "leader"),
+        ("pay", "approved", "paid", "clerk"),
+    ]
     assert AuditEvent.objects.filter(
         model="fund.Account", object_id=str(account.pk), note__contains="退款销户"
     ).exists()
@@ -92,6 +102,7 @@ def test_steps_out_of_order_are_refused(account: Account, make_user, step: str) 
         call = lambda: refunds.pay_refund(clerk, application, paid_on=dt.date(2024, 1, 1))  # noqa: E731
     else:
         refunds.submit_refund(clerk, application)
+        refunds.review_refund(make_user("reviewer", "finance"), application)
         refunds.approve_refund(leader, application)
         call = lambda: refunds.reject_refund(leader, application, note="不同意")  # noqa: E731
     with pytest.raises(refunds.RefundError, match="只有"):
@@ -105,6 +116,7 @@ def test_rejection_needs_a_note_and_leaves_the_account_open(account: Account, ma
     clerk, leader = make_user("clerk", "station"), make_user("leader", "leadership")
     application = refunds.create_refund(clerk, account, applicant="王五", reason="拆除")
     refunds.submit_refund(clerk, application)
+    refunds.review_refund(make_user("reviewer", "finance"), application)
     with pytest.raises(refunds.RefundError, match="理由"):
         refunds.reject_refund(leader, application, note=" ")
     refunds.reject_refund(leader, application, note="未提供灭失证明")
@@ -156,7 +168,7 @@ def test_a_zero_balance_is_closed_without_an_entry(make_user) -> None:
 
 
 def test_the_workflow_through_the_pages(client_for, account: Account) -> None:
-    station, leadership = client_for("station"), client_for("leadership")
+    station, finance, leadership = client_for("station"), client_for("finance"), client_for("leadership")
     response = station.post(
         reverse("fund:refund_create"),
         {
@@ -171,11 +183,16 @@ def test_the_workflow_through_the_pages(client_for, account: Account) -> None:
     assert response.status_code == 302 and response["Location"] == reverse("fund:refund", args=[application.pk])
     url = reverse("fund:refund", args=[application.pk])
 
-    assert station.post(url, {"action": "submit"}).status_code == 302
-    assert station.post(url, {"action": "approve", "note": ""}).status_code == 403  # station may not approve
+    assert station.post(url, {"step": "submit"}).status_code == 302
+    assert station.post(url, {"step": "review"}).status_code == 403  # station may not review
+    assert leadership.post(url, {"step": "approve"}).status_code == 302  # not yet reviewed: refused
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
-    assert leadership.post(url, {"action": "approve", "note": "同意"}).status_code == 302
+    assert finance.post(url, {"step": "review", "note": "材料齐全"}).status_code == 302
+    assert station.post(url, {"step": "approve", "note": ""}).status_code == 403  # station may not approve
+    assert leadership.post(url, {"step": "approve", "note": "同意"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED and application.decision_note == "同意"
     assert (
         leadership.post(url, {"action": "pay", "paid_on": "2024-05-10", "bank": factories.bank().pk}).status_code == 403
     )  # leadership may not pay
@@ -185,7 +202,10 @@ def test_the_workflow_through_the_pages(client_for, account: Account) -> None:
     assert application.status == Status.PAID and application.amount == D("7500.00")
 
     page = station.get(url).content.decode()
-    assert "提交审批" in page and "审批同意" in page and "付款并销户" in page and "7,500.00" in page
+    assert "提交审核" in page and "审核通过" in page and "材料齐全" in page and "审批同意" in page
+    assert "付款并销户" in page and "7,500.00" in page
+    printed = station.get(reverse("fund:refund_print", args=[application.pk])).content.decode()
+    assert "审核意见" in printed and "材料齐全" in printed and application.number in printed
 
 
 def test_a_refused_step_shows_the_reason(client_for, account: Account) -> None:

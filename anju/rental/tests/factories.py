@@ -8,7 +8,7 @@ from decimal import Decimal
 from anju.registry.models import Building, Person, Project, Unit
 from anju.registry.tests import factories as registry
 from anju.rental import actions
-from anju.rental.models import Category, Draw, Household, Kind, Lease, RentalUnit
+from anju.rental.models import Category, Draw, Exit, Household, Kind, Lease, RentalUnit
 
 RATE_DAY = dt.date(2019, 1, 1)
 
@@ -101,3 +101,16 @@ def lottery(
         None, announced_on=announced_on, draw_on=draw_on, seed_source="福利彩票当日开奖号码", units=units
     )
     return actions.hold_draw(None, draw, held_on=draw_on, external_value=external)
+
+
+def approved_exit(lease: Lease, reason: str = "arrears", on: dt.date | None = None) -> Exit:
+    """An exit prepared, reviewed and approved from the command line (actor None: no separation applies)."""
+    exit_ = actions.prepare_exit(None, lease, reason=reason, on=on)
+    for step in ("submit", "review", "approve"):
+        exit_ = actions.take_exit_step(None, exit_, step)
+    return exit_
+
+
+def served_exit(lease: Lease, *, reason: str = "arrears", notice_on: dt.date, deadline: dt.date) -> Exit:
+    """An approved exit whose notice is served: what `serve_exit` made in one step before exits were approved."""
+    return actions.serve_exit(None, approved_exit(lease, reason, notice_on), notice_on=notice_on, deadline=deadline)

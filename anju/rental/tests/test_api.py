@@ -58,10 +58,8 @@ WRITES = [
         "/api/rental/inspections",
         {"lease": "x", "visit": "inspection", "on": "2023-05-01", "finding": "lives", "inspector": "a"},
     ),
-    (
-        "/api/rental/leases/ZL2023-00001/exits",
-        {"reason": "arrears", "notice_on": "2023-05-01", "deadline": "2023-06-01"},
-    ),
+    ("/api/rental/exits", {"lease": "ZL2023-00001", "reason": "arrears"}),
+    ("/api/rental/leases/ZL2023-00001/exits", {"notice_on": "2023-05-01", "deadline": "2023-06-01"}),
     ("/api/rental/exits/QT2023-00001/force", {}),
     ("/api/rental/exits/QT2023-00001/complete", DAY),
     ("/api/rental/repairs", {"unit": "x", "on": "2023-05-01", "description": "d"}),
@@ -187,18 +185,33 @@ def test_arrears_reminders_exits(client_for, data: dict) -> None:
     assert arrears["ageing"]["31-90"] == "80.00" and arrears["leases"][0]["lease"] == number
     status, reminder = post(client, f"/api/rental/leases/{number}/reminders", {})
     assert status == 200 and reminder["owed"] == "80.00"
-    status, body = post(
-        client,
-        f"/api/rental/leases/{number}/exits",
-        {"reason": "nope", "notice_on": "2023-03-01", "deadline": "2023-04-01"},
-    )
-    assert status == 400
-    status, body = post(
-        client,
-        f"/api/rental/leases/{number}/exits",
-        {"reason": "arrears", "notice_on": "2023-03-01", "deadline": "2023-04-01"},
-    )
-    assert status == 200 and body["status"] == "notified"
+    status, body = post(client, "/api/rental/exits", {"lease": number, "reason": "nope"})
+    assert status == 400 and body["detail"] == "清退原因无效"
+    status, body = post(client, "/api/rental/exits", {"lease": number, "reason": "arrears", "note": "欠租"})
+    assert status == 200 and body["status"] == "draft" and body["notice_on"] is None
+    exit_url = f"/api/rental/exits/{body['number']}"
+    serve = {"notice_on": "2023-03-01", "deadline": "2023-04-01"}
+    status, refused = post(client, f"/api/rental/leases/{number}/exits", serve)
+    assert status == 400 and "审批" in refused["detail"]  # not approved yet
+    assert post(client, f"{exit_url}/steps", {"step": "submit"})[1]["status"] == "submitted"
+    status, refused = post(client, f"{exit_url}/steps", {"step": "review"})
+    assert status == 400 and refused["detail"] == "审核人不能是提交该清退的经办人"
+    assert client.post(f"{exit_url}/steps", {"step": "approve"}, content_type="application/json").status_code == 403
+    reviewer, leader = client_for("housing", username="reviewer"), client_for("leadership")
+    assert post(reviewer, f"{exit_url}/steps", {"step": "review", "note": "属实"})[1]["status"] == "reviewed"
+    status, refused = post(leader, f"{exit_url}/steps", {"step": "send_back"})
+    assert status == 400 and refused["detail"] == "退回须填写理由"
+    assert post(leader, f"{exit_url}/steps", {"step": "approve"})[1]["status"] == "approved"
+    status, body = post(client, f"/api/rental/leases/{number}/exits", serve)
+    assert status == 200 and body["status"] == "notified" and body["notice_on"] == "2023-03-01"
+    steps = [(e["step"], e["by"]) for e in client.get(exit_url).json()["events"]]
+    assert steps == [
+        ("create", "u_housing"),
+        ("submit", "u_housing"),
+        ("review", "reviewer"),
+        ("approve", "u_leadership"),
+        ("serve", "u_housing"),
+    ]
     assert post(client, f"/api/rental/exits/{body['number']}/force", {"note": "法院"})[1]["forced"] is True
     status, done = post(client, f"/api/rental/exits/{body['number']}/complete", {"on": "2023-05-01"})
     assert status == 200 and done["status"] == "completed" and Exit.objects.get().completed_on == D(2023, 5, 1)
@@ -303,12 +316,12 @@ def test_exit_and_repair_lists_read_in_a_fixed_number_of_queries(client_for, dat
 
     units = data["units"]
     actions.report_repair(None, units[1], on=D(2023, 5, 1), description="漏水")
-    actions.serve_exit(None, data["lease"], reason="arrears", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
+    factories.served_exit(data["lease"], reason="arrears", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
     one = (queries_for("/api/rental/repairs"), queries_for("/api/rental/exits"))
     for index in range(3):
         actions.report_repair(None, units[2], on=D(2023, 5, 2 + index), description="门锁")
     lease = factories.home_lease(units[2], 60, start=D(2023, 2, 1))
-    actions.serve_exit(None, lease, reason="sublet", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
+    factories.served_exit(lease, reason="sublet", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
     assert (queries_for("/api/rental/repairs"), queries_for("/api/rental/exits")) == one
     rows = client.get("/api/rental/exits").json()
     assert {row["lease"] for row in rows} == {data["lease"].number, lease.number}

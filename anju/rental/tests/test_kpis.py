@@ -51,7 +51,7 @@ def year_2023() -> None:
     leaving = factories.home_lease(units[1], 2, start=D(2022, 1, 1))
     new = factories.home_lease(units[2], 3, start=D(2023, 5, 1))
     shop = factories.shop_lease(units[3], start=D(2022, 1, 1))
-    exit_ = actions.serve_exit(None, leaving, reason="arrears", notice_on=D(2023, 1, 5), deadline=D(2023, 2, 5))
+    exit_ = factories.served_exit(leaving, reason="arrears", notice_on=D(2023, 1, 5), deadline=D(2023, 2, 5))
     actions.force_exit(None, exit_)
     actions.complete_exit(None, exit_, on=D(2023, 3, 20))
     for month in range(1, 13):

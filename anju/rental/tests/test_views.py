@@ -135,7 +135,7 @@ def test_id_numbers_are_masked_without_see_id(client_for, data: dict) -> None:
 def test_posts_on_record_pages_need_handle(client_for, data: dict) -> None:
     lease, information = data["lease"], client_for("information")
     repair = actions.report_repair(None, data["units"][1], on=D(2023, 5, 1), description="漏水")
-    exit_ = actions.serve_exit(None, lease, reason="arrears", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
+    exit_ = factories.served_exit(lease, reason="arrears", notice_on=D(2023, 5, 1), deadline=D(2023, 6, 1))
     posts = [
         (
             f"/rental/leases/{lease.pk}/",
@@ -245,16 +245,30 @@ def test_reminder_exit_and_notices(client_for, data: dict) -> None:
     page = client.get(response.url).content.decode()
     assert "租金催缴通知书" in page and "160.00" in page and "壹佰陆拾元整" in page
     response = client.post(
-        f"/rental/leases/{lease.pk}/",
-        {"action": "exit", "reason": "arrears", "notice_on": "2023-03-01", "deadline": "2023-04-01"},
+        f"/rental/leases/{lease.pk}/", {"action": "exit", "reason": "arrears", "note": "欠租 6 个月，催缴无果"}
     )
     exit_ = Exit.objects.get()
-    assert response.url == f"/rental/exits/{exit_.pk}/"
-    assert "公租房清退通知书" in client.get(f"/rental/exits/{exit_.pk}/notice/").content.decode()
+    url = f"/rental/exits/{exit_.pk}/"
+    assert response.url == url and exit_.status == "draft" and exit_.note == "欠租 6 个月，催缴无果"
+    # No notice before the exit is approved.
+    assert client.get(f"{url}notice/").url == url
+    assert client.post(url, {"step": "submit"}).status_code == 302
+    assert client.post(url, {"step": "review"}).status_code == 302  # the preparer may not review it
+    assert Exit.objects.get().status == "submitted"
+    assert client_for("housing", username="reviewer").post(url, {"step": "review", "note": "属实"}).status_code == 302
+    assert client_for("leadership").post(url, {"step": "approve"}).status_code == 302
+    assert Exit.objects.get().status == "approved"
+    client.post(url, {"action": "serve", "notice_on": "2023-03-01", "deadline": "2023-04-01"})
+    exit_.refresh_from_db()
+    assert (exit_.status, exit_.notice_on, exit_.deadline) == ("notified", D(2023, 3, 1), D(2023, 4, 1))
+    assert "公租房清退通知书" in client.get(f"{url}notice/").content.decode()
     client.post(f"/rental/exits/{exit_.pk}/", {"action": "force", "note": "申请强制执行"})
     client.post(f"/rental/exits/{exit_.pk}/", {"action": "complete", "on": "2023-06-01"})
     exit_.refresh_from_db()
     assert exit_.forced and exit_.status == "completed"
+    page = client.get(url).content.decode()
+    for label in ("清退经办", "提交审核", "审核通过", "属实", "审批同意", "送达清退通知", "申请强制执行", "清退完成"):
+        assert label in page, label
 
 
 def test_batch_reminders_for_the_ticked_leases_in_arrears(client_for, data: dict) -> None:

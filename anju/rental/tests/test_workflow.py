@@ -199,10 +199,10 @@ def test_review_inspection_exit(units: list[RentalUnit]) -> None:
     actions.record_inspection(None, lease, visit="inspection", on=D(2023, 5, 2), finding="sublet", inspector="刘洋")
     actions.record_inspection(None, lease, visit="reinspection", on=D(2023, 6, 2), finding="sublet", inspector="赵强")
     assert Inspection.objects.count() == 2
-    exit_ = actions.serve_exit(None, lease, reason="sublet", notice_on=D(2023, 6, 5), deadline=D(2023, 7, 5))
+    exit_ = factories.served_exit(lease, reason="sublet", notice_on=D(2023, 6, 5), deadline=D(2023, 7, 5))
     assert exit_.number == "QT2023-00001"
     with pytest.raises(RentalError, match="进行中"):
-        actions.serve_exit(None, lease, reason="sublet", notice_on=D(2023, 6, 6), deadline=D(2023, 7, 6))
+        actions.prepare_exit(None, lease, reason="sublet", on=D(2023, 6, 6))
     actions.serve_exit_notice_again(None, exit_, on=D(2023, 7, 10))
     actions.force_exit(None, exit_, note="法院立案")
     exit_ = actions.complete_exit(None, exit_, on=D(2023, 9, 1))
@@ -334,9 +334,9 @@ def test_the_review_is_opened_for_the_households_with_a_home_lease_in_force_on_t
     gone = factories.home_lease(units[1], 2, start=D(2022, 1, 1))
     later = factories.home_lease(units[2], 3, start=D(2023, 5, 1))
     leaving = factories.home_lease(units[3], 4, start=D(2022, 1, 1))
-    exit_ = actions.serve_exit(None, gone, reason="vacant", notice_on=D(2023, 1, 5), deadline=D(2023, 2, 5))
+    exit_ = factories.served_exit(gone, reason="vacant", notice_on=D(2023, 1, 5), deadline=D(2023, 2, 5))
     actions.complete_exit(None, exit_, on=D(2023, 2, 10))
-    exit_ = actions.serve_exit(None, leaving, reason="vacant", notice_on=D(2023, 3, 5), deadline=D(2023, 4, 5))
+    exit_ = factories.served_exit(leaving, reason="vacant", notice_on=D(2023, 3, 5), deadline=D(2023, 4, 5))
     actions.complete_exit(None, exit_, on=D(2023, 4, 10))  # exits after the opening day: still reviewed
     with pytest.raises(RentalError, match="年度"):
         actions.open_reviews(None, 2023, D(2022, 12, 31))

@@ -60,7 +60,7 @@ def test_an_exhausted_year_is_refused_with_a_code() -> None:
     assert refused.value.code == "numbering.exhausted" and "2023" in refused.value.message
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_concurrent_clerks_never_get_the_same_number() -> None:
     numbering.next_number(ROLES, 2023)  # the sequence row exists; both threads wait on its lock

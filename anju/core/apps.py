@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from anju.core import calendar, modules, todos
+        from anju.core import calendar, demo, modules, todos
         from anju.lib import dates
 
         modules.register(
@@ -30,3 +30,4 @@ class CoreConfig(AppConfig):
         todos.register(todos.password_change_todo)
         todos.register(todos.locked_accounts_todo)
         todos.register(calendar.calendar_todo)
+        demo.register_steps()

@@ -11,7 +11,7 @@ class FundConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.core import imports, kpis, modules, todos
-        from anju.fund import bank, reconcile, votes_import
+        from anju.fund import bank, demo, reconcile, votes_import
         from anju.fund import kpis as fund_kpis
         from anju.fund.todos import fund_todos
 
@@ -21,3 +21,4 @@ class FundConfig(AppConfig):
         todos.register(fund_todos)
         kpis.register(*fund_kpis.registry_entries())
         imports.register(bank.RECEIPTS_IMPORT, reconcile.STATEMENT_IMPORT, votes_import.VOTES_IMPORT)
+        demo.register_steps()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import Model
 
+from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
 from anju.fund import accounts, demo_use, deposits, kpis, ledger, rules
 from anju.fund.arrears.demo import planned_recovery_fen
@@ -37,7 +38,7 @@ from anju.lib.money import apportion, round_fen
 from anju.registry.models import Enterprise, Ownership, Project, Unit
 
 if TYPE_CHECKING:
-    from anju.demo.builder import Context
+    from anju.core.demokit import Context
 
 REPORT_YEAR = 2023
 FIRST_YEAR = 2008
@@ -725,3 +726,7 @@ def _set_first_deposits_and_dates(plan: Plan, sale_dates: dict[int, dt.date]) ->
                 f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
                 [value for row in chunk for value in row],
             )
+
+
+def register_steps() -> None:
+    register(Step(30, "maintenance fund", build_fund))

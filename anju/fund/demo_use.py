@@ -35,7 +35,7 @@ from anju.registry import actions as registry_actions
 from anju.registry.models import Enterprise, Ownership, Project, Unit
 
 if TYPE_CHECKING:
-    from anju.demo.builder import Context
+    from anju.core.demokit import Context
     from anju.fund.demo import Plan
 
 Status = UseApplication.Status

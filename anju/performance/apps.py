@@ -11,7 +11,7 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.core import imports, kpis, modules, todos
-        from anju.performance import importer
+        from anju.performance import demo, importer
         from anju.performance import kpis as performance_kpis
         from anju.performance.todos import performance_todos
 
@@ -23,3 +23,4 @@ class PerformanceConfig(AppConfig):
         todos.register(performance_todos)
         kpis.register(*performance_kpis.registry_entries())
         imports.register(importer.BUDGET_IMPORT, importer.ASSET_IMPORT)
+        demo.register_steps()

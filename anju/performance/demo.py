@@ -9,12 +9,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from anju.core.demokit import Step, register
 from anju.core.models import User
 from anju.performance import actions, demo_narrative, narrative
 from anju.performance.models import Asset, BudgetLine
 
 if TYPE_CHECKING:
-    from anju.demo.builder import Context
+    from anju.core.demokit import Context
 
 YEAR = 2023
 S = BudgetLine.Section
@@ -367,3 +368,7 @@ def _indicators() -> None:
             override_reason=why,
             order=order,
         )
+
+
+def register_steps() -> None:
+    register(Step(70, "budget and performance", build_performance))

@@ -11,9 +11,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.core import imports, modules
-        from anju.registry import importer
+        from anju.registry import demo, importer
 
         modules.register(
             modules.Module(code="registry", name=_("Registry"), url_name="registry:units", icon="房", order=10)
         )
         imports.register(importer.UNITS_IMPORT)
+        demo.register_steps()

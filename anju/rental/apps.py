@@ -11,8 +11,8 @@ class RentalConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.core import imports, kpis, modules, todos
+        from anju.rental import demo, payments_import
         from anju.rental import kpis as rental_kpis
-        from anju.rental import payments_import
         from anju.rental.todos import rental_todos
 
         modules.register(
@@ -21,3 +21,4 @@ class RentalConfig(AppConfig):
         todos.register(rental_todos)
         kpis.register(*rental_kpis.registry_entries())
         imports.register(payments_import.PAYMENTS_IMPORT)
+        demo.register_steps()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from anju.core import bulk
+from anju.core.demokit import Step, register
 from anju.core.fields import to_fen
 from anju.core.models import User
 from anju.lib.pinyin import initials
@@ -47,7 +48,7 @@ from anju.rental.models import (
 )
 
 if TYPE_CHECKING:
-    from anju.demo.builder import Context
+    from anju.core.demokit import Context
 
 YEAR = 2023
 # The seed's 2023 figures (KPIS.md): scaled by homes at other scales.
@@ -191,8 +192,8 @@ def _fit_areas(
 
 
 def build_rental(ctx: Context) -> None:
-    from anju.demo import names
-    from anju.demo.builder import make_resident_id
+    from anju.core.demokit import names
+    from anju.core.demokit.ids import make_resident_id
 
     rng = random.Random(20230501)
     now = timezone.now()
@@ -993,8 +994,8 @@ def _repairs(ctx: Context, rng: random.Random, ratio: Decimal, units: list[Plann
 
 
 def _filings(ctx: Context, rng: random.Random, seen: set[str]) -> None:
-    from anju.demo import names
-    from anju.demo.builder import make_resident_id
+    from anju.core.demokit import names
+    from anju.core.demokit.ids import make_resident_id
 
     surnames, given, streets = names.SURNAMES, names.GIVEN_NAMES, names.STREETS
     rows = []
@@ -1034,3 +1035,7 @@ def _filings(ctx: Context, rng: random.Random, seen: set[str]) -> None:
         ],
         rows,
     )
+
+
+def register_steps() -> None:
+    register(Step(60, "public rental housing", build_rental))

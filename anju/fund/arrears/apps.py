@@ -11,9 +11,10 @@ class ArrearsConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.core import imports, kpis, todos
-        from anju.fund.arrears import items_import, queries
+        from anju.fund.arrears import demo, items_import, queries
         from anju.fund.arrears.todos import arrears_todos
 
         kpis.register(*queries.registry_entries())
         todos.register(arrears_todos)
         imports.register(items_import.ITEMS_IMPORT)
+        demo.register_steps()

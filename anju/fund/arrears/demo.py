@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from anju.core import audit
+from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
 from anju.core.models import AuditEvent
 from anju.fund import accounts, deposits, ledger
@@ -46,7 +47,7 @@ from anju.lib.money import apportion
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
 if TYPE_CHECKING:
-    from anju.demo.builder import Context
+    from anju.core.demokit import Context
 
 YEAR = 2023
 # The seed's 2023 figures at scale 1.0, in fen, and its counts.
@@ -529,3 +530,7 @@ def _write(ctx: Context, cases: list[CasePlan], shortfall: int) -> None:
     ctx.out.write("  " + "  ".join(f"{code} {value}" for code, value in figures.items()) + "\n")
     if shortfall:
         ctx.out.write(f"  recoveries short of the plan by {from_fen(shortfall)} (too few arrears in a small city)\n")
+
+
+def register_steps() -> None:
+    register(Step(40, "arrears recovery", build_arrears))

@@ -11,6 +11,7 @@ class LiftsConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.core import kpis
-        from anju.fund.lifts import queries
+        from anju.fund.lifts import demo, queries
 
         kpis.register(*queries.registry_entries())
+        demo.register_steps()

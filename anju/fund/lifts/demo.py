@@ -20,6 +20,7 @@ from django.db.models import Q
 from stdnum.cn import uscc
 
 from anju.core import bulk
+from anju.core.demokit import Step, register
 from anju.fund import ledger
 from anju.fund.lifts import actions
 from anju.fund.lifts.models import Lift
@@ -28,7 +29,7 @@ from anju.registry import actions as registry_actions
 from anju.registry.models import Building, Unit
 
 if TYPE_CHECKING:
-    from anju.demo.builder import Context
+    from anju.core.demokit import Context
 
 PILOT = (("恒大御景湾", 19, dt.date(2023, 12, 20)), ("金磊富裕城", 8, dt.date(2023, 12, 27)))
 TERM = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -136,3 +137,7 @@ def _top_up(project_name: str, needed: int) -> None:
             registry_actions.update_building(
                 None, building, floors=building.floors, structure=building.structure, lift_count=building.lift_count
             )
+
+
+def register_steps() -> None:
+    register(Step(50, "lift insurance", build_lifts))

@@ -146,7 +146,7 @@ def test_each_figure_links_to_a_list_of_its_records(year_2023: None, client_for,
 
 def test_the_demo_city_reproduces_the_seed_at_its_precision() -> None:
     """KPIS.md: 858.69万 means 8,586,850.00 ≤ x < 8,586,950.00; 99.53 means 99.525 ≤ x < 99.535."""
-    from anju.demo.builder import Context
+    from anju.core.demokit import Context
     from anju.rental.demo import build_rental
 
     build_rental(Context(scale=1.0, out=io.StringIO()))

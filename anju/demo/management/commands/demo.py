@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from anju.core import demo as core_demo
 from anju.demo import builder
 
 
@@ -42,6 +43,6 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        self.stdout.write(f"Demo logins (password for all: {builder.DEMO_PASSWORD}):")
-        for username, full_name, _role in builder.DEMO_USERS:
+        self.stdout.write(f"Demo logins (password for all: {core_demo.DEMO_PASSWORD}):")
+        for username, full_name, _role in core_demo.DEMO_USERS:
             self.stdout.write(f"  {username:<8} {full_name}")

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from anju.demo.builder import Context
+from anju.core.demokit import Context
 from anju.fund import checks, deposits, kpis
 from anju.fund.arrears import actions, demo, queries, rules
 from anju.fund.arrears.models import ArrearsItem, CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget

@@ -48,6 +48,7 @@ lint: setup
 	$(BIN)/ruff check anju tests bench
 	$(BIN)/ruff format --check anju tests bench
 	$(BIN)/mypy anju
+	$(BIN)/lint-imports
 
 check-migrations: setup
 	$(ANJU) makemigrations --check --dry-run

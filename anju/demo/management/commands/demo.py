@@ -38,8 +38,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self.stdout.write(f"Building the demo city (scale {scale:g})…")
         # The raw stream: OutputWrapper would end every progress update with a newline.
-        builder.build(scale, getattr(self.stdout, "_out", self.stdout))
+        timings = builder.build(scale, getattr(self.stdout, "_out", self.stdout))
         self.stdout.write(self.style.SUCCESS(f"Demo city built in {time.perf_counter() - started:.1f} s."))
+        self.stdout.write("Seconds per step: " + ", ".join(f"{name} {secs:.1f}" for name, secs in timings.items()))
         self.print_logins()
 
     def print_logins(self) -> None:

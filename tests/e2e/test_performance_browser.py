@@ -104,6 +104,8 @@ def test_a_reloaded_report_page_keeps_polling_and_a_bad_placeholder_is_refused(
 
     page.goto(f"{live_server.url}/performance/report/narrative/s7/?year=2023")
     page.fill("textarea[name=text]", "问题：{budget.executed:万x}")
-    page.click("button.primary[type=submit]")
-    assert "格式“万x”无效" in page.content()
+    with page.expect_navigation():
+        page.click("button.primary[type=submit]")
+    page.wait_for_load_state()
+    assert "格式“万x”无效" in page.locator("body").inner_text()
     assert not Narrative.objects.filter(year=2023, section="s7", text__contains="万x").exists()

@@ -90,7 +90,7 @@ def revoke_admin(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_attachment'),
+        ("core", "0001_squashed_2026_11_28"),
     ]
 
     operations = [

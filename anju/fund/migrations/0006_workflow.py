@@ -105,8 +105,8 @@ def refund_history(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_attachment"),
-        ("fund", "0005_review_permission"),
+        ("core", "0001_squashed_2026_11_28"),
+        ("fund", "0001_squashed_2026_11_28"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -63,8 +63,8 @@ def exit_history(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_default_roles"),
-        ("rental", "0004_kpi_covering_indexes"),
+        ("core", "0001_squashed_2026_11_28"),
+        ("rental", "0001_squashed_2026_11_28"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

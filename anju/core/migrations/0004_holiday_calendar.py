@@ -10,6 +10,8 @@ from importlib.metadata import version
 import django.utils.timezone
 from django.db import migrations, models
 
+from anju.core.migration_ops import grant, revoke
+
 # The package's English holiday labels in the words of the State Council's notices.
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -74,17 +76,11 @@ def seed_calendar(apps, schema_editor):
 
 
 def grant_admin(apps, schema_editor):
-    Role = apps.get_model("core", "Role")
-    for role in Role.objects.filter(code="admin"):
-        role.permissions = role.permissions + [p for p in ADMIN_PERMISSIONS if p not in role.permissions]
-        role.save(update_fields=["permissions"])
+    grant(apps, "admin", ADMIN_PERMISSIONS)
 
 
 def revoke_admin(apps, schema_editor):
-    Role = apps.get_model("core", "Role")
-    for role in Role.objects.filter(code="admin"):
-        role.permissions = [p for p in role.permissions if p not in ADMIN_PERMISSIONS]
-        role.save(update_fields=["permissions"])
+    revoke(apps, "admin", ADMIN_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

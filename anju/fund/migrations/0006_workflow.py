@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from anju.core.migration_ops import history_from_audit
+
 # (from, to) of a use application's history → its step, for events written before the step was recorded.
 USE_STEPS = {
     ("", "draft"): "create",
@@ -42,11 +44,6 @@ REFUND_STEPS = {
 }
 
 
-def _full_names(apps):
-    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
-    return dict(User.objects.values_list("pk", "full_name"))
-
-
 def use_event_steps(apps, schema_editor):
     """Name the step of each existing use-application event and keep only the reason in its note."""
     ApplicationEvent = apps.get_model("fund", "ApplicationEvent")
@@ -65,42 +62,23 @@ def use_event_steps(apps, schema_editor):
     ApplicationEvent.objects.bulk_update(changed, ["note"], batch_size=500)
 
 
+def _refund_step(audit):
+    before = (audit.before or {}).get("status", "")
+    after = (audit.after or {}).get("status", "")
+    if audit.action == "create":
+        return "create", "", "draft", ""
+    step = REFUND_STEPS.get((before, after))
+    if step is None:
+        return None
+    return step, before, after, (audit.after or {}).get("decision_note", "") if step in ("approve", "reject") else ""
+
+
 def refund_history(apps, schema_editor):
     """Write each existing refund's history from the audit log. Refunds submitted under the old flow (no
     审核) stay submitted and now wait for 审核; approved ones stay approved and may be paid."""
-    RefundApplication = apps.get_model("fund", "RefundApplication")
-    RefundEvent = apps.get_model("fund", "RefundEvent")
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    names = _full_names(apps)
-    refunds = set(RefundApplication.objects.values_list("pk", flat=True))
-    audits = AuditEvent.objects.filter(model="fund.RefundApplication").order_by("at", "pk")
-    rows = []
-    for audit in audits.iterator(chunk_size=2000):
-        if not audit.object_id.isdigit() or int(audit.object_id) not in refunds:
-            continue
-        before = (audit.before or {}).get("status", "")
-        after = (audit.after or {}).get("status", "")
-        if audit.action == "create":
-            step, before, after, note = "create", "", "draft", ""
-        elif (before, after) in REFUND_STEPS:
-            step = REFUND_STEPS[(before, after)]
-            note = (audit.after or {}).get("decision_note", "") if step in ("approve", "reject") else ""
-        else:
-            continue
-        rows.append(
-            RefundEvent(
-                application_id=int(audit.object_id),
-                at=audit.at,
-                actor_id=audit.actor_id,
-                actor_name=audit.actor_name or "cli",
-                actor_full_name=names.get(audit.actor_id, "") if audit.actor_id else "",
-                step=step,
-                from_status=before,
-                to_status=after,
-                note=(note or "")[:300],
-            )
-        )
-    RefundEvent.objects.bulk_create(rows, batch_size=500)
+    history_from_audit(
+        apps, record="fund.RefundApplication", event="fund.RefundEvent", link="application", step_of=_refund_step
+    )
 
 
 class Migration(migrations.Migration):

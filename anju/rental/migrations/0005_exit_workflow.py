@@ -5,60 +5,36 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from anju.core.migration_ops import grant, history_from_audit
+
 GRANT = "rental:review"
 
 
 def grant_review(apps, schema_editor):
     # Databases migrated before exits were approved: give 住房保障服务部 the 审核 of exits the default roles
     # now carry (docs/decisions.md). Existing exits (notified, completed) keep their state.
-    Role = apps.get_model("core", "Role")
-    for role in Role.objects.filter(code="housing"):
-        if GRANT not in role.permissions:
-            role.permissions = [*role.permissions, GRANT]
-            role.save(update_fields=["permissions"])
+    grant(apps, "housing", [GRANT])
 
 
 # The audit notes of an exit's changes before it had a history of its own → the step they were.
 AUDIT_STEPS = {"再次送达清退通知": "notice_again", "申请法院强制执行": "force", "清退完成": "complete"}
 
 
+def _exit_step(audit):
+    if audit.action == "create":
+        step = "serve"
+    else:
+        step = next((s for note, s in AUDIT_STEPS.items() if audit.note.endswith(note)), "")
+    if not step:
+        return None
+    before, after = {"serve": ("", "notified"), "complete": ("notified", "completed")}.get(step, ("notified", "notified"))
+    return step, before, after, audit.note if step == "notice_again" else ""
+
+
 def exit_history(apps, schema_editor):
     """Write each existing exit's history from the audit log: the notice served (its creation), notices
     again, forced exit and completion."""
-    Exit = apps.get_model("rental", "Exit")
-    ExitEvent = apps.get_model("rental", "ExitEvent")
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
-    names = dict(User.objects.values_list("pk", "full_name"))
-    exits = set(Exit.objects.values_list("pk", flat=True))
-    rows = []
-    for audit in AuditEvent.objects.filter(model="rental.Exit").order_by("at", "pk").iterator(chunk_size=2000):
-        if not audit.object_id.isdigit() or int(audit.object_id) not in exits:
-            continue
-        step = (
-            "serve"
-            if audit.action == "create"
-            else next((s for note, s in AUDIT_STEPS.items() if audit.note.endswith(note)), "")
-        )
-        if not step:
-            continue
-        before, after = {"serve": ("", "notified"), "complete": ("notified", "completed")}.get(
-            step, ("notified", "notified")
-        )
-        rows.append(
-            ExitEvent(
-                exit_id=int(audit.object_id),
-                at=audit.at,
-                actor_id=audit.actor_id,
-                actor_name=audit.actor_name or "cli",
-                actor_full_name=names.get(audit.actor_id, "") if audit.actor_id else "",
-                step=step,
-                from_status=before,
-                to_status=after,
-                note=audit.note[:300] if step == "notice_again" else "",
-            )
-        )
-    ExitEvent.objects.bulk_create(rows, batch_size=500)
+    history_from_audit(apps, record="rental.Exit", event="rental.ExitEvent", link="exit", step_of=_exit_step)
 
 
 class Migration(migrations.Migration):

@@ -227,10 +227,10 @@ def parse_bank_file(
     typed, errors = parse_rows(rows, columns)
     result = BankFile(profile, headers, typed, [], errors)
     today = today or timezone.localdate()
-    credit_marks = {mark.strip() for mark in profile.credit_marks.replace("，", ",").split(",") if mark.strip()}
+    marks = {"in": _marks(profile.credit_marks), "out": _marks(profile.debit_marks)}
     first_row: dict[str, int] = {}
     for row in typed:
-        amount = _amount(row, result, credit_marks)
+        amount = _amount(row, result, marks)
         if amount is not None:
             result.amounts[row.number] = amount
         line = _line(row, result, amount, today)
@@ -251,14 +251,22 @@ def parse_bank_file(
     return result
 
 
-def _amount(row: ParsedRow, file: BankFile, credit_marks: set[str]) -> BankAmount | None:
-    """The row's money in and out, or None (with an error) when the amount is bad or unclear."""
+def _marks(text: str) -> set[str]:
+    return {mark.strip() for mark in text.replace("，", ",").split(",") if mark.strip()}
+
+
+def _amount(row: ParsedRow, file: BankFile, marks: dict[str, set[str]]) -> BankAmount | None:
+    """The row's money in and out, or None (with an error) when the amount is bad or unclear: a
+    negative figure in a debit or credit column, or a direction mark that is neither way, is refused,
+    never guessed."""
     headers, errors = file.headers, file.errors
     if file.split:
         if {"credit", "debit"} & row.failed:
             return None
         credit, debit = row.get("credit", ZERO), row.get("debit", ZERO)
-        if not credit and not debit:
+        if credit < 0 or debit < 0:
+            message = f"{headers['debit']}和{headers['credit']}不能为负数"
+        elif not credit and not debit:
             message = f"{headers['debit']}和{headers['credit']}不能都为空"
         elif credit and debit:
             message = f"{headers['debit']}和{headers['credit']}只能填写一个"
@@ -274,7 +282,17 @@ def _amount(row: ParsedRow, file: BankFile, credit_marks: set[str]) -> BankAmoun
         if "direction" in row.failed:
             return None
         # With a direction column (借贷标志) the amount is unsigned and the mark says which way.
-        amount = abs(amount) if row.text(headers["direction"]) in credit_marks else -abs(amount)
+        mark = row.text(headers["direction"])
+        if mark in marks["in"]:
+            amount = abs(amount)
+        elif mark in marks["out"]:
+            amount = -abs(amount)
+        else:
+            known = "、".join(sorted(marks["in"] | marks["out"]))
+            message = f"{headers['direction']}“{mark}”无法识别，应为{known}之一"
+            file.errors.append(RowError(row.number, headers["direction"], message))
+            row.failed.add("direction")
+            return None
     return BankAmount(max(amount, ZERO), max(-amount, ZERO), row.text(headers["amount"]))
 
 
@@ -381,6 +399,7 @@ PROFILE_FIELDS = [
     "strict",
     *(f"{name}_column" for name in FIELDS),
     "credit_marks",
+    "debit_marks",
     "date_formats",
     "file_types",
     "note",

@@ -32,6 +32,7 @@ class BankProfileForm(forms.ModelForm):
             "amount_column": _("One amount column: positive is money in, negative money out."),
             "direction_column": _("With an unsigned amount: the column saying 借 or 贷."),
             "credit_marks": _("The marks in the direction column that mean money in, separated by commas."),
+            "debit_marks": _("The marks in the direction column that mean money out, separated by commas."),
             "debit_column": _("Or two columns: money out and money in."),
             "reference_column": _(
                 "Where the payer writes the unit code or the lease number (用途, 附言); "
@@ -53,4 +54,6 @@ class BankProfileForm(forms.ModelForm):
             self.add_error("amount_column", _("Name either one amount column or the debit and credit columns."))
         if data.get("direction_column") and not data.get("credit_marks"):
             self.add_error("credit_marks", _("Say which marks mean money in."))
+        if data.get("direction_column") and not data.get("debit_marks"):
+            self.add_error("debit_marks", _("Say which marks mean money out."))
         return data

@@ -278,6 +278,7 @@ class BankProfile(models.Model):
     amount_column = models.CharField(_("amount column"), max_length=60, blank=True)
     direction_column = models.CharField(_("direction column"), max_length=60, blank=True)
     credit_marks = models.CharField(_("marks of money in"), max_length=60, blank=True)
+    debit_marks = models.CharField(_("marks of money out"), max_length=60, blank=True)
     debit_column = models.CharField(_("debit (money out) column"), max_length=60, blank=True)
     credit_column = models.CharField(_("credit (money in) column"), max_length=60, blank=True)
     counterparty_column = models.CharField(_("counterparty name column"), max_length=60, blank=True)

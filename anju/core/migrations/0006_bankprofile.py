@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
                 ('amount_column', models.CharField(blank=True, max_length=60, verbose_name='amount column')),
                 ('direction_column', models.CharField(blank=True, max_length=60, verbose_name='direction column')),
                 ('credit_marks', models.CharField(blank=True, max_length=60, verbose_name='marks of money in')),
+                ('debit_marks', models.CharField(blank=True, max_length=60, verbose_name='marks of money out')),
                 ('debit_column', models.CharField(blank=True, max_length=60, verbose_name='debit (money out) column')),
                 ('credit_column', models.CharField(blank=True, max_length=60, verbose_name='credit (money in) column')),
                 ('counterparty_column', models.CharField(blank=True, max_length=60, verbose_name='counterparty name column')),

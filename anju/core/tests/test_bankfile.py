@@ -139,14 +139,56 @@ def test_a_direction_column_signs_an_unsigned_amount() -> None:
         amount_column="发生额",
         direction_column="借贷标志",
         credit_marks="贷, 收入",
+        debit_marks="借，支出",
     )
     content = xlsx(
         ["交易流水号", "交易日期", "借贷标志", "发生额", "余额"],
         ["T1", "20230301", "贷", "100.00", "100.00"],
         ["T2", "20230302", "借", "30.00", "70.00"],
+        ["T3", "20230303", "收入", "-5.00", "75.00"],
     )
     lines = bankfile.read_bank_file("s.xlsx", content, profile)
-    assert [(line.credit, line.debit) for line in lines] == [(D("100.00"), D("0.00")), (D("0.00"), D("30.00"))]
+    assert [(line.credit, line.debit) for line in lines] == [
+        (D("100.00"), D("0.00")),
+        (D("0.00"), D("30.00")),
+        (D("5.00"), D("0.00")),
+    ]
+
+
+def test_a_direction_mark_that_is_neither_way_is_refused_not_taken_as_money_out() -> None:
+    profile = icbc(
+        skip_rows=0,
+        skip_footer=0,
+        debit_column="",
+        credit_column="",
+        amount_column="发生额",
+        direction_column="借贷标志",
+        credit_marks="贷",
+        debit_marks="借",
+    )
+    content = xlsx(
+        ["交易流水号", "交易日期", "借贷标志", "发生额", "余额"],
+        ["T1", "20230301", "贷方", "100.00", "100.00"],
+        ["T2", "20230302", "", "30.00", "70.00"],
+    )
+    with pytest.raises(ImportRejected) as info:
+        bankfile.read_bank_file("s.xlsx", content, profile)
+    assert [(e.row, e.column) for e in info.value.errors] == [(2, "借贷标志"), (3, "借贷标志")]
+    assert info.value.errors[0].message == "借贷标志“贷方”无法识别，应为借、贷之一"
+
+
+def test_a_negative_figure_in_a_debit_or_credit_column_is_refused() -> None:
+    profile = icbc(skip_rows=0, skip_footer=0)
+    content = xlsx(
+        ["交易流水号", "交易日期", "借方发生额", "贷方发生额", "余额"],
+        ["T1", "20230301", "-100.00", "", "100.00"],
+        ["T2", "20230302", "", "(30.00)", "70.00"],
+        ["T3", "20230303", "", "20.00", "90.00"],
+    )
+    with pytest.raises(ImportRejected) as info:
+        bankfile.read_bank_file("s.xlsx", content, profile)
+    assert [e.row for e in info.value.errors] == [2, 3]
+    assert info.value.errors[0].message == "借方发生额和贷方发生额不能为负数"
 
 
 def test_bad_lines_are_named_by_the_banks_own_headers() -> None:

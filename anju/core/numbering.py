@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.db.models.functions import Length
 
 from anju.core.models import NumberSequence
 from anju.lib.errors import DomainError
@@ -41,10 +42,14 @@ class Scheme:
 
 
 def _highest_in_use(scheme: Scheme, head: str) -> int:
-    manager = scheme.model._default_manager
-    last = manager.filter(**{f"{scheme.field}__startswith": head}).aggregate(m=Max(scheme.field))["m"]
-    if not last:
+    """The highest sequence already used under `head` (numbers made before the sequence existed): the
+    longest numbers first, so that "SY2026-100000" counts above "SY2026-99999"."""
+    used = scheme.model._default_manager.filter(**{f"{scheme.field}__startswith": head})
+    used = used.annotate(_length=Length(scheme.field))
+    longest = used.aggregate(n=Max("_length"))["n"]
+    if not longest:
         return 0
+    last = used.filter(_length=longest).aggregate(m=Max(scheme.field))["m"]
     tail = str(last)[len(head) :]
     return int(tail) if tail.isdigit() else 0
 

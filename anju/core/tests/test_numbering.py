@@ -37,6 +37,15 @@ def test_a_new_sequence_carries_on_after_the_numbers_already_used() -> None:
 
 
 @pytest.mark.django_db
+def test_numbers_grown_past_their_digits_count_by_value_not_by_text() -> None:
+    # Numbers made before the sequence (by id) may have more digits than the scheme: 1000 is above 999.
+    _role("JS2023-999")
+    _role("JS2023-1000")
+    wide = Scheme(Role, "JS", 4, field="code")
+    assert numbering.next_number(wide, 2023) == "JS2023-1001"
+
+
+@pytest.mark.django_db
 def test_create_numbered_writes_the_number_into_the_record() -> None:
     role = numbering.create_numbered(ROLES, 2023, name="经办岗")
     assert role.code == "JS2023-001" and Role.objects.get(code="JS2023-001").name == "经办岗"

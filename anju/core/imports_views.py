@@ -64,7 +64,10 @@ def import_page(request: HttpRequest, key: str, **url_kwargs: Any) -> HttpRespon
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     check(request.user, spec.module, spec.permission)
-    target = spec.target(**url_kwargs)
+    try:
+        target = spec.target(**url_kwargs)
+    except KeyError as missing:  # an import of one record's rows reached without the record
+        raise Http404 from missing
     if request.method == "POST":
         form = options_form(spec, target, request.POST)
     else:
@@ -81,7 +84,8 @@ def import_page(request: HttpRequest, key: str, **url_kwargs: Any) -> HttpRespon
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
-        form.is_valid()
+        if not form.is_valid():  # a bad option (an inactive profile) is shown, never replaced by the default
+            return render(request, "core/import.html", context)
         options = {**target, **{name: value for name, value in form.cleaned_data.items() if value not in ("", None)}}
         try:
             if upload is None:

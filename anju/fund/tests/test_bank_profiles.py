@@ -74,3 +74,24 @@ def test_the_upload_page_offers_the_profiles(units: None, client_for: Callable[.
     file.name = "工行.xls"
     html = client.post(reverse("fund:bank_import"), {"file": file, "profile": "icbc"}).content.decode()
     assert 'id="import-summary"' in html and BankReceipt.objects.count() == 2
+
+
+def test_a_bad_option_is_shown_and_nothing_is_imported_under_the_default(
+    units: None, client_for: Callable[..., Client]
+) -> None:
+    profile = icbc()
+    profile.active = False
+    profile.save()
+    file = io.BytesIO(ICBC_XLS)
+    file.name = "工行.xls"
+    response = client_for("finance").post(reverse("fund:bank_import"), {"file": file, "profile": "icbc"})
+    html = response.content.decode()
+    assert 'id="import-summary"' not in html and 'id="import-errors"' not in html
+    assert response.context["form"].errors["profile"]
+    assert BankReceipt.objects.count() == 0
+
+
+def test_an_import_of_one_records_rows_needs_the_record(client_for: Callable[..., Client]) -> None:
+    client = client_for("finance")
+    assert client.get(reverse("core:import", args=["arrears.items"])).status_code == 404
+    assert client.get(reverse("core:import", args=["fund.use_votes"])).status_code == 404

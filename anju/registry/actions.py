@@ -1,19 +1,25 @@
-"""State changes of the registry made by hand. Each is atomic and writes an audit event.
+"""State changes of the registry. Each is atomic; those made by hand write an audit event.
 
-Bulk changes from property rolls go through importer.py."""
+The set-based registrations at the end (`register_*`, `open_ownerships`) write a city's roll at
+once: the property-roll import (importer.py, which writes the one IMPORT audit event) and the demo
+city both go through them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from anju.core import audit
+from anju.core import audit, bulk
 from anju.core.models import AuditEvent, User
 from anju.lib.ids import normalize_mobile, normalize_resident_id, normalize_uscc, resident_id_birth_date
 from anju.lib.pinyin import initials
 from anju.registry.errors import RegistryError
-from anju.registry.models import Building, Enterprise, EnterpriseRegistration, Person
+from anju.registry.models import Building, Enterprise, EnterpriseRegistration, Ownership, Person, Project, Unit
 
 PERSON_FIELDS = ("name", "id_type", "id_number", "birth_date", "phone", "address")
 ENTERPRISE_FIELDS = (
@@ -177,3 +183,144 @@ def update_building(
     building.save()
     audit.record_change(actor, building, before)
     return building
+
+
+@transaction.atomic
+def record_past_registration(
+    actor: User | None,
+    enterprise: Enterprise,
+    *,
+    date: dt.date,
+    old_name: str,
+    old_legal_representative: str,
+    note: str = "",
+) -> EnterpriseRegistration:
+    """Enter a re-registration made before the registry kept them: the enterprise already bears the new
+    particulars, the history gains the old ones."""
+    registration = EnterpriseRegistration.objects.create(
+        enterprise=enterprise,
+        date=date,
+        old_name=old_name.strip(),
+        new_name=enterprise.name,
+        old_legal_representative=old_legal_representative.strip(),
+        new_legal_representative=enterprise.legal_representative,
+        note=note.strip(),
+    )
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        registration,
+        model=EnterpriseRegistration._meta.label,
+        object_repr=f"{enterprise.name} {date.isoformat()}",
+        after={"old_name": old_name, "old_legal_representative": old_legal_representative},
+    )
+    return registration
+
+
+# Set-based registration: a city's roll (a quarter of a million units) in a few statements. The
+# caller writes the one audit event of the whole batch (the import's IMPORT event).
+
+BATCH = 5000
+Progress = Callable[[int], None] | None
+
+
+class NewUnit(NamedTuple):
+    code: str
+    project_id: int
+    building_id: int
+    entrance: str
+    room: str
+    floor: int
+    area: Decimal
+    use: str
+
+
+class NewPerson(NamedTuple):
+    """A resident to register (ID number already normalized and checked)."""
+
+    name: str
+    id_number: str
+    birth_date: dt.date | None
+    phone: str = ""
+    address: str = ""
+    initials: str = ""
+
+
+class NewHolding(NamedTuple):
+    """An ownership to open: a person's or an enterprise's, from `start`."""
+
+    unit_id: int
+    person_id: int | None
+    enterprise_id: int | None
+    start: dt.date
+
+
+def _create_in_batches[M: models.Model](model: type[M], objects: Sequence[M], progress: Progress) -> list[M]:
+    created: list[M] = []
+    for start in range(0, len(objects), BATCH):
+        created.extend(model._default_manager.bulk_create(objects[start : start + BATCH], batch_size=BATCH))
+        if progress is not None:
+            progress(len(created))
+    if progress is not None and not objects:
+        progress(0)
+    return created
+
+
+@transaction.atomic
+def register_enterprises(
+    actor: User | None, enterprises: Sequence[Enterprise], *, progress: Progress = None
+) -> list[Enterprise]:
+    """New enterprises (codes normalized and checked by the caller), with their ids set."""
+    return _create_in_batches(Enterprise, enterprises, progress)
+
+
+@transaction.atomic
+def register_projects(actor: User | None, projects: Sequence[Project], *, progress: Progress = None) -> list[Project]:
+    return _create_in_batches(Project, projects, progress)
+
+
+@transaction.atomic
+def register_buildings(
+    actor: User | None, buildings: Sequence[Building], *, progress: Progress = None
+) -> list[Building]:
+    return _create_in_batches(Building, buildings, progress)
+
+
+@transaction.atomic
+def register_units(actor: User | None, units: Sequence[NewUnit], *, progress: Progress = None) -> dict[str, int]:
+    """Insert the units (multi-row INSERTs or COPY, see anju.core.bulk); their ids by unit code."""
+    stamp = bulk.db_datetime(timezone.now())
+    adapt = connection.ops.adapt_decimalfield_value
+    return bulk.insert_returning_ids(
+        Unit,
+        ["code", "project_id", "building_id", "entrance", "room", "floor", "area", "use", "created", "updated"],
+        ((*u[:6], adapt(u.area, 10, 2), u.use, stamp, stamp) for u in units),
+        "code",
+        progress=progress,
+    )
+
+
+@transaction.atomic
+def register_persons(actor: User | None, persons: Sequence[NewPerson], *, progress: Progress = None) -> dict[str, int]:
+    """Insert residents not yet registered; their ids by ID number."""
+    stamp = bulk.db_datetime(timezone.now())
+    resident = str(Person.IdType.RESIDENT)
+    return bulk.insert_returning_ids(
+        Person,
+        ["name", "id_type", "id_number", "birth_date", "phone", "address", "initials", "created", "updated"],
+        ((p.name, resident, p.id_number, p.birth_date, p.phone, p.address, p.initials, stamp, stamp) for p in persons),
+        "id_number",
+        progress=progress,
+        id_type=resident,
+    )
+
+
+@transaction.atomic
+def open_ownerships(actor: User | None, holdings: Iterable[NewHolding], *, progress: Progress = None) -> int:
+    """Open the ownerships (the units' previous ones closed by the caller); returns the count."""
+    return bulk.insert_rows(
+        Ownership,
+        ["unit_id", "person_id", "enterprise_id", "start", "end"],
+        ((*h, None) for h in holdings),
+        progress=progress,
+    )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -381,3 +383,168 @@ def import_items(actor: User | None, case: RecoveryCase, filename: str, content:
 
     items: list[ArrearsItem] = imports.run(ITEMS_IMPORT, actor, filename, content, case=case)
     return items
+
+
+# Cases of a past year entered at once (the year's register taken over from paper, the demo city):
+# set-based, each case's stage, sums and recoveries computed by the same rules as the actions above.
+
+
+class PastItem(NamedTuple):
+    unit_id: int
+    account_id: int
+    code: str
+    amount: Decimal  # owed
+
+
+class PastStep(NamedTuple):
+    kind: str
+    date: dt.date
+    participants: str
+    note: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class PastEvidence:
+    collected_on: dt.date
+    description: str
+    covered: Sequence[int]  # indexes into the case's items
+
+
+@dataclass(frozen=True)
+class PastCase:
+    developer_id: int
+    project_id: int
+    name: str  # the project's, for the journal's memo
+    opened_on: dt.date
+    note: str
+    items: Sequence[PastItem]
+    steps: Sequence[PastStep]
+    evidence: PastEvidence | None = None
+    recovered: Decimal = ZERO  # paid in one sum on recovered_on, split over the items by what each owes
+    recovered_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class LoadedCases:
+    cases: list[RecoveryCase]
+    items: int
+    recoveries: int
+
+
+@transaction.atomic
+def load_cases(
+    actor: User | None, cases: Sequence[PastCase], *, year: int, bank: Account, note: str = ""
+) -> LoadedCases:
+    """Enter a past year's cases with their units, timeline, evidence and recoveries in a few statements.
+
+    The recoveries are posted with their own dates (`ledger.post_many`, one RECOVERY entry per case),
+    also into a year whose interest is allocated: its allocation took them into account. Units cleared
+    become ordinary ledgers as in `record_recovery`. One audit event for the batch."""
+    for case in cases:
+        for step in case.steps:
+            if step.kind not in rules.ACTION_KINDS:
+                raise ArrearsError(f"未知的追缴措施：{step.kind}", code="unknown_action")
+    numbers = numbering.next_numbers(CASE_NUMBERS, year, len(cases))
+    created = RecoveryCase.objects.bulk_create(
+        RecoveryCase(
+            number=number,
+            developer_id=case.developer_id,
+            project_id=case.project_id,
+            opened_on=case.opened_on,
+            note=case.note,
+            created_by=actor if actor and actor.pk else None,
+        )
+        for number, case in zip(numbers, cases, strict=True)
+    )
+    items: list[ArrearsItem] = []
+    steps: list[CaseAction] = []
+    evidence: list[Evidence] = []
+    covered: list[list[int]] = []  # per evidence record, indexes into items
+    specs: list[ledger.EntrySpec] = []
+    paid: list[tuple[RecoveryCase, PastCase]] = []
+    cleared: list[Account] = []
+    for record, case in zip(created, cases, strict=True):
+        shares = rules.split_recovery(case.recovered, {i.code: i.amount for i in case.items}) if case.recovered else {}
+        legs = [ledger.debit(bank, case.recovered)] if case.recovered else []
+        first = len(items)
+        for item in case.items:
+            share = shares.get(item.code, ZERO)
+            items.append(
+                ArrearsItem(
+                    case=record,
+                    unit_id=item.unit_id,
+                    account_id=item.account_id,
+                    amount=item.amount,
+                    recovered=share,
+                    status=rules.item_status(item.amount, share),
+                )
+            )
+            if share:
+                legs.append(ledger.credit(Account(pk=item.account_id, kind=Account.Kind.UNIT), share))
+            if share == item.amount:
+                cleared.append(Account(pk=item.account_id, first_deposit=item.amount))
+        timeline = sorted(case.steps, key=lambda step: step.date)
+        steps.extend(CaseAction(case=record, **step._asdict()) for step in timeline)
+        if case.evidence is not None:
+            evidence.append(
+                Evidence(
+                    case=record,
+                    collected_on=case.evidence.collected_on,
+                    description=case.evidence.description,
+                    households=len(case.evidence.covered),
+                    amount=sum((case.items[i].amount for i in case.evidence.covered), ZERO),
+                )
+            )
+            covered.append([first + i for i in case.evidence.covered])
+        record.owed = sum((i.amount for i in case.items), ZERO)
+        record.recovered = sum(shares.values(), ZERO)
+        record.households = len(case.items)
+        record.stage = rules.case_stage([step.kind for step in timeline], record.owed, record.recovered)
+        if case.recovered and case.recovered_on is not None:
+            specs.append(
+                ledger.EntrySpec(
+                    JournalEntry.Kind.RECOVERY,
+                    case.recovered_on,
+                    legs,
+                    f"{case.name} 开发企业代收维修资金追缴入库（{record.number}）",
+                    document=f"arrears_case:{record.pk}",
+                    bank_txn_id=f"ZJ{case.recovered_on:%Y%m%d}{record.pk:06d}",
+                )
+            )
+            paid.append((record, case))
+    ArrearsItem.objects.bulk_create(items, batch_size=2000)
+    CaseAction.objects.bulk_create(steps, batch_size=2000)
+    Evidence.objects.bulk_create(evidence)
+    Evidence.items.through.objects.bulk_create(
+        (
+            Evidence.items.through(evidence_id=record.pk, arrearsitem_id=items[index].pk)
+            for record, indexes in zip(evidence, covered, strict=True)
+            for index in indexes
+        ),
+        batch_size=2000,
+    )
+    RecoveryCase.objects.bulk_update(created, ["owed", "recovered", "households", "stage"], batch_size=500)
+    names = Enterprise.objects.in_bulk([record.developer_id for record, _ in paid])
+    entries = ledger.post_many(specs, actor=actor, note=note)
+    Recovery.objects.bulk_create(
+        Recovery(
+            case=record,
+            received_on=entry.value_date,
+            amount=case.recovered,
+            payer=names[record.developer_id].name,
+            bank=bank,
+            entry_id=entry.pk,
+        )
+        for (record, case), entry in zip(paid, entries, strict=True)
+    )
+    Account.objects.bulk_update(cleared, ["first_deposit"], batch_size=1000)
+    audit.record(
+        actor,
+        AuditEvent.Action.IMPORT,
+        model="arrears.RecoveryCase",
+        object_repr=f"{year}年追缴案件",
+        after={"cases": len(created), "items": len(items), "recoveries": len(entries)},
+        note=note,
+    )
+    return LoadedCases(created, len(items), len(entries))

@@ -40,7 +40,7 @@ def clean_person_id(id_type: str, id_number: str) -> tuple[str, dt.date | None]:
     """The normalized number and, for resident IDs, the birth date it encodes (ValueError if invalid)."""
     number = (id_number or "").strip().upper()
     if not number:
-        raise RegistryError("证件号码不能为空")
+        raise RegistryError("证件号码不能为空", code="id_number_required")
     if id_type == Person.IdType.RESIDENT:
         number = normalize_resident_id(number)
         return number, resident_id_birth_date(number)
@@ -123,7 +123,7 @@ def set_unreachable(
 ) -> Enterprise:
     """Mark an enterprise unreachable (失联: notices cannot be served) or reachable again."""
     if unreachable and since is None:
-        raise RegistryError("标记失联须填写失联日期")
+        raise RegistryError("标记失联须填写失联日期", code="since_required")
     before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
     enterprise.unreachable = unreachable
     enterprise.unreachable_since = since if unreachable else None
@@ -147,13 +147,13 @@ def reregister_enterprise(
     """Record a re-registration (变更登记): the enterprise takes the new particulars, the old stay in history."""
     new_uscc = normalize_uscc(uscc)
     if new_uscc != enterprise.uscc and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists():
-        raise RegistryError("该统一社会信用代码已登记为另一家企业")
+        raise RegistryError("该统一社会信用代码已登记为另一家企业", code="uscc_taken")
     if (name.strip(), new_uscc, legal_representative.strip()) == (
         enterprise.name,
         enterprise.uscc,
         enterprise.legal_representative,
     ):
-        raise RegistryError("变更登记的名称、代码、法定代表人与现登记一致，无需变更")
+        raise RegistryError("变更登记的名称、代码、法定代表人与现登记一致，无需变更", code="nothing_changed")
     before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
     registration = EnterpriseRegistration.objects.create(
         enterprise=enterprise,

@@ -40,11 +40,11 @@ from anju.registry.models import Enterprise, Project, Unit
 
 def _money(amount: Decimal, what: str) -> Decimal:
     if not amount.is_finite():
-        raise ArrearsError(f"{what}应为数字")
+        raise ArrearsError(f"{what}应为数字", code="not_a_number")
     if amount <= 0:
-        raise ArrearsError(f"{what}应大于0")
+        raise ArrearsError(f"{what}应大于0", code="not_positive")
     if amount != amount.quantize(FEN):
-        raise ArrearsError(f"{what}最多两位小数")
+        raise ArrearsError(f"{what}最多两位小数", code="too_many_places")
     return amount
 
 
@@ -118,18 +118,18 @@ def add_items(actor: User | None, case: RecoveryCase, items: Sequence[tuple[Unit
     for unit, amount in items:
         _money(amount, f"{unit.code} 欠缴金额")
         if unit.project_id != case.project_id:
-            raise ArrearsError(f"{unit.code} 不属于{case.project.name}")
+            raise ArrearsError(f"{unit.code} 不属于{case.project.name}", code="other_project")
         if unit.pk in taken or unit.pk in seen:
-            raise ArrearsError(f"{unit.code} 已在追缴案件中")
+            raise ArrearsError(f"{unit.code} 已在追缴案件中", code="unit_in_case")
         if unit.pk not in accounts:
-            raise ArrearsError(f"{unit.code} 没有分户账")
+            raise ArrearsError(f"{unit.code} 没有分户账", code="no_ledger")
         seen.add(unit.pk)
         created.append(ArrearsItem(case=case, unit=unit, account=accounts[unit.pk], amount=amount))
     try:
         with transaction.atomic():
             ArrearsItem.objects.bulk_create(created)
     except IntegrityError:  # another user added one of these units meanwhile
-        raise ArrearsError("所选房屋已在追缴案件中，请刷新后重试") from None
+        raise ArrearsError("所选房屋已在追缴案件中，请刷新后重试", code="unit_in_case") from None
     refresh_case(case)
     audit.record(
         actor,
@@ -178,18 +178,20 @@ def add_action(
 ) -> CaseAction:
     """Add a step to the case's timeline (notice, interview, transfer, suit, auction ...); the stage follows."""
     if kind not in rules.ACTION_KINDS:
-        raise ArrearsError(f"未知的追缴措施：{kind}")
+        raise ArrearsError(f"未知的追缴措施：{kind}", code="unknown_action")
     if amount is not None:
         _money(amount, "涉及金额")
     if kind == rules.FAILED_AUCTION and amount is None:
-        raise ArrearsError("流拍须填写涉及欠缴金额")
+        raise ArrearsError("流拍须填写涉及欠缴金额", code="amount_required")
     if kind == rules.JOINT_INTERVIEW and not participants.strip():
-        raise ArrearsError("联合约谈须填写参加单位")
+        raise ArrearsError("联合约谈须填写参加单位", code="participants_required")
     _lock(case)
     if kind == rules.FAILED_AUCTION and amount is not None:
         outstanding = developer_outstanding(case.developer_id)
         if amount > outstanding:
-            raise ArrearsError(f"流拍涉及欠缴金额 {amount} 超过该开发企业尚欠总额 {outstanding}")
+            raise ArrearsError(
+                f"流拍涉及欠缴金额 {amount} 超过该开发企业尚欠总额 {outstanding}", code="over_outstanding"
+            )
     action = CaseAction.objects.create(
         case=case,
         kind=kind,
@@ -233,14 +235,14 @@ def add_evidence(
     if units is not None:
         codes = {code.strip() for code in units if code.strip()}
         if not codes:
-            raise ArrearsError("请填写证据涉及的房屋编码")
+            raise ArrearsError("请填写证据涉及的房屋编码", code="units_required")
         items = items.filter(unit__code__in=codes)
         missing = sorted(codes - {item.unit.code for item in items})
         if missing:
-            raise ArrearsError(f"房屋不在本案件中：{'、'.join(missing[:10])}")
+            raise ArrearsError(f"房屋不在本案件中：{'、'.join(missing[:10])}", code="unit_not_in_case")
     covered = list(items)
     if not covered:
-        raise ArrearsError("案件没有欠缴明细，无法登记证据")
+        raise ArrearsError("案件没有欠缴明细，无法登记证据", code="no_items")
     evidence = Evidence.objects.create(
         case=case,
         collected_on=collected_on,
@@ -284,14 +286,17 @@ def record_recovery(
     _money(amount, "追缴金额")
     bank_txn_id = (bank_txn_id or "").strip()
     if not bank_txn_id:
-        raise ArrearsError("请填写银行交易流水号")
+        raise ArrearsError("请填写银行交易流水号", code="txn_id_required")
     if bank.kind != Account.Kind.BANK:
-        raise ArrearsError("入账账户应为维修资金专户")
+        raise ArrearsError("入账账户应为维修资金专户", code="not_bank_account")
     if received_on > timezone.localdate():
-        raise ArrearsError(f"到账日期 {received_on} 晚于今天")
+        raise ArrearsError(f"到账日期 {received_on} 晚于今天", code="future_date")
     if interest_allocated(received_on.year):
-        raise ArrearsError(f"{received_on.year} 年度利息已分配，不能再登记该年度到账的追缴款，请按实际入账日期登记")
-    duplicate = ArrearsError(f"银行交易流水号 {bank_txn_id} 已入账")
+        raise ArrearsError(
+            f"{received_on.year} 年度利息已分配，不能再登记该年度到账的追缴款，请按实际入账日期登记",
+            code="interest_allocated",
+        )
+    duplicate = ArrearsError(f"银行交易流水号 {bank_txn_id} 已入账", code="duplicate_txn")
     if JournalEntry.objects.filter(bank_txn_id=bank_txn_id).exists():
         raise duplicate
     case = _lock(case)
@@ -300,7 +305,9 @@ def record_recovery(
     try:
         shares = rules.split_recovery(amount, outstanding)
     except ValueError:
-        raise ArrearsError(f"追缴金额 {amount} 超过尚欠金额 {sum(outstanding.values(), ZERO)}") from None
+        raise ArrearsError(
+            f"追缴金额 {amount} 超过尚欠金额 {sum(outstanding.values(), ZERO)}", code="over_outstanding"
+        ) from None
     by_code = {item.unit.code: item for item in items}
     legs = [ledger.debit(bank, amount)]
     legs.extend(ledger.credit(by_code[code].account, share) for code, share in sorted(shares.items()) if share > 0)

@@ -51,9 +51,9 @@ def register_lift(
     code = registration_code.strip()
     error = rules.registration_code_error(code)
     if error:
-        raise LiftError(error, code="bad_code")
+        raise LiftError(error, code="bad_code", field="registration_code")
     if Lift.objects.filter(registration_code=code).exists():
-        raise LiftError(f"电梯注册代码 {code} 已登记", code="code_taken")
+        raise LiftError(f"电梯注册代码 {code} 已登记", code="code_taken", field="registration_code")
     lift = Lift.objects.create(
         building=building, registration_code=code, entrance=entrance, make=make, installed_on=installed_on
     )

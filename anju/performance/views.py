@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core import audit
 from anju.core import kpis as registry
+from anju.core.errors import refused
 from anju.core.listing import (
     Action,
     ChoiceFilter,
@@ -378,11 +379,9 @@ def _asset_action(request: HttpRequest, pk: int, form_class: type, apply: Any) -
     asset = get_object_or_404(Asset, pk=pk)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
+        with refused(request) as outcome:
             apply(asset, form.cleaned_data)
-        except actions.ActionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Please correct the form."))
@@ -445,11 +444,9 @@ INDICATOR_FORM_FIELDS = tuple(forms.IndicatorForm.base_fields)
 @require(MODULE, "handle")
 def indicators_copy(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    try:
+    with refused(request) as outcome:
         count = actions.copy_indicators(actor(request), from_year=year - 1, to_year=year)
-    except actions.ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if outcome.ok:
         messages.success(request, _("Copied %(count)s indicators from the year before.") % {"count": count})
     return redirect(reverse("performance:indicators") + f"?year={year}")
 
@@ -465,11 +462,9 @@ def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data = dict(form.cleaned_data)
         for text_field in ("band",):
             data[text_field] = data.get(text_field) or ""
-        try:
+        with refused(form) as outcome:
             actions.save_indicator(actor(request), indicator, year=year, **data)
-        except actions.ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
             return redirect(back)
     title = _("Edit indicator") if indicator else _("New indicator")

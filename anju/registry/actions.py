@@ -7,11 +7,12 @@ city both go through them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from anju.core import audit, bulk
@@ -34,17 +35,42 @@ ENTERPRISE_FIELDS = (
     "unreachable_note",
 )
 BUILDING_FIELDS = ("floors", "structure", "lift_count")
+NUMBER_TAKEN = "该号码已有登记记录。"
+
+
+def _checked[T](normalize: Callable[[str], T], value: str, *, code: str, field: str) -> T:
+    """A value through its lib.ids normalizer; its ValueError becomes the registry's refusal on the field."""
+    try:
+        return normalize(value)
+    except RegistryError:
+        raise
+    except ValueError as exc:
+        raise RegistryError(str(exc), code=code, field=field) from None
+
+
+@contextmanager
+def _unique(message: str, field: str) -> Iterator[None]:
+    """A unique number taken meanwhile (or already): the registry's refusal, never a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise RegistryError(message, code="number_taken", field=field) from None
 
 
 def clean_person_id(id_type: str, id_number: str) -> tuple[str, dt.date | None]:
-    """The normalized number and, for resident IDs, the birth date it encodes (ValueError if invalid)."""
+    """The normalized number and, for resident IDs, the birth date it encodes (RegistryError if invalid)."""
     number = (id_number or "").strip().upper()
     if not number:
-        raise RegistryError("证件号码不能为空", code="id_number_required")
+        raise RegistryError("证件号码不能为空", code="id_number_required", field="id_number")
     if id_type == Person.IdType.RESIDENT:
-        number = normalize_resident_id(number)
-        return number, resident_id_birth_date(number)
+        number = _checked(normalize_resident_id, number, code="bad_id_number", field="id_number")
+        return number, _checked(resident_id_birth_date, number, code="bad_id_number", field="id_number")
     return number, None
+
+
+def _phone(phone: str) -> str:
+    return _checked(normalize_mobile, phone, code="bad_phone", field="phone") if phone else ""
 
 
 @transaction.atomic
@@ -52,15 +78,16 @@ def create_person(
     actor: User | None, *, name: str, id_type: str, id_number: str, phone: str = "", address: str = ""
 ) -> Person:
     number, birth = clean_person_id(id_type, id_number)
-    person = Person.objects.create(
-        name=name.strip(),
-        id_type=id_type,
-        id_number=number,
-        birth_date=birth,
-        phone=normalize_mobile(phone) if phone else "",
-        address=address.strip(),
-        initials=initials(name),
-    )
+    with _unique(NUMBER_TAKEN, "id_number"):
+        person = Person.objects.create(
+            name=name.strip(),
+            id_type=id_type,
+            id_number=number,
+            birth_date=birth,
+            phone=_phone(phone),
+            address=address.strip(),
+            initials=initials(name),
+        )
     audit.record(actor, AuditEvent.Action.CREATE, person, after=audit.snapshot(person, PERSON_FIELDS))
     return person
 
@@ -72,10 +99,11 @@ def update_person(
     before = audit.snapshot(person, PERSON_FIELDS)
     number, birth = clean_person_id(id_type, id_number)
     person.name, person.id_type, person.id_number, person.birth_date = name.strip(), id_type, number, birth
-    person.phone = normalize_mobile(phone) if phone else ""
+    person.phone = _phone(phone)
     person.address = address.strip()
     person.initials = initials(person.name)
-    person.save()
+    with _unique(NUMBER_TAKEN, "id_number"):
+        person.save()
     audit.record_change(actor, person, before)
     return person
 
@@ -91,15 +119,17 @@ def create_enterprise(
     contact_phone: str = "",
     address: str = "",
 ) -> Enterprise:
-    enterprise = Enterprise.objects.create(
-        name=name.strip(),
-        uscc=normalize_uscc(uscc),
-        legal_representative=legal_representative.strip(),
-        contact_person=contact_person.strip(),
-        contact_phone=contact_phone.strip(),
-        address=address.strip(),
-        initials=initials(name),
-    )
+    code = _checked(normalize_uscc, uscc, code="bad_uscc", field="uscc")
+    with _unique(NUMBER_TAKEN, "uscc"):
+        enterprise = Enterprise.objects.create(
+            name=name.strip(),
+            uscc=code,
+            legal_representative=legal_representative.strip(),
+            contact_person=contact_person.strip(),
+            contact_phone=contact_phone.strip(),
+            address=address.strip(),
+            initials=initials(name),
+        )
     audit.record(actor, AuditEvent.Action.CREATE, enterprise, after=audit.snapshot(enterprise, ENTERPRISE_FIELDS))
     return enterprise
 
@@ -145,7 +175,7 @@ def reregister_enterprise(
     note: str = "",
 ) -> EnterpriseRegistration:
     """Record a re-registration (变更登记): the enterprise takes the new particulars, the old stay in history."""
-    new_uscc = normalize_uscc(uscc)
+    new_uscc = _checked(normalize_uscc, uscc, code="bad_uscc", field="uscc")
     if new_uscc != enterprise.uscc and Enterprise.objects.filter(uscc=new_uscc).exclude(pk=enterprise.pk).exists():
         raise RegistryError("该统一社会信用代码已登记为另一家企业", code="uscc_taken")
     if (name.strip(), new_uscc, legal_representative.strip()) == (

@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import IntegrityError
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from anju.core.errors import refused
 from anju.core.listing import (
     Action,
     ChoiceFilter,
@@ -324,15 +324,11 @@ def _edit(
     apply: Callable[[dict[str, Any]], Any],
     success: Callable[[Any], str],
 ) -> HttpResponse:
-    """Shared handling of the registry's edit forms: a rule's ValueError becomes a form error."""
+    """Shared handling of the registry's edit forms: a refusal shows on the form (on its field if named)."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused(form) as outcome:
             result = apply(form.cleaned_data)
-        except ValueError as exc:
-            form.add_error(None, str(exc))
-        except IntegrityError:
-            form.add_error(None, _("A record with this number already exists."))
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
             return redirect(success(result))
     return render(request, "registry/edit.html", {"form": form, "title": title, "back": back})

@@ -268,7 +268,8 @@ def reset_narrative(actor: User | None, *, year: int, section: str) -> None:
 
 @transaction.atomic
 def queue_report(actor: User | None, *, year: int) -> ReportRun:
-    """Queue a build of the year's report; refused while one for the year is queued or running."""
+    """Queue a build of the year's report and start it in the background once committed; refused while one
+    for the year is queued or running."""
     from anju.performance import jobs  # jobs imports the writers; kept out of the actions' import time
 
     jobs.mark_stale()
@@ -277,4 +278,5 @@ def queue_report(actor: User | None, *, year: int) -> ReportRun:
         raise ReportBusy(f"{year}年度报告正在生成中（第{active.pk}次），请等待其完成后再生成")
     run = ReportRun.objects.create(year=year, requested_by=_user(actor))
     audit.record(actor, AuditEvent.Action.CREATE, run, after={"year": year})
+    transaction.on_commit(lambda: jobs.start(run.pk))  # the build runs once the queued run is saved
     return run

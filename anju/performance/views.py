@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -542,16 +541,11 @@ def narrative_edit(request: HttpRequest, section: str) -> HttpResponse:
 @require(MODULE, "export")
 def report_build(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    try:
-        run = actions.queue_report(actor(request), year=year)
-    except actions.ActionError as exc:
-        if request.headers.get("HX-Request"):
-            return _runs_partial(request, year, error=str(exc))
-        messages.error(request, str(exc))
-        return HttpResponseRedirect(reverse("performance:report") + f"?year={year}")
-    transaction.on_commit(lambda: jobs.start(run.pk))
-    if request.headers.get("HX-Request"):
-        return _runs_partial(request, year)
+    partial = bool(request.headers.get("HX-Request"))
+    with refused(None if partial else request) as outcome:  # the partial shows the refusal itself
+        actions.queue_report(actor(request), year=year)
+    if partial:
+        return _runs_partial(request, year, error=outcome.message)
     return HttpResponseRedirect(reverse("performance:report") + f"?year={year}")
 
 

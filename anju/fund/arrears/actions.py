@@ -34,18 +34,12 @@ from anju.fund.arrears.models import (
     SchedulingMeeting,
 )
 from anju.fund.models import Account, JournalEntry
-from anju.lib.money import FEN
+from anju.lib.money import positive_amount
 from anju.registry.models import Enterprise, Project, Unit
 
 
 def _money(amount: Decimal, what: str) -> Decimal:
-    if not amount.is_finite():
-        raise ArrearsError(f"{what}应为数字", code="not_a_number")
-    if amount <= 0:
-        raise ArrearsError(f"{what}应大于0", code="not_positive")
-    if amount != amount.quantize(FEN):
-        raise ArrearsError(f"{what}最多两位小数", code="too_many_places")
-    return amount
+    return positive_amount(amount, what, ArrearsError)
 
 
 CASE_NUMBERS = numbering.Scheme(RecoveryCase, "ZJ", 4)  # 追缴案件

@@ -22,20 +22,14 @@ from anju.fund.lifts import rules
 from anju.fund.lifts.errors import LiftError
 from anju.fund.lifts.models import Claim, Insurer, Lift, PilotTarget, Policy, PremiumPayment
 from anju.fund.models import Account, JournalEntry
-from anju.lib.money import FEN
+from anju.lib.money import positive_amount
 from anju.registry.models import Building, Enterprise
 
 ZERO = Decimal("0.00")
 
 
 def _money(amount: Decimal, what: str) -> Decimal:
-    if not amount.is_finite():
-        raise LiftError(f"{what}应为数字", code="not_a_number")
-    if amount <= 0:
-        raise LiftError(f"{what}应大于0", code="not_positive")
-    if amount != amount.quantize(FEN):
-        raise LiftError(f"{what}最多两位小数", code="too_many_places")
-    return amount
+    return positive_amount(amount, what, LiftError)
 
 
 @transaction.atomic

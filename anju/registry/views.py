@@ -372,54 +372,38 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require(MODULE, "handle")
-def enterprise_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+def _enterprise_edit(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], initial: dict[str, str], action: Callable[..., Any]
+) -> HttpResponse:
+    """A change of an enterprise's record through one of its actions, back to the enterprise."""
     enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {f: getattr(enterprise, f) for f in ("contact_person", "contact_phone", "address")}
+    back = reverse("registry:enterprise", args=[pk])
     return _edit(
         request,
-        EnterpriseContactsForm(request.POST or None, initial=initial),
+        form_class(request.POST or None, initial={name: getattr(enterprise, field) for name, field in initial.items()}),
         enterprise.name,
-        reverse("registry:enterprise", args=[pk]),
-        lambda d: actions.update_enterprise_contacts(request.user, enterprise, **d),  # type: ignore[arg-type]
-        lambda e: reverse("registry:enterprise", args=[e.pk]),
+        back,
+        lambda d: action(request.user, enterprise, **d),
+        lambda _: back,
     )
+
+
+@require(MODULE, "handle")
+def enterprise_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    fields = {f: f for f in ("contact_person", "contact_phone", "address")}
+    return _enterprise_edit(request, pk, EnterpriseContactsForm, fields, actions.update_enterprise_contacts)
 
 
 @require(MODULE, "handle")
 def enterprise_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {
-        "unreachable": enterprise.unreachable,
-        "since": enterprise.unreachable_since,
-        "note": enterprise.unreachable_note,
-    }
-    return _edit(
-        request,
-        UnreachableForm(request.POST or None, initial=initial),
-        enterprise.name,
-        reverse("registry:enterprise", args=[pk]),
-        lambda d: actions.set_unreachable(request.user, enterprise, **d),  # type: ignore[arg-type]
-        lambda e: reverse("registry:enterprise", args=[e.pk]),
-    )
+    fields = {"unreachable": "unreachable", "since": "unreachable_since", "note": "unreachable_note"}
+    return _enterprise_edit(request, pk, UnreachableForm, fields, actions.set_unreachable)
 
 
 @require(MODULE, "handle")
 def enterprise_reregister(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {
-        "name": enterprise.name,
-        "uscc": enterprise.uscc,
-        "legal_representative": enterprise.legal_representative,
-    }
-    return _edit(
-        request,
-        ReregistrationForm(request.POST or None, initial=initial),
-        enterprise.name,
-        reverse("registry:enterprise", args=[pk]),
-        lambda d: actions.reregister_enterprise(request.user, enterprise, **d),  # type: ignore[arg-type]
-        lambda r: reverse("registry:enterprise", args=[enterprise.pk]),
-    )
+    fields = {f: f for f in ("name", "uscc", "legal_representative")}
+    return _enterprise_edit(request, pk, ReregistrationForm, fields, actions.reregister_enterprise)
 
 
 @require(MODULE, "handle")

@@ -67,6 +67,10 @@ INDICATOR_FIELDS = (
     "deviation_note",
     "order",
 )
+# What a year's evaluation enters by hand; copying a tree to another year leaves these behind.
+ENTERED_EACH_YEAR = frozenset(
+    ("year", "actual", "actual_text", "band", "band_score", "override_score", "override_reason", "deviation_note")
+)
 
 
 def _save(actor: User | None, obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> Any:
@@ -225,20 +229,7 @@ def copy_indicators(actor: User | None, *, from_year: int, to_year: int) -> int:
     sources = list(Indicator.objects.filter(year=from_year).order_by("order", "id"))
     if not sources:
         raise ActionError(f"{from_year}年没有绩效指标", code="no_indicators")
-    kept = (
-        "level1",
-        "level1_weight",
-        "level2",
-        "name",
-        "weight",
-        "operator",
-        "target",
-        "target_text",
-        "unit",
-        "kpi_code",
-        "kpi_scale",
-        "order",
-    )
+    kept = tuple(name for name in INDICATOR_FIELDS if name not in ENTERED_EACH_YEAR)
     for source in sources:
         save_indicator(actor, year=to_year, **{name: getattr(source, name) for name in kept})
     return len(sources)

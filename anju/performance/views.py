@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -244,32 +245,50 @@ def fund_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _form_page(request, form, f"{year} · {_('Special fund')}", _budget_url(year), year=year)
 
 
-@require(MODULE, "handle")
-def staffing_edit(request: HttpRequest) -> HttpResponse:
+STAFFING_FORM_FIELDS = ("posts", "staff", "reported_control_rate")
+FACILITY_FORM_FIELDS = ("approved_area", "actual_area", "budget_investment", "actual_investment")
+
+
+def _year_record_edit(
+    request: HttpRequest,
+    record_of: Callable[[int], Model | None],
+    form_class: type[django_forms.Form],
+    fields: tuple[str, ...],
+    save: Callable[..., Model],
+    title: str,
+    *,
+    blank: Any = None,
+) -> HttpResponse:
+    """A one-record-a-year form (staffing, building control): the year's record, else every field `blank`
+    (or empty when None), saved through the line's action."""
     year = _year(request)
-    record = queries.staffing(year)
-    initial = {f: getattr(record, f) for f in ("posts", "staff", "reported_control_rate")} if record else {}
-    form = forms.StaffingForm(request.POST or None, initial=initial)
+    record = record_of(year)
+    if record:
+        initial = {f: getattr(record, f) for f in fields}
+    else:
+        initial = {} if blank is None else dict.fromkeys(fields, blank)
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actions.save_staffing(actor(request), year=year, **form.cleaned_data)
+        save(actor(request), year=year, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect(_budget_url(year))
-    return _form_page(request, form, f"{year} · {_('Staffing')}", _budget_url(year), year=year)
+    return _form_page(request, form, f"{year} · {title}", _budget_url(year), year=year)
+
+
+@require(MODULE, "handle")
+def staffing_edit(request: HttpRequest) -> HttpResponse:
+    return _year_record_edit(
+        request, queries.staffing, forms.StaffingForm, STAFFING_FORM_FIELDS, actions.save_staffing, _("Staffing")
+    )
 
 
 @require(MODULE, "handle")
 def facility_edit(request: HttpRequest) -> HttpResponse:
     """楼堂馆所控制情况 of the year (附件1-1): approved and actual area, budgeted and actual investment."""
-    year = _year(request)
-    record = queries.facility_control(year)
-    fields = ("approved_area", "actual_area", "budget_investment", "actual_investment")
-    initial = {f: getattr(record, f) for f in fields} if record else dict.fromkeys(fields, 0)
-    form = forms.FacilityControlForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actions.save_facility_control(actor(request), year=year, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect(_budget_url(year))
-    return _form_page(request, form, f"{year} · {_('Building control')}", _budget_url(year), year=year)
+    form, save = forms.FacilityControlForm, actions.save_facility_control
+    return _year_record_edit(
+        request, queries.facility_control, form, FACILITY_FORM_FIELDS, save, _("Building control"), blank=0
+    )
 
 
 # --- assets -----------------------------------------------------------------------------------------

@@ -79,12 +79,21 @@ def ids_by_key(
 
 
 def insert_returning_ids(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str, **filters: Any
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    key: str,
+    *,
+    progress: ProgressFn | None = None,
+    **filters: Any,
 ) -> dict[Any, int]:
-    """INSERT the rows, then map each row's unique `key` value to its new primary key."""
-    insert_rows(model, columns, rows)
-    index = list(columns).index(key)
-    return ids_by_key(model, key, (row[index] for row in rows), **filters)
+    """INSERT the rows, then map each row's unique `key` value to its new primary key.
+
+    One query reads the rows above the highest key before the insert: the new rows are among them (ids
+    only grow), and rows another transaction committed meanwhile only add keys nobody asks for."""
+    before = next_id(model) - 1
+    insert_rows(model, columns, rows, progress=progress)
+    return dict(model._default_manager.filter(pk__gt=before, **filters).values_list(key, "pk"))
 
 
 def db_datetime(value: Any) -> Any:

@@ -33,9 +33,10 @@ class Outcome:
 
 
 @contextmanager
-def refused(target: forms.BaseForm | HttpRequest) -> Iterator[Outcome]:
+def refused(target: forms.BaseForm | HttpRequest | None) -> Iterator[Outcome]:
     """Catch a DomainError raised inside the block and show it: on the form (on its field when the error
-    names one the form has, else above the form), or as an error message of the request."""
+    names one the form has, else above the form), or as an error message of the request; with None the
+    view shows `outcome.message` itself (e.g. in an htmx partial)."""
     outcome = Outcome()
     try:
         yield outcome
@@ -43,5 +44,5 @@ def refused(target: forms.BaseForm | HttpRequest) -> Iterator[Outcome]:
         outcome.error = exc
         if isinstance(target, forms.BaseForm):
             target.add_error(exc.field if exc.field in target.fields else None, exc.message)
-        else:
+        elif target is not None:
             messages.error(target, exc.message)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core import actions, audit, calendar, ids, modules, todos
+from anju.core.errors import refused
 from anju.core.forms import (
     ApiTokenForm,
     CalendarDayForm,
@@ -41,7 +42,7 @@ from anju.core.listing import (
 )
 from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, Role, User
 from anju.core.permissions import actor, check, login_required, require
-from anju.lib.dates import CalendarError, count_working_days
+from anju.lib.dates import count_working_days
 from anju.lib.tabular import ImportRejected
 
 
@@ -383,13 +384,11 @@ def calendar_day_add(request: HttpRequest) -> HttpResponse:
     year = _calendar_year(request.POST.get("year"), timezone.localdate().year)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with refused(form) as outcome:
             day = calendar.add_calendar_day(
                 actor(request), date=d["date"], kind=d["kind"], name=d["name"], source=d["source"]
             )
-        except CalendarError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("%(day)s added.") % {"day": day})
             return redirect(_calendar_url(day.date.year))
     return _calendar_page(request, year, day_form=form)
@@ -409,11 +408,9 @@ def calendar_day_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_year_complete(request: HttpRequest, year: int) -> HttpResponse:
     form = CalendarYearForm(request.POST)
     if form.is_valid():
-        try:
+        with refused(form) as outcome:
             calendar.mark_calendar_year_complete(actor(request), year, source=form.cleaned_data["source"])
-        except CalendarError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The year %(year)d is marked complete.") % {"year": year})
             return redirect(_calendar_url(year))
     return _calendar_page(request, year, year_form=form)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from anju.lib.errors import DomainError
+
 FEN = Decimal("0.01")
 
 
@@ -20,6 +22,18 @@ def to_money(value: object) -> Decimal:
     if amount != amount.quantize(FEN):
         raise ValueError(f"金额最多两位小数：{value}")
     return amount.quantize(FEN)
+
+
+def positive_amount[E: DomainError](amount: Decimal, what: str, error: type[E]) -> Decimal:
+    """An amount a rule accepts: a number above 0 with at most two places; else the line's `error`
+    (codes not_a_number, not_positive, too_many_places) saying what is wrong with `what`."""
+    if not amount.is_finite():
+        raise error(f"{what}应为数字", code="not_a_number")
+    if amount <= 0:
+        raise error(f"{what}应大于0", code="not_positive")
+    if amount != amount.quantize(FEN):
+        raise error(f"{what}最多两位小数", code="too_many_places")
+    return amount
 
 
 def round_fen(value: Decimal) -> Decimal:

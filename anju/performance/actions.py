@@ -67,6 +67,10 @@ INDICATOR_FIELDS = (
     "deviation_note",
     "order",
 )
+# What a year's evaluation enters by hand; copying a tree to another year leaves these behind.
+ENTERED_EACH_YEAR = frozenset(
+    ("year", "actual", "actual_text", "band", "band_score", "override_score", "override_reason", "deviation_note")
+)
 
 
 def _save(actor: User | None, obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> Any:
@@ -75,7 +79,7 @@ def _save(actor: User | None, obj: Any, fields: tuple[str, ...], values: dict[st
     before = None if creating else audit.snapshot(obj, fields)
     for name, value in values.items():
         if name not in fields:
-            raise ActionError(f"unknown field {name}")
+            raise ActionError(f"unknown field {name}", code="unknown_field")
         setattr(obj, name, value)
     obj.full_clean()
     obj.save()
@@ -124,7 +128,7 @@ def _user(actor: User | None) -> User | None:
 def transfer_asset(actor: User | None, asset: Asset, *, custodian: str, department: str) -> Asset:
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
     if asset.status == Asset.Status.DISPOSED:
-        raise ActionError("资产已处置，不能变更保管人")
+        raise ActionError("资产已处置，不能变更保管人", code="asset_disposed")
     note = f"{asset.department} {asset.custodian} → {department} {custodian}"
     _save(actor, asset, ASSET_FIELDS, {"custodian": custodian.strip(), "department": department.strip()})
     AssetChange.objects.create(asset=asset, kind=AssetChange.Kind.TRANSFERRED, by=_user(actor), note=note[:300])
@@ -136,9 +140,9 @@ def request_disposal(actor: User | None, asset: Asset, *, reason: str, on: dt.da
     """Dispose of an asset; one worth more than 1000元 waits for leadership's approval."""
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
     if asset.status != Asset.Status.IN_USE:
-        raise ActionError("该资产已处置或正在审批中")
+        raise ActionError("该资产已处置或正在审批中", code="asset_disposed")
     if not reason.strip():
-        raise ActionError("请填写处置理由")
+        raise ActionError("请填写处置理由", code="reason_required")
     on = on or timezone.localdate()
     if asset.value > DISPOSAL_APPROVAL_ABOVE:
         _save(
@@ -170,9 +174,9 @@ def decide_disposal(actor: User, asset: Asset, *, approve: bool, note: str = "",
     """Leadership approves (the asset leaves the register) or refuses (it stays in use) a requested disposal."""
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
     if asset.status != Asset.Status.DISPOSAL_REQUESTED:
-        raise ActionError("该资产没有待审批的处置申请")
+        raise ActionError("该资产没有待审批的处置申请", code="no_pending_disposal")
     if not actor.can("performance", "approve"):
-        raise ActionError("只有单位领导可以审批资产处置")
+        raise ActionError("只有单位领导可以审批资产处置", code="leader_only")
     if approve:
         AssetChange.objects.create(
             asset=asset, kind=AssetChange.Kind.DISPOSAL_APPROVED, by=_user(actor), note=note[:300]
@@ -191,15 +195,15 @@ def _validate_indicator(values: dict[str, Any], current: Indicator | None) -> No
     merged.update(values)
     override = merged.get("override_score")
     if override is not None and not str(merged.get("override_reason") or "").strip():
-        raise ActionError("评价人调整得分必须填写理由")
+        raise ActionError("评价人调整得分必须填写理由", code="reason_required")
     weight = merged.get("weight") or Decimal(0)
     if override is not None and not Decimal(0) <= Decimal(override) <= Decimal(weight):
-        raise ActionError(f"调整后的得分应在0至{weight}分之间")
+        raise ActionError(f"调整后的得分应在0至{weight}分之间", code="score_out_of_range")
     band_score = merged.get("band_score")
     if merged.get("band") and band_score is not None:
         limits = rules.rules_for(int(merged["year"])).bands[merged["band"]]
         if not limits.low <= Decimal(band_score) <= limits.high:
-            raise ActionError(f"该档次的得分比例应在{limits.low}%至{limits.high}%之间")
+            raise ActionError(f"该档次的得分比例应在{limits.low}%至{limits.high}%之间", code="ratio_out_of_range")
 
 
 @transaction.atomic
@@ -221,24 +225,11 @@ def copy_indicators(actor: User | None, *, from_year: int, to_year: int) -> int:
     """Start a year's tree from another year's: headings, weights, operators, targets and bound KPIs; the values
     entered by hand, bands, evaluator's scores and notes are left for the new year."""
     if Indicator.objects.filter(year=to_year).exists():
-        raise ActionError(f"{to_year}年已有绩效指标")
+        raise ActionError(f"{to_year}年已有绩效指标", code="indicators_exist")
     sources = list(Indicator.objects.filter(year=from_year).order_by("order", "id"))
     if not sources:
-        raise ActionError(f"{from_year}年没有绩效指标")
-    kept = (
-        "level1",
-        "level1_weight",
-        "level2",
-        "name",
-        "weight",
-        "operator",
-        "target",
-        "target_text",
-        "unit",
-        "kpi_code",
-        "kpi_scale",
-        "order",
-    )
+        raise ActionError(f"{from_year}年没有绩效指标", code="no_indicators")
+    kept = tuple(name for name in INDICATOR_FIELDS if name not in ENTERED_EACH_YEAR)
     for source in sources:
         save_indicator(actor, year=to_year, **{name: getattr(source, name) for name in kept})
     return len(sources)
@@ -268,7 +259,8 @@ def reset_narrative(actor: User | None, *, year: int, section: str) -> None:
 
 @transaction.atomic
 def queue_report(actor: User | None, *, year: int) -> ReportRun:
-    """Queue a build of the year's report; refused while one for the year is queued or running."""
+    """Queue a build of the year's report and start it in the background once committed; refused while one
+    for the year is queued or running."""
     from anju.performance import jobs  # jobs imports the writers; kept out of the actions' import time
 
     jobs.mark_stale()
@@ -277,4 +269,5 @@ def queue_report(actor: User | None, *, year: int) -> ReportRun:
         raise ReportBusy(f"{year}年度报告正在生成中（第{active.pk}次），请等待其完成后再生成")
     run = ReportRun.objects.create(year=year, requested_by=_user(actor))
     audit.record(actor, AuditEvent.Action.CREATE, run, after={"year": year})
+    transaction.on_commit(lambda: jobs.start(run.pk))  # the build runs once the queued run is saved
     return run

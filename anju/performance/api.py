@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -233,9 +232,7 @@ def report_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
 def report_build(request: HttpRequest, year: int) -> Status:
     check(request.user, MODULE, "export")
     _check_year(year)
-    run = actions.queue_report(request.user, year=year)  # type: ignore[arg-type]
-    transaction.on_commit(lambda: jobs.start(run.pk))
-    return Status(202, _run(run))
+    return Status(202, _run(actions.queue_report(request.user, year=year)))  # type: ignore[arg-type]
 
 
 @router.get(

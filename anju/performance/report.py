@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -148,6 +148,17 @@ def _money_row(
     table.next_row()
 
 
+def _wan_sum(items: Iterable[Any], attr: str) -> str:
+    """The sum of one money field of the items, in 万元."""
+    return wan(sum((getattr(item, attr) for item in items), ZERO))
+
+
+def _budget_and_actual(lines: Iterable[BudgetLine]) -> tuple[str, str]:
+    """The budget and the executed total of budget lines, in 万元."""
+    rows = list(lines)
+    return _wan_sum(rows, "initial"), _wan_sum(rows, "executed")
+
+
 def annex_1_1(year: int, savings: str) -> Table:
     """附件1-1 部门整体支出绩效评价基础数据表, laid out as in the seed."""
     table = Table("附件1-1", "部门整体支出绩效评价基础数据表", 7, [3.2, 1, 1, 1, 1, 1, 1])
@@ -175,11 +186,7 @@ def annex_1_1(year: int, savings: str) -> Table:
 
     def sums(*names: str) -> tuple[str, str, str]:
         picked = [three[n] for n in names if n in three]
-        return (
-            wan(sum((p.prior_year for p in picked), ZERO)),
-            wan(sum((p.initial for p in picked), ZERO)),
-            wan(sum((p.executed for p in picked), ZERO)),
-        )
+        return (_wan_sum(picked, "prior_year"), *_budget_and_actual(picked))
 
     _money_row(table, "三公经费", *sums(*THREE_PUBLIC_LINES), bold=True)
     _money_row(table, "1、公务用车购置和维护经费", *sums(VEHICLE_PURCHASE, VEHICLE_RUNNING), indent=1)
@@ -188,44 +195,18 @@ def annex_1_1(year: int, savings: str) -> Table:
     _money_row(table, "2、出国经费", *sums(OVERSEAS), indent=1)
     _money_row(table, "3、公务接待", *sums(RECEPTION), indent=1)
     funds = list(SpecialFund.objects.filter(year=year))
-    _money_row(
-        table,
-        "专项资金（一个专项一行）",
-        "——",
-        wan(sum((f.budget for f in funds), ZERO)),
-        wan(sum((f.used for f in funds), ZERO)),
-        bold=True,
-    )
+    _money_row(table, "专项资金（一个专项一行）", "——", _wan_sum(funds, "budget"), _wan_sum(funds, "used"), bold=True)
     for fund in funds:
         _money_row(table, fund.name, "——", wan(fund.budget), wan(fund.used))
     public = queries.lines(year, Section.PUBLIC)
-    _money_row(
-        table,
-        "公用经费",
-        "——",
-        wan(sum((p.initial for p in public), ZERO)),
-        wan(sum((p.executed for p in public), ZERO)),
-        bold=True,
-    )
+    _money_row(table, "公用经费", "——", *_budget_and_actual(public), bold=True)
     for index, line in enumerate(queries.lines(year, Section.PUBLIC_DETAIL)):
         label, indent = ("其中：" + line.name, 1) if index == 0 else (line.name, 4)
         _money_row(table, label, "——", wan(line.initial), wan(line.executed), indent=indent)
     procurement = queries.lines(year, Section.PROCUREMENT)
-    _money_row(
-        table,
-        "政府采购金额",
-        "——",
-        wan(sum((p.initial for p in procurement), ZERO)),
-        wan(sum((p.executed for p in procurement), ZERO)),
-    )
+    _money_row(table, "政府采购金额", "——", *_budget_and_actual(procurement))
     adjustment = queries.lines(year, Section.ADJUSTMENT)
-    _money_row(
-        table,
-        "部门基本支出预算调整",
-        "——",
-        wan(sum((p.initial for p in adjustment), ZERO)),
-        wan(sum((p.executed for p in adjustment), ZERO)),
-    )
+    _money_row(table, "部门基本支出预算调整", "——", *_budget_and_actual(adjustment))
     table.add(0, "楼堂馆所控制情况", rowspan=2, bold=True)
     for col, label in enumerate(
         ("批复规模（㎡）", "实际规模（㎡）", "规模控制率", "预算投资（万元）", "实际投资（万元）", "投资概算控制率"),

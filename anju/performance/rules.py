@@ -70,7 +70,7 @@ def is_met(operator: str, target: Decimal, actual: Decimal) -> bool:
         return actual <= target
     if operator == EQ:
         return actual == target
-    raise ScoringError(f"operator {operator!r} has no numeric target")
+    raise ScoringError(f"operator {operator!r} has no numeric target", code="no_numeric_target")
 
 
 def formula_score(operator: str, weight: Decimal, target: Decimal, actual: Decimal) -> Decimal:
@@ -91,11 +91,11 @@ def formula_score(operator: str, weight: Decimal, target: Decimal, actual: Decim
 def band_score(rules: ScoringRules, band: str, weight: Decimal, percent: Decimal | None) -> Decimal:
     """A qualitative score: the band's share (its default, or the evaluator's within the band) of the weight."""
     if band not in rules.bands:
-        raise ScoringError("定性指标需选择评价档次（达成、部分达成、未达成）")
+        raise ScoringError("定性指标需选择评价档次（达成、部分达成、未达成）", code="grade_required")
     limits = rules.bands[band]
     share = limits.default if percent is None else percent
     if not limits.low <= share <= limits.high:
-        raise ScoringError(f"该档次的得分比例应在{limits.low}%至{limits.high}%之间")
+        raise ScoringError(f"该档次的得分比例应在{limits.low}%至{limits.high}%之间", code="ratio_out_of_range")
     return two(weight * share / HUNDRED)
 
 
@@ -134,9 +134,9 @@ def score(rules: ScoringRules, item: IndicatorInput) -> Decimal | None:
         return None
     if item.override is not None:
         if not item.override_reason.strip():
-            raise ScoringError("评价人调整得分必须填写理由")
+            raise ScoringError("评价人调整得分必须填写理由", code="reason_required")
         if not ZERO <= item.override <= item.weight:
-            raise ScoringError(f"调整后的得分应在0至{item.weight}分之间")
+            raise ScoringError(f"调整后的得分应在0至{item.weight}分之间", code="score_out_of_range")
         return two(item.override)
     if item.operator == QUALITATIVE:
         return band_score(rules, item.band, item.weight, item.band_percent) if item.band else None

@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core import audit
 from anju.core import kpis as registry
+from anju.core.errors import refused
 from anju.core.listing import (
     Action,
     ChoiceFilter,
@@ -244,32 +245,50 @@ def fund_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _form_page(request, form, f"{year} · {_('Special fund')}", _budget_url(year), year=year)
 
 
-@require(MODULE, "handle")
-def staffing_edit(request: HttpRequest) -> HttpResponse:
+STAFFING_FORM_FIELDS = ("posts", "staff", "reported_control_rate")
+FACILITY_FORM_FIELDS = ("approved_area", "actual_area", "budget_investment", "actual_investment")
+
+
+def _year_record_edit(
+    request: HttpRequest,
+    record_of: Callable[[int], Model | None],
+    form_class: type[django_forms.Form],
+    fields: tuple[str, ...],
+    save: Callable[..., Model],
+    title: str,
+    *,
+    blank: Any = None,
+) -> HttpResponse:
+    """A one-record-a-year form (staffing, building control): the year's record, else every field `blank`
+    (or empty when None), saved through the line's action."""
     year = _year(request)
-    record = queries.staffing(year)
-    initial = {f: getattr(record, f) for f in ("posts", "staff", "reported_control_rate")} if record else {}
-    form = forms.StaffingForm(request.POST or None, initial=initial)
+    record = record_of(year)
+    if record:
+        initial = {f: getattr(record, f) for f in fields}
+    else:
+        initial = {} if blank is None else dict.fromkeys(fields, blank)
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actions.save_staffing(actor(request), year=year, **form.cleaned_data)
+        save(actor(request), year=year, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect(_budget_url(year))
-    return _form_page(request, form, f"{year} · {_('Staffing')}", _budget_url(year), year=year)
+    return _form_page(request, form, f"{year} · {title}", _budget_url(year), year=year)
+
+
+@require(MODULE, "handle")
+def staffing_edit(request: HttpRequest) -> HttpResponse:
+    return _year_record_edit(
+        request, queries.staffing, forms.StaffingForm, STAFFING_FORM_FIELDS, actions.save_staffing, _("Staffing")
+    )
 
 
 @require(MODULE, "handle")
 def facility_edit(request: HttpRequest) -> HttpResponse:
     """楼堂馆所控制情况 of the year (附件1-1): approved and actual area, budgeted and actual investment."""
-    year = _year(request)
-    record = queries.facility_control(year)
-    fields = ("approved_area", "actual_area", "budget_investment", "actual_investment")
-    initial = {f: getattr(record, f) for f in fields} if record else dict.fromkeys(fields, 0)
-    form = forms.FacilityControlForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actions.save_facility_control(actor(request), year=year, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect(_budget_url(year))
-    return _form_page(request, form, f"{year} · {_('Building control')}", _budget_url(year), year=year)
+    form, save = forms.FacilityControlForm, actions.save_facility_control
+    return _year_record_edit(
+        request, queries.facility_control, form, FACILITY_FORM_FIELDS, save, _("Building control"), blank=0
+    )
 
 
 # --- assets -----------------------------------------------------------------------------------------
@@ -378,11 +397,9 @@ def _asset_action(request: HttpRequest, pk: int, form_class: type, apply: Any) -
     asset = get_object_or_404(Asset, pk=pk)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
+        with refused(request) as outcome:
             apply(asset, form.cleaned_data)
-        except actions.ActionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Please correct the form."))
@@ -445,11 +462,9 @@ INDICATOR_FORM_FIELDS = tuple(forms.IndicatorForm.base_fields)
 @require(MODULE, "handle")
 def indicators_copy(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    try:
+    with refused(request) as outcome:
         count = actions.copy_indicators(actor(request), from_year=year - 1, to_year=year)
-    except actions.ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if outcome.ok:
         messages.success(request, _("Copied %(count)s indicators from the year before.") % {"count": count})
     return redirect(reverse("performance:indicators") + f"?year={year}")
 
@@ -465,11 +480,9 @@ def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data = dict(form.cleaned_data)
         for text_field in ("band",):
             data[text_field] = data.get(text_field) or ""
-        try:
+        with refused(form) as outcome:
             actions.save_indicator(actor(request), indicator, year=year, **data)
-        except actions.ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
             return redirect(back)
     title = _("Edit indicator") if indicator else _("New indicator")
@@ -547,16 +560,11 @@ def narrative_edit(request: HttpRequest, section: str) -> HttpResponse:
 @require(MODULE, "export")
 def report_build(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    try:
-        run = actions.queue_report(actor(request), year=year)
-    except actions.ActionError as exc:
-        if request.headers.get("HX-Request"):
-            return _runs_partial(request, year, error=str(exc))
-        messages.error(request, str(exc))
-        return HttpResponseRedirect(reverse("performance:report") + f"?year={year}")
-    transaction.on_commit(lambda: jobs.start(run.pk))
-    if request.headers.get("HX-Request"):
-        return _runs_partial(request, year)
+    partial = bool(request.headers.get("HX-Request"))
+    with refused(None if partial else request) as outcome:  # the partial shows the refusal itself
+        actions.queue_report(actor(request), year=year)
+    if partial:
+        return _runs_partial(request, year, error=outcome.message)
     return HttpResponseRedirect(reverse("performance:report") + f"?year={year}")
 
 

@@ -7,27 +7,16 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import Model
-from django.utils import timezone
-
-from anju.core import bulk
 from anju.core.demokit import Context, Step, names, register
 from anju.core.demokit.ids import make_resident_id, make_uscc
 from anju.lib.pinyin import initials
-from anju.registry.models import Building, Enterprise, EnterpriseRegistration, Ownership, Person, Project, Unit
+from anju.registry import actions
+from anju.registry.actions import NewHolding, NewPerson, NewUnit
+from anju.registry.models import Building, Enterprise, Project, Unit
 
-BATCH = 5000
 
-
-def batched_create(ctx: Context, label: str, model: type[Model], objects: list, batch: int = BATCH) -> list:
-    total = len(objects)
-    created: list = []
-    for start in range(0, total, batch):
-        created.extend(model._default_manager.bulk_create(objects[start : start + batch], batch_size=batch))
-        ctx.progress(label, min(start + batch, total), total)
-    if total == 0:
-        ctx.progress(label, 0, 0)
-    return created
+def _progress(ctx: Context, label: str, total: int) -> actions.Progress:
+    return lambda done: ctx.progress(label, done, total)
 
 
 def build_enterprises(ctx: Context) -> None:
@@ -54,7 +43,9 @@ def build_enterprises(ctx: Context) -> None:
                 initials=initials(name),
             )
         )
-    ctx.data["enterprises"] = batched_create(ctx, "enterprises", Enterprise, enterprises)
+    ctx.data["enterprises"] = actions.register_enterprises(
+        None, enterprises, progress=_progress(ctx, "enterprises", len(enterprises))
+    )
 
 
 def _project_names(ctx: Context, count: int) -> list[str]:
@@ -90,7 +81,7 @@ def build_projects(ctx: Context) -> None:
                 initials=initials(name),
             )
         )
-    ctx.data["projects"] = batched_create(ctx, "projects", Project, projects)
+    ctx.data["projects"] = actions.register_projects(None, projects, progress=_progress(ctx, "projects", len(projects)))
     _mark_unreachable(ctx)
 
 
@@ -99,28 +90,25 @@ def _mark_unreachable(ctx: Context) -> None:
     projects: list[Project] = ctx.data["projects"]  # type: ignore[assignment]
     by_name = {p.name: p for p in projects}
     rng = ctx.rng
-    registrations = []
     for index, project_name in enumerate(names.UNREACHABLE_PROJECTS):
         developer = by_name[project_name].developer
         assert developer is not None
-        developer.unreachable = True
-        developer.unreachable_since = dt.date(2023, 8, 1) + dt.timedelta(days=index * 9)
-        developer.unreachable_note = "追缴告知书无法送达：注册地址无此单位，法定代表人电话停机"
-        developer.save(update_fields=["unreachable", "unreachable_since", "unreachable_note"])
+        actions.set_unreachable(
+            None,
+            developer,
+            unreachable=True,
+            since=dt.date(2023, 8, 1) + dt.timedelta(days=index * 9),
+            note="追缴告知书无法送达：注册地址无此单位，法定代表人电话停机",
+        )
         if index % 2 == 0:
-            old_name = developer.name.replace("有限公司", "实业有限公司")
-            registrations.append(
-                EnterpriseRegistration(
-                    enterprise=developer,
-                    date=dt.date(2019 + index % 3, 3 + index, 12),
-                    old_name=old_name,
-                    new_name=developer.name,
-                    old_legal_representative=rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_NAMES),
-                    new_legal_representative=developer.legal_representative,
-                    note="名称及法定代表人变更登记",
-                )
+            actions.record_past_registration(
+                None,
+                developer,
+                date=dt.date(2019 + index % 3, 3 + index, 12),
+                old_name=developer.name.replace("有限公司", "实业有限公司"),
+                old_legal_representative=rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_NAMES),
+                note="名称及法定代表人变更登记",
             )
-    EnterpriseRegistration.objects.bulk_create(registrations)
 
 
 def _unit_plan(ctx: Context) -> Iterator[tuple[Project, int, int, int]]:
@@ -144,97 +132,66 @@ def _unit_plan(ctx: Context) -> Iterator[tuple[Project, int, int, int]]:
 
 
 def build_units(ctx: Context) -> None:
-    """Buildings and units as plain rows with explicit ids (see anju.core.bulk)."""
+    """Buildings and units of the plan, registered set-based through the registry's actions."""
     rng = ctx.rng
-    now = timezone.now()
-    building_rows: list[tuple[object, ...]] = []
-    unit_rows: list[tuple[object, ...]] = []
-    unit_index: list[tuple[int, int]] = []  # (unit id, project index) for the owners step
-    numbers: dict[int, int] = {}
-    building_id = bulk.next_id(Building)
-    unit_id = bulk.next_id(Unit)
     projects: list[Project] = ctx.data["projects"]  # type: ignore[assignment]
     project_index = {p.pk: i for i, p in enumerate(projects)}
+    numbers: dict[int, int] = {}
+    buildings: list[Building] = []
+    # per building: (project, entrance, floor, room, area, use) of each unit
+    plan: list[list[tuple[Project, str, int, str, Decimal, str]]] = []
     for project, floors, entrances, per_floor in _unit_plan(ctx):
         numbers[project.pk] = numbers.get(project.pk, 0) + 1
-        number = str(numbers[project.pk])
         structure = Building.Structure.BRICK_CONCRETE if floors <= 7 else Building.Structure.SHEAR
         lifts = 0 if floors <= 7 else entrances * (2 if floors > 18 else 1)
-        building_rows.append((building_id, project.pk, number, floors, structure, lifts))
+        number = str(numbers[project.pk])
+        buildings.append(Building(project=project, number=number, floors=floors, structure=structure, lift_count=lifts))
         shops_on_ground = floors >= 11 and rng.random() < 0.3
+        units = []
         for entrance in range(1, entrances + 1):
             for floor in range(1, floors + 1):
                 use = Unit.Use.SHOP if shops_on_ground and floor == 1 else Unit.Use.RESIDENTIAL
                 low, high = (5500, 14500) if use == Unit.Use.RESIDENTIAL else (3000, 12000)
                 for door in range(1, per_floor + 1):
-                    room = f"{floor}{door:02d}"
-                    code = Unit.make_code(project.code, number, str(entrance), room)
                     area = Decimal(rng.randrange(low, high)) / 100
-                    unit_rows.append(
-                        (
-                            unit_id,
-                            code,
-                            project.pk,
-                            building_id,
-                            str(entrance),
-                            room,
-                            floor,
-                            area,
-                            str(use),
-                            now,
-                            now,
-                        )
-                    )
-                    unit_index.append((unit_id, project_index[project.pk]))
-                    unit_id += 1
-        building_id += 1
-    bulk.insert_rows(
-        Building,
-        ["id", "project_id", "number", "floors", "structure", "lift_count"],
-        building_rows,
-        progress=lambda done: ctx.progress("buildings", done, len(building_rows)),
-    )
-    bulk.insert_rows(
-        Unit,
-        [
-            "id",
-            "code",
-            "project_id",
-            "building_id",
-            "entrance",
-            "room",
-            "floor",
-            "area",
-            "use",
-            "created",
-            "updated",
-        ],
-        unit_rows,
-        progress=lambda done: ctx.progress("units", done, len(unit_rows)),
-    )
-    bulk.reset_sequences(Building, Unit)
-    ctx.data["unit_index"] = unit_index
+                    units.append((project, str(entrance), floor, f"{floor}{door:02d}", area, str(use)))
+        plan.append(units)
+    actions.register_buildings(None, buildings, progress=_progress(ctx, "buildings", len(buildings)))
+    new_units = [
+        NewUnit(
+            Unit.make_code(project.code, building.number, entrance, room),
+            project.pk,
+            building.pk,
+            entrance,
+            room,
+            floor,
+            area,
+            use,
+        )
+        for building, units in zip(buildings, plan, strict=True)
+        for project, entrance, floor, room, area, use in units
+    ]
+    ids = actions.register_units(None, new_units, progress=_progress(ctx, "units", len(new_units)))
+    # (unit id, project index) for the owners step
+    ctx.data["unit_index"] = [(ids[u.code], project_index[u.project_id]) for u in new_units]
 
 
 def build_owners(ctx: Context) -> None:
     """Most units sold to persons (some owners hold two); about 3% unsold, held by the developer."""
     rng = ctx.rng
-    now = timezone.now()
     unit_index: list[tuple[int, int]] = ctx.data["unit_index"]  # type: ignore[assignment]
     projects: list[Project] = ctx.data["projects"]  # type: ignore[assignment]
     seen: set[str] = set()
     initials_cache: dict[str, str] = {}
-    person_rows: list[tuple[object, ...]] = []
-    ownership_rows: list[tuple[object, ...]] = []
-    person_id = first_person = bulk.next_id(Person)
-    ownership_id = bulk.next_id(Ownership)
-    resident = str(Person.IdType.RESIDENT)
+    persons: list[NewPerson] = []
+    # (unit id, index of the person in persons or None, developer id or None, start)
+    holdings: list[tuple[int, int | None, int | None, dt.date]] = []
     for unit_id, project_idx in unit_index:
         start = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 16))
         if rng.random() < 0.03:
-            owner: tuple[int | None, int | None] = (None, projects[project_idx].developer_id)
-        elif person_rows and rng.random() < 0.04:
-            owner = (rng.randrange(first_person, person_id), None)
+            holdings.append((unit_id, None, projects[project_idx].developer_id, start))
+        elif persons and rng.random() < 0.04:
+            holdings.append((unit_id, rng.randrange(0, len(persons)), None, start))
         else:
             number, birth = make_resident_id(rng, seen)
             name = rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_NAMES)
@@ -242,37 +199,18 @@ def build_owners(ctx: Context) -> None:
                 initials_cache[name] = initials(name)
             phone = f"1{rng.choice('3578')}{rng.randrange(0, 10)}{rng.randrange(0, 10**8):08d}"
             address = f"怀化市{rng.choice(names.DISTRICTS)}{rng.choice(names.STREETS)}"
-            person_rows.append(
-                (person_id, name, resident, number, birth, phone, address, initials_cache[name], now, now)
-            )
-            owner = (person_id, None)
-            person_id += 1
-        ownership_rows.append((ownership_id, unit_id, owner[0], owner[1], start, None))
-        ownership_id += 1
-    bulk.insert_rows(
-        Person,
-        [
-            "id",
-            "name",
-            "id_type",
-            "id_number",
-            "birth_date",
-            "phone",
-            "address",
-            "initials",
-            "created",
-            "updated",
-        ],
-        person_rows,
-        progress=lambda done: ctx.progress("persons", done, len(person_rows)),
+            holdings.append((unit_id, len(persons), None, start))
+            persons.append(NewPerson(name, number, birth, phone, address, initials_cache[name]))
+    ids = actions.register_persons(None, persons, progress=_progress(ctx, "persons", len(persons)))
+    person_ids = [ids[p.id_number] for p in persons]
+    actions.open_ownerships(
+        None,
+        (
+            NewHolding(unit_id, None if person is None else person_ids[person], developer_id, start)
+            for unit_id, person, developer_id, start in holdings
+        ),
+        progress=_progress(ctx, "ownerships", len(holdings)),
     )
-    bulk.insert_rows(
-        Ownership,
-        ["id", "unit_id", "person_id", "enterprise_id", "start", "end"],
-        ownership_rows,
-        progress=lambda done: ctx.progress("ownerships", done, len(ownership_rows)),
-    )
-    bulk.reset_sequences(Person, Ownership)
 
 
 def register_steps() -> None:

@@ -15,16 +15,17 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import bulk, imports
+from anju.core import imports
 from anju.core.models import User
 from anju.lib.ids import normalize_mobile, normalize_resident_id, normalize_uscc, resident_id_birth_date
 from anju.lib.pinyin import initials
 from anju.lib.tabular import Column, Kind, Row, RowError, parse_decimal, parse_int, read_table
+from anju.registry import actions
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
 CODE_NOTE = "不能包含“-”或“/”。"
@@ -636,28 +637,12 @@ def _write(records: list[_Record], registry: _Registry) -> ImportSummary:
             updated.append({"code": record.code, "before": before, "after": after})
     _name_replaced_owners(replaced)
 
-    # Multi-row INSERTs without model instances: bulk_create's per-value SQL compilation costs
-    # several times the database work at a city's roll (see anju.core.bulk).
-    stamp = bulk.db_datetime(now)
-    unit_ids = bulk.insert_returning_ids(
-        Unit,
-        ["code", "project_id", "building_id", "entrance", "room", "floor", "area", "use", "created", "updated"],
+    unit_ids = actions.register_units(
+        None,
         [
-            (
-                u.code,
-                u.project_id,
-                u.building_id,
-                u.entrance,
-                u.room,
-                u.floor,
-                connection.ops.adapt_decimalfield_value(u.area, 10, 2),
-                u.use,
-                stamp,
-                stamp,
-            )
+            actions.NewUnit(u.code, u.project_id, u.building_id, u.entrance, u.room, u.floor, u.area, u.use)
             for u in new_units
         ],
-        "code",
     )
     for unit in new_units:
         unit.pk = unit_ids[unit.code]
@@ -665,10 +650,12 @@ def _write(records: list[_Record], registry: _Registry) -> ImportSummary:
     # Closed before the new ones open: a unit may have only one open ownership.
     for chunk in _chunks(closing):
         Ownership.objects.filter(pk__in=chunk).update(end=today)
-    bulk.insert_rows(
-        Ownership,
-        ["unit_id", "person_id", "enterprise_id", "start", "end"],
-        [(o.unit.pk if o.unit_id is None else o.unit_id, o.person_id, o.enterprise_id, o.start, None) for o in opening],
+    actions.open_ownerships(
+        None,
+        (
+            actions.NewHolding(o.unit.pk if o.unit_id is None else o.unit_id, o.person_id, o.enterprise_id, o.start)
+            for o in opening
+        ),
     )
 
     return ImportSummary(
@@ -718,7 +705,7 @@ def _create_projects(records: list[_Record], registry: _Registry) -> dict[str, P
             )
             projects[record.project_code] = project
             new.append(project)
-    Project.objects.bulk_create(new, batch_size=BATCH)
+    actions.register_projects(None, new)
     return projects
 
 
@@ -735,7 +722,7 @@ def _create_buildings(
             building = Building(project=projects[record.project_code], number=record.building)
             buildings[key] = building
             new.append(building)
-    Building.objects.bulk_create(new, batch_size=BATCH)
+    actions.register_buildings(None, new)
     return buildings
 
 
@@ -748,7 +735,7 @@ def _save_owners(
     phones_before = {
         number: known.phone for number, known in [*registry.persons.items(), *registry.enterprises.items()]
     }
-    new_persons: dict[str, Person] = {}
+    new_persons: dict[str, actions.NewPerson] = {}
     new_enterprises: dict[str, Enterprise] = {}
     changed_persons: dict[str, Person] = {}
     changed_enterprises: dict[str, Enterprise] = {}
@@ -760,13 +747,8 @@ def _save_owners(
         if owner is None:
             phones_before[spec.number] = spec.phone
             if spec.is_person:
-                new_persons[spec.number] = Person(
-                    name=spec.name,
-                    id_type=Person.IdType.RESIDENT,
-                    id_number=spec.number,
-                    birth_date=resident_id_birth_date(spec.number),
-                    phone=spec.phone,
-                    initials=_initials(spec.name),
+                new_persons[spec.number] = actions.NewPerson(
+                    spec.name, spec.number, resident_id_birth_date(spec.number), spec.phone, "", _initials(spec.name)
                 )
             else:
                 new_enterprises[spec.number] = Enterprise(
@@ -778,22 +760,10 @@ def _save_owners(
                 changed_persons[spec.number] = Person(pk=owner.pk, phone=spec.phone, updated=now)
             else:
                 changed_enterprises[spec.number] = Enterprise(pk=owner.pk, contact_phone=spec.phone, updated=now)
-    stamp = bulk.db_datetime(now)
-    person_ids = bulk.insert_returning_ids(
-        Person,
-        ["name", "id_type", "id_number", "birth_date", "phone", "address", "initials", "created", "updated"],
-        [
-            (p.name, p.id_type, p.id_number, p.birth_date, p.phone, "", p.initials, stamp, stamp)
-            for p in new_persons.values()
-        ],
-        "id_number",
-        id_type=Person.IdType.RESIDENT,
-    )
-    for number, person in new_persons.items():
-        person.pk = person_ids[number]
-    Enterprise.objects.bulk_create(new_enterprises.values(), batch_size=BATCH)
+    person_ids = actions.register_persons(None, list(new_persons.values()))
+    actions.register_enterprises(None, list(new_enterprises.values()))
     Person.objects.bulk_update(changed_persons.values(), ["phone", "updated"], batch_size=BATCH)
     Enterprise.objects.bulk_update(changed_enterprises.values(), ["contact_phone", "updated"], batch_size=BATCH)
-    owners.update((number, _OwnerId(True, person.pk)) for number, person in new_persons.items())
+    owners.update((number, _OwnerId(True, person_ids[number])) for number in new_persons)
     owners.update((number, _OwnerId(False, enterprise.pk)) for number, enterprise in new_enterprises.items())
     return owners, phones_before

@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import IntegrityError
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from anju.core.errors import refused
 from anju.core.listing import (
     Action,
     ChoiceFilter,
@@ -324,15 +324,11 @@ def _edit(
     apply: Callable[[dict[str, Any]], Any],
     success: Callable[[Any], str],
 ) -> HttpResponse:
-    """Shared handling of the registry's edit forms: a rule's ValueError becomes a form error."""
+    """Shared handling of the registry's edit forms: a refusal shows on the form (on its field if named)."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refused(form) as outcome:
             result = apply(form.cleaned_data)
-        except ValueError as exc:
-            form.add_error(None, str(exc))
-        except IntegrityError:
-            form.add_error(None, _("A record with this number already exists."))
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
             return redirect(success(result))
     return render(request, "registry/edit.html", {"form": form, "title": title, "back": back})
@@ -376,54 +372,38 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require(MODULE, "handle")
-def enterprise_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+def _enterprise_edit(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], initial: dict[str, str], action: Callable[..., Any]
+) -> HttpResponse:
+    """A change of an enterprise's record through one of its actions, back to the enterprise."""
     enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {f: getattr(enterprise, f) for f in ("contact_person", "contact_phone", "address")}
+    back = reverse("registry:enterprise", args=[pk])
     return _edit(
         request,
-        EnterpriseContactsForm(request.POST or None, initial=initial),
+        form_class(request.POST or None, initial={name: getattr(enterprise, field) for name, field in initial.items()}),
         enterprise.name,
-        reverse("registry:enterprise", args=[pk]),
-        lambda d: actions.update_enterprise_contacts(request.user, enterprise, **d),  # type: ignore[arg-type]
-        lambda e: reverse("registry:enterprise", args=[e.pk]),
+        back,
+        lambda d: action(request.user, enterprise, **d),
+        lambda _: back,
     )
+
+
+@require(MODULE, "handle")
+def enterprise_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    fields = {f: f for f in ("contact_person", "contact_phone", "address")}
+    return _enterprise_edit(request, pk, EnterpriseContactsForm, fields, actions.update_enterprise_contacts)
 
 
 @require(MODULE, "handle")
 def enterprise_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {
-        "unreachable": enterprise.unreachable,
-        "since": enterprise.unreachable_since,
-        "note": enterprise.unreachable_note,
-    }
-    return _edit(
-        request,
-        UnreachableForm(request.POST or None, initial=initial),
-        enterprise.name,
-        reverse("registry:enterprise", args=[pk]),
-        lambda d: actions.set_unreachable(request.user, enterprise, **d),  # type: ignore[arg-type]
-        lambda e: reverse("registry:enterprise", args=[e.pk]),
-    )
+    fields = {"unreachable": "unreachable", "since": "unreachable_since", "note": "unreachable_note"}
+    return _enterprise_edit(request, pk, UnreachableForm, fields, actions.set_unreachable)
 
 
 @require(MODULE, "handle")
 def enterprise_reregister(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise, pk=pk)
-    initial = {
-        "name": enterprise.name,
-        "uscc": enterprise.uscc,
-        "legal_representative": enterprise.legal_representative,
-    }
-    return _edit(
-        request,
-        ReregistrationForm(request.POST or None, initial=initial),
-        enterprise.name,
-        reverse("registry:enterprise", args=[pk]),
-        lambda d: actions.reregister_enterprise(request.user, enterprise, **d),  # type: ignore[arg-type]
-        lambda r: reverse("registry:enterprise", args=[enterprise.pk]),
-    )
+    fields = {f: f for f in ("name", "uscc", "legal_representative")}
+    return _enterprise_edit(request, pk, ReregistrationForm, fields, actions.reregister_enterprise)
 
 
 @require(MODULE, "handle")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -32,18 +34,12 @@ from anju.fund.arrears.models import (
     SchedulingMeeting,
 )
 from anju.fund.models import Account, JournalEntry
-from anju.lib.money import FEN
+from anju.lib.money import positive_amount
 from anju.registry.models import Enterprise, Project, Unit
 
 
 def _money(amount: Decimal, what: str) -> Decimal:
-    if not amount.is_finite():
-        raise ArrearsError(f"{what}应为数字")
-    if amount <= 0:
-        raise ArrearsError(f"{what}应大于0")
-    if amount != amount.quantize(FEN):
-        raise ArrearsError(f"{what}最多两位小数")
-    return amount
+    return positive_amount(amount, what, ArrearsError)
 
 
 CASE_NUMBERS = numbering.Scheme(RecoveryCase, "ZJ", 4)  # 追缴案件
@@ -116,18 +112,18 @@ def add_items(actor: User | None, case: RecoveryCase, items: Sequence[tuple[Unit
     for unit, amount in items:
         _money(amount, f"{unit.code} 欠缴金额")
         if unit.project_id != case.project_id:
-            raise ArrearsError(f"{unit.code} 不属于{case.project.name}")
+            raise ArrearsError(f"{unit.code} 不属于{case.project.name}", code="other_project")
         if unit.pk in taken or unit.pk in seen:
-            raise ArrearsError(f"{unit.code} 已在追缴案件中")
+            raise ArrearsError(f"{unit.code} 已在追缴案件中", code="unit_in_case")
         if unit.pk not in accounts:
-            raise ArrearsError(f"{unit.code} 没有分户账")
+            raise ArrearsError(f"{unit.code} 没有分户账", code="no_ledger")
         seen.add(unit.pk)
         created.append(ArrearsItem(case=case, unit=unit, account=accounts[unit.pk], amount=amount))
     try:
         with transaction.atomic():
             ArrearsItem.objects.bulk_create(created)
     except IntegrityError:  # another user added one of these units meanwhile
-        raise ArrearsError("所选房屋已在追缴案件中，请刷新后重试") from None
+        raise ArrearsError("所选房屋已在追缴案件中，请刷新后重试", code="unit_in_case") from None
     refresh_case(case)
     audit.record(
         actor,
@@ -176,18 +172,20 @@ def add_action(
 ) -> CaseAction:
     """Add a step to the case's timeline (notice, interview, transfer, suit, auction ...); the stage follows."""
     if kind not in rules.ACTION_KINDS:
-        raise ArrearsError(f"未知的追缴措施：{kind}")
+        raise ArrearsError(f"未知的追缴措施：{kind}", code="unknown_action")
     if amount is not None:
         _money(amount, "涉及金额")
     if kind == rules.FAILED_AUCTION and amount is None:
-        raise ArrearsError("流拍须填写涉及欠缴金额")
+        raise ArrearsError("流拍须填写涉及欠缴金额", code="amount_required")
     if kind == rules.JOINT_INTERVIEW and not participants.strip():
-        raise ArrearsError("联合约谈须填写参加单位")
+        raise ArrearsError("联合约谈须填写参加单位", code="participants_required")
     _lock(case)
     if kind == rules.FAILED_AUCTION and amount is not None:
         outstanding = developer_outstanding(case.developer_id)
         if amount > outstanding:
-            raise ArrearsError(f"流拍涉及欠缴金额 {amount} 超过该开发企业尚欠总额 {outstanding}")
+            raise ArrearsError(
+                f"流拍涉及欠缴金额 {amount} 超过该开发企业尚欠总额 {outstanding}", code="over_outstanding"
+            )
     action = CaseAction.objects.create(
         case=case,
         kind=kind,
@@ -231,14 +229,14 @@ def add_evidence(
     if units is not None:
         codes = {code.strip() for code in units if code.strip()}
         if not codes:
-            raise ArrearsError("请填写证据涉及的房屋编码")
+            raise ArrearsError("请填写证据涉及的房屋编码", code="units_required")
         items = items.filter(unit__code__in=codes)
         missing = sorted(codes - {item.unit.code for item in items})
         if missing:
-            raise ArrearsError(f"房屋不在本案件中：{'、'.join(missing[:10])}")
+            raise ArrearsError(f"房屋不在本案件中：{'、'.join(missing[:10])}", code="unit_not_in_case")
     covered = list(items)
     if not covered:
-        raise ArrearsError("案件没有欠缴明细，无法登记证据")
+        raise ArrearsError("案件没有欠缴明细，无法登记证据", code="no_items")
     evidence = Evidence.objects.create(
         case=case,
         collected_on=collected_on,
@@ -282,14 +280,17 @@ def record_recovery(
     _money(amount, "追缴金额")
     bank_txn_id = (bank_txn_id or "").strip()
     if not bank_txn_id:
-        raise ArrearsError("请填写银行交易流水号")
+        raise ArrearsError("请填写银行交易流水号", code="txn_id_required")
     if bank.kind != Account.Kind.BANK:
-        raise ArrearsError("入账账户应为维修资金专户")
+        raise ArrearsError("入账账户应为维修资金专户", code="not_bank_account")
     if received_on > timezone.localdate():
-        raise ArrearsError(f"到账日期 {received_on} 晚于今天")
+        raise ArrearsError(f"到账日期 {received_on} 晚于今天", code="future_date")
     if interest_allocated(received_on.year):
-        raise ArrearsError(f"{received_on.year} 年度利息已分配，不能再登记该年度到账的追缴款，请按实际入账日期登记")
-    duplicate = ArrearsError(f"银行交易流水号 {bank_txn_id} 已入账")
+        raise ArrearsError(
+            f"{received_on.year} 年度利息已分配，不能再登记该年度到账的追缴款，请按实际入账日期登记",
+            code="interest_allocated",
+        )
+    duplicate = ArrearsError(f"银行交易流水号 {bank_txn_id} 已入账", code="duplicate_txn")
     if JournalEntry.objects.filter(bank_txn_id=bank_txn_id).exists():
         raise duplicate
     case = _lock(case)
@@ -298,7 +299,9 @@ def record_recovery(
     try:
         shares = rules.split_recovery(amount, outstanding)
     except ValueError:
-        raise ArrearsError(f"追缴金额 {amount} 超过尚欠金额 {sum(outstanding.values(), ZERO)}") from None
+        raise ArrearsError(
+            f"追缴金额 {amount} 超过尚欠金额 {sum(outstanding.values(), ZERO)}", code="over_outstanding"
+        ) from None
     by_code = {item.unit.code: item for item in items}
     legs = [ledger.debit(bank, amount)]
     legs.extend(ledger.credit(by_code[code].account, share) for code, share in sorted(shares.items()) if share > 0)
@@ -381,3 +384,168 @@ def import_items(actor: User | None, case: RecoveryCase, filename: str, content:
 
     items: list[ArrearsItem] = imports.run(ITEMS_IMPORT, actor, filename, content, case=case)
     return items
+
+
+# Cases of a past year entered at once (the year's register taken over from paper, the demo city):
+# set-based, each case's stage, sums and recoveries computed by the same rules as the actions above.
+
+
+class PastItem(NamedTuple):
+    unit_id: int
+    account_id: int
+    code: str
+    amount: Decimal  # owed
+
+
+class PastStep(NamedTuple):
+    kind: str
+    date: dt.date
+    participants: str
+    note: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class PastEvidence:
+    collected_on: dt.date
+    description: str
+    covered: Sequence[int]  # indexes into the case's items
+
+
+@dataclass(frozen=True)
+class PastCase:
+    developer_id: int
+    project_id: int
+    name: str  # the project's, for the journal's memo
+    opened_on: dt.date
+    note: str
+    items: Sequence[PastItem]
+    steps: Sequence[PastStep]
+    evidence: PastEvidence | None = None
+    recovered: Decimal = ZERO  # paid in one sum on recovered_on, split over the items by what each owes
+    recovered_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class LoadedCases:
+    cases: list[RecoveryCase]
+    items: int
+    recoveries: int
+
+
+@transaction.atomic
+def load_cases(
+    actor: User | None, cases: Sequence[PastCase], *, year: int, bank: Account, note: str = ""
+) -> LoadedCases:
+    """Enter a past year's cases with their units, timeline, evidence and recoveries in a few statements.
+
+    The recoveries are posted with their own dates (`ledger.post_many`, one RECOVERY entry per case),
+    also into a year whose interest is allocated: its allocation took them into account. Units cleared
+    become ordinary ledgers as in `record_recovery`. One audit event for the batch."""
+    for case in cases:
+        for step in case.steps:
+            if step.kind not in rules.ACTION_KINDS:
+                raise ArrearsError(f"未知的追缴措施：{step.kind}", code="unknown_action")
+    numbers = numbering.next_numbers(CASE_NUMBERS, year, len(cases))
+    created = RecoveryCase.objects.bulk_create(
+        RecoveryCase(
+            number=number,
+            developer_id=case.developer_id,
+            project_id=case.project_id,
+            opened_on=case.opened_on,
+            note=case.note,
+            created_by=actor if actor and actor.pk else None,
+        )
+        for number, case in zip(numbers, cases, strict=True)
+    )
+    items: list[ArrearsItem] = []
+    steps: list[CaseAction] = []
+    evidence: list[Evidence] = []
+    covered: list[list[int]] = []  # per evidence record, indexes into items
+    specs: list[ledger.EntrySpec] = []
+    paid: list[tuple[RecoveryCase, PastCase]] = []
+    cleared: list[Account] = []
+    for record, case in zip(created, cases, strict=True):
+        shares = rules.split_recovery(case.recovered, {i.code: i.amount for i in case.items}) if case.recovered else {}
+        legs = [ledger.debit(bank, case.recovered)] if case.recovered else []
+        first = len(items)
+        for item in case.items:
+            share = shares.get(item.code, ZERO)
+            items.append(
+                ArrearsItem(
+                    case=record,
+                    unit_id=item.unit_id,
+                    account_id=item.account_id,
+                    amount=item.amount,
+                    recovered=share,
+                    status=rules.item_status(item.amount, share),
+                )
+            )
+            if share:
+                legs.append(ledger.credit(Account(pk=item.account_id, kind=Account.Kind.UNIT), share))
+            if share == item.amount:
+                cleared.append(Account(pk=item.account_id, first_deposit=item.amount))
+        timeline = sorted(case.steps, key=lambda step: step.date)
+        steps.extend(CaseAction(case=record, **step._asdict()) for step in timeline)
+        if case.evidence is not None:
+            evidence.append(
+                Evidence(
+                    case=record,
+                    collected_on=case.evidence.collected_on,
+                    description=case.evidence.description,
+                    households=len(case.evidence.covered),
+                    amount=sum((case.items[i].amount for i in case.evidence.covered), ZERO),
+                )
+            )
+            covered.append([first + i for i in case.evidence.covered])
+        record.owed = sum((i.amount for i in case.items), ZERO)
+        record.recovered = sum(shares.values(), ZERO)
+        record.households = len(case.items)
+        record.stage = rules.case_stage([step.kind for step in timeline], record.owed, record.recovered)
+        if case.recovered and case.recovered_on is not None:
+            specs.append(
+                ledger.EntrySpec(
+                    JournalEntry.Kind.RECOVERY,
+                    case.recovered_on,
+                    legs,
+                    f"{case.name} 开发企业代收维修资金追缴入库（{record.number}）",
+                    document=f"arrears_case:{record.pk}",
+                    bank_txn_id=f"ZJ{case.recovered_on:%Y%m%d}{record.pk:06d}",
+                )
+            )
+            paid.append((record, case))
+    ArrearsItem.objects.bulk_create(items, batch_size=2000)
+    CaseAction.objects.bulk_create(steps, batch_size=2000)
+    Evidence.objects.bulk_create(evidence)
+    Evidence.items.through.objects.bulk_create(
+        (
+            Evidence.items.through(evidence_id=record.pk, arrearsitem_id=items[index].pk)
+            for record, indexes in zip(evidence, covered, strict=True)
+            for index in indexes
+        ),
+        batch_size=2000,
+    )
+    RecoveryCase.objects.bulk_update(created, ["owed", "recovered", "households", "stage"], batch_size=500)
+    names = Enterprise.objects.in_bulk([record.developer_id for record, _ in paid])
+    entries = ledger.post_many(specs, actor=actor, note=note)
+    Recovery.objects.bulk_create(
+        Recovery(
+            case=record,
+            received_on=entry.value_date,
+            amount=case.recovered,
+            payer=names[record.developer_id].name,
+            bank=bank,
+            entry_id=entry.pk,
+        )
+        for (record, case), entry in zip(paid, entries, strict=True)
+    )
+    Account.objects.bulk_update(cleared, ["first_deposit"], batch_size=1000)
+    audit.record(
+        actor,
+        AuditEvent.Action.IMPORT,
+        model="arrears.RecoveryCase",
+        object_repr=f"{year}年追缴案件",
+        after={"cases": len(created), "items": len(items), "recoveries": len(entries)},
+        note=note,
+    )
+    return LoadedCases(created, len(items), len(entries))

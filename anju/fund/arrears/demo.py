@@ -30,21 +30,14 @@ from anju.core import audit
 from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
 from anju.core.models import AuditEvent
-from anju.fund import accounts, deposits, ledger
+from anju.fund import accounts, deposits
 from anju.fund import rules as fund_rules
-from anju.fund.arrears import queries, rules
-from anju.fund.arrears.models import (
-    ArrearsItem,
-    CaseAction,
-    Evidence,
-    Recovery,
-    RecoveryCase,
-    RecoveryTarget,
-    SchedulingMeeting,
-)
-from anju.fund.models import Account, DepositStandard, JournalEntry
+from anju.fund.arrears import actions, queries, rules
+from anju.fund.models import Account, DepositStandard
 from anju.lib.money import apportion
-from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
+from anju.registry import actions as registry_actions
+from anju.registry.actions import NewHolding, NewUnit
+from anju.registry.models import Building, Ownership, Person, Project, Unit
 
 if TYPE_CHECKING:
     from anju.core.demokit import Context
@@ -331,9 +324,11 @@ def _add_shops(case: CasePlan, fen: int) -> None:
     )
     if not rates:
         return
-    building = Building.objects.create(project=project, number=number, floors=2, lift_count=0)
+    (building,) = registry_actions.register_buildings(
+        None, [Building(project=project, number=number, floors=2, lift_count=0)]
+    )
     owners = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
-    units: list[Unit] = []
+    units: list[NewUnit] = []
     sold: list[dt.date] = []
     owed = 0
     while owed < fen:
@@ -342,28 +337,22 @@ def _add_shops(case: CasePlan, fen: int) -> None:
         day = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 8))
         rate = rates[max(bisect.bisect_right([d for d, _ in rates], day) - 1, 0)][1]
         owed += int(fund_rules.deposit_amount(area, rate) * 100)
+        code = f"{project.code}-{number}-1-{floor + 1}{room + 1:02d}"
         units.append(
-            Unit(
-                code=f"{project.code}-{number}-1-{floor + 1}{room + 1:02d}",
-                project=project,
-                building=building,
-                entrance="1",
-                room=f"{floor + 1}{room + 1:02d}",
-                floor=floor + 1,
-                area=area,
-                use=Unit.Use.SHOP,
-            )
+            NewUnit(code, project.pk, building.pk, "1", f"{floor + 1}{room + 1:02d}", floor + 1, area, Unit.Use.SHOP)
         )
         sold.append(day)
-    Unit.objects.bulk_create(units)
-    Ownership.objects.bulk_create(
-        Ownership(unit=unit, person_id=rng.choice(owners), start=day) for unit, day in zip(units, sold, strict=True)
+    ids = registry_actions.register_units(None, units)
+    registry_actions.open_ownerships(
+        None,
+        (NewHolding(ids[unit.code], rng.choice(owners), None, day) for unit, day in zip(units, sold, strict=True)),
     )
     accounts.ensure_unit_accounts()
-    ledgers = dict(Account.objects.filter(unit__in=units).values_list("unit_id", "pk"))
+    ledgers = dict(Account.objects.filter(unit__in=ids.values()).values_list("unit_id", "pk"))
     for unit, day in zip(units, sold, strict=True):
         rate = rates[max(bisect.bisect_right([d for d, _ in rates], day) - 1, 0)][1]
-        case.units.append((unit.pk, ledgers[unit.pk], unit.code, int(fund_rules.deposit_amount(unit.area, rate) * 100)))
+        unit_id = ids[unit.code]
+        case.units.append((unit_id, ledgers[unit_id], unit.code, int(fund_rules.deposit_amount(unit.area, rate) * 100)))
     audit.record(
         None,
         AuditEvent.Action.IMPORT,
@@ -389,144 +378,54 @@ def _plan_recoveries(cases: list[CasePlan], total: int) -> int:
 
 
 def _write(ctx: Context, cases: list[CasePlan], shortfall: int) -> None:
-    """Insert the plan: target, meetings, cases, items, timeline, evidence; post the recoveries."""
-    RecoveryTarget.objects.create(
+    """Enter the plan through the line's actions: target, meetings, then the cases set-based."""
+    actions.set_target(
+        None,
         year=YEAR,
         amount=from_fen(round(TARGET * ctx.scale)),
         issued_by="怀化市物业专项维修资金追缴工作办公室",
         document="怀追缴办〔2023〕1号",
     )
-    SchedulingMeeting.objects.bulk_create(
-        SchedulingMeeting(
+    for number, month in enumerate((2, 3, 4, 5, 6, 7, 8, 9, 10, 11)[:MEETINGS], start=1):
+        actions.record_meeting(
+            None,
             date=dt.date(YEAR, month, 8 + number % 3 * 5),
             title=f"维修资金追缴专题调度会（第{number}次）",
             attendees="中心领导、住房保障服务站、人事财务部",
             decisions="通报追缴进度，挂图作战，逐项目明确责任人和时限",
         )
-        for number, month in enumerate((2, 3, 4, 5, 6, 7, 8, 9, 10, 11)[:MEETINGS], start=1)
-    )
-    case_rows = []
-    for index, case in enumerate(cases, start=1):
-        case_rows.append(
-            RecoveryCase(
-                number=f"ZJ{YEAR}-{index:04d}",
+    evidence = 0
+    past = []
+    for case in cases:
+        proof = None
+        if case.covered:
+            proof = actions.PastEvidence(
+                CAMPAIGNS[evidence % 2],
+                f"{case.name}开发企业代收业主维修资金收据及契税缴纳凭证（攻坚行动）",
+                case.covered,
+            )
+            evidence += 1
+        past.append(
+            actions.PastCase(
                 developer_id=case.developer,
                 project_id=case.project,
+                name=case.name,
                 opened_on=dt.date(YEAR, 2, 20),
                 note="开发企业代收业主维修资金未缴存",
+                items=[actions.PastItem(unit, account, code, from_fen(fen)) for unit, account, code, fen in case.units],
+                steps=[
+                    actions.PastStep(kind, day, participants, note, from_fen(amount) if amount else None)
+                    for kind, day, participants, note, amount in case.actions
+                ],
+                evidence=proof,
+                recovered=from_fen(case.recovered),
+                recovered_on=case.recovered_on,
             )
         )
-    created = RecoveryCase.objects.bulk_create(case_rows)
     bank = ctx.data["fund_banks"][0]  # type: ignore[index]
-    items: list[ArrearsItem] = []
-    actions: list[CaseAction] = []
-    evidence: list[Evidence] = []
-    covered: list[list[int]] = []  # per evidence record, indexes into items
-    specs: list[ledger.EntrySpec] = []
-    paid_cases: list[tuple[RecoveryCase, CasePlan]] = []
-    cleared: list[Account] = []
-    for record, case in zip(created, cases, strict=True):
-        shares: dict[str, Decimal] = {}
-        if case.recovered:
-            shares = rules.split_recovery(
-                from_fen(case.recovered), {code: from_fen(fen) for _, _, code, fen in case.units}
-            )
-        recovered_total = Decimal("0.00")
-        legs = [ledger.debit(bank, from_fen(case.recovered))] if case.recovered else []
-        for unit, account, code, fen in case.units:
-            owed = from_fen(fen)
-            share = shares.get(code, Decimal("0.00"))
-            recovered_total += share
-            items.append(
-                ArrearsItem(
-                    case=record,
-                    unit_id=unit,
-                    account_id=account,
-                    amount=owed,
-                    recovered=share,
-                    status=rules.item_status(owed, share),
-                )
-            )
-            if share:
-                legs.append(ledger.credit(Account(pk=account, kind=Account.Kind.UNIT), share))
-            if share == owed:
-                cleared.append(Account(pk=account, first_deposit=owed))
-        for kind, day, participants, note, amount in sorted(case.actions, key=lambda a: a[1]):
-            actions.append(
-                CaseAction(
-                    case=record,
-                    kind=kind,
-                    date=day,
-                    participants=participants,
-                    note=note,
-                    amount=from_fen(amount) if amount else None,  # type: ignore[misc]
-                )
-            )
-        if case.covered:
-            campaign = CAMPAIGNS[len(evidence) % 2]
-            evidence.append(
-                Evidence(
-                    case=record,
-                    collected_on=campaign,
-                    description=f"{case.name}开发企业代收业主维修资金收据及契税缴纳凭证（攻坚行动）",
-                    households=len(case.covered),
-                    amount=from_fen(sum(case.units[u][3] for u in case.covered)),
-                )
-            )
-            covered.append([len(items) - len(case.units) + u for u in case.covered])
-        record.owed = from_fen(case.owed)
-        record.recovered = recovered_total
-        record.households = len(case.units)
-        kinds = [a[0] for a in sorted(case.actions, key=lambda a: a[1])]
-        record.stage = rules.case_stage(kinds, record.owed, record.recovered)
-        if case.recovered and case.recovered_on is not None:
-            specs.append(
-                ledger.EntrySpec(
-                    JournalEntry.Kind.RECOVERY,
-                    case.recovered_on,
-                    legs,
-                    f"{case.name} 开发企业代收维修资金追缴入库（{record.number}）",
-                    document=f"arrears_case:{record.pk}",
-                    bank_txn_id=f"ZJ{case.recovered_on:%Y%m%d}{record.pk:06d}",
-                )
-            )
-            paid_cases.append((record, case))
-    ArrearsItem.objects.bulk_create(items, batch_size=2000)
-    CaseAction.objects.bulk_create(actions, batch_size=2000)
-    Evidence.objects.bulk_create(evidence)
-    Evidence.items.through.objects.bulk_create(
-        (
-            Evidence.items.through(evidence_id=record.pk, arrearsitem_id=items[index].pk)
-            for record, indexes in zip(evidence, covered, strict=True)
-            for index in indexes
-        ),
-        batch_size=2000,
-    )
-    RecoveryCase.objects.bulk_update(created, ["owed", "recovered", "households", "stage"], batch_size=500)
-    names = Enterprise.objects.in_bulk([record.developer_id for record, _ in paid_cases])
-    entries = ledger.post_many(specs, actor=None, note="演示数据：2023年维修资金追缴入库")
-    Recovery.objects.bulk_create(
-        Recovery(
-            case=record,
-            received_on=entry.value_date,
-            amount=from_fen(case.recovered),
-            payer=names[record.developer_id].name,
-            bank=bank,
-            entry_id=entry.pk,
-        )
-        for (record, case), entry in zip(paid_cases, entries, strict=True)
-    )
-    Account.objects.bulk_update(cleared, ["first_deposit"], batch_size=1000)
-    audit.record(
-        None,
-        AuditEvent.Action.IMPORT,
-        model="arrears.RecoveryCase",
-        object_repr="demo arrears",
-        after={"cases": len(created), "items": len(items), "recoveries": len(entries)},
-        note="anju demo",
-    )
+    loaded = actions.load_cases(None, past, year=YEAR, bank=bank, note="演示数据：2023年维修资金追缴入库")
     figures = queries.kpi_values(YEAR)
-    ctx.out.write(f"  cases: {len(created)}, units owed: {len(items)}, recoveries: {len(entries)}\n")
+    ctx.out.write(f"  cases: {len(loaded.cases)}, units owed: {loaded.items}, recoveries: {loaded.recoveries}\n")
     ctx.out.write("  " + "  ".join(f"{code} {value}" for code, value in figures.items()) + "\n")
     if shortfall:
         ctx.out.write(f"  recoveries short of the plan by {from_fen(shortfall)} (too few arrears in a small city)\n")

@@ -21,6 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, kpis
+from anju.core.errors import refused
 from anju.core.imports_views import error_context
 from anju.core.listing import (
     Action,
@@ -319,7 +320,7 @@ def case_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refused(request) as outcome:
             actions.add_action(
                 actor(request),
                 case,
@@ -329,9 +330,7 @@ def case_action_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
                 amount=data["amount"],
             )
-        except actions.ArrearsError as exc:
-            messages.error(request, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, _("Action recorded."))
     elif request.method == "POST":
         messages.error(request, _("Check the action's fields."))

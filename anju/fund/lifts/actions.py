@@ -7,13 +7,14 @@ as money leaves the fund for the insurer. The ledger refuses it when the pooled 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from anju.core import audit
+from anju.core import audit, bulk
 from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
 from anju.fund import ledger
@@ -21,20 +22,14 @@ from anju.fund.lifts import rules
 from anju.fund.lifts.errors import LiftError
 from anju.fund.lifts.models import Claim, Insurer, Lift, PilotTarget, Policy, PremiumPayment
 from anju.fund.models import Account, JournalEntry
-from anju.lib.money import FEN
+from anju.lib.money import positive_amount
 from anju.registry.models import Building, Enterprise
 
 ZERO = Decimal("0.00")
 
 
 def _money(amount: Decimal, what: str) -> Decimal:
-    if not amount.is_finite():
-        raise LiftError(f"{what}应为数字")
-    if amount <= 0:
-        raise LiftError(f"{what}应大于0")
-    if amount != amount.quantize(FEN):
-        raise LiftError(f"{what}最多两位小数")
-    return amount
+    return positive_amount(amount, what, LiftError)
 
 
 @transaction.atomic
@@ -50,14 +45,48 @@ def register_lift(
     code = registration_code.strip()
     error = rules.registration_code_error(code)
     if error:
-        raise LiftError(error)
+        raise LiftError(error, code="bad_code", field="registration_code")
     if Lift.objects.filter(registration_code=code).exists():
-        raise LiftError(f"电梯注册代码 {code} 已登记")
+        raise LiftError(f"电梯注册代码 {code} 已登记", code="code_taken", field="registration_code")
     lift = Lift.objects.create(
         building=building, registration_code=code, entrance=entrance, make=make, installed_on=installed_on
     )
     audit.record(actor, AuditEvent.Action.CREATE, lift, after=audit.snapshot(lift))
     return lift
+
+
+class NewLift(NamedTuple):
+    building_id: int
+    registration_code: str
+    entrance: str = ""
+    make: str = ""
+    installed_on: dt.date | None = None
+
+
+@transaction.atomic
+def register_lifts(
+    actor: User | None, lifts: Sequence[NewLift], *, progress: Callable[[int], None] | None = None
+) -> int:
+    """Register many lifts at once (a city's register): every code checked as in `register_lift`, none
+    twice, none already registered; written in bulk with one audit event. Returns the count."""
+    seen: set[str] = set()
+    for lift in lifts:
+        error = rules.registration_code_error(lift.registration_code)
+        if error:
+            raise LiftError(error, code="bad_code")
+        if lift.registration_code in seen:
+            raise LiftError(f"电梯注册代码 {lift.registration_code} 重复", code="duplicate_code")
+        seen.add(lift.registration_code)
+    taken = bulk.ids_by_key(Lift, "registration_code", seen)
+    if taken:
+        raise LiftError(f"电梯注册代码 {min(taken)} 已登记", code="code_taken")
+    count = bulk.insert_rows(
+        Lift, ["building_id", "registration_code", "entrance", "make", "installed_on"], lifts, progress=progress
+    )
+    audit.record(
+        actor, AuditEvent.Action.IMPORT, model=Lift._meta.label, object_repr="电梯登记", after={"lifts": count}
+    )
+    return count
 
 
 @transaction.atomic
@@ -83,15 +112,15 @@ def sign_policy(
 ) -> Policy:
     """A policy over lifts; a lift cannot be under two policies with overlapping terms."""
     if not lifts:
-        raise LiftError("保险合同至少包括一台电梯")
+        raise LiftError("保险合同至少包括一台电梯", code="no_lifts")
     if end < start:
-        raise LiftError("保险期间的结束日期早于开始日期")
+        raise LiftError("保险期间的结束日期早于开始日期", code="end_before_start")
     if signed_on > start:
-        raise LiftError("签约日期不能晚于保险期间开始日期")
+        raise LiftError("签约日期不能晚于保险期间开始日期", code="signed_after_start")
     _money(premium, "保费")
     _money(cover, "保险金额")
     if Policy.objects.filter(number=number).exists():
-        raise LiftError(f"保险合同号 {number} 已存在")
+        raise LiftError(f"保险合同号 {number} 已存在", code="number_taken")
     # Lock the lifts: two policies signed at once over the same lift cannot both pass the overlap check.
     ids = sorted(lift.pk for lift in lifts)
     list(Lift.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
@@ -100,7 +129,7 @@ def sign_policy(
         for lift in Lift.objects.filter(pk__in=ids, policies__start__lte=end, policies__end__gte=start)
     ]
     if covered:
-        raise LiftError(f"电梯已在保险期内：{'、'.join(sorted(set(covered))[:10])}")
+        raise LiftError(f"电梯已在保险期内：{'、'.join(sorted(set(covered))[:10])}", code="already_covered")
     try:
         with transaction.atomic():
             policy = Policy.objects.create(
@@ -114,7 +143,7 @@ def sign_policy(
                 created_by=actor if actor and actor.pk else None,
             )
     except IntegrityError:  # the same number signed meanwhile
-        raise LiftError(f"保险合同号 {number} 已存在") from None
+        raise LiftError(f"保险合同号 {number} 已存在", code="number_taken") from None
     policy.lifts.set(lifts)
     audit.record(
         actor,
@@ -140,9 +169,9 @@ def pay_premium(
     amount = due if amount is None else amount
     _money(amount, "支付保费")
     if amount > due:
-        raise LiftError(f"支付金额 {amount} 超过未付保费 {due}")
+        raise LiftError(f"支付金额 {amount} 超过未付保费 {due}", code="over_due")
     if bank.kind != Account.Kind.BANK:
-        raise LiftError("付款账户应为维修资金专户")
+        raise LiftError("付款账户应为维修资金专户", code="not_bank_account")
     pooled = ledger.fund_account(Account.Kind.POOLED)
     try:
         entry = ledger.post(
@@ -154,9 +183,9 @@ def pay_premium(
             document=f"lift_policy:{policy.pk}",
         )
     except ledger.Overdraw as exc:
-        raise LiftError(f"统筹账户余额不足，无法支付保费：{exc}") from None
+        raise LiftError(f"统筹账户余额不足，无法支付保费：{exc}", code="pooled_insufficient") from None
     except ledger.LedgerError as exc:
-        raise LiftError(f"保费无法入账：{exc}") from None
+        raise LiftError(f"保费无法入账：{exc}", code="not_posted") from None
     payment = PremiumPayment.objects.create(policy=policy, paid_on=paid_on, amount=amount, bank=bank, entry=entry)
     audit.record(actor, AuditEvent.Action.CREATE, payment, after={**audit.snapshot(payment), "entry": entry.seq})
     return payment
@@ -168,9 +197,9 @@ def report_claim(actor: User | None, lift: Lift, *, date: dt.date, fault: str, a
     _money(amount, "报案金额")
     policy = lift.policies.filter(start__lte=date, end__gte=date).first()
     if policy is None:
-        raise LiftError(f"电梯 {lift.registration_code} 在 {date} 没有有效的保险合同")
+        raise LiftError(f"电梯 {lift.registration_code} 在 {date} 没有有效的保险合同", code="no_policy")
     if not fault.strip():
-        raise LiftError("请填写故障情况")
+        raise LiftError("请填写故障情况", code="fault_required")
     claim = Claim.objects.create(lift=lift, policy=policy, date=date, fault=fault.strip(), amount=amount)
     audit.record(actor, AuditEvent.Action.CREATE, claim, after=audit.snapshot(claim))
     return claim
@@ -182,7 +211,7 @@ def settle_claim(actor: User | None, claim: Claim, *, paid_amount: Decimal | Non
     The claim row is locked, so two decisions at once cannot both pass the status check."""
     locked = Claim.objects.select_for_update().select_related("policy").get(pk=claim.pk)
     if locked.status != Claim.Status.REPORTED:
-        raise LiftError("该理赔已处理")
+        raise LiftError("该理赔已处理", code="claim_settled")
     before = audit.snapshot(locked, ["status", "paid_amount"])
     if paid_amount is None:
         locked.status = Claim.Status.REJECTED
@@ -190,7 +219,7 @@ def settle_claim(actor: User | None, claim: Claim, *, paid_amount: Decimal | Non
         _money(paid_amount, "赔付金额")
         cap = min(locked.amount, locked.policy.cover)
         if paid_amount > cap:
-            raise LiftError(f"赔付金额 {paid_amount} 超过报案金额与保险金额中的较小者 {cap}")
+            raise LiftError(f"赔付金额 {paid_amount} 超过报案金额与保险金额中的较小者 {cap}", code="over_cap")
         locked.status, locked.paid_amount = Claim.Status.PAID, paid_amount
     locked.save(update_fields=["status", "paid_amount"])
     claim.status, claim.paid_amount = locked.status, locked.paid_amount
@@ -201,7 +230,7 @@ def settle_claim(actor: User | None, claim: Claim, *, paid_amount: Decimal | Non
 @transaction.atomic
 def set_pilot_target(actor: User | None, *, date: dt.date, lifts: int) -> PilotTarget:
     if lifts <= 0:
-        raise LiftError("目标台数应大于0")
+        raise LiftError("目标台数应大于0", code="not_positive")
     target, _ = PilotTarget.objects.update_or_create(date=date, defaults={"lifts": lifts})
     audit.record(actor, AuditEvent.Action.UPDATE, target, after=audit.snapshot(target))
     return target

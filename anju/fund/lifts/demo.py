@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from stdnum.cn import uscc
 
-from anju.core import bulk
 from anju.core.demokit import Step, register
 from anju.fund import ledger
 from anju.fund.lifts import actions
@@ -50,9 +49,8 @@ def build_lifts(ctx: Context) -> None:
     rng = ctx.rng
     for name, needed, _day in PILOT:
         _top_up(name, needed)
-    rows = []
+    rows: list[actions.NewLift] = []
     seq = 0
-    lift_id = bulk.next_id(Lift)
     buildings = Building.objects.filter(lift_count__gt=0).order_by("project__code", "number")
     # A building's lifts serve its entrances (单元) in turn.
     entrances: dict[int, list[str]] = defaultdict(list)
@@ -66,15 +64,10 @@ def build_lifts(ctx: Context) -> None:
             year = rng.randint(2008, 2022)
             code = f"3110{REGION}{year}{seq:06d}"
             entrance = served[number % len(served)]
-            rows.append((lift_id, building_id, code, entrance, rng.choice(MAKES), dt.date(year, rng.randint(1, 12), 1)))
-            lift_id += 1
-    bulk.insert_rows(
-        Lift,
-        ["id", "building_id", "registration_code", "entrance", "make", "installed_on"],
-        rows,
-        progress=lambda done: ctx.progress("lifts", done, len(rows)),
-    )
-    bulk.reset_sequences(Lift)
+            rows.append(
+                actions.NewLift(building_id, code, entrance, rng.choice(MAKES), dt.date(year, rng.randint(1, 12), 1))
+            )
+    actions.register_lifts(None, rows, progress=lambda done: ctx.progress("lifts", done, len(rows)))
     insurers = []
     for name, body in INSURERS:
         enterprise = registry_actions.create_enterprise(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.errors import refused
 from anju.core.listing import ChoiceFilter, Column, HiddenFilter, Link, ListPage, Search, Tag, valid_int
 from anju.core.permissions import actor, check, require
 from anju.fund.lifts import actions, queries, rules
@@ -101,16 +102,14 @@ def lift_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         check(request.user, MODULE, "handle")
         if form.is_valid():
-            try:
+            with refused(form) as outcome:
                 actions.register_lift(
                     actor(request),
                     form.cleaned_data["building_obj"],
                     registration_code=form.cleaned_data["registration_code"],
                     entrance=form.cleaned_data["entrance"],
                 )
-            except actions.LiftError as exc:
-                form.add_error("registration_code", str(exc))
-            else:
+            if outcome.ok:
                 messages.success(request, _("Lift registered."))
                 return redirect("lifts:lifts")
     insured = {"yes": Q(policy_count__gt=0), "no": Q(policy_count=0)}
@@ -177,7 +176,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         check(request.user, MODULE, "handle")
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refused(form) as outcome:
                 policy = actions.sign_policy(
                     actor(request),
                     number=data["number"],
@@ -189,9 +188,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
                     premium=data["premium"],
                     cover=data["cover"],
                 )
-            except actions.LiftError as exc:
-                form.add_error(None, str(exc))
-            else:
+            if outcome.ok:
                 messages.success(request, _("Policy signed."))
                 return redirect("lifts:policy", policy.pk)
     by_status = {
@@ -260,13 +257,11 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         check(request.user, MODULE, "handle")
         if form.is_valid():
-            try:
+            with refused(request) as outcome:
                 payment = actions.pay_premium(
                     actor(request), policy, paid_on=form.cleaned_data["paid_on"], bank=form.cleaned_data["bank"]
                 )
-            except actions.LiftError as exc:
-                messages.error(request, str(exc))
-            else:
+            if outcome.ok:
                 messages.success(
                     request,
                     _("Premium %(amount)s paid (entry #%(seq)s).")
@@ -299,13 +294,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         check(request.user, MODULE, "handle")
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refused(form) as outcome:
                 actions.report_claim(
                     actor(request), data["lift"], date=data["date"], fault=data["fault"], amount=data["amount"]
                 )
-            except actions.LiftError as exc:
-                form.add_error(None, str(exc))
-            else:
+            if outcome.ok:
                 messages.success(request, _("Claim reported."))
                 return redirect("lifts:claims")
     return _list(
@@ -357,11 +350,9 @@ def _settle(request: HttpRequest) -> HttpResponse:
         if paid is None or not paid.is_finite():
             messages.error(request, _("Enter the amount paid."))
             return redirect("lifts:claims")
-    try:
+    with refused(request) as outcome:
         actions.settle_claim(actor(request), claim, paid_amount=paid)
-    except actions.LiftError as exc:
-        messages.error(request, str(exc))
-    else:
+    if outcome.ok:
         messages.success(request, _("Claim settled."))
     return redirect("lifts:claims")
 

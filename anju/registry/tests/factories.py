@@ -9,7 +9,7 @@ from decimal import Decimal
 from stdnum.cn import ric, uscc
 
 from anju.registry import actions
-from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
+from anju.registry.models import Building, Enterprise, Person, Project, Unit
 
 
 def resident_id(birth: dt.date = dt.date(1980, 5, 17), seq: int = 1, region: str = "431202") -> str:
@@ -43,22 +43,22 @@ def unit(
     area: str = "89.50",
     owner: Person | Enterprise | None = None,
 ) -> Unit:
-    project, _ = Project.objects.get_or_create(code=project_code, defaults={"name": project_name})
-    bld, _ = Building.objects.get_or_create(project=project, number=building)
-    u = Unit.objects.create(
-        code=Unit.make_code(project_code, building, entrance, room),
-        project=project,
-        building=bld,
-        entrance=entrance,
-        room=room,
-        floor=int(room[:-2] or 1),
-        area=Decimal(area),
+    project = Project.objects.filter(code=project_code).first()
+    if project is None:
+        (project,) = actions.register_projects(None, [Project(code=project_code, name=project_name)])
+    bld = Building.objects.filter(project=project, number=building).first()
+    if bld is None:
+        (bld,) = actions.register_buildings(None, [Building(project=project, number=building)])
+    code = Unit.make_code(project_code, building, entrance, room)
+    ids = actions.register_units(
+        None,
+        [
+            actions.NewUnit(
+                code, project.pk, bld.pk, entrance, room, int(room[:-2] or 1), Decimal(area), Unit.Use.RESIDENTIAL
+            )
+        ],
     )
     if owner is not None:
-        Ownership.objects.create(
-            unit=u,
-            start=dt.date(2015, 3, 1),
-            person=owner if isinstance(owner, Person) else None,
-            enterprise=owner if isinstance(owner, Enterprise) else None,
-        )
-    return u
+        person_id, enterprise_id = (owner.pk, None) if isinstance(owner, Person) else (None, owner.pk)
+        actions.open_ownerships(None, [actions.NewHolding(ids[code], person_id, enterprise_id, dt.date(2015, 3, 1))])
+    return Unit.objects.get(pk=ids[code])

@@ -22,7 +22,8 @@ from anju.core.workflow import WorkflowEventOut
 from anju.lib.ids import mask_id, normalize_resident_id, normalize_uscc
 from anju.registry.models import Person
 from anju.rental import actions, payments_import, queries, rules
-from anju.rental.actions import EXIT_WORKFLOW, RentalError
+from anju.rental.actions import EXIT_WORKFLOW
+from anju.rental.errors import RentalError
 from anju.rental.models import (
     Draw,
     Exit,

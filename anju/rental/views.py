@@ -35,7 +35,7 @@ from anju.core.listing import (
 )
 from anju.core.permissions import actor, require
 from anju.rental import actions, queries, rules
-from anju.rental.actions import RentalError
+from anju.rental.errors import RentalError
 from anju.rental.models import (
     Category,
     Draw,

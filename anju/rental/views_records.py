@@ -23,7 +23,7 @@ from anju.core.permissions import actor, can, check, require
 from anju.lib.ids import mask_id
 from anju.lib.money import capitals
 from anju.rental import actions, forms, queries, rules
-from anju.rental.actions import RentalError
+from anju.rental.errors import RentalError
 from anju.rental.models import Draw, Exit, Filing, Household, Lease, Reminder, RentalUnit, RentBill, Repair, Review
 
 MODULE = "rental"

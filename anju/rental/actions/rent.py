@@ -184,7 +184,7 @@ def issue_reminder(actor: User | None, lease: Lease, *, on: dt.date, days: int =
     )["owed"]
     owed_amount = owed or Decimal("0.00")
     if owed_amount <= 0:
-        raise RentalError("该合同没有欠缴租金")
+        raise RentalError(f"合同 {lease.number} 没有欠缴租金", code="nothing_owed")
     reminder = Reminder.objects.create(
         lease=lease,
         issued_on=on,

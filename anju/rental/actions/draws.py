@@ -43,11 +43,11 @@ def announce_draw(
     outside source of the seed and the SHA-256 of the inputs are published with them."""
     seed_source = seed_source.strip()
     if not seed_source:
-        raise RentalError("请写明摇号当日种子的外部来源（如当日福利彩票开奖号码）")
+        raise RentalError("请写明摇号当日种子的外部来源（如当日福利彩票开奖号码）", code="seed_source_required")
     if draw_on < announced_on:
-        raise RentalError("摇号日期不能早于公告日期")
+        raise RentalError("摇号日期不能早于公告日期", code="draw_before_announcement")
     if Draw.objects.filter(status=Draw.Status.ANNOUNCED).exists():
-        raise RentalError("已有公告未摇号的批次，请先完成该次摇号")
+        raise RentalError("已有公告未摇号的批次，请先完成该次摇号", code="draw_pending")
     won = _winners()
     entrants = sorted(
         number
@@ -61,9 +61,9 @@ def announce_draw(
         vacant = vacant.filter(unit__code__in=list(units))
     offered = {ru.unit.code: ru for ru in vacant.select_related("unit")}
     if units is not None and set(units) - set(offered):
-        raise RentalError(f"不是空置住房：{'、'.join(sorted(set(units) - set(offered)))}")
+        raise RentalError(f"不是空置住房：{'、'.join(sorted(set(units) - set(offered)))}", code="unit_not_vacant")
     if not entrants or not offered:
-        raise RentalError("没有轮候家庭或空置房源，无法摇号")
+        raise RentalError("没有轮候家庭或空置房源，无法摇号", code="nothing_to_draw")
     homes = sorted(offered)
     draw = create_numbered(
         numbers.DRAW,
@@ -104,13 +104,13 @@ def hold_draw(actor: User | None, draw: Draw, *, held_on: dt.date, external_valu
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     external_value = external_value.strip()
     if draw.status != Draw.Status.ANNOUNCED:
-        raise RentalError("该批次已经摇号")
+        raise RentalError("该批次已经摇号", code="draw_held")
     if draw.draw_on is None or held_on < draw.draw_on:
-        raise RentalError(f"摇号日期为 {draw.draw_on}，不能提前摇号")
+        raise RentalError(f"摇号日期为 {draw.draw_on}，不能提前摇号", code="draw_too_early")
     if not external_value:
-        raise RentalError(f"请填写当日公布的种子值（{draw.seed_source}）")
+        raise RentalError(f"请填写当日公布的种子值（{draw.seed_source}）", code="external_value_required")
     if rules.inputs_hash(draw.draw_on, draw.households, draw.units) != draw.inputs_hash:
-        raise RentalError("公告的参加家庭或房源已被改动，与公告的摘要不符")
+        raise RentalError("公告的参加家庭或房源已被改动，与公告的摘要不符", code="inputs_changed")
     before = audit.snapshot(draw, ["status", "held_on", "external_value", "seed"])
     seed = rules.draw_seed(draw.inputs_hash, external_value)
     picks = rules.draw(seed, draw.households, draw.units)

@@ -52,11 +52,11 @@ def prepare_exit(actor: User | None, lease: Lease, *, reason: str, note: str = "
     notice is served. One exit at a time per lease."""
     on = on or timezone.localdate()
     if lease.household_id is None or lease.status != Lease.Status.ACTIVE:
-        raise RentalError("只能对执行中的住房合同办理清退")
+        raise RentalError("只能对执行中的住房合同办理清退", code="lease_not_active")
     if reason not in Exit.Reason.values:
-        raise RentalError("清退原因无效")
+        raise RentalError("清退原因无效", code="bad_reason")
     if lease.exits.filter(status__in=EXIT_LIVE).exists():
-        raise RentalError("该合同已有进行中的清退")
+        raise RentalError("该合同已有进行中的清退", code="exit_exists")
     exit_ = create_numbered(
         numbers.EXIT,
         on.year,
@@ -83,9 +83,9 @@ def serve_exit(actor: User | None, exit_: Exit, *, notice_on: dt.date, deadline:
     """Serve the notice (清退通知) of an approved exit with a deadline to move out."""
     locked = workflow.lock(EXIT_WORKFLOW, exit_, Exit.Status.APPROVED)
     if deadline < notice_on:
-        raise RentalError("腾退期限不能早于通知日期")
+        raise RentalError("腾退期限不能早于通知日期", code="deadline_before_notice")
     if locked.lease.status != Lease.Status.ACTIVE:
-        raise RentalError("该合同已终止，不能送达清退通知")
+        raise RentalError("该合同已终止，不能送达清退通知", code="lease_not_active")
     note = f"送达 {notice_on:%Y-%m-%d}，限 {deadline:%Y-%m-%d} 前腾退"
     workflow.move(
         EXIT_WORKFLOW,
@@ -130,7 +130,7 @@ def complete_exit(actor: User | None, exit_: Exit, *, on: dt.date) -> Exit:
     """The home is handed back: the lease ends, the home is vacant and the household has exited."""
     exit_ = workflow.lock(EXIT_WORKFLOW, exit_, Exit.Status.NOTIFIED)
     if exit_.notice_on is not None and on < exit_.notice_on:
-        raise RentalError("完成日期不能早于通知日期")
+        raise RentalError("完成日期不能早于通知日期", code="done_before_notice")
     workflow.move(
         EXIT_WORKFLOW, actor, exit_, Exit.Status.COMPLETED, step="complete", note=f"{on:%Y-%m-%d}", completed_on=on
     )

@@ -31,11 +31,11 @@ def apply(
 ) -> Household:
     """An application (申请): the household with its members, waiting for the eligibility decision."""
     if category not in HOUSEHOLD_CATEGORIES:
-        raise RentalError("申请类别无效")
+        raise RentalError("申请类别无效", code="bad_category")
     if monthly_income < 0:
-        raise RentalError("人均月收入不能为负")
+        raise RentalError("人均月收入不能为负", code="negative_income")
     if Household.objects.filter(applicant=applicant).exclude(status__in=["rejected", "exited"]).exists():
-        raise RentalError("该申请人已有在办或在租的申请")
+        raise RentalError("该申请人已有在办或在租的申请", code="application_exists")
     household = create_numbered(
         numbers.HOUSEHOLD,
         applied_on.year,
@@ -60,11 +60,11 @@ def decide_eligibility(
     Income and housing must have been checked, and an owner of a home in the city is never eligible."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status != Household.Status.APPLIED:
-        raise RentalError("只有待审核的申请可以作出资格决定")
+        raise RentalError("只有待审核的申请可以作出资格决定", code="not_applied")
     if eligible and not (household.income_checked and household.housing_checked):
-        raise RentalError("收入和住房情况核查完成后才能认定资格")
+        raise RentalError("收入和住房情况核查完成后才能认定资格", code="checks_pending")
     if eligible and household.owns_home:
-        raise RentalError("在本市有住房的家庭不符合公租房保障条件")
+        raise RentalError("在本市有住房的家庭不符合公租房保障条件", code="owns_home")
     before = audit.snapshot(household)
     household.status = Household.Status.WAITING if eligible else Household.Status.REJECTED
     household.decided_on = on

@@ -56,29 +56,31 @@ def sign_lease(
     a named tenant at the commercial rate. The deposit defaults to two months' rent."""
     ru = RentalUnit.objects.select_for_update().select_related("unit").get(pk=rental_unit.pk)
     if end < start:
-        raise RentalError("合同终止日期不能早于起始日期")
+        raise RentalError("合同终止日期不能早于起始日期", code="end_before_start")
     if deposit is not None and deposit < 0:
-        raise RentalError("押金不能为负")
+        raise RentalError("押金不能为负", code="negative_deposit")
     if ru.kind == Kind.HOME:
         if household is None:
-            raise RentalError("住房须租给承租家庭")
+            raise RentalError("住房须租给承租家庭", code="household_required")
         if renewed_from is None and household.status != Household.Status.WAITING:
-            raise RentalError("只有资格审核通过、正在轮候的家庭可以配租")
+            raise RentalError("只有资格审核通过、正在轮候的家庭可以配租", code="not_waiting")
         category = category or household.category
         tenant_name = household.applicant.name
     else:
         category = Category.COMMERCIAL
         if not tenant_name.strip():
-            raise RentalError("请填写门面承租人")
+            raise RentalError("请填写门面承租人", code="tenant_required")
     if renewed_from is None and (ru.state not in (State.VACANT, State.RESERVED) or ru.leases.filter(status="active")):
-        raise RentalError("该房屋不是空置或预留状态，不能签约")
+        raise RentalError("该房屋不是空置或预留状态，不能签约", code="unit_not_available")
     if renewed_from is None and ru.kind == Kind.HOME and ru.state == State.RESERVED:
         for pending in Draw.objects.filter(status=Draw.Status.ANNOUNCED):
             if ru.unit.code in pending.units:
-                raise RentalError(f"该房源已列入摇号 {pending.number} 的公告房源，摇号后按结果签约")
+                raise RentalError(
+                    f"该房源已列入摇号 {pending.number} 的公告房源，摇号后按结果签约", code="unit_in_draw"
+                )
         won = drawn_by(ru)
         if won is not None and household is not None and won[1] != household.number:
-            raise RentalError(f"该房源已由摇号 {won[0].number} 配租给 {won[1]}")
+            raise RentalError(f"该房源已由摇号 {won[0].number} 配租给 {won[1]}", code="unit_drawn_by_other")
         draw = draw or (won[0] if won is not None else None)
     rate = rate_in_force(ru.kind, category, start)
     rent = rules.monthly_rent(ru.unit.area, rate.per_m2, rate.reduction_percent)
@@ -112,9 +114,9 @@ def renew_lease(actor: User | None, lease: Lease, *, start: dt.date, end: dt.dat
     """A renewal (续租): the old lease ends the day before; the new one is at the rate then in force."""
     lease = Lease.objects.select_for_update().get(pk=lease.pk)
     if lease.status != Lease.Status.ACTIVE:
-        raise RentalError("只有执行中的合同可以续签")
+        raise RentalError("只有执行中的合同可以续签", code="lease_not_active")
     if start <= lease.start:
-        raise RentalError("续签起始日期须晚于原合同起始日期")
+        raise RentalError("续签起始日期须晚于原合同起始日期", code="renewal_too_early")
     note = _withdraw_bills_after(lease, start - dt.timedelta(days=1), "续签")
     before = audit.snapshot(lease, ["status", "ended_on"])
     lease.status, lease.ended_on = Lease.Status.ENDED, start - dt.timedelta(days=1)
@@ -145,7 +147,7 @@ def _withdraw_bills_after(lease: Lease, on: dt.date, note: str) -> str:
     later = RentBill.objects.select_for_update().filter(lease=lease, month__gt=on)
     paid_later = [f"{bill.month:%Y-%m}" for bill in later if bill.paid > 0]
     if paid_later:
-        raise RentalError(f"终止日期之后的月份已缴租金（{'、'.join(paid_later)}），请先办理退款")
+        raise RentalError(f"终止日期之后的月份已缴租金（{'、'.join(paid_later)}），请先办理退款", code="paid_after_end")
     withdrawn = [f"{month:%Y-%m}" for month in later.values_list("month", flat=True)]
     if withdrawn:
         later.delete()
@@ -170,8 +172,8 @@ def end_lease(actor: User | None, lease: Lease, *, on: dt.date, note: str = "") 
     """End a shop lease (or a home lease outside an exit); the unit becomes vacant."""
     lease = Lease.objects.select_for_update().select_related("rental_unit").get(pk=lease.pk)
     if lease.status != Lease.Status.ACTIVE:
-        raise RentalError("合同已终止")
+        raise RentalError("合同已终止", code="lease_not_active")
     if on < lease.start:
-        raise RentalError("终止日期不能早于合同起始日期")
+        raise RentalError("终止日期不能早于合同起始日期", code="end_before_start")
     _end_lease(actor, lease, on, note or "终止合同")
     return lease

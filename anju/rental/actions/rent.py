@@ -146,13 +146,13 @@ def receive_payment(
     """Rent received; (payment, created). A bank transaction id already recorded returns that payment
     (created False) so the same transfer is never counted twice."""
     if amount <= 0:
-        raise RentalError("金额须大于0")
+        raise RentalError("金额须大于0", code="amount_not_positive")
     bank_txn = (bank_txn or "").strip() or None
     if bank_txn is not None:
         existing = Payment.objects.filter(bank_txn=bank_txn).first()
         if existing is not None:
             if existing.lease_id != lease.pk or existing.amount != amount:
-                raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款")
+                raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款", code="bank_txn_used")
             return existing, False
     try:
         with transaction.atomic():
@@ -167,7 +167,7 @@ def receive_payment(
                 created_by=actor if actor is not None and actor.pk else None,
             )
     except IntegrityError as exc:
-        raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款") from exc
+        raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款", code="bank_txn_used") from exc
     credit = _allocate(payment)
     if credit:
         Payment.objects.filter(pk=payment.pk).update(unallocated=credit)

@@ -20,7 +20,7 @@ def open_reviews(actor: User | None, year: int, on: dt.date) -> int:
     from anju.rental import queries
 
     if on.year != year:
-        raise RentalError("开启日期须在年审年度内")
+        raise RentalError("开启日期须在年审年度内", code="review_year")
     in_force = queries.leases_in_force(on).exclude(household__isnull=True).values("household")
     due = Household.objects.filter(pk__in=in_force).exclude(reviews__year=year)
     reviews = [Review(household_id=pk, year=year) for pk in due.values_list("pk", flat=True)]
@@ -35,7 +35,7 @@ def open_reviews(actor: User | None, year: int, on: dt.date) -> int:
 def record_review(actor: User | None, review: Review, *, outcome: str, on: dt.date, note: str = "") -> Review:
     """The review's outcome: still eligible, market rent from the next lease, or exit."""
     if outcome == Review.Outcome.DUE:
-        raise RentalError("请选择年审结论")
+        raise RentalError("请选择年审结论", code="outcome_required")
     review = Review.objects.select_for_update().get(pk=review.pk)
     before = audit.snapshot(review, ["outcome", "reviewed_on", "note"])
     review.outcome, review.reviewed_on, review.note = outcome, on, note
@@ -49,12 +49,12 @@ def record_inspection(
     actor: User | None, lease: Lease, *, visit: str, on: dt.date, finding: str, inspector: str, note: str = ""
 ) -> Inspection:
     if lease.household_id is None:
-        raise RentalError("入户调查只针对住房承租家庭")
+        raise RentalError("入户调查只针对住房承租家庭", code="not_home_lease")
     if (
         visit == Inspection.Visit.REINSPECTION
         and not Inspection.objects.filter(lease=lease, visit=Inspection.Visit.INSPECTION, visited_on__lte=on).exists()
     ):
-        raise RentalError("复查前须先有入户调查记录")
+        raise RentalError("复查前须先有入户调查记录", code="no_inspection")
     inspection = Inspection.objects.create(
         household_id=lease.household_id,
         lease=lease,

@@ -25,7 +25,7 @@ from anju.rental.models import (
 def register_estate(actor: User | None, project: Project, on: dt.date) -> int:
     """Bring a public-rental project's homes and shops under management (vacant); returns how many."""
     if project.kind != Project.Kind.PUBLIC_RENTAL:
-        raise RentalError("该项目不是公租房项目")
+        raise RentalError("该项目不是公租房项目", code="not_public_rental")
     units = Unit.objects.filter(project=project, rental__isnull=True).exclude(use=Unit.Use.NON_RESIDENTIAL)
     rental_units = RentalUnit.objects.bulk_create(
         [
@@ -61,9 +61,9 @@ def set_unit_state(actor: User | None, ru: RentalUnit, state: str, on: dt.date, 
     """Mark a unit under repair, reserved or vacant by hand; letting goes through a lease."""
     ru = RentalUnit.objects.select_for_update().get(pk=ru.pk)
     if state not in (State.VACANT, State.REPAIR, State.RESERVED):
-        raise RentalError("出租状态由租赁合同决定")
+        raise RentalError("出租状态由租赁合同决定", code="state_by_lease")
     if ru.state == State.LET:
-        raise RentalError("房屋在租，请先终止合同")
+        raise RentalError("房屋在租，请先终止合同", code="unit_let")
     before = audit.snapshot(ru, ["state", "state_since"])
     _set_state(ru, state, on, note)
     audit.record_change(actor, ru, before, note=note)
@@ -76,7 +76,7 @@ def set_unit_state(actor: User | None, ru: RentalUnit, state: str, on: dt.date, 
 def rate_in_force(kind: str, category: str, on: dt.date) -> RentRate:
     rate = RentRate.objects.filter(kind=kind, category=category, valid_from__lte=on).order_by("-valid_from").first()
     if rate is None:
-        raise RentalError(f"{on} 没有适用的租金标准（{Kind(kind).label} / {Category(category).label}）")
+        raise RentalError(f"{on} 没有适用的租金标准（{Kind(kind).label} / {Category(category).label}）", code="no_rate")
     return rate
 
 
@@ -92,12 +92,12 @@ def set_rate(
     note: str = "",
 ) -> RentRate:
     if per_m2 <= 0 or not (0 <= reduction_percent <= 100):
-        raise RentalError("租金标准须大于0，减免比例在0到100之间")
+        raise RentalError("租金标准须大于0，减免比例在0到100之间", code="bad_rate")
     if kind not in Kind.values or category not in Category.values:
-        raise RentalError("房屋类型或租金类别无效")
+        raise RentalError("房屋类型或租金类别无效", code="bad_rate")
     duplicate = f"{valid_from} 起已有{Kind(kind).label} / {Category(category).label}的租金标准"
     if RentRate.objects.filter(kind=kind, category=category, valid_from=valid_from).exists():
-        raise RentalError(duplicate)
+        raise RentalError(duplicate, code="rate_exists")
     try:
         with transaction.atomic():
             rate = RentRate.objects.create(
@@ -109,6 +109,6 @@ def set_rate(
                 note=note,
             )
     except IntegrityError as exc:  # the same standard saved at the same moment
-        raise RentalError(duplicate) from exc
+        raise RentalError(duplicate, code="rate_exists") from exc
     audit.record(actor, CREATE, rate, after=audit.snapshot(rate))
     return rate

@@ -80,7 +80,7 @@ def _id_number(number: str) -> str:
         try:
             return normalize_uscc(text)
         except ValueError:
-            raise RentalError(str(exc)) from exc
+            raise RentalError(str(exc), code="bad_id_number") from exc
 
 
 @router.post("/filings", response={200: FilingOut, 400: ErrorOut}, summary="Record a rental filing")

@@ -84,10 +84,10 @@ def _person(number: str) -> Person:
     try:
         normalized = normalize_resident_id(number.strip().upper())
     except ValueError as exc:
-        raise RentalError(str(exc)) from exc
+        raise RentalError(str(exc), code="bad_id_number") from exc
     person = Person.objects.filter(id_type=Person.IdType.RESIDENT, id_number=normalized).first()
     if person is None:
-        raise RentalError(f"人员库中没有证件号码为 {mask_id(normalized)} 的人员")
+        raise RentalError(f"人员库中没有证件号码为 {mask_id(normalized)} 的人员", code="unknown_person")
     return person
 
 

@@ -33,7 +33,7 @@ from anju.performance.models import Asset
 from anju.registry.models import Building, Project
 from anju.registry.tests import factories as registry
 from anju.rental import actions as rental
-from anju.rental.models import Exit, Inspection, Kind, Lease
+from anju.rental.models import Exit, Inspection, Kind, Lease, RentalUnit, RentRate
 from anju.rental.tests import factories as rental_factories
 
 pytestmark = pytest.mark.django_db
@@ -250,8 +250,8 @@ def core_users(start: int, count: int) -> None:
 # --- rental ----------------------------------------------------------------------------------------
 
 
-def _home(i: int) -> rental.RentalUnit:
-    if not rental.RentRate.objects.exists():
+def _home(i: int) -> RentalUnit:
+    if not RentRate.objects.exists():
         rental_factories.rates()
     return rental_factories.estate(homes=1, shops=0, code=f"GZ{i:03d}")[0]
 

@@ -22,7 +22,7 @@ from anju.core.bankfile import BankFile, BankFileImport, BankLine, BankUse
 from anju.core.models import BankProfile, User
 from anju.lib.tabular import Column, ImportRejected, Kind, RowError
 from anju.rental import actions
-from anju.rental.actions import RentalError
+from anju.rental.errors import RentalError
 from anju.rental.models import Lease, Payment
 
 MAX_AMOUNT = Decimal("10000000")

@@ -136,7 +136,7 @@ def test_household_lottery_lease_rent_through_the_api(client_for, data: dict) ->
     assert status == 200 and body["status"] == "applied" and body["id_number"] == applicant.id_number
     number = body["number"]
     status, body = post(client, f"/api/rental/households/{number}/decision", {"eligible": True, "on": "2023-02-05"})
-    assert status == 400 and "核查" in body["detail"]
+    assert status == 400 and "核查" in body["detail"] and body["code"] == "rental.checks_pending"
     post(client, f"/api/rental/households/{number}/checks", {"income": True, "housing": True})
     status, body = post(client, f"/api/rental/households/{number}/decision", {"eligible": True, "on": "2023-02-05"})
     assert status == 200 and body["status"] == "waiting"
@@ -186,7 +186,7 @@ def test_arrears_reminders_exits(client_for, data: dict) -> None:
     status, reminder = post(client, f"/api/rental/leases/{number}/reminders", {})
     assert status == 200 and reminder["owed"] == "80.00"
     status, body = post(client, "/api/rental/exits", {"lease": number, "reason": "nope"})
-    assert status == 400 and body["detail"] == "清退原因无效"
+    assert status == 400 and body["detail"] == "清退原因无效" and body["code"] == "rental.bad_reason"
     status, body = post(client, "/api/rental/exits", {"lease": number, "reason": "arrears", "note": "欠租"})
     assert status == 200 and body["status"] == "draft" and body["notice_on"] is None
     exit_url = f"/api/rental/exits/{body['number']}"
@@ -228,7 +228,8 @@ def test_leases_renew_and_end(client_for, data: dict) -> None:
     assert status == 200 and renewed["status"] == "active"
     status, ended = post(client, f"/api/rental/leases/{renewed['number']}/end", {"on": "2024-06-30"})
     assert status == 200 and ended["status"] == "ended"
-    assert post(client, f"/api/rental/leases/{renewed['number']}/end", {"on": "2024-07-30"})[0] == 400
+    status, body = post(client, f"/api/rental/leases/{renewed['number']}/end", {"on": "2024-07-30"})
+    assert status == 400 and body == {"detail": "合同已终止", "code": "rental.lease_not_active"}
     assert Lease.objects.filter(kind="shop", status="ended").count() == 2
 
 

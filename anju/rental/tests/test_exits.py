@@ -11,7 +11,7 @@ from anju.core import workflow
 from anju.core.todos import for_user
 from anju.core.workflow import WorkflowError
 from anju.rental import actions
-from anju.rental.actions import RentalError
+from anju.rental.errors import RentalError
 from anju.rental.models import Exit, Lease, RentalUnit
 from anju.rental.tests import factories
 

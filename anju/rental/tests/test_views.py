@@ -287,7 +287,7 @@ def test_batch_reminders_for_the_ticked_leases_in_arrears(client_for, data: dict
     assert response.status_code == 302 and response.url == "/rental/arrears/?kind=home"
     assert list(Reminder.objects.values_list("lease", flat=True)) == [lease.pk]
     shown = housing.get(response.url).content.decode()
-    assert "已开具 1 份催缴通知" in shown and f"{shop.number}：该合同没有欠缴租金" in shown
+    assert "已开具 1 份催缴通知" in shown and f"合同 {shop.number} 没有欠缴租金" in shown
     # Nothing ticked, or a foreign address to go back to: the list itself, with a word why.
     response = housing.post("/rental/arrears/remind/", {"next": "https://evil.example/"})
     assert response.url == "/rental/arrears/"

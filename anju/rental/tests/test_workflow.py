@@ -10,7 +10,7 @@ import pytest
 
 from anju.core.models import AuditEvent
 from anju.rental import actions, rules
-from anju.rental.actions import RentalError
+from anju.rental.errors import RentalError
 from anju.rental.models import Exit, Household, Inspection, Lease, RentalUnit, Repair, Review, UnitStateChange
 from anju.rental.tests import factories
 

@@ -46,7 +46,7 @@ class Command(BaseCommand):
         project = Project.objects.filter(code=options["project"]).first()
         try:
             if project is None:
-                raise actions.RentalError(f"没有编号为 {options['project']} 的项目")
+                raise actions.RentalError(f"没有编号为 {options['project']} 的项目", code="unknown_project")
             on = dt.date.fromisoformat(options["on"])
             created = actions.register_estate(None, project, on)
         except actions.RentalError as exc:

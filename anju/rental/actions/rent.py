@@ -1,0 +1,196 @@
+"""Rent: monthly billing (set-based), payments and their allocation, credit, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Sum
+
+from anju.core import audit
+from anju.core.fields import MoneyField, to_fen
+from anju.core.models import AuditEvent, User
+from anju.rental import rules
+from anju.rental.actions.base import CREATE, UPDATE
+from anju.rental.errors import RentalError
+from anju.rental.models import (
+    Lease,
+    Payment,
+    PaymentAllocation,
+    Reminder,
+    RentBill,
+)
+
+
+def bill_month(actor: User | None, month: dt.date) -> dict[str, int]:
+    """Bill the month's rent of every lease in force on its first day in one INSERT … SELECT.
+
+    Idempotent: a lease already billed for the month is skipped (ON CONFLICT DO NOTHING on the
+    unique (lease, month)), so a second run creates nothing and concurrent runs cannot double-bill."""
+    month = rules.month_start(month)
+    due = rules.month_end(month)
+    table = RentBill._meta.db_table
+    lease_table = Lease._meta.db_table
+    with transaction.atomic():
+        existing = RentBill.objects.filter(month=month).count()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {table} (lease_id, kind, month, due, amount, paid)
+                SELECT l.id, l.kind, %s, %s, l.monthly_rent, 0 FROM {lease_table} l
+                WHERE l.start <= %s AND (l.ended_on IS NULL OR l.ended_on >= %s)
+                ON CONFLICT (lease_id, month) DO NOTHING""",
+                [month, due, month, month],
+            )
+            created = max(cursor.rowcount, 0)
+        credited = apply_credit(actor, month=month)
+        audit.record(
+            actor,
+            AuditEvent.Action.IMPORT,
+            model=RentBill._meta.label,
+            object_repr=f"{month:%Y-%m}",
+            after={"month": f"{month:%Y-%m}", "created": created, "existing": existing, "credited": str(credited)},
+            note="生成月租金账单",
+        )
+    return {"created": created, "existing": existing}
+
+
+def apply_credit(actor: User | None, month: dt.date | None = None, lease_ids: Collection[int] | None = None) -> Decimal:
+    """Use the payments' unallocated remainders (prepaid rent, overpayments) for the open bills of the
+    same lease: the oldest payment first, to the oldest bill first. Returns the amount applied.
+
+    One query finds the payments with a remainder whose lease has an open bill (of `month` when
+    given, the billing run's month; of the leases given), one reads those leases' open bills; the
+    allocations are inserted and the bills updated in bulk."""
+    open_bills = RentBill.objects.filter(lease=OuterRef("lease"), paid__lt=F("amount"))
+    if month is not None:
+        open_bills = open_bills.filter(month=month)
+    payments = Payment.objects.filter(unallocated__gt=0)  # the partial index rental_payment_credit
+    if lease_ids is not None:
+        payments = payments.filter(lease_id__in=list(lease_ids))
+    candidates = list(
+        payments.filter(Exists(open_bills))
+        .order_by("lease_id", "paid_on", "pk")
+        .values_list("pk", "lease_id", "unallocated")
+    )
+    if not candidates:
+        return Decimal("0.00")
+    lease_ids = {lease_id for _, lease_id, _ in candidates}
+    bills_by_lease: dict[int, list[RentBill]] = {}
+    for bill in (
+        RentBill.objects.select_for_update()
+        .filter(lease_id__in=lease_ids, paid__lt=F("amount"))
+        .order_by("lease_id", "month")
+    ):
+        bills_by_lease.setdefault(bill.lease_id, []).append(bill)
+    allocations: list[PaymentAllocation] = []
+    changed: dict[int, RentBill] = {}
+    applied = Decimal("0.00")
+    left_by_payment: dict[int, Decimal] = {}
+    for payment_id, lease_id, left in candidates:
+        for bill in bills_by_lease.get(lease_id, []):
+            if left <= 0:
+                break
+            part = min(left, bill.amount - bill.paid)
+            if part <= 0:
+                continue
+            allocations.append(PaymentAllocation(payment_id=payment_id, bill_id=bill.pk, amount=part))
+            bill.paid += part
+            changed[bill.pk] = bill
+            left -= part
+            applied += part
+            left_by_payment[payment_id] = left
+    PaymentAllocation.objects.bulk_create(allocations, batch_size=2000)
+    RentBill.objects.bulk_update(list(changed.values()), ["paid"], batch_size=2000)
+    Payment.objects.bulk_update(
+        [Payment(pk=pk, unallocated=left) for pk, left in left_by_payment.items()], ["unallocated"], batch_size=2000
+    )
+    if applied:
+        audit.record(
+            actor,
+            UPDATE,
+            model=PaymentAllocation._meta.label,
+            object_repr="预缴冲抵",
+            after={"payments": len({a.payment_id for a in allocations}), "bills": len(changed), "amount": str(applied)},
+            note="预缴余额冲抵账单",
+        )
+    return applied
+
+
+def _allocate(payment: Payment) -> Decimal:
+    """Apply the payment to the lease's open bills, oldest first; returns what is left as credit."""
+    left = payment.amount
+    bills = RentBill.objects.select_for_update().filter(lease=payment.lease, paid__lt=F("amount")).order_by("month")
+    for bill in bills:
+        if left <= 0:
+            break
+        part = min(left, bill.amount - bill.paid)
+        PaymentAllocation.objects.create(payment=payment, bill=bill, amount=part)
+        RentBill.objects.filter(pk=bill.pk).update(paid=F("paid") + to_fen(part))
+        left -= part
+    return left
+
+
+@transaction.atomic
+def receive_payment(
+    actor: User | None,
+    lease: Lease,
+    *,
+    amount: Decimal,
+    paid_on: dt.date,
+    channel: str = Payment.Channel.COUNTER,
+    bank_txn: str | None = None,
+    payer: str = "",
+) -> tuple[Payment, bool]:
+    """Rent received; (payment, created). A bank transaction id already recorded returns that payment
+    (created False) so the same transfer is never counted twice."""
+    if amount <= 0:
+        raise RentalError("金额须大于0", code="amount_not_positive")
+    bank_txn = (bank_txn or "").strip() or None
+    if bank_txn is not None:
+        existing = Payment.objects.filter(bank_txn=bank_txn).first()
+        if existing is not None:
+            if existing.lease_id != lease.pk or existing.amount != amount:
+                raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款", code="bank_txn_used")
+            return existing, False
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                lease=lease,
+                kind=lease.kind,
+                amount=amount,
+                paid_on=paid_on,
+                channel=channel,
+                bank_txn=bank_txn,
+                payer=payer or lease.tenant_name,
+                created_by=actor if actor is not None and actor.pk else None,
+            )
+    except IntegrityError as exc:
+        raise RentalError(f"银行流水号 {bank_txn} 已用于另一笔缴款", code="bank_txn_used") from exc
+    credit = _allocate(payment)
+    if credit:
+        Payment.objects.filter(pk=payment.pk).update(unallocated=credit)
+        payment.unallocated = credit
+    audit.record(actor, CREATE, payment, after={**audit.snapshot(payment), "credit": str(credit)})
+    return payment, True
+
+
+@transaction.atomic
+def issue_reminder(actor: User | None, lease: Lease, *, on: dt.date, days: int = 15) -> Reminder:
+    """A rent reminder (催缴通知) for what the lease owes on the day; pay within `days` days."""
+    owed = RentBill.objects.filter(lease=lease, due__lt=on).aggregate(
+        owed=Sum(F("amount") - F("paid"), output_field=MoneyField())
+    )["owed"]
+    owed_amount = owed or Decimal("0.00")
+    if owed_amount <= 0:
+        raise RentalError(f"合同 {lease.number} 没有欠缴租金", code="nothing_owed")
+    reminder = Reminder.objects.create(
+        lease=lease,
+        issued_on=on,
+        owed=owed_amount,
+        deadline=on + dt.timedelta(days=days),
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    audit.record(actor, CREATE, reminder, after=audit.snapshot(reminder))
+    return reminder

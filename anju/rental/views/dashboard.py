@@ -1,0 +1,66 @@
+"""The rental dashboard: occupancy, rent, arrears and the year's progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from anju.core import kpis
+from anju.core.permissions import require
+from anju.rental import queries, rules
+from anju.rental.models import RentBill
+from anju.rental.views.base import MODULE
+
+
+@require(MODULE, "view")
+def home(request: HttpRequest) -> HttpResponse:
+    year_text = request.GET.get("year", "")
+    today = timezone.localdate()
+    year = int(year_text) if year_text.isdigit() and 2000 < int(year_text) < 2100 else today.year - (today.month < 3)
+    if not RentBill.objects.filter(month__year=year).exists():
+        latest = RentBill.objects.order_by("-month").values_list("month", flat=True).first()
+        year = latest.year if latest and not year_text else year
+    figures = []
+    for kpi in kpis.all_kpis(MODULE):
+        value = kpi.compute(year)
+        figures.append(
+            {
+                "kpi": kpi,
+                "value": kpis.as_json(kpi, value),
+                "url": kpi.records_url(year) if kpi.records_url else "",
+            }
+        )
+    series = queries.monthly_series(year)
+    as_of = min(today, dt.date(year, 12, 31)) if year < today.year else today
+    ageing = queries.ageing(as_of)
+    reviews_due = queries.reviews_due(year).count()
+    reviews_done = queries.reviews_done(year).count()
+    chart = {
+        "months": [f"{m['month']}月" for m in series],
+        "billed": [float(m["billed"]) for m in series],
+        "paid": [float(m["paid"]) for m in series],
+        "received": [float(m["received"]) for m in series],
+    }
+    return render(
+        request,
+        "rental/home.html",
+        {
+            "tab": "home",
+            "year": year,
+            "years": range(today.year, 2018, -1),
+            "figures": figures,
+            "occupancy": queries.occupancy(),
+            "series": series,
+            "chart_json": json.dumps(chart),
+            "ageing": ageing,
+            "ageing_total": sum(ageing.values()),
+            "as_of": as_of,
+            "reviews": {"due": reviews_due, "done": reviews_done, "rate": rules.percent(reviews_done, reviews_due)},
+            "inspection": queries.inspection_progress(year),
+            "waiting": queries.waiting_list().count(),
+        },
+    )

@@ -31,7 +31,7 @@ def ensure_unit_accounts() -> int:
 def open_bank_account(actor: User | None, *, bank_name: str, number: str, name: str = "") -> Account:
     """A bank special account (专户), one per designated bank."""
     if Account.objects.filter(kind=Account.Kind.BANK, bank_account_number=number).exists():
-        raise AccountError(f"专户账号 {number} 已存在")
+        raise AccountError(f"专户账号 {number} 已存在", code="bank_exists")
     account = Account.objects.create(
         kind=Account.Kind.BANK,
         name=name or f"{bank_name}维修资金专户",

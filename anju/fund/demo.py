@@ -31,9 +31,11 @@ from django.db.models import Model
 
 from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
-from anju.fund import accounts, demo_use, deposits, kpis, ledger, rules
+from anju.fund import accounts, kpis, ledger, rules
 from anju.fund.arrears.demo import planned_recovery_fen
+from anju.fund.deposits import actions as deposits
 from anju.fund.models import Account, JournalEntry, JournalLine
+from anju.fund.use import demo as demo_use
 from anju.lib.money import apportion, round_fen
 from anju.registry.models import Enterprise, Ownership, Project, Unit
 

@@ -30,7 +30,7 @@ from anju.core import audit
 from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
 from anju.core.models import AuditEvent
-from anju.fund import accounts, deposits, ledger
+from anju.fund import accounts, ledger
 from anju.fund import rules as fund_rules
 from anju.fund.arrears import queries, rules
 from anju.fund.arrears.models import (
@@ -42,6 +42,7 @@ from anju.fund.arrears.models import (
     RecoveryTarget,
     SchedulingMeeting,
 )
+from anju.fund.deposits import actions as deposits
 from anju.fund.models import Account, DepositStandard, JournalEntry
 from anju.lib.money import apportion
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from anju.fund import checks, deposits, kpis, rules
+from anju.fund import checks, kpis, rules
+from anju.fund.deposits import actions as deposits
 from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.lib.money import apportion
 from anju.registry.models import Ownership, Project, Unit
@@ -119,8 +120,8 @@ def test_the_fund_ends_in_january_2024(demo_city: str) -> None:
 
 
 def test_every_repair_paid_has_its_use_application(demo_city: str) -> None:
-    from anju.fund import use
     from anju.fund.models import ScopeUnit, UseApplication, UsePayment
+    from anju.fund.use import queries as use_queries
 
     assert "use applications paid" in demo_city
     uses = JournalEntry.objects.filter(kind=JournalEntry.Kind.USE)
@@ -139,7 +140,7 @@ def test_every_repair_paid_has_its_use_application(demo_city: str) -> None:
         if app.is_emergency:
             assert app.vote is None and not scope[0].vote == ScopeUnit.Vote.AGREE
         else:
-            assert app.vote_passed and use.tally(app).as_json() == app.vote
+            assert app.vote_passed and use_queries.tally(app).as_json() == app.vote
         assert list(app.events.values_list("to_status", flat=True))[:5] == [
             "draft",
             "submitted",

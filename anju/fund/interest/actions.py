@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -23,6 +24,7 @@ class InterestResult:
     pooled: Decimal
     credited: Decimal
     entry: JournalEntry
+    credits: list[tuple[int, Decimal]] = field(default_factory=list, repr=False)  # (unit account, part)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +57,15 @@ def unit_day_sums(year: int) -> list[tuple[int, str, int]]:
         return [(int(r[0]), str(r[1]), int(r[2])) for r in cursor.fetchall()]
 
 
+def _check_not_allocated(year: int) -> str:
+    """The year's interest document; refuses a second allocation (post_bulk's ledger head lock
+    serializes allocations, and credit_interest checks again inside it)."""
+    document = f"interest:{year}"
+    if JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST, document=document).exists():
+        raise InterestError(f"{year} 年度利息已分配，不能重复分配", code="already_allocated")
+    return document
+
+
 @transaction.atomic
 def allocate_interest(
     year: int,
@@ -67,33 +78,44 @@ def allocate_interest(
     """Credit AMOUNT of the year's interest: the pooled share first, the rest to the unit accounts by
     积数, cut to the fen with leftover fens to the largest remainders (ties by unit code). Refuses a
     second allocation for the same year."""
-    document = f"interest:{year}"
-    # The ledger head lock inside post_bulk serializes allocations; check again under it.
-    if JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST, document=document).exists():
-        raise InterestError(f"{year} 年度利息已分配，不能重复分配", code="already_allocated")
+    _check_not_allocated(year)
     if bank is None:
         banks = list(Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")[:2])
         if len(banks) != 1:
             raise InterestError("请指定利息入账的专户（--bank）" if banks else "尚未设立专户", code="bank_required")
         bank = banks[0]
-    sums = unit_day_sums(year)
-    by_code = {code: (account_id, weight) for account_id, code, weight in sums}
+    weights = {code: (account_id, weight) for account_id, code, weight in unit_day_sums(year)}
+    return credit_interest(actor, year, amount, weights=weights, bank=bank, pooled_percent=pooled_percent)
+
+
+@transaction.atomic
+def credit_interest(
+    actor: User | None,
+    year: int,
+    amount: Decimal,
+    *,
+    weights: Mapping[str, tuple[int, int]],
+    bank: Account,
+    pooled_percent: Decimal | None = None,
+) -> InterestResult:
+    """Post the year's interest on 31 December from the given 积数 (unit code → (account id, fen-days)),
+    set-based in one entry (`ledger.post_bulk`): the pooled share first, the rest split by
+    `rules.split_interest`, the unit lines in account order. `allocate_interest` computes the 积数
+    from the journal; a caller that holds them already (the demo city's plan) passes them."""
+    document = _check_not_allocated(year)
     try:
         pooled, parts = rules.split_interest(
-            amount, pooled_percent, {code: Decimal(w) for code, (_, w) in by_code.items()}
+            amount, pooled_percent, {code: Decimal(w) for code, (_, w) in weights.items()}
         )
     except ValueError as exc:
         raise InterestError(str(exc), code="invalid_amount") from exc
     lines: list[tuple[int, Decimal]] = [(bank.pk, amount)]
     if pooled:
         lines.append((ledger.fund_account(Account.Kind.POOLED).pk, -pooled))
-    credited = Decimal("0.00")
-    count = 0
-    for code, part in parts.items():
-        if part:
-            lines.append((by_code[code][0], -part))
-            credited += part
-            count += 1
+    # In account order: the line indexes then grow at their ends instead of at random pages.
+    credits = sorted((weights[code][0], part) for code, part in parts.items() if part)
+    lines.extend((account_id, -part) for account_id, part in credits)
+    credited = sum((part for _, part in credits), Decimal("0.00"))
     entry = ledger.post_bulk(
         kind=JournalEntry.Kind.INTEREST,
         value_date=dt.date(year, 12, 31),
@@ -102,4 +124,4 @@ def allocate_interest(
         memo=f"{year}年度增值收益分配",
         document=document,
     )
-    return InterestResult(year, amount, count, pooled, credited, entry)
+    return InterestResult(year, amount, len(credits), pooled, credited, entry, credits)

@@ -91,8 +91,9 @@ def test_repairs_are_split_by_area_within_a_building(demo_city: str) -> None:
 
 
 def test_interest_is_split_as_allocate_interest_splits_it(demo_city: str) -> None:
-    """The demo posts interest from its own balances; recompute each year's split from the journal
-    with the rules (积数, pooled share, largest remainders by unit code) and compare."""
+    """The demo posts interest through `interest.credit_interest` with the 积数 its plan holds; recompute
+    each year's split from the journal with the rules (积数, pooled share, largest remainders by unit
+    code) and compare, so the plan's 积数 are the journal's."""
     entries = JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).order_by("value_date")
     assert entries.count() >= 10
     for entry in entries:

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from anju.core import attachments, audit, imports, numbering, workflow
+from anju.core import attachments, audit, bulk, imports, numbering, workflow
 from anju.core.fields import to_fen
 from anju.core.models import Attachment, AuditEvent, User
 from anju.core.workflow import Workflow, WorkflowError
@@ -645,3 +645,107 @@ def attach(actor: User | None, application: UseApplication, *, kind: str, upload
 
 
 # --- reads ---------------------------------------------------------------------------------------------
+
+
+# --- history ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PaidHistory:
+    """Applications paid before they were kept in Anju (the demo city's repairs), as rows with explicit
+    ids in the columns `record_paid_history` names, their payments pointing at entries already posted."""
+
+    applications: list[tuple[Any, ...]]
+    items: list[tuple[Any, ...]]
+    scope_units: list[tuple[Any, ...]]
+    events: list[tuple[Any, ...]]
+    payments: list[tuple[Any, ...]]
+    shares: list[tuple[Any, ...]]
+
+
+@transaction.atomic
+def record_paid_history(history: PaidHistory) -> int:
+    """File paid applications with their items, scope units, workflow events, payments and shares,
+    set-based (multi-row INSERTs, `anju.core.bulk`); nothing posts. Returns how many applications."""
+    bulk.insert_rows(
+        UseApplication,
+        [
+            "id",
+            "number",
+            "kind",
+            "title",
+            "project_id",
+            "applicant_kind",
+            "applicant_name",
+            "emergency_reason",
+            "scope_kind",
+            "scope_spec",
+            "contractor_id",
+            "contractor_bank",
+            "contractor_account_number",
+            "budget",
+            "final_cost",
+            "status",
+            "vote",
+            "vote_passed",
+            "created",
+            "created_by_id",
+        ],
+        history.applications,
+    )
+    bulk.insert_rows(RepairItem, ["id", "application_id", "name", "budget", "position"], history.items)
+    bulk.insert_rows(
+        ScopeUnit,
+        [
+            "id",
+            "application_id",
+            "unit_id",
+            "account_id",
+            "area",
+            "owner_name",
+            "owner_key",
+            "vote",
+            "share",
+            "paid_fund",
+            "paid_self",
+        ],
+        history.scope_units,
+    )
+    bulk.insert_rows(
+        ApplicationEvent,
+        [
+            "id",
+            "application_id",
+            "at",
+            "actor_id",
+            "actor_name",
+            "actor_full_name",
+            "step",
+            "from_status",
+            "to_status",
+            "note",
+        ],
+        history.events,
+    )
+    bulk.insert_rows(
+        UsePayment,
+        [
+            "id",
+            "application_id",
+            "kind",
+            "amount",
+            "from_fund",
+            "self_funded",
+            "value_date",
+            "bank_account_id",
+            "entry_id",
+            "created",
+            "created_by_id",
+        ],
+        history.payments,
+    )
+    bulk.insert_rows(
+        UsePaymentShare, ["id", "payment_id", "scope_unit_id", "amount", "from_fund", "self_funded"], history.shares
+    )
+    bulk.reset_sequences(UseApplication, RepairItem, ScopeUnit, ApplicationEvent, UsePayment, UsePaymentShare)
+    return len(history.applications)

@@ -2,7 +2,7 @@
 scope units, owner votes for ordinary repairs, its workflow steps and its payment linked to the
 repair's journal entry; plus a few applications still in the workflow so the lists look alive.
 
-Written set-based with explicit ids (`anju.core.bulk`); nothing here posts, so the fund's figures stay
+Written set-based with explicit ids through `use.record_paid_history`; nothing here posts, so the fund's figures stay
 exactly as the fund demo made them."""
 
 from __future__ import annotations
@@ -253,104 +253,13 @@ def build_use_applications(ctx: Context, plan: Plan, *, closed_before: dt.date) 
                 users["station"].pk if "station" in users else None,
             )
         )
-    _insert(apps, items, scopes, events, payments, shares)
+    use.record_paid_history(use.PaidHistory(apps, items, scopes, events, payments, shares))
     ctx.out.write(f"  use applications paid: {len(apps)}\n")
     _in_workflow(ctx, plan, contractors, users)
 
 
 def _at(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
-
-
-def _insert(
-    apps: list[tuple[Any, ...]],
-    items: list[tuple[Any, ...]],
-    scopes: list[tuple[Any, ...]],
-    events: list[tuple[Any, ...]],
-    payments: list[tuple[Any, ...]],
-    shares: list[tuple[Any, ...]],
-) -> None:
-    bulk.insert_rows(
-        UseApplication,
-        [
-            "id",
-            "number",
-            "kind",
-            "title",
-            "project_id",
-            "applicant_kind",
-            "applicant_name",
-            "emergency_reason",
-            "scope_kind",
-            "scope_spec",
-            "contractor_id",
-            "contractor_bank",
-            "contractor_account_number",
-            "budget",
-            "final_cost",
-            "status",
-            "vote",
-            "vote_passed",
-            "created",
-            "created_by_id",
-        ],
-        apps,
-    )
-    bulk.insert_rows(RepairItem, ["id", "application_id", "name", "budget", "position"], items)
-    bulk.insert_rows(
-        ScopeUnit,
-        [
-            "id",
-            "application_id",
-            "unit_id",
-            "account_id",
-            "area",
-            "owner_name",
-            "owner_key",
-            "vote",
-            "share",
-            "paid_fund",
-            "paid_self",
-        ],
-        scopes,
-    )
-    bulk.insert_rows(
-        ApplicationEvent,
-        [
-            "id",
-            "application_id",
-            "at",
-            "actor_id",
-            "actor_name",
-            "actor_full_name",
-            "step",
-            "from_status",
-            "to_status",
-            "note",
-        ],
-        events,
-    )
-    bulk.insert_rows(
-        UsePayment,
-        [
-            "id",
-            "application_id",
-            "kind",
-            "amount",
-            "from_fund",
-            "self_funded",
-            "value_date",
-            "bank_account_id",
-            "entry_id",
-            "created",
-            "created_by_id",
-        ],
-        payments,
-    )
-    bulk.insert_rows(
-        UsePaymentShare, ["id", "payment_id", "scope_unit_id", "amount", "from_fund", "self_funded"], shares
-    )
-    bulk.reset_sequences(UseApplication, RepairItem, ScopeUnit, ApplicationEvent, UsePayment, UsePaymentShare)
 
 
 def _in_workflow(ctx: Context, plan: Plan, contractors: list[Enterprise], users: dict[str, User]) -> None:

@@ -134,3 +134,17 @@ def test_parts_always_sum_to_the_amount(deposits: list[int], amount_fen: int) ->
         after = sum(Account.objects.get(pk=a.pk).balance for a in accounts)
         assert after - before == result.credited == D(amount_fen) / 100
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_credit_interest_posts_the_split_of_given_day_sums_once() -> None:
+    """The demo city's path: the 积数 given, not queried; the split and the refusal are allocate_interest's."""
+    a, b = factories.unit_account("101"), factories.unit_account("102")
+    weights = {a.unit.code: (a.pk, 3), b.unit.code: (b.pk, 1)}  # type: ignore[union-attr]
+    result = interest.credit_interest(None, 2023, D("1.01"), weights=weights, bank=factories.bank())
+    assert result.credits == [(a.pk, D("0.76")), (b.pk, D("0.25"))]
+    assert (result.accounts, result.credited, result.pooled) == (2, D("1.01"), D("0.00"))
+    assert [line.amount for line in result.entry.lines.order_by("pk")] == [D("1.01"), D("-0.76"), D("-0.25")]
+    with pytest.raises(interest.InterestError) as refused:
+        interest.allocate_interest(2023, D("5.00"))
+    assert refused.value.code == "fund.interest.already_allocated"

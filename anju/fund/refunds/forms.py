@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.fund.forms import preselect_the_only_bank, special_account_field
 from anju.fund.models import Account
 
 
@@ -29,13 +30,8 @@ class PayForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    bank = forms.ModelChoiceField(
-        label=_("Paid from"), queryset=Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True)
-    )
+    bank = special_account_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        banks = list(self.fields["bank"].queryset[:2])  # type: ignore[attr-defined]
-        if len(banks) == 1:
-            self.fields["bank"].initial = banks[0]
-            self.fields["bank"].empty_label = None  # type: ignore[attr-defined]
+        preselect_the_only_bank(self)

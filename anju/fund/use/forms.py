@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anju.fund.models import Account, UseApplication, UsePayment
+from anju.fund.forms import preselect_the_only_bank, special_account_field
+from anju.fund.models import UseApplication, UsePayment
 from anju.fund.use import actions as use
 from anju.lib.money import round_fen
 from anju.registry.models import Enterprise, Project
@@ -150,18 +151,11 @@ class PayForm(forms.Form):
     value_date = forms.DateField(
         label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    bank = forms.ModelChoiceField(
-        label=_("Paid from"), queryset=Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True)
-    )
+    bank = special_account_field()
     # How many payments the page showed: a second submit of the same form (a double click) finds one
     # more and is refused instead of paying twice.
     expected_payments = forms.IntegerField(label=_("Payments shown"), min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        banks = list(self.fields["bank"].queryset[:2])  # type: ignore[attr-defined]
-        if len(banks) == 1:
-            self.fields["bank"].initial = banks[0]
-            self.fields["bank"].empty_label = None  # type: ignore[attr-defined]
-        else:
-            self.fields["bank"].empty_label = _("Choose the special account")  # type: ignore[attr-defined]
+        preselect_the_only_bank(self, _("Choose the special account"))

@@ -78,7 +78,9 @@ def main() -> None:
     from anju.core import bulk
     from anju.core.fields import to_fen
     from anju.core.models import Role, User
-    from anju.fund import accounts, bank, checks, interest, ledger
+    from anju.fund import accounts, checks, ledger
+    from anju.fund.bank import actions as bank
+    from anju.fund.interest import actions as interest
     from anju.fund.models import Account, JournalEntry, JournalLine
     from anju.lib.tabular import read_table
     from anju.registry.models import Building, Project, Unit

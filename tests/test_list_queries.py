@@ -20,14 +20,17 @@ from django.utils import timezone
 
 from anju.core import audit
 from anju.core.models import AuditEvent, Role, User
-from anju.fund import bank, deposits, refunds, use
 from anju.fund.arrears import actions as arrears
 from anju.fund.arrears.tests import factories as arrears_factories
+from anju.fund.bank import actions as bank
+from anju.fund.deposits import actions as deposits
 from anju.fund.lifts import actions as lifts
 from anju.fund.lifts.tests import factories as lift_factories
 from anju.fund.models import Account, DepositStandard, UseApplication
+from anju.fund.refunds import actions as refunds
 from anju.fund.tests import factories as fund
 from anju.fund.tests import use_factories
+from anju.fund.use import actions as use
 from anju.performance import actions as performance
 from anju.performance.models import Asset
 from anju.registry.models import Building, Project

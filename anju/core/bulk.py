@@ -99,3 +99,13 @@ def insert_returning_ids(
 def db_datetime(value: Any) -> Any:
     """A datetime as the connection stores it (raw inserts bypass field conversion)."""
     return connection.ops.adapt_datetimefield_value(value)
+
+
+def analyze(*model_classes: type[models.Model]) -> None:
+    """PostgreSQL: refresh the planner's statistics of these tables after a bulk load inside one
+    transaction, which autovacuum cannot see into (planned for empty tables, joins fall back to full
+    scans). Nothing to do on SQLite."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in model_classes)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {tables}")

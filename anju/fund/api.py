@@ -17,11 +17,13 @@ from ninja import Field, File, Query, Router, Schema, UploadedFile
 from anju.core.apikit import ErrorOut, ImportErrorOut, Money, Paging, page_schema, paginate
 from anju.core.listing import client_ip
 from anju.core.permissions import actor, check
-from anju.fund import bank, deposits, queries
-from anju.fund.api_refunds import router as refunds_router
-from anju.fund.api_use import router as use_router
+from anju.fund import queries
+from anju.fund.bank import actions as bank
+from anju.fund.deposits import actions as deposits
 from anju.fund.errors import MatchError
 from anju.fund.models import Account, BankReceipt, DepositNotice
+from anju.fund.refunds.api import router as refunds_router
+from anju.fund.use.api import router as use_router
 from anju.lib.money import capitals
 from anju.registry.models import Project, Unit
 

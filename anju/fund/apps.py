@@ -11,9 +11,12 @@ class FundConfig(AppConfig):
 
     def ready(self) -> None:
         from anju.core import imports, kpis, modules, todos
-        from anju.fund import bank, demo, reconcile, votes_import
+        from anju.fund import demo
         from anju.fund import kpis as fund_kpis
+        from anju.fund.bank import actions as bank
+        from anju.fund.reconcile import actions as reconcile
         from anju.fund.todos import fund_todos
+        from anju.fund.use import votes_import as votes_import
 
         modules.register(
             modules.Module(code="fund", name=_("Maintenance fund"), url_name="fund:home", icon="金", order=20)

@@ -9,9 +9,10 @@ from typing import Any
 from django.db import connection
 
 from anju.core.fields import from_fen
-from anju.fund import queries, reconcile
+from anju.fund import queries
 from anju.fund.ledger import ASSET_KINDS, entry_digest
 from anju.fund.models import Account, JournalEntry, JournalLine, LedgerHead
+from anju.fund.reconcile import queries as reconcile_queries
 
 MAX_LISTED = 50
 
@@ -134,7 +135,7 @@ def check_ledger() -> CheckReport:
     ):
         add(Violation("no_overdraw", f"{code} 余额为负：{from_fen(int(balance))}"))
 
-    for rule, message in reconcile.statement_balance_violations():
+    for rule, message in reconcile_queries.statement_balance_violations():
         add(Violation(rule, message))
 
     totals = queries.fund_totals()

@@ -11,9 +11,11 @@ pooled account from 2019 on.
 The seed report's 2023 figures (KPIS.md) are met by calibration, with targets proportional to the
 scale: which remittances were made (whole ones, then part of one), each year's repair budget (the
 last repair of a period takes the remainder to the fen) and the interest factor (the last year takes
-the remainder). Deposits and repairs go through `ledger.post_many` a year at a time (one entry per
-bank transaction), each year's interest through `ledger.post_bulk`. Each repair paid then gets its use
-application (`demo_use`), linked to its entry."""
+the remainder). Every write goes through the fund's actions: standards (`deposits.create_standard`),
+bank accounts and first deposits (`accounts`), deposits and repairs through `ledger.post_many` a year
+at a time (one entry per bank transaction), each year's interest through `interest.credit_interest`
+(set-based, with the 积数 the plan holds). Each repair paid then gets its use application (`demo_use`,
+through `use.record_paid_history`), linked to its entry."""
 
 from __future__ import annotations
 
@@ -26,14 +28,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import connection
-from django.db.models import Model
-
+from anju.core import bulk
 from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
-from anju.fund import accounts, demo_use, deposits, kpis, ledger, rules
+from anju.fund import accounts, kpis, ledger, rules
 from anju.fund.arrears.demo import planned_recovery_fen
+from anju.fund.deposits import actions as deposits
+from anju.fund.interest import actions as interest
 from anju.fund.models import Account, JournalEntry, JournalLine
+from anju.fund.use import demo as demo_use
 from anju.lib.money import apportion, round_fen
 from anju.registry.models import Enterprise, Ownership, Project, Unit
 
@@ -195,7 +198,7 @@ def build_fund(ctx: Context) -> None:
     standards = _create_standards()
     banks = _open_banks()
     ctx.out.write(f"  unit ledgers opened: {accounts.ensure_unit_accounts()}\n")
-    _analyze(Unit, Ownership, Account)
+    bulk.analyze(Unit, Ownership, Account)
     units, sale_dates, developer_held, projects = _load_units()
     plan = Plan(units, projects, banks)
     _plan_deposits(ctx, plan, standards, sale_dates, developer_held)
@@ -204,21 +207,11 @@ def build_fund(ctx: Context) -> None:
     # Before the postings: on PostgreSQL every balance update leaves a dead row version behind.
     _set_first_deposits_and_dates(plan, sale_dates)
     _post(ctx, plan)
-    _analyze(Account, JournalEntry, JournalLine)
+    bulk.analyze(Account, JournalEntry, JournalLine)
     demo_use.build_use_applications(ctx, plan, closed_before=YEAR_START)
     figures = "  ".join(f"{code} {value}" for code, value in kpis.values(REPORT_YEAR).items())
     ctx.out.write(f"  before the arrears step's 2023 recoveries: {figures}\n")
     ctx.data["fund_banks"] = banks
-
-
-def _analyze(*models: type[Model]) -> None:
-    """PostgreSQL: refresh the planner's statistics. The demo city loads in one transaction, which
-    autovacuum cannot see into; planned for empty tables, the journal's joins (and its commit-time
-    balance trigger) fall back to full scans per entry and the load takes many minutes more."""
-    if connection.vendor == "postgresql":
-        tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {tables}")
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -244,8 +237,7 @@ def _create_standards() -> dict[tuple[str, str], list[tuple[dt.date, int]]]:
 def _open_banks() -> list[Account]:
     banks = []
     for bank_name, number, opened, _prefix in BANKS:
-        account = accounts.open_bank_account(None, bank_name=bank_name, number=number)
-        Account.objects.filter(pk=account.pk).update(opened=opened)
+        account = accounts.open_bank_account(None, bank_name=bank_name, number=number, opened=opened)
         banks.append(account)
     return banks
 
@@ -406,7 +398,7 @@ def _choose(remittances: Sequence[Sequence[UnitInfo]], target: int | None) -> se
     for units in remittances:
         subtotal = sum(info.fen for info in units)
         if target is None or total + subtotal <= target:
-            chosen.update(id(info) for info in units)
+            chosen |= {id(info) for info in units}
             total += subtotal
             continue
         for info in units:
@@ -616,11 +608,10 @@ def _post(ctx: Context, plan: Plan) -> None:
     """Year by year: the deposits and repairs in date order, each its own entry with the bank's
     transaction id, then the year's interest on 31 December.
 
-    The interest is split as `interest.allocate_interest` splits it (积数 with 算头不算尾, the pooled
-    share half up, the rest cut to the fen with the leftover fens to the largest remainders, ties by
-    unit code), from the balances the plan already holds rather than one aggregate query over the whole
-    journal per year; the demo test checks that the two agree."""
-    rank = {info.account: index for index, info in enumerate(plan.units)}  # units are in code order
+    The interest is posted by `interest.credit_interest`, the action `allocate_interest` uses, with the
+    积数 (算头不算尾) computed from the balances the plan already holds rather than one aggregate query
+    over the whole journal per year; the demo test checks them against the journal."""
+    code_of = {info.account: info.code for info in plan.units}
     unit_stub: dict[int, Account] = {}
     banks = {bank.pk: bank for bank in plan.banks}
     prefixes = {bank.pk: prefix for bank, (*_, prefix) in zip(plan.banks, BANKS, strict=True)}
@@ -656,11 +647,11 @@ def _post(ctx: Context, plan: Plan) -> None:
             )
         if specs:
             ledger.post_many(specs, actor=None, note=f"演示数据：{year}年交存与维修使用")
-            _analyze(Account, JournalEntry, JournalLine)
+            bulk.analyze(Account, JournalEntry, JournalLine)
             done += len(specs)
             ctx.progress("fund entries", done, total)
         if year in plan.interest:
-            shares = _post_interest(year, plan.interest[year], plan.banks[0], day_sums, rank)
+            shares = _post_interest(year, plan.interest[year], plan.banks[0], day_sums, code_of)
             for account, share in shares.items():
                 balances[account] += share
             done += 1
@@ -668,43 +659,14 @@ def _post(ctx: Context, plan: Plan) -> None:
 
 
 def _post_interest(
-    year: int, amount: Decimal, bank: Account, day_sums: dict[int, int], rank: dict[int, int]
+    year: int, amount: Decimal, bank: Account, day_sums: dict[int, int], code_of: dict[int, str]
 ) -> dict[int, int]:
-    """Post the year's interest; returns each unit ledger's share in fen."""
-    pooled = _pooled(year, amount)
-    weights = {account: weight for account, weight in day_sums.items() if weight > 0}
-    shares = _largest_remainders(_fen(amount - pooled), weights, rank)
-    lines = [(bank.pk, amount)]
-    if pooled:
-        lines.append((ledger.fund_account(Account.Kind.POOLED).pk, -pooled))
-    # In account order: the line indexes then grow at their ends instead of at random pages.
-    lines.extend((account, -from_fen(shares[account])) for account in sorted(shares) if shares[account])
-    ledger.post_bulk(
-        kind=JournalEntry.Kind.INTEREST,
-        value_date=dt.date(year, 12, 31),
-        lines=lines,
-        actor=None,
-        memo=f"{year}年度增值收益分配",
-        document=f"interest:{year}",
-    )
-    return shares
-
-
-def _largest_remainders(total: int, weights: dict[int, int], rank: dict[int, int]) -> dict[int, int]:
-    """anju.lib.money.apportion on whole fen and integer weights: each part cut to the fen, the leftover
-    fens to the largest remainders, ties by unit code (rank: the account's place in code order)."""
-    weight_sum = sum(weights.values())
-    ordered = sorted(weights, key=rank.__getitem__)
-    parts: list[int] = []
-    remainders: list[int] = []
-    for account in ordered:
-        quotient, remainder = divmod(total * weights[account], weight_sum)
-        parts.append(quotient)
-        remainders.append(-remainder)
-    # A stable sort keeps code order among equal remainders.
-    for index in sorted(range(len(ordered)), key=remainders.__getitem__)[: total - sum(parts)]:
-        parts[index] += 1
-    return dict(zip(ordered, parts, strict=True))
+    """Post the year's interest through `interest.credit_interest` with the 积数 the plan holds; returns
+    each unit ledger's share in fen."""
+    weights = {code_of[account]: (account, weight) for account, weight in day_sums.items() if weight > 0}
+    pooled_percent = POOLED_PERCENT if year >= POOLED_FROM else None
+    result = interest.credit_interest(None, year, amount, weights=weights, bank=bank, pooled_percent=pooled_percent)
+    return {account: _fen(part) for account, part in result.credits}
 
 
 def _set_first_deposits_and_dates(plan: Plan, sale_dates: dict[int, dt.date]) -> None:
@@ -714,18 +676,7 @@ def _set_first_deposits_and_dates(plan: Plan, sale_dates: dict[int, dt.date]) ->
         days = [d for d in (sale_dates.get(info.unit), info.paid_on) if d is not None]
         if days:
             rows.append((info.account, info.fen, min(days)))
-    rows.sort()
-    table = connection.ops.quote_name(Account._meta.db_table)
-    opened = "CAST(v.column3 AS date)" if connection.vendor == "postgresql" else "v.column3"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            chunk = rows[start : start + 2000]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"UPDATE {table} SET first_deposit = v.column2, opened = {opened} "
-                f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
-                [value for row in chunk for value in row],
-            )
+    accounts.set_first_deposits(rows)
 
 
 def register_steps() -> None:

@@ -73,15 +73,15 @@ def _check_amounts(amounts: Iterable[Decimal]) -> None:
     count = 0
     for amount in amounts:
         if amount == 0:
-            raise LedgerError("分录金额不能为零")
+            raise LedgerError("分录金额不能为零", code="zero_amount")
         if amount != amount.quantize(FEN):
-            raise LedgerError(f"分录金额最多两位小数：{amount}")
+            raise LedgerError(f"分录金额最多两位小数：{amount}", code="fractional_fen")
         total += amount
         count += 1
     if count < 2:
-        raise LedgerError("一笔分录至少两行")
+        raise LedgerError("一笔分录至少两行", code="one_line")
     if total != 0:
-        raise LedgerError(f"借贷不平衡：合计 {total}")
+        raise LedgerError(f"借贷不平衡：合计 {total}", code="unbalanced")
 
 
 @transaction.atomic
@@ -266,7 +266,7 @@ def _check_postable(kind: str, locked: dict[int, Account], delta: dict[int, Deci
         if not account.is_asset and new_balance < 0:
             raise Overdraw(f"{account} 余额不足：余额 {account.balance}，需支出 {-account.sign * amount}")
         if account.closed is not None and kind != JournalEntry.Kind.REVERSAL:
-            raise LedgerError(f"{account} 已销户，不能记账")
+            raise LedgerError(f"{account} 已销户，不能记账", code="account_closed")
 
 
 @transaction.atomic
@@ -368,9 +368,9 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
 def reverse(entry: JournalEntry, *, actor: User | None, value_date: dt.date, memo: str) -> JournalEntry:
     """The correction of an entry: the same lines with opposite signs, pointing at the original."""
     if entry.kind == JournalEntry.Kind.REVERSAL:
-        raise LedgerError("冲正分录不能再冲正")
+        raise LedgerError("冲正分录不能再冲正", code="reverse_reversal")
     if JournalEntry.objects.filter(reverses=entry).exists():
-        raise LedgerError(f"分录 #{entry.seq} 已冲正")
+        raise LedgerError(f"分录 #{entry.seq} 已冲正", code="already_reversed")
     legs = [Leg(line.account, -line.amount) for line in entry.lines.select_related("account")]
     return post(
         kind=JournalEntry.Kind.REVERSAL,

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.fund import urls_bank, urls_deposits, urls_public, urls_reconcile, urls_refunds, urls_use, views
+from anju.fund import views
+from anju.fund.bank import urls as urls_bank
+from anju.fund.deposits import urls as urls_deposits
+from anju.fund.disclosure import urls as urls_disclosure
+from anju.fund.owner_query import urls as urls_public
+from anju.fund.reconcile import urls as urls_reconcile
+from anju.fund.refunds import urls as urls_refunds
+from anju.fund.use import urls as urls_use
 
 app_name = "fund"
 urlpatterns = [
@@ -14,7 +21,9 @@ urlpatterns = [
     *urls_deposits.urlpatterns,
     *urls_bank.urlpatterns,
     *urls_reconcile.urlpatterns,
+    *urls_disclosure.urlpatterns,
     *urls_refunds.urlpatterns,
     *urls_use.urlpatterns,
     *urls_public.urlpatterns,
+    path("journal/", views.journal, name="journal"),
 ]

@@ -13,8 +13,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
-from anju.fund import deposits, owner_query
+from anju.fund.deposits import actions as deposits
 from anju.fund.models import BankReceipt, DepositNotice, DepositStandard, RefundApplication
+from anju.fund.owner_query import queries as owner_query
 from anju.fund.tests import factories as fund
 from anju.lib.money import capitals
 from anju.registry.tests import factories as registry

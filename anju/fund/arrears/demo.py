@@ -30,9 +30,10 @@ from anju.core import audit
 from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
 from anju.core.models import AuditEvent
-from anju.fund import accounts, deposits
+from anju.fund import accounts
 from anju.fund import rules as fund_rules
 from anju.fund.arrears import actions, queries, rules
+from anju.fund.deposits import actions as deposits
 from anju.fund.models import Account, DepositStandard
 from anju.lib.money import apportion
 from anju.registry import actions as registry_actions

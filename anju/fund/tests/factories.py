@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from anju.core.fields import to_fen
 from anju.fund import accounts, ledger
 from anju.fund.models import Account, JournalEntry
 from anju.registry.models import Unit
@@ -32,7 +33,7 @@ def deposit(account: Account, amount: str, day: dt.date, *, first: bool = True) 
         memo="交存",
     )
     if first:
-        Account.objects.filter(pk=account.pk).update(first_deposit=value)
+        accounts.set_first_deposits([(account.pk, to_fen(value), account.opened)])
     return entry
 
 

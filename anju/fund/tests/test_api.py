@@ -99,7 +99,7 @@ def test_import_and_match_need_handle(client_for, ledger_data: Account) -> None:
 
 
 def test_issue_a_notice_through_the_api(client_for) -> None:
-    from anju.fund import deposits
+    from anju.fund.deposits import actions as deposits
 
     deposits.create_standard(
         None,

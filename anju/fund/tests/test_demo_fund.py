@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from anju.fund import checks, deposits, kpis, rules
+from anju.fund import checks, kpis, rules
+from anju.fund.deposits import actions as deposits
 from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.lib.money import apportion
 from anju.registry.models import Ownership, Project, Unit
@@ -90,8 +91,9 @@ def test_repairs_are_split_by_area_within_a_building(demo_city: str) -> None:
 
 
 def test_interest_is_split_as_allocate_interest_splits_it(demo_city: str) -> None:
-    """The demo posts interest from its own balances; recompute each year's split from the journal
-    with the rules (积数, pooled share, largest remainders by unit code) and compare."""
+    """The demo posts interest through `interest.credit_interest` with the 积数 its plan holds; recompute
+    each year's split from the journal with the rules (积数, pooled share, largest remainders by unit
+    code) and compare, so the plan's 积数 are the journal's."""
     entries = JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).order_by("value_date")
     assert entries.count() >= 10
     for entry in entries:
@@ -119,8 +121,8 @@ def test_the_fund_ends_in_january_2024(demo_city: str) -> None:
 
 
 def test_every_repair_paid_has_its_use_application(demo_city: str) -> None:
-    from anju.fund import use
     from anju.fund.models import ScopeUnit, UseApplication, UsePayment
+    from anju.fund.use import queries as use_queries
 
     assert "use applications paid" in demo_city
     uses = JournalEntry.objects.filter(kind=JournalEntry.Kind.USE)
@@ -139,7 +141,7 @@ def test_every_repair_paid_has_its_use_application(demo_city: str) -> None:
         if app.is_emergency:
             assert app.vote is None and not scope[0].vote == ScopeUnit.Vote.AGREE
         else:
-            assert app.vote_passed and use.tally(app).as_json() == app.vote
+            assert app.vote_passed and use_queries.tally(app).as_json() == app.vote
         assert list(app.events.values_list("to_status", flat=True))[:5] == [
             "draft",
             "submitted",

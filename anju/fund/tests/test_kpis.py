@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from anju.fund import interest, kpis, ledger
+from anju.fund import kpis, ledger
+from anju.fund.interest import actions as interest
 from anju.fund.models import Account, JournalEntry
 from anju.fund.tests import factories
 

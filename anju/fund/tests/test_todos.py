@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
-from anju.fund import bank
+from anju.fund.bank import actions as bank
 from anju.fund.tests import factories
 
 pytestmark = pytest.mark.django_db

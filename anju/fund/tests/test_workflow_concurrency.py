@@ -10,10 +10,10 @@ from django.db import connection
 
 from anju.core.models import Role, User
 from anju.core.workflow import WorkflowError
-from anju.fund import refunds
 from anju.fund.models import RefundApplication
+from anju.fund.refunds import actions as refunds
 from anju.fund.tests import factories
-from anju.fund.tests.test_use_concurrency import HOLD, run_both
+from anju.fund.use.tests.test_use_concurrency import HOLD, run_both
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

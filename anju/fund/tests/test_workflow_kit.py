@@ -15,10 +15,11 @@ from django.urls import reverse
 from anju.core import workflow
 from anju.core.models import AuditEvent, User
 from anju.core.workflow import WorkflowError
-from anju.fund import refunds, use
 from anju.fund.models import Account, RefundApplication
+from anju.fund.refunds import actions as refunds
 from anju.fund.tests import factories
 from anju.fund.tests import use_factories as uf
+from anju.fund.use import actions as use
 from anju.lib.errors import DomainError
 from anju.registry.tests import factories as registry
 

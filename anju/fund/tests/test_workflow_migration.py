@@ -11,8 +11,8 @@ from django.apps import apps
 
 from anju.core import audit
 from anju.core.models import AuditEvent, User
-from anju.fund import refunds
 from anju.fund.models import ApplicationEvent, RefundApplication, RefundEvent
+from anju.fund.refunds import actions as refunds
 from anju.fund.tests import factories
 from anju.fund.tests import use_factories as uf
 

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from anju.fund import accounts, use
+from anju.fund import accounts
 from anju.fund.models import Account, UseApplication
 from anju.fund.tests import factories as fund
+from anju.fund.use import actions as use
 from anju.registry.models import Enterprise, Project, Unit
 from anju.registry.tests import factories as registry
 

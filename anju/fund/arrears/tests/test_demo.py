@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from anju.core.demokit import Context
-from anju.fund import checks, deposits, kpis
+from anju.fund import checks, kpis
 from anju.fund.arrears import actions, demo, queries, rules
 from anju.fund.arrears.models import ArrearsItem, CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget
+from anju.fund.deposits import actions as deposits
 from anju.fund.lifts import queries as lift_queries
 from anju.fund.lifts.models import Lift, Policy, PremiumPayment
 from anju.fund.models import Account, JournalEntry

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from anju.fund import accounts, bank, checks, interest, queries
+from anju.fund import accounts, checks, queries
+from anju.fund.bank import actions as bank
+from anju.fund.interest import actions as interest
 from anju.fund.models import Account
 from anju.lib.money import to_money
 from anju.lib.tabular import FILE_ROW, ImportRejected, RowError

@@ -1,0 +1,127 @@
+"""Crediting the year's bank interest (增值收益) to the unit accounts by accumulated daily balances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from anju.core.models import User
+from anju.fund import ledger, rules
+from anju.fund.errors import InterestError
+from anju.fund.models import Account, JournalEntry, JournalLine
+from anju.registry.models import Unit
+
+
+@dataclass
+class InterestResult:
+    year: int
+    amount: Decimal
+    accounts: int
+    pooled: Decimal
+    credited: Decimal
+    entry: JournalEntry
+    credits: list[tuple[int, Decimal]] = field(default_factory=list, repr=False)  # (unit account, part)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "amount": f"{self.amount:.2f}",
+            "accounts": self.accounts,
+            "pooled": f"{self.pooled:.2f}",
+            "credited": f"{self.credited:.2f}",
+        }
+
+
+def unit_day_sums(year: int) -> list[tuple[int, str, int]]:
+    """(account id, unit code, 积数 in fen-days) for every open unit account with a positive 积数 in the year,
+    in one aggregate query: each line weighs the days from its value date (or the year's first
+    day) to the year's last day, inclusive."""
+    start, end = (d.toordinal() for d in rules.year_bounds(year))
+    a = connection.ops.quote_name(Account._meta.db_table)
+    line = connection.ops.quote_name(JournalLine._meta.db_table)
+    unit = connection.ops.quote_name(Unit._meta.db_table)
+    sql = (
+        f"SELECT l.account_id, u.code, -SUM(l.amount * CASE WHEN l.day < %s THEN %s ELSE %s - l.day END) AS s "
+        f"FROM {line} l JOIN {a} a ON a.id = l.account_id JOIN {unit} u ON u.id = a.unit_id "
+        f"WHERE a.kind = 'unit' AND a.closed IS NULL AND l.day <= %s "
+        f"GROUP BY l.account_id, u.code HAVING -SUM(l.amount * CASE WHEN l.day < %s THEN %s ELSE %s - l.day END) > 0"
+    )
+    period = end - start + 1
+    params = [start, period, end + 1, end, start, period, end + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r[0]), str(r[1]), int(r[2])) for r in cursor.fetchall()]
+
+
+def _check_not_allocated(year: int) -> str:
+    """The year's interest document; refuses a second allocation (post_bulk's ledger head lock
+    serializes allocations, and credit_interest checks again inside it)."""
+    document = f"interest:{year}"
+    if JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST, document=document).exists():
+        raise InterestError(f"{year} 年度利息已分配，不能重复分配", code="already_allocated")
+    return document
+
+
+@transaction.atomic
+def allocate_interest(
+    year: int,
+    amount: Decimal,
+    *,
+    pooled_percent: Decimal | None = None,
+    actor: User | None = None,
+    bank: Account | None = None,
+) -> InterestResult:
+    """Credit AMOUNT of the year's interest: the pooled share first, the rest to the unit accounts by
+    积数, cut to the fen with leftover fens to the largest remainders (ties by unit code). Refuses a
+    second allocation for the same year."""
+    _check_not_allocated(year)
+    if bank is None:
+        banks = list(Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")[:2])
+        if len(banks) != 1:
+            raise InterestError("请指定利息入账的专户（--bank）" if banks else "尚未设立专户", code="bank_required")
+        bank = banks[0]
+    weights = {code: (account_id, weight) for account_id, code, weight in unit_day_sums(year)}
+    return credit_interest(actor, year, amount, weights=weights, bank=bank, pooled_percent=pooled_percent)
+
+
+@transaction.atomic
+def credit_interest(
+    actor: User | None,
+    year: int,
+    amount: Decimal,
+    *,
+    weights: Mapping[str, tuple[int, int]],
+    bank: Account,
+    pooled_percent: Decimal | None = None,
+) -> InterestResult:
+    """Post the year's interest on 31 December from the given 积数 (unit code → (account id, fen-days)),
+    set-based in one entry (`ledger.post_bulk`): the pooled share first, the rest split by
+    `rules.split_interest`, the unit lines in account order. `allocate_interest` computes the 积数
+    from the journal; a caller that holds them already (the demo city's plan) passes them."""
+    document = _check_not_allocated(year)
+    try:
+        pooled, parts = rules.split_interest(
+            amount, pooled_percent, {code: Decimal(w) for code, (_, w) in weights.items()}
+        )
+    except ValueError as exc:
+        raise InterestError(str(exc), code="invalid_amount") from exc
+    lines: list[tuple[int, Decimal]] = [(bank.pk, amount)]
+    if pooled:
+        lines.append((ledger.fund_account(Account.Kind.POOLED).pk, -pooled))
+    # In account order: the line indexes then grow at their ends instead of at random pages.
+    credits = sorted((weights[code][0], part) for code, part in parts.items() if part)
+    lines.extend((account_id, -part) for account_id, part in credits)
+    credited = sum((part for _, part in credits), Decimal("0.00"))
+    entry = ledger.post_bulk(
+        kind=JournalEntry.Kind.INTEREST,
+        value_date=dt.date(year, 12, 31),
+        lines=lines,
+        actor=actor,
+        memo=f"{year}年度增值收益分配",
+        document=document,
+    )
+    return InterestResult(year, amount, len(credits), pooled, credited, entry, credits)

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from anju.fund.owner_query import views
+
+urlpatterns: list[URLPattern] = [
+    path("query/", views.owner_query, name="owner_query"),
+]

@@ -1,0 +1,337 @@
+"""API endpoints for fund use applications: list, detail, create, workflow steps, votes, payments.
+
+Permissions are those of the pages: fund `view` to read, `handle` to create, vote and pay, and for a
+step the permission its row of `rules.USE_FLOW` names (review for 审核, approve for 领导审批). Money is a
+string with two decimals (yuan)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Query, Router, Schema, UploadedFile
+
+from anju.core import workflow
+from anju.core.apikit import Area, ErrorOut, ImportErrorOut, Money, OptionalMoney, Paging, page_schema, paginate
+from anju.core.permissions import actor, check
+from anju.core.workflow import WorkflowEventOut
+from anju.fund.models import Account, UseApplication, UsePayment
+from anju.fund.use import actions as use
+from anju.fund.use import queries as use_queries
+from anju.registry.models import Enterprise, Project
+
+MODULE = "fund"
+router = Router(tags=["fund use"])
+
+
+class UseItemIO(Schema):
+    name: str
+    budget: Decimal
+
+
+class UseApplicationIn(Schema):
+    kind: Literal["ordinary", "emergency"] = "ordinary"
+    title: str
+    project_code: str
+    applicant_kind: Literal["property_company", "owners_committee", "center"]
+    applicant_name: str = ""
+    applicant_credit_code: str = ""
+    emergency_reason: str = ""
+    scope_kind: Literal["project", "buildings", "range", "list"]
+    scope_spec: str = ""
+    items: list[UseItemIO]
+    contractor_credit_code: str = ""
+    contractor_bank: str = ""
+    contractor_account_number: str = ""
+
+
+class UseApplicationOut(Schema):
+    id: int
+    number: str
+    kind: str
+    emergency: bool
+    title: str
+    project: str
+    applicant: str
+    status: str
+    budget: Money
+    final_cost: OptionalMoney
+    vote_passed: bool | None
+    created: dt.datetime
+
+
+class UseScopeUnitOut(Schema):
+    unit: str
+    owner: str
+    area: Area
+    vote: str
+    share: Money
+    balance: Money
+    shortfall: Money
+    paid_fund: Money
+    paid_self: Money
+
+
+class UsePaymentOut(Schema):
+    id: int
+    application: str
+    kind: str
+    amount: Money
+    from_fund: Money
+    self_funded: Money
+    value_date: dt.date
+    entry_seq: int | None
+
+
+class UseApplicationDetailOut(UseApplicationOut):
+    scope_kind: str
+    scope_spec: str
+    items: list[UseItemIO]
+    contractor: str
+    contractor_account_number: str
+    vote: dict[str, object] | None
+    scope: list[UseScopeUnitOut]
+    events: list[WorkflowEventOut]
+    payments: list[UsePaymentOut]
+
+
+UseApplicationPage = page_schema(UseApplicationOut)
+
+
+def _out(a: UseApplication) -> UseApplicationOut:
+    return UseApplicationOut(
+        id=a.pk,
+        number=a.number,
+        kind=a.kind,
+        emergency=a.is_emergency,
+        title=a.title,
+        project=a.project.code,
+        applicant=a.applicant_name,
+        status=a.status,
+        budget=a.budget,
+        final_cost=a.final_cost,
+        vote_passed=None if a.is_emergency else a.vote_passed,
+        created=a.created,
+    )
+
+
+def _payment_out(p: UsePayment) -> UsePaymentOut:
+    return UsePaymentOut(
+        id=p.pk,
+        application=p.application.number,
+        kind=p.kind,
+        amount=p.amount,
+        from_fund=p.from_fund,
+        self_funded=p.self_funded,
+        value_date=p.value_date,
+        entry_seq=p.entry.seq if p.entry else None,
+    )
+
+
+def _detail(a: UseApplication) -> UseApplicationDetailOut:
+    return UseApplicationDetailOut(
+        **_out(a).model_dump(),
+        scope_kind=a.scope_kind,
+        scope_spec=a.scope_spec,
+        items=[UseItemIO(name=i.name, budget=i.budget) for i in a.items.all()],
+        contractor=a.contractor.name if a.contractor else "",
+        contractor_account_number=a.contractor_account_number,
+        vote=a.vote,
+        scope=[
+            UseScopeUnitOut(
+                unit=r.scope_unit.unit.code,
+                owner=r.scope_unit.owner_name,
+                area=r.scope_unit.area,
+                vote=r.scope_unit.vote,
+                share=r.share,
+                balance=r.balance,
+                shortfall=r.shortfall,
+                paid_fund=r.scope_unit.paid_fund,
+                paid_self=r.scope_unit.paid_self,
+            )
+            for r in use_queries.split(a)
+        ],
+        events=workflow.events_out(use.WORKFLOW, a),
+        payments=[_payment_out(p) for p in a.payments.select_related("entry", "application").order_by("pk")],
+    )
+
+
+def _get(pk: int) -> UseApplication:
+    return get_object_or_404(use_queries.applications(), pk=pk)
+
+
+@router.get("/use/applications", response=UseApplicationPage, summary="Use applications (使用申请)")
+def list_applications(
+    request: HttpRequest,
+    paging: Query[Paging],
+    q: str = "",
+    status: str = "",
+    kind: str = "",
+    project: str = "",
+    year: int | None = None,
+) -> dict[str, Any]:
+    check(request.user, MODULE, "view")
+    qs = use_queries.search(use_queries.applications(), q).order_by("-created", "-pk")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if project:
+        qs = qs.filter(project__code=project)
+    if year:
+        qs = qs.filter(created__year=year)
+    return paginate(qs, paging, _out)
+
+
+@router.get(
+    "/use/applications/{pk}", response=UseApplicationDetailOut, summary="A use application with scope, split, votes"
+)
+def application_detail(request: HttpRequest, pk: int) -> UseApplicationDetailOut:
+    check(request.user, MODULE, "view")
+    return _detail(_get(pk))
+
+
+def _enterprise(code: str) -> Enterprise | None:
+    if not code:
+        return None
+    enterprise = Enterprise.objects.filter(uscc=code.strip().upper()).first()
+    if enterprise is None:
+        raise use.UseError(f"没有统一社会信用代码为 {code} 的企业", code="enterprise_unknown")
+    return enterprise
+
+
+@router.post(
+    "/use/applications",
+    response={200: UseApplicationDetailOut, 400: ErrorOut},
+    summary="Create a draft use application",
+)
+def create_application(request: HttpRequest, body: UseApplicationIn) -> object:
+    check(request.user, MODULE, "handle")
+    project = get_object_or_404(Project, code=body.project_code)
+    data = use.ApplicationData(
+        kind=body.kind,
+        title=body.title,
+        project=project,
+        applicant_kind=body.applicant_kind,
+        applicant_name=body.applicant_name,
+        applicant_enterprise=_enterprise(body.applicant_credit_code),
+        emergency_reason=body.emergency_reason,
+        scope_kind=body.scope_kind,
+        scope_spec=body.scope_spec,
+        items=[(i.name, i.budget) for i in body.items],
+        contractor=_enterprise(body.contractor_credit_code),
+        contractor_bank=body.contractor_bank,
+        contractor_account_number=body.contractor_account_number,
+    )
+    application = use.create_application(actor(request), data)
+    return _detail(_get(application.pk))
+
+
+class UseStepIn(Schema):
+    step: Literal["submit", "review", "approve", "send_back", "withdraw", "close"]
+    note: str = ""
+
+
+@router.post(
+    "/use/applications/{pk}/steps",
+    response={200: UseApplicationOut, 400: ErrorOut},
+    summary="Take a workflow step: submit, review, approve, send_back, withdraw, close",
+)
+def take_step(request: HttpRequest, pk: int, body: UseStepIn) -> object:
+    application = _get(pk)
+    workflow.require_step(use.WORKFLOW, request.user, application, body.step)
+    use.take_step(actor(request), application, body.step, note=body.note)
+    return _out(_get(pk))
+
+
+class UseVoteRow(Schema):
+    unit: str
+    vote: Literal["agree", "oppose", "abstain", "not_voted"]
+
+
+class UseVotesOut(Schema):
+    votes: list[UseVoteRow]
+    result: dict[str, object] | None
+
+
+def _votes(application: UseApplication) -> UseVotesOut:
+    rows = application.scope_units.select_related("unit").order_by("unit__code")
+    return UseVotesOut(
+        votes=[UseVoteRow(unit=s.unit.code, vote=s.vote) for s in rows],  # type: ignore[arg-type]
+        result=application.vote,
+    )
+
+
+@router.get("/use/applications/{pk}/votes", response=UseVotesOut, summary="The owner votes and their result")
+def get_votes(request: HttpRequest, pk: int) -> UseVotesOut:
+    check(request.user, MODULE, "view")
+    return _votes(_get(pk))
+
+
+@router.put(
+    "/use/applications/{pk}/votes",
+    response={200: UseVotesOut, 400: ErrorOut},
+    summary="Set votes by unit code (units not listed keep theirs)",
+)
+def put_votes(request: HttpRequest, pk: int, body: list[UseVoteRow]) -> object:
+    check(request.user, MODULE, "handle")
+    application = _get(pk)
+    use.record_votes(actor(request), application, {row.unit: row.vote for row in body})
+    return _votes(_get(pk))
+
+
+@router.post(
+    "/use/applications/{pk}/votes/import",
+    response={200: UseVotesOut, 400: ImportErrorOut},
+    summary="Import votes (.xlsx/.csv, headers 房屋编码, 表决意见): all or nothing",
+)
+def import_votes(request: HttpRequest, pk: int, file: File[UploadedFile]) -> object:
+    check(request.user, MODULE, "handle")
+    application = _get(pk)
+    use.import_votes(actor(request), application, file.name or "votes", file.read())
+    return _votes(_get(pk))
+
+
+class UsePaymentIn(Schema):
+    kind: Literal["advance", "settlement"]
+    value_date: dt.date
+    amount: Decimal | None = None
+    final_cost: Decimal | None = None
+    bank_account_number: str = ""
+    # How many payments the application had when the client decided to pay (GET .../payments): a retried
+    # request finds one more and is refused (400) instead of paying twice.
+    expected_payments: int = Field(ge=0)
+
+
+@router.get("/use/applications/{pk}/payments", response=list[UsePaymentOut], summary="An application's payments")
+def list_payments(request: HttpRequest, pk: int) -> list[UsePaymentOut]:
+    check(request.user, MODULE, "view")
+    application = _get(pk)
+    return [_payment_out(p) for p in application.payments.select_related("entry", "application").order_by("pk")]
+
+
+@router.post(
+    "/use/applications/{pk}/payments",
+    response={200: UsePaymentOut, 400: ErrorOut},
+    summary="Pay an advance or the settlement on the audited final cost",
+)
+def create_payment(request: HttpRequest, pk: int, body: UsePaymentIn) -> object:
+    check(request.user, MODULE, "handle")
+    application = _get(pk)
+    bank = None
+    if body.bank_account_number:
+        bank = get_object_or_404(Account, kind=Account.Kind.BANK, bank_account_number=body.bank_account_number)
+    payment = use.pay(
+        actor(request),
+        application,
+        kind=body.kind,
+        value_date=body.value_date,
+        amount=body.amount,
+        final_cost=body.final_cost,
+        bank=bank,
+        expected_payments=body.expected_payments,
+    )
+    return _payment_out(UsePayment.objects.select_related("entry", "application").get(pk=payment.pk))

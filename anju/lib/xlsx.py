@@ -45,3 +45,15 @@ def workbook_bytes(
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def rows_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """One plain sheet holding the rows as given (no header styling): a file as a user would fill it in."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

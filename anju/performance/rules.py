@@ -225,32 +225,30 @@ def _parts(parts: Mapping[str, Decimal]) -> str:
     return " + ".join(f"{name}{wan(amount)}" for name, amount in parts.items() if amount)
 
 
+def _parts_vs_executed(rule: str, label: str, parts: Mapping[str, Decimal], executed: Decimal) -> Check | None:
+    """A breakdown of the year's spending (by source, by economic class) that does not add up to what was
+    executed; None when it does or when there is no breakdown."""
+    total = sum(parts.values(), ZERO)
+    if not parts or total == executed:
+        return None
+    return Check(
+        rule,
+        ERROR,
+        f"{label}{wan(total)}万元（{_parts(parts)}）与全年执行数{wan(executed)}万元不符，"
+        f"相差{wan(total - executed)}万元",
+    )
+
+
 def check_budget(facts: BudgetFacts) -> list[Check]:
     """Parts against totals, used + balance = budget, rates against their numerator and denominator, the same
     quantity entered in two places."""
     found: list[Check] = []
-    if facts.income:
-        total = sum(facts.income.values(), ZERO)
-        if total != facts.executed:
-            found.append(
-                Check(
-                    "budget.income_vs_executed",
-                    ERROR,
-                    f"按收入来源合计{wan(total)}万元（{_parts(facts.income)}）与全年执行数{wan(facts.executed)}万元不符，"
-                    f"相差{wan(total - facts.executed)}万元",
-                )
-            )
-    if facts.economic:
-        total = sum(facts.economic.values(), ZERO)
-        if total != facts.executed:
-            found.append(
-                Check(
-                    "budget.economic_vs_executed",
-                    ERROR,
-                    f"按经济分类支出合计{wan(total)}万元（{_parts(facts.economic)}）与全年执行数{wan(facts.executed)}万元不符，"
-                    f"相差{wan(total - facts.executed)}万元",
-                )
-            )
+    for rule, label, parts in (
+        ("budget.income_vs_executed", "按收入来源合计", facts.income),
+        ("budget.economic_vs_executed", "按经济分类支出合计", facts.economic),
+    ):
+        if (mismatch := _parts_vs_executed(rule, label, parts, facts.executed)) is not None:
+            found.append(mismatch)
     detail = sum(facts.public_detail.values(), ZERO)
     if facts.public_detail and detail > facts.public_executed:
         found.append(

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
 
 from anju.core import bankfile
 from anju.core.models import AuditEvent, BankProfile
 from anju.lib.tabular import ImportRejected
+from anju.lib.xlsx import rows_bytes
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -49,16 +48,11 @@ def icbc(**changes: Any) -> BankProfile:
     return bankfile.save_profile(None, None, code="icbc", **values)
 
 
-def xlsx(*rows: list[Any]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)  # type: ignore[union-attr]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def xlsx(*rows: Sequence[Any]) -> bytes:
+    return rows_bytes(rows)
 
 
-STANDARD_ROWS = [
+STANDARD_ROWS: list[list[Any]] = [
     ["交易流水号", "交易日期", "金额", "付款人", "摘要", "余额"],
     ["ICBC20230301001", "2023-03-01", 5000, "张三", "维修资金", "5000.00"],
     ["ICBC20230302001", "2023/3/2", "1,234.50", "李四", "维修资金", 6234.5],

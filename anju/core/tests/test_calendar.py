@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from anju.core import calendar
 from anju.core.models import AuditEvent, CalendarDay, CalendarYear
@@ -20,6 +20,7 @@ from anju.core.roles import DEFAULT_ROLES
 from anju.lib import dates
 from anju.lib.dates import CalendarError, CalendarMissing
 from anju.lib.tabular import ImportRejected
+from anju.lib.xlsx import rows_bytes
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -274,14 +275,7 @@ def csv_file(text: str, name: str = "2027.csv") -> io.BytesIO:
 
 
 def xlsx_file(rows: list[list[object]]) -> io.BytesIO:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in [["日期", "类型", "名称"], *rows]:
-        sheet.append(row)
-    upload = io.BytesIO()
-    workbook.save(upload)
-    upload.seek(0)
+    upload = io.BytesIO(rows_bytes([["日期", "类型", "名称"], *rows]))
     upload.name = "2027.xlsx"
     return upload
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from anju.core import imports
 from anju.core.models import AuditEvent, Role, User
 from anju.lib.tabular import TEXT_KINDS, Column, ImportRejected, Kind, RowError
+from anju.lib.xlsx import rows_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +62,8 @@ def spec() -> Iterator[RolesImport]:
     imports._specs.pop(spec.key)
 
 
-def xlsx(*rows: list[Any]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)  # type: ignore[union-attr]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def xlsx(*rows: Sequence[Any]) -> bytes:
+    return rows_bytes(rows)
 
 
 def test_a_good_file_is_written_with_one_import_event(spec: RolesImport) -> None:

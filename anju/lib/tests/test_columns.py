@@ -4,13 +4,12 @@ amount, date and time parsers, and reading .xls / skipped rows."""
 from __future__ import annotations
 
 import datetime as dt
-import io
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from anju.lib.tabular import (
     Column,
@@ -26,6 +25,7 @@ from anju.lib.tabular import (
     parse_value,
     read_table,
 )
+from anju.lib.xlsx import rows_bytes
 
 D = Decimal
 BODY = "11010519800512031"
@@ -166,13 +166,8 @@ def test_parentheses_only_when_allowed_and_dates_in_the_given_formats() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
 
 
-def xlsx(*rows: list[Any]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)  # type: ignore[union-attr]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def xlsx(*rows: Sequence[Any]) -> bytes:
+    return rows_bytes(rows)
 
 
 def test_rows_above_the_header_summary_rows_and_unknown_columns() -> None:

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from anju.lib.tabular import ImportRejected, RowError, cell_text, parse_decimal, parse_int, read_table
+from anju.lib.xlsx import rows_bytes
 
 HEADERS = ["编码", "名称", "面积"]
 
 
 def xlsx(*rows: Sequence[Any]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(list(row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return rows_bytes(rows)
 
 
 def csv_bytes(text: str, encoding: str = "utf-8-sig") -> bytes:

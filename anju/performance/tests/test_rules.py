@@ -107,6 +107,20 @@ def test_checks_find_income_fault_and_pass_clean_records() -> None:
     assert rules.check_budget(clean) == []
 
 
+def test_checks_find_an_economic_breakdown_that_does_not_add_up() -> None:
+    facts = rules.BudgetFacts(
+        executed=D("1000000.00"),
+        income={"一般公共预算": D("1000000.00")},
+        economic={"工资福利支出": D("600000.00"), "商品和服务支出": D("300000.00")},
+    )
+    [found] = rules.check_budget(facts)
+    assert found.rule == "budget.economic_vs_executed" and found.severity == "error"
+    assert found.message == (
+        "按经济分类支出合计90.00万元（工资福利支出60.00 + 商品和服务支出30.00）"
+        "与全年执行数100.00万元不符，相差-10.00万元"
+    )
+
+
 def test_checks_special_funds_staffing_and_weights() -> None:
     facts = rules.BudgetFacts(
         special_funds=[rules.FundFacts("白蚁", D(162), D("90.60"), D("71.30"))],

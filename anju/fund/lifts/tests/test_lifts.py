@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from anju.core import kpis as registry
 from anju.fund import accounts, checks
 from anju.fund.lifts import actions, queries, rules
+from anju.fund.lifts.errors import LiftError
 from anju.fund.lifts.models import Claim, Lift, Policy, PremiumPayment
 from anju.fund.lifts.tests import factories
 from anju.fund.models import Account, JournalEntry
 from anju.fund.tests import factories as fund
+from anju.registry.tests import factories as registry_factories
 
 D = Decimal
 JSON = "application/json"
@@ -362,3 +364,23 @@ def test_signing_and_settling_lock_their_rows() -> None:
     with CaptureQueriesContext(connection) as settling:
         actions.settle_claim(None, claim, paid_amount=None)
     assert any("FOR UPDATE" in q["sql"] and '"lifts_claim"' in q["sql"] for q in settling.captured_queries)
+
+
+def test_register_lifts_in_bulk_checks_every_code() -> None:
+    unit = registry_factories.unit(project_name="恒大御景湾", room="101")
+    rows = [actions.NewLift(unit.building_id, factories.code(n), "1", "日立") for n in (1, 2)]
+    done: list[int] = []
+    assert actions.register_lifts(None, rows, progress=done.append) == 2
+    assert done[-1] == 2
+    assert set(Lift.objects.values_list("registration_code", flat=True)) == {factories.code(1), factories.code(2)}
+    with pytest.raises(LiftError) as taken:
+        actions.register_lifts(None, [actions.NewLift(unit.building_id, factories.code(2))])
+    assert taken.value.code == "lifts.code_taken"
+    twice = [actions.NewLift(unit.building_id, factories.code(3))] * 2
+    with pytest.raises(LiftError) as duplicate:
+        actions.register_lifts(None, twice)
+    assert duplicate.value.code == "lifts.duplicate_code"
+    with pytest.raises(LiftError) as bad:
+        actions.register_lifts(None, [actions.NewLift(unit.building_id, "123")])
+    assert bad.value.code == "lifts.bad_code"
+    assert Lift.objects.count() == 2

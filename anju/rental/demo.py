@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -37,8 +36,6 @@ from anju.rental.models import (
     Kind,
     Lease,
     Payment,
-    PaymentAllocation,
-    Reminder,
     RentalUnit,
     RentBill,
     RentRate,
@@ -220,7 +217,8 @@ def build_rental(ctx: Context) -> None:
     # --- rates -------------------------------------------------------------------------------------
     since = dt.date(2019, 1, 1)
     rates: dict[str, RentRate] = {
-        category: RentRate.objects.create(
+        category: actions.set_rate(
+            None,
             kind=Kind.HOME,
             category=category,
             per_m2=per_m2,
@@ -230,7 +228,8 @@ def build_rental(ctx: Context) -> None:
         )
         for category, (per_m2, reduction) in HOME_RATES.items()
     }
-    shop_rate = RentRate.objects.create(
+    shop_rate = actions.set_rate(
+        None,
         kind=Kind.SHOP,
         category=Category.COMMERCIAL,
         per_m2=SHOP_PER_M2,
@@ -841,33 +840,17 @@ def _pay(
                 part = min(paid[bill_id], left)
                 paid[bill_id] -= part
                 left -= part
-    payment_id = bulk.next_id(Payment)
-    payment_rows: list[tuple[object, ...]] = []
-    allocation_rows: list[tuple[object, ...]] = []
+    first_payment = bulk.next_id(Payment)  # the action numbers from here: the bank ids follow the payments'
+    planned: list[actions.BillPayment] = []
     for bill_id, lease_id, bill_kind, month, _amount in bill_rows:
         amount = paid[bill_id]
         if amount <= 0:
             continue
         day = month + dt.timedelta(days=rng.randrange(3, 27))
         channel = "bank" if rng.random() < 0.65 else "counter"
-        txn = f"GZ{day:%Y%m%d}{payment_id:08d}" if channel == "bank" else None
-        payment_rows.append((payment_id, lease_id, bill_kind, to_fen(amount), 0, day, channel, txn, "", None))
-        allocation_rows.append((payment_id, bill_id, to_fen(amount)))
-        payment_id += 1
-    bulk.insert_rows(
-        Payment,
-        ["id", "lease_id", "kind", "amount", "unallocated", "paid_on", "channel", "bank_txn", "payer", "created_by_id"],
-        payment_rows,
-    )
-    bulk.insert_rows(PaymentAllocation, ["payment_id", "bill_id", "amount"], allocation_rows)
-    bulk.reset_sequences(Payment)
-    bills, allocations = RentBill._meta.db_table, PaymentAllocation._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {bills} SET paid = COALESCE((SELECT SUM(a.amount) FROM {allocations} a "
-            f"WHERE a.bill_id = {bills}.id), 0) WHERE month BETWEEN %s AND %s",
-            [dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 1)],
-        )
+        txn = f"GZ{day:%Y%m%d}{first_payment + len(planned):08d}" if channel == "bank" else None
+        planned.append(actions.BillPayment(bill_id, lease_id, bill_kind, amount, day, channel, txn))
+    actions.record_bill_payments(None, planned)
     # Reminders (催缴通知) on 20 December to half of the leases owing bills due before that day.
     reminded_on = dt.date(YEAR, 12, 20)
     owed: dict[int, Decimal] = {}
@@ -875,10 +858,8 @@ def _pay(
         if paid[bill_id] < amount and rules.month_end(month) < reminded_on:
             owed[lease_id] = owed.get(lease_id, Decimal(0)) + amount - paid[bill_id]
     debtors = sorted(owed)
-    bulk.insert_rows(
-        Reminder,
-        ["lease_id", "issued_on", "owed", "deadline", "created_by_id"],
-        [(lease, reminded_on, to_fen(owed[lease]), dt.date(YEAR + 1, 1, 5), None) for lease in debtors[::2]],
+    actions.issue_reminders(
+        None, {lease: owed[lease] for lease in debtors[::2]}, on=reminded_on, deadline=dt.date(YEAR + 1, 1, 5)
     )
 
 
@@ -894,58 +875,67 @@ def _reviews(ctx: Context, rng: random.Random, leases: list[PlannedLease]) -> No
     ]
     due = rng.sample(population, len(population))
     done_n = min(len(due), ctx.n(REVIEWS_DONE))
-    rows: list[tuple[object, ...]] = []
+    rows: list[Review] = []
     for index, lease in enumerate(due):
         if index < done_n:
             outcome = "market" if index % 90 == 1 else "exit" if index % 130 == 2 else "pass"
             last = min(dt.date(YEAR, 11, 30), lease.ended_on or dt.date(YEAR, 11, 30))
             first = min(max(opened, dt.date(YEAR, 4, 1)), last)
             rows.append(
-                (
-                    lease.household,
-                    YEAR,
-                    outcome,
-                    _day(rng, first, last),
-                    "收入超过保障标准，按市场租金计租" if outcome == "market" else "",
+                Review(
+                    household_id=_household(lease),
+                    year=YEAR,
+                    outcome=outcome,
+                    reviewed_on=_day(rng, first, last),
+                    note="收入超过保障标准，按市场租金计租" if outcome == "market" else "",
                 )
             )
         else:
-            rows.append((lease.household, YEAR, "due", None, ""))
-    bulk.insert_rows(Review, ["household_id", "year", "outcome", "reviewed_on", "note"], rows)
+            rows.append(Review(household_id=_household(lease), year=YEAR, outcome="due", reviewed_on=None, note=""))
+    actions.take_over_records(None, rows)
 
 
 def _inspections(ctx: Context, rng: random.Random, leases: list[PlannedLease]) -> None:
     """Home visits of the three-year full-coverage plan: 2023 target "double 30%"."""
-    InspectionPlan.objects.create(
-        year=YEAR,
-        inspection_percent=Decimal(30),
-        reinspection_percent=Decimal(30),
-        note="入户调查三年全覆盖，2023年实现“双30%”",
-    )
-    InspectionPlan.objects.create(year=YEAR + 1, inspection_percent=Decimal(35), reinspection_percent=Decimal(30))
+    plans = [
+        InspectionPlan(
+            year=YEAR,
+            inspection_percent=Decimal(30),
+            reinspection_percent=Decimal(30),
+            note="入户调查三年全覆盖，2023年实现“双30%”",
+        ),
+        InspectionPlan(year=YEAR + 1, inspection_percent=Decimal(35), reinspection_percent=Decimal(30)),
+    ]
+    actions.take_over_records(None, plans)
     visited = rng.sample(leases, min(len(leases), ctx.n(INSPECTIONS)))
     findings = ["lives"] * 94 + ["vacant"] * 3 + ["sublet"] * 2 + ["other_use"]
     inspectors = ["刘洋", "赵强", "孙丽", "周杰"]
-    rows = []
+    rows: list[Inspection] = []
     for index, lease in enumerate(visited):
         day = _day(rng, dt.date(YEAR, 3, 1), dt.date(YEAR, 10, 31))
         finding = rng.choice(findings)
-        rows.append((lease.household, lease.id, "inspection", day, finding, rng.choice(inspectors), ""))
+        rows.append(_visit(lease, "inspection", day, finding, rng.choice(inspectors)))
         if index < ctx.n(REINSPECTIONS):
-            rows.append(
-                (
-                    lease.household,
-                    lease.id,
-                    "reinspection",
-                    day + dt.timedelta(days=rng.randrange(15, 55)),
-                    "lives" if finding == "lives" else rng.choice(["lives", finding]),
-                    rng.choice(inspectors),
-                    "",
-                )
-            )
-    bulk.insert_rows(
-        Inspection, ["household_id", "lease_id", "visit", "visited_on", "finding", "inspector", "note"], rows
+            again = day + dt.timedelta(days=rng.randrange(15, 55))
+            found = "lives" if finding == "lives" else rng.choice(["lives", finding])
+            rows.append(_visit(lease, "reinspection", again, found, rng.choice(inspectors)))
+    actions.take_over_records(None, rows)
+
+
+def _visit(lease: PlannedLease, visit: str, day: dt.date, finding: str, inspector: str) -> Inspection:
+    return Inspection(
+        household_id=_household(lease),
+        lease_id=lease.id,
+        visit=visit,
+        visited_on=day,
+        finding=finding,
+        inspector=inspector,
     )
+
+
+def _household(lease: PlannedLease) -> int:
+    assert lease.household is not None, "a home lease"
+    return lease.household
 
 
 def _repairs(ctx: Context, rng: random.Random, ratio: Decimal, units: list[PlannedUnit]) -> None:
@@ -956,41 +946,37 @@ def _repairs(ctx: Context, rng: random.Random, ratio: Decimal, units: list[Plann
     total_weight = sum(weights, Decimal(0))
     costs = [(target * w / total_weight).quantize(rules.FEN) for w in weights]
     costs[-1] += target - sum(costs, Decimal(0))
-    rows: list[tuple[object, ...]] = []
+    rows: list[Repair] = []
     for index, cost in enumerate(costs):
         reported = _day(rng, dt.date(YEAR, 1, 3), dt.date(YEAR, 12, 10))
         rows.append(
-            (
-                f"WX{YEAR}-{index + 1:05d}",
-                rng.choice(units).id,
-                reported,
-                rng.choice(REPAIR_WORK),
-                rng.choice(VENDORS),
-                to_fen(cost),
-                "done",
-                reported + dt.timedelta(days=rng.randrange(1, 20)),
+            Repair(
+                number=f"WX{YEAR}-{index + 1:05d}",
+                rental_unit_id=rng.choice(units).id,
+                reported_on=reported,
+                description=rng.choice(REPAIR_WORK),
+                vendor=rng.choice(VENDORS),
+                cost=cost,
+                status="done",
+                completed_on=reported + dt.timedelta(days=rng.randrange(1, 20)),
             )
         )
     for index in range(ctx.n(12)):
         reported = _day(rng, dt.date(YEAR, 12, 12), dt.date(YEAR, 12, 29))
         assigned = index % 2 == 0
         rows.append(
-            (
-                f"WX{YEAR}-{count + index + 1:05d}",
-                rng.choice(units).id,
-                reported,
-                rng.choice(REPAIR_WORK),
-                rng.choice(VENDORS) if assigned else "",
-                0,
-                "assigned" if assigned else "reported",
-                None,
+            Repair(
+                number=f"WX{YEAR}-{count + index + 1:05d}",
+                rental_unit_id=rng.choice(units).id,
+                reported_on=reported,
+                description=rng.choice(REPAIR_WORK),
+                vendor=rng.choice(VENDORS) if assigned else "",
+                cost=Decimal("0.00"),
+                status="assigned" if assigned else "reported",
+                completed_on=None,
             )
         )
-    bulk.insert_rows(
-        Repair,
-        ["number", "rental_unit_id", "reported_on", "description", "vendor", "cost", "status", "completed_on"],
-        rows,
-    )
+    actions.take_over_records(None, rows)
 
 
 def _filings(ctx: Context, rng: random.Random, seen: set[str]) -> None:
@@ -998,43 +984,27 @@ def _filings(ctx: Context, rng: random.Random, seen: set[str]) -> None:
     from anju.core.demokit.ids import make_resident_id
 
     surnames, given, streets = names.SURNAMES, names.GIVEN_NAMES, names.STREETS
-    rows = []
+    rows: list[Filing] = []
     for index in range(ctx.n(FILINGS)):
         filed = _day(rng, dt.date(YEAR, 1, 5), dt.date(YEAR, 12, 28))
         start = filed + dt.timedelta(days=rng.randrange(0, 20))
         area = Decimal(rng.randrange(4000, 14000)) / 100
         rows.append(
-            (
-                f"BA{YEAR}-{index + 1:05d}",
-                filed,
-                rng.choice(surnames) + rng.choice(given),
-                make_resident_id(rng, seen)[0],
-                rng.choice(surnames) + rng.choice(given),
-                make_resident_id(rng, seen)[0],
-                f"怀化市鹤城区{rng.choice(streets)}{rng.randrange(1, 400)}号",
-                area,
-                start,
-                _term_end(start, 1),
-                to_fen((area * Decimal(rng.randrange(10, 25))).quantize(rules.FEN)),
+            Filing(
+                number=f"BA{YEAR}-{index + 1:05d}",
+                filed_on=filed,
+                lessor=rng.choice(surnames) + rng.choice(given),
+                lessor_id=make_resident_id(rng, seen)[0],
+                lessee=rng.choice(surnames) + rng.choice(given),
+                lessee_id=make_resident_id(rng, seen)[0],
+                address=f"怀化市鹤城区{rng.choice(streets)}{rng.randrange(1, 400)}号",
+                area=area,
+                start=start,
+                end=_term_end(start, 1),
+                monthly_rent=(area * Decimal(rng.randrange(10, 25))).quantize(rules.FEN),
             )
         )
-    bulk.insert_rows(
-        Filing,
-        [
-            "number",
-            "filed_on",
-            "lessor",
-            "lessor_id",
-            "lessee",
-            "lessee_id",
-            "address",
-            "area",
-            "start",
-            "end",
-            "monthly_rent",
-        ],
-        rows,
-    )
+    actions.take_over_records(None, rows)
 
 
 def register_steps() -> None:

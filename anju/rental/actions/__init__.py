@@ -14,9 +14,18 @@ from anju.rental.actions.exits import (
     serve_exit_notice_again,
     take_exit_step,
 )
+from anju.rental.actions.history import take_over_records
 from anju.rental.actions.households import apply, decide_eligibility, record_checks
 from anju.rental.actions.leases import drawn_by, end_lease, renew_lease, sign_lease
-from anju.rental.actions.rent import apply_credit, bill_month, issue_reminder, receive_payment
+from anju.rental.actions.rent import (
+    BillPayment,
+    apply_credit,
+    bill_month,
+    issue_reminder,
+    issue_reminders,
+    receive_payment,
+    record_bill_payments,
+)
 from anju.rental.actions.repairs import assign_repair, complete_repair, file_rental, report_repair
 from anju.rental.actions.reviews import open_reviews, record_inspection, record_review
 from anju.rental.actions.units import rate_in_force, register_estate, set_rate, set_unit_state
@@ -25,6 +34,7 @@ from anju.rental.errors import RentalError
 __all__ = [
     "EXIT_LIVE",
     "EXIT_WORKFLOW",
+    "BillPayment",
     "ExitStepError",
     "RentalError",
     "announce_draw",
@@ -41,10 +51,12 @@ __all__ = [
     "force_exit",
     "hold_draw",
     "issue_reminder",
+    "issue_reminders",
     "open_reviews",
     "prepare_exit",
     "rate_in_force",
     "receive_payment",
+    "record_bill_payments",
     "record_checks",
     "record_inspection",
     "record_review",
@@ -57,5 +69,6 @@ __all__ = [
     "set_unit_state",
     "sign_lease",
     "take_exit_step",
+    "take_over_records",
     "verify_draw",
 ]

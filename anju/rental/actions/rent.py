@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from anju.core import audit
+from anju.core import audit, bulk
 from anju.core.fields import MoneyField, to_fen
 from anju.core.models import AuditEvent, User
 from anju.rental import rules
@@ -194,3 +196,80 @@ def issue_reminder(actor: User | None, lease: Lease, *, on: dt.date, days: int =
     )
     audit.record(actor, CREATE, reminder, after=audit.snapshot(reminder))
     return reminder
+
+
+@dataclass(frozen=True)
+class BillPayment:
+    """A payment settling (part of) one bill, as a bank's statement or a year's history gives it."""
+
+    bill_id: int
+    lease_id: int
+    kind: str
+    amount: Decimal
+    paid_on: dt.date
+    channel: str
+    bank_txn: str | None = None
+
+
+@transaction.atomic
+def record_bill_payments(actor: User | None, payments: Sequence[BillPayment]) -> int:
+    """Record many payments at once, each allocated to its own bill (set-based, for volume): the payments
+    and their allocations inserted in bulk, then the paid amount of every bill they touch recomputed from
+    its allocations in one UPDATE, and one audit event. The payments take consecutive ids from the first
+    free one. Returns how many were recorded."""
+    if any(p.amount <= 0 for p in payments):
+        raise RentalError("金额须大于0", code="amount_not_positive")
+    first = bulk.next_id(Payment)
+    creator = actor.pk if actor is not None and actor.pk else None
+    bulk.insert_rows(
+        Payment,
+        ["id", "lease_id", "kind", "amount", "unallocated", "paid_on", "channel", "bank_txn", "payer", "created_by_id"],
+        [
+            (first + i, p.lease_id, p.kind, to_fen(p.amount), 0, p.paid_on, p.channel, p.bank_txn, "", creator)
+            for i, p in enumerate(payments)
+        ],
+    )
+    bulk.insert_rows(
+        PaymentAllocation,
+        ["payment_id", "bill_id", "amount"],
+        [(first + i, p.bill_id, to_fen(p.amount)) for i, p in enumerate(payments)],
+    )
+    bulk.reset_sequences(Payment)
+    allocated = (
+        PaymentAllocation.objects.filter(bill=OuterRef("pk"))
+        .values("bill")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    RentBill.objects.filter(pk__in=PaymentAllocation.objects.filter(payment_id__gte=first).values("bill_id")).update(
+        paid=Coalesce(Subquery(allocated, output_field=MoneyField()), Value(0), output_field=MoneyField())
+    )
+    total = sum((p.amount for p in payments), Decimal("0.00"))
+    audit.record(
+        actor,
+        AuditEvent.Action.IMPORT,
+        model=Payment._meta.label,
+        object_repr="批量缴款",
+        after={"payments": len(payments), "amount": str(total)},
+        note="批量登记租金缴款",
+    )
+    return len(payments)
+
+
+@transaction.atomic
+def issue_reminders(actor: User | None, owed: Mapping[int, Decimal], *, on: dt.date, deadline: dt.date) -> int:
+    """Rent reminders (催缴通知) for many leases at once: lease id -> the amount it owes on the day."""
+    if deadline < on:
+        raise RentalError("缴款期限不能早于通知日期", code="deadline_before_notice")
+    creator = actor if actor is not None and actor.pk else None
+    Reminder.objects.bulk_create(
+        [
+            Reminder(lease_id=lease, issued_on=on, owed=amount, deadline=deadline, created_by=creator)
+            for lease, amount in owed.items()
+        ],
+        batch_size=2000,
+    )
+    audit.record(
+        actor, CREATE, model=Reminder._meta.label, object_repr=f"{on}", after={"reminders": len(owed)}, note="批量催缴"
+    )
+    return len(owed)

@@ -217,3 +217,32 @@ def test_a_lease_past_its_term_is_billed_and_in_force_until_it_ends(leases: dict
     assert not RentBill.objects.filter(lease=lease, month=MAR).exists()
     assert not queries.leases_in_force(MAR).filter(pk=lease.pk).exists()
     assert not queries.past_term(MAR).exists()
+
+
+def test_many_payments_are_recorded_set_based_each_to_its_bill(leases: dict) -> None:
+    actions.bill_month(None, JAN)
+    home = RentBill.objects.get(lease=leases["home"], month=JAN)
+    shop = RentBill.objects.get(lease=leases["shop"], month=JAN)
+    planned = [
+        actions.BillPayment(home.pk, home.lease_id, "home", Decimal("30.00"), JAN + dt.timedelta(days=3), "counter"),
+        actions.BillPayment(home.pk, home.lease_id, "home", Decimal("50.00"), JAN + dt.timedelta(days=9), "bank", "T1"),
+        actions.BillPayment(
+            shop.pk, shop.lease_id, "shop", Decimal("1000.00"), JAN + dt.timedelta(days=5), "bank", "T2"
+        ),
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        assert actions.record_bill_payments(None, planned) == 3
+    assert len(ctx.captured_queries) < 15  # whatever the number of payments
+    home.refresh_from_db()
+    shop.refresh_from_db()
+    assert home.paid == Decimal("80.00") and shop.paid == Decimal("1000.00")
+    assert sorted(PaymentAllocation.objects.values_list("amount", flat=True)) == [30, 50, 1000]
+    assert Payment.objects.get(bank_txn="T2").amount == Decimal("1000.00")
+    assert queries.lease_balance(leases["shop"])["owed"] == Decimal("500.00")
+    with pytest.raises(actions.RentalError) as refused:
+        actions.record_bill_payments(
+            None, [planned[0].__class__(home.pk, home.lease_id, "home", Decimal(0), JAN, "bank")]
+        )
+    assert refused.value.code == "rental.amount_not_positive"
+    assert actions.issue_reminders(None, {shop.lease_id: Decimal("500.00")}, on=FEB, deadline=MAR) == 1
+    assert leases["shop"].reminders.get().owed == Decimal("500.00")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,11 +64,12 @@ def refund_list(request: HttpRequest) -> HttpResponse:
                 export_label="申请时间",
                 export_value=lambda a: timezone.localtime(a.created).strftime("%Y-%m-%d %H:%M"),
             ),
-            # Until paid, the refund is the account's whole balance (shown greyed).
+            # Until paid, the refund is the account's whole balance (shown greyed); the 合计 is what was
+            # refunded, so a balance asked for twice (a rejected and a new application) counts nowhere.
             Column(
                 _("Amount"),
                 lambda a: a.amount if a.amount is not None else Muted(a.account.balance),
-                total=Coalesce("amount", "account__balance"),
+                total="amount",
                 export_label="金额",
                 export_value=refunds.refund_amount,
             ),

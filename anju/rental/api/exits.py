@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.db.models import F
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -77,7 +78,7 @@ def _exit_written(e: Exit) -> ExitDetailOut:
 @router.get("/exits", response=list[ExitOut], summary="Exits (清退)")
 def list_exits(request: HttpRequest, paging: Query[Paging], status: str = "") -> list[ExitOut]:
     can_view(request)
-    qs = Exit.objects.select_related("lease", "household").order_by("-notice_on", "-pk")
+    qs = Exit.objects.select_related("lease", "household").order_by(F("notice_on").desc(nulls_last=True), "-pk")
     if status:
         qs = qs.filter(status=status)
     return [_exit_out(e) for e in window(qs, paging)]

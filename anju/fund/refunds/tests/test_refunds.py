@@ -286,3 +286,16 @@ def test_history_lists_owners_with_the_balance_on_each_change_date(client_for) -
         in client_for("leadership").get(reverse("fund:history", args=[account.unit.code])).content.decode()
     )
     assert client_for("office").get(reverse("fund:history", args=[account.unit.code])).status_code == 403
+
+
+def test_the_lists_total_is_what_was_refunded_not_balances_asked_for(client_for, account: Account, make_user) -> None:
+    # A rejected application and a new one for the same account ask for the same balance: not money out.
+    clerk, reviewer = make_user("clerk2", "station"), make_user("reviewer2", "finance")
+    first = refunds.create_refund(clerk, account, applicant="王五", reason="拆除")
+    refunds.submit_refund(clerk, first)
+    refunds.review_refund(reviewer, first)
+    refunds.reject_refund(make_user("leader2", "leadership"), first, note="材料不全")
+    refunds.create_refund(clerk, account, applicant="王五", reason="拆除")
+    response = client_for("information").get(reverse("fund:refunds"))
+    totals = [cell["html"] for cell in response.context["totals"] if cell.get("html")]
+    assert totals and all("7,500.00" not in str(html) and "15,000.00" not in str(html) for html in totals)

@@ -49,6 +49,7 @@ lint: setup
 	$(BIN)/ruff format --check anju tests bench
 	$(BIN)/mypy anju
 	$(BIN)/lint-imports
+	scripts/check-file-length
 
 check-migrations: setup
 	$(ANJU) makemigrations --check --dry-run

@@ -9,183 +9,73 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from stdnum.cn import uscc
 
 from anju.core import bulk
 from anju.core.demokit import Step, register
 from anju.core.fields import to_fen
-from anju.core.models import User
 from anju.lib.pinyin import initials
-from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
+from anju.registry.models import Building, Ownership, Person, Project, Unit
 from anju.rental import actions, rules
 from anju.rental.models import (
     Category,
     Draw,
     Exit,
     ExitEvent,
-    Filing,
     Household,
     HouseholdMember,
-    Inspection,
-    InspectionPlan,
     Kind,
     Lease,
-    Payment,
     RentalUnit,
     RentBill,
     RentRate,
-    Repair,
-    Review,
     UnitStateChange,
 )
 
 if TYPE_CHECKING:
     from anju.core.demokit import Context
 
-YEAR = 2023
-# The seed's 2023 figures (KPIS.md): scaled by homes at other scales.
-HOMES, SHOPS = 5478, 200
-HOUSEHOLDS, ALLOCATIONS, EXITS, FORCED = 5361, 264, 212, 36
-EXIT_LEAD_DAYS = 12  # an exit is prepared this many days before its notice (审核、审批 in between)
-COLLECTED_HOMES, COLLECTED_SHOPS = Decimal("5844200.00"), Decimal("2742700.00")
-COLLECTION_RATE = Decimal("0.9953")
-SHOP_RATE = Decimal("0.9981")
-REVIEWS_DUE, REVIEWS_DONE = 5166, 5016
-REPAIRS, REPAIR_COST = 285, Decimal("1122600.00")
-INSPECTIONS, REINSPECTIONS = 1660, 540
-FILINGS = 146
-REVIEW_OPENS = dt.date(YEAR, 3, 20)  # before the first lottery's leases start
-DRAW_SEED_SOURCE = "摇号当日中国福利彩票“快乐8”开奖号码（公证处记录）"
-ESTATES = [("GZ-CD", "城东公租房小区", 0.37), ("GZ-CN", "城南公租房小区", 0.34), ("GZ-CB", "城北公租房小区", 0.29)]
-HOME_RATES: dict[str, tuple[Decimal, Decimal]] = {  # category: (per m² per month, reduction %)
-    Category.DIBAO: (Decimal("2.20"), Decimal("50")),
-    Category.LOW_INCOME: (Decimal("2.20"), Decimal("20")),
-    Category.MIGRANT: (Decimal("2.20"), Decimal("0")),
-    Category.NEW_GRADUATE: (Decimal("2.20"), Decimal("0")),
-    Category.MARKET: (Decimal("8.00"), Decimal("0")),
-}
-SHOP_PER_M2 = Decimal("30.00")
-CATEGORY_MIX = [(Category.DIBAO, 25), (Category.LOW_INCOME, 40), (Category.MIGRANT, 30), (Category.NEW_GRADUATE, 5)]
-VENDORS = [
-    "怀化市安顺房屋维修有限公司",
-    "湖南鹤城建筑修缮工程有限公司",
-    "怀化市宏兴水电安装有限公司",
-    "怀化市城通防水工程有限公司",
-]
-SHOP_TRADES = ["便利店", "餐馆", "药房", "理发店", "五金店", "水果店", "早餐店"]
-REPAIR_WORK = [
-    "卫生间漏水维修",
-    "屋面防水补漏",
-    "下水管道疏通",
-    "入户门锁更换",
-    "楼道照明维修",
-    "外墙脱落修补",
-    "水表更换",
-    "窗户玻璃更换",
-]
-
-
-@dataclass
-class PlannedUnit:
-    id: int
-    code: str
-    kind: str
-    area: Decimal
-    history: list[tuple[str, dt.date, str]] = field(default_factory=list)
-
-
-@dataclass
-class PlannedLease:
-    id: int
-    unit: PlannedUnit
-    household: int | None
-    tenant: str
-    category: str
-    start: dt.date
-    end: dt.date
-    ended_on: dt.date | None = None
-    draw: int | None = None
-
-    @property
-    def months(self) -> int:
-        return rules.billed_months(YEAR, self.start, self.ended_on)
-
-
-def _term_end(start: dt.date, years: int) -> dt.date:
-    """The day before the term's anniversary (a term from 29 February runs to the end of February)."""
-    try:
-        anniversary = start.replace(year=start.year + years)
-    except ValueError:  # 29 February in a common year
-        anniversary = dt.date(start.year + years, 3, 1)
-    return anniversary - dt.timedelta(days=1)
-
-
-def _waiting_since(row: list[object]) -> dt.date:
-    since = row[13]
-    assert isinstance(since, dt.date)
-    return since
-
-
-def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
-    return first + dt.timedelta(days=rng.randrange(0, (last - first).days + 1))
-
-
-OWNER_NAME = "怀化市住房保障服务中心"
-OWNED_SINCE = dt.date(2012, 1, 1)
-
-
-def _owner() -> Enterprise:
-    """The estates belong to the city, held by the center (a public institution: credit code 12…)."""
-    code = "12431200MB1C20238"
-    return Enterprise.objects.create(
-        name=OWNER_NAME,
-        uscc=code + uscc.calc_check_digit(code),
-        legal_representative="张主任",
-        address="怀化市鹤城区迎丰中路",
-        initials=initials(OWNER_NAME),
-    )
-
-
-def _fit_areas(
-    leases: list[PlannedLease], rates: dict[str, tuple[Decimal, Decimal]], target: Decimal, low: Decimal, high: Decimal
-) -> Decimal:
-    """Adjust the floor areas so the year's billed rent of the leases is within a yuan of the target
-    (one unit's area is its lease's area); returns the billed total."""
-
-    def rent(lease: PlannedLease) -> Decimal:
-        per_m2, reduction = rates[lease.category]
-        return rules.monthly_rent(lease.unit.area, per_m2, reduction) * lease.months
-
-    total = sum((rent(lease) for lease in leases), Decimal(0))
-    if total == 0:
-        return total
-    factor = target / total
-    for lease in leases:
-        lease.unit.area = min(high, max(low, (lease.unit.area * factor).quantize(rules.FEN)))
-    total = sum((rent(lease) for lease in leases), Decimal(0))
-    # Only units let once in the year: a home re-let after an exit carries two leases' rents.
-    lets: dict[int, int] = {}
-    for lease in leases:
-        lets[lease.unit.id] = lets.get(lease.unit.id, 0) + 1
-    billed = [lease for lease in leases if lease.months and lets[lease.unit.id] == 1]
-    for index in range(len(billed) * 4):
-        diff = target - total
-        if abs(diff) < 1:
-            break
-        lease = billed[index % len(billed)]
-        per_m2, reduction = rates[lease.category]
-        step = per_m2 * (100 - reduction) / 100 * lease.months
-        delta = max(Decimal("-3"), min(Decimal("3"), diff / step)).quantize(rules.FEN)
-        area = min(high, max(low, lease.unit.area + delta))
-        before = rent(lease)
-        lease.unit.area = area
-        total += rent(lease) - before
-    return sum((rent(lease) for lease in leases), Decimal(0))
+from anju.rental.demo.plan import (
+    ALLOCATIONS,
+    CATEGORY_MIX,
+    COLLECTED_HOMES,
+    COLLECTED_SHOPS,
+    COLLECTION_RATE,
+    DRAW_SEED_SOURCE,
+    ESTATES,
+    EXIT_LEAD_DAYS,
+    EXITS,
+    FORCED,
+    HOME_RATES,
+    HOMES,
+    HOUSEHOLDS,
+    OWNED_SINCE,
+    REVIEW_OPENS,
+    REVIEWS_DUE,
+    SHOP_PER_M2,
+    SHOP_RATE,
+    SHOP_TRADES,
+    SHOPS,
+    YEAR,
+    PlannedLease,
+    PlannedUnit,
+    _day,
+    _fit_areas,
+    _owner,
+    _term_end,
+    _waiting_since,
+)
+from anju.rental.demo.records import (
+    _exit_history,
+    _filings,
+    _inspections,
+    _pay,
+    _repairs,
+    _reviews,
+)
 
 
 def build_rental(ctx: Context) -> None:
@@ -757,254 +647,6 @@ def build_rental(ctx: Context) -> None:
         f"  rental: {homes_n} homes, {shops_n} shops, {len(household_rows)} households, {len(all_leases)} leases, "
         f"{len(bill_rows)} bills, {len(draws)} draws\n"
     )
-
-
-def _exit_history(exit_rows: list[tuple[object, ...]]) -> None:
-    """Each exit's history as the workflow writes it: prepared by the station, reviewed by 住房保障服务部,
-    approved by the leader, then the notice, notices again and forced exit, and completion. Dates follow
-    from the exit's own (no random draw, so the rest of the demo city is unchanged)."""
-    users = {u.username: u for u in User.objects.filter(username__in=("station", "housing", "leader"))}
-    event_id = bulk.next_id(ExitEvent)
-    rows: list[tuple[object, ...]] = []
-    for exit_id, _, _, _, _, notice, deadline, notices, forced, status, done, _, prepared in exit_rows:
-        assert isinstance(notice, dt.date) and isinstance(deadline, dt.date) and isinstance(prepared, dt.date)
-        steps = [
-            (prepared, "station", "create", "", "draft"),
-            (prepared + dt.timedelta(days=1), "station", "submit", "draft", "submitted"),
-            (prepared + dt.timedelta(days=4), "housing", "review", "submitted", "reviewed"),
-            (prepared + dt.timedelta(days=8), "leader", "approve", "reviewed", "approved"),
-            (notice, "station", "serve", "approved", "notified"),
-        ]
-        for index in range(1, int(str(notices))):
-            steps.append((deadline + dt.timedelta(days=15 * index), "station", "notice_again", "notified", "notified"))
-        if forced:
-            steps.append((deadline + dt.timedelta(days=45), "station", "force", "notified", "notified"))
-        if status == "completed" and isinstance(done, dt.date):
-            steps.append((done, "station", "complete", "notified", "completed"))
-        for day, who, step, before, after in steps:
-            user = users.get(who)
-            at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
-            name = user.full_name if user else ""
-            rows.append(
-                (event_id, exit_id, bulk.db_datetime(at), user.pk if user else None, who, name, step, before, after, "")
-            )
-            event_id += 1
-    bulk.insert_rows(
-        ExitEvent,
-        [
-            "id",
-            "exit_id",
-            "at",
-            "actor_id",
-            "actor_name",
-            "actor_full_name",
-            "step",
-            "from_status",
-            "to_status",
-            "note",
-        ],
-        rows,
-    )
-
-
-def _pay(
-    rng: random.Random,
-    bill_rows: list[tuple[int, int, str, dt.date, Decimal]],
-    home_unpaid: Decimal,
-    shop_unpaid: Decimal,
-) -> None:
-    """Pay every bill except arrears adding up exactly to what the seed leaves unpaid, latest months first."""
-    paid = {bill_id: amount for bill_id, _, _, _, amount in bill_rows}
-    by_lease: dict[int, list[tuple[int, int, str, dt.date, Decimal]]] = {}
-    for row in bill_rows:
-        by_lease.setdefault(row[1], []).append(row)
-    for kind, unpaid in ((Kind.HOME, home_unpaid), (Kind.SHOP, shop_unpaid)):
-        debtors = [lease for lease, rows in by_lease.items() if rows[0][2] == kind]
-        rng.shuffle(debtors)
-        left = unpaid
-        for lease in debtors:
-            if left <= 0:
-                break
-            rows = sorted(by_lease[lease], key=lambda r: r[3], reverse=True)[: rng.choice((1, 1, 2, 3, 4, 6))]
-            for bill_id, _, _, _, amount in rows:
-                part = min(amount, left)
-                paid[bill_id] = amount - part
-                left -= part
-                if left <= 0:
-                    break
-        # Few leases (a small demo): leave more of their bills unpaid, latest first.
-        for bill_id, _, bill_kind, _, _amount in sorted(bill_rows, key=lambda r: r[3], reverse=True):
-            if left <= 0:
-                break
-            if bill_kind == kind and paid[bill_id] > 0:
-                part = min(paid[bill_id], left)
-                paid[bill_id] -= part
-                left -= part
-    first_payment = bulk.next_id(Payment)  # the action numbers from here: the bank ids follow the payments'
-    planned: list[actions.BillPayment] = []
-    for bill_id, lease_id, bill_kind, month, _amount in bill_rows:
-        amount = paid[bill_id]
-        if amount <= 0:
-            continue
-        day = month + dt.timedelta(days=rng.randrange(3, 27))
-        channel = "bank" if rng.random() < 0.65 else "counter"
-        txn = f"GZ{day:%Y%m%d}{first_payment + len(planned):08d}" if channel == "bank" else None
-        planned.append(actions.BillPayment(bill_id, lease_id, bill_kind, amount, day, channel, txn))
-    actions.record_bill_payments(None, planned)
-    # Reminders (催缴通知) on 20 December to half of the leases owing bills due before that day.
-    reminded_on = dt.date(YEAR, 12, 20)
-    owed: dict[int, Decimal] = {}
-    for bill_id, lease_id, _kind, month, amount in bill_rows:
-        if paid[bill_id] < amount and rules.month_end(month) < reminded_on:
-            owed[lease_id] = owed.get(lease_id, Decimal(0)) + amount - paid[bill_id]
-    debtors = sorted(owed)
-    actions.issue_reminders(
-        None, {lease: owed[lease] for lease in debtors[::2]}, on=reminded_on, deadline=dt.date(YEAR + 1, 1, 5)
-    )
-
-
-def _reviews(ctx: Context, rng: random.Random, leases: list[PlannedLease]) -> None:
-    """The 2023 annual review, opened as `open_reviews` does: on the opening day, one review for every
-    household with a home lease in force; most completed, a household that leaves later reviewed on or
-    before the day it left."""
-    opened = REVIEW_OPENS
-    population = [
-        lease
-        for lease in leases
-        if lease.household is not None and lease.start <= opened and (lease.ended_on is None or lease.ended_on > opened)
-    ]
-    due = rng.sample(population, len(population))
-    done_n = min(len(due), ctx.n(REVIEWS_DONE))
-    rows: list[Review] = []
-    for index, lease in enumerate(due):
-        if index < done_n:
-            outcome = "market" if index % 90 == 1 else "exit" if index % 130 == 2 else "pass"
-            last = min(dt.date(YEAR, 11, 30), lease.ended_on or dt.date(YEAR, 11, 30))
-            first = min(max(opened, dt.date(YEAR, 4, 1)), last)
-            rows.append(
-                Review(
-                    household_id=_household(lease),
-                    year=YEAR,
-                    outcome=outcome,
-                    reviewed_on=_day(rng, first, last),
-                    note="收入超过保障标准，按市场租金计租" if outcome == "market" else "",
-                )
-            )
-        else:
-            rows.append(Review(household_id=_household(lease), year=YEAR, outcome="due", reviewed_on=None, note=""))
-    actions.take_over_records(None, rows)
-
-
-def _inspections(ctx: Context, rng: random.Random, leases: list[PlannedLease]) -> None:
-    """Home visits of the three-year full-coverage plan: 2023 target "double 30%"."""
-    plans = [
-        InspectionPlan(
-            year=YEAR,
-            inspection_percent=Decimal(30),
-            reinspection_percent=Decimal(30),
-            note="入户调查三年全覆盖，2023年实现“双30%”",
-        ),
-        InspectionPlan(year=YEAR + 1, inspection_percent=Decimal(35), reinspection_percent=Decimal(30)),
-    ]
-    actions.take_over_records(None, plans)
-    visited = rng.sample(leases, min(len(leases), ctx.n(INSPECTIONS)))
-    findings = ["lives"] * 94 + ["vacant"] * 3 + ["sublet"] * 2 + ["other_use"]
-    inspectors = ["刘洋", "赵强", "孙丽", "周杰"]
-    rows: list[Inspection] = []
-    for index, lease in enumerate(visited):
-        day = _day(rng, dt.date(YEAR, 3, 1), dt.date(YEAR, 10, 31))
-        finding = rng.choice(findings)
-        rows.append(_visit(lease, "inspection", day, finding, rng.choice(inspectors)))
-        if index < ctx.n(REINSPECTIONS):
-            again = day + dt.timedelta(days=rng.randrange(15, 55))
-            found = "lives" if finding == "lives" else rng.choice(["lives", finding])
-            rows.append(_visit(lease, "reinspection", again, found, rng.choice(inspectors)))
-    actions.take_over_records(None, rows)
-
-
-def _visit(lease: PlannedLease, visit: str, day: dt.date, finding: str, inspector: str) -> Inspection:
-    return Inspection(
-        household_id=_household(lease),
-        lease_id=lease.id,
-        visit=visit,
-        visited_on=day,
-        finding=finding,
-        inspector=inspector,
-    )
-
-
-def _household(lease: PlannedLease) -> int:
-    assert lease.household is not None, "a home lease"
-    return lease.household
-
-
-def _repairs(ctx: Context, rng: random.Random, ratio: Decimal, units: list[PlannedUnit]) -> None:
-    """Repair work orders: the year's completed ones cost exactly the seed's total."""
-    count = ctx.n(REPAIRS)
-    target = (REPAIR_COST * ratio).quantize(rules.FEN)
-    weights = [Decimal(rng.randrange(500, 9000)) for _ in range(count)]
-    total_weight = sum(weights, Decimal(0))
-    costs = [(target * w / total_weight).quantize(rules.FEN) for w in weights]
-    costs[-1] += target - sum(costs, Decimal(0))
-    rows: list[Repair] = []
-    for index, cost in enumerate(costs):
-        reported = _day(rng, dt.date(YEAR, 1, 3), dt.date(YEAR, 12, 10))
-        rows.append(
-            Repair(
-                number=f"WX{YEAR}-{index + 1:05d}",
-                rental_unit_id=rng.choice(units).id,
-                reported_on=reported,
-                description=rng.choice(REPAIR_WORK),
-                vendor=rng.choice(VENDORS),
-                cost=cost,
-                status="done",
-                completed_on=reported + dt.timedelta(days=rng.randrange(1, 20)),
-            )
-        )
-    for index in range(ctx.n(12)):
-        reported = _day(rng, dt.date(YEAR, 12, 12), dt.date(YEAR, 12, 29))
-        assigned = index % 2 == 0
-        rows.append(
-            Repair(
-                number=f"WX{YEAR}-{count + index + 1:05d}",
-                rental_unit_id=rng.choice(units).id,
-                reported_on=reported,
-                description=rng.choice(REPAIR_WORK),
-                vendor=rng.choice(VENDORS) if assigned else "",
-                cost=Decimal("0.00"),
-                status="assigned" if assigned else "reported",
-                completed_on=None,
-            )
-        )
-    actions.take_over_records(None, rows)
-
-
-def _filings(ctx: Context, rng: random.Random, seen: set[str]) -> None:
-    from anju.core.demokit import names
-    from anju.core.demokit.ids import make_resident_id
-
-    surnames, given, streets = names.SURNAMES, names.GIVEN_NAMES, names.STREETS
-    rows: list[Filing] = []
-    for index in range(ctx.n(FILINGS)):
-        filed = _day(rng, dt.date(YEAR, 1, 5), dt.date(YEAR, 12, 28))
-        start = filed + dt.timedelta(days=rng.randrange(0, 20))
-        area = Decimal(rng.randrange(4000, 14000)) / 100
-        rows.append(
-            Filing(
-                number=f"BA{YEAR}-{index + 1:05d}",
-                filed_on=filed,
-                lessor=rng.choice(surnames) + rng.choice(given),
-                lessor_id=make_resident_id(rng, seen)[0],
-                lessee=rng.choice(surnames) + rng.choice(given),
-                lessee_id=make_resident_id(rng, seen)[0],
-                address=f"怀化市鹤城区{rng.choice(streets)}{rng.randrange(1, 400)}号",
-                area=area,
-                start=start,
-                end=_term_end(start, 1),
-                monthly_rent=(area * Decimal(rng.randrange(10, 25))).quantize(rules.FEN),
-            )
-        )
-    actions.take_over_records(None, rows)
 
 
 def register_steps() -> None:

@@ -14,7 +14,7 @@ from anju.rental.actions.exits import (
     serve_exit_notice_again,
     take_exit_step,
 )
-from anju.rental.actions.history import take_over_records
+from anju.rental.actions.history import Tenancies, take_over_records, take_over_tenancies
 from anju.rental.actions.households import apply, decide_eligibility, record_checks
 from anju.rental.actions.leases import drawn_by, end_lease, renew_lease, sign_lease
 from anju.rental.actions.rent import (
@@ -37,6 +37,7 @@ __all__ = [
     "BillPayment",
     "ExitStepError",
     "RentalError",
+    "Tenancies",
     "announce_draw",
     "apply",
     "apply_credit",
@@ -70,5 +71,6 @@ __all__ = [
     "sign_lease",
     "take_exit_step",
     "take_over_records",
+    "take_over_tenancies",
     "verify_draw",
 ]

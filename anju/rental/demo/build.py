@@ -3,7 +3,9 @@ shops, the households, and a whole 2023 of records from which every rental.* KPI
 computed at the seed's precision.
 
 Everything is planned in Python first (so unit areas can be fitted to the seed's rent totals), then
-written with bulk inserts; the monthly bills come from the real billing action (`bill_month`)."""
+written through the registry's set-based registration (estates, buildings, homes, owner, residents)
+and rental's `take_over_tenancies` and `take_over_records` (the tenancies and draws of before); the
+monthly bills come from the real billing action (`bill_month`)."""
 
 from __future__ import annotations
 
@@ -12,27 +14,22 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
 from anju.core import bulk
 from anju.core.demokit import Step, register
 from anju.core.fields import to_fen
 from anju.lib.pinyin import initials
-from anju.registry.models import Building, Ownership, Person, Project, Unit
+from anju.registry import actions as registry_actions
+from anju.registry.models import Building, Person, Project, Unit
 from anju.rental import actions, rules
 from anju.rental.models import (
     Category,
     Draw,
     Exit,
-    ExitEvent,
     Household,
-    HouseholdMember,
     Kind,
     Lease,
-    RentalUnit,
     RentBill,
     RentRate,
-    UnitStateChange,
 )
 
 if TYPE_CHECKING:
@@ -83,7 +80,6 @@ def build_rental(ctx: Context) -> None:
     from anju.core.demokit.ids import make_resident_id
 
     rng = random.Random(20230501)
-    now = timezone.now()
     homes_n = ctx.n(HOMES, minimum=12)
     ratio = Decimal(homes_n) / Decimal(HOMES)
     shops_n = ctx.n(SHOPS, minimum=2)
@@ -129,12 +125,11 @@ def build_rental(ctx: Context) -> None:
     )
 
     # --- estates, buildings, units -----------------------------------------------------------------
-    building_id = bulk.next_id(Building)
-    unit_id = bulk.next_id(Unit)
-    building_rows: list[tuple[object, ...]] = []
+    unit_id = bulk.next_id(Unit)  # planned ids, replaced by the registered ones
+    buildings: list[Building] = []
     units: list[PlannedUnit] = []
     unit_project: dict[int, int] = {}
-    unit_building: dict[int, tuple[int, str, str, int]] = {}
+    unit_building: dict[int, tuple[int, str, str, int]] = {}  # building's index in `buildings`
     homes_left, shops_left = homes_n, shops_n
     for index, (code, name, share) in enumerate(ESTATES):
         last = index == len(ESTATES) - 1
@@ -142,26 +137,31 @@ def build_rental(ctx: Context) -> None:
         estate_shops = shops_left if last else round(shops_n * share)
         homes_left -= estate_homes
         shops_left -= estate_shops
-        project = Project.objects.create(
-            code=code,
-            name=name,
-            kind=Project.Kind.PUBLIC_RENTAL,
-            district="鹤城区",
-            address=f"怀化市鹤城区{name[:2]}{rng.choice(names.STREETS)}{rng.randrange(1, 300)}号",
-            initials=initials(name),
+        [project] = registry_actions.register_projects(
+            None,
+            [
+                Project(
+                    code=code,
+                    name=name,
+                    kind=Project.Kind.PUBLIC_RENTAL,
+                    district="鹤城区",
+                    address=f"怀化市鹤城区{name[:2]}{rng.choice(names.STREETS)}{rng.randrange(1, 300)}号",
+                    initials=initials(name),
+                )
+            ],
         )
         number = 0
         while estate_homes > 0 or estate_shops > 0:
             number += 1
             floors = 6 if estate_homes < 600 or number % 3 else 11
-            building_rows.append(
-                (
-                    building_id,
-                    project.pk,
-                    str(number),
-                    floors,
-                    "brick_concrete" if floors == 6 else "shear",
-                    0 if floors == 6 else 2,
+            building_id = len(buildings)
+            buildings.append(
+                Building(
+                    project_id=project.pk,
+                    number=str(number),
+                    floors=floors,
+                    structure="brick_concrete" if floors == 6 else "shear",
+                    lift_count=0 if floors == 6 else 2,
                 )
             )
             for entrance in (1, 2):
@@ -194,41 +194,34 @@ def build_rental(ctx: Context) -> None:
                 unit_building[unit_id] = (building_id, "商", room, 1)
                 unit_id += 1
             estate_shops -= min(estate_shops, 12)
-            building_id += 1
     homes = [u for u in units if u.kind == Kind.HOME]
     shops = [u for u in units if u.kind == Kind.SHOP]
     rng.shuffle(homes)
     owner = _owner()
 
     # --- households ------------------------------------------------------------------------------
-    person_id = bulk.next_id(Person)
-    person_rows: list[tuple[object, ...]] = []
+    persons: list[registry_actions.NewPerson] = []
 
     def new_person() -> tuple[int, str]:
-        nonlocal person_id
+        """A resident to register; returns its index in `persons` (the id is known once registered)."""
         number, birth = make_resident_id(rng, seen)
         name = person_name()
-        person_rows.append(
-            (
-                person_id,
-                name,
-                "resident",
-                number,
-                birth,
-                f"1{rng.choice('3578')}{rng.randrange(0, 10)}{rng.randrange(0, 10**8):08d}",
-                f"怀化市{rng.choice(names.DISTRICTS)}{rng.choice(names.STREETS)}",
-                initials_cached(name),
-                now,
-                now,
+        persons.append(
+            registry_actions.NewPerson(
+                name=name,
+                id_number=number,
+                birth_date=birth,
+                phone=f"1{rng.choice('3578')}{rng.randrange(0, 10)}{rng.randrange(0, 10**8):08d}",
+                address=f"怀化市{rng.choice(names.DISTRICTS)}{rng.choice(names.STREETS)}",
+                initials=initials_cached(name),
             )
         )
-        person_id += 1
-        return person_id - 1, name
+        return len(persons) - 1, name
 
     household_id = bulk.next_id(Household)
     household_rows: list[list[object]] = []
     first_household = household_id
-    member_rows: list[tuple[object, ...]] = []
+    member_rows: list[tuple[int, int, str]] = []
     numbers_by_year: dict[int, int] = {}
     names_by_household: dict[int, str] = {}
     number_of: dict[int, str] = {}
@@ -401,7 +394,7 @@ def build_rental(ctx: Context) -> None:
         digest = rules.inputs_hash(held, entrants, codes)
         seed = rules.draw_seed(digest, external)
         picks = rules.draw(seed, entrants, codes)
-        draw = Draw.objects.create(
+        draw = Draw(
             number=f"YH{YEAR}-{index + 1:05d}",
             status=Draw.Status.HELD,
             announced_on=announced,
@@ -416,6 +409,7 @@ def build_rental(ctx: Context) -> None:
             result=rules.draw_as_json(picks),
             note=f"{YEAR}年第{index + 1}批公租房公开摇号配租（公证处现场监督）",
         )
+        actions.take_over_records(None, [draw])
         draws.append(draw)
         by_code = {u.code: u for u in offered}
         hid_of = {number_of[h]: h for h in waiting}
@@ -496,69 +490,33 @@ def build_rental(ctx: Context) -> None:
     )
     home_billed = _fit_areas(leases, HOME_RATES, billed_total - shop_billed, Decimal("30"), Decimal("60"))
 
-    # --- write: buildings, units, rental units and their history ---------------------------------------
-    bulk.insert_rows(Building, ["id", "project_id", "number", "floors", "structure", "lift_count"], building_rows)
-    bulk.insert_rows(
-        Unit,
-        ["id", "code", "project_id", "building_id", "entrance", "room", "floor", "area", "use", "created", "updated"],
+    # --- write: the registry's buildings, homes, owner and residents, then the tenancies --------------
+    registry_actions.register_buildings(None, buildings)
+    unit_ids = registry_actions.register_units(
+        None,
         [
-            (
-                u.id,
-                u.code,
-                unit_project[u.id],
-                unit_building[u.id][0],
-                unit_building[u.id][1],
-                unit_building[u.id][2],
-                unit_building[u.id][3],
-                u.area,
-                "residential" if u.kind == Kind.HOME else "shop",
-                now,
-                now,
+            registry_actions.NewUnit(
+                code=u.code,
+                project_id=unit_project[u.id],
+                building_id=buildings[unit_building[u.id][0]].pk,
+                entrance=unit_building[u.id][1],
+                room=unit_building[u.id][2],
+                floor=unit_building[u.id][3],
+                area=u.area,
+                use="residential" if u.kind == Kind.HOME else "shop",
             )
             for u in units
         ],
     )
-    bulk.insert_rows(
-        Ownership,
-        ["unit_id", "person_id", "enterprise_id", "start", "end"],
-        [(u.id, None, owner.pk, OWNED_SINCE, None) for u in units],
+    for u in units:
+        u.id = unit_ids[u.code]
+    registry_actions.open_ownerships(
+        None, (registry_actions.NewHolding(u.id, None, owner.pk, OWNED_SINCE) for u in units)
     )
-    bulk.insert_rows(
-        RentalUnit,
-        ["id", "unit_id", "kind", "state", "state_since"],
-        [(u.id, u.id, u.kind, u.history[-1][0], u.history[-1][1]) for u in units],
-    )
-    bulk.insert_rows(
-        UnitStateChange,
-        ["rental_unit_id", "state", "on", "note"],
-        [(u.id, state, on, note) for u in units for state, on, note in u.history],
-    )
-    bulk.insert_rows(
-        Person,
-        ["id", "name", "id_type", "id_number", "birth_date", "phone", "address", "initials", "created", "updated"],
-        person_rows,
-    )
-    bulk.insert_rows(
-        Household,
-        [
-            "id",
-            "number",
-            "applicant_id",
-            "category",
-            "members_count",
-            "monthly_income",
-            "owns_home",
-            "income_checked",
-            "housing_checked",
-            "applied_on",
-            "status",
-            "decided_on",
-            "decision_note",
-            "waiting_since",
-        ],
-        household_rows,
-    )
-    bulk.insert_rows(HouseholdMember, ["household_id", "person_id", "relation"], member_rows)
+    person_ids = registry_actions.register_persons(None, persons)
+    person_of = [person_ids[p.id_number] for p in persons]
+    for row in household_rows:
+        row[2] = person_of[int(str(row[2]))]
     lease_numbers: dict[tuple[str, int], int] = {}
 
     def lease_row(lease: PlannedLease) -> tuple[object, ...]:
@@ -589,50 +547,18 @@ def build_rental(ctx: Context) -> None:
         )
 
     all_leases = sorted(leases + shop_leases, key=lambda lease: (lease.start, lease.id))
-    bulk.insert_rows(
-        Lease,
-        [
-            "id",
-            "number",
-            "kind",
-            "rental_unit_id",
-            "household_id",
-            "tenant_name",
-            "category",
-            "area",
-            "rate_id",
-            "monthly_rent",
-            "deposit",
-            "start",
-            "end",
-            "ended_on",
-            "status",
-            "renewed_from_id",
-            "draw_id",
-        ],
-        [lease_row(lease) for lease in all_leases],
+    actions.take_over_tenancies(
+        None,
+        actions.Tenancies(
+            units=[(u.id, u.id, u.kind, u.history[-1][0], u.history[-1][1]) for u in units],
+            states=[(u.id, state, on, note) for u in units for state, on, note in u.history],
+            households=household_rows,
+            members=[(household, person_of[person], relation) for household, person, relation in member_rows],
+            leases=[lease_row(lease) for lease in all_leases],
+            exits=exit_rows,
+            exit_events=_exit_history(exit_rows),
+        ),
     )
-    bulk.insert_rows(
-        Exit,
-        [
-            "id",
-            "number",
-            "lease_id",
-            "household_id",
-            "reason",
-            "notice_on",
-            "deadline",
-            "notices",
-            "forced",
-            "status",
-            "completed_on",
-            "note",
-            "prepared_on",
-        ],
-        exit_rows,
-    )
-    _exit_history(exit_rows)
-    bulk.reset_sequences(Building, Unit, Ownership, RentalUnit, Person, Household, Lease, Exit, ExitEvent)
 
     # --- bills through the billing action, then the payments --------------------------------------------
     for month in range(1, 13):

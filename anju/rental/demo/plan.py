@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from stdnum.cn import uscc
 
-from anju.lib.pinyin import initials
+from anju.registry import actions as registry_actions
 from anju.registry.models import Enterprise
 from anju.rental import rules
 from anju.rental.models import (
@@ -116,12 +116,12 @@ OWNED_SINCE = dt.date(2012, 1, 1)
 def _owner() -> Enterprise:
     """The estates belong to the city, held by the center (a public institution: credit code 12…)."""
     code = "12431200MB1C20238"
-    return Enterprise.objects.create(
+    return registry_actions.create_enterprise(
+        None,
         name=OWNER_NAME,
         uscc=code + uscc.calc_check_digit(code),
         legal_representative="张主任",
         address="怀化市鹤城区迎丰中路",
-        initials=initials(OWNER_NAME),
     )
 
 

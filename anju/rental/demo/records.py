@@ -45,7 +45,7 @@ from anju.rental.demo.plan import (
 )
 
 
-def _exit_history(exit_rows: list[tuple[object, ...]]) -> None:
+def _exit_history(exit_rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
     """Each exit's history as the workflow writes it: prepared by the station, reviewed by 住房保障服务部,
     approved by the leader, then the notice, notices again and forced exit, and completion. Dates follow
     from the exit's own (no random draw, so the rest of the demo city is unchanged)."""
@@ -75,22 +75,7 @@ def _exit_history(exit_rows: list[tuple[object, ...]]) -> None:
                 (event_id, exit_id, bulk.db_datetime(at), user.pk if user else None, who, name, step, before, after, "")
             )
             event_id += 1
-    bulk.insert_rows(
-        ExitEvent,
-        [
-            "id",
-            "exit_id",
-            "at",
-            "actor_id",
-            "actor_name",
-            "actor_full_name",
-            "step",
-            "from_status",
-            "to_status",
-            "note",
-        ],
-        rows,
-    )
+    return rows
 
 
 def _pay(

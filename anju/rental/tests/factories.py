@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from anju.registry import actions as registry_actions
 from anju.registry.models import Building, Person, Project, Unit
 from anju.registry.tests import factories as registry
 from anju.rental import actions
@@ -36,21 +37,22 @@ def rates() -> None:
 
 def estate(homes: int = 4, shops: int = 1, code: str = "GZ-T", area: str = "50.00") -> list[RentalUnit]:
     """A public-rental project with `homes` homes (101, 102, ...) and `shops` shops, under management."""
-    project = Project.objects.create(code=code, name="城东公租房小区", kind=Project.Kind.PUBLIC_RENTAL)
-    building = Building.objects.create(project=project, number="1", floors=6)
-    for index in range(homes + shops):
-        shop = index >= homes
-        room = f"S{index - homes + 1:02d}" if shop else f"{101 + index}"
-        Unit.objects.create(
-            code=Unit.make_code(code, "1", "1", room),
-            project=project,
-            building=building,
-            entrance="1",
-            room=room,
-            floor=1,
-            area=Decimal(area),
-            use=Unit.Use.SHOP if shop else Unit.Use.RESIDENTIAL,
-        )
+    (project,) = registry_actions.register_projects(
+        None, [Project(code=code, name="城东公租房小区", kind=Project.Kind.PUBLIC_RENTAL)]
+    )
+    (building,) = registry_actions.register_buildings(None, [Building(project=project, number="1", floors=6)])
+    rooms = [(f"S{index - homes + 1:02d}", True) if index >= homes else (f"{101 + index}", False)
+             for index in range(homes + shops)]  # fmt: skip
+    registry_actions.register_units(
+        None,
+        [
+            registry_actions.NewUnit(
+                Unit.make_code(code, "1", "1", room), project.pk, building.pk, "1", room, 1, Decimal(area),
+                Unit.Use.SHOP if shop else Unit.Use.RESIDENTIAL,
+            )
+            for room, shop in rooms
+        ],
+    )  # fmt: skip
     actions.register_estate(None, project, RATE_DAY)
     return list(RentalUnit.objects.filter(unit__project=project).order_by("unit__code"))
 

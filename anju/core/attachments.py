@@ -3,7 +3,8 @@
 A module attaches a file with `attach(record, upload, module=..., kind=..., actor=...)` from its own view
 (which checks the module's handle permission), lists them with `for_record(record)` and renders
 `includes/attachments.html`; downloads go through `core:attachment` which checks view permission on
-the attachment's module."""
+the attachment's module. A refused file raises `AttachmentError` (codes ``attachment.bad_type``,
+``attachment.empty``, ``attachment.too_large``; field ``file``), shown by `refused()` like any line's error."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from anju.core import audit
 from anju.core.models import Attachment, AuditEvent
+from anju.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from anju.core.models import User
@@ -27,20 +28,28 @@ MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = frozenset({"pdf", "jpg", "jpeg", "png", "gif", "doc", "docx", "xls", "xlsx", "csv", "txt", "zip", "ofd"})
 
 
+class AttachmentError(DomainError):
+    prefix = "attachment"
+
+
 def validate(upload: UploadedFile) -> None:
     """Refuse empty, oversized and unexpected files with a message naming the file."""
     name = upload.name or ""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in SUFFIXES:
-        raise ValidationError(
+        raise AttachmentError(
             _("%(name)s: files of this type cannot be attached (allowed: %(allowed)s).")
-            % {"name": name, "allowed": ", ".join(sorted(SUFFIXES))}
+            % {"name": name, "allowed": ", ".join(sorted(SUFFIXES))},
+            code="bad_type",
+            field="file",
         )
     if not upload.size:
-        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+        raise AttachmentError(_("%(name)s is empty.") % {"name": name}, code="empty", field="file")
     if upload.size > MAX_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than %(limit)d MB.") % {"name": name, "limit": MAX_BYTES // (1024 * 1024)}
+        raise AttachmentError(
+            _("%(name)s is larger than %(limit)d MB.") % {"name": name, "limit": MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+            field="file",
         )
 
 

@@ -1,4 +1,5 @@
-"""MoneyField: yuan as Decimal in Python, whole fen (BIGINT) in the database.
+"""MoneyField: yuan as Decimal in Python, whole fen (BIGINT) in the database; and `by_user`, the
+"who did it" field of every record.
 
 Sums of money must be exact on both databases; SQLite stores DecimalField values as floating
 point, which drifts over millions of ledger lines. Integers don't. Set-based SQL works in fen."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 
 from anju.lib.money import FEN
@@ -51,3 +53,16 @@ class MoneyField(_MoneyBase):
         if hasattr(value, "resolve_expression"):
             return value  # type: ignore[no-any-return]
         return to_fen(Decimal(str(value)) if not isinstance(value, Decimal) else value)
+
+
+def by_user(verbose_name: Any, *, blank: bool = True) -> models.ForeignKey[Any, Any]:
+    """Who created, decided or posted a record: a staff user kept while the record names them
+    (PROTECT), empty for the command line and the demo; no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.fields import by_user
+
 
 class Role(models.Model):
     """A role (岗位角色): a department of the center, the leadership or the administrators."""
@@ -180,9 +182,7 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
     size = models.BigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = by_user(_("uploaded by"), blank=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:

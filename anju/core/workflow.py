@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
 from anju.core import audit, permissions
+from anju.core.fields import by_user
 from anju.core.models import AuditEvent, User
 from anju.lib.errors import DomainError
 from anju.lib.workflow import PREPARE, REVIEW, Flow, Refusal, Step
@@ -45,14 +45,7 @@ class WorkflowEvent(models.Model):
     Each line's history model subclasses it with a foreign key to its record."""
 
     at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = by_user(_("by"))
     # The login name (or the command line's), as the audit log writes it, and the real name at the time.
     actor_name = models.CharField(_("by (name)"), max_length=150)
     # db_default: rows written outside the ORM (the demo's inserts, older rows) get an empty value.

@@ -42,20 +42,20 @@ class AccountOut(Schema):
     balance: Money
     closed: dt.date | None
 
+    @staticmethod
+    def resolve_unit(obj: Account) -> str:
+        return obj.unit.code if obj.unit else ""
+
+    @staticmethod
+    def resolve_project(obj: Account) -> str:
+        return obj.project.name if obj.project else ""
+
+    @staticmethod
+    def resolve_area(obj: Account) -> str:
+        return f"{obj.unit.area:.2f}" if obj.unit else ""
+
 
 AccountPage = page_schema(AccountOut)
-
-
-def _account_out(account: Account) -> AccountOut:
-    unit = account.unit
-    return AccountOut(
-        unit=unit.code if unit else "",
-        project=account.project.name if account.project else "",
-        area=f"{unit.area:.2f}" if unit else "",
-        first_deposit=account.first_deposit,
-        balance=account.balance,
-        closed=account.closed,
-    )
 
 
 @router.get("/accounts", response=AccountPage, summary="Unit ledgers (分户账) with balances")
@@ -70,7 +70,7 @@ def list_accounts(
         accounts = accounts.filter(project__code=project)
     if replenish:
         accounts = accounts.filter(pk__in=queries.replenishment_due().values("pk"))
-    return paginate(accounts, paging, _account_out)
+    return paginate(accounts, paging)
 
 
 class MovementOut(Schema):
@@ -96,26 +96,11 @@ def _unit_account(code: str) -> Account:
 @router.get("/accounts/{code}", response=StatementOut, summary="A unit's statement (分户账明细) with running balance")
 def account_statement(
     request: HttpRequest, code: str, start: dt.date | None = None, end: dt.date | None = None
-) -> StatementOut:
+) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     account = _unit_account(code)
     opening, rows = queries.statement(account, start, end)
-    return StatementOut(
-        account=_account_out(account),
-        interest=queries.interest_total(account),
-        opening=opening,
-        movements=[
-            MovementOut(
-                seq=r.seq,
-                value_date=r.value_date,
-                kind=r.kind,
-                memo=r.memo,
-                amount=r.amount,
-                balance=r.balance,
-            )
-            for r in rows
-        ],
-    )
+    return {"account": account, "interest": queries.interest_total(account), "opening": opening, "movements": rows}
 
 
 class TotalsOut(Schema):
@@ -150,23 +135,13 @@ class ReceiptOut(Schema):
     status: str = Field(description="posted, suspense or matched")
     unit: str | None
 
+    @staticmethod
+    def resolve_unit(obj: BankReceipt) -> str | None:
+        unit = obj.unit_account.unit if obj.unit_account else None
+        return unit.code if unit else None
+
 
 ReceiptPage = page_schema(ReceiptOut)
-
-
-def _receipt_out(r: BankReceipt) -> ReceiptOut:
-    unit = r.unit_account.unit if r.unit_account and r.unit_account.unit else None
-    return ReceiptOut(
-        id=r.pk,
-        txn_id=r.txn_id,
-        txn_date=r.txn_date,
-        amount=r.amount,
-        unit_code=r.unit_code,
-        payer=r.payer,
-        memo=r.memo,
-        status=r.status,
-        unit=unit.code if unit else None,
-    )
 
 
 @router.get("/receipts", response=ReceiptPage, summary="Bank receipts; status=suspense lists 待查")
@@ -182,7 +157,7 @@ def list_receipts(
         receipts = receipts.filter(status=status)
     if q:
         receipts = receipts.filter(Q(txn_id=q) | Q(unit_code__istartswith=q) | Q(payer__icontains=q))
-    return paginate(receipts, paging, _receipt_out)
+    return paginate(receipts, paging)
 
 
 class ReceiptImportOut(Schema):
@@ -220,7 +195,7 @@ def match_receipt(request: HttpRequest, receipt_id: int, body: MatchIn) -> objec
     if account is None:
         raise MatchError(f"房屋 {body.unit_code} 没有分户账", code="no_ledger", field="unit_code")
     matched = bank.match_suspense(actor(request), receipt, account)
-    return _receipt_out(BankReceipt.objects.select_related("unit_account__unit").get(pk=matched.pk))
+    return ReceiptOut.from_orm(BankReceipt.objects.select_related("unit_account__unit").get(pk=matched.pk))
 
 
 class NoticeOut(Schema):
@@ -235,23 +210,24 @@ class NoticeOut(Schema):
     amount_capitals: str
     issued_on: dt.date
 
+    @staticmethod
+    def resolve_unit(obj: DepositNotice) -> str:
+        return obj.account.unit.code if obj.account.unit else ""
+
+    @staticmethod
+    def resolve_area(obj: DepositNotice) -> str:
+        return f"{obj.area:.2f}"
+
+    @staticmethod
+    def resolve_rate(obj: DepositNotice) -> str | None:
+        return f"{obj.rate:.2f}" if obj.rate is not None else None
+
+    @staticmethod
+    def resolve_amount_capitals(obj: DepositNotice) -> str:
+        return capitals(obj.amount)
+
 
 NoticePage = page_schema(NoticeOut)
-
-
-def _notice_out(n: DepositNotice) -> NoticeOut:
-    return NoticeOut(
-        number=n.number,
-        kind=n.kind,
-        status=n.status,
-        unit=n.account.unit.code if n.account.unit else "",
-        payer=n.payer,
-        area=f"{n.area:.2f}",
-        rate=f"{n.rate:.2f}" if n.rate is not None else None,
-        amount=n.amount,
-        amount_capitals=capitals(n.amount),
-        issued_on=n.issued_on,
-    )
 
 
 @router.get("/notices", response=NoticePage, summary="Deposit notices (交存通知书)")
@@ -270,7 +246,7 @@ def list_notices(
         notices = notices.filter(account__project__code=project)
     if unit:
         notices = notices.filter(account__unit__code=unit)
-    return paginate(notices, paging, _notice_out)
+    return paginate(notices, paging)
 
 
 class NoticeIn(Schema):
@@ -282,7 +258,7 @@ def issue_notice(request: HttpRequest, body: NoticeIn) -> object:
     check(request.user, MODULE, "handle")
     unit = get_object_or_404(Unit, code=body.unit_code)
     notice = deposits.issue_notice(actor(request), unit)
-    return _notice_out(DepositNotice.objects.select_related("account__unit").get(pk=notice.pk))
+    return NoticeOut.from_orm(DepositNotice.objects.select_related("account__unit").get(pk=notice.pk))
 
 
 class BatchIn(Schema):

@@ -106,17 +106,8 @@ def post(
     _check_postable(kind, locked, delta)
     head, seq = _next_seq()
     lines = [(leg.account.pk, leg.amount) for leg in legs]
-    entry = JournalEntry.objects.create(
-        seq=seq,
-        kind=kind,
-        value_date=value_date,
-        posted_by=actor if actor and actor.pk else None,
-        posted_by_name=_actor_name(actor),
-        memo=memo[:300],
-        document=document,
-        bank_txn_id=bank_txn_id,
-        reverses=reverses,
-        digest=entry_digest(seq, kind, value_date, bank_txn_id, reverses.pk if reverses else None, memo[:300], lines),
+    entry = _create_entry(
+        seq, kind, value_date, actor, memo, document, lines, bank_txn_id=bank_txn_id, reverses=reverses
     )
     day = value_date.toordinal()
     JournalLine.objects.bulk_create(
@@ -148,6 +139,34 @@ def post(
     return entry
 
 
+def _create_entry(
+    seq: int,
+    kind: str,
+    value_date: dt.date,
+    actor: User | None,
+    memo: str,
+    document: str,
+    lines: Sequence[tuple[int, Decimal]],
+    *,
+    bank_txn_id: str | None = None,
+    reverses: JournalEntry | None = None,
+) -> JournalEntry:
+    """The entry's row with its digest (over its number, kind, day, bank transaction, reversal, memo, lines)."""
+    memo = memo[:300]
+    return JournalEntry.objects.create(
+        seq=seq,
+        kind=kind,
+        value_date=value_date,
+        posted_by=actor if actor and actor.pk else None,
+        posted_by_name=_actor_name(actor),
+        memo=memo,
+        document=document,
+        bank_txn_id=bank_txn_id,
+        reverses=reverses,
+        digest=entry_digest(seq, kind, value_date, bank_txn_id, reverses.pk if reverses else None, memo, lines),
+    )
+
+
 @transaction.atomic
 def post_bulk(
     *,
@@ -163,16 +182,7 @@ def post_bulk(
     cannot overdraw (credits to liability accounts against a debit to an asset account)."""
     _check_amounts(amount for _, amount in lines)
     head, seq = _next_seq()
-    entry = JournalEntry.objects.create(
-        seq=seq,
-        kind=kind,
-        value_date=value_date,
-        posted_by=actor if actor and actor.pk else None,
-        posted_by_name=_actor_name(actor),
-        memo=memo[:300],
-        document=document,
-        digest=entry_digest(seq, kind, value_date, None, None, memo[:300], lines),
-    )
+    entry = _create_entry(seq, kind, value_date, actor, memo, document, lines)
     day = value_date.toordinal()
     bulk.insert_rows(
         JournalLine,

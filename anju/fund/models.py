@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.registry.models import Building, Project, Unit
 
 
@@ -105,14 +104,7 @@ class JournalEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     value_date = models.DateField(_("value date"), db_index=True)
     posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("posted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    posted_by = by_user(_("posted by"))
     posted_by_name = models.CharField(_("posted by (name)"), max_length=150)
     memo = models.CharField(_("memo"), max_length=300, blank=True)
     # The business document behind the entry, e.g. "deposit_notice:42" or "bank_receipt:7".

@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from anju.lib.errors import DomainError
 from anju.lib.money import FEN, apportion, round_fen
-from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step
+from anju.lib.workflow import Flow, Step, approval_steps
 
 REPLENISH_THRESHOLD = Decimal("0.30")
 ZERO = Decimal("0.00")
@@ -247,40 +247,10 @@ OPEN_STATES = ("draft", "submitted", "reviewed")
 # Fund use: draft → submitted → reviewed → approved → (payments: paying → paid) → closed; withdrawn.
 USE_FLOW = Flow(
     steps=(
-        Step("submit", "提交审核", ("draft",), "submitted", "handle", duty=PREPARE, preparer_only=True),
-        Step("review", "审核通过", ("submitted",), "reviewed", "review", duty=REVIEW),
-        Step("approve", "审批同意", ("reviewed",), "approved", "approve", duty=APPROVE),
-        Step(
-            "send_back",
-            "退回",
-            ("submitted", "reviewed"),
-            "draft",
-            {"submitted": "review", "reviewed": "approve"},
-            reason=True,
-        ),
-        Step("withdraw", "撤回", OPEN_STATES, "withdrawn", "handle", reason=True, irreversible=True),
+        *approval_steps(OPEN_STATES, opinions=False, reject=False),
         Step("close", "归档", ("paid",), "closed", "handle", irreversible=True),
     ),
     distinct=3,
 )
 # Refund on demolition: draft → submitted → reviewed → approved (or rejected) → paid; withdrawn.
-REFUND_FLOW = Flow(
-    steps=(
-        Step("submit", "提交审核", ("draft",), "submitted", "handle", duty=PREPARE, preparer_only=True),
-        Step("review", "审核通过", ("submitted",), "reviewed", "review", duty=REVIEW, opinion=True),
-        Step("approve", "审批同意", ("reviewed",), "approved", "approve", duty=APPROVE, opinion=True),
-        Step(
-            "reject", "审批不同意", ("reviewed",), "rejected", "approve", duty=APPROVE, reason=True, irreversible=True
-        ),
-        Step(
-            "send_back",
-            "退回",
-            ("submitted", "reviewed"),
-            "draft",
-            {"submitted": "review", "reviewed": "approve"},
-            reason=True,
-        ),
-        Step("withdraw", "撤回", OPEN_STATES, "withdrawn", "handle", reason=True, irreversible=True),
-    ),
-    distinct=3,
-)
+REFUND_FLOW = Flow(steps=approval_steps(OPEN_STATES), distinct=3)

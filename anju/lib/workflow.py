@@ -7,7 +7,7 @@ Framework-free, so a line's table of steps is plain data and its rules are check
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 # The three duties of separation of duties (职责分离): 经办 prepares, 审核 reviews, 审批 approves.
@@ -119,3 +119,30 @@ class Flow:
             if user == preparer:
                 return Refusal("same_person", f"审批人不能是该{noun}的经办人")
         return None
+
+
+def approval_steps(open_states: tuple[str, ...], *, opinions: bool = True, reject: bool = True) -> tuple[Step, ...]:
+    """The standard 经办 → 审核 → 审批 steps: 提交 by the preparer (draft → submitted), 审核 (→ reviewed) and
+    审批 (→ approved) with an optional opinion, 审批不同意 (→ rejected, a reason required), 退回 to the draft
+    (a reason; the reviewer's from 已提交, the approver's from 已审核) and 撤回 from any of the open states
+    (a reason). A line adds its own steps after these (拨付, 归档…)."""
+    steps = [
+        Step("submit", "提交审核", ("draft",), "submitted", "handle", duty=PREPARE, preparer_only=True),
+        Step("review", "审核通过", ("submitted",), "reviewed", "review", duty=REVIEW, opinion=opinions),
+        Step("approve", "审批同意", ("reviewed",), "approved", "approve", duty=APPROVE, opinion=opinions),
+    ]
+    if reject:
+        refuse = Step("reject", "审批不同意", ("reviewed",), "rejected", "approve", duty=APPROVE, reason=True)
+        steps.append(replace(refuse, irreversible=True))
+    steps += [
+        Step(
+            "send_back",
+            "退回",
+            ("submitted", "reviewed"),
+            "draft",
+            {"submitted": "review", "reviewed": "approve"},
+            reason=True,
+        ),
+        Step("withdraw", "撤回", open_states, "withdrawn", "handle", reason=True, irreversible=True),
+    ]
+    return tuple(steps)

@@ -1,20 +1,14 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.lines import LineConfig
+from anju.core.modules import Module
 
-class RegistryConfig(AppConfig):
+
+class RegistryConfig(LineConfig):
     name = "anju.registry"
     label = "registry"
     verbose_name = _("Registry")
-
-    def ready(self) -> None:
-        from anju.core import imports, modules
-        from anju.registry import demo, importer
-
-        modules.register(
-            modules.Module(code="registry", name=_("Registry"), url_name="registry:units", icon="房", order=10)
-        )
-        imports.register(importer.UNITS_IMPORT)
-        demo.register_steps()
+    navigation = Module(code="registry", name=_("Registry"), url_name="registry:units", icon="房", order=10)
+    imports = ("anju.registry.importer.UNITS_IMPORT",)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.core.workflow import WorkflowEvent
 from anju.registry.models import Person, Unit
 
@@ -178,9 +177,7 @@ class Draw(models.Model):
     units = models.JSONField(_("unit codes"))
     result = models.JSONField(_("result"), default=list)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = by_user(_("created by"), blank=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -287,9 +284,7 @@ class Payment(models.Model):
     # What is not yet allocated to a bill (credit): kept with every allocation so that the billing run
     # finds the payments with credit through a small partial index instead of summing all allocations.
     unallocated = MoneyField(_("unallocated"), default=Decimal("0.00"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = by_user(_("entered by"), blank=False)
 
     class Meta:
         verbose_name = _("rent payment")
@@ -326,13 +321,7 @@ class Reminder(models.Model):
     issued_on = models.DateField(pgettext_lazy("rental", "issued on"))
     owed = MoneyField(_("amount owed"))
     deadline = models.DateField(_("pay by"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=pgettext_lazy("rental", "issued by"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(pgettext_lazy("rental", "issued by"), blank=False)
 
     class Meta:
         verbose_name = _("rent reminder")
@@ -458,14 +447,7 @@ class Exit(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     prepared_on = models.DateField(_("prepared on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("prepared by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("prepared by"))
 
     class Meta:
         verbose_name = _("exit")

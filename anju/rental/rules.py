@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step
+from anju.lib.workflow import Flow, approval_steps
 from anju.rental.errors import RentalError
 
 FEN = Decimal("0.01")
@@ -130,23 +130,4 @@ def draw_as_json(picks: list[Pick]) -> list[dict[str, object]]:
 # back (completed): those are actions with dates of their own, not approval steps.
 
 EXIT_OPEN = ("draft", "submitted", "reviewed")
-EXIT_FLOW = Flow(
-    steps=(
-        Step("submit", "提交审核", ("draft",), "submitted", "handle", duty=PREPARE, preparer_only=True),
-        Step("review", "审核通过", ("submitted",), "reviewed", "review", duty=REVIEW, opinion=True),
-        Step("approve", "审批同意", ("reviewed",), "approved", "approve", duty=APPROVE, opinion=True),
-        Step(
-            "reject", "审批不同意", ("reviewed",), "rejected", "approve", duty=APPROVE, reason=True, irreversible=True
-        ),
-        Step(
-            "send_back",
-            "退回",
-            ("submitted", "reviewed"),
-            "draft",
-            {"submitted": "review", "reviewed": "approve"},
-            reason=True,
-        ),
-        Step("withdraw", "撤回", EXIT_OPEN, "withdrawn", "handle", reason=True, irreversible=True),
-    ),
-    distinct=2,
-)
+EXIT_FLOW = Flow(steps=approval_steps(EXIT_OPEN), distinct=2)

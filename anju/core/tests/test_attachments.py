@@ -5,7 +5,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -37,13 +36,19 @@ def test_attach_stores_the_file_under_its_hash_and_audits(make_user: Callable[..
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [("virus.exe", b"MZ", "cannot be attached"), ("empty.pdf", b"", "is empty")],
+    ("name", "content", "message", "code"),
+    [
+        ("virus.exe", b"MZ", "cannot be attached", "attachment.bad_type"),
+        ("empty.pdf", b"", "is empty", "attachment.empty"),
+    ],
 )
-def test_attach_refuses_bad_files(make_user: Callable[..., User], name: str, content: bytes, message: str) -> None:
+def test_attach_refuses_bad_files(
+    make_user: Callable[..., User], name: str, content: bytes, message: str, code: str
+) -> None:
     role = Role.objects.get(code="station")
-    with translation.override("en"), pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(attachments.AttachmentError, match=message) as refused:
         attachments.attach(role, SimpleUploadedFile(name, content), module="fund", kind="", actor=None)
+    assert refused.value.code == code and refused.value.field == "file"
     assert not attachments.for_record(role).exists()
 
 

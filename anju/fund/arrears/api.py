@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -20,7 +20,16 @@ from anju.core.permissions import actor, check
 from anju.fund import queries as fund_queries
 from anju.fund.arrears import actions, queries
 from anju.fund.arrears.errors import ArrearsError
-from anju.fund.arrears.models import ZERO, CaseAction, Recovery, RecoveryCase, RecoveryTarget, Stage
+from anju.fund.arrears.models import (
+    ZERO,
+    ArrearsItem,
+    CaseAction,
+    Evidence,
+    Recovery,
+    RecoveryCase,
+    RecoveryTarget,
+    Stage,
+)
 from anju.registry.models import Project, Unit
 
 MODULE = "fund"
@@ -41,12 +50,28 @@ class CaseOut(Schema):
     outstanding: Money
     stage: str
 
+    @staticmethod
+    def resolve_project(obj: RecoveryCase) -> str:
+        return obj.project.name
+
+    @staticmethod
+    def resolve_project_code(obj: RecoveryCase) -> str:
+        return obj.project.code
+
+    @staticmethod
+    def resolve_developer(obj: RecoveryCase) -> str:
+        return obj.developer.name
+
 
 class ArrearsItemOut(Schema):
     unit: str
     amount: Money
     recovered: Money
     status: str
+
+    @staticmethod
+    def resolve_unit(obj: ArrearsItem) -> str:
+        return obj.unit.code
 
 
 class CaseActionOut(Schema):
@@ -66,6 +91,10 @@ class EvidenceOut(Schema):
     amount: Money
     units: list[str]
 
+    @staticmethod
+    def resolve_units(obj: Evidence) -> list[str]:
+        return sorted(item.unit.code for item in obj.items.all())
+
 
 class RecoveryOut(Schema):
     id: int
@@ -73,6 +102,10 @@ class RecoveryOut(Schema):
     amount: Money
     payer: str
     entry: int
+
+    @staticmethod
+    def resolve_entry(obj: Recovery) -> int:
+        return obj.entry.seq
 
 
 CasePage = page_schema(CaseOut)
@@ -83,6 +116,22 @@ class CaseDetailOut(CaseOut):
     actions: list[CaseActionOut]
     evidence: list[EvidenceOut]
     recoveries: list[RecoveryOut]
+
+    @staticmethod
+    def resolve_items(obj: RecoveryCase) -> QuerySet[ArrearsItem]:
+        return obj.items.select_related("unit").order_by("unit__code")
+
+    @staticmethod
+    def resolve_actions(obj: RecoveryCase) -> QuerySet[CaseAction]:
+        return obj.actions.order_by("date", "pk")
+
+    @staticmethod
+    def resolve_evidence(obj: RecoveryCase) -> QuerySet[Evidence]:
+        return obj.evidence.prefetch_related("items__unit").order_by("collected_on", "pk")
+
+    @staticmethod
+    def resolve_recoveries(obj: RecoveryCase) -> QuerySet[Recovery]:
+        return obj.recoveries.select_related("entry").order_by("received_on", "pk")
 
 
 class ArrearsItemIn(Schema):
@@ -159,66 +208,6 @@ class BoardOut(Schema):
     rows: list[BoardRowOut]
 
 
-def _case_out(case: RecoveryCase) -> CaseOut:
-    return CaseOut(
-        id=case.pk,
-        number=case.number,
-        project=case.project.name,
-        project_code=case.project.code,
-        developer=case.developer.name,
-        opened_on=case.opened_on,
-        households=case.households,
-        owed=case.owed,
-        recovered=case.recovered,
-        outstanding=case.outstanding,
-        stage=case.stage,
-    )
-
-
-def _detail(case: RecoveryCase) -> CaseDetailOut:
-    return CaseDetailOut(
-        **_case_out(case).dict(),
-        items=[
-            ArrearsItemOut(unit=i.unit.code, amount=i.amount, recovered=i.recovered, status=i.status)
-            for i in case.items.select_related("unit").order_by("unit__code")
-        ],
-        actions=[_action_out(a) for a in case.actions.order_by("date", "pk")],
-        evidence=[
-            EvidenceOut(
-                id=e.pk,
-                collected_on=e.collected_on,
-                description=e.description,
-                households=e.households,
-                amount=e.amount,
-                units=sorted(item.unit.code for item in e.items.all()),
-            )
-            for e in case.evidence.prefetch_related("items__unit").order_by("collected_on", "pk")
-        ],
-        recoveries=[_recovery_out(r) for r in case.recoveries.select_related("entry").order_by("received_on", "pk")],
-    )
-
-
-def _action_out(action: CaseAction) -> CaseActionOut:
-    return CaseActionOut(
-        id=action.pk,
-        kind=action.kind,
-        date=action.date,
-        participants=action.participants,
-        note=action.note,
-        amount=action.amount,
-    )
-
-
-def _recovery_out(recovery: Recovery) -> RecoveryOut:
-    return RecoveryOut(
-        id=recovery.pk,
-        received_on=recovery.received_on,
-        amount=recovery.amount,
-        payer=recovery.payer,
-        entry=recovery.entry.seq,
-    )
-
-
 def _case(pk: int) -> RecoveryCase:
     return get_object_or_404(RecoveryCase.objects.select_related("project", "developer"), pk=pk)
 
@@ -231,13 +220,13 @@ def list_cases(request: HttpRequest, paging: Query[Paging], q: str = "", stage: 
         cases = cases.filter(Q(number__icontains=q) | Q(project__name__icontains=q) | Q(developer__name__icontains=q))
     if stage in Stage.values:
         cases = cases.filter(stage=stage)
-    return paginate(cases, paging, _case_out)
+    return paginate(cases, paging)
 
 
 @router.get("/cases/{pk}", response=CaseDetailOut, summary="A case with its units, timeline, evidence and recoveries")
 def case_detail(request: HttpRequest, pk: int) -> CaseDetailOut:
     check(request.user, MODULE, "view")
-    return _detail(_case(pk))
+    return CaseDetailOut.from_orm(_case(pk))
 
 
 @router.post("/cases", response={201: CaseDetailOut, 400: ErrorOut}, summary="Open a case for a project's developer")
@@ -258,7 +247,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> object:
         note=payload.note,
         items=[(units[i.unit], i.amount) for i in payload.items],
     )
-    return Status(201, _detail(_case(case.pk)))
+    return Status(201, CaseDetailOut.from_orm(_case(case.pk)))
 
 
 @router.post(
@@ -276,7 +265,7 @@ def add_action(request: HttpRequest, pk: int, payload: CaseActionIn) -> object:
         note=payload.note,
         amount=payload.amount,
     )
-    return Status(201, _action_out(action))
+    return Status(201, CaseActionOut.from_orm(action))
 
 
 @router.post(
@@ -295,7 +284,7 @@ def add_recovery(request: HttpRequest, pk: int, payload: RecoveryIn) -> object:
         payer=payload.payer,
         bank_txn_id=payload.bank_txn_id,
     )
-    return Status(201, _recovery_out(recovery))
+    return Status(201, RecoveryOut.from_orm(recovery))
 
 
 def _target_out(target: RecoveryTarget, recovered: Decimal) -> TargetOut:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.fund.arrears import rules
 from anju.fund.models import Account, JournalEntry
 from anju.registry.models import Enterprise, Project, Unit
@@ -65,14 +64,7 @@ class RecoveryCase(models.Model):
     recovered = MoneyField(_("amount recovered"), default=ZERO)
     households = models.PositiveIntegerField(_("households"), default=0)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.OPEN, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
 
     class Meta:
         verbose_name = _("recovery case")
@@ -130,14 +122,7 @@ class Evidence(models.Model):
     items = models.ManyToManyField(ArrearsItem, verbose_name=_("units covered"), related_name="evidence")
     households = models.PositiveIntegerField(_("households covered"))
     amount = MoneyField(_("amount covered"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
 
     class Meta:
         verbose_name = _("evidence")
@@ -167,14 +152,7 @@ class CaseAction(models.Model):
     participants = models.CharField(_("participants"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     amount = MoneyField(_("amount involved"), null=True, blank=True)  # type: ignore[misc]
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -199,14 +177,7 @@ class Recovery(models.Model):
     entry = models.OneToOneField(
         JournalEntry, verbose_name=_("journal entry"), on_delete=models.PROTECT, related_name="arrears_recovery"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
 
     class Meta:
         verbose_name = _("recovery")

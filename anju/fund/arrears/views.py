@@ -247,25 +247,22 @@ def case_create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             project: Project = data["project"]
             upload = data["items"]
-            try:
-                # The case goes with its file: a rejected file opens nothing.
-                with transaction.atomic():
-                    case = actions.open_case(
-                        actor(request),
-                        developer=project.developer,  # type: ignore[arg-type]
-                        project=project,
-                        opened_on=data["opened_on"],
-                        note=data["note"],
-                    )
-                    if upload is not None:
-                        actions.import_items(actor(request), case, upload.name or "", upload.read())
-            except actions.ArrearsError as exc:
-                form.add_error(None, str(exc))
-            except ImportRejected as exc:
-                context.update(error_context(exc))
-            else:
+            # The case goes with its file: a rejected file opens nothing.
+            with refused(form) as outcome, transaction.atomic():
+                case = actions.open_case(
+                    actor(request),
+                    developer=project.developer,  # type: ignore[arg-type]
+                    project=project,
+                    opened_on=data["opened_on"],
+                    note=data["note"],
+                )
+                if upload is not None:
+                    actions.import_items(actor(request), case, upload.name or "", upload.read())
+            if outcome.ok:
                 messages.success(request, _("Case opened."))
                 return redirect("arrears:case", case.pk)
+            if isinstance(outcome.error, ImportRejected):
+                context.update(error_context(outcome.error))
     else:
         form = CaseForm(initial={"opened_on": timezone.localdate()})
     return render(request, "arrears/case_form.html", {"form": form, **context})
@@ -343,7 +340,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refused(request) as outcome, transaction.atomic():
             if data["file"] is not None:
                 attachments.validate(data["file"])
             evidence = actions.add_evidence(
@@ -355,9 +352,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if data["file"] is not None:
                 attachments.attach(evidence, data["file"], module=MODULE, kind="证据", actor=actor(request))
-        except (actions.ArrearsError, ValidationError) as exc:
-            messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, _("Evidence recorded."))
     elif request.method == "POST":
         messages.error(request, _("Check the evidence fields."))
@@ -369,11 +364,9 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(Evidence, pk=pk)
     upload = request.FILES.get("file")
     if request.method == "POST" and upload is not None:
-        try:
+        with refused(request) as outcome:
             attachments.attach(evidence, upload, module=MODULE, kind="证据", actor=actor(request))
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
+        if outcome.ok:
             messages.success(request, _("File uploaded."))
     return redirect("arrears:case", evidence.case_id)
 
@@ -404,7 +397,7 @@ def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
             "arrears/recovery_confirm.html",
             {"case": case, "form": form, "rows": rows, "data": data, "capitals": capitals(data["amount"])},
         )
-    try:
+    with refused(request) as outcome:
         recovery = actions.record_recovery(
             actor(request),
             case,
@@ -414,9 +407,7 @@ def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
             payer=data["payer"],
             bank_txn_id=data["bank_txn_id"],
         )
-    except (actions.ArrearsError, ValueError) as exc:
-        messages.error(request, str(exc))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("Recovery of %(amount)s posted as entry #%(seq)s.")

@@ -4,12 +4,11 @@ Models of the fund app (app_label "fund"); `anju.fund.models` imports them."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.fund.deposits.models import DepositNotice
 from anju.fund.models import Account, JournalEntry
 
@@ -24,14 +23,7 @@ class BankImport(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     filename = models.CharField(_("file"), max_length=200)
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    imported_by = by_user(_("imported by"))
     summary = models.JSONField(_("summary"), default=dict)
 
     class Meta:

@@ -4,12 +4,11 @@ Models of the fund app (app_label "fund"); `anju.fund.models` imports them."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.fund.models import Account, JournalEntry
 from anju.registry.models import Project
 
@@ -51,14 +50,7 @@ class DepositBatch(models.Model):
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="+")
     issued_on = models.DateField(_("issued on"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -99,14 +91,7 @@ class DepositNotice(models.Model):
     )
     amount = MoneyField(_("amount"))
     issued_on = models.DateField(_("issued on"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = by_user(_("issued by"))
     paid_entry = models.ForeignKey(
         JournalEntry, verbose_name=_("payment entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

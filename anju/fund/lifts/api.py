@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,7 +21,7 @@ from anju.fund import queries as fund_queries
 from anju.fund.lifts import actions, queries
 from anju.fund.lifts.actions import ZERO
 from anju.fund.lifts.errors import LiftError
-from anju.fund.lifts.models import Claim, Insurer, Lift, Policy
+from anju.fund.lifts.models import Claim, Insurer, Lift, Policy, PremiumPayment
 
 MODULE = "fund"
 router = Router(tags=["lifts"])
@@ -32,6 +32,14 @@ class LiftOut(Schema):
     project: str
     building: str
     entrance: str
+
+    @staticmethod
+    def resolve_project(obj: Lift) -> str:
+        return obj.building.project.name
+
+    @staticmethod
+    def resolve_building(obj: Lift) -> str:
+        return obj.building.number
 
 
 class PolicyOut(Schema):
@@ -74,6 +82,14 @@ class PremiumPaymentOut(Schema):
     amount: Money
     entry: int
 
+    @staticmethod
+    def resolve_policy(obj: PremiumPayment) -> str:
+        return obj.policy.number
+
+    @staticmethod
+    def resolve_entry(obj: PremiumPayment) -> int:
+        return obj.entry.seq
+
 
 class ClaimOut(Schema):
     id: int
@@ -83,6 +99,14 @@ class ClaimOut(Schema):
     fault: str
     amount: Money
     status: str
+
+    @staticmethod
+    def resolve_lift(obj: Claim) -> str:
+        return obj.lift.registration_code
+
+    @staticmethod
+    def resolve_policy(obj: Claim) -> str:
+        return obj.policy.number
 
 
 class ClaimIn(Schema):
@@ -97,15 +121,6 @@ class ProgressOut(Schema):
     dates: list[str]
     signed: list[int]
     targets: list[tuple[str, int]]
-
-
-def _lift_out(lift: Lift) -> LiftOut:
-    return LiftOut(
-        registration_code=lift.registration_code,
-        project=lift.building.project.name,
-        building=lift.building.number,
-        entrance=lift.entrance,
-    )
 
 
 def _policy_out(policy: Policy, paid: Decimal | None = None, lifts: list[str] | None = None) -> PolicyOut:
@@ -125,18 +140,6 @@ def _policy_out(policy: Policy, paid: Decimal | None = None, lifts: list[str] | 
     )
 
 
-def _claim_out(claim: Claim) -> ClaimOut:
-    return ClaimOut(
-        id=claim.pk,
-        lift=claim.lift.registration_code,
-        policy=claim.policy.number,
-        date=claim.date,
-        fault=claim.fault,
-        amount=claim.amount,
-        status=claim.status,
-    )
-
-
 @router.get("/lifts", response=LiftPage, summary="Lifts (电梯) per building")
 def list_lifts(
     request: HttpRequest,
@@ -150,7 +153,7 @@ def list_lifts(
         lifts = lifts.filter(Q(registration_code__startswith=q) | Q(building__project__name__icontains=q))
     if signed is not None:
         lifts = lifts.filter(pk__in=queries.signed_lifts(signed).values("pk"))
-    return paginate(lifts, paging, _lift_out)
+    return paginate(lifts, paging)
 
 
 @router.get("/policies", response=PolicyPage, summary="Lift insurance policies")
@@ -207,18 +210,13 @@ def pay_premium(request: HttpRequest, pk: int, payload: PremiumPaymentIn) -> obj
     policy = get_object_or_404(Policy, pk=pk)
     bank = fund_queries.special_account(payload.bank_account_number, purpose="付款")
     payment = actions.pay_premium(actor(request), policy, paid_on=payload.paid_on, bank=bank)
-    return Status(
-        201,
-        PremiumPaymentOut(
-            policy=policy.number, paid_on=payment.paid_on, amount=payment.amount, entry=payment.entry.seq
-        ),
-    )
+    return Status(201, PremiumPaymentOut.from_orm(payment))
 
 
 @router.get("/claims", response=list[ClaimOut], summary="Claims on lift policies")
-def list_claims(request: HttpRequest) -> list[ClaimOut]:
+def list_claims(request: HttpRequest) -> QuerySet[Claim]:
     check(request.user, MODULE, "view")
-    return [_claim_out(c) for c in Claim.objects.select_related("lift", "policy").order_by("-date", "-pk")[:500]]
+    return Claim.objects.select_related("lift", "policy").order_by("-date", "-pk")[:500]
 
 
 @router.post("/claims", response={201: ClaimOut, 400: ErrorOut}, summary="Report a claim for a lift repair")
@@ -228,7 +226,7 @@ def report_claim(request: HttpRequest, payload: ClaimIn) -> object:
     if lift is None:
         raise LiftError(f"电梯 {payload.lift} 未登记", code="lift_unknown", field="lift")
     claim = actions.report_claim(actor(request), lift, date=payload.date, fault=payload.fault, amount=payload.amount)
-    return Status(201, _claim_out(claim))
+    return Status(201, ClaimOut.from_orm(claim))
 
 
 class SettleIn(Schema):
@@ -242,7 +240,7 @@ def settle_claim(request: HttpRequest, pk: int, payload: SettleIn) -> object:
     check(request.user, MODULE, "handle")
     claim = get_object_or_404(Claim.objects.select_related("lift", "policy"), pk=pk)
     actions.settle_claim(actor(request), claim, paid_amount=payload.paid_amount)
-    return _claim_out(claim)
+    return ClaimOut.from_orm(claim)
 
 
 @router.get("/progress", response=ProgressOut, summary="Lifts signed over time against the pilot's targets")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.fund.lifts import rules
 from anju.fund.models import Account, JournalEntry
 from anju.registry.models import Building, Enterprise
@@ -76,14 +75,7 @@ class Policy(models.Model):
     end = models.DateField(_("term end"))
     premium = MoneyField(_("premium"))
     cover = MoneyField(_("cover amount"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
 
     class Meta:
         verbose_name = _("policy")

@@ -43,6 +43,23 @@ class RefundOut(Schema):
     paid_entry_seq: int | None
     events: list[WorkflowEventOut]
 
+    @staticmethod
+    def resolve_unit(obj: RefundApplication) -> str:
+        unit = obj.account.unit
+        return unit.code if unit else ""
+
+    @staticmethod
+    def resolve_amount(obj: RefundApplication) -> str:
+        return f"{refunds.refund_amount(obj):.2f}"
+
+    @staticmethod
+    def resolve_paid_entry_seq(obj: RefundApplication) -> int | None:
+        return obj.paid_entry.seq if obj.paid_entry else None
+
+    @staticmethod
+    def resolve_events(obj: RefundApplication) -> list[WorkflowEventOut]:
+        return workflow.events_out(refunds.WORKFLOW, obj)
+
 
 class RefundStepIn(Schema):
     step: Literal["submit", "review", "approve", "reject", "send_back", "withdraw"]
@@ -54,19 +71,10 @@ class RefundPayIn(Schema):
     bank_account_number: str = ""
 
 
-def _out(application: RefundApplication) -> RefundOut:
-    application = RefundApplication.objects.select_related("account__unit", "paid_entry").get(pk=application.pk)
-    unit = application.account.unit
-    return RefundOut(
-        id=application.pk,
-        number=application.number,
-        unit=unit.code if unit else "",
-        applicant=application.applicant,
-        reason=application.reason,
-        status=application.status,
-        amount=f"{refunds.refund_amount(application):.2f}",
-        paid_entry_seq=application.paid_entry.seq if application.paid_entry else None,
-        events=workflow.events_out(refunds.WORKFLOW, application),
+def _read(application: RefundApplication) -> RefundOut:
+    """The application read again with its unit and payment, as the API shows it."""
+    return RefundOut.from_orm(
+        RefundApplication.objects.select_related("account__unit", "paid_entry").get(pk=application.pk)
     )
 
 
@@ -74,7 +82,7 @@ def _out(application: RefundApplication) -> RefundOut:
 def create_refund(request: HttpRequest, body: RefundIn) -> RefundOut:
     check(request.user, MODULE, "handle")
     account = get_object_or_404(Account, kind=Account.Kind.UNIT, unit__code=body.unit.strip())
-    return _out(
+    return _read(
         refunds.create_refund(
             actor(request),
             account,
@@ -89,7 +97,7 @@ def create_refund(request: HttpRequest, body: RefundIn) -> RefundOut:
 @router.get("/refunds/{pk}", response=RefundOut, summary="A refund application with its workflow history")
 def refund_detail(request: HttpRequest, pk: int) -> RefundOut:
     check(request.user, MODULE, "view")
-    return _out(get_object_or_404(RefundApplication, pk=pk))
+    return _read(get_object_or_404(RefundApplication, pk=pk))
 
 
 @router.post(
@@ -103,7 +111,7 @@ def refund_detail(request: HttpRequest, pk: int) -> RefundOut:
 def take_refund_step(request: HttpRequest, pk: int, body: RefundStepIn) -> RefundOut:
     application = get_object_or_404(RefundApplication, pk=pk)
     workflow.require_step(refunds.WORKFLOW, request.user, application, body.step)
-    return _out(refunds.take_step(actor(request), application, body.step, note=body.note))
+    return _read(refunds.take_step(actor(request), application, body.step, note=body.note))
 
 
 @router.post(
@@ -117,4 +125,4 @@ def pay_refund(request: HttpRequest, pk: int, body: RefundPayIn) -> RefundOut:
     bank = None
     if body.bank_account_number:
         bank = get_object_or_404(Account, kind=Account.Kind.BANK, bank_account_number=body.bank_account_number)
-    return _out(refunds.pay_refund(actor(request), application, paid_on=body.paid_on, bank=bank))
+    return _read(refunds.pay_refund(actor(request), application, paid_on=body.paid_on, bank=bank))

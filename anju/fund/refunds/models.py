@@ -4,12 +4,11 @@ Models of the fund app (app_label "fund"); `anju.fund.models` imports them."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.core.workflow import WorkflowEvent
 from anju.fund.models import Account, JournalEntry
 
@@ -34,22 +33,8 @@ class RefundApplication(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     amount = MoneyField(_("amount refunded"), null=True, blank=True)  # type: ignore[misc]
     created = models.DateTimeField(_("created"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
+    decided_by = by_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     paid_entry = models.ForeignKey(

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -638,10 +637,7 @@ def attach(actor: User | None, application: UseApplication, *, kind: str, upload
         raise UseError("附件类型错误", code="attachment_kind_invalid")
     if application.status in (Status.CLOSED, Status.WITHDRAWN):
         raise UseError("已归档或撤回的申请不能再上传附件", code="attachment_closed")
-    try:
-        return attachments.attach(application, upload, module="fund", kind=kind, actor=actor)
-    except ValidationError as exc:
-        raise UseError(" ".join(exc.messages), code="attachment_invalid") from exc
+    return attachments.attach(application, upload, module="fund", kind=kind, actor=actor)
 
 
 # --- reads ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
@@ -18,7 +19,7 @@ from anju.core import workflow
 from anju.core.apikit import Area, ErrorOut, ImportErrorOut, Money, OptionalMoney, Paging, page_schema, paginate
 from anju.core.permissions import actor, check
 from anju.core.workflow import WorkflowEventOut
-from anju.fund.models import Account, UseApplication, UsePayment
+from anju.fund.models import Account, RepairItem, UseApplication, UsePayment
 from anju.fund.use import actions as use
 from anju.fund.use import queries as use_queries
 from anju.registry.models import Enterprise, Project
@@ -62,6 +63,22 @@ class UseApplicationOut(Schema):
     vote_passed: bool | None
     created: dt.datetime
 
+    @staticmethod
+    def resolve_emergency(obj: UseApplication) -> bool:
+        return obj.is_emergency
+
+    @staticmethod
+    def resolve_project(obj: UseApplication) -> str:
+        return obj.project.code
+
+    @staticmethod
+    def resolve_applicant(obj: UseApplication) -> str:
+        return obj.applicant_name
+
+    @staticmethod
+    def resolve_vote_passed(obj: UseApplication) -> bool | None:
+        return None if obj.is_emergency else obj.vote_passed
+
 
 class UseScopeUnitOut(Schema):
     unit: str
@@ -85,6 +102,14 @@ class UsePaymentOut(Schema):
     value_date: dt.date
     entry_seq: int | None
 
+    @staticmethod
+    def resolve_application(obj: UsePayment) -> str:
+        return obj.application.number
+
+    @staticmethod
+    def resolve_entry_seq(obj: UsePayment) -> int | None:
+        return obj.entry.seq if obj.entry else None
+
 
 class UseApplicationDetailOut(UseApplicationOut):
     scope_kind: str
@@ -97,50 +122,17 @@ class UseApplicationDetailOut(UseApplicationOut):
     events: list[WorkflowEventOut]
     payments: list[UsePaymentOut]
 
+    @staticmethod
+    def resolve_items(obj: UseApplication) -> QuerySet[RepairItem]:
+        return obj.items.all()
 
-UseApplicationPage = page_schema(UseApplicationOut)
+    @staticmethod
+    def resolve_contractor(obj: UseApplication) -> str:
+        return obj.contractor.name if obj.contractor else ""
 
-
-def _out(a: UseApplication) -> UseApplicationOut:
-    return UseApplicationOut(
-        id=a.pk,
-        number=a.number,
-        kind=a.kind,
-        emergency=a.is_emergency,
-        title=a.title,
-        project=a.project.code,
-        applicant=a.applicant_name,
-        status=a.status,
-        budget=a.budget,
-        final_cost=a.final_cost,
-        vote_passed=None if a.is_emergency else a.vote_passed,
-        created=a.created,
-    )
-
-
-def _payment_out(p: UsePayment) -> UsePaymentOut:
-    return UsePaymentOut(
-        id=p.pk,
-        application=p.application.number,
-        kind=p.kind,
-        amount=p.amount,
-        from_fund=p.from_fund,
-        self_funded=p.self_funded,
-        value_date=p.value_date,
-        entry_seq=p.entry.seq if p.entry else None,
-    )
-
-
-def _detail(a: UseApplication) -> UseApplicationDetailOut:
-    return UseApplicationDetailOut(
-        **_out(a).model_dump(),
-        scope_kind=a.scope_kind,
-        scope_spec=a.scope_spec,
-        items=[UseItemIO(name=i.name, budget=i.budget) for i in a.items.all()],
-        contractor=a.contractor.name if a.contractor else "",
-        contractor_account_number=a.contractor_account_number,
-        vote=a.vote,
-        scope=[
+    @staticmethod
+    def resolve_scope(obj: UseApplication) -> list[UseScopeUnitOut]:
+        return [
             UseScopeUnitOut(
                 unit=r.scope_unit.unit.code,
                 owner=r.scope_unit.owner_name,
@@ -152,11 +144,19 @@ def _detail(a: UseApplication) -> UseApplicationDetailOut:
                 paid_fund=r.scope_unit.paid_fund,
                 paid_self=r.scope_unit.paid_self,
             )
-            for r in use_queries.split(a)
-        ],
-        events=workflow.events_out(use.WORKFLOW, a),
-        payments=[_payment_out(p) for p in a.payments.select_related("entry", "application").order_by("pk")],
-    )
+            for r in use_queries.split(obj)
+        ]
+
+    @staticmethod
+    def resolve_events(obj: UseApplication) -> list[WorkflowEventOut]:
+        return workflow.events_out(use.WORKFLOW, obj)
+
+    @staticmethod
+    def resolve_payments(obj: UseApplication) -> QuerySet[UsePayment]:
+        return obj.payments.select_related("entry", "application").order_by("pk")
+
+
+UseApplicationPage = page_schema(UseApplicationOut)
 
 
 def _get(pk: int) -> UseApplication:
@@ -183,7 +183,7 @@ def list_applications(
         qs = qs.filter(project__code=project)
     if year:
         qs = qs.filter(created__year=year)
-    return paginate(qs, paging, _out)
+    return paginate(qs, paging)
 
 
 @router.get(
@@ -191,7 +191,7 @@ def list_applications(
 )
 def application_detail(request: HttpRequest, pk: int) -> UseApplicationDetailOut:
     check(request.user, MODULE, "view")
-    return _detail(_get(pk))
+    return UseApplicationDetailOut.from_orm(_get(pk))
 
 
 def _enterprise(code: str) -> Enterprise | None:
@@ -227,7 +227,7 @@ def create_application(request: HttpRequest, body: UseApplicationIn) -> object:
         contractor_account_number=body.contractor_account_number,
     )
     application = use.create_application(actor(request), data)
-    return _detail(_get(application.pk))
+    return UseApplicationDetailOut.from_orm(_get(application.pk))
 
 
 class UseStepIn(Schema):
@@ -244,7 +244,7 @@ def take_step(request: HttpRequest, pk: int, body: UseStepIn) -> object:
     application = _get(pk)
     workflow.require_step(use.WORKFLOW, request.user, application, body.step)
     use.take_step(actor(request), application, body.step, note=body.note)
-    return _out(_get(pk))
+    return UseApplicationOut.from_orm(_get(pk))
 
 
 class UseVoteRow(Schema):
@@ -307,10 +307,10 @@ class UsePaymentIn(Schema):
 
 
 @router.get("/use/applications/{pk}/payments", response=list[UsePaymentOut], summary="An application's payments")
-def list_payments(request: HttpRequest, pk: int) -> list[UsePaymentOut]:
+def list_payments(request: HttpRequest, pk: int) -> QuerySet[UsePayment]:
     check(request.user, MODULE, "view")
     application = _get(pk)
-    return [_payment_out(p) for p in application.payments.select_related("entry", "application").order_by("pk")]
+    return application.payments.select_related("entry", "application").order_by("pk")
 
 
 @router.post(
@@ -334,4 +334,4 @@ def create_payment(request: HttpRequest, pk: int, body: UsePaymentIn) -> object:
         bank=bank,
         expected_payments=body.expected_payments,
     )
-    return _payment_out(UsePayment.objects.select_related("entry", "application").get(pk=payment.pk))
+    return UsePaymentOut.from_orm(UsePayment.objects.select_related("entry", "application").get(pk=payment.pk))

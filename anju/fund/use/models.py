@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.fields import MoneyField
+from anju.core.fields import MoneyField, by_user
 from anju.core.workflow import WorkflowEvent
 from anju.fund.models import Account, JournalEntry
 from anju.registry.models import Project, Unit
@@ -81,14 +80,7 @@ class UseApplication(models.Model):
     vote = models.JSONField(_("vote result"), null=True, blank=True)
     vote_passed = models.BooleanField(_("vote passed"), default=False)
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
 
     class Meta:
         app_label = "fund"
@@ -205,14 +197,7 @@ class UsePayment(models.Model):
         related_name="use_payment",
     )
     created = models.DateTimeField(_("created"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("created by"))
 
     class Meta:
         app_label = "fund"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step
+from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step, approval_steps
 
 OPEN = ("draft", "submitted", "reviewed")
 
@@ -146,3 +146,15 @@ def test_no_sequence_of_steps_lets_one_person_hold_two_forbidden_duties(
             if distinct == 3:
                 assert user != reviewer
         state = step.to
+
+
+def test_the_standard_approval_steps_are_one_table_for_every_line() -> None:
+    full = Flow(steps=approval_steps(("draft", "submitted", "reviewed")), distinct=3)
+    assert [s.name for s in full.steps] == ["submit", "review", "approve", "reject", "send_back", "withdraw"]
+    assert full.step("reject").irreversible and full.step("reject").reason  # type: ignore[union-attr]
+    assert full.step("approve").opinion and not full.step("approve").reason  # type: ignore[union-attr]
+    assert full.step("send_back").permission_from("reviewed") == "approve"  # type: ignore[union-attr]
+    assert full.state_after(PREPARE) == "submitted" and full.state_after(REVIEW) == "reviewed"
+    plain = approval_steps(("draft",), opinions=False, reject=False)
+    assert "reject" not in [s.name for s in plain] and not any(s.opinion for s in plain)
+    assert plain[-1].name == "withdraw" and plain[-1].starts == ("draft",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -33,23 +34,6 @@ class RentalDrawOut(Schema):
     result: list[dict[str, Any]]
 
 
-def _draw_out(d: Draw) -> RentalDrawOut:
-    return RentalDrawOut(
-        number=d.number,
-        status=d.status,
-        announced_on=d.announced_on,
-        draw_on=d.draw_on,
-        seed_source=d.seed_source,
-        inputs_hash=d.inputs_hash,
-        external_value=d.external_value,
-        held_on=d.held_on,
-        seed=d.seed,
-        households=d.households,
-        units=d.units,
-        result=d.result,
-    )
-
-
 class DrawAnnounceIn(Schema):
     announced_on: dt.date
     draw_on: dt.date
@@ -64,9 +48,9 @@ class DrawHoldIn(Schema):
 
 
 @router.get("/draws", response=list[RentalDrawOut], summary="Lottery draws with their seed, inputs and result")
-def list_draws(request: HttpRequest) -> list[RentalDrawOut]:
+def list_draws(request: HttpRequest) -> QuerySet[Draw]:
     can_view(request)
-    return [_draw_out(d) for d in Draw.objects.all()[:100]]
+    return Draw.objects.all()[:100]
 
 
 @router.post(
@@ -76,7 +60,7 @@ def list_draws(request: HttpRequest) -> list[RentalDrawOut]:
 )
 def announce_draw(request: HttpRequest, body: DrawAnnounceIn) -> Any:
     can_handle(request)
-    return _draw_out(
+    return RentalDrawOut.from_orm(
         actions.announce_draw(
             actor(request),
             announced_on=body.announced_on,
@@ -96,13 +80,15 @@ def announce_draw(request: HttpRequest, body: DrawAnnounceIn) -> Any:
 def hold_draw(request: HttpRequest, number: str, body: DrawHoldIn) -> Any:
     can_handle(request)
     draw = get_object_or_404(Draw, number=number)
-    return _draw_out(actions.hold_draw(actor(request), draw, held_on=body.held_on, external_value=body.external_value))
+    return RentalDrawOut.from_orm(
+        actions.hold_draw(actor(request), draw, held_on=body.held_on, external_value=body.external_value)
+    )
 
 
 @router.get("/draws/{number}", response=RentalDrawOut, summary="One draw")
 def get_draw(request: HttpRequest, number: str) -> RentalDrawOut:
     can_view(request)
-    return _draw_out(get_object_or_404(Draw, number=number))
+    return RentalDrawOut.from_orm(get_object_or_404(Draw, number=number))
 
 
 @router.post("/draws/{number}/verify", response=dict[str, Any], summary="Re-run the draw from its seed and compare")

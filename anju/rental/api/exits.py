@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -47,41 +47,35 @@ class ExitOut(Schema):
     status: str
     completed_on: dt.date | None
 
+    @staticmethod
+    def resolve_lease(obj: Exit) -> str:
+        return obj.lease.number
+
+    @staticmethod
+    def resolve_household(obj: Exit) -> str:
+        return obj.household.number
+
 
 class ExitDetailOut(ExitOut):
     note: str
     events: list[WorkflowEventOut]
 
-
-def _exit_out(e: Exit) -> ExitOut:
-    """An exit read with its lease and household (select_related by the caller)."""
-    return ExitOut(
-        number=e.number,
-        lease=e.lease.number,
-        household=e.household.number,
-        reason=e.reason,
-        prepared_on=e.prepared_on,
-        notice_on=e.notice_on,
-        deadline=e.deadline,
-        notices=e.notices,
-        forced=e.forced,
-        status=e.status,
-        completed_on=e.completed_on,
-    )
+    @staticmethod
+    def resolve_events(obj: Exit) -> list[WorkflowEventOut]:
+        return workflow.events_out(EXIT_WORKFLOW, obj)
 
 
 def _exit_written(e: Exit) -> ExitDetailOut:
-    e = Exit.objects.select_related("lease", "household").get(pk=e.pk)
-    return ExitDetailOut(**_exit_out(e).model_dump(), note=e.note, events=workflow.events_out(EXIT_WORKFLOW, e))
+    return ExitDetailOut.from_orm(Exit.objects.select_related("lease", "household").get(pk=e.pk))
 
 
 @router.get("/exits", response=list[ExitOut], summary="Exits (清退)")
-def list_exits(request: HttpRequest, paging: Query[Paging], status: str = "") -> list[ExitOut]:
+def list_exits(request: HttpRequest, paging: Query[Paging], status: str = "") -> QuerySet[Exit]:
     can_view(request)
     qs = Exit.objects.select_related("lease", "household").order_by(F("notice_on").desc(nulls_last=True), "-pk")
     if status:
         qs = qs.filter(status=status)
-    return [_exit_out(e) for e in window(qs, paging)]
+    return window(qs, paging)
 
 
 @router.get("/exits/{number}", response=ExitDetailOut, summary="An exit with its workflow history")

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -47,29 +48,13 @@ class FilingOut(Schema):
     monthly_rent: Money
 
 
-def _filing_out(f: Filing) -> FilingOut:
-    return FilingOut(
-        number=f.number,
-        filed_on=f.filed_on,
-        lessor=f.lessor,
-        lessor_id=f.lessor_id,
-        lessee=f.lessee,
-        lessee_id=f.lessee_id,
-        address=f.address,
-        area=f.area,
-        start=f.start,
-        end=f.end,
-        monthly_rent=f.monthly_rent,
-    )
-
-
 @router.get("/filings", response=list[FilingOut], summary="Rental filings (房屋租赁备案)")
-def list_filings(request: HttpRequest, paging: Query[Paging], year: int | None = None) -> list[FilingOut]:
+def list_filings(request: HttpRequest, paging: Query[Paging], year: int | None = None) -> QuerySet[Filing]:
     can_view(request)
     qs = Filing.objects.order_by("-filed_on", "-pk")
     if year:
         qs = qs.filter(filed_on__year=year)
-    return [_filing_out(f) for f in window(qs, paging)]
+    return window(qs, paging)
 
 
 def _id_number(number: str) -> str:
@@ -101,4 +86,4 @@ def file_rental(request: HttpRequest, body: FilingIn) -> Any:
         end=body.end,
         monthly_rent=body.monthly_rent.quantize(rules.FEN),
     )
-    return _filing_out(f)
+    return FilingOut.from_orm(f)

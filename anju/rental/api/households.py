@@ -35,23 +35,20 @@ class HouseholdOut(Schema):
     applied_on: dt.date
     waiting_since: dt.date | None
 
+    @staticmethod
+    def resolve_applicant(obj: Household) -> str:
+        return obj.applicant.name
+
+    @staticmethod
+    def resolve_id_number(obj: Household) -> str:
+        return obj.applicant.id_number
+
+    @staticmethod
+    def resolve_members(obj: Household) -> int:
+        return obj.members_count
+
 
 HouseholdPage = page_schema(HouseholdOut)
-
-
-def _household_out(h: Household) -> HouseholdOut:
-    return HouseholdOut(
-        number=h.number,
-        applicant=h.applicant.name,
-        id_number=h.applicant.id_number,
-        category=h.category,
-        members=h.members_count,
-        monthly_income=h.monthly_income,
-        owns_home=h.owns_home,
-        status=h.status,
-        applied_on=h.applied_on,
-        waiting_since=h.waiting_since,
-    )
 
 
 @router.get("/households", response=HouseholdPage, summary="Households; status=waiting is the waiting list in order")
@@ -63,7 +60,7 @@ def list_households(request: HttpRequest, paging: Query[Paging], status: str = "
     if q:
         qs = qs.filter(Q(number__istartswith=q) | Q(applicant__name__icontains=q))
     qs = qs.order_by("waiting_since", "number") if status == "waiting" else qs.order_by("-applied_on", "-number")
-    return paginate(qs, paging, _household_out)
+    return paginate(qs, paging)
 
 
 class HouseholdMemberIn(Schema):
@@ -103,7 +100,7 @@ def apply(request: HttpRequest, body: HouseholdApplicationIn) -> Any:
         applied_on=body.applied_on,
         members=[(_person(m.id_number), m.relation) for m in body.members],
     )
-    return _household_out(h)
+    return HouseholdOut.from_orm(h)
 
 
 class HouseholdChecksIn(Schema):
@@ -118,7 +115,7 @@ def record_checks(request: HttpRequest, number: str, body: HouseholdChecksIn) ->
     can_handle(request)
     household = get_object_or_404(Household, number=number)
     h = actions.record_checks(actor(request), household, income=body.income, housing=body.housing)
-    return _household_out(h)
+    return HouseholdOut.from_orm(h)
 
 
 class HouseholdDecisionIn(Schema):
@@ -134,4 +131,4 @@ def decide(request: HttpRequest, number: str, body: HouseholdDecisionIn) -> Any:
     can_handle(request)
     household = get_object_or_404(Household, number=number)
     h = actions.decide_eligibility(actor(request), household, eligible=body.eligible, on=body.on, note=body.note)
-    return _household_out(h)
+    return HouseholdOut.from_orm(h)

@@ -39,6 +39,14 @@ class RentBillOut(Schema):
     amount: Money
     paid: Money
 
+    @staticmethod
+    def resolve_lease(obj: RentBill) -> str:
+        return obj.lease.number
+
+    @staticmethod
+    def resolve_month(obj: RentBill) -> str:
+        return f"{obj.month:%Y-%m}"
+
 
 @router.get("/bills", response=list[RentBillOut], summary="Bills of a month or of a lease")
 def list_bills(request: HttpRequest, paging: Query[Paging], month: str = "", lease: str = "") -> Any:
@@ -48,17 +56,7 @@ def list_bills(request: HttpRequest, paging: Query[Paging], month: str = "", lea
         qs = qs.filter(month=rules.parse_month(month))
     if lease:
         qs = qs.filter(lease__number=lease)
-    return [
-        RentBillOut(
-            lease=b.lease.number,
-            kind=b.kind,
-            month=f"{b.month:%Y-%m}",
-            due=b.due,
-            amount=b.amount,
-            paid=b.paid,
-        )
-        for b in window(qs, paging)
-    ]
+    return window(qs, paging)
 
 
 class RentPaymentIn(Schema):

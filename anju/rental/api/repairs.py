@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -30,19 +31,9 @@ class RentalRepairOut(Schema):
     completed_on: dt.date | None
     cost: Money
 
-
-def _repair_out(r: Repair) -> RentalRepairOut:
-    """A work order read with its unit (select_related by the caller)."""
-    return RentalRepairOut(
-        number=r.number,
-        unit=r.rental_unit.unit.code,
-        reported_on=r.reported_on,
-        description=r.description,
-        vendor=r.vendor,
-        status=r.status,
-        completed_on=r.completed_on,
-        cost=r.cost,
-    )
+    @staticmethod
+    def resolve_unit(obj: Repair) -> str:
+        return obj.rental_unit.unit.code
 
 
 class RentalRepairIn(Schema):
@@ -61,16 +52,16 @@ class RentalRepairDoneIn(Schema):
 
 
 def _repair_written(r: Repair) -> RentalRepairOut:
-    return _repair_out(Repair.objects.select_related("rental_unit__unit").get(pk=r.pk))
+    return RentalRepairOut.from_orm(Repair.objects.select_related("rental_unit__unit").get(pk=r.pk))
 
 
 @router.get("/repairs", response=list[RentalRepairOut], summary="Repair work orders")
-def list_repairs(request: HttpRequest, paging: Query[Paging], status: str = "") -> list[RentalRepairOut]:
+def list_repairs(request: HttpRequest, paging: Query[Paging], status: str = "") -> QuerySet[Repair]:
     can_view(request)
     qs = Repair.objects.select_related("rental_unit__unit").order_by("-reported_on", "-pk")
     if status:
         qs = qs.filter(status=status)
-    return [_repair_out(r) for r in window(qs, paging)]
+    return window(qs, paging)
 
 
 @router.post("/repairs", response={200: RentalRepairOut, 400: ErrorOut}, summary="Report a repair")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -26,20 +27,18 @@ class RentalReviewOut(Schema):
     outcome: str
     reviewed_on: dt.date | None
 
-
-def _review_out(r: Review) -> RentalReviewOut:
-    return RentalReviewOut(
-        id=r.pk, household=r.household.number, year=r.year, outcome=r.outcome, reviewed_on=r.reviewed_on
-    )
+    @staticmethod
+    def resolve_household(obj: Review) -> str:
+        return obj.household.number
 
 
 @router.get("/reviews", response=list[RentalReviewOut], summary="Annual reviews of a year")
-def list_reviews(request: HttpRequest, paging: Query[Paging], year: int, outcome: str = "") -> list[RentalReviewOut]:
+def list_reviews(request: HttpRequest, paging: Query[Paging], year: int, outcome: str = "") -> QuerySet[Review]:
     can_view(request)
     qs = Review.objects.filter(year=year).select_related("household").order_by("household__number")
     if outcome:
         qs = qs.filter(outcome=outcome)
-    return [_review_out(r) for r in window(qs, paging)]
+    return window(qs, paging)
 
 
 class RentalYearIn(Schema):
@@ -70,7 +69,7 @@ def record_review(request: HttpRequest, review_id: int, body: RentalReviewIn) ->
     if body.outcome not in Review.Outcome.values:
         raise RentalError("年审结论无效", code="bad_outcome", field="outcome")
     r = actions.record_review(actor(request), review, outcome=body.outcome, on=body.on, note=body.note)
-    return _review_out(Review.objects.select_related("household").get(pk=r.pk))
+    return RentalReviewOut.from_orm(Review.objects.select_related("household").get(pk=r.pk))
 
 
 class InspectionIn(Schema):
@@ -91,26 +90,22 @@ class InspectionOut(Schema):
     finding: str
     inspector: str
 
+    @staticmethod
+    def resolve_household(obj: Inspection) -> str:
+        return obj.household.number
 
-def _inspection_out(i: Inspection) -> InspectionOut:
-    return InspectionOut(
-        id=i.pk,
-        household=i.household.number,
-        lease=i.lease.number,
-        visit=i.visit,
-        visited_on=i.visited_on,
-        finding=i.finding,
-        inspector=i.inspector,
-    )
+    @staticmethod
+    def resolve_lease(obj: Inspection) -> str:
+        return obj.lease.number
 
 
 @router.get("/inspections", response=list[InspectionOut], summary="Home visits of a year")
-def list_inspections(request: HttpRequest, paging: Query[Paging], year: int, visit: str = "") -> list[InspectionOut]:
+def list_inspections(request: HttpRequest, paging: Query[Paging], year: int, visit: str = "") -> QuerySet[Inspection]:
     can_view(request)
     qs = Inspection.objects.filter(visited_on__year=year).select_related("household", "lease").order_by("-visited_on")
     if visit:
         qs = qs.filter(visit=visit)
-    return [_inspection_out(i) for i in window(qs, paging)]
+    return window(qs, paging)
 
 
 @router.post("/inspections", response={200: InspectionOut, 400: ErrorOut}, summary="Record a home visit")
@@ -128,4 +123,4 @@ def record_inspection(request: HttpRequest, body: InspectionIn) -> Any:
         inspector=body.inspector,
         note=body.note,
     )
-    return _inspection_out(Inspection.objects.select_related("household", "lease").get(pk=i.pk))
+    return InspectionOut.from_orm(Inspection.objects.select_related("household", "lease").get(pk=i.pk))

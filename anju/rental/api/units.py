@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -23,14 +24,24 @@ class RentalUnitOut(Schema):
     state: str
     since: dt.date
 
+    @staticmethod
+    def resolve_code(obj: RentalUnit) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_estate(obj: RentalUnit) -> str:
+        return obj.unit.project.name
+
+    @staticmethod
+    def resolve_area(obj: RentalUnit) -> Decimal:
+        return obj.unit.area
+
+    @staticmethod
+    def resolve_since(obj: RentalUnit) -> dt.date:
+        return obj.state_since
+
 
 RentalUnitPage = page_schema(RentalUnitOut)
-
-
-def _unit_out(r: RentalUnit) -> RentalUnitOut:
-    return RentalUnitOut(
-        code=r.unit.code, estate=r.unit.project.name, kind=r.kind, area=r.unit.area, state=r.state, since=r.state_since
-    )
 
 
 @router.get("/units", response=RentalUnitPage, summary="Homes and shops of the estates with their state")
@@ -45,4 +56,4 @@ def list_units(
         qs = qs.filter(state=state)
     if q:
         qs = qs.filter(unit__code__istartswith=q)
-    return paginate(qs, paging, _unit_out)
+    return paginate(qs, paging)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments
+from anju.core.errors import refused
 from anju.core.listing import (
     Action,
     ChoiceFilter,
@@ -171,10 +171,8 @@ def household_document(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST" or upload is None or kind not in DOCUMENT_KINDS:
         messages.error(request, _("Choose a file and its kind."))
         return redirect("rental:household", pk)
-    try:
+    with refused(request) as outcome:
         attachments.attach(household, upload, module=MODULE, kind=kind, actor=actor(request))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(request, _("Document attached."))
     return redirect("rental:household", pk)

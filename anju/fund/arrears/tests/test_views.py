@@ -145,6 +145,19 @@ def test_add_action_evidence_with_file_and_download(client_for, case: RecoveryCa
     bad = SimpleUploadedFile("evil.exe", b"MZ")
     client.post(f"/fund/arrears/evidence/{evidence.pk}/files/", {"file": bad})
     assert Attachment.objects.count() == 1
+    # New evidence with a file of the wrong type: the message names the file, and no evidence is kept.
+    response = client.post(
+        f"/fund/arrears/cases/{case.pk}/evidence/",
+        {
+            "collected_on": "2023-09-20",
+            "description": "银行流水",
+            "units": "",
+            "file": SimpleUploadedFile("a.exe", b"MZ"),
+        },
+        follow=True,
+    )
+    assert "a.exe" in response.content.decode()
+    assert not Evidence.objects.filter(description="银行流水").exists() and Attachment.objects.count() == 1
 
 
 def test_a_recovery_is_confirmed_before_it_posts(client_for, case: RecoveryCase) -> None:

@@ -539,5 +539,6 @@ def test_attachments_are_stored_with_the_application(settings, tmp_path) -> None
     assert [a.pk for a in attachments.for_record(app)] == [attachment.pk]
     with pytest.raises(use.UseError, match="类型"):
         use.attach(None, app, kind="合同?", upload=SimpleUploadedFile("a.pdf", b"x"))
-    with pytest.raises(use.UseError):
+    with pytest.raises(attachments.AttachmentError) as bad_file:
         use.attach(None, app, kind="其他", upload=SimpleUploadedFile("a.exe", b"MZ"))
+    assert bad_file.value.code == "attachment.bad_type"

@@ -1,0 +1,56 @@
+"""A line's app config, declared as data: what the line registers with the kit when Django is ready.
+
+A line's `apps.py` names its module (`navigation`: the menu entry and permission scope), its to-dos, its KPI
+entries, its import specs and whether it has a demo step, as dotted paths resolved in `ready()` (so
+`apps.py` imports no model, and no line's code imports its demo package):
+
+    class TermiteConfig(LineConfig):
+        name = "anju.termite"
+        label = "termite"
+        verbose_name = _("Termite control")
+        navigation = Module(code="termite", name=_("Termite control"), url_name="termite:home", icon="蚁", order=40)
+        todos = ("anju.termite.todos.termite_todos",)
+        kpis = "anju.termite.kpis.registry_entries"
+        imports = ("anju.termite.importer.JOBS_IMPORT",)
+
+The demo step is `<name>.demo.register_steps` (set `demo = False` for a line without one)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.apps import AppConfig
+from django.utils.module_loading import import_string
+
+from anju.core.modules import Module
+
+
+class LineConfig(AppConfig):
+    # Imported into each line's apps.py: not a candidate when Django looks there for the app's config
+    # (its subclasses are, see __init_subclass__).
+    default = False
+    # The navigation entry and permission scope (not `module`: Django's AppConfig.module is the package).
+    navigation: ClassVar[Module | None] = None
+    todos: ClassVar[tuple[str, ...]] = ()
+    kpis: ClassVar[str] = ""
+    imports: ClassVar[tuple[str, ...]] = ()
+    demo: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "default" not in cls.__dict__:
+            cls.default = True
+
+    def ready(self) -> None:
+        from anju.core import imports, kpis, modules, todos
+
+        if self.navigation is not None:
+            modules.register(self.navigation)
+        for path in self.todos:
+            todos.register(import_string(path))
+        if self.kpis:
+            kpis.register(*import_string(self.kpis)())
+        if self.imports:
+            imports.register(*(import_string(path) for path in self.imports))
+        if self.demo:
+            import_string(f"{self.name}.demo.register_steps")()

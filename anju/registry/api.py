@@ -91,18 +91,10 @@ class PersonOut(Schema):
 
 
 class PersonUnitOut(Schema):
-    unit_code: str
-    project_name: str
+    unit_code: str = Field(alias="unit.code")
+    project_name: str = Field(alias="unit.project.name")
     start: dt.date
     end: dt.date | None = Field(description="Empty while the person owns the unit.")
-
-    @staticmethod
-    def resolve_unit_code(obj: Ownership) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_project_name(obj: Ownership) -> str:
-        return obj.unit.project.name
 
 
 class PersonDetailOut(PersonOut):
@@ -188,21 +180,13 @@ class ProjectDetailOut(ProjectOut):
 
 class UnitBriefOut(Schema):
     code: str
-    project_code: str
-    project_name: str
+    project_code: str = Field(alias="project.code")
+    project_name: str = Field(alias="project.name")
     entrance: str
     room: str
     floor: int
     area: str = Field(description=AREA_DOC)
     use: str
-
-    @staticmethod
-    def resolve_project_code(obj: Unit) -> str:
-        return obj.project.code
-
-    @staticmethod
-    def resolve_project_name(obj: Unit) -> str:
-        return obj.project.name
 
     @staticmethod
     def resolve_area(obj: Unit) -> str:

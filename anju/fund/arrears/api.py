@@ -40,9 +40,9 @@ router = Router(tags=["arrears"])
 class CaseOut(Schema):
     id: int
     number: str
-    project: str
-    project_code: str
-    developer: str
+    project: str = Field(alias="project.name")
+    project_code: str = Field(alias="project.code")
+    developer: str = Field(alias="developer.name")
     opened_on: dt.date
     households: int
     owed: Money
@@ -50,28 +50,12 @@ class CaseOut(Schema):
     outstanding: Money
     stage: str
 
-    @staticmethod
-    def resolve_project(obj: RecoveryCase) -> str:
-        return obj.project.name
-
-    @staticmethod
-    def resolve_project_code(obj: RecoveryCase) -> str:
-        return obj.project.code
-
-    @staticmethod
-    def resolve_developer(obj: RecoveryCase) -> str:
-        return obj.developer.name
-
 
 class ArrearsItemOut(Schema):
-    unit: str
+    unit: str = Field(alias="unit.code")
     amount: Money
     recovered: Money
     status: str
-
-    @staticmethod
-    def resolve_unit(obj: ArrearsItem) -> str:
-        return obj.unit.code
 
 
 class CaseActionOut(Schema):
@@ -101,11 +85,7 @@ class RecoveryOut(Schema):
     received_on: dt.date
     amount: Money
     payer: str
-    entry: int
-
-    @staticmethod
-    def resolve_entry(obj: Recovery) -> int:
-        return obj.entry.seq
+    entry: int = Field(alias="entry.seq")
 
 
 CasePage = page_schema(CaseOut)

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from anju.core.apikit import ErrorOut, Money, Paging, page_schema, paginate
 from anju.core.fields import MoneyField
@@ -21,7 +21,7 @@ from anju.fund import queries as fund_queries
 from anju.fund.lifts import actions, queries
 from anju.fund.lifts.actions import ZERO
 from anju.fund.lifts.errors import LiftError
-from anju.fund.lifts.models import Claim, Insurer, Lift, Policy, PremiumPayment
+from anju.fund.lifts.models import Claim, Insurer, Lift, Policy
 
 MODULE = "fund"
 router = Router(tags=["lifts"])
@@ -29,17 +29,9 @@ router = Router(tags=["lifts"])
 
 class LiftOut(Schema):
     registration_code: str
-    project: str
-    building: str
+    project: str = Field(alias="building.project.name")
+    building: str = Field(alias="building.number")
     entrance: str
-
-    @staticmethod
-    def resolve_project(obj: Lift) -> str:
-        return obj.building.project.name
-
-    @staticmethod
-    def resolve_building(obj: Lift) -> str:
-        return obj.building.number
 
 
 class PolicyOut(Schema):
@@ -77,36 +69,20 @@ class PremiumPaymentIn(Schema):
 
 
 class PremiumPaymentOut(Schema):
-    policy: str
+    policy: str = Field(alias="policy.number")
     paid_on: dt.date
     amount: Money
-    entry: int
-
-    @staticmethod
-    def resolve_policy(obj: PremiumPayment) -> str:
-        return obj.policy.number
-
-    @staticmethod
-    def resolve_entry(obj: PremiumPayment) -> int:
-        return obj.entry.seq
+    entry: int = Field(alias="entry.seq")
 
 
 class ClaimOut(Schema):
     id: int
-    lift: str
-    policy: str
+    lift: str = Field(alias="lift.registration_code")
+    policy: str = Field(alias="policy.number")
     date: dt.date
     fault: str
     amount: Money
     status: str
-
-    @staticmethod
-    def resolve_lift(obj: Claim) -> str:
-        return obj.lift.registration_code
-
-    @staticmethod
-    def resolve_policy(obj: Claim) -> str:
-        return obj.policy.number
 
 
 class ClaimIn(Schema):

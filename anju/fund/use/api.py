@@ -53,27 +53,15 @@ class UseApplicationOut(Schema):
     id: int
     number: str
     kind: str
-    emergency: bool
+    emergency: bool = Field(alias="is_emergency")
     title: str
-    project: str
-    applicant: str
+    project: str = Field(alias="project.code")
+    applicant: str = Field(alias="applicant_name")
     status: str
     budget: Money
     final_cost: OptionalMoney
     vote_passed: bool | None
     created: dt.datetime
-
-    @staticmethod
-    def resolve_emergency(obj: UseApplication) -> bool:
-        return obj.is_emergency
-
-    @staticmethod
-    def resolve_project(obj: UseApplication) -> str:
-        return obj.project.code
-
-    @staticmethod
-    def resolve_applicant(obj: UseApplication) -> str:
-        return obj.applicant_name
 
     @staticmethod
     def resolve_vote_passed(obj: UseApplication) -> bool | None:
@@ -94,17 +82,13 @@ class UseScopeUnitOut(Schema):
 
 class UsePaymentOut(Schema):
     id: int
-    application: str
+    application: str = Field(alias="application.number")
     kind: str
     amount: Money
     from_fund: Money
     self_funded: Money
     value_date: dt.date
     entry_seq: int | None
-
-    @staticmethod
-    def resolve_application(obj: UsePayment) -> str:
-        return obj.application.number
 
     @staticmethod
     def resolve_entry_seq(obj: UsePayment) -> int | None:

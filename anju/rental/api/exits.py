@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from anju.core import workflow
 from anju.core.apikit import ErrorOut, Paging
@@ -36,8 +36,8 @@ class ExitIn(Schema):
 
 class ExitOut(Schema):
     number: str
-    lease: str
-    household: str
+    lease: str = Field(alias="lease.number")
+    household: str = Field(alias="household.number")
     reason: str
     prepared_on: dt.date | None
     notice_on: dt.date | None
@@ -46,14 +46,6 @@ class ExitOut(Schema):
     forced: bool
     status: str
     completed_on: dt.date | None
-
-    @staticmethod
-    def resolve_lease(obj: Exit) -> str:
-        return obj.lease.number
-
-    @staticmethod
-    def resolve_household(obj: Exit) -> str:
-        return obj.household.number
 
 
 class ExitDetailOut(ExitOut):

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from anju.core.apikit import ErrorOut, Money, Paging, page_schema, paginate
 from anju.core.permissions import actor
@@ -25,27 +25,15 @@ router = Router()
 
 class HouseholdOut(Schema):
     number: str
-    applicant: str
-    id_number: IdNumber
+    applicant: str = Field(alias="applicant.name")
+    id_number: IdNumber = Field(alias="applicant.id_number")
     category: str
-    members: int
+    members: int = Field(alias="members_count")
     monthly_income: Money
     owns_home: bool
     status: str
     applied_on: dt.date
     waiting_since: dt.date | None
-
-    @staticmethod
-    def resolve_applicant(obj: Household) -> str:
-        return obj.applicant.name
-
-    @staticmethod
-    def resolve_id_number(obj: Household) -> str:
-        return obj.applicant.id_number
-
-    @staticmethod
-    def resolve_members(obj: Household) -> int:
-        return obj.members_count
 
 
 HouseholdPage = page_schema(HouseholdOut)

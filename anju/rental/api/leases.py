@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from anju.core.apikit import Area, ErrorOut, Money, Paging, page_schema, paginate
 from anju.core.permissions import actor
@@ -65,20 +65,12 @@ def _lease_out(lease: Lease) -> LeaseOut:
 class LeaseRow(Schema):
     number: str
     kind: str
-    unit: str
-    tenant: str
+    unit: str = Field(alias="rental_unit.unit.code")
+    tenant: str = Field(alias="tenant_name")
     monthly_rent: Money
     start: dt.date
     end: dt.date
     status: str
-
-    @staticmethod
-    def resolve_unit(obj: Lease) -> str:
-        return obj.rental_unit.unit.code
-
-    @staticmethod
-    def resolve_tenant(obj: Lease) -> str:
-        return obj.tenant_name
 
 
 LeasePage = page_schema(LeaseRow)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from anju.core.apikit import ErrorOut, Money, Paging, money_text
 from anju.core.permissions import actor
@@ -32,16 +32,12 @@ def bill_month(request: HttpRequest, body: RentBillIn) -> Any:
 
 
 class RentBillOut(Schema):
-    lease: str
+    lease: str = Field(alias="lease.number")
     kind: str
     month: str
     due: dt.date
     amount: Money
     paid: Money
-
-    @staticmethod
-    def resolve_lease(obj: RentBill) -> str:
-        return obj.lease.number
 
     @staticmethod
     def resolve_month(obj: RentBill) -> str:

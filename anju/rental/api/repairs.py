@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from anju.core.apikit import ErrorOut, Money, Paging
 from anju.core.permissions import actor
@@ -23,17 +23,13 @@ router = Router()
 
 class RentalRepairOut(Schema):
     number: str
-    unit: str
+    unit: str = Field(alias="rental_unit.unit.code")
     reported_on: dt.date
     description: str
     vendor: str
     status: str
     completed_on: dt.date | None
     cost: Money
-
-    @staticmethod
-    def resolve_unit(obj: Repair) -> str:
-        return obj.rental_unit.unit.code
 
 
 class RentalRepairIn(Schema):

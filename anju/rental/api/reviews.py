@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from anju.core.apikit import ErrorOut, Paging
 from anju.core.permissions import actor
@@ -22,14 +22,10 @@ router = Router()
 
 class RentalReviewOut(Schema):
     id: int
-    household: str
+    household: str = Field(alias="household.number")
     year: int
     outcome: str
     reviewed_on: dt.date | None
-
-    @staticmethod
-    def resolve_household(obj: Review) -> str:
-        return obj.household.number
 
 
 @router.get("/reviews", response=list[RentalReviewOut], summary="Annual reviews of a year")
@@ -83,20 +79,12 @@ class InspectionIn(Schema):
 
 class InspectionOut(Schema):
     id: int
-    household: str
-    lease: str
+    household: str = Field(alias="household.number")
+    lease: str = Field(alias="lease.number")
     visit: str
     visited_on: dt.date
     finding: str
     inspector: str
-
-    @staticmethod
-    def resolve_household(obj: Inspection) -> str:
-        return obj.household.number
-
-    @staticmethod
-    def resolve_lease(obj: Inspection) -> str:
-        return obj.lease.number
 
 
 @router.get("/inspections", response=list[InspectionOut], summary="Home visits of a year")

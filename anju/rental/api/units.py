@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from anju.core.apikit import Area, Paging, page_schema, paginate
 from anju.rental.api.base import can_view
@@ -17,28 +16,12 @@ router = Router()
 
 
 class RentalUnitOut(Schema):
-    code: str
-    estate: str
+    code: str = Field(alias="unit.code")
+    estate: str = Field(alias="unit.project.name")
     kind: str
-    area: Area
+    area: Area = Field(alias="unit.area")
     state: str
-    since: dt.date
-
-    @staticmethod
-    def resolve_code(obj: RentalUnit) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_estate(obj: RentalUnit) -> str:
-        return obj.unit.project.name
-
-    @staticmethod
-    def resolve_area(obj: RentalUnit) -> Decimal:
-        return obj.unit.area
-
-    @staticmethod
-    def resolve_since(obj: RentalUnit) -> dt.date:
-        return obj.state_since
+    since: dt.date = Field(alias="state_since")
 
 
 RentalUnitPage = page_schema(RentalUnitOut)

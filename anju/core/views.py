@@ -33,11 +33,11 @@ from anju.core.listing import (
     Column,
     DateRangeFilter,
     FlagFilter,
-    Link,
     ListPage,
     Search,
     Tag,
     client_ip,
+    link_column,
     xlsx_response,
 )
 from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, Role, User
@@ -212,7 +212,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         title=_("Users"),
         queryset=User.objects.prefetch_related("roles").order_by("username"),
         columns=[
-            Column(_("User name"), lambda u: Link(u.username, reverse("core:user_edit", args=[u.pk])), "username"),
+            link_column(_("User name"), "username", "core:user_edit"),
             Column(_("Full name"), lambda u: u.full_name, "full_name"),
             Column(_("Roles"), lambda u: tuple(Tag(r.name) for r in u.roles.all())),
             Column(_("Status"), _user_status, "is_active"),

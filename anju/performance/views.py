@@ -28,12 +28,12 @@ from anju.core.listing import (
     Column,
     HiddenFilter,
     IdColumn,
-    Link,
     ListPage,
     Search,
     Tag,
     client_ip,
     export_xlsx,
+    link_column,
 )
 from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, login_required, require
@@ -315,12 +315,7 @@ def assets(request: HttpRequest) -> HttpResponse:
         },
         queryset=Asset.objects.order_by("kind", "code"),
         columns=[
-            Column(
-                _("Asset code"),
-                lambda a: Link(a.code, reverse("performance:asset", args=[a.pk])),
-                "code",
-                export_label="资产编码",
-            ),
+            link_column(_("Asset code"), "code", "performance:asset", export_label="资产编码"),
             Column(_("Name"), lambda a: a.name, "name", export_label="资产名称"),
             Column(_("Kind"), lambda a: a.get_kind_display(), "kind", export_label="资产类别"),
             Column(_("Asset category"), lambda a: a.category, "category", export_label="分类"),

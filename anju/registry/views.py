@@ -24,6 +24,7 @@ from anju.core.listing import (
     Search,
     Tag,
     TextFilter,
+    link_column,
 )
 from anju.core.permissions import can, require
 from anju.registry import actions, queries
@@ -91,9 +92,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         tab="units",
         queryset=queries.units_with_owner(Unit.objects.all()).order_by("code"),
         columns=[
-            Column(
-                _("Unit code"), lambda u: Link(u.code, reverse("registry:unit", args=[u.code])), "code", export=False
-            ),
+            link_column(_("Unit code"), "code", "registry:unit", key="code", export=False),
             Column("", lambda u: u.project.code, page=False, export_label="项目编码"),
             Column(_("Project"), lambda u: u.project.name, "project__name", export_label="项目名称"),
             Column("", lambda u: u.building.number, page=False, export_label="幢号"),
@@ -143,9 +142,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         tab="persons",
         queryset=persons.order_by("name", "id"),
         columns=[
-            Column(
-                _("Name"), lambda p: Link(p.name, reverse("registry:person", args=[p.pk])), "name", export_label="姓名"
-            ),
+            link_column(_("Name"), "name", "registry:person", export_label="姓名"),
             Column(_("ID type"), lambda p: p.get_id_type_display(), "id_type", export_label="证件类型"),
             IdColumn(_("ID number"), lambda p: p.id_number, export_label="证件号码"),
             Column(
@@ -188,12 +185,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         tab="enterprises",
         queryset=Enterprise.objects.annotate(project_count=Count("projects")).order_by("name", "id"),
         columns=[
-            Column(
-                _("Name"),
-                lambda e: Link(e.name, reverse("registry:enterprise", args=[e.pk])),
-                "name",
-                export_label="企业名称",
-            ),
+            link_column(_("Name"), "name", "registry:enterprise", export_label="企业名称"),
             Column(_("Unified social credit code"), lambda e: e.uscc, "uscc", export_label="统一社会信用代码"),
             Column(
                 _("Legal representative"),
@@ -264,12 +256,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         tab="projects",
         queryset=projects.order_by("code"),
         columns=[
-            Column(
-                _("Project code"),
-                lambda p: Link(p.code, reverse("registry:project", args=[p.code])),
-                "code",
-                export_label="项目编码",
-            ),
+            link_column(_("Project code"), "code", "registry:project", key="code", export_label="项目编码"),
             Column(_("Name"), lambda p: p.name, "name", export_label="项目名称"),
             Column(_("Kind"), lambda p: p.get_kind_display(), "kind", export_label="类型"),
             Column(_("District"), lambda p: p.district, "district", export_label="区县"),

@@ -27,11 +27,12 @@ from django.db.models import QuerySet, Sum
 from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import ids
-from anju.core.listing.cells import NUM, export_value, html, total_html
+from anju.core.listing.cells import NUM, Link, export_value, html, total_html
 from anju.core.listing.export import export_xlsx
 from anju.core.listing.filters import RESERVED, Filter, Label, Search
 from anju.core.permissions import can
@@ -80,6 +81,13 @@ class IdColumn(Column):
     (an enterprise owner's credit code is public and shown as it is)."""
 
     masks: Callable[[Any], bool] | None = None
+
+
+def link_column(label: Label, field: str, url_name: str, *, key: str = "pk", **options: Any) -> Column:
+    """A record's number, code or name linking to its page (`url_name` with the record's `key`), sorted by
+    `field`; the export writes the text."""
+    text, arg = attrgetter(field), attrgetter(key)
+    return Column(label, lambda obj: Link(text(obj), reverse(url_name, args=[arg(obj)])), field, **options)
 
 
 @dataclass(frozen=True)

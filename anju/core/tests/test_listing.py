@@ -33,6 +33,7 @@ from anju.core.listing import (
     Search,
     TextFilter,
     YearFilter,
+    link_column,
     valid_int,
 )
 from anju.core.listing.page import page_numbers
@@ -359,3 +360,14 @@ def test_cells_escape_text_and_format_numbers(get) -> None:
     html = get(page).content.decode()
     assert "&lt;b&gt;张&lt;/b&gt;" in html and '<td class="num">1,234,567.50</td>' in html
     assert '<th class="num">金额</th>' in html
+
+
+def test_a_link_column_links_each_record_to_its_page_sorts_by_its_field_and_exports_the_text(get, persons) -> None:
+    page = person_page(columns=[link_column("姓名", "name", "registry:person"), Column("电话", lambda p: p.phone)])
+    html = get(page, "sort=-name").content.decode()
+    ordered = sorted(persons, key=lambda p: p.name, reverse=True)
+    assert [row[0] for row in rows(get(page, "sort=-name"))] == [p.name for p in ordered]
+    assert f'href="/registry/persons/{ordered[0].pk}/"' in html
+    assert [row[0] for row in sheet(get(page, "sort=-name&export=xlsx"))[1:]] == [p.name for p in ordered]
+    by_code = link_column("编码", "id_number", "registry:unit", key="id_number")
+    assert by_code.sort == "id_number" and by_code.value(persons[0]).text == persons[0].id_number

@@ -33,6 +33,7 @@ from anju.core.listing import (
     Search,
     Tag,
     export_xlsx,
+    link_column,
     pager,
     paginate,
     valid_int,
@@ -191,12 +192,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         tab="cases",
         queryset=RecoveryCase.objects.select_related("project", "developer").order_by("number"),
         columns=[
-            Column(
-                _("Case number"),
-                lambda c: Link(c.number, reverse("arrears:case", args=[c.pk])),
-                "number",
-                export_label="案件编号",
-            ),
+            link_column(_("Case number"), "number", "arrears:case", export_label="案件编号"),
             Column(_("Project"), lambda c: c.project.name, "project__name", export_label="项目"),
             Column(
                 _("Developer"),

@@ -27,6 +27,7 @@ from anju.core.listing import (
     Search,
     Tag,
     TextFilter,
+    link_column,
     valid_int,
 )
 from anju.core.permissions import can, require
@@ -139,12 +140,7 @@ def notices(request: HttpRequest) -> HttpResponse:
             "-issued_on", "-pk"
         ),
         columns=[
-            Column(
-                _("Notice number"),
-                lambda n: Link(n.number, reverse("fund:notice", args=[n.pk])),
-                "number",
-                export_label="通知书编号",
-            ),
+            link_column(_("Notice number"), "number", "fund:notice", export_label="通知书编号"),
             Column(_("Kind"), lambda n: n.get_kind_display(), "kind", export_label="类型"),
             Column("", lambda n: n.get_status_display(), page=False, export_label="状态"),
             Column(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.errors import refused
-from anju.core.listing import ChoiceFilter, Column, HiddenFilter, Link, ListPage, Search, Tag, valid_int
+from anju.core.listing import ChoiceFilter, Column, HiddenFilter, ListPage, Search, Tag, link_column, valid_int
 from anju.core.permissions import actor, check, require
 from anju.fund.lifts import actions, queries, rules
 from anju.fund.lifts.models import Claim, Insurer, Lift, Policy
@@ -212,12 +212,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         .annotate(lift_count=Count("lifts"))
         .order_by("-signed_on", "number"),
         columns=[
-            Column(
-                _("Policy number"),
-                lambda p: Link(p.number, reverse("lifts:policy", args=[p.pk])),
-                "number",
-                export_label="合同号",
-            ),
+            link_column(_("Policy number"), "number", "lifts:policy", export_label="合同号"),
             Column(_("Insurer"), lambda p: str(p.insurer), "insurer__enterprise__name", export_label="保险公司"),
             Column(_("Lifts"), lambda p: p.lift_count, "lift_count", export_label="电梯台数"),
             Column(_("Signed on"), lambda p: p.signed_on, "signed_on", export_label="签约日期"),

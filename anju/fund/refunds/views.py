@@ -18,10 +18,10 @@ from anju.core.listing import (
     Action,
     ChoiceFilter,
     Column,
-    Link,
     Muted,
     Search,
     Tag,
+    link_column,
 )
 from anju.core.models import User
 from anju.core.permissions import actor, can, check, require
@@ -47,7 +47,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
             "-created", "-pk"
         ),
         columns=[
-            Column(_("No."), lambda a: Link(a.pk, reverse("fund:refund", args=[a.pk])), "pk", export_label="编号"),
+            link_column(_("No."), "pk", "fund:refund", export_label="编号"),
             Column(
                 _("Unit code"),
                 lambda a: a.account.unit.code if a.account.unit else "",

@@ -27,6 +27,7 @@ from anju.core.listing import (
     TextFilter,
     YearFilter,
     client_ip,
+    link_column,
     xlsx_response,
 )
 from anju.core.models import AuditEvent
@@ -55,12 +56,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         template="fund/use_list.html",
         queryset=use_queries.applications().order_by("-created", "-pk"),
         columns=[
-            Column(
-                _("Number"),
-                lambda a: Link(a.number, reverse("fund:use", args=[a.pk])),
-                "number",
-                export_label="申请编号",
-            ),
+            link_column(_("Number"), "number", "fund:use", export_label="申请编号"),
             Column(
                 _("Kind"),
                 lambda a: Tag(EMERGENCY, "emergency") if a.is_emergency else a.get_kind_display(),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.listing import Action, Column, Link, Search, Tag
+from anju.core.listing import Action, Column, Search, Tag, link_column
 from anju.core.permissions import actor, check, require
 from anju.rental import actions, forms, rules
 from anju.rental.models import Draw, Household
@@ -24,7 +24,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
         tab="draws",
         queryset=Draw.objects.all(),
         columns=[
-            Column(_("Draw number"), lambda d: Link(d.number, reverse("rental:draw", args=[d.pk])), "number"),
+            link_column(_("Draw number"), "number", "rental:draw"),
             Column(_("Draw date"), lambda d: d.draw_on, "draw_on"),
             Column(_("Status"), lambda d: Tag(d.get_status_display(), d.status), "status"),
             Column(_("Published seed"), lambda d: d.seed),

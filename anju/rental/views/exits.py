@@ -15,10 +15,10 @@ from anju.core import workflow
 from anju.core.listing import (
     ChoiceFilter,
     Column,
-    Link,
     Search,
     Tag,
     YearFilter,
+    link_column,
 )
 from anju.core.permissions import actor, check, require
 from anju.rental import actions, forms
@@ -38,7 +38,7 @@ def exit_list(request: HttpRequest) -> HttpResponse:
             "-notice_on", "-pk"
         ),
         columns=[
-            Column(_("Exit number"), lambda e: Link(e.number, reverse("rental:exit", args=[e.pk])), "number"),
+            link_column(_("Exit number"), "number", "rental:exit"),
             Column(_("Applicant"), lambda e: e.household.applicant.name, "household__applicant__name"),
             Column(_("Unit code"), lambda e: e.lease.rental_unit.unit.code, "lease__rental_unit__unit__code"),
             Column(_("Reason"), lambda e: e.get_reason_display(), "reason"),

@@ -14,9 +14,9 @@ from anju.core.listing import (
     Action,
     Column,
     IdColumn,
-    Link,
     Search,
     YearFilter,
+    link_column,
 )
 from anju.core.permissions import actor, can, require
 from anju.lib.ids import mask_id
@@ -33,7 +33,7 @@ def filing_list(request: HttpRequest) -> HttpResponse:
         tab="filings",
         queryset=Filing.objects.order_by("-filed_on", "-pk"),
         columns=[
-            Column(_("Filing number"), lambda f: Link(f.number, reverse("rental:filing", args=[f.pk])), "number"),
+            link_column(_("Filing number"), "number", "rental:filing"),
             Column(_("Filed on"), lambda f: f.filed_on, "filed_on"),
             Column(_("Lessor"), lambda f: f.lessor, "lessor"),
             IdColumn(_("Lessor ID number"), lambda f: f.lessor_id),

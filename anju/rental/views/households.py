@@ -15,9 +15,9 @@ from anju.core.listing import (
     ChoiceFilter,
     Column,
     IdColumn,
-    Link,
     Search,
     Tag,
+    link_column,
 )
 from anju.core.permissions import actor, can, check, require
 from anju.lib.ids import mask_id
@@ -40,7 +40,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         tab="waiting" if waiting else "households",
         queryset=qs,
         columns=[
-            Column(_("Household number"), lambda h: Link(h.number, reverse("rental:household", args=[h.pk])), "number"),
+            link_column(_("Household number"), "number", "rental:household"),
             Column(_("Applicant"), lambda h: h.applicant.name, "applicant__name"),
             IdColumn(_("ID number"), lambda h: h.applicant.id_number),
             Column(_("Category"), lambda h: h.get_category_display(), "category"),

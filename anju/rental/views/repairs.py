@@ -17,10 +17,10 @@ from anju.core.listing import (
     Action,
     ChoiceFilter,
     Column,
-    Link,
     Search,
     Tag,
     YearFilter,
+    link_column,
 )
 from anju.core.permissions import actor, check, require
 from anju.rental import actions, forms
@@ -42,7 +42,7 @@ def repair_list(request: HttpRequest) -> HttpResponse:
         tab="repairs",
         queryset=Repair.objects.select_related("rental_unit__unit").order_by("-reported_on", "-pk"),
         columns=[
-            Column(_("Work order"), lambda r: Link(r.number, reverse("rental:repair", args=[r.pk])), "number"),
+            link_column(_("Work order"), "number", "rental:repair"),
             Column(_("Unit code"), lambda r: r.rental_unit.unit.code, "rental_unit__unit__code"),
             Column(_("Reported on"), lambda r: r.reported_on, "reported_on"),
             Column(pgettext_lazy("rental", "Description"), lambda r: r.description),

@@ -2,16 +2,8 @@
 
 A line's `apps.py` names its module (`navigation`: the menu entry and permission scope), its to-dos, its KPI
 entries, its import specs and whether it has a demo step, as dotted paths resolved in `ready()` (so
-`apps.py` imports no model, and no line's code imports its demo package):
-
-    class TermiteConfig(LineConfig):
-        name = "anju.termite"
-        label = "termite"
-        verbose_name = _("Termite control")
-        navigation = Module(code="termite", name=_("Termite control"), url_name="termite:home", icon="蚁", order=40)
-        todos = ("anju.termite.todos.termite_todos",)
-        kpis = "anju.termite.kpis.registry_entries"
-        imports = ("anju.termite.importer.JOBS_IMPORT",)
+`apps.py` imports no model, and no line's code imports its demo package). `anju/rental/apps.py` is
+the example; `docs/architecture.md` says how to add a line.
 
 The demo step is `<name>.demo.register_steps` (set `demo = False` for a line without one)."""
 

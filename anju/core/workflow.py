@@ -59,6 +59,13 @@ class WorkflowEvent(models.Model):
         abstract = True
 
 
+def event_columns(record: str) -> tuple[str, ...]:
+    """The columns of a history taken over set-based (rows in this order; `record` is the foreign key's
+    name, e.g. "exit")."""
+    fields = ("at", "actor_id", "actor_name", "actor_full_name", "step", "from_status", "to_status", "note")
+    return ("id", f"{record}_id", *fields)
+
+
 @dataclass(frozen=True)
 class Workflow:
     """A line's workflow: the module whose permissions the steps need, the flow, the record's model (with a

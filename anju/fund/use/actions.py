@@ -28,7 +28,7 @@ from django.utils import timezone
 from anju.core import attachments, audit, bulk, imports, numbering, workflow
 from anju.core.fields import to_fen
 from anju.core.models import Attachment, AuditEvent, User
-from anju.core.workflow import Workflow, WorkflowError
+from anju.core.workflow import Workflow, WorkflowError, event_columns
 from anju.fund import ledger, rules
 from anju.fund.errors import UseError
 from anju.fund.models import (
@@ -707,22 +707,7 @@ def record_paid_history(history: PaidHistory) -> int:
         ],
         history.scope_units,
     )
-    bulk.insert_rows(
-        ApplicationEvent,
-        [
-            "id",
-            "application_id",
-            "at",
-            "actor_id",
-            "actor_name",
-            "actor_full_name",
-            "step",
-            "from_status",
-            "to_status",
-            "note",
-        ],
-        history.events,
-    )
+    bulk.insert_rows(ApplicationEvent, event_columns("application"), history.events)
     bulk.insert_rows(
         UsePayment,
         [

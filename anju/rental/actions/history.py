@@ -13,6 +13,7 @@ from django.db import transaction
 
 from anju.core import audit, bulk
 from anju.core.models import User
+from anju.core.workflow import event_columns
 from anju.rental.actions.base import CREATE
 from anju.rental.errors import RentalError
 from anju.rental.models import (
@@ -117,21 +118,7 @@ TENANCY_COLUMNS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
             "prepared_on",
         ),
     ),
-    "exit_events": (
-        ExitEvent,
-        (
-            "id",
-            "exit_id",
-            "at",
-            "actor_id",
-            "actor_name",
-            "actor_full_name",
-            "step",
-            "from_status",
-            "to_status",
-            "note",
-        ),
-    ),
+    "exit_events": (ExitEvent, event_columns("exit")),
 }
 
 

@@ -10,7 +10,8 @@ export DEBUG ?= 1
 .PHONY: setup run test lint check-migrations clean-db compile-messages
 
 setup: $(VENV)/.deps anju/static/vendor/.stamp compile-messages
-	@mkdir -p var
+	@mkdir -p var/static var/media
+	@[ -f .env ] && grep -q '^SECRET_KEY=' .env || $(BIN)/python -m anju.envfile .env
 	@$(ANJU) migrate --no-input -v 0
 	@echo "setup: ready"
 

@@ -8,7 +8,11 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from anju import envfile
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+for _env_file in envfile.candidates(BASE_DIR):
+    envfile.load(_env_file)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -34,6 +38,12 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "anju-insecure-development-key-do-not-use-in-production-0123456789"
 
+# Where Anju keeps its files: the SQLite database, attachments (MEDIA_ROOT), collected static files.
+# A checkout keeps them in its var/; an installed package in var/ of the directory it runs from (never
+# inside site-packages).
+_CHECKOUT = (BASE_DIR / "pyproject.toml").exists()
+DATA_DIR = Path(os.environ.get("ANJU_DATA_DIR") or (BASE_DIR if _CHECKOUT else Path.cwd()) / "var")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -44,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Serves Swagger UI's files from /static/ (no CDN: intranet browsers reach nothing outside).
+    "ninja",
     "anju.core",
     "anju.registry",
     "anju.fund",
@@ -56,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app server itself, compressed and with hashed names when DEBUG is off.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anju.core.middleware.PasswordChangeRequiredMiddleware",
+    "anju.core.middleware.RequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "anju.urls"
@@ -87,10 +102,10 @@ TEMPLATES = [
 ]
 
 if not os.environ.get("DATABASE_URL"):
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'anju.sqlite3'}",
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'anju.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
@@ -136,8 +151,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Project-wide assets (the stylesheet and the vendored htmx/ECharts) live outside any app.
 STATICFILES_DIRS = [BASE_DIR / "anju" / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "static")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Without DEBUG: `anju collectstatic` writes hashed, compressed copies that whitenoise serves
+    # with far-future caching; with DEBUG the files are served as they are.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -148,6 +173,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # proxy_add_x_forwarded_for), the audit log and the owners' query rate limit use that address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 
+# /healthz fails (503) when the data directory has less free space than this.
+HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
+
 # Uploaded spreadsheets larger than this many data rows are refused by the import pages.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
 
@@ -157,19 +185,37 @@ FUND_VOTE_RULE = os.environ.get("FUND_VOTE_RULE", "civil_code_2021")
 if FUND_VOTE_RULE not in ("civil_code_2021", "two_thirds_2007"):
     raise ImproperlyConfigured("FUND_VOTE_RULE must be civil_code_2021 or two_thirds_2007")
 
+# HTTPS (default on): secure cookies, redirect to https, HSTS. Off only for a plain-HTTP intranet
+# install, where secure cookies would make logging in impossible; the deploy check and the web
+# server's start say what that changes (anju.core.checks).
+ANJU_HTTPS = env_bool("ANJU_HTTPS", True)
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    if ANJU_HTTPS:
+        SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to stdout (systemd's journal, docker logs). REQUEST_LOG: one JSON line per request
+# (anju.core.middleware.RequestLogMiddleware), on by default without DEBUG.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+        "json_lines": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
+    },
+    "loggers": {
+        "anju.request": {
+            "handlers": ["json_lines"],
+            "level": "INFO" if env_bool("REQUEST_LOG", not DEBUG) else "WARNING",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

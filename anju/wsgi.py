@@ -8,3 +8,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
 application = get_wsgi_application()
+
+from anju.core.checks import warn_at_start  # noqa: E402 (needs the configured application)
+
+warn_at_start()

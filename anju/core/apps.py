@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from anju.core import calendar, demo, modules, todos
+        from anju.core import calendar, checks, demo, modules, todos  # noqa: F401 (checks registers)
         from anju.lib import dates
 
         modules.register(

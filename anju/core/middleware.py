@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import logging
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -24,3 +27,39 @@ class PasswordChangeRequiredMiddleware:
         ):
             return redirect("core:password_change")
         return self.get_response(request)
+
+
+request_log = logging.getLogger("anju.request")
+
+
+class RequestLogMiddleware:
+    """One JSON line per request on the `anju.request` logger (stdout in production): the time, the
+    user, the method and path (no query string: it may hold names or ID numbers), the status and the
+    duration in milliseconds."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request_log.isEnabledFor(logging.INFO):
+            return self.get_response(request)
+        from anju.core.listing import client_ip
+
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_log.info(
+            json.dumps(
+                {
+                    "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "user": user.get_username() if user is not None and user.is_authenticated else None,
+                    "ip": client_ip(request),
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return response

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.core import bankfile_views, imports_views, views
+from anju.core import bankfile_views, health, imports_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),

@@ -3,22 +3,69 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from anju import envfile
+
 
 def run_anju(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    """`anju ARGS` in a fresh process with only the given settings (no .env file unless ANJU_ENV_FILE)."""
+    drop = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "ANJU_HTTPS", "ANJU_DATA_DIR", "MEDIA_ROOT", "STATIC_ROOT"}
+    base = {k: v for k, v in os.environ.items() if k not in drop} | {"ANJU_ENV_FILE": ""}
     return subprocess.run(
         [sys.executable, "-m", "anju.cli", *args], env=base | env, capture_output=True, text=True, timeout=120
     )
 
 
-def test_secret_key_is_required_when_debug_is_off() -> None:
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghijklmnop"}
+
+
+def test_secret_key_is_required_when_debug_is_off_and_the_message_says_where_to_set_it() -> None:
     result = run_anju("check", DEBUG="0")
-    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+    assert result.returncode == 2 and "SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr and ".env" in result.stderr
+
+
+def test_a_dotenv_file_supplies_settings_the_environment_does_not_override(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    assert envfile.write_secret_key(env_file) and not envfile.write_secret_key(env_file)
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    env_file.write_text(env_file.read_text() + 'ALLOWED_HOSTS="anju.example.cn"\nANJU_HTTPS=off\n')
+    show = "from django.conf import settings as s; print(s.SECRET_KEY[:8], s.ALLOWED_HOSTS, s.ANJU_HTTPS)"
+    result = run_anju("shell", "-v", "0", "-c", show, DEBUG="0", ANJU_ENV_FILE=str(env_file))
+    key = next(line for line in env_file.read_text().splitlines() if line.startswith("SECRET_KEY="))[11:]
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [key[:8], "['anju.example.cn']", "False"]
+    # The environment wins over the file.
+    result = run_anju("shell", "-v", "0", "-c", show, DEBUG="0", ANJU_ENV_FILE=str(env_file), ANJU_HTTPS="1")
+    assert result.stdout.split()[-1] == "True"
+
+
+def test_plain_http_turns_off_secure_cookies_and_says_so(tmp_path: Path) -> None:
+    show = "from django.conf import settings as s; "
+    show += "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    result = run_anju("shell", "-v", "0", "-c", show, ALLOWED_HOSTS="anju.lan", ANJU_HTTPS="0", **PRODUCTION)
+    assert result.stdout.split() == ["False", "False", "False"]
+    check = run_anju("check", "--deploy", ALLOWED_HOSTS="anju.lan", ANJU_HTTPS="0", **PRODUCTION)
+    assert "anju.W001" in check.stdout + check.stderr and "plain HTTP" in check.stdout + check.stderr
+    secure = run_anju("shell", "-v", "0", "-c", show, ALLOWED_HOSTS="anju.lan", **PRODUCTION)
+    assert secure.stdout.split() == ["True", "True", "True"]
+
+
+def test_files_live_in_the_data_directory(tmp_path: Path) -> None:
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.MEDIA_ROOT, s.STATIC_ROOT, s.DATABASES['default']['NAME'], sep='\\n')"
+    )
+    result = run_anju("shell", "-v", "0", "-c", show, DEBUG="1", ANJU_DATA_DIR=str(tmp_path / "data"), DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(tmp_path / "data" / name) for name in ("media", "static", "anju.sqlite3")]
 
 
 def test_bad_boolean_is_refused() -> None:
@@ -29,14 +76,7 @@ def test_bad_boolean_is_refused() -> None:
 @pytest.mark.parametrize("extra", [{}, {"DATABASE_URL": "postgres://anju@db.example/anju"}])
 def test_production_settings_pass_the_deploy_check(extra: dict[str, str]) -> None:
     result = run_anju(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY="k" * 20 + "-production-secret-key-0123456789-abcdefghijklmnop",
-        ALLOWED_HOSTS="anju.example.cn",
-        **extra,
+        "check", "--deploy", "--fail-level", "WARNING", ALLOWED_HOSTS="anju.example.cn", **PRODUCTION, **extra
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -50,3 +90,25 @@ def test_client_ip_behind_a_proxy(rf, settings) -> None:
     assert client_ip(request) == "10.0.0.5"
     settings.TRUST_X_FORWARDED_FOR = True
     assert client_ip(request) == "203.0.113.9"
+
+
+def test_static_files_are_served_hashed_and_compressed_without_debug(tmp_path: Path) -> None:
+    env = {"ALLOWED_HOSTS": "testserver", "ANJU_HTTPS": "0", "ANJU_DATA_DIR": str(tmp_path), **PRODUCTION}
+    # The big vendored bundles are left out: compressing them (brotli) takes half a minute.
+    skip = ("--ignore", "vendor", "--ignore", "ninja", "--ignore", "admin")
+    collected = run_anju("collectstatic", "--no-input", "-v", "0", *skip, **env)
+    assert collected.returncode == 0, collected.stderr
+    fetch = (
+        "from django.templatetags.static import static; from django.test import Client; "
+        "url = static('css/anju.css'); r = Client().get(url, headers={'accept-encoding': 'gzip'}); "
+        "print(url, r.status_code, r.headers.get('Content-Encoding'), r.headers.get('Cache-Control'))"
+    )
+    result = run_anju("shell", "-v", "0", "-c", fetch, **env)
+    url, status, encoding, cache = result.stdout.split(maxsplit=3)
+    assert re.fullmatch(r"/static/css/anju\.[0-9a-f]{12}\.css", url) and status == "200", result.stderr
+    assert encoding == "gzip" and "immutable" in cache
+
+
+def test_swagger_ui_is_served_from_this_server(client) -> None:
+    html = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle" in html and "cdn" not in html.lower()

@@ -44,3 +44,25 @@ def test_if_empty_skips_quietly() -> None:
     out = io.StringIO()
     call_command("demo", if_empty=True, stdout=out)
     assert "not rebuilt" in out.getvalue()
+
+
+def test_if_empty_names_only_demo_logins_that_still_work() -> None:
+    build()
+    leader = User.objects.get(username="leader")
+    leader.set_password("a-real-password-2024")
+    leader.save()
+    User.objects.filter(username="office").update(is_active=False)
+    info = User.objects.get(username="info")
+    info.set_unusable_password()
+    info.save()
+    out = io.StringIO()
+    call_command("demo", if_empty=True, stdout=out)
+    listed = {line.split()[0] for line in out.getvalue().splitlines() if line.startswith("  ")}
+    assert listed == {"admin", "finance", "housing", "station"}
+
+
+def test_if_empty_on_a_real_centers_database_prints_no_demo_login(make_user) -> None:
+    make_user("wangfang", "finance")
+    out = io.StringIO()
+    call_command("demo", if_empty=True, stdout=out)
+    assert "not rebuilt" in out.getvalue() and "Demo logins" not in out.getvalue()

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anju.core import demo as core_demo
+from anju.core.models import User
 from anju.demo import builder
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         if not builder.is_empty():
             if options["if_empty"]:
                 self.stdout.write("demo: the database already has records; the demo city is not rebuilt.")
-                self.print_logins()
+                self.print_logins(existing_only=True)
                 return
             raise CommandError(
                 "The database is not empty: `anju demo` only fills an empty database. "
@@ -43,7 +44,16 @@ class Command(BaseCommand):
         self.stdout.write("Seconds per step: " + ", ".join(f"{name} {secs:.1f}" for name, secs in timings.items()))
         self.print_logins()
 
-    def print_logins(self) -> None:
+    def print_logins(self, *, existing_only: bool = False) -> None:
+        """The demo logins; on a database that was not built here, only those that exist and still have
+        the demo password (a real center's database has none)."""
+        logins = [(username, full_name) for username, full_name, _role in core_demo.DEMO_USERS]
+        if existing_only:
+            users = User.objects.filter(username__in=[username for username, _ in logins], is_active=True)
+            valid = {user.username for user in users if user.check_password(core_demo.DEMO_PASSWORD)}
+            logins = [(username, full_name) for username, full_name in logins if username in valid]
+            if not logins:
+                return
         self.stdout.write(f"Demo logins (password for all: {core_demo.DEMO_PASSWORD}):")
-        for username, full_name, _role in core_demo.DEMO_USERS:
+        for username, full_name in logins:
             self.stdout.write(f"  {username:<8} {full_name}")

@@ -1,0 +1,45 @@
+"""`/healthz`: whether this server can do its work, for the load balancer and the monitoring (no login).
+
+JSON with each check's result and HTTP 503 when one fails: the database answers a query, and the data
+directory (SQLite database, attachments) has at least HEALTH_MIN_FREE_MB free."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _database() -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True, "vendor": connection.vendor, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _disk() -> dict[str, Any]:
+    path = settings.MEDIA_ROOT if settings.MEDIA_ROOT.exists() else settings.DATA_DIR
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    minimum = settings.HEALTH_MIN_FREE_MB * 1024 * 1024
+    return {"ok": free >= minimum, "free_mb": free // (1024 * 1024), "min_free_mb": settings.HEALTH_MIN_FREE_MB}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database(), "disk": _disk()}
+    ok = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if ok else "fail", **checks}, status=200 if ok else 503)

@@ -1,0 +1,50 @@
+"""/healthz answers without a login: 200 with each check when all pass, 503 naming the one that fails."""
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.db.utils import OperationalError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_is_public_and_reports_each_check(client) -> None:
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 200 and body["status"] == "ok"
+    assert body["database"] == {"ok": True, "vendor": connection.vendor, "ms": body["database"]["ms"]}
+    assert body["disk"]["ok"] and body["disk"]["free_mb"] >= body["disk"]["min_free_mb"]
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_full_disk_fails_the_health_check(client, settings) -> None:
+    settings.HEALTH_MIN_FREE_MB = 10**12
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 503 and body["status"] == "fail"
+    assert not body["disk"]["ok"] and body["database"]["ok"]
+
+
+def test_a_database_that_does_not_answer_fails_the_health_check(client) -> None:
+    with mock.patch("anju.core.health.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 503 and body["database"] == {"ok": False, "error": "OperationalError"}
+
+
+def test_each_request_is_logged_as_one_json_line_without_its_query(client_for, caplog) -> None:
+    import logging
+
+    client = client_for("station")
+    with caplog.at_level(logging.INFO, logger="anju.request"):
+        client.get("/registry/persons/?q=430102199001011234")
+    lines = [json.loads(record.getMessage()) for record in caplog.records if record.name == "anju.request"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["path"] == "/registry/persons/" and line["method"] == "GET" and line["status"] == 200
+    assert line["user"] == "u_station"
+    assert "4301021990" not in json.dumps(line) and line["ms"] >= 0

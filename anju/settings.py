@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anju.core.context_processors.navigation",
+                "anju.core.organisation.context",
             ],
         },
     }

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from anju.core import calendar, checks, demo, modules, todos  # noqa: F401 (checks registers)
+        from anju.core import calendar, checks, demo, modules, organisation, todos  # noqa: F401 (checks registers)
         from anju.lib import dates
 
         modules.register(
@@ -30,4 +30,5 @@ class CoreConfig(AppConfig):
         todos.register(todos.password_change_todo)
         todos.register(todos.locked_accounts_todo)
         todos.register(calendar.calendar_todo)
+        todos.register(organisation.organisation_todo)
         demo.register_steps()

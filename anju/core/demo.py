@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from anju.core import actions
+from anju.core import actions, organisation
 from anju.core.demokit import Context, Step, register
 from anju.core.models import Role
 
@@ -30,6 +30,13 @@ def build_users(ctx: Context) -> None:
             roles=[roles[role_code]],
             must_change_password=False,
         )
+    organisation.set_organisation(
+        None,
+        name="怀化市住房保障服务中心",
+        city="怀化市",
+        station="怀化市住房保障服务站",
+        address="怀化市鹤城区迎丰中路",
+    )
     ctx.out.write(f"  users: {len(DEMO_USERS)}\n")
 
 

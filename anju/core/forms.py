@@ -107,3 +107,11 @@ class CalendarImportForm(forms.Form):
         initial=True,
         help_text=_("Only a complete year is used to compute working days and deadlines."),
     )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Organisation name"), max_length=80, help_text=_("e.g. 怀化市住房保障服务中心"))
+    city = forms.CharField(label=_("City"), max_length=40, help_text=_("As printed in document titles, e.g. 怀化市"))
+    station = forms.CharField(label=_("Service station"), max_length=80, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

@@ -298,3 +298,22 @@ class BankProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Organisation(models.Model):
+    """The center itself, as its printed documents name it (one row): its name, the city, the name of
+    its service station, and the text under its seal. Nothing printed carries a city's name otherwise."""
+
+    name = models.CharField(_("organisation name"), max_length=80)
+    city = models.CharField(_("city"), max_length=40)
+    station = models.CharField(_("service station"), max_length=80, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core import actions, audit, calendar, ids, modules, todos
+from anju.core import actions, audit, calendar, ids, modules, organisation, todos
 from anju.core.errors import refused
 from anju.core.forms import (
     ApiTokenForm,
@@ -24,6 +24,7 @@ from anju.core.forms import (
     CalendarImportForm,
     CalendarYearForm,
     LoginForm,
+    OrganisationForm,
     PasswordChangeForm,
     UserForm,
 )
@@ -230,7 +231,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
             ),
             FlagFilter("locked", _("Locked only"), apply=lambda qs, _v: qs.filter(locked_until__gt=timezone.now())),
         ],
-        actions=[Action(_("New user"), reverse("core:user_create"), "handle")],
+        actions=[
+            Action(_("New user"), reverse("core:user_create"), "handle"),
+            Action(_("Organisation"), reverse("core:organisation"), "handle", primary=False),
+        ],
         empty=_("No users match."),
     ).render(request)
 
@@ -458,3 +462,18 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
 @require("calendar", "handle")
 def calendar_import_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response("节假日安排导入模板.xlsx", calendar.template_bytes())
+
+
+@require("users", "handle")
+def organisation_edit(request: HttpRequest) -> HttpResponse:
+    """The center's name, city and service station as every printed document names them."""
+    stored = organisation.current() if organisation.is_set() else None
+    initial = {name: getattr(stored, name) for name in organisation.FIELDS} if stored else None
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refused(form) as outcome:
+            organisation.set_organisation(actor(request), **form.cleaned_data)
+        if outcome.ok:
+            messages.success(request, _("The organisation is saved; printed documents use it from now on."))
+            return redirect("core:organisation")
+    return render(request, "core/organisation_form.html", {"form": form, "stored": stored})

@@ -31,17 +31,23 @@ def ensure_unit_accounts() -> int:
         return cursor.rowcount
 
 
+BANK_FIELDS = ["name", "bank_name", "bank_account_number", "opened", "closed"]
+
+
 @transaction.atomic
 def open_bank_account(
     actor: User | None, *, bank_name: str, number: str, name: str = "", opened: dt.date | None = None
 ) -> Account:
     """A bank special account (专户), one per designated bank, opened today or on the day given."""
+    number = number.strip()
+    if not bank_name.strip() or not number:
+        raise AccountError("请填写开户银行和专户账号", code="bank_required", field="number")
     if Account.objects.filter(kind=Account.Kind.BANK, bank_account_number=number).exists():
         raise AccountError(f"专户账号 {number} 已存在", code="bank_exists")
     account = Account.objects.create(
         kind=Account.Kind.BANK,
-        name=name or f"{bank_name}维修资金专户",
-        bank_name=bank_name,
+        name=name.strip() or f"{bank_name.strip()}维修资金专户",
+        bank_name=bank_name.strip(),
         bank_account_number=number,
         opened=opened or timezone.localdate(),
     )
@@ -49,8 +55,42 @@ def open_bank_account(
         actor,
         AuditEvent.Action.CREATE,
         account,
-        after=audit.snapshot(account, ["kind", "name", "bank_name", "bank_account_number", "opened"]),
+        after=audit.snapshot(account, ["kind", *BANK_FIELDS[:4]]),
     )
+    return account
+
+
+@transaction.atomic
+def rename_bank_account(actor: User | None, account: Account, *, name: str, bank_name: str) -> Account:
+    """A special account's name and bank as printed (the account number never changes: a new number is a
+    new account)."""
+    account = Account.objects.select_for_update().get(pk=account.pk, kind=Account.Kind.BANK)
+    if not name.strip() or not bank_name.strip():
+        raise AccountError("请填写账户名称和开户银行", code="name_required", field="name")
+    before = audit.snapshot(account, BANK_FIELDS)
+    account.name, account.bank_name = name.strip(), bank_name.strip()
+    account.save(update_fields=["name", "bank_name"])
+    audit.record_change(actor, account, before)
+    return account
+
+
+@transaction.atomic
+def close_bank_account(actor: User | None, account: Account, *, on: dt.date | None = None) -> Account:
+    """Close a special account (销户) once its money has been moved to another one: the balance must be
+    zero, and another special account must stay open for the fund's receipts."""
+    account = Account.objects.select_for_update().get(pk=account.pk, kind=Account.Kind.BANK)
+    if account.closed is not None:
+        raise AccountError(f"专户 {account.bank_account_number} 已于 {account.closed} 销户", code="bank_closed")
+    if account.balance != 0:
+        message = f"专户 {account.bank_account_number} 余额 {account.balance} 元，须先转入其他专户再销户"
+        raise AccountError(message, code="bank_not_empty")
+    others = Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).exclude(pk=account.pk)
+    if not others.exists():
+        raise AccountError("这是唯一在用的专户：请先开立新专户再销户", code="last_bank")
+    before = audit.snapshot(account, BANK_FIELDS)
+    account.closed = on or timezone.localdate()
+    account.save(update_fields=["closed"])
+    audit.record_change(actor, account, before, note="专户销户")
     return account
 
 

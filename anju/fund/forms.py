@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +28,18 @@ def preselect_the_only_bank(form: forms.BaseForm, prompt: str | Promise | None =
         field.empty_label = None  # type: ignore[attr-defined]
     elif prompt is not None:
         field.empty_label = prompt  # type: ignore[attr-defined]
+
+
+class BankAccountForm(forms.Form):
+    """Opening a special account (number and bank), or renaming one (the number is fixed)."""
+
+    bank_name = forms.CharField(label=_("Bank"), max_length=60)
+    number = forms.CharField(label=_("Account number"), max_length=40)
+    name = forms.CharField(label=_("Account name"), max_length=120, required=False)
+    opened = forms.DateField(label=_("Opened on"), required=False)
+
+    def __init__(self, *args: Any, renaming: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if renaming:
+            del self.fields["number"], self.fields["opened"]
+            self.fields["name"].required = True

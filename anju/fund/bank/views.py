@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,9 +21,11 @@ from anju.core.listing import (
     Search,
     Tag,
 )
-from anju.core.permissions import can, require
+from anju.core.permissions import actor, can, require
+from anju.fund import accounts
 from anju.fund.bank import actions as bank
 from anju.fund.deposits import actions as deposits
+from anju.fund.forms import BankAccountForm
 from anju.fund.models import Account, BankReceipt
 from anju.fund.views import fund_list
 from anju.registry.models import Unit
@@ -176,3 +178,78 @@ def suspense_match(request: HttpRequest, pk: int) -> HttpResponse:
     if outcome.ok:
         messages.success(request, _("Receipt %(txn)s matched to %(unit)s.") % {"txn": receipt.txn_id, "unit": code})
     return back
+
+
+# --- bank special accounts (专户) ------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def bank_accounts(request: HttpRequest) -> HttpResponse:
+    """The fund's special accounts with their balances; leaders open, rename and close them."""
+    manage = can(request.user, MODULE, "approve")
+    return fund_list(
+        request,
+        title=_("Bank special accounts"),
+        tab="bank_accounts",
+        queryset=Account.objects.filter(kind=Account.Kind.BANK).order_by("closed", "opened", "pk"),
+        columns=[
+            Column(_("Account name"), lambda a: a.name, "name", export_label="账户名称"),
+            Column(_("Bank"), lambda a: a.bank_name, "bank_name", export_label="开户银行"),
+            Column(
+                _("Account number"), lambda a: a.bank_account_number, "bank_account_number", export_label="专户账号"
+            ),
+            Column(_("Opened on"), lambda a: a.opened, "opened", export_label="开户日期"),
+            Column(_("Closed on"), lambda a: a.closed or Muted("—"), "closed", export_label="销户日期"),
+            Column(_("Balance"), lambda a: a.balance, "balance", total=True, export_label="余额"),
+            Column(
+                "",
+                lambda a: Link(_("Rename or close"), reverse("fund:bank_account", args=[a.pk])) if manage else "",
+                export=False,
+            ),
+        ],
+        search=Search(
+            ["name__icontains", "bank_name__icontains", "bank_account_number__contains"], _("Name or number")
+        ),
+        actions=[Action(_("Open a special account"), reverse("fund:bank_account_open"), "approve")],
+        filename="维修资金专户",
+        empty=_("No special account yet: open the one the fund's money is deposited in."),
+    )
+
+
+@require(MODULE, "approve")
+def bank_account_open(request: HttpRequest) -> HttpResponse:
+    form = BankAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refused(form) as outcome:
+            account = accounts.open_bank_account(
+                actor(request), bank_name=d["bank_name"], number=d["number"], name=d["name"], opened=d["opened"]
+            )
+        if outcome.ok:
+            messages.success(request, _("Special account %(number)s opened.") % {"number": account.bank_account_number})
+            return redirect("fund:bank_accounts")
+    return render(request, "fund/bank_account_form.html", {"form": form, "account": None})
+
+
+@require(MODULE, "approve")
+def bank_account(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename a special account, or close it (POST `close`) once its balance is zero."""
+    account = get_object_or_404(Account, pk=pk, kind=Account.Kind.BANK)
+    initial = {"bank_name": account.bank_name, "name": account.name}
+    form = BankAccountForm(request.POST or None, initial=initial, renaming=True)
+    if request.method == "POST" and "close" in request.POST:
+        with refused(request) as outcome:
+            accounts.close_bank_account(actor(request), account)
+        if outcome.ok:
+            messages.success(request, _("Special account %(number)s closed.") % {"number": account.bank_account_number})
+            return redirect("fund:bank_accounts")
+        form = BankAccountForm(initial=initial, renaming=True)
+    elif request.method == "POST" and form.is_valid():
+        with refused(form) as outcome:
+            accounts.rename_bank_account(
+                actor(request), account, name=form.cleaned_data["name"], bank_name=form.cleaned_data["bank_name"]
+            )
+        if outcome.ok:
+            messages.success(request, _("Special account saved."))
+            return redirect("fund:bank_accounts")
+    return render(request, "fund/bank_account_form.html", {"form": form, "account": account})

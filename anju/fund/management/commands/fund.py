@@ -14,6 +14,7 @@ from anju.fund import accounts, checks, queries
 from anju.fund.bank import actions as bank
 from anju.fund.interest import actions as interest
 from anju.fund.models import Account
+from anju.lib.errors import DomainError
 from anju.lib.money import to_money
 from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
 
@@ -23,7 +24,7 @@ def _money(text: str) -> Decimal:
 
 
 class Command(BaseCommand):
-    help = "Maintenance fund jobs: allocate-interest, balance, check, import-bank, open-accounts."
+    help = "Maintenance fund jobs: allocate-interest, balance, check, import-bank, open-accounts, open-bank-account."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -36,6 +37,10 @@ class Command(BaseCommand):
         p.add_argument("unit_code")
         sub.add_parser("check", help="Prove the ledger's invariants; exit 1 naming each violation.")
         sub.add_parser("open-accounts", help="Open a ledger for every unit that has none.")
+        p = sub.add_parser("open-bank-account", help="Open a bank special account (专户); refuses a known number.")
+        p.add_argument("--bank", required=True, help="the bank's name, e.g. 中国建设银行怀化分行")
+        p.add_argument("--number", required=True, help="the account number")
+        p.add_argument("--name", default="", help="the account's name (default: <bank>维修资金专户)")
         p = sub.add_parser("import-bank", help="Import bank receipts (.xlsx, .xls or .csv); nothing if any row is bad.")
         p.add_argument("file", help="the .xlsx, .xls or .csv file")
         p.add_argument("--bank", default="", help="bank special account number (when there are several)")
@@ -50,6 +55,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "do_" + options["subcommand"].replace("-", "_"))(options)
+
+    def do_open_bank_account(self, options: dict[str, Any]) -> None:
+        try:
+            account = accounts.open_bank_account(
+                None, bank_name=options["bank"], number=options["number"], name=options["name"]
+            )
+        except DomainError as exc:
+            self.fail(exc.message)
+            return
+        self.emit({"opened": account.bank_account_number, "name": account.name, "bank": account.bank_name})
 
     def do_allocate_interest(self, options: dict[str, Any]) -> None:
         try:

@@ -12,11 +12,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.core import audit
+from anju.core import audit, modules
 from anju.core.models import ApiToken, AuditEvent, Role, User
+from anju.lib.errors import DomainError
 
 A = AuditEvent.Action
 USER_FIELDS = ("username", "full_name", "email", "is_active", "locked_until", "must_change_password")
+
+
+class UserError(DomainError):
+    """Codes: ``users.own_roles`` (nobody changes their own roles or deactivates themself),
+    ``users.role_held`` (nobody changes the permissions of a role they hold), ``users.bad_permission``,
+    ``users.role_exists``."""
+
+    prefix = "users"
+
+
+ROLE_FIELDS = ("code", "name", "kind", "permissions")
 
 
 @dataclass
@@ -105,9 +117,14 @@ def update_user(
     roles: Iterable[Role],
 ) -> User:
     before = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in user.roles.all())}
+    role_list = list(roles)
+    if actor is not None and actor.pk == user.pk:
+        if sorted(r.name for r in role_list) != before["roles"]:
+            raise UserError("不能更改自己的角色：请由另一位管理员办理", code="own_roles", field="roles")
+        if not is_active:
+            raise UserError("不能停用自己的账号", code="own_roles", field="is_active")
     user.full_name, user.email, user.is_active = full_name, email, is_active
     user.save()
-    role_list = list(roles)
     user.roles.set(role_list)
     after = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in role_list)}
     if after != before:
@@ -154,3 +171,39 @@ def revoke_api_token(actor: User | None, token: ApiToken) -> None:
     token.revoked = True
     token.save(update_fields=["revoked"])
     audit.record(actor, A.UPDATE, token, before={"revoked": False}, after={"revoked": True})
+
+
+def _checked_permissions(permissions: Iterable[str]) -> list[str]:
+    """`module:action` strings with a known action (`*` for every module); sorted, without repeats."""
+    cleaned = sorted({p.strip() for p in permissions if p.strip()})
+    for permission in cleaned:
+        module, _sep, action = permission.partition(":")
+        if not module or action not in modules.ACTIONS:
+            raise UserError(f"权限格式错误：{permission}", code="bad_permission", field="permissions")
+    return cleaned
+
+
+@transaction.atomic
+def create_role(actor: User | None, *, code: str, name: str, kind: str, permissions: Iterable[str]) -> Role:
+    """A new role (a department, the leadership, an outside agency with a limited role)."""
+    if Role.objects.filter(code=code).exists() or Role.objects.filter(name=name.strip()).exists():
+        raise UserError(f"角色 {name}（{code}）已存在", code="role_exists", field="code")
+    role = Role.objects.create(code=code, name=name.strip(), kind=kind, permissions=_checked_permissions(permissions))
+    audit.record(actor, A.CREATE, role, after=audit.snapshot(role, ROLE_FIELDS))
+    return role
+
+
+@transaction.atomic
+def update_role(actor: User | None, role: Role, *, name: str, kind: str, permissions: Iterable[str]) -> Role:
+    """A role's name, kind and permissions; nobody changes the permissions of a role they hold."""
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    checked = _checked_permissions(permissions)
+    if actor is not None and checked != sorted(role.permissions) and actor.roles.filter(pk=role.pk).exists():
+        raise UserError("不能更改自己所属角色的权限：请由另一位管理员办理", code="role_held", field="permissions")
+    if Role.objects.filter(name=name.strip()).exclude(pk=role.pk).exists():
+        raise UserError(f"角色名称 {name} 已被使用", code="role_exists", field="name")
+    before = audit.snapshot(role, ROLE_FIELDS)
+    role.name, role.kind, role.permissions = name.strip(), kind, checked
+    role.save()
+    audit.record_change(actor, role, before)
+    return role

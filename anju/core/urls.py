@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.core import bankfile_views, health, imports_views, views
+from anju.core import bankfile_views, health, imports_views, roles_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("roles/", roles_views.role_list, name="roles"),
+    path("roles/new/", roles_views.role_edit, name="role_create"),
+    path("roles/<int:pk>/", roles_views.role_edit, name="role_edit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),

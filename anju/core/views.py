@@ -6,6 +6,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -233,6 +234,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         ],
         actions=[
             Action(_("New user"), reverse("core:user_create"), "handle"),
+            Action(_("Roles"), reverse("core:roles"), "view", primary=False),
             Action(_("Organisation"), reverse("core:organisation"), "handle", primary=False),
         ],
         empty=_("No users match."),
@@ -270,18 +272,20 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserForm(request.POST or None, instance=target, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        actions.update_user(
-            request.user,  # type: ignore[arg-type]
-            target,
-            full_name=d["full_name"],
-            email=d["email"],
-            is_active=d["is_active"],
-            roles=d["roles"],
-        )
-        if d["password"]:
-            actions.reset_password(request.user, target, d["password"])  # type: ignore[arg-type]
-        messages.success(request, _("User %(name)s saved.") % {"name": target.username})
-        return redirect("core:users")
+        with refused(form) as outcome, transaction.atomic():
+            actions.update_user(
+                actor(request),
+                target,
+                full_name=d["full_name"],
+                email=d["email"],
+                is_active=d["is_active"],
+                roles=d["roles"],
+            )
+            if d["password"]:
+                actions.reset_password(actor(request), target, d["password"])
+        if outcome.ok:
+            messages.success(request, _("User %(name)s saved.") % {"name": target.username})
+            return redirect("core:users")
     return render(request, "core/user_form.html", {"form": form, "target": target})
 
 

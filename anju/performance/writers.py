@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from anju.core import pdf
 from anju.performance.report import Report, Table, build
 
 FILES = ("report.docx", "report.pdf", "attachments.xlsx", "figures.json")
@@ -170,11 +171,7 @@ def html(report: Report) -> str:
 
 
 def pdf_bytes(report: Report) -> bytes:
-    # WeasyPrint loads Pango through cffi; imported here so pages that never print don't pay for it.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    return HTML(string=html(report), url_fetcher=URLFetcher(allowed_protocols=[])).write_pdf()  # type: ignore[no-any-return]
+    return pdf.write_pdf(html(report))
 
 
 def json_bytes(report: Report) -> bytes:

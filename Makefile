@@ -35,9 +35,11 @@ compile-messages: $(VENV)/.deps
 	  for po in $$(ls anju/locale/*/LC_MESSAGES/django.po anju/*/locale/*/LC_MESSAGES/django.po 2>/dev/null); do \
 	    mo=$${po%.po}.mo; [ "$$mo" -nt "$$po" ] || msgfmt -o "$$mo" "$$po"; done; fi
 
+# The background worker (report builds, billing, large imports and exports) runs beside the server.
 run: setup
 	$(ANJU) demo --if-empty
-	$(ANJU) runserver 127.0.0.1:8000
+	$(ANJU) worker --no-startup-delay & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(ANJU) runserver 127.0.0.1:8000
 
 test: setup
 	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then \

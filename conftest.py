@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -40,3 +41,9 @@ def client_for(make_user: Callable[..., User]) -> Callable[..., Client]:
 def _fast_password_hashing(settings: object) -> None:
     # PBKDF2 at Django's work factor costs most of a second per hash; tests don't need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings: Any) -> None:
+    """Background jobs run inside the request in tests (tests/test_worker.py runs a real worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Serves Swagger UI's files from /static/ (no CDN: intranet browsers reach nothing outside).
     "ninja",
+    # Background jobs: Django's tasks framework with its database backend, run by `anju worker`.
+    "django_tasks_db",
     "anju.core",
     "anju.registry",
     "anju.fund",
@@ -173,6 +175,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Behind a reverse proxy that appends the client address to X-Forwarded-For (nginx:
 # proxy_add_x_forwarded_for), the audit log and the owners' query rate limit use that address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Files of finished background jobs (exports, reports) are kept this many days.
+JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
+# /healthz fails when a background task has waited longer than this for the worker.
+TASK_MAX_WAIT_MINUTES = int(os.environ.get("TASK_MAX_WAIT_MINUTES", "10"))
 
 # /healthz fails (503) when the data directory has less free space than this.
 HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))

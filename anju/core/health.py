@@ -1,7 +1,8 @@
 """`/healthz`: whether this server can do its work, for the load balancer and the monitoring (no login).
 
-JSON with each check's result and HTTP 503 when one fails: the database answers a query, and the data
-directory (SQLite database, attachments) has at least HEALTH_MIN_FREE_MB free."""
+JSON with each check's result and HTTP 503 when one fails: the database answers a query, the data
+directory (SQLite database, attachments) has at least HEALTH_MIN_FREE_MB free, and no background task
+has waited longer than TASK_MAX_WAIT_MINUTES for the worker (`anju worker`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,9 +39,26 @@ def _disk() -> dict[str, Any]:
     return {"ok": free >= minimum, "free_mb": free // (1024 * 1024), "min_free_mb": settings.HEALTH_MIN_FREE_MB}
 
 
+def _tasks() -> dict[str, Any]:
+    """The background queue: tasks waiting, and how long the oldest has waited (a worker that stopped
+    shows as a growing wait; past TASK_MAX_WAIT_MINUTES the check fails)."""
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        waiting = DBTaskResult.objects.ready()
+        pending = waiting.count()
+        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    wait = int((timezone.now() - oldest).total_seconds()) if oldest else 0
+    return {"ok": wait <= settings.TASK_MAX_WAIT_MINUTES * 60, "pending": pending, "oldest_wait_s": wait}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "disk": _disk()}
+    if checks["database"]["ok"]:
+        checks["tasks"] = _tasks()
     ok = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if ok else "fail", **checks}, status=200 if ok else 503)

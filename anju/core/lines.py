@@ -1,9 +1,9 @@
 """A line's app config, declared as data: what the line registers with the kit when Django is ready.
 
-A line's `apps.py` names its module (`navigation`: the menu entry and permission scope), its to-dos, its KPI
-entries, its import specs and whether it has a demo step, as dotted paths resolved in `ready()` (so
-`apps.py` imports no model, and no line's code imports its demo package). `anju/rental/apps.py` is
-the example; `docs/architecture.md` says how to add a line.
+A line's `apps.py` names its module (`navigation`: the menu entry and permission scope), its to-dos,
+its KPI entries, its import specs, its background job kinds and whether it has a demo step, as dotted
+paths resolved in `ready()` (so `apps.py` imports no model, and no line's code imports its demo
+package). `anju/rental/apps.py` is the example; `docs/architecture.md` says how to add a line.
 
 The demo step is `<name>.demo.register_steps` (set `demo = False` for a line without one)."""
 
@@ -26,6 +26,8 @@ class LineConfig(AppConfig):
     todos: ClassVar[tuple[str, ...]] = ()
     kpis: ClassVar[str] = ""
     imports: ClassVar[tuple[str, ...]] = ()
+    # Background job kinds and their handlers' dotted paths (anju.core.jobs).
+    jobs: ClassVar[dict[str, str]] = {}
     demo: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -34,7 +36,7 @@ class LineConfig(AppConfig):
             cls.default = True
 
     def ready(self) -> None:
-        from anju.core import imports, kpis, modules, todos
+        from anju.core import imports, jobs, kpis, modules, todos
 
         if self.navigation is not None:
             modules.register(self.navigation)
@@ -44,5 +46,7 @@ class LineConfig(AppConfig):
             kpis.register(*import_string(self.kpis)())
         if self.imports:
             imports.register(*(import_string(path) for path in self.imports))
+        for kind, path in self.jobs.items():
+            jobs.register(kind, import_string(path))
         if self.demo:
             import_string(f"{self.name}.demo.register_steps")()

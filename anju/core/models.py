@@ -317,3 +317,46 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Job(models.Model):
+    """A long piece of work run by the background worker (`anju worker`): who asked for it, its progress
+    (rows done of the total) and, when it has one, the file it produced — kept JOB_FILE_DAYS days and
+    readable only by the person who asked and the administrators (`anju.core.jobs`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    params = models.JSONField(_("parameters"), default=dict)
+    owner = by_user(_("requested by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict)
+    file = models.CharField(_("file"), max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Touched by every progress step (the heartbeat): a running job untouched for long lost its worker.
+    heartbeat = models.DateTimeField(_("heartbeat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["owner", "-created"]), models.Index(fields=["status", "heartbeat"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.DONE else (self.done * 100 // self.total if self.total else 0)

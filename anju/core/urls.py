@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from anju.core import bankfile_views, health, imports_views, roles_views, views
+from anju.core import bankfile_views, health, imports_views, jobs_views, roles_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("jobs/", jobs_views.job_list, name="jobs"),
+    path("jobs/<int:pk>/", jobs_views.job_detail, name="job"),
+    path("jobs/<int:pk>/file/", jobs_views.job_file, name="job_file"),
     path("roles/", roles_views.role_list, name="roles"),
     path("roles/new/", roles_views.role_edit, name="role_create"),
     path("roles/<int:pk>/", roles_views.role_edit, name="role_edit"),

@@ -14,3 +14,4 @@ class RentalConfig(LineConfig):
     todos = ("anju.rental.todos.rental_todos",)
     kpis = "anju.rental.kpis.registry_entries"
     imports = ("anju.rental.payments_import.PAYMENTS_IMPORT",)
+    jobs = {"rental.bill_month": "anju.rental.jobs.bill_month"}

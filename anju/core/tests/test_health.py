@@ -18,6 +18,7 @@ def test_health_is_public_and_reports_each_check(client) -> None:
     assert response.status_code == 200 and body["status"] == "ok"
     assert body["database"] == {"ok": True, "vendor": connection.vendor, "ms": body["database"]["ms"]}
     assert body["disk"]["ok"] and body["disk"]["free_mb"] >= body["disk"]["min_free_mb"]
+    assert body["tasks"] == {"ok": True, "pending": 0, "oldest_wait_s": 0}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -48,3 +49,20 @@ def test_each_request_is_logged_as_one_json_line_without_its_query(client_for, c
     assert line["path"] == "/registry/persons/" and line["method"] == "GET" and line["status"] == 200
     assert line["user"] == "u_station"
     assert "4301021990" not in json.dumps(line) and line["ms"] >= 0
+
+
+def test_a_task_waiting_too_long_for_the_worker_fails_the_health_check(client, settings) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from anju.core import jobs
+
+    jobs.register("test.noop", lambda job, progress: None)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    jobs.submit(None, "test.noop", "等待")
+    assert json.loads(client.get("/healthz").content)["tasks"]["pending"] == 1
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(minutes=settings.TASK_MAX_WAIT_MINUTES + 1))
+    response = client.get("/healthz")
+    assert response.status_code == 503 and not json.loads(response.content)["tasks"]["ok"]

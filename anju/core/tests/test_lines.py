@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.utils.module_loading import import_string
 
-from anju.core import imports, kpis, modules, todos
+from anju.core import imports, jobs, kpis, modules, todos
 from anju.core.demokit import steps
 from anju.core.lines import LineConfig
 
@@ -30,6 +30,8 @@ def test_ready_registered_what_each_line_declares() -> None:
         for path in config.imports:
             spec = import_string(path)
             assert imports.get(spec.key) is spec, path
+        for kind, path in config.jobs.items():
+            assert jobs._handlers[kind] is import_string(path), kind
         for path in config.todos:
             assert import_string(path) in todos._sources, path
         if config.kpis:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from anju.core import jobs
 from anju.core.errors import refused
 from anju.core.listing import (
     Action,
@@ -197,11 +198,13 @@ def bill_run(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             form.add_error("month", str(exc))
         else:
-            result = actions.bill_month(actor(request), month)
+            # A background job (anju.core.jobs): its page shows the progress; done already, back to the bills.
+            job = jobs.submit(actor(request), "rental.bill_month", f"{month:%Y-%m} 月租金账单", month=f"{month:%Y-%m}")
+            if job.status != job.Status.DONE:
+                return redirect("core:job", job.pk)
             messages.success(
                 request,
-                gettext("%(month)s: %(created)d bills created, %(existing)d already there.")
-                % {"month": f"{month:%Y-%m}", **result},
+                gettext("%(month)s: %(created)d bills created, %(existing)d already there.") % job.result,
             )
             return redirect(reverse("rental:bills") + f"?month={month:%Y-%m}")
     return form_page(

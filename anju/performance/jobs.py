@@ -1,16 +1,18 @@
-"""Building the report's files in the background: the report page queues a ReportRun, a thread builds it and
-records its progress, the page polls the run (htmx)."""
+"""Building the report's files in the background: the report page queues a ReportRun, the background
+worker (`anju worker`, django.tasks) builds it and records its progress, the page polls the run (htmx).
+A restart of the web server loses nothing; a worker that dies mid-build leaves the run to be marked
+failed after STALE_AFTER, and it can be built again."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,22 +84,21 @@ def mark_stale(now: dt.datetime | None = None) -> int:
     )
 
 
-def _thread_main(run_id: int) -> None:
-    close_old_connections()
+@task()
+def build(run_id: int) -> str:
+    """The worker's entry: build the run; anything outside the build itself (the run vanished, the
+    database) is recorded on the run too."""
     try:
-        run(run_id)
-    except Exception as exc:  # anything outside the build itself (the run vanished, the database): record it
+        return str(run(run_id).status)
+    except Exception as exc:
         logger.exception("report run %s: the worker failed", run_id)
         try:
             _update(run_id, status=ReportRun.Status.FAILED, error=str(exc)[:2000], finished=timezone.now())
         except Exception:
             logger.exception("report run %s: the failure could not be recorded", run_id)
-    finally:
-        connection.close()
+        return str(ReportRun.Status.FAILED)
 
 
-def start(run_id: int) -> threading.Thread:
-    """Build in a daemon thread (the page answers at once and polls)."""
-    thread = threading.Thread(target=_thread_main, args=(run_id,), name=f"report-run-{run_id}", daemon=True)
-    thread.start()
-    return thread
+def start(run_id: int) -> None:
+    """Hand the run to the background worker (the page answers at once and polls)."""
+    build.enqueue(run_id)

@@ -152,11 +152,9 @@ def test_progress_touches_updated_and_a_crashing_worker_marks_the_run_failed(
         raise RuntimeError("worker died")
 
     monkeypatch.setattr(jobs, "run", crash)
-    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
-    monkeypatch.setattr(jobs, "connection", type("C", (), {"close": staticmethod(lambda: None)}))
-    jobs._thread_main(run.pk)
+    jobs.start(run.pk)  # the worker (here the immediate backend) takes it and the crash is recorded
     run.refresh_from_db()
-    assert run.status == ReportRun.Status.FAILED and run.finished is not None
+    assert run.status == ReportRun.Status.FAILED and run.finished is not None and "worker died" in run.error
 
 
 # --- 6. no rounding before the comparison -----------------------------------------------------------

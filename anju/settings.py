@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "anju.core.middleware.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anju.core.middleware.PasswordChangeRequiredMiddleware",
@@ -167,6 +168,8 @@ STORAGES = {
     },
 }
 MEDIA_URL = "/media/"
+# The largest request body (an upload) Anju accepts; a larger one is refused with a message before it is read.
+UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "50"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # A whole estate's vote grid posts one field per unit.

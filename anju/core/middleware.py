@@ -5,8 +5,9 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 
@@ -63,3 +64,26 @@ class RequestLogMiddleware:
             )
         )
         return response
+
+
+class UploadLimitMiddleware:
+    """Refuses a request whose body is larger than UPLOAD_MAX_MB before reading it, with a Chinese
+    message (a page, or JSON for the API) instead of a proxy's bare 413; nginx lets a little more through
+    so that this answer is the one people see."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.UPLOAD_MAX_MB
+        if length > limit * 1024 * 1024:
+            size = f"{length / 1024 / 1024:.1f}"
+            message = f"上传的内容有 {size} MB，超过了 {limit} MB 的上限：请拆分成较小的文件后再上传。"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "upload.too_large"}, status=413)
+            return render(request, "core/too_large.html", {"message": message}, status=413)
+        return self.get_response(request)

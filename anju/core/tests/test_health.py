@@ -66,3 +66,15 @@ def test_a_task_waiting_too_long_for_the_worker_fails_the_health_check(client, s
     DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(minutes=settings.TASK_MAX_WAIT_MINUTES + 1))
     response = client.get("/healthz")
     assert response.status_code == 503 and not json.loads(response.content)["tasks"]["ok"]
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_message_before_it_is_read(client_for, settings) -> None:
+    settings.UPLOAD_MAX_MB = 1
+    client = client_for("station")
+    body = b"x" * (1024 * 1024 + 1)
+    page = client.post("/registry/import/", data=body, content_type="application/octet-stream")
+    assert page.status_code == 413 and "超过了 1 MB 的上限" in page.content.decode()
+    api = client.post("/api/registry/units/import", data=body, content_type="application/octet-stream")
+    assert api.status_code == 413 and api.json()["code"] == "upload.too_large"
+    small = client.get("/registry/persons/")
+    assert small.status_code == 200

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every answer is logged, those of the middleware below included (redirects, 413s, static).
+    "anju.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the app server itself, compressed and with hashed names when DEBUG is off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,7 +83,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anju.core.middleware.PasswordChangeRequiredMiddleware",
-    "anju.core.middleware.RequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "anju.urls"

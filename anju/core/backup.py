@@ -154,6 +154,9 @@ def write(path: Path) -> Summary:
             "files": files,
         }
         partial = path.with_name(path.name + ".partial")
+        # The archive holds every ID number and attachment: readable by its owner only.
+        partial.touch(mode=0o600)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w") as archive:
             data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
             info = tarfile.TarInfo(MANIFEST)
@@ -170,11 +173,22 @@ def _known_migrations() -> set[tuple[str, str]]:
     return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
 
 
+def _safe_name(name: str) -> bool:
+    """A member name the restore may use: the database file, or a relative path under media/ (no "..")."""
+    if name in (SQLITE_MEMBER, PG_MEMBER):
+        return True
+    parts = Path(name).parts
+    return len(parts) >= 2 and parts[0] == "media" and not name.startswith("/") and ".." not in parts
+
+
 def _read_checked(path: Path, folder: Path) -> dict[str, Any]:
     """Extract the archive into the folder and check it whole: manifest, members, checksums, schema."""
     try:
         with tarfile.open(path, "r") as archive:
+            members = {member.name for member in archive.getmembers() if member.isfile()}
             archive.extractall(folder, filter="data")
+    except tarfile.FilterError as exc:  # a member outside the archive's folder, a link, a device
+        raise BackupError(f"备份文件的成员不安全：{exc}", code="format") from exc
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise BackupError(f"备份文件不完整或已损坏：{exc}", code="truncated") from exc
     try:
@@ -183,6 +197,11 @@ def _read_checked(path: Path, folder: Path) -> dict[str, Any]:
         raise BackupError("备份文件缺少清单（manifest.json）", code="format") from exc
     if manifest.get("format") != FORMAT:
         raise BackupError(f"不认识的备份格式：{manifest.get('format')}", code="format")
+    names = set(manifest["files"])
+    unsafe = sorted(name for name in names if not _safe_name(name))
+    if unsafe or names != members - {MANIFEST}:
+        listed = "、".join((unsafe or sorted(names ^ (members - {MANIFEST})))[:5])
+        raise BackupError(f"备份文件的成员与清单不符：{listed}", code="format")
     for name, expected in manifest["files"].items():
         member = folder / name
         if not member.is_file():
@@ -218,17 +237,21 @@ def restore(path: Path) -> Summary:
             connection.close()
         else:
             name = settings.DATABASES["default"]["NAME"]
-            _run(["pg_restore", "--no-owner", "--exit-on-error", "-d", name, str(folder / PG_MEMBER)])
+            # One transaction: a failure leaves the database as empty as it was.
+            restore_args = ["--no-owner", "--exit-on-error", "--single-transaction", "-d", name]
+            _run(["pg_restore", *restore_args, str(folder / PG_MEMBER)])
         with connection.cursor() as cursor:
             counts = _count_rows(cursor, sorted(manifest["tables"]))
         differ = {t: (manifest["tables"][t], n) for t, n in counts.items() if n != manifest["tables"][t]}
         if differ:
-            raise BackupError(f"恢复后的行数与清单不符：{differ}", code="counts")
-        media = Path(settings.MEDIA_ROOT)
+            raise BackupError(f"恢复后的行数与清单不符：{differ}；请删除并重建该数据库后再恢复", code="counts")
+        media = Path(settings.MEDIA_ROOT).resolve()
         restored = 0
         for name in manifest["files"]:
             if name.startswith("media/"):
-                destination = media / name.removeprefix("media/")
+                destination = (media / name.removeprefix("media/")).resolve()
+                if not destination.is_relative_to(media):
+                    raise BackupError(f"备份文件的成员越出附件目录：{name}", code="format")
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(folder / name, destination)
                 restored += 1

@@ -8,7 +8,8 @@ handler)`; `handler(job, progress) -> Output | None`, where `progress(done, tota
 the progress and the heartbeat. A handler does its writing in one transaction (an action), so a failed
 job leaves nothing half-written; its error is shown in Chinese (a DomainError's message as it is). A
 running job whose worker died (no heartbeat for STALE_AFTER) is shown as failed and can be submitted again.
-Files live in DATA_DIR/jobs/<id>/ and are removed after JOB_FILE_DAYS days (`anju jobs prune`)."""
+Files live in DATA_DIR/jobs/<id>/, downloadable by the job's owner only, and are removed after
+JOB_FILE_DAYS days (`prune`, run whenever 我的任务 is opened)."""
 
 from __future__ import annotations
 

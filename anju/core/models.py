@@ -322,7 +322,7 @@ class Organisation(models.Model):
 class Job(models.Model):
     """A long piece of work run by the background worker (`anju worker`): who asked for it, its progress
     (rows done of the total) and, when it has one, the file it produced — kept JOB_FILE_DAYS days and
-    readable only by the person who asked and the administrators (`anju.core.jobs`)."""
+    readable only by the person who asked (`anju.core.jobs`)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")

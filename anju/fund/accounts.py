@@ -78,14 +78,15 @@ def rename_bank_account(actor: User | None, account: Account, *, name: str, bank
 def close_bank_account(actor: User | None, account: Account, *, on: dt.date | None = None) -> Account:
     """Close a special account (销户) once its money has been moved to another one: the balance must be
     zero, and another special account must stay open for the fund's receipts."""
-    account = Account.objects.select_for_update().get(pk=account.pk, kind=Account.Kind.BANK)
+    # Every special account locked, in id order: two closures at once cannot leave none open.
+    banks = {a.pk: a for a in Account.objects.select_for_update().filter(kind=Account.Kind.BANK).order_by("pk")}
+    account = banks[account.pk]
     if account.closed is not None:
         raise AccountError(f"专户 {account.bank_account_number} 已于 {account.closed} 销户", code="bank_closed")
     if account.balance != 0:
         message = f"专户 {account.bank_account_number} 余额 {account.balance} 元，须先转入其他专户再销户"
         raise AccountError(message, code="bank_not_empty")
-    others = Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).exclude(pk=account.pk)
-    if not others.exists():
+    if not any(bank.closed is None for pk, bank in banks.items() if pk != account.pk):
         raise AccountError("这是唯一在用的专户：请先开立新专户再销户", code="last_bank")
     before = audit.snapshot(account, BANK_FIELDS)
     account.closed = on or timezone.localdate()

@@ -74,9 +74,10 @@ def run(run_id: int) -> ReportRun:
 
 
 def mark_stale(now: dt.datetime | None = None) -> int:
-    """Runs queued or running but not touched for STALE_AFTER are failed (their worker is gone); how many."""
+    """Runs building but not touched for STALE_AFTER are failed (their worker is gone); how many. A queued
+    run waits for the worker (`/healthz` shows how long)."""
     now = now or timezone.now()
-    return ReportRun.objects.filter(status__in=ACTIVE, updated__lt=now - STALE_AFTER).update(
+    return ReportRun.objects.filter(status=ReportRun.Status.RUNNING, updated__lt=now - STALE_AFTER).update(
         status=ReportRun.Status.FAILED,
         error=_("The build stopped without finishing (the server was restarted?). Build the report again."),
         finished=now,

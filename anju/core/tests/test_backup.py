@@ -122,3 +122,32 @@ def test_damaged_newer_or_truncated_archives_are_refused_before_anything_is_writ
         backup.restore(archive)
     assert refused.value.code == "backup.not_empty"
     assert connection.introspection.table_names() == before
+
+
+@pytest.mark.django_db
+def test_an_archive_naming_files_outside_the_attachments_is_refused(source, tmp_path: Path) -> None:
+    _, _, archive = source
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile(backup.MANIFEST))  # type: ignore[arg-type]
+    body = b"owned"
+    digest = __import__("hashlib").sha256(body).hexdigest()
+    for evil in ("media/../../escaped.txt", "/tmp/escaped.txt", "elsewhere/escaped.txt"):
+        forged = manifest | {"files": manifest["files"] | {evil: digest}}
+        path = tmp_path / "evil.tar"
+        with tarfile.open(archive) as tar, tarfile.open(path, "w") as copy:
+            for member in tar.getmembers():
+                data = json.dumps(forged).encode() if member.name == backup.MANIFEST else tar.extractfile(member).read()  # type: ignore[union-attr]
+                member.size = len(data)
+                copy.addfile(member, io.BytesIO(data))
+            extra = tarfile.TarInfo(evil.lstrip("/"))
+            extra.size = len(body)
+            copy.addfile(extra, io.BytesIO(body))
+        with pytest.raises(backup.BackupError) as refused:
+            backup.restore(path)
+        assert refused.value.code == "backup.format", evil
+    assert not (tmp_path.parent / "escaped.txt").exists()
+
+
+def test_the_archive_is_readable_by_its_owner_only(source) -> None:
+    _, _, archive = source
+    assert archive.stat().st_mode & 0o077 == 0

@@ -57,7 +57,9 @@ def test_a_job_runs_records_its_progress_and_keeps_its_file_for_its_owner(client
     other = client_for("finance")
     assert "导出房屋" not in other.get("/jobs/").content.decode()
     assert other.get(f"/jobs/{job.pk}/").status_code == 404 and other.get(f"/jobs/{job.pk}/file/").status_code == 404
-    assert client_for("admin").get(f"/jobs/{job.pk}/file/").status_code == 200
+    admin = client_for("admin")
+    assert admin.get(f"/jobs/{job.pk}/").status_code == 200  # administrators see every job…
+    assert admin.get(f"/jobs/{job.pk}/file/").status_code == 403  # …but not another person's file
 
 
 def test_a_failed_job_says_why_in_chinese_and_leaves_nothing_half_written(client_for) -> None:

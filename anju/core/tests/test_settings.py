@@ -93,7 +93,13 @@ def test_client_ip_behind_a_proxy(rf, settings) -> None:
 
 
 def test_static_files_are_served_hashed_and_compressed_without_debug(tmp_path: Path) -> None:
-    env = {"ALLOWED_HOSTS": "testserver", "ANJU_HTTPS": "0", "ANJU_DATA_DIR": str(tmp_path), **PRODUCTION}
+    env = {
+        "ALLOWED_HOSTS": "testserver",
+        "ANJU_HTTPS": "0",
+        "ANJU_DATA_DIR": str(tmp_path),
+        "REQUEST_LOG": "0",
+        **PRODUCTION,
+    }
     # The big vendored bundles are left out: compressing them (brotli) takes half a minute.
     skip = ("--ignore", "vendor", "--ignore", "ninja", "--ignore", "admin")
     collected = run_anju("collectstatic", "--no-input", "-v", "0", *skip, **env)

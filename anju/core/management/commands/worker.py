@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -17,6 +16,5 @@ class Command(BaseCommand):
         # Everything after `worker` goes to db_worker as it is (its own --help, --batch, --max-tasks…).
         call_command("db_worker", *argv[2:])
 
-    def handle(self, *args: Any, **options: Any) -> None:  # called only through call_command("worker")
+    def handle(self, *args: Any, **options: Any) -> None:  # reached only through call_command("worker")
         call_command("db_worker", *args)
-        sys.exit(0)

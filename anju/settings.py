@@ -188,6 +188,8 @@ TASK_MAX_WAIT_MINUTES = int(os.environ.get("TASK_MAX_WAIT_MINUTES", "10"))
 
 # /healthz fails (503) when the data directory has less free space than this.
 HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
+# Imports and list exports of more rows than this run as background jobs (progress on the job's page).
+BACKGROUND_ROWS = int(os.environ.get("BACKGROUND_ROWS", "5000"))
 
 # Uploaded spreadsheets larger than this many data rows are refused by the import pages.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))

@@ -19,7 +19,7 @@ find them by key.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,17 +232,29 @@ def run(
 
 
 def execute(
-    spec: ImportSpec, actor: User | None, filename: str, content: bytes, ip: str | None, options: Options
+    spec: ImportSpec,
+    actor: User | None,
+    filename: str,
+    content: bytes,
+    ip: str | None,
+    options: Options,
+    progress: Callable[..., None] | None = None,
 ) -> tuple[Any, Options]:
-    """`run`, also giving the options as the spec resolved them (the page links to the chosen account)."""
+    """`run`, also giving the options as the spec resolved them (the page links to the chosen account);
+    `progress(done, total, step)` hears of each step (a background import shows them)."""
+    report = progress or (lambda done, total, step="": None)
+    report(0, 0, "读取文件")
     options = spec.prepare({**options, "filename": filename})
     parsed = spec.parse(filename, content, options)
+    rows = len(parsed.rows) if isinstance(parsed, Parsed) else 0
     with transaction.atomic():
+        report(0, rows, "核对数据")
         fetched = spec.fetch(parsed, options)
         checked = spec.check(parsed, fetched, options)
         errors = [*spec.errors(parsed), *checked]
         if errors:
             raise ImportRejected(sort_errors(errors, spec.headers(options)))
+        report(0, rows, "写入数据")
         result = spec.write(actor, parsed, fetched, options)
         entry = spec.audit(result, options)
         if entry is not None:
@@ -256,6 +268,7 @@ def execute(
                 note=entry.note,
                 ip=ip,
             )
+    report(rows, rows, "完成")
     return result, options
 
 

@@ -11,15 +11,17 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from anju.core import imports
+from anju.core import imports, jobs
 from anju.core.listing import client_ip, xlsx_response
-from anju.core.permissions import actor, check
-from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
+from anju.core.models import Job
+from anju.core.permissions import actor, can, check
+from anju.lib.errors import DomainError
+from anju.lib.tabular import FILE_ROW, ImportRejected, RowError, count_rows
 
 # Past this many rows the error table stops; the count says how many more there are, and the
 # spec's command lists them all.
@@ -90,8 +92,12 @@ def import_page(request: HttpRequest, key: str, **url_kwargs: Any) -> HttpRespon
         try:
             if upload is None:
                 raise ImportRejected([RowError(FILE_ROW, "", _("Choose a file to import."))])
+            content = upload.read()
+            rows = count_rows(upload.name or "", content, settings.BACKGROUND_ROWS) - 1  # less the header
+            if rows > settings.BACKGROUND_ROWS:
+                return _in_background(request, spec, url_kwargs, upload.name or "", content, rows)
             result, options = imports.execute(
-                spec, actor(request), upload.name or "", upload.read(), client_ip(request), options
+                spec, actor(request), upload.name or "", content, client_ip(request), options
             )
         except ImportRejected as rejected:
             context.update(error_context(rejected))
@@ -108,6 +114,70 @@ def import_page(request: HttpRequest, key: str, **url_kwargs: Any) -> HttpRespon
                 filename=upload.name,
             )
     return render(request, "core/import.html", context)
+
+
+def _in_background(
+    request: HttpRequest, spec: imports.ImportSpec, url_kwargs: dict[str, Any], filename: str, content: bytes, rows: int
+) -> HttpResponse:
+    """A file of more than BACKGROUND_ROWS rows is imported by the worker (`run_import`); the job's page
+    shows its steps and, at the end, the summary or the error table."""
+    post = {name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"}
+    job = jobs.submit(
+        actor(request),
+        IMPORT_JOB,
+        f"{spec.title}：{filename}"[:200],
+        files={filename: content},
+        key=spec.key,
+        url_kwargs=url_kwargs,
+        post=post,
+        filename=filename,
+        ip=client_ip(request),
+    )
+    messages.info(request, _("The file has about %(rows)s rows: it is imported in the background.") % {"rows": rows})
+    return redirect("core:job", job.pk)
+
+
+IMPORT_JOB = "core.import"
+
+
+def run_import(job: Job, progress: jobs.Progress) -> jobs.Output:
+    """The worker's side of a background import: the same spec, options and steps as the page's, all or
+    nothing; a refused file ends the job with its error table."""
+    params = job.params
+    spec = imports.get(params["key"])
+    if job.owner is None or not can(job.owner, spec.module, spec.permission):
+        raise DomainError("没有导入这份文件的权限", code="forbidden")
+    target = spec.target(**params["url_kwargs"])
+    data = QueryDict(mutable=True)
+    for name, values in params["post"].items():
+        data.setlist(name, values)
+    form = options_form(spec, target, data)
+    if not form.is_valid():
+        raise DomainError("导入选项无效：" + "；".join(str(e) for errors in form.errors.values() for e in errors))
+    options = {**target, **{name: value for name, value in form.cleaned_data.items() if value not in ("", None)}}
+    filename = params["filename"]
+    try:
+        result, options = imports.execute(
+            spec, job.owner, filename, jobs.input_file(job, filename), params["ip"], options, progress
+        )
+    except ImportRejected as rejected:
+        count = len(rejected.errors)
+        raise jobs.JobFailed(
+            f"文件有{count}处错误，没有导入任何数据。请改正后重新上传整个文件。",
+            {"errors": [e.as_dict() for e in rejected.errors[:ERRORS_SHOWN]], "error_count": count},
+            code="import_rejected",
+        ) from rejected
+    summary = [[str(label), _plain(value)] for label, value in spec.summary(result)]
+    links = [[str(label), url] for label, url in spec.links(result, options)]
+    done = spec.done(result, options)
+    if done is not None:
+        summary.append([_("Result"), done.message])
+        links.insert(0, [_("Continue"), done.url])
+    return jobs.Output(result={"summary": summary, "links": links})
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, int | str) and not isinstance(value, bool) else str(value)
 
 
 def import_template(request: HttpRequest, key: str) -> HttpResponse:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.tasks import task
 from django.utils import timezone
 
@@ -44,6 +45,14 @@ class Output:
     file_name: str = ""
 
 
+class JobFailed(DomainError):
+    """A handler's refusal with details for the job's page (an import's error table): `result` is kept."""
+
+    def __init__(self, message: str, result: dict[str, Any], code: str = "failed") -> None:
+        super().__init__(message, code=code)
+        self.result = result
+
+
 Handler = Callable[[Job, Progress], "Output | None"]
 _handlers: dict[str, Handler] = {}
 
@@ -52,15 +61,29 @@ def register(kind: str, handler: Handler) -> None:
     _handlers[kind] = handler
 
 
+INPUT = "input"
+
+
 def directory(job: Job) -> Path:
     return Path(settings.DATA_DIR) / "jobs" / str(job.pk)
 
 
-def submit(owner: User | None, kind: str, title: str, **params: Any) -> Job:
-    """Queue a job of a registered kind; the worker runs it (the immediate backend, in tests, at once)."""
+def input_file(job: Job, name: str) -> bytes:
+    """A file given to `submit` (read by the handler; removed with the job's input when it ends)."""
+    return (directory(job) / INPUT / Path(name).name).read_bytes()
+
+
+def submit(owner: User | None, kind: str, title: str, *, files: dict[str, bytes] | None = None, **params: Any) -> Job:
+    """Queue a job of a registered kind; the worker runs it (the immediate backend, in tests, at once).
+    `files` (name → content, an uploaded file) are put in the job's folder for the handler (`input_file`)."""
     if kind not in _handlers:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job.objects.create(kind=kind, title=title, params=params, owner=owner if owner and owner.pk else None)
+    if files:
+        folder = directory(job) / INPUT
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (folder / Path(name).name).write_bytes(content)
     # The database backend writes the task in this transaction: the worker sees it with the job, never before.
     run_job.enqueue(job.pk)
     job.refresh_from_db()
@@ -74,6 +97,8 @@ def _record(job_id: int, **values: Any) -> None:
 def _message(exc: BaseException) -> str:
     if isinstance(exc, DomainError):
         return exc.message
+    if isinstance(exc, PermissionDenied):  # the owner lost the permission the page had checked
+        return "没有执行这项任务的权限。"
     return f"任务失败（{type(exc).__name__}）：{str(exc)[:500]}。请联系系统管理员。"
 
 
@@ -97,11 +122,13 @@ def run_job(job_id: int) -> str:
             name = output.file_name or f"job-{job_id}"
             (folder / name).write_bytes(output.content)
             values |= {"file": str(folder / name), "file_name": name}
+        shutil.rmtree(directory(job) / INPUT, ignore_errors=True)
         _record(job_id, status=Job.Status.DONE, finished=timezone.now(), **values)
     except Exception as exc:
         logger.exception("job %s (%s) failed", job_id, job.kind)
         shutil.rmtree(directory(job), ignore_errors=True)
-        _record(job_id, status=Job.Status.FAILED, error=_message(exc), finished=timezone.now())
+        details = exc.result if isinstance(exc, JobFailed) else {}
+        _record(job_id, status=Job.Status.FAILED, error=_message(exc), result=details, finished=timezone.now())
         return Job.Status.FAILED
     return Job.Status.DONE
 

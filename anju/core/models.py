@@ -360,3 +360,23 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == self.Status.DONE else (self.done * 100 // self.total if self.total else 0)
+
+    # A handler's result is shown as facts (label: value), links (label, url) and, for a refused file,
+    # its error table: {"summary": [[label, value], ...], "links": [...], "errors": [...], "error_count": n};
+    # a result without "summary" is shown as its own keys and values.
+    DETAILS = ("summary", "links", "errors", "error_count")
+
+    @property
+    def facts(self) -> list[tuple[str, Any]]:
+        result = self.result or {}
+        if "summary" in result:
+            return [(str(label), value) for label, value in result["summary"]]
+        return [(key, value) for key, value in result.items() if key not in self.DETAILS]
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        return [(str(label), str(url)) for label, url in (self.result or {}).get("links", [])]
+
+    @property
+    def row_errors(self) -> list[dict[str, Any]]:
+        return list((self.result or {}).get("errors", []))

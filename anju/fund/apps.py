@@ -18,3 +18,4 @@ class FundConfig(LineConfig):
         "anju.fund.reconcile.actions.STATEMENT_IMPORT",
         "anju.fund.use.votes_import.VOTES_IMPORT",
     )
+    jobs = {"fund.allocate_interest": "anju.fund.interest.views.allocate"}

@@ -50,16 +50,16 @@ def split_interest[K: Hashable](
     """The pooled account's share (percent of amount, half up to the fen) and each account's part of
     the rest in proportion to its 积数, exact to the fen (largest remainders, ties by key)."""
     if amount <= 0:
-        raise ValueError("interest amount must be positive")
+        raise ValueError("利息金额必须大于零")
     pooled = Decimal("0.00")
     if pooled_percent is not None:
         if not Decimal(0) <= pooled_percent <= Decimal(100):
-            raise ValueError("pooled share must be between 0 and 100 percent")
+            raise ValueError("统筹比例须在0%至100%之间")
         pooled = round_fen(amount * pooled_percent / 100)
     rest = amount - pooled
     positive = {k: w for k, w in weights.items() if w > 0}
     if rest and not positive:
-        raise ValueError("no account held a balance in the period")
+        raise ValueError("该年度没有余额为正的分户账，无法分配利息")
     return pooled, (apportion(rest, positive) if rest else {k: Decimal("0.00") for k in positive})
 
 

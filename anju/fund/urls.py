@@ -6,6 +6,7 @@ from anju.fund import views
 from anju.fund.bank import urls as urls_bank
 from anju.fund.deposits import urls as urls_deposits
 from anju.fund.disclosure import urls as urls_disclosure
+from anju.fund.interest import views as interest_views
 from anju.fund.owner_query import urls as urls_public
 from anju.fund.reconcile import urls as urls_reconcile
 from anju.fund.refunds import urls as urls_refunds
@@ -26,4 +27,5 @@ urlpatterns = [
     *urls_use.urlpatterns,
     *urls_public.urlpatterns,
     path("journal/", views.journal, name="journal"),
+    path("interest/", interest_views.interest, name="interest"),
 ]

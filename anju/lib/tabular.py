@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import io
 import re
+import zipfile
 from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -135,6 +136,71 @@ def read_table(
     if not rows:
         raise file_error("文件中没有数据行")
     return rows
+
+
+def count_rows(filename: str, content: bytes, stop: int) -> int:
+    """About how many rows the file's first sheet has, counted up to `stop + 1` without reading the
+    cells (a page decides whether an import runs in the background). 0 for a file that is no table:
+    reading it says why."""
+    try:
+        kind = _kind(filename, content)
+    except ImportRejected:
+        return 0
+    if kind == ".csv":
+        return content.count(b"\n", 0) + (0 if content.endswith(b"\n") else 1)
+    if kind == ".xlsx":
+        return _xlsx_row_count(content, stop)
+    try:  # .xls holds at most 65,536 rows: calamine reads it quickly
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        try:
+            return int(workbook.get_sheet_by_index(0).height)
+        finally:
+            workbook.close()
+    except Exception:
+        return 0
+
+
+XLSX_ROW_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
+XLSX_FIRST_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+
+
+def _xlsx_row_count(content: bytes, stop: int) -> int:
+    """The <row> elements of the workbook's first sheet, streamed from the zip, counted up to stop + 1."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            path = _xlsx_first_sheet(archive)
+            if path is None:
+                return 0
+            count, tail = 0, b""
+            with archive.open(path) as sheet:
+                while count <= stop and (chunk := sheet.read(1 << 16)):
+                    data = tail + chunk
+                    count += len(XLSX_ROW_RE.findall(data, 0, max(0, len(data) - 16)))
+                    tail = data[max(0, len(data) - 16) :]
+                count += len(XLSX_ROW_RE.findall(tail))
+            return count
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return 0
+
+
+def _xlsx_first_sheet(archive: zipfile.ZipFile) -> str | None:
+    names = set(archive.namelist())
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        workbook, rels = b"", ""
+    match = XLSX_FIRST_SHEET_RE.search(workbook)
+    if match:
+        rel = re.search(r"<Relationship\b[^>]*\bId=\"" + re.escape(match.group(1).decode()) + r"\"[^>]*>", rels)
+        target = re.search(r'\bTarget="([^"]+)"', rel.group(0)) if rel else None
+        if target:
+            path = target.group(1)
+            path = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+            if path in names:
+                return path
+    sheets = sorted(name for name in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name))
+    return sheets[0] if sheets else None
 
 
 RawRows = Generator[tuple[int, Sequence[Any]], None, None]

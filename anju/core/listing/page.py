@@ -16,11 +16,12 @@ key. The page and the export read the same column values, so they cannot disagre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet, Sum
@@ -33,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core import ids
 from anju.core.listing.cells import NUM, Link, export_value, html, total_html
-from anju.core.listing.export import export_xlsx
+from anju.core.listing.export import export_in_background, export_xlsx
 from anju.core.listing.filters import RESERVED, Filter, Label, Search
 from anju.core.permissions import can
 
@@ -293,16 +294,25 @@ class ListPage:
         see_id = self._see_id(request)
         if self.export_limit is not None:
             queryset = queryset[: self.export_limit]
-        rows = (
-            [export_value(self._value(c, obj, see_id, export=True)) for c in columns]
-            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
-        )
+        progress = getattr(request, "job_progress", None)
+        total = queryset.count()
+        if progress is None and total > settings.BACKGROUND_ROWS:
+            return export_in_background(request, self.sheet or self.filename, total)
+
+        def rows() -> Iterator[list[Any]]:
+            for done, obj in enumerate(queryset.iterator(chunk_size=EXPORT_CHUNK)):
+                if progress is not None and done % EXPORT_CHUNK == 0:
+                    progress(done, total, "写入表格")
+                yield [export_value(self._value(c, obj, see_id, export=True)) for c in columns]
+            if progress is not None:
+                progress(total, total, "保存文件")
+
         return export_xlsx(
             request,
             filename=f"{self.filename}.xlsx",
             title=self.sheet or self.filename,
             headers=[c.export_label or str(c.label) for c in columns],
-            rows=rows,
+            rows=rows(),
         )
 
     def _kept(self, params: QueryDict, bound: list[tuple[Filter, Any, Any]]) -> list[tuple[str, str]]:

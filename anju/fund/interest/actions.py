@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -74,18 +74,65 @@ def allocate_interest(
     pooled_percent: Decimal | None = None,
     actor: User | None = None,
     bank: Account | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> InterestResult:
     """Credit AMOUNT of the year's interest: the pooled share first, the rest to the unit accounts by
     积数, cut to the fen with leftover fens to the largest remainders (ties by unit code). Refuses a
-    second allocation for the same year."""
+    second allocation for the same year. `progress(done, total, step)` hears of the two steps."""
+    report = progress or (lambda done, total, step="": None)
     _check_not_allocated(year)
     if bank is None:
         banks = list(Account.objects.filter(kind=Account.Kind.BANK, closed__isnull=True).order_by("pk")[:2])
         if len(banks) != 1:
             raise InterestError("请指定利息入账的专户（--bank）" if banks else "尚未设立专户", code="bank_required")
         bank = banks[0]
+    report(0, 2, "计算各户积数")
     weights = {code: (account_id, weight) for account_id, code, weight in unit_day_sums(year)}
-    return credit_interest(actor, year, amount, weights=weights, bank=bank, pooled_percent=pooled_percent)
+    report(1, 2, f"{len(weights)}户记账")
+    result = credit_interest(actor, year, amount, weights=weights, bank=bank, pooled_percent=pooled_percent)
+    report(2, 2, "完成")
+    return result
+
+
+@dataclass(frozen=True)
+class InterestPreview:
+    """What an allocation would credit, computed as the allocation does, nothing posted."""
+
+    year: int
+    amount: Decimal
+    pooled: Decimal
+    accounts: int
+    weight: int  # 积数 of all the accounts, fen-days
+    credited: Decimal
+    smallest: Decimal
+    largest: Decimal
+    sample: list[tuple[str, int, Decimal]]  # (unit code, 积数, part), the first units by code
+
+
+def preview_interest(
+    year: int, amount: Decimal, *, pooled_percent: Decimal | None = None, sample: int = 20
+) -> InterestPreview:
+    """The allocation's figures before it is run: refused as the allocation would be (a year already
+    allocated, a bad amount or share, no balance in the year)."""
+    _check_not_allocated(year)
+    sums = unit_day_sums(year)
+    try:
+        pooled, parts = rules.split_interest(amount, pooled_percent, {code: Decimal(w) for _, code, w in sums})
+    except ValueError as exc:
+        raise InterestError(str(exc), code="invalid_amount") from exc
+    credited = [part for part in parts.values() if part]
+    first = sorted(sums, key=lambda row: row[1])[:sample]
+    return InterestPreview(
+        year=year,
+        amount=amount,
+        pooled=pooled,
+        accounts=len(credited),
+        weight=sum(w for _, _, w in sums),
+        credited=sum(credited, Decimal("0.00")),
+        smallest=min(credited, default=Decimal("0.00")),
+        largest=max(credited, default=Decimal("0.00")),
+        sample=[(code, weight, parts.get(code, Decimal("0.00"))) for _, code, weight in first],
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,87 @@
+"""The interest allocation from the page: a preview computed as the allocation does (nothing posted), then
+the allocation as a background job for the finance department only, refused for a year already done."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from anju.core.models import Job
+from anju.fund import checks
+from anju.fund.interest import actions as interest
+from anju.fund.models import Account, JournalEntry
+from anju.fund.tests import factories
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def accounts() -> list[Account]:
+    early, late = factories.unit_account(room="101"), factories.unit_account(room="102")
+    factories.deposit(early, "1000.00", dt.date(2023, 1, 1))  # 365 days
+    factories.deposit(late, "1000.00", dt.date(2023, 7, 2))  # 183 days
+    return [early, late]
+
+
+def _form(bank: Account, **extra: str) -> dict[str, str]:
+    return {"year": "2023", "amount": "1000.00", "pooled_percent": "10", "bank": str(bank.pk), **extra}
+
+
+def test_the_preview_shows_each_units_credit_and_posts_nothing(
+    accounts: list[Account], client_for: Callable[..., Client]
+) -> None:
+    client = client_for("finance")
+    page = client.get(reverse("fund:interest"), {**_form(factories.bank()), "preview": "1"}).content.decode()
+    preview = page.split('id="interest-preview"')[1]
+    credits = re.findall(r"<td class=\"num\">(\d+)</td><td class=\"num\">([\d,.]+)</td>", preview)
+    # 900 × 365/548 = 599.452…, 900 × 183/548 = 300.547…: as the allocation itself splits it.
+    assert [part for _, part in credits] == ["599.45", "300.55"]
+    assert [int(weight) for weight, _ in credits] == [100_000 * 365, 100_000 * 183]
+    assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).exists()
+    assert "Confirm" in page or "确认" in page
+
+
+def test_confirming_runs_the_allocation_as_a_job_that_shows_the_entry(
+    accounts: list[Account], client_for: Callable[..., Client]
+) -> None:
+    client = client_for("finance")
+    response = client.post(reverse("fund:interest"), _form(factories.bank()))
+    job = Job.objects.get(kind="fund.allocate_interest")
+    assert response.status_code == 302 and response["Location"] == reverse("core:job", args=[job.pk])
+    assert job.status == Job.Status.DONE and (job.done, job.total) == (2, 2)
+    assert Account.objects.get(pk=accounts[0].pk).balance == D("1599.45")
+    assert Account.objects.get(kind=Account.Kind.POOLED).balance == D("100.00")
+    entry = JournalEntry.objects.get(kind=JournalEntry.Kind.INTEREST)
+    assert entry.posted_by == client.user and checks.check_ledger().ok  # type: ignore[attr-defined]
+    assert [value for _, value in job.facts] == [2023, "1,000.00", "100.00", "900.00", 2, entry.seq]
+    listing = client.get(reverse("fund:interest")).content.decode().split('id="interest-allocations"')[1]
+    assert "2023-12-31" in listing and "1,000.00" in listing
+
+
+def test_a_year_already_allocated_is_refused_in_the_preview_and_fails_its_job(
+    accounts: list[Account], client_for: Callable[..., Client]
+) -> None:
+    interest.allocate_interest(2023, D("10.00"))
+    client = client_for("finance")
+    page = client.get(reverse("fund:interest"), {**_form(factories.bank()), "preview": "1"}).content.decode()
+    assert "已分配" in page and 'id="interest-preview"' not in page
+    client.post(reverse("fund:interest"), _form(factories.bank()))
+    job = Job.objects.get(kind="fund.allocate_interest")
+    assert job.status == Job.Status.FAILED and "已分配" in job.error
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).count() == 1
+
+
+def test_only_the_finance_department_allocates(accounts: list[Account], client_for: Callable[..., Client]) -> None:
+    housing = client_for("housing")  # sees the fund, does not post interest
+    page = housing.get(reverse("fund:interest")).content.decode()
+    assert 'name="amount"' not in page
+    assert housing.post(reverse("fund:interest"), _form(factories.bank())).status_code == 403
+    assert housing.get(reverse("fund:interest"), {**_form(factories.bank()), "preview": "1"}).status_code == 403
+    assert not Job.objects.exists()

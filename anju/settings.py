@@ -192,6 +192,9 @@ HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
 BACKGROUND_ROWS = int(os.environ.get("BACKGROUND_ROWS", "5000"))
 
 # Uploaded spreadsheets larger than this many data rows are refused by the import pages.
+# `anju worker` touches its heartbeat this often; /healthz fails when no worker was seen for the second.
+WORKER_BEAT_SECONDS = int(os.environ.get("WORKER_BEAT_SECONDS", "15"))
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "90"))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
 
 # The owners' vote rule for fund use (DOMAIN.md §1): the Civil Code's (default) or the 2007 办法's

@@ -37,3 +37,9 @@ def test_the_worker_runs_a_queued_job(tmp_path: Path) -> None:
     anju("worker", "--batch", "--no-startup-delay")
     status, result = json.loads(anju("shell", "-v", "0", "-c", STATUS))
     assert status == "done" and result == {"month": "2023-04", "created": 0, "existing": 0}
+    # The worker left its heartbeat: /healthz sees it.
+    worker = anju(
+        "shell", "-v", "0", "-c", "from anju.core.health import _worker; import json; print(json.dumps(_worker()))"
+    )
+    seen = json.loads(worker)
+    assert seen["ok"] and seen["worker"].endswith(tuple("0123456789"))

@@ -1,8 +1,9 @@
 """`/healthz`: whether this server can do its work, for the load balancer and the monitoring (no login).
 
 JSON with each check's result and HTTP 503 when one fails: the database answers a query, the data
-directory (SQLite database, attachments) has at least HEALTH_MIN_FREE_MB free, and no background task
-has waited longer than TASK_MAX_WAIT_MINUTES for the worker (`anju worker`)."""
+directory (SQLite database, attachments) has at least HEALTH_MIN_FREE_MB free, a background worker
+(`anju worker`) was seen in the last WORKER_STALE_SECONDS (its heartbeat), and no background task has
+waited longer than TASK_MAX_WAIT_MINUTES for it."""
 
 from __future__ import annotations
 
@@ -54,11 +55,31 @@ def _tasks() -> dict[str, Any]:
     return {"ok": wait <= settings.TASK_MAX_WAIT_MINUTES * 60, "pending": pending, "oldest_wait_s": wait}
 
 
+def _worker() -> dict[str, Any]:
+    """The newest heartbeat of an `anju worker` process: when it was seen and how long ago."""
+    from anju.core.models import WorkerBeat
+
+    try:
+        newest = WorkerBeat.objects.order_by("-seen").first()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    if newest is None:
+        return {"ok": False, "last_seen": None, "error": "no worker has run (anju worker)"}
+    age = int((timezone.now() - newest.seen).total_seconds())
+    return {
+        "ok": age <= settings.WORKER_STALE_SECONDS,
+        "last_seen": newest.seen.isoformat(),
+        "age_s": age,
+        "worker": newest.worker_id,
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "disk": _disk()}
     if checks["database"]["ok"]:
+        checks["worker"] = _worker()
         checks["tasks"] = _tasks()
     ok = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if ok else "fail", **checks}, status=200 if ok else 503)

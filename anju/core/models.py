@@ -380,3 +380,22 @@ class Job(models.Model):
     @property
     def row_errors(self) -> list[dict[str, Any]]:
         return list((self.result or {}).get("errors", []))
+
+
+class WorkerBeat(models.Model):
+    """The background worker's heartbeat: each `anju worker` process touches its row every
+    WORKER_BEAT_SECONDS while it runs (also while a long job holds it); /healthz reads the newest."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=200)
+    pid = models.PositiveIntegerField(_("process id"))
+    started = models.DateTimeField(_("started"))
+    seen = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker_id
+

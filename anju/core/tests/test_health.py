@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from unittest import mock
 
 import pytest
 from django.db import connection
 from django.db.utils import OperationalError
+from django.utils import timezone
+
+from anju.core.models import WorkerBeat
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def worker() -> WorkerBeat:
+    """A worker seen just now (as `anju worker` leaves it)."""
+    now = timezone.now()
+    return WorkerBeat.objects.create(worker_id="host-1", host="host", pid=1, started=now, seen=now)
 
 
 def test_health_is_public_and_reports_each_check(client) -> None:
@@ -19,6 +30,7 @@ def test_health_is_public_and_reports_each_check(client) -> None:
     assert body["database"] == {"ok": True, "vendor": connection.vendor, "ms": body["database"]["ms"]}
     assert body["disk"]["ok"] and body["disk"]["free_mb"] >= body["disk"]["min_free_mb"]
     assert body["tasks"] == {"ok": True, "pending": 0, "oldest_wait_s": 0}
+    assert body["worker"]["ok"] and body["worker"]["worker"] == "host-1" and body["worker"]["age_s"] <= 1
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -28,6 +40,18 @@ def test_a_full_disk_fails_the_health_check(client, settings) -> None:
     body = json.loads(response.content)
     assert response.status_code == 503 and body["status"] == "fail"
     assert not body["disk"]["ok"] and body["database"]["ok"]
+
+
+def test_a_worker_not_seen_lately_or_never_fails_the_health_check(client, settings, worker) -> None:
+    worker.seen = timezone.now() - dt.timedelta(seconds=settings.WORKER_STALE_SECONDS + 5)
+    worker.save()
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 503 and not body["worker"]["ok"] and body["worker"]["age_s"] > 90
+    assert body["database"]["ok"] and body["tasks"]["ok"]
+    WorkerBeat.objects.all().delete()
+    body = json.loads(client.get("/healthz").content)
+    assert body["worker"]["ok"] is False and body["worker"]["last_seen"] is None
 
 
 def test_a_database_that_does_not_answer_fails_the_health_check(client) -> None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, connections
 from django.tasks import task
 from django.utils import timezone
 
@@ -32,6 +35,7 @@ from anju.lib.errors import DomainError
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = dt.timedelta(minutes=10)
+PROGRESS_EVERY = 0.5  # seconds between two progress records of a job (a new step or the end always)
 ACTIVE = (Job.Status.QUEUED, Job.Status.RUNNING)
 Progress = Callable[..., None]
 
@@ -94,6 +98,27 @@ def _record(job_id: int, **values: Any) -> None:
     Job.objects.filter(pk=job_id).update(heartbeat=timezone.now(), **values)
 
 
+def _progress(job_id: int, **values: Any) -> None:
+    """Record progress on a connection of its own, so that a write never upgrades the handler's open read
+    (an export's iterator: SQLite refuses that once another connection has written). Inside the
+    handler's transaction (an import: on SQLite the only writer) it is written with it, seen at commit."""
+    if connection.in_atomic_block:
+        _record(job_id, **values)
+        return
+
+    def write() -> None:
+        try:
+            _record(job_id, **values)
+        except DatabaseError:
+            logger.warning("job %s: progress not recorded", job_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=write, name=f"job-{job_id}-progress")
+    thread.start()
+    thread.join()
+
+
 def _message(exc: BaseException) -> str:
     if isinstance(exc, DomainError):
         return exc.message
@@ -110,8 +135,14 @@ def run_job(job_id: int) -> str:
         return job.status
     _record(job_id, status=Job.Status.RUNNING, started=timezone.now())
 
+    last = [0.0, ""]
+
     def progress(done: int, total: int, step: str = "") -> None:
-        _record(job_id, done=done, total=total, step=step[:200])
+        now = time.monotonic()
+        if now - float(last[0]) < PROGRESS_EVERY and step == last[1] and done < total:
+            return
+        last[:] = [now, step]
+        _progress(job_id, done=done, total=total, step=step[:200])
 
     try:
         output = _handlers[job.kind](job, progress) or Output()

@@ -59,3 +59,19 @@ check-migrations: setup
 
 clean-db:
 	rm -f var/anju.sqlite3
+
+# Wheels of every locked dependency and of Anju itself (with the vendored front-end files, the PDF fonts
+# and the translations) for an install without the network: the Dockerfile installs from it with
+# `pip install --no-index`. Built with the venv's Python, whose minor version (written to
+# wheelhouse/python-version) the image's Python must have; docs/deploy.md, "Docker / compose".
+.PHONY: wheelhouse
+wheelhouse: $(BIN)/python anju/static/vendor/.stamp compile-messages
+	@if git status --porcelain -- anju pyproject.toml 2>/dev/null | grep -q .; then \
+	  echo "wheelhouse: WARNING: anju/ has uncommitted changes, and they go into the wheel"; fi
+	rm -rf wheelhouse build
+	$(BIN)/python -m pip wheel -q --wheel-dir wheelhouse -r requirements.lock
+	$(BIN)/python -m pip wheel -q --no-deps --wheel-dir wheelhouse .
+	rm -rf build
+	cp requirements.lock wheelhouse/requirements.lock
+	$(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' > wheelhouse/python-version
+	@echo "wheelhouse: $$(ls wheelhouse/*.whl | wc -l) wheels for Python $$(cat wheelhouse/python-version)"

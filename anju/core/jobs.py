@@ -135,13 +135,13 @@ def run_job(job_id: int) -> str:
         return job.status
     _record(job_id, status=Job.Status.RUNNING, started=timezone.now())
 
-    last = [0.0, ""]
+    last: dict[str, Any] = {"at": 0.0, "step": ""}
 
     def progress(done: int, total: int, step: str = "") -> None:
         now = time.monotonic()
-        if now - float(last[0]) < PROGRESS_EVERY and step == last[1] and done < total:
+        if now - last["at"] < PROGRESS_EVERY and step == last["step"] and done < total:
             return
-        last[:] = [now, step]
+        last.update(at=now, step=step)
         _progress(job_id, done=done, total=total, step=step[:200])
 
     try:

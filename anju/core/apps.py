@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from anju.core import calendar, checks, demo, jobs, modules, organisation, todos  # noqa: F401 (checks registers)
+        from anju.core import calendar, checks, demo, jobs, modules, setup, todos  # noqa: F401 (checks registers)
         from anju.core.imports_views import IMPORT_JOB, run_import
         from anju.core.listing.export import EXPORT_JOB, run_export
         from anju.lib import dates
@@ -32,7 +32,7 @@ class CoreConfig(AppConfig):
         todos.register(todos.password_change_todo)
         todos.register(todos.locked_accounts_todo)
         todos.register(calendar.calendar_todo)
-        todos.register(organisation.organisation_todo)
+        setup.register(*setup.CORE_STEPS)
         demo.register_steps()
         jobs.register(EXPORT_JOB, run_export)
         jobs.register(IMPORT_JOB, run_import)

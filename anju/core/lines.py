@@ -1,7 +1,7 @@
 """A line's app config, declared as data: what the line registers with the kit when Django is ready.
 
 A line's `apps.py` names its module (`navigation`: the menu entry and permission scope), its to-dos,
-its KPI entries, its import specs, its background job kinds and whether it has a demo step, as dotted
+its KPI entries, its import specs, its background job kinds, its first-run steps and whether it has a demo step, as dotted
 paths resolved in `ready()` (so `apps.py` imports no model, and no line's code imports its demo
 package). `anju/rental/apps.py` is the example; `docs/architecture.md` says how to add a line.
 
@@ -28,6 +28,8 @@ class LineConfig(AppConfig):
     imports: ClassVar[tuple[str, ...]] = ()
     # Background job kinds and their handlers' dotted paths (anju.core.jobs).
     jobs: ClassVar[dict[str, str]] = {}
+    # The first-run checklist's steps (anju.core.setup): the dotted path of a tuple of setup.Step.
+    setup: ClassVar[str] = ""
     demo: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -36,7 +38,7 @@ class LineConfig(AppConfig):
             cls.default = True
 
     def ready(self) -> None:
-        from anju.core import imports, jobs, kpis, modules, todos
+        from anju.core import imports, jobs, kpis, modules, setup, todos
 
         if self.navigation is not None:
             modules.register(self.navigation)
@@ -48,5 +50,7 @@ class LineConfig(AppConfig):
             imports.register(*(import_string(path) for path in self.imports))
         for kind, path in self.jobs.items():
             jobs.register(kind, import_string(path))
+        if self.setup:
+            setup.register(*import_string(self.setup))
         if self.demo:
             import_string(f"{self.name}.demo.register_steps")()

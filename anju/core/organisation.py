@@ -11,13 +11,10 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext_lazy as _
 
 from anju.core import audit
 from anju.core.models import AuditEvent, Organisation, User
-from anju.core.todos import Todo
 from anju.lib.errors import DomainError
 
 FIELDS = ("name", "city", "station", "address", "phone")
@@ -64,9 +61,3 @@ def set_organisation(actor: User | None, **values: str) -> Organisation:
 
 def context(request: HttpRequest) -> dict[str, Any]:
     return {"organisation": SimpleLazyObject(current)}
-
-
-def organisation_todo(user: Any) -> list[Todo]:
-    if not user.can("users", "handle") or is_set():
-        return []
-    return [Todo(_("Set the organisation's name and city for printed documents"), reverse("core:organisation"))]

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core import actions, audit, calendar, ids, modules, organisation, todos
+from anju.core import actions, audit, calendar, ids, modules, organisation, setup, todos
 from anju.core.errors import refused
 from anju.core.forms import (
     ApiTokenForm,
@@ -95,7 +95,8 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in modules.all_modules()
         if user.can(m.code, modules.VIEW) and m.code not in {"audit", "users", "calendar"}
     ]
-    return render(request, "core/home.html", {"todos": todos.for_user(user), "shortcuts": shortcuts})
+    context = {"todos": todos.for_user(user), "shortcuts": shortcuts, "checklist": setup.checklist(user)}
+    return render(request, "core/home.html", context)
 
 
 def record_type_name(label: str) -> str:

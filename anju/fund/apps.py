@@ -19,3 +19,4 @@ class FundConfig(LineConfig):
         "anju.fund.use.votes_import.VOTES_IMPORT",
     )
     jobs = {"fund.allocate_interest": "anju.fund.interest.views.allocate"}
+    setup = "anju.fund.setup.STEPS"

@@ -15,3 +15,4 @@ class RentalConfig(LineConfig):
     kpis = "anju.rental.kpis.registry_entries"
     imports = ("anju.rental.payments_import.PAYMENTS_IMPORT",)
     jobs = {"rental.bill_month": "anju.rental.jobs.bill_month"}
+    setup = "anju.rental.setup.STEPS"

@@ -1,9 +1,22 @@
 from __future__ import annotations
 
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from anju.api import api
+
+
+def _api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """The API's URLs, left out of LoginRequiredMiddleware: every endpoint authenticates itself (bearer
+    token or session) and answers 401 in JSON instead of a redirect to the login page; the OpenAPI
+    schema and its docs page are public as they always were."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            login_not_required(pattern.callback)
+    return patterns, app_name, namespace
+
 
 urlpatterns = [
     path("", include("anju.core.urls")),
@@ -13,6 +26,7 @@ urlpatterns = [
     path("fund/", include("anju.fund.urls")),
     path("rental/", include("anju.rental.urls")),
     path("performance/", include("anju.performance.urls")),
-    path("api/", api.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", _api_urls()),
+    # Public: the language menu is on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

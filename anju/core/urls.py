@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from anju.core import bankfile_views, health, imports_views, jobs_views, roles_views, views
@@ -7,7 +8,8 @@ from anju.core import bankfile_views, health, imports_views, jobs_views, roles_v
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", health.healthz, name="healthz"),
+    # Public: the load balancer and the monitoring ask without a session.
+    path("healthz", login_not_required(health.healthz), name="healthz"),
     path("organisation/", views.organisation_edit, name="organisation"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),

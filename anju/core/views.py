@@ -6,6 +6,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +49,7 @@ from anju.lib.dates import count_working_days
 from anju.lib.tabular import ImportRejected
 
 
+@login_not_required
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
@@ -65,6 +67,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/login.html", {"form": form, "error": error, "next": next_url})
 
 
+# Public: a page left open past the idle timeout still logs out instead of sending to the login page
+# with next=/logout/ (a GET there after logging in would be refused).
+@login_not_required
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

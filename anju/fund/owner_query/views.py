@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -13,6 +14,7 @@ from anju.fund.owner_query import actions, queries
 TEMPLATE = "fund/owner_query.html"
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def owner_query(request: HttpRequest) -> HttpResponse:

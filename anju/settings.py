@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # Outermost: every answer is logged, those of the middleware below included (redirects, 413s, static).
     "anju.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every answer (SECURE_CSP below); the per-request nonce.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Static files from the app server itself, compressed and with hashed names when DEBUG is off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,6 +222,32 @@ if not DEBUG:
         SECURE_HSTS_INCLUDE_SUBDOMAINS = True
         SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (issue 12), sent by django.middleware.csp on every answer: the browser runs
+# and loads only this server's own files. Scripts: files from /static/ (htmx, ECharts, js/anju.js) and
+# inline <script> elements that carry the request's nonce (`nonce="{{ csp_nonce }}"`, from the `csp`
+# context processor); no inline event handlers or javascript: links (js/anju.js reads data-autosubmit,
+# data-print, data-back and data-confirm instead) and no eval (htmx's allowEval is off in base.html).
+# Styles: /static/ and the nonce'd <style> blocks of the print pages; htmx's own injected indicator
+# style is switched off (includeIndicatorStyles, the rule is in anju.css). style="…" attributes stay
+# allowed by the narrow `style-src-attr 'unsafe-inline'`: ECharts writes them into its tooltips and a
+# few templates set a width or height; an attribute cannot load anything (img-src is 'self' and
+# data:) nor carry a selector, while <style> elements and stylesheets from elsewhere stay refused.
+# Browsers without style-src-attr fall back to style-src and only lose those attributes' looks.
+from django.utils.csp import CSP  # noqa: E402
+
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")  # type: ignore[index]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 # Logs go to stdout (systemd's journal, docker logs). REQUEST_LOG: one JSON line per request
 # (anju.core.middleware.RequestLogMiddleware), on by default without DEBUG.

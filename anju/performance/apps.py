@@ -16,3 +16,4 @@ class PerformanceConfig(LineConfig):
     todos = ("anju.performance.todos.performance_todos",)
     kpis = "anju.performance.kpis.registry_entries"
     imports = ("anju.performance.importer.BUDGET_IMPORT", "anju.performance.importer.ASSET_IMPORT")
+    jobs = {"performance.report": "anju.performance.jobs.build"}

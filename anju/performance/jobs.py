@@ -1,21 +1,27 @@
-"""Building the report's files in the background: the report page queues a ReportRun, the background
-worker (`anju worker`, django.tasks) builds it and records its progress, the page polls the run (htmx).
-A restart of the web server loses nothing; a worker that dies mid-build leaves the run to be marked
-failed after STALE_AFTER, and it can be built again."""
+"""Building the report's files in the background: the report page queues a ReportRun and a background
+job of the kit (`anju.core.jobs`, kind `performance.report`) for the person who asked; the worker
+(`anju worker`) builds it, recording its progress on both, so the report page (which polls the run) and
+我的任务 show it, the latter with the links to the files. A restart of the web server loses nothing; a
+worker that dies mid-build leaves the run to be marked failed after STALE_AFTER, and it can be built
+again."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.db import OperationalError
-from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anju.core import jobs as core_jobs
+from anju.core.models import Job
+from anju.lib.errors import DomainError
 from anju.performance import writers
 from anju.performance.models import ReportRun
 
@@ -24,6 +30,10 @@ logger = logging.getLogger(__name__)
 # A queued or running run not touched for this long lost its worker (a restart, a killed thread): failed.
 STALE_AFTER = dt.timedelta(minutes=10)
 ACTIVE = (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
+
+
+class ReportFailed(DomainError):
+    prefix = "performance"
 
 
 def run_directory(run: ReportRun) -> Path:
@@ -43,8 +53,9 @@ def _update(run_id: int, attempts: int = 20, **values: object) -> None:
             time.sleep(0.1)
 
 
-def run(run_id: int) -> ReportRun:
-    """Build the run's four files, recording progress; a failure is recorded on the run, not raised."""
+def run(run_id: int, forward: Callable[[int, int, str], None] | None = None) -> ReportRun:
+    """Build the run's four files, recording progress (also `forward(percent, 100, step)`, the job's); a
+    failure is recorded on the run, not raised."""
     report_run = ReportRun.objects.get(pk=run_id)
     directory = run_directory(report_run)
 
@@ -53,6 +64,8 @@ def run(run_id: int) -> ReportRun:
             _update(run_id, attempts=3, status=ReportRun.Status.RUNNING, progress=percent, step=step)
         except OperationalError:
             logger.warning("report run %s: progress %s%% not recorded", run_id, percent)
+        if forward is not None:
+            forward(percent, 100, str(step))
 
     progress(1, _("Starting"))
     try:
@@ -85,21 +98,45 @@ def mark_stale(now: dt.datetime | None = None) -> int:
     )
 
 
-@task()
-def build(run_id: int) -> str:
-    """The worker's entry: build the run; anything outside the build itself (the run vanished, the
-    database) is recorded on the run too."""
+JOB = "performance.report"
+
+
+def build(job: Job, progress: core_jobs.Progress) -> core_jobs.Output:
+    """The worker's entry (a job of the kit): build the run; anything outside the build itself (the run
+    vanished, the database) is recorded on the run too, and fails the job with the run's error."""
+    run_id = job.params["run"]
     try:
-        return str(run(run_id).status)
+        report_run = run(run_id, progress)
     except Exception as exc:
         logger.exception("report run %s: the worker failed", run_id)
         try:
             _update(run_id, status=ReportRun.Status.FAILED, error=str(exc)[:2000], finished=timezone.now())
         except Exception:
             logger.exception("report run %s: the failure could not be recorded", run_id)
-        return str(ReportRun.Status.FAILED)
+        raise
+    if report_run.status != ReportRun.Status.DONE:
+        raise ReportFailed(_("The report could not be built: %(error)s") % {"error": report_run.error[:500]})
+    return core_jobs.Output(
+        result={
+            "summary": [[_("Year"), report_run.year]],
+            "links": [
+                [
+                    writers.file_label(report_run.year, name),
+                    reverse("performance:report_file", args=[report_run.pk, name]),
+                ]
+                for name in writers.FILES
+            ],
+        }
+    )
 
 
 def start(run_id: int) -> None:
-    """Hand the run to the background worker (the page answers at once and polls)."""
-    build.enqueue(run_id)
+    """Hand the run to the background worker as a job of the person who asked (the page answers at
+    once and polls)."""
+    report_run = ReportRun.objects.select_related("requested_by").get(pk=run_id)
+    core_jobs.submit(
+        report_run.requested_by,
+        JOB,
+        _("Annual report %(year)s") % {"year": report_run.year},
+        run=run_id,
+    )

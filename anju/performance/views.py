@@ -586,7 +586,7 @@ def report_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     path = Path(run.directory) / name
     if not path.is_file():
         raise Http404
-    filename = f"{run.year}年度{_file_label(name)}"
+    filename = writers.file_label(run.year, name)
     audit.record(
         actor(request),
         AuditEvent.Action.EXPORT,
@@ -596,12 +596,6 @@ def report_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
         ip=client_ip(request),
     )
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
-
-
-def _file_label(name: str) -> str:
-    return {"report.docx": "自评报告.docx", "report.pdf": "自评报告.pdf", "attachments.xlsx": "附件.xlsx"}.get(
-        name, name
-    )
 
 
 # --- KPI records ------------------------------------------------------------------------------------

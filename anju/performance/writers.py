@@ -24,6 +24,14 @@ from anju.core import pdf
 from anju.performance.report import Report, Table, build
 
 FILES = ("report.docx", "report.pdf", "attachments.xlsx", "figures.json")
+FILE_LABELS = {"report.docx": "自评报告.docx", "report.pdf": "自评报告.pdf", "attachments.xlsx": "附件.xlsx"}
+
+
+def file_label(year: int, name: str) -> str:
+    """The name a report file is downloaded as: 2023年度自评报告.docx."""
+    return f"{year}年度{FILE_LABELS.get(name, name)}"
+
+
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 HEADING_FONT = "黑体"

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from anju.core import kpis as registry
-from anju.core.models import AuditEvent
+from anju.core.models import AuditEvent, Job
 from anju.lib.tabular import ImportRejected
 from anju.performance import actions, forms, importer, jobs, narrative, queries, report
 from anju.performance.models import Narrative, ReportRun, SpecialFund
@@ -153,13 +153,15 @@ def test_progress_touches_updated_and_a_crashing_worker_marks_the_run_failed(
     run.refresh_from_db()
     assert timezone.now() - run.updated < dt.timedelta(minutes=1)
 
-    def crash(run_id: int) -> None:
+    def crash(run_id: int, *forward: object) -> None:
         raise RuntimeError("worker died")
 
     monkeypatch.setattr(jobs, "run", crash)
     jobs.start(run.pk)  # the worker (here the immediate backend) takes it and the crash is recorded
     run.refresh_from_db()
     assert run.status == ReportRun.Status.FAILED and run.finished is not None and "worker died" in run.error
+    job = Job.objects.get(kind="performance.report")  # 我的任务 shows the failure too
+    assert job.status == Job.Status.FAILED and job.params == {"run": run.pk}
 
 
 # --- 6. no rounding before the comparison -----------------------------------------------------------

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from anju.core import kpis as registry
-from anju.core.models import AuditEvent, Role, User
+from anju.core.models import AuditEvent, Job, Role, User
 from anju.performance import jobs
 from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun
 from anju.registry.models import Person
@@ -183,6 +183,28 @@ def test_report_build_queues_and_the_job_offers_files(
     assert office.get(reverse("performance:report_file", args=[run.pk, "report.pdf"])).status_code == 403
     api = finance.get(f"/api/performance/reports/{run.pk}").json()
     assert api["status"] == "done" and api["files"] == ["report.docx", "report.pdf", "attachments.xlsx", "figures.json"]
+
+
+def test_a_report_build_is_one_of_my_jobs_with_links_to_its_files(
+    client_for: Callable[..., Client],
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("anju.performance.writers.pdf_bytes", lambda report: b"%PDF-1.7 test")
+    finance = client_for("finance")
+    with django_capture_on_commit_callbacks(execute=True):
+        finance.post("/performance/report/build/", {"year": "2023"}, HTTP_HX_REQUEST="true")
+    run = ReportRun.objects.get()
+    job = Job.objects.get(kind="performance.report")
+    assert run.status == ReportRun.Status.DONE and job.status == Job.Status.DONE and job.owner == finance.user  # type: ignore[attr-defined]
+    assert (job.done, job.total) == (100, 100)
+    docx = reverse("performance:report_file", args=[run.pk, "report.docx"])
+    assert ("2023年度自评报告.docx", docx) in job.links
+    assert "2023年度绩效自评报告" in finance.get("/jobs/").content.decode()
+    assert docx in finance.get(reverse("core:job", args=[job.pk])).content.decode()
 
 
 def test_a_failed_build_is_recorded(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -188,18 +188,18 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Files of finished background jobs (exports, reports) are kept this many days.
 JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
-# /healthz fails when a background task has waited longer than this for the worker.
-TASK_MAX_WAIT_MINUTES = int(os.environ.get("TASK_MAX_WAIT_MINUTES", "10"))
-
-# /healthz fails (503) when the data directory has less free space than this.
-HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
 # Imports and list exports of more rows than this run as background jobs (progress on the job's page).
 BACKGROUND_ROWS = int(os.environ.get("BACKGROUND_ROWS", "5000"))
-
-# Uploaded spreadsheets larger than this many data rows are refused by the import pages.
+# /healthz fails when a background task has waited longer than this for the worker.
+TASK_MAX_WAIT_MINUTES = int(os.environ.get("TASK_MAX_WAIT_MINUTES", "10"))
 # `anju worker` touches its heartbeat this often; /healthz fails when no worker was seen for the second.
 WORKER_BEAT_SECONDS = int(os.environ.get("WORKER_BEAT_SECONDS", "15"))
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "90"))
+
+# /healthz fails (503) when the data directory has less free space than this.
+HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024"))
+
+# Uploaded spreadsheets larger than this many data rows are refused by the import pages.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "300000"))
 
 # The owners' vote rule for fund use (DOMAIN.md §1): the Civil Code's (default) or the 2007 办法's

@@ -1,9 +1,9 @@
 """A line's app config, declared as data: what the line registers with the kit when Django is ready.
 
 A line's `apps.py` names its module (`navigation`: the menu entry and permission scope), its to-dos,
-its KPI entries, its import specs, its background job kinds, its first-run steps and whether it has a demo step, as dotted
-paths resolved in `ready()` (so `apps.py` imports no model, and no line's code imports its demo
-package). `anju/rental/apps.py` is the example; `docs/architecture.md` says how to add a line.
+its KPI entries, its import specs, its background job kinds, its first-run steps and whether it has a
+demo step, as dotted paths resolved in `ready()` (so `apps.py` imports no model, and no line's code
+imports its demo package). `anju/rental/apps.py` is the example; `docs/architecture.md` says how to add a line.
 
 The demo step is `<name>.demo.register_steps` (set `demo = False` for a line without one)."""
 

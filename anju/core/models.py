@@ -398,4 +398,3 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
-

@@ -13,6 +13,7 @@ from anju.fund.lifts.api import router as lifts_router
 from anju.performance.api import router as performance_router
 from anju.registry.api import router as registry_router
 from anju.rental.api import router as rental_router
+from anju.termite.api import router as termite_router
 
 api = NinjaAPI(
     title="Anju API",
@@ -37,4 +38,5 @@ api.add_router("/fund/arrears/", arrears_router)
 api.add_router("/fund/lifts/", lifts_router)
 api.add_router("/fund/", fund_router)
 api.add_router("/rental/", rental_router)
+api.add_router("/termite/", termite_router)
 api.add_router("/performance/", performance_router)

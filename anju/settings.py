@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "anju.fund.arrears",
     "anju.fund.lifts",
     "anju.rental",
+    "anju.termite",
     "anju.performance",
     "anju.demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("fund/lifts/", include("anju.fund.lifts.urls")),
     path("fund/", include("anju.fund.urls")),
     path("rental/", include("anju.rental.urls")),
+    path("termite/", include("anju.termite.urls")),
     path("performance/", include("anju.performance.urls")),
     path("api/", _api_urls()),
     # Public: the language menu is on the login page too.

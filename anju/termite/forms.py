@@ -1,0 +1,140 @@
+"""Termite control's forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from anju.termite.actions import BuildingArea
+from anju.termite.models import ControlRequest, Revisit, Stage, Structure
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+AREA = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+class ApplicationForm(forms.Form):
+    developer_name = forms.CharField(label=_("Developer"), max_length=120)
+    project_name = forms.CharField(label=_("Project name"), max_length=120)
+    permit_number = forms.CharField(label=_("Construction permit number"), max_length=60, required=False)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    buildings = forms.CharField(
+        label=_("Buildings"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One building a line: number, area (m²) and structure (框架, 砖混, 砖木, 其他), e.g. “1 8650.50 框架”."
+        ),
+    )
+
+    STRUCTURES = {
+        "框架": Structure.FRAME,
+        "砖混": Structure.BRICK_CONCRETE,
+        "砖木": Structure.BRICK_TIMBER,
+        "其他": Structure.OTHER,
+    }
+
+    def clean_buildings(self) -> list[BuildingArea]:
+        rows: list[BuildingArea] = []
+        for index, line in enumerate(self.cleaned_data["buildings"].splitlines(), start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) not in (2, 3):
+                raise ValidationError(
+                    _("Line %(line)s: write the building number, the area and the structure.") % {"line": index}
+                )
+            try:
+                area = Decimal(parts[1])
+            except ArithmeticError:
+                raise ValidationError(_("Line %(line)s: the area is not a number.") % {"line": index}) from None
+            structure = self.STRUCTURES.get(parts[2]) if len(parts) == 3 else Structure.FRAME
+            if structure is None:
+                raise ValidationError(
+                    _("Line %(line)s: the structure is one of 框架, 砖混, 砖木, 其他.") % {"line": index}
+                )
+            rows.append(BuildingArea(building_no=parts[0], area=area, structure=structure))
+        if not rows:
+            raise ValidationError(_("Write at least one building."))
+        return rows
+
+
+class AcceptForm(forms.Form):
+    on = forms.DateField(label=_("Accepted on"), widget=DATE)
+
+
+class ReturnForm(forms.Form):
+    on = forms.DateField(label=_("Returned on"), widget=DATE)
+    reason = forms.CharField(label=_("Reason for return"), max_length=300)
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=40)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    warranty_years = forms.IntegerField(label=_("Warranty years"), min_value=1, max_value=100, initial=15)
+
+
+class TreatmentForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    crew = forms.CharField(label=_("Crew"), max_length=120)
+    area = forms.DecimalField(label=_("Area done (m²)"), **AREA)  # type: ignore[arg-type]
+    chemicals = forms.CharField(label=_("Chemicals used"), max_length=300, required=False)
+
+
+class BuildingAcceptForm(forms.Form):
+    on = forms.DateField(label=_("Acceptance date"), widget=DATE)
+
+
+class RevisitForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    inspector = forms.CharField(label=_("Inspector"), max_length=60)
+    area_checked = forms.DecimalField(label=_("Area checked (m²)"), **AREA)  # type: ignore[arg-type]
+    finding = forms.ChoiceField(label=_("Finding"), choices=Revisit.Finding.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class RequestForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    requester_kind = forms.ChoiceField(
+        label=_("Requester"),
+        choices=[c for c in ControlRequest.Requester.choices if c[0] != ControlRequest.Requester.REVISIT],
+    )
+    requester_name = forms.CharField(label=_("Requester's name"), max_length=120)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[c for c in ControlRequest.Channel.choices if c[0] != ControlRequest.Channel.REVISIT],
+    )
+    target = forms.ChoiceField(label=_("Target"), choices=ControlRequest.Target.choices)
+    address = forms.CharField(label=_("Address or location"), max_length=200)
+    area = forms.DecimalField(label=_("Area (m²)"), required=False, max_digits=12, decimal_places=2)
+    trees = forms.IntegerField(label=_("Trees"), required=False, min_value=0)
+    species = forms.CharField(label=_("Tree species"), max_length=60, required=False)
+    warranty = forms.IntegerField(
+        label=_("Building under warranty"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("target") == ControlRequest.Target.HOUSE and not data.get("area"):
+            self.add_error("area", _("Give the area of the house."))
+        if data.get("target") == ControlRequest.Target.TREES and not data.get("trees"):
+            self.add_error("trees", _("Give the number of trees."))
+        return data
+
+
+class TreatControlForm(forms.Form):
+    on = forms.DateField(label=_("Treated on"), widget=DATE)
+    area = forms.DecimalField(label=_("Area treated (m²)"), required=False, max_digits=12, decimal_places=2)
+    trees = forms.IntegerField(label=_("Trees treated"), required=False, min_value=0)
+    chemicals = forms.CharField(label=_("Chemicals used"), max_length=300, required=False)
+
+
+class CloseControlForm(forms.Form):
+    followed_up_on = forms.DateField(label=_("Followed up on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

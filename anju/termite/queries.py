@@ -1,0 +1,117 @@
+"""Every queryset termite control's pages, API and KPIs need (CONVENTIONS.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from anju.termite import rules
+from anju.termite.models import ZERO, Application, ControlRequest, Revisit, WarrantyBuilding
+
+# A warranty whose nominal end lies this many days before 1 January may still run into the year: its
+# last day moves past the New Year holiday (民法典 第203条; the longest rest run is under 10 days).
+ROLL_WINDOW = dt.timedelta(days=31)
+CENT = Decimal("0.01")
+
+
+def _sum(queryset: QuerySet[Any], field: str) -> Decimal:
+    return Decimal(queryset.aggregate(s=Sum(field))["s"] or 0).quantize(CENT)
+
+
+def accepted_applications(year: int) -> QuerySet[Application]:
+    """Applications accepted (受理) in the year."""
+    return Application.objects.filter(status=Application.Status.ACCEPTED, accepted_on__year=year)
+
+
+def accepted_area(year: int) -> Decimal:
+    return _sum(accepted_applications(year), "area")
+
+
+def completed_buildings(year: int) -> QuerySet[WarrantyBuilding]:
+    """Buildings whose prevention was completed (accepted, 验收) in the year: each counts once."""
+    return WarrantyBuilding.objects.filter(accepted_on__year=year)
+
+
+def treated_area(year: int) -> Decimal:
+    return _sum(completed_buildings(year), "area")
+
+
+def _ends_on_or_after(day: dt.date) -> Q:
+    return Q(explicit_end__gte=day) | Q(explicit_end__isnull=True, nominal_end__gte=day)
+
+
+def under_warranty_on(day: dt.date) -> list[int]:
+    """Ids of the buildings under a running warranty on the day (accepted on or before it, last day on or
+    after it, rest days per the holiday calendar)."""
+    candidates = WarrantyBuilding.objects.filter(accepted_on__lte=day).filter(_ends_on_or_after(day - ROLL_WINDOW))
+    return _still_running(candidates, day)
+
+
+def _still_running(candidates: QuerySet[WarrantyBuilding], day: dt.date) -> list[int]:
+    """Of the candidates, those whose last day is on or after `day`: certain in SQL, the few whose nominal
+    end falls just before it by the holiday calendar."""
+    sure = list(candidates.filter(_ends_on_or_after(day)).values_list("pk", flat=True))
+    edge = candidates.exclude(_ends_on_or_after(day)).values_list("pk", "nominal_end", "explicit_end")
+    return sure + [pk for pk, nominal, explicit in edge if nominal and rules.effective_end(nominal, explicit)[0] >= day]
+
+
+def revisit_plan(year: int) -> QuerySet[WarrantyBuilding]:
+    """Year Y's revisit plan by the default rule (DOMAIN.md §3): accepted on or before 31 December Y−1, the
+    warranty not ended before 1 January Y. Each building once."""
+    start = dt.date(year, 1, 1)
+    candidates = WarrantyBuilding.objects.filter(accepted_on__lte=dt.date(year - 1, 12, 31)).filter(
+        _ends_on_or_after(start - ROLL_WINDOW)
+    )
+    return WarrantyBuilding.objects.filter(pk__in=_still_running(candidates, start))
+
+
+def revisit_due_area(year: int) -> Decimal:
+    return _sum(revisit_plan(year), "area")
+
+
+def revisited(year: int) -> QuerySet[WarrantyBuilding]:
+    """The plan's buildings with at least one revisit in the year."""
+    visits = Revisit.objects.filter(building=OuterRef("pk"), date__year=year)
+    return revisit_plan(year).filter(Exists(visits))
+
+
+def revisit_area(year: int) -> Decimal:
+    return _sum(revisited(year), "area")
+
+
+def revisit_rate(year: int) -> Decimal:
+    return rules.rate_percent(revisit_area(year), revisit_due_area(year)) or ZERO
+
+
+def revisits(year: int) -> QuerySet[Revisit]:
+    return Revisit.objects.filter(date__year=year)
+
+
+def control_done(year: int, target: str | None = None) -> QuerySet[ControlRequest]:
+    """Control requests treated in the year (of a target: house or trees)."""
+    done = ControlRequest.objects.filter(treated_on__year=year)
+    return done.filter(target=target) if target else done
+
+
+def house_control_area(year: int) -> Decimal:
+    return _sum(control_done(year, ControlRequest.Target.HOUSE), "treated_area")
+
+
+def trees_treated(year: int) -> int:
+    return int(_sum(control_done(year, ControlRequest.Target.TREES), "trees_treated"))
+
+
+def warranty_free_jobs(year: int) -> QuerySet[ControlRequest]:
+    return control_done(year).filter(basis=ControlRequest.Basis.WARRANTY)
+
+
+def warranty_buildings(year: int) -> QuerySet[WarrantyBuilding]:
+    """Buildings under warranty on 31 December of the year."""
+    return WarrantyBuilding.objects.filter(pk__in=under_warranty_on(dt.date(year, 12, 31)))
+
+
+def warranty_area(year: int) -> Decimal:
+    return _sum(warranty_buildings(year), "area")

@@ -1,0 +1,490 @@
+"""Termite control's pages: the year's board, prevention applications (accept, return, contract),
+buildings under warranty (treatment stages, acceptance, revisits), the revisit plan, control requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core import kpis as registry
+from anju.core.errors import refused
+from anju.core.listing import (
+    Action,
+    ChoiceFilter,
+    Column,
+    HiddenFilter,
+    ListPage,
+    Muted,
+    Search,
+    Tag,
+    link_column,
+    valid_int,
+)
+from anju.core.permissions import actor, can, require
+from anju.termite import actions, queries
+from anju.termite.forms import (
+    AcceptForm,
+    ApplicationForm,
+    BuildingAcceptForm,
+    CloseControlForm,
+    ContractForm,
+    RequestForm,
+    ReturnForm,
+    RevisitForm,
+    TreatControlForm,
+    TreatmentForm,
+)
+from anju.termite.models import Application, ControlRequest, Revisit, WarrantyBuilding
+
+MODULE = "termite"
+YEARS = (2000, 2100)
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, YEARS[0]), YEARS[1])
+
+
+def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    kwargs.setdefault("crumbs", [(_("Termite control"), reverse("termite:home"))])
+    return ListPage(module=MODULE, tabs="termite/_tabs.html", **kwargs).render(request)
+
+
+# --- the board ----------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def home(request: HttpRequest) -> HttpResponse:
+    """The year's figures (each linked to its records) and the revisit plan's progress by month."""
+    year = _year(request)
+    figures = [
+        (kpi, kpi.compute(year), kpi.records_url(year) if kpi.records_url else "") for kpi in registry.all_kpis(MODULE)
+    ]
+    plan = queries.revisit_plan(year)
+    due = plan.aggregate(n=Count("pk"), area=Sum("area"))
+    first_visits = (
+        Revisit.objects.filter(building__in=plan, date__year=year)
+        .values("building")
+        .annotate(first=Min("date"))
+        .annotate(month=ExtractMonth("first"))
+        .values("month")
+        .annotate(n=Count("building"), area=Sum("building__area"))
+        .order_by("month")
+    )
+    by_month: dict[int, dict[str, Any]] = {row["month"]: dict(row) for row in first_visits}
+    months, done_area = [], Decimal(0)
+    for month in range(1, 13):
+        row = by_month.get(month, {})
+        area = Decimal(row.get("area") or 0)
+        done_area += area
+        months.append({"month": month, "buildings": row.get("n", 0), "area": area, "cumulative": done_area})
+    return render(
+        request,
+        "termite/home.html",
+        {
+            "year": year,
+            "figures": figures,
+            "due": due,
+            "months": months,
+            "not_visited": plan.exclude(revisits__date__year=year).aggregate(n=Count("pk"), area=Sum("area")),
+            "tab": "home",
+        },
+    )
+
+
+# --- applications -------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def applications(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        title=_("Prevention applications"),
+        tab="applications",
+        queryset=Application.objects.order_by("-received_on", "-number"),
+        columns=[
+            link_column(_("Application number"), "number", "termite:application", export_label="申请编号"),
+            Column(_("Developer"), lambda a: a.developer_name, "developer_name", export_label="建设单位"),
+            Column(_("Project"), lambda a: a.project_name, "project_name", export_label="项目"),
+            Column(_("Area (m²)"), lambda a: a.area, "area", total=True, export_label="面积"),
+            Column(_("Received on"), lambda a: a.received_on, "received_on", export_label="收件日期"),
+            Column(_("Accepted on"), lambda a: a.accepted_on or Muted("—"), "accepted_on", export_label="受理日期"),
+            Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
+        ],
+        search=Search(
+            ["number__icontains", "developer_name__icontains", "project_name__icontains"],
+            _("Number, developer or project"),
+        ),
+        filters=[
+            ChoiceFilter("status", _("Status"), Application.Status.choices, everything=_("All statuses")),
+            HiddenFilter(
+                "year",
+                lambda qs, year: qs.filter(
+                    Q(accepted_on__year=year) | Q(accepted_on__isnull=True, received_on__year=year)
+                ),
+                valid_int,
+            ),
+        ],
+        filename="白蚁预防申请",
+        actions=[Action(_("New application"), reverse("termite:application_create"), "handle")],
+        empty=_("No applications match."),
+    )
+
+
+@require(MODULE, "handle")
+def application_create(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with refused(form) as outcome:
+            application = actions.register_application(
+                actor(request),
+                developer_name=d["developer_name"],
+                project_name=d["project_name"],
+                permit_number=d["permit_number"],
+                received_on=d["received_on"],
+                buildings=d["buildings"],
+            )
+        if outcome.ok:
+            messages.success(request, _("Application %(number)s received.") % {"number": application.number})
+            return redirect("termite:application", application.pk)
+    return render(
+        request, "termite/form.html", {"form": form, "title": _("New prevention application"), "tab": "applications"}
+    )
+
+
+@require(MODULE, "view")
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    forms: dict[str, Any] = {
+        "accept_form": AcceptForm(initial={"on": timezone.localdate()}),
+        "return_form": ReturnForm(initial={"on": timezone.localdate()}),
+        "contract_form": ContractForm(initial={"signed_on": timezone.localdate(), "warranty_years": 15}),
+    }
+    if request.method == "POST":
+        if not can(request.user, MODULE, "handle"):
+            raise PermissionDenied(f"{MODULE}:handle")
+        step = request.POST.get("step")
+        form_class = {"accept": AcceptForm, "return": ReturnForm, "contract": ContractForm}.get(step or "")
+        if form_class is not None:
+            form = form_class(request.POST)
+            forms[f"{step}_form"] = form
+            if form.is_valid():
+                d = form.cleaned_data
+                with refused(form) as outcome:
+                    if step == "accept":
+                        actions.accept_application(actor(request), application, on=d["on"])
+                    elif step == "return":
+                        actions.return_application(actor(request), application, on=d["on"], reason=d["reason"])
+                    else:
+                        actions.sign_contract(
+                            actor(request),
+                            application,
+                            number=d["number"],
+                            signed_on=d["signed_on"],
+                            warranty_years=d["warranty_years"],
+                        )
+                if outcome.ok:
+                    return redirect("termite:application", application.pk)
+    return render(
+        request,
+        "termite/application.html",
+        {
+            "application": application,
+            "buildings": application.buildings.order_by("building_no"),
+            "contracts": application.contracts.prefetch_related("buildings"),
+            "may_handle": can(request.user, MODULE, "handle"),
+            "tab": "applications",
+            **forms,
+        },
+    )
+
+
+# --- buildings under warranty -------------------------------------------------------------------------
+
+
+def _warranty_filter(qs: QuerySet[WarrantyBuilding], day: str) -> QuerySet[WarrantyBuilding]:
+    try:
+        on = dt.date.fromisoformat(day)
+    except ValueError:
+        return qs.none()
+    return qs.filter(pk__in=queries.under_warranty_on(on))
+
+
+def _valid_day(value: str) -> str | None:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
+
+
+@require(MODULE, "view")
+def buildings(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        title=_("Buildings under prevention"),
+        tab="buildings",
+        queryset=WarrantyBuilding.objects.select_related("contract").order_by(
+            "-accepted_on", "contract__number", "building_no"
+        ),
+        columns=[
+            link_column(_("Building"), "building_no", "termite:building", export_label="幢号"),
+            Column(_("Contract"), lambda b: b.contract.number, "contract__number", export_label="合同编号"),
+            Column(_("Project"), lambda b: b.contract.project_name, "contract__project_name", export_label="项目"),
+            Column(_("Area (m²)"), lambda b: b.area, "area", total=True, export_label="面积"),
+            Column(
+                _("Acceptance date"),
+                lambda b: b.accepted_on or Muted(_("not yet")),
+                "accepted_on",
+                export_label="验收日期",
+            ),
+            Column(
+                _("Warranty end"),
+                lambda b: b.explicit_end or b.nominal_end or Muted("—"),
+                "nominal_end",
+                export_label="包治期止",
+            ),
+        ],
+        search=Search(
+            ["contract__number__icontains", "contract__project_name__icontains", "contract__developer_name__icontains"],
+            _("Contract, project or developer"),
+        ),
+        filters=[
+            HiddenFilter("accepted", lambda qs, year: qs.filter(accepted_on__year=year), valid_int),
+            HiddenFilter("in_warranty", _warranty_filter, _valid_day),
+        ],
+        filename="白蚁预防房屋",
+        actions=[
+            Action(_("Import past contracts"), reverse("termite:history_import"), "handle"),
+            Action(_("Import revisits"), reverse("termite:revisits_import"), "handle"),
+        ],
+        empty=_("No buildings match."),
+    )
+
+
+@require(MODULE, "view")
+def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    building = get_object_or_404(WarrantyBuilding.objects.select_related("contract"), pk=pk)
+    today = timezone.localdate()
+    forms: dict[str, Any] = {
+        "treatment_form": TreatmentForm(initial={"date": today}),
+        "accept_form": BuildingAcceptForm(initial={"on": today}),
+        "revisit_form": RevisitForm(initial={"date": today, "area_checked": building.area}),
+    }
+    if request.method == "POST":
+        if not can(request.user, MODULE, "handle"):
+            raise PermissionDenied(f"{MODULE}:handle")
+        step = request.POST.get("step") or ""
+        form_class = {"treatment": TreatmentForm, "accept": BuildingAcceptForm, "revisit": RevisitForm}.get(step)
+        if form_class is not None:
+            form = form_class(request.POST)
+            forms[f"{step}_form"] = form
+            if form.is_valid():
+                d = form.cleaned_data
+                with refused(form) as outcome:
+                    if step == "treatment":
+                        actions.record_treatment(actor(request), building, **d)
+                    elif step == "accept":
+                        actions.accept_building(actor(request), building, on=d["on"])
+                    else:
+                        actions.record_revisit(actor(request), building, **d)
+                if outcome.ok:
+                    return redirect("termite:building", building.pk)
+    end, final = actions.warranty_end(building)
+    return render(
+        request,
+        "termite/building.html",
+        {
+            "building": building,
+            "end": end,
+            "end_final": final,
+            "under_warranty": end is not None
+            and building.accepted_on is not None
+            and building.accepted_on <= today <= end,
+            "treatments": building.treatments.order_by("date", "pk"),
+            "revisits": building.revisits.select_related("control_request").order_by("-date"),
+            "may_handle": can(request.user, MODULE, "handle"),
+            "tab": "buildings",
+            **forms,
+        },
+    )
+
+
+@require(MODULE, "view")
+def plan(request: HttpRequest) -> HttpResponse:
+    """The year's revisit plan: every building due, with its revisit of the year if any."""
+    year = _year(request)
+    queryset = (
+        queries.revisit_plan(year)
+        .select_related("contract")
+        .annotate(visited_on=Max("revisits__date", filter=Q(revisits__date__year=year)))
+    )
+    return _list(
+        request,
+        title=_("Revisit plan %(year)s") % {"year": year},
+        tab="plan",
+        queryset=queryset.order_by("contract__project_name", "building_no"),
+        columns=[
+            link_column(_("Building"), "building_no", "termite:building", export_label="幢号"),
+            Column(_("Project"), lambda b: b.contract.project_name, "contract__project_name", export_label="项目"),
+            Column(_("Area (m²)"), lambda b: b.area, "area", total=True, export_label="面积"),
+            Column(_("Acceptance date"), lambda b: b.accepted_on, "accepted_on", export_label="验收日期"),
+            Column(
+                _("Warranty end"), lambda b: b.explicit_end or b.nominal_end, "nominal_end", export_label="包治期止"
+            ),
+            Column(
+                _("Revisited on"),
+                lambda b: b.visited_on or Tag(_("not yet"), "update"),
+                "visited_on",
+                export_label="回访日期",
+            ),
+        ],
+        search=Search(["contract__number__icontains", "contract__project_name__icontains"], _("Contract or project")),
+        filters=[
+            HiddenFilter("year", lambda qs, _y: qs),
+            ChoiceFilter(
+                "visited",
+                _("Revisited"),
+                [("1", _("Revisited")), ("0", _("Not yet"))],
+                apply=lambda qs, v: qs.filter(visited_on__isnull=v == "0"),
+                everything=_("All"),
+            ),
+        ],
+        filename=f"白蚁回访计划{year}",
+        empty=_("No building is due for a revisit this year."),
+    )
+
+
+# --- control ------------------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def requests(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        title=_("Control requests"),
+        tab="requests",
+        queryset=ControlRequest.objects.order_by("-received_on", "-number"),
+        columns=[
+            link_column(_("Request number"), "number", "termite:request", export_label="编号"),
+            Column(_("Received on"), lambda r: r.received_on, "received_on", export_label="报治日期"),
+            Column(
+                _("Requester"),
+                lambda r: f"{r.requester_name}（{r.get_requester_kind_display()}）",
+                export_label="报治人",
+            ),
+            Column(_("Address or location"), lambda r: r.address, export_label="地址"),
+            Column(_("Target"), lambda r: r.get_target_display(), "target", export_label="对象"),
+            Column(
+                _("Area treated (m²)"), lambda r: r.treated_area, "treated_area", total=True, export_label="灭治面积"
+            ),
+            Column(_("Trees treated"), lambda r: r.trees_treated, "trees_treated", total=True, export_label="灭治树木"),
+            Column(_("Charge basis"), lambda r: r.get_basis_display(), "basis", export_label="收费"),
+            Column(_("Status"), lambda r: Tag(r.get_status_display(), r.status), "status", export_label="状态"),
+        ],
+        search=Search(
+            ["number__icontains", "requester_name__icontains", "address__icontains"], _("Number, requester or address")
+        ),
+        filters=[
+            ChoiceFilter("status", _("Status"), ControlRequest.Status.choices, everything=_("All statuses")),
+            ChoiceFilter("target", _("Target"), ControlRequest.Target.choices, everything=_("Houses and trees")),
+            ChoiceFilter("basis", _("Charge basis"), ControlRequest.Basis.choices, everything=_("All")),
+            HiddenFilter("treated", lambda qs, year: qs.filter(treated_on__year=year), valid_int),
+        ],
+        filename="白蚁灭治",
+        actions=[Action(_("New control request"), reverse("termite:request_create"), "handle")],
+        empty=_("No control requests match."),
+    )
+
+
+@require(MODULE, "handle")
+def request_create(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        warranty = WarrantyBuilding.objects.filter(pk=d["warranty"]).first() if d.get("warranty") else None
+        with refused(form) as outcome:
+            created = actions.open_control_request(
+                actor(request),
+                received_on=d["received_on"],
+                requester_kind=d["requester_kind"],
+                requester_name=d["requester_name"],
+                phone=d["phone"],
+                channel=d["channel"],
+                target=d["target"],
+                address=d["address"],
+                area=d["area"] or Decimal(0),
+                trees=d["trees"] or 0,
+                species=d["species"],
+                warranty=warranty,
+            )
+        if outcome.ok:
+            messages.success(request, _("Control request %(number)s registered.") % {"number": created.number})
+            return redirect("termite:request", created.pk)
+    return render(request, "termite/form.html", {"form": form, "title": _("New control request"), "tab": "requests"})
+
+
+@require(MODULE, "view")
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    control = get_object_or_404(ControlRequest.objects.select_related("warranty__contract"), pk=pk)
+    today = timezone.localdate()
+    forms: dict[str, Any] = {
+        "treat_form": TreatControlForm(
+            initial={"on": today, "area": control.area or None, "trees": control.trees or None}
+        ),
+        "close_form": CloseControlForm(initial={"followed_up_on": today}),
+    }
+    if request.method == "POST":
+        if not can(request.user, MODULE, "handle"):
+            raise PermissionDenied(f"{MODULE}:handle")
+        step = request.POST.get("step") or ""
+        form_class = {"treat": TreatControlForm, "close": CloseControlForm}.get(step)
+        if form_class is not None:
+            form = form_class(request.POST)
+            forms[f"{step}_form"] = form
+            if form.is_valid():
+                d = form.cleaned_data
+                with refused(form) as outcome:
+                    if step == "treat":
+                        actions.treat_control(
+                            actor(request),
+                            control,
+                            on=d["on"],
+                            area=d["area"] or Decimal(0),
+                            trees=d["trees"] or 0,
+                            chemicals=d["chemicals"],
+                        )
+                    else:
+                        actions.close_control(
+                            actor(request), control, followed_up_on=d["followed_up_on"], note=d["note"]
+                        )
+                if outcome.ok:
+                    return redirect("termite:request", control.pk)
+    return render(
+        request,
+        "termite/request.html",
+        {"control": control, "may_handle": can(request.user, MODULE, "handle"), "tab": "requests", **forms},
+    )
+
+
+@require(MODULE, "view")
+def certificate(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    from anju.termite import documents
+
+    building = get_object_or_404(WarrantyBuilding.objects.select_related("contract"), pk=pk, accepted_on__isnull=False)
+    return documents.certificate_response(request, building, fmt)

@@ -38,6 +38,8 @@ from anju.registry.tests import factories as registry
 from anju.rental import actions as rental
 from anju.rental.models import Exit, Inspection, Kind, Lease, RentalUnit, RentRate
 from anju.rental.tests import factories as rental_factories
+from anju.termite import actions as termite
+from anju.termite.tests import factories as termite_factories
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -358,6 +360,29 @@ def rental_rates(start: int, count: int) -> None:
         )
 
 
+# --- termite ---------------------------------------------------------------------------------------
+
+
+def termite_applications(start: int, count: int) -> None:
+    for i in range(start, start + count):
+        termite_factories.application(project=f"项目{i}", buildings=((str(i), "100.00"),))
+
+
+def termite_buildings(start: int, count: int) -> None:
+    for i in range(start, start + count):
+        termite_factories.accepted_building(
+            on=D(2021, 6, 15), accepted_on=D(2021, 3, 5), received_on=D(2021, 3, 1), project=f"项目{i}"
+        )
+
+
+def termite_requests(start: int, count: int) -> None:
+    for i in range(start, start + count):
+        termite.open_control_request(
+            None, received_on=D(2023, 5, 1), requester_kind="resident", requester_name=f"居民{i}",
+            channel="phone", target="house", address=f"小区{i}", area=Decimal("30"),
+        )  # fmt: skip
+
+
 LISTS: list[tuple[str, str, Build]] = [
     ("core:audit", "", core_audit),
     ("core:users", "", core_users),
@@ -397,6 +422,10 @@ LISTS: list[tuple[str, str, Build]] = [
     ("rental:repairs", "", rental_repairs),
     ("rental:filings", "", rental_filings),
     ("rental:rates", "", rental_rates),
+    ("termite:applications", "", termite_applications),
+    ("termite:buildings", "", termite_buildings),
+    ("termite:plan", "year=2023", termite_buildings),
+    ("termite:requests", "", termite_requests),
 ]
 
 

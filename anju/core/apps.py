@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from anju.core import calendar, checks, demo, jobs, modules, setup, todos  # noqa: F401 (checks registers)
+        from django.contrib.auth.signals import user_logged_in
+
+        from anju.core import calendar, checks, demo, jobs, middleware, modules, setup, todos  # noqa: F401 (checks registers)
         from anju.core.imports_views import IMPORT_JOB, run_import
         from anju.core.listing.export import EXPORT_JOB, run_export
         from anju.lib import dates
@@ -34,5 +36,6 @@ class CoreConfig(AppConfig):
         todos.register(calendar.calendar_todo)
         setup.register(*setup.CORE_STEPS)
         demo.register_steps()
+        user_logged_in.connect(middleware.mark_session_refreshed, dispatch_uid="anju.session_refreshed")
         jobs.register(EXPORT_JOB, run_export)
         jobs.register(IMPORT_JOB, run_import)

@@ -168,7 +168,10 @@ def mark_stale(now: dt.datetime | None = None) -> int:
     """Running jobs without a heartbeat for STALE_AFTER lost their worker: failed (a waiting job waits for
     the worker to come back; /healthz shows how long the oldest has waited)."""
     now = now or timezone.now()
-    return Job.objects.filter(status=Job.Status.RUNNING, heartbeat__lt=now - STALE_AFTER).update(
+    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat__lt=now - STALE_AFTER)
+    if not stale.exists():  # read first: a page writes nothing (SQLite has one writer; a job may hold it)
+        return 0
+    return stale.update(
         status=Job.Status.FAILED,
         error="任务中断（服务器重启或后台进程停止），请重新提交。",
         finished=now,
@@ -179,6 +182,8 @@ def prune(now: dt.datetime | None = None) -> int:
     """Remove the files of jobs finished more than JOB_FILE_DAYS days ago; how many."""
     now = now or timezone.now()
     old = Job.objects.filter(finished__lt=now - dt.timedelta(days=settings.JOB_FILE_DAYS)).exclude(file="")
+    if not old.exists():
+        return 0
     count = 0
     for job in old:
         shutil.rmtree(directory(job), ignore_errors=True)

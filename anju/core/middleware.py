@@ -87,3 +87,30 @@ class UploadLimitMiddleware:
                 return JsonResponse({"detail": message, "code": "upload.too_large"}, status=413)
             return render(request, "core/too_large.html", {"message": message}, status=413)
         return self.get_response(request)
+
+
+def mark_session_refreshed(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """On login (a session saved anyway): the refresh interval starts now."""
+    if getattr(request, "session", None) is not None:
+        request.session[SessionRefreshMiddleware.KEY] = int(time.time())
+
+
+class SessionRefreshMiddleware:
+    """Keeps a session alive SESSION_COOKIE_AGE after the last request (the idle timeout) by saving it at
+    most once every SESSION_REFRESH_SECONDS, instead of on every request: a page that only reads writes
+    nothing, so on SQLite it answers while a background job holds the database's one write lock. Sits
+    inside SessionMiddleware, which saves a session marked modified."""
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return response

@@ -90,7 +90,10 @@ def mark_stale(now: dt.datetime | None = None) -> int:
     """Runs building but not touched for STALE_AFTER are failed (their worker is gone); how many. A queued
     run waits for the worker (`/healthz` shows how long)."""
     now = now or timezone.now()
-    return ReportRun.objects.filter(status=ReportRun.Status.RUNNING, updated__lt=now - STALE_AFTER).update(
+    stale = ReportRun.objects.filter(status=ReportRun.Status.RUNNING, updated__lt=now - STALE_AFTER)
+    if not stale.exists():  # read first: a page writes nothing unless a run is stale
+        return 0
+    return stale.update(
         status=ReportRun.Status.FAILED,
         error=_("The build stopped without finishing (the server was restarted?). Build the report again."),
         finished=now,

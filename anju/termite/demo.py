@@ -234,6 +234,37 @@ def _control(ctx: Context, revisits: Sequence[Revisit]) -> None:
         actions.close_control(None, request, followed_up_on=request.follow_up_due or dt.date(YEAR, 12, 31))
 
 
+def _special_fund(ctx: Context) -> None:
+    """The procurement contracts' chemicals and labour: 2023's issues and work cost 90.60万 of the 162万
+    special fund (chemicals 45.40万, labour 45.20万 for 230万㎡ of treatment, 3000㎡ of control, 2.3万 trees)."""
+    rng = ctx.rng
+    start = dt.date(YEAR, 1, 3)
+    labour = {"prevention": D("0.18"), "house_control": D("5.00"), "tree_control": D("1.00")}
+    for kind, price in labour.items():
+        actions.set_labour_price(None, kind=kind, price=price, effective_from=start, contract_number="HHCG-2023-017")
+    bifenthrin = actions.add_chemical(
+        None, name="联苯菊酯 5% 悬浮剂", registration_number="PD20183045", unit="L", unit_price=D("80.00"),
+        active_ingredient="联苯菊酯",
+    )  # fmt: skip
+    fipronil = actions.add_chemical(
+        None, name="氟虫腈 0.5% 粉剂", registration_number="PD20171122", unit="kg", unit_price=D("120.00"),
+        active_ingredient="氟虫腈",
+    )  # fmt: skip
+    plan = [
+        (bifenthrin, "L2301", start, "3000", 15, "167"),
+        (bifenthrin, "L2307", dt.date(YEAR, 7, 3), "2000", 10, "167"),
+    ]
+    plan.append((fipronil, "F2301", start, "1200", 25, "40"))
+    lots = [
+        (actions.receive_lot(None, c, lot=n, received_on=d, quantity=D(q), contract_number="HHCG-2023-009"), t, D(each))
+        for c, n, d, q, t, each in plan
+    ]
+    for lot, times, quantity in lots:
+        for n in range(times):
+            day = max(lot.received_on, dt.date(YEAR, 1 + n * 11 // times, rng.randint(4, 27)))
+            actions.issue_chemical(None, lot, date=day, quantity=quantity, purpose="预防施工及灭治领用")
+
+
 def build_termite(ctx: Context) -> None:
     for kind in FeeRate.Kind.values:  # the special fund pays: no charge to applicants (DOMAIN.md §3)
         actions.set_fee_rate(
@@ -246,6 +277,7 @@ def build_termite(ctx: Context) -> None:
     _applications(ctx, YEAR, ACCEPTED_AREA, returned=3)
     ctx.out.write("  termite: 2023 revisits and control\n")
     _control(ctx, _revisits(ctx))
+    _special_fund(ctx)
     ctx.out.write(f"  termite: {WarrantyBuilding.objects.count()} buildings under prevention\n")
 
 

@@ -138,3 +138,56 @@ class TreatControlForm(forms.Form):
 class CloseControlForm(forms.Form):
     followed_up_on = forms.DateField(label=_("Followed up on"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ChemicalForm(forms.Form):
+    name = forms.CharField(label=_("Product"), max_length=80)
+    registration_number = forms.CharField(label=_("Pesticide registration number"), max_length=40)
+    active_ingredient = forms.CharField(label=_("Active ingredient"), max_length=80, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), choices=[("kg", "kg"), ("L", "L")])
+    unit_price = forms.DecimalField(label=_("Unit price (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal(0))
+
+
+class LotForm(forms.Form):
+    chemical: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Product"), queryset=None)  # type: ignore[arg-type]
+    lot = forms.CharField(label=_("Lot"), max_length=40)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    quantity = forms.DecimalField(
+        label=_("Quantity received"), max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
+    contract_number = forms.CharField(label=_("Procurement contract"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from anju.termite.models import Chemical
+
+        super().__init__(*args, **kwargs)
+        self.fields["chemical"].queryset = Chemical.objects.order_by("name")  # type: ignore[attr-defined]
+
+
+class IssueForm(forms.Form):
+    lot: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Lot"), queryset=None)  # type: ignore[arg-type]
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    quantity = forms.DecimalField(
+        label=_("Quantity issued"), max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from anju.termite.models import ChemicalLot
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["lot"]
+        field.queryset = ChemicalLot.objects.select_related("chemical").order_by("chemical__name", "received_on")  # type: ignore[attr-defined]
+
+
+class LabourPriceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of work"), choices=[])
+    price = forms.DecimalField(label=_("Unit price (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal(0))
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    contract_number = forms.CharField(label=_("Labour contract"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from anju.termite.models import LabourPrice
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = LabourPrice.Kind.choices  # type: ignore[attr-defined]

@@ -110,4 +110,23 @@ def registry_entries() -> list[registry.Kpi]:
             _url("termite:requests", "treated={year}&basis=warranty"),
             "当年完成的灭治中，报治之日处于包治期内、免费灭治的次数。",
         ),
+        K(
+            "termite.special_used",
+            "白蚁防治专项资金使用",
+            registry.MONEY,
+            queries.special_used,
+            queries.chemical_issues,
+            _url("termite:chemicals", "year={year}"),
+            "当年领用药物的金额（数量 × 单价）与施工劳务费（预防施工面积、灭治面积、树木棵数 × 劳务单价）之和。",
+        ),
+        K(
+            "termite.chemical_used",
+            "药物用量",
+            "项",
+            queries.chemicals_used,
+            queries.chemical_issues,
+            _url("termite:chemicals", "year={year}"),
+            "当年领用的药物，按品种列出数量。",
+            is_list=True,
+        ),
     ]

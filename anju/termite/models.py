@@ -334,3 +334,117 @@ class Revisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building} {self.date}"
+
+
+class Chemical(models.Model):
+    """A registered pesticide (农药登记证号) bought under the procurement contract, with its unit price."""
+
+    class Unit(models.TextChoices):
+        KG = "kg", "kg"
+        L = "L", "L"
+
+    name = models.CharField(_("product"), max_length=80)
+    registration_number = models.CharField(_("pesticide registration number"), max_length=40, unique=True)
+    active_ingredient = models.CharField(_("active ingredient"), max_length=80, blank=True)
+    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices)
+    unit_price = MoneyField(_("unit price"))
+
+    class Meta:
+        verbose_name = _("chemical")
+        verbose_name_plural = _("chemicals")
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(unit_price__gte=0), name="termite_chemical_price")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def quantity_field(verbose_name: object, **kwargs: object) -> models.DecimalField:  # type: ignore[type-arg]
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=3, **kwargs)  # type: ignore[arg-type]
+
+
+class ChemicalLot(models.Model):
+    """A lot (批次) of a chemical received under a procurement contract: stock in."""
+
+    chemical = models.ForeignKey(Chemical, verbose_name=_("product"), on_delete=models.PROTECT, related_name="lots")
+    lot = models.CharField(_("lot"), max_length=40)
+    received_on = models.DateField(_("received on"))
+    quantity = quantity_field(_("quantity received"))
+    contract_number = models.CharField(_("procurement contract"), max_length=60, blank=True)
+    received_by = by_user(_("received by"))
+
+    class Meta:
+        verbose_name = _("chemical lot")
+        verbose_name_plural = _("chemical lots")
+        ordering = ["chemical", "received_on", "lot"]
+        constraints = [
+            models.UniqueConstraint(fields=["chemical", "lot"], name="termite_lot_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="termite_lot_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chemical.name} {self.lot}"
+
+
+class ChemicalIssue(models.Model):
+    """Chemicals issued from a lot to a treatment or a control job (stock out); its cost is charged to
+    the year's termite special fund."""
+
+    lot = models.ForeignKey(ChemicalLot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="issues")
+    date = models.DateField(_("date"), db_index=True)
+    quantity = quantity_field(_("quantity issued"))
+    cost = MoneyField(_("cost"))
+    treatment = models.ForeignKey(
+        TreatmentJob,
+        verbose_name=_("treatment job"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+    )
+    control = models.ForeignKey(
+        ControlRequest,
+        verbose_name=_("control request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+    )
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    issued_by = by_user(_("issued by"))
+
+    class Meta:
+        verbose_name = _("chemical issue")
+        verbose_name_plural = _("chemical issues")
+        ordering = ["-date", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="termite_issue_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.lot} {self.quantity}"
+
+
+class LabourPrice(models.Model):
+    """The labour contract's unit price (施工劳务费) for a kind of work, dated: recorded work times the price
+    is the labour cost charged to the special fund."""
+
+    class Kind(models.TextChoices):
+        PREVENTION = "prevention", _("Prevention treatment (per m²)")
+        HOUSE_CONTROL = "house_control", _("House control (per m²)")
+        TREE_CONTROL = "tree_control", _("Tree control (per tree)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    price = MoneyField(_("unit price"))
+    effective_from = models.DateField(_("effective from"))
+    contract_number = models.CharField(_("labour contract"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("labour price")
+        verbose_name_plural = _("labour prices")
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "effective_from"], name="termite_labour_unique"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="termite_labour_price"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.price}"

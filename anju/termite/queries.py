@@ -9,7 +9,16 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from anju.termite import rules
-from anju.termite.models import ZERO, Application, ControlRequest, Revisit, WarrantyBuilding
+from anju.termite.models import (
+    ZERO,
+    Application,
+    ChemicalIssue,
+    ControlRequest,
+    LabourPrice,
+    Revisit,
+    TreatmentJob,
+    WarrantyBuilding,
+)
 
 # A warranty whose nominal end lies this many days before 1 January may still run into the year: its
 # last day moves past the New Year holiday (民法典 第203条; the longest rest run is under 10 days).
@@ -115,3 +124,68 @@ def warranty_buildings(year: int) -> QuerySet[WarrantyBuilding]:
 
 def warranty_area(year: int) -> Decimal:
     return _sum(warranty_buildings(year), "area")
+
+
+# --- chemicals and labour: the special fund's use -----------------------------------------------------
+
+
+def chemical_issues(year: int) -> QuerySet[ChemicalIssue]:
+    return ChemicalIssue.objects.filter(date__year=year).select_related("lot__chemical")
+
+
+def chemical_cost(year: int) -> Decimal:
+    return _sum(ChemicalIssue.objects.filter(date__year=year), "cost")
+
+
+def chemicals_used(year: int) -> list[Decimal | int | str]:
+    """药物用量 by product: “联苯菊酯 5% 悬浮剂 4175.000 L” for each product issued in the year."""
+    rows = (
+        ChemicalIssue.objects.filter(date__year=year)
+        .values("lot__chemical__name", "lot__chemical__unit")
+        .annotate(q=Sum("quantity"))
+        .order_by("lot__chemical__name")
+    )
+    return [
+        f"{r['lot__chemical__name']} {Decimal(r['q']).quantize(Decimal('0.001'))} {r['lot__chemical__unit']}"
+        for r in rows
+    ]
+
+
+def _priced(kind: str, work: list[tuple[dt.date | None, Decimal]]) -> Decimal:
+    """Σ quantity × the labour price of the kind in force on each day's work, rounded half up once."""
+    prices = list(
+        LabourPrice.objects.filter(kind=kind).order_by("effective_from").values_list("effective_from", "price")
+    )
+    total = Decimal(0)
+    for day, quantity in work:
+        if day is None:
+            continue
+        price = next((p for start, p in reversed(prices) if start <= day), None)
+        if price is not None:
+            total += quantity * price
+    return rules.fee(total, Decimal(1))
+
+
+def labour_cost(year: int) -> Decimal:
+    """施工劳务费 of the year: prevention treatment (m²), house control (m²) and trees (棵) at the labour prices."""
+    treatments: list[tuple[dt.date | None, Decimal]] = list(
+        TreatmentJob.objects.filter(date__year=year).values_list("date", "area")
+    )
+    done = control_done(year)
+    houses: list[tuple[dt.date | None, Decimal]] = list(
+        done.filter(target=ControlRequest.Target.HOUSE).values_list("treated_on", "treated_area")
+    )
+    trees = [
+        (d, Decimal(n))
+        for d, n in done.filter(target=ControlRequest.Target.TREES).values_list("treated_on", "trees_treated")
+    ]
+    return (
+        _priced(LabourPrice.Kind.PREVENTION, treatments)
+        + _priced(LabourPrice.Kind.HOUSE_CONTROL, houses)
+        + _priced(LabourPrice.Kind.TREE_CONTROL, trees)
+    )
+
+
+def special_used(year: int) -> Decimal:
+    """白蚁防治专项资金使用: the chemicals issued and the labour of the work done in the year."""
+    return chemical_cost(year) + labour_cost(year)

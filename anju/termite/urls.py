@@ -18,6 +18,7 @@ urlpatterns = [
     path("requests/", views.requests, name="requests"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("chemicals/", views.chemicals, name="chemicals"),
     path("history/import/", import_page, {"key": "termite.history"}, name="history_import"),
     path("revisits/import/", import_page, {"key": "termite.revisits"}, name="revisits_import"),
 ]

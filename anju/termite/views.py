@@ -37,15 +37,19 @@ from anju.termite.forms import (
     AcceptForm,
     ApplicationForm,
     BuildingAcceptForm,
+    ChemicalForm,
     CloseControlForm,
     ContractForm,
+    IssueForm,
+    LabourPriceForm,
+    LotForm,
     RequestForm,
     ReturnForm,
     RevisitForm,
     TreatControlForm,
     TreatmentForm,
 )
-from anju.termite.models import Application, ControlRequest, Revisit, WarrantyBuilding
+from anju.termite.models import Application, ChemicalLot, ControlRequest, LabourPrice, Revisit, WarrantyBuilding
 
 MODULE = "termite"
 YEARS = (2000, 2100)
@@ -488,3 +492,63 @@ def certificate(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
     building = get_object_or_404(WarrantyBuilding.objects.select_related("contract"), pk=pk, accepted_on__isnull=False)
     return documents.certificate_response(request, building, fmt)
+
+
+# --- chemicals and labour -------------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def chemicals(request: HttpRequest) -> HttpResponse:
+    """Stock by product and lot, the year's issues, the labour prices, and the special fund's use."""
+    year = _year(request)
+    today = timezone.localdate()
+    forms: dict[str, Any] = {
+        "chemical_form": ChemicalForm(),
+        "lot_form": LotForm(initial={"received_on": today}),
+        "issue_form": IssueForm(initial={"date": today}),
+        "labour_form": LabourPriceForm(initial={"effective_from": today}),
+    }
+    if request.method == "POST":
+        if not can(request.user, MODULE, "handle"):
+            raise PermissionDenied(f"{MODULE}:handle")
+        step = request.POST.get("step") or ""
+        form_class = {"chemical": ChemicalForm, "lot": LotForm, "issue": IssueForm, "labour": LabourPriceForm}.get(step)
+        if form_class is not None:
+            form = form_class(request.POST)
+            forms[f"{step}_form"] = form
+            if form.is_valid():
+                d = form.cleaned_data
+                with refused(form) as outcome:
+                    if step == "chemical":
+                        actions.add_chemical(actor(request), **d)
+                    elif step == "lot":
+                        actions.receive_lot(actor(request), d.pop("chemical"), **d)
+                    elif step == "issue":
+                        actions.issue_chemical(actor(request), d.pop("lot"), **d)
+                    else:
+                        actions.set_labour_price(actor(request), **d)
+                if outcome.ok:
+                    return redirect(reverse("termite:chemicals") + f"?year={year}")
+    lots = (
+        ChemicalLot.objects.select_related("chemical")
+        .annotate(issued=Sum("issues__quantity"))
+        .order_by("chemical__name", "received_on", "lot")
+    )
+    for lot in lots:
+        lot.stock = (lot.quantity - Decimal(lot.issued or 0)).quantize(Decimal("0.001"))  # type: ignore[attr-defined]
+    return render(
+        request,
+        "termite/chemicals.html",
+        {
+            "year": year,
+            "lots": lots,
+            "issues": queries.chemical_issues(year).select_related("treatment__building__contract", "control")[:200],
+            "labour": LabourPrice.objects.all(),
+            "chemical_cost": queries.chemical_cost(year),
+            "labour_cost": queries.labour_cost(year),
+            "special_used": queries.special_used(year),
+            "may_handle": can(request.user, MODULE, "handle"),
+            "tab": "chemicals",
+            **forms,
+        },
+    )

@@ -98,7 +98,9 @@ def test_figures_json_format() -> None:
     for code, entry in figures["kpis"].items():
         kpi = registry.get(code)
         assert entry["name"] == kpi.name and entry["unit"] == kpi.unit
-        if kpi.is_count:
+        if kpi.is_list:  # prose written from records: numbers in the unit, or text
+            assert isinstance(entry["value"], list)
+        elif kpi.is_count:
             assert isinstance(entry["value"], int)
         else:
             assert re.fullmatch(r"-?\d+\.\d\d", entry["value"]), (code, entry)

@@ -135,3 +135,50 @@ def test_control_is_free_under_warranty_public_for_parks_and_charged_otherwise()
         actions.close_control(None, free, followed_up_on=dt.date(2023, 7, 1))
     closed = actions.close_control(None, treated, followed_up_on=dt.date(2023, 7, 21))
     assert closed.status == ControlRequest.Status.CLOSED
+
+
+def test_chemicals_never_go_below_stock_and_the_fund_use_is_chemicals_plus_labour() -> None:
+    chemical = actions.add_chemical(None, name="联苯菊酯", registration_number="PD1", unit="L", unit_price=D("80.00"))
+    lot = actions.receive_lot(None, chemical, lot="L1", received_on=dt.date(2023, 1, 3), quantity=D("10"))
+    issue = actions.issue_chemical(None, lot, date=dt.date(2023, 2, 1), quantity=D("2.505"))
+    assert issue.cost == D("200.40")
+    with pytest.raises(TermiteError) as short:
+        actions.issue_chemical(None, lot, date=dt.date(2023, 2, 2), quantity=D("7.5"))
+    assert (
+        short.value.reason == "short_stock" and "联苯菊酯" in short.value.message and "缺0.005L" in short.value.message
+    )
+    with pytest.raises(TermiteError):
+        actions.issue_chemical(None, lot, date=dt.date(2023, 1, 2), quantity=D("1"))  # before the lot came in
+    actions.set_labour_price(None, kind="prevention", price=D("0.20"), effective_from=dt.date(2023, 1, 1))
+    actions.set_labour_price(None, kind="prevention", price=D("0.30"), effective_from=dt.date(2023, 7, 1))
+    building = factories.contract().buildings.get(building_no="1")
+    actions.record_treatment(
+        None, building, stage=Stage.FOUNDATION, date=dt.date(2023, 4, 1), crew="一队", area=D("1000")
+    )
+    actions.record_treatment(None, building, stage=Stage.WALLS, date=dt.date(2023, 8, 1), crew="一队", area=D("1000"))
+    assert queries.labour_cost(2023) == D("500.00")  # 1000 × 0.20 + 1000 × 0.30
+    assert queries.special_used(2023) == D("700.40") and queries.special_used(2022) == 0
+    assert queries.chemicals_used(2023) == ["联苯菊酯 2.505 L"]
+
+
+def test_the_report_warns_when_the_finance_record_differs_from_the_termite_records() -> None:
+    from anju.performance import actions as performance
+    from anju.performance.report import fund_record_checks
+
+    fund = performance.save_special_fund(
+        None,
+        year=2023,
+        name="白蚁防治专项经费",
+        key="termite",
+        budget=D("1000.00"),
+        used=D("100.00"),
+        balance=D("900.00"),
+    )
+    assert fund_record_checks(2023) == []  # the line recorded nothing in 2023: nothing to compare
+    chemical = actions.add_chemical(None, name="氟虫腈", registration_number="PD2", unit="kg", unit_price=D("50.00"))
+    lot = actions.receive_lot(None, chemical, lot="F1", received_on=dt.date(2023, 1, 3), quantity=D("5"))
+    actions.issue_chemical(None, lot, date=dt.date(2023, 3, 1), quantity=D("1"))
+    (check,) = fund_record_checks(2023)
+    assert check.rule == "fund.termite.records" and "财务记录0.01万元" in check.message and "业务记录" in check.message
+    actions.issue_chemical(None, lot, date=dt.date(2023, 3, 2), quantity=D("1"))
+    assert fund_record_checks(2023) == [] and fund.used == queries.special_used(2023)

@@ -27,6 +27,7 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     assert D("7075000") <= value["termite.revisit_area"] < D("7085000")  # 708万
     assert D("7182741") <= value["termite.revisit_due_area"] < D("7266667")
     assert D("97.5") <= value["termite.revisit_rate"] < D("98.5")  # 98%
+    assert D("905950") <= value["termite.special_used"] < D("906050")  # 90.60万 of 162万
     # Revisits that found termites opened free control requests, all treated.
     found = Revisit.objects.filter(finding=Revisit.Finding.TERMITES)
     assert found.exists() and all(r.control_request and r.control_request.basis == "warranty" for r in found)

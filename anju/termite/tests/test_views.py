@@ -106,3 +106,32 @@ def test_lists_export_and_who_may_do_what(client_for: Callable[..., Client]) -> 
     )
     export = station.get(reverse("termite:applications") + "?export=xlsx")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_chemicals_received_and_issued_from_the_page_never_below_stock(client_for: Callable[..., Client]) -> None:
+    station = client_for("station")
+    page = reverse("termite:chemicals") + "?year=2023"
+    station.post(
+        page, {"step": "chemical", "name": "联苯菊酯", "registration_number": "PD1", "unit": "L", "unit_price": "80"}
+    )
+    from anju.termite.models import Chemical, ChemicalIssue, ChemicalLot
+
+    chemical = Chemical.objects.get()
+    station.post(
+        page, {"step": "lot", "chemical": chemical.pk, "lot": "L1", "received_on": "2023-01-03", "quantity": "10"}
+    )
+    lot = ChemicalLot.objects.get()
+    station.post(page, {"step": "issue", "lot": lot.pk, "date": "2023-02-01", "quantity": "4"})
+    refused = station.post(
+        page, {"step": "issue", "lot": lot.pk, "date": "2023-02-02", "quantity": "7"}
+    ).content.decode()
+    assert "库存不足" in refused and "缺1L" in refused and ChemicalIssue.objects.count() == 1
+    html = station.get(page).content.decode()
+    stock = html.split('id="stock"')[1].split("</section>")[0]
+    assert "6.000" in stock and "320.00" in html.split('id="special-fund"')[1].split("</section>")[0]
+    assert (
+        client_for("leadership")
+        .post(page, {"step": "issue", "lot": lot.pk, "date": "2023-02-02", "quantity": "1"})
+        .status_code
+        == 403
+    )

@@ -81,10 +81,29 @@ def special_fund(year: int, key: str) -> SpecialFund | None:
     return SpecialFund.objects.filter(year=year, key=key).first()
 
 
+# A special fund whose use a line computes from its own records (chemicals and labour for termite control):
+# the SpecialFund key and the line's KPI.
+FUNDS_FROM_RECORDS = {"termite": "termite.special_used"}
+
+
+def recorded_use(year: int, key: str) -> Decimal | None:
+    """What the line's records say was spent from the fund in the year (None: the line keeps no such
+    records, or recorded nothing that year)."""
+    kpi = registry.find(FUNDS_FROM_RECORDS.get(key, ""))
+    if kpi is None:
+        return None
+    value = Decimal(kpi.compute(year))  # type: ignore[arg-type]
+    return value or None
+
+
 def special_rate(year: int, key: str) -> Decimal:
-    """A special fund's use rate: used / budget."""
+    """A special fund's use rate: used / budget, the use from the line's own records where it keeps them
+    (termite: chemicals issued and labour), else the finance record's."""
     fund = special_fund(year, key)
-    return registry.rate(fund.used, fund.budget) if fund else Decimal("0.00")
+    if not fund:
+        return Decimal("0.00")
+    recorded = recorded_use(year, key)
+    return registry.rate(fund.used if recorded is None else recorded, fund.budget)
 
 
 def assets_held(year: int, kind: str | None = None) -> QuerySet[Asset]:

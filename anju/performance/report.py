@@ -427,30 +427,24 @@ def missing_kpis() -> list[rules.Check]:
     ]
 
 
-# A special fund whose use a line computes from its own records (chemicals and labour for termite control):
-# (the SpecialFund key, the line's KPI).
-FUNDS_FROM_RECORDS = (("termite", "termite.special_used"),)
-
-
 def fund_record_checks(year: int) -> list[rules.Check]:
-    """The finance record of a special fund's use against the line's own records of what was spent."""
+    """The finance record of a special fund's use against the line's own records of what was spent (a line
+    that recorded nothing in the year is not compared)."""
     found: list[rules.Check] = []
-    for key, code in FUNDS_FROM_RECORDS:
-        kpi = registry.find(code)
+    for key, code in queries.FUNDS_FROM_RECORDS.items():
         fund = SpecialFund.objects.filter(year=year, key=key).first()
-        if kpi is None or fund is None:
+        recorded = queries.recorded_use(year, key)
+        if fund is None or recorded is None or recorded == fund.used:
             continue
-        recorded = Decimal(kpi.compute(year))  # type: ignore[arg-type]
-        # Nothing recorded by the line in the year: its records are not kept (yet); nothing to compare.
-        if recorded and recorded != fund.used:
-            found.append(
-                rules.Check(
-                    f"fund.{key}.records",
-                    rules.WARNING,
-                    f"{fund.name}使用数：财务记录{fund.used / 10000:.2f}万元，业务记录（{kpi.name}）"
-                    f"{recorded / 10000:.2f}万元，相差{(fund.used - recorded) / 10000:.2f}万元",
-                )
+        kpi = registry.get(code)
+        found.append(
+            rules.Check(
+                f"fund.{key}.records",
+                rules.WARNING,
+                f"{fund.name}使用数：财务记录{fund.used / 10000:.2f}万元，业务记录（{kpi.name}）"
+                f"{recorded / 10000:.2f}万元，相差{(fund.used - recorded) / 10000:.2f}万元",
             )
+        )
     return found
 
 

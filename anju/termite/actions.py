@@ -53,9 +53,14 @@ class BuildingArea:
     building: Building | None = None
 
 
+MAX_AREA = Decimal("9999999999.99")  # the area fields' 12 digits
+
+
 def _positive_area(area: Decimal, field: str) -> Decimal:
     if area is None or area <= 0:
         raise TermiteError(f"{field}须大于0", code="area_not_positive", field="area")
+    if area > MAX_AREA:
+        raise TermiteError(f"{field}过大", code="area_too_large", field="area")
     if area != area.quantize(Decimal("0.01")):
         raise TermiteError(f"{field}最多2位小数", code="area_places", field="area")
     return area
@@ -78,8 +83,9 @@ def _text(value: str, field: str, code: str) -> str:
 
 def rate_in_force(kind: str, structure: str, on: dt.date) -> FeeRate | None:
     """The rate of the kind in force on the day: the structure's own, else the one for every structure."""
-    rates = FeeRate.objects.filter(kind=kind, effective_from__lte=on, structure__in=[structure, ""])
-    return rates.order_by("-effective_from", "-structure").first()
+    rates = FeeRate.objects.filter(kind=kind, effective_from__lte=on).order_by("-effective_from")
+    own = rates.filter(structure=structure).first() if structure else None
+    return own or rates.filter(structure="").first()
 
 
 @transaction.atomic
@@ -216,6 +222,9 @@ def accept_application(actor: User | None, application: Application, *, on: dt.d
 def return_application(actor: User | None, application: Application, *, on: dt.date, reason: str) -> Application:
     """退件 with the reason the developer is told."""
     application = _lock_application(application, Application.Status.RECEIVED)
+    _not_future(on, "退件日期")
+    if on < application.received_on:
+        raise TermiteError("退件日期早于收件日期", code="returned_before_received", field="on")
     application.return_reason = _text(reason, "退件理由", "reason_required")
     application.status = Application.Status.RETURNED
     application.returned_on = on
@@ -240,6 +249,8 @@ def sign_contract(
     """The prevention contract of an accepted application: its buildings come under it, to be treated
     and accepted one by one."""
     application = _lock_application(application, Application.Status.ACCEPTED)
+    if application.contracts.exists():
+        raise TermiteError(f"申请{application.number}已签订预防合同", code="already_contracted")
     number = _text(number, "合同编号", "number_required")
     if Contract.objects.filter(number=number).exists():
         raise TermiteError(f"合同编号{number}已存在", code="duplicate_contract", field="number")
@@ -286,6 +297,8 @@ def record_treatment(
         raise TermiteError(f"{building}已验收，不能再登记预防施工", code="already_accepted")
     if building.contract.signed_on and date < building.contract.signed_on:
         raise TermiteError("施工日期早于合同签订日期", code="before_contract", field="date")
+    if area > building.area:
+        raise TermiteError(f"施工面积{area}超过该幢预防面积{building.area}", code="area_over_building", field="area")
     job = TreatmentJob.objects.create(
         building=building,
         stage=stage,

@@ -11,5 +11,6 @@ class TermiteConfig(LineConfig):
     label = "termite"
     verbose_name = _("Termite control")
     navigation = Module(code="termite", name=_("Termite control"), url_name="termite:home", icon="蚁", order=40)
+    todos = ("anju.termite.todos.termite_todos",)
     kpis = "anju.termite.kpis.registry_entries"
     imports = ("anju.termite.history_import.HISTORY_IMPORT", "anju.termite.revisits_import.REVISITS_IMPORT")

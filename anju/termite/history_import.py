@@ -29,6 +29,8 @@ CONTRACT_FIELDS = ("建设单位", "项目名称", "包治年限")
 def _positive(area: Decimal) -> Decimal:
     if area <= 0:
         raise ValueError("须大于0")
+    if area >= 10**10:
+        raise ValueError("过大")
     return area
 
 
@@ -58,7 +60,10 @@ COLUMNS = (
         Kind.INT,
         terse=True,
         check=_years,
-        help=f"整数，不填为{rules.DEFAULT_YEARS}年；低于国家规定的{rules.NATIONAL_MINIMUM_YEARS}年时照录并提示。",
+        help=(
+            f"整数；不填时同一合同其他行填写的年限，都不填为{rules.DEFAULT_YEARS}年；低于国家规定的"
+            f"{rules.NATIONAL_MINIMUM_YEARS}年时照录并提示。"
+        ),
     ),
 )
 

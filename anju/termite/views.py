@@ -418,10 +418,23 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 @require(MODULE, "handle")
 def request_create(request: HttpRequest) -> HttpResponse:
-    form = RequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    """A control request at the counter or by phone; from a building's page (`?warranty=<id>`) it is for that
+    building, free while its warranty runs on the day of the request."""
+    initial: dict[str, Any] = {"received_on": timezone.localdate()}
+    chosen = (request.POST.get("warranty") or request.GET.get("warranty") or "").strip()
+    building = (
+        WarrantyBuilding.objects.select_related("contract").filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    )
+    if building is not None:
+        initial |= {
+            "warranty": building.pk,
+            "target": "house",
+            "address": f"{building.contract.project_name}{building.building_no}幢",
+        }
+    form = RequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        warranty = WarrantyBuilding.objects.filter(pk=d["warranty"]).first() if d.get("warranty") else None
+        warranty = building
         with refused(form) as outcome:
             created = actions.open_control_request(
                 actor(request),
@@ -440,7 +453,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
         if outcome.ok:
             messages.success(request, _("Control request %(number)s registered.") % {"number": created.number})
             return redirect("termite:request", created.pk)
-    return render(request, "termite/form.html", {"form": form, "title": _("New control request"), "tab": "requests"})
+    context = {"form": form, "title": _("New control request"), "tab": "requests", "building": building}
+    return render(request, "termite/form.html", context)
 
 
 @require(MODULE, "view")

@@ -182,3 +182,25 @@ def test_the_report_warns_when_the_finance_record_differs_from_the_termite_recor
     assert check.rule == "fund.termite.records" and "财务记录0.01万元" in check.message and "业务记录" in check.message
     actions.issue_chemical(None, lot, date=dt.date(2023, 3, 2), quantity=D("1"))
     assert fund_record_checks(2023) == [] and fund.used == queries.special_used(2023)
+
+
+def test_review_fixes_rates_second_contracts_returns_and_treatment_area() -> None:
+    actions.set_fee_rate(
+        None, kind=FeeRate.Kind.PREVENTION, structure="frame", amount=D("2.00"), effective_from=dt.date(2020, 1, 1)
+    )
+    actions.set_fee_rate(None, kind=FeeRate.Kind.PREVENTION, amount=D("1.00"), effective_from=dt.date(2022, 1, 1))
+    assert actions.rate_in_force(FeeRate.Kind.PREVENTION, "frame", dt.date(2023, 1, 1)).amount == D("2.00")
+    assert actions.rate_in_force(FeeRate.Kind.PREVENTION, "brick_timber", dt.date(2023, 1, 1)).amount == D("1.00")
+    contract = factories.contract()
+    with pytest.raises(TermiteError) as again:
+        actions.sign_contract(None, contract.application, number="HT-other", signed_on=dt.date(2023, 3, 8))
+    assert again.value.reason == "already_contracted"
+    returned = factories.application(project="舞水湾", received_on=dt.date(2023, 3, 10))
+    with pytest.raises(TermiteError):
+        actions.return_application(None, returned, on=dt.date(2023, 3, 9), reason="资料不齐")
+    building = contract.buildings.get(building_no="2")
+    with pytest.raises(TermiteError) as over:
+        actions.record_treatment(
+            None, building, stage=Stage.GROUND, date=dt.date(2023, 4, 1), crew="一队", area=D("5000.51")
+        )
+    assert over.value.reason == "area_over_building"

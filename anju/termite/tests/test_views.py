@@ -135,3 +135,20 @@ def test_chemicals_received_and_issued_from_the_page_never_below_stock(client_fo
         .status_code
         == 403
     )
+
+
+def test_a_request_from_a_buildings_page_is_free_under_its_warranty(client_for: Callable[..., Client]) -> None:
+    building = factories.accepted_building(
+        on=dt.date(2021, 6, 15), accepted_on=dt.date(2021, 3, 5), received_on=dt.date(2021, 3, 1)
+    )
+    station = client_for("station")
+    assert f"?warranty={building.pk}" in station.get(reverse("termite:building", args=[building.pk])).content.decode()
+    form = station.get(reverse("termite:request_create") + f"?warranty={building.pk}").content.decode()
+    assert "鹤城花园1幢" in form
+    station.post(
+        reverse("termite:request_create") + f"?warranty={building.pk}",
+        {"received_on": "2023-07-01", "requester_kind": "resident", "requester_name": "王五", "channel": "phone",
+         "target": "house", "address": "鹤城花园1幢302", "area": "30", "warranty": str(building.pk)},
+    )  # fmt: skip
+    request = ControlRequest.objects.get()
+    assert request.warranty == building and request.basis == "warranty" and request.fee == 0

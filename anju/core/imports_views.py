@@ -52,6 +52,11 @@ def options_form(
     return form_class(data, initial=initial)
 
 
+def chosen_options(target: imports.Options, form: forms.Form) -> imports.Options:
+    """The URL's options and the form's filled-in ones (an empty field keeps the spec's default)."""
+    return {**target, **{name: value for name, value in form.cleaned_data.items() if value not in ("", None)}}
+
+
 def template_url(spec: imports.ImportSpec) -> str:
     """The line's own template URL where it kept one, else core's."""
     if spec.template_url_name:
@@ -88,7 +93,7 @@ def import_page(request: HttpRequest, key: str, **url_kwargs: Any) -> HttpRespon
         upload = request.FILES.get("file")
         if not form.is_valid():  # a bad option (an inactive profile) is shown, never replaced by the default
             return render(request, "core/import.html", context)
-        options = {**target, **{name: value for name, value in form.cleaned_data.items() if value not in ("", None)}}
+        options = chosen_options(target, form)
         try:
             if upload is None:
                 raise ImportRejected([RowError(FILE_ROW, "", _("Choose a file to import."))])
@@ -154,7 +159,7 @@ def run_import(job: Job, progress: jobs.Progress) -> jobs.Output:
     form = options_form(spec, target, data)
     if not form.is_valid():
         raise DomainError("导入选项无效：" + "；".join(str(e) for errors in form.errors.values() for e in errors))
-    options = {**target, **{name: value for name, value in form.cleaned_data.items() if value not in ("", None)}}
+    options = chosen_options(target, form)
     filename = params["filename"]
     try:
         result, options = imports.execute(

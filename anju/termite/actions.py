@@ -339,11 +339,12 @@ def accept_building(
     return building
 
 
-def warranty_end(building: WarrantyBuilding) -> tuple[dt.date | None, bool]:
-    """The building's last day under warranty and whether it is final (rules.effective_end)."""
+def warranty_end(building: WarrantyBuilding, calendar: dates.Calendar | None = None) -> tuple[dt.date | None, bool]:
+    """The building's last day under warranty and whether it is final (rules.effective_end); a caller
+    checking many buildings passes the calendar it read once."""
     if building.nominal_end is None:
         return None, False
-    return rules.effective_end(building.nominal_end, building.explicit_end)
+    return rules.effective_end(building.nominal_end, building.explicit_end, calendar)
 
 
 # --- revisits -------------------------------------------------------------------------------------------
@@ -359,12 +360,12 @@ class RevisitRow:
     note: str = ""
 
 
-def _check_revisit(row: RevisitRow) -> None:
+def _check_revisit(row: RevisitRow, calendar: dates.Calendar) -> None:
     _positive_area(row.area_checked, "复查面积")
     _not_future(row.date, "回访日期")
     Revisit.Finding(row.finding)
     _text(row.inspector, "回访人员", "inspector_required")
-    end, _final = warranty_end(row.building)
+    end, _final = warranty_end(row.building, calendar)
     if not rules.under_warranty(row.date, row.building.accepted_on, end):
         raise TermiteError(
             f"{row.building}在{row.date:%Y-%m-%d}不在白蚁预防包治期内，不能登记回访",
@@ -383,8 +384,9 @@ def _check_revisit(row: RevisitRow) -> None:
 def record_revisits(actor: User | None, rows: Sequence[RevisitRow]) -> list[Revisit]:
     """Revisits, in bulk (a day's round or a paper record imported): each building under warranty on the
     day; a finding of termites opens a control request free of charge."""
+    calendar = dates.default_calendar()
     for row in rows:
-        _check_revisit(row)
+        _check_revisit(row, calendar)
     revisits = Revisit.objects.bulk_create(
         Revisit(
             building=row.building,

@@ -9,13 +9,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from anju.core.apikit import Area, ErrorOut, Money, Paging, page_schema, paginate
 from anju.core.permissions import actor, check
+from anju.lib import dates
 from anju.termite import actions, queries
 from anju.termite.errors import TermiteError
 from anju.termite.models import Application, ApplicationBuilding, Contract, ControlRequest, Revisit, WarrantyBuilding
@@ -68,11 +69,25 @@ class WarrantyBuildingOut(Schema):
 
     @staticmethod
     def resolve_warranty_end(obj: WarrantyBuilding) -> dt.date | None:
-        return actions.warranty_end(obj)[0]
+        return _end(obj)[0]
 
     @staticmethod
     def resolve_warranty_end_final(obj: WarrantyBuilding) -> bool:
-        return actions.warranty_end(obj)[1]
+        return _end(obj)[1]
+
+
+def _end(building: WarrantyBuilding) -> tuple[dt.date | None, bool]:
+    """The warranty's end as `_with_ends` computed it for a page of buildings, else on its own."""
+    known = getattr(building, "warranty_end_known", None)
+    return known if known is not None else actions.warranty_end(building)
+
+
+def _with_ends(buildings: list[WarrantyBuilding]) -> list[WarrantyBuilding]:
+    """A page of buildings with their warranty ends, by one holiday calendar read once."""
+    calendar = dates.default_calendar() if buildings else None
+    for building in buildings:
+        building.warranty_end_known = actions.warranty_end(building, calendar)  # type: ignore[attr-defined]
+    return buildings
 
 
 class TermiteContractOut(Schema):
@@ -86,8 +101,8 @@ class TermiteContractOut(Schema):
     buildings: list[WarrantyBuildingOut]
 
     @staticmethod
-    def resolve_buildings(obj: Contract) -> QuerySet[WarrantyBuilding]:
-        return obj.buildings.select_related("contract").order_by("building_no")
+    def resolve_buildings(obj: Contract) -> list[WarrantyBuilding]:
+        return list(obj.buildings.all())  # prefetched, their ends set by `_with_ends`
 
 
 class TermiteRevisitOut(Schema):
@@ -153,6 +168,11 @@ ControlRequestPage = page_schema(ControlRequestOut)
 TermiteContractPage = page_schema(TermiteContractOut)
 
 
+def _contracts() -> QuerySet[Contract]:
+    buildings = WarrantyBuilding.objects.select_related("contract").order_by("building_no")
+    return Contract.objects.prefetch_related(Prefetch("buildings", queryset=buildings))
+
+
 @router.get("/applications", response=TermiteApplicationPage, summary="Prevention applications (白蚁预防申请)")
 def list_applications(
     request: HttpRequest, paging: Query[Paging], q: str = "", status: str = "", year: int | None = None
@@ -177,16 +197,20 @@ def application_detail(request: HttpRequest, pk: int) -> TermiteApplicationDetai
 @router.get("/contracts", response=TermiteContractPage, summary="Prevention contracts with their buildings")
 def list_contracts(request: HttpRequest, paging: Query[Paging], q: str = "") -> dict[str, Any]:
     check(request.user, MODULE, "view")
-    rows = Contract.objects.prefetch_related("buildings").order_by("-signed_on", "number")
+    rows = _contracts().order_by("-signed_on", "number")
     if q:
         rows = rows.filter(Q(number__icontains=q) | Q(project_name__icontains=q) | Q(developer_name__icontains=q))
-    return paginate(rows, paging)
+    page = paginate(rows, paging)
+    _with_ends([b for contract in page["items"] for b in contract.buildings.all()])
+    return page
 
 
 @router.get("/contracts/{pk}", response=TermiteContractOut, summary="A contract with its buildings")
 def contract_detail(request: HttpRequest, pk: int) -> TermiteContractOut:
     check(request.user, MODULE, "view")
-    return TermiteContractOut.from_orm(get_object_or_404(Contract, pk=pk))
+    contract = get_object_or_404(_contracts(), pk=pk)
+    _with_ends(list(contract.buildings.all()))
+    return TermiteContractOut.from_orm(contract)
 
 
 @router.get(
@@ -199,7 +223,9 @@ def list_buildings(request: HttpRequest, paging: Query[Paging], on: dt.date | No
     rows = WarrantyBuilding.objects.select_related("contract").order_by("contract__number", "building_no")
     if on is not None:
         rows = rows.filter(pk__in=queries.under_warranty_on(on))
-    return paginate(rows, paging)
+    page = paginate(rows, paging)
+    page["items"] = _with_ends(page["items"])
+    return page
 
 
 @router.get("/buildings/{pk}", response=WarrantyBuildingOut, summary="A building under prevention")

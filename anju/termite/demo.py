@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from anju.core import imports
 from anju.core.demokit import Step, register
+from anju.lib import dates
 from anju.lib.money import apportion
 from anju.termite import actions
 from anju.termite.history_import import HEADERS, HISTORY_IMPORT
@@ -167,13 +168,14 @@ def _revisits(ctx: Context) -> list[Revisit]:
     from anju.termite import queries
 
     plan = list(queries.revisit_plan(YEAR).select_related("contract").order_by("pk"))
+    calendar = dates.default_calendar()
     skipped = 0
     rows = []
     for building in plan:
         if building.area == NOT_REVISITED_AREA and skipped < NOT_REVISITED:
             skipped += 1
             continue
-        end = actions.warranty_end(building)[0]
+        end = actions.warranty_end(building, calendar)[0]
         assert end is not None
         last = min(end, dt.date(YEAR, 12, 20))
         first = min(dt.date(YEAR, 3, 1), last)

@@ -20,7 +20,7 @@ class ApplicationForm(forms.Form):
     developer_name = forms.CharField(label=_("Developer"), max_length=120)
     project_name = forms.CharField(label=_("Project name"), max_length=120)
     permit_number = forms.CharField(label=_("Construction permit number"), max_length=60, required=False)
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    received_on = forms.DateField(label=_("Application received on"), widget=DATE)
     buildings = forms.CharField(
         label=_("Buildings"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -77,7 +77,7 @@ class ContractForm(forms.Form):
 
 
 class TreatmentForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    stage = forms.ChoiceField(label=_("Treatment stage"), choices=Stage.choices)
     date = forms.DateField(label=_("Date"), widget=DATE)
     crew = forms.CharField(label=_("Crew"), max_length=120)
     area = forms.DecimalField(label=_("Area done (m²)"), **AREA)  # type: ignore[arg-type]
@@ -97,7 +97,7 @@ class RevisitForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    received_on = forms.DateField(label=_("Request received on"), widget=DATE)
     requester_kind = forms.ChoiceField(
         label=_("Requester"),
         choices=[c for c in ControlRequest.Requester.choices if c[0] != ControlRequest.Requester.REVISIT],
@@ -151,7 +151,7 @@ class ChemicalForm(forms.Form):
 class LotForm(forms.Form):
     chemical: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Product"), queryset=None)  # type: ignore[arg-type]
     lot = forms.CharField(label=_("Lot"), max_length=40)
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    received_on = forms.DateField(label=_("Into stock on"), widget=DATE)
     quantity = forms.DecimalField(
         label=_("Quantity received"), max_digits=12, decimal_places=3, min_value=Decimal("0.001")
     )

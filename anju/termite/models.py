@@ -81,7 +81,7 @@ class Application(models.Model):
     )
     project_name = models.CharField(_("project name"), max_length=120)
     permit_number = models.CharField(_("construction permit number"), max_length=60, blank=True)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("application received on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True, db_index=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
@@ -211,7 +211,7 @@ class TreatmentJob(models.Model):
     building = models.ForeignKey(
         WarrantyBuilding, verbose_name=_("building"), on_delete=models.PROTECT, related_name="treatments"
     )
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    stage = models.CharField(_("treatment stage"), max_length=20, choices=Stage.choices)
     date = models.DateField(_("date"))
     crew = models.CharField(_("crew"), max_length=120)
     area = area_field(_("area done (m²)"))
@@ -259,7 +259,7 @@ class ControlRequest(models.Model):
         CLOSED = "closed", _("Closed")
 
     number = models.CharField(_("request number"), max_length=30, unique=True)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("request received on"))
     requester_kind = models.CharField(_("requester"), max_length=10, choices=Requester.choices)
     requester_name = models.CharField(_("requester's name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -368,7 +368,7 @@ class ChemicalLot(models.Model):
 
     chemical = models.ForeignKey(Chemical, verbose_name=_("product"), on_delete=models.PROTECT, related_name="lots")
     lot = models.CharField(_("lot"), max_length=40)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("into stock on"))
     quantity = quantity_field(_("quantity received"))
     contract_number = models.CharField(_("procurement contract"), max_length=60, blank=True)
     received_by = by_user(_("received by"))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
+from anju.lib import dates
 from anju.termite import rules
 from anju.termite.models import (
     ZERO,
     Application,
     ChemicalIssue,
+    ChemicalLot,
     ControlRequest,
     LabourPrice,
     Revisit,
@@ -52,29 +56,65 @@ def _ends_on_or_after(day: dt.date) -> Q:
     return Q(explicit_end__gte=day) | Q(explicit_end__isnull=True, nominal_end__gte=day)
 
 
-def under_warranty_on(day: dt.date) -> list[int]:
-    """Ids of the buildings under a running warranty on the day (accepted on or before it, last day on or
-    after it, rest days per the holiday calendar)."""
-    candidates = WarrantyBuilding.objects.filter(accepted_on__lte=day).filter(_ends_on_or_after(day - ROLL_WINDOW))
-    return _still_running(candidates, day)
+def under_warranty_on(day: dt.date) -> QuerySet[WarrantyBuilding]:
+    """The buildings under a running warranty on the day (accepted on or before it, last day on or after
+    it, rest days per the holiday calendar)."""
+    return _still_running(WarrantyBuilding.objects.filter(accepted_on__lte=day), day)
 
 
-def _still_running(candidates: QuerySet[WarrantyBuilding], day: dt.date) -> list[int]:
-    """Of the candidates, those whose last day is on or after `day`: certain in SQL, the few whose nominal
-    end falls just before it by the holiday calendar."""
-    sure = list(candidates.filter(_ends_on_or_after(day)).values_list("pk", flat=True))
-    edge = candidates.exclude(_ends_on_or_after(day)).values_list("pk", "nominal_end", "explicit_end")
-    return sure + [pk for pk, nominal, explicit in edge if nominal and rules.effective_end(nominal, explicit)[0] >= day]
+def _still_running(candidates: QuerySet[WarrantyBuilding], day: dt.date) -> QuerySet[WarrantyBuilding]:
+    """Of the candidates, those whose last day is on or after `day`: in SQL, plus the few whose nominal end
+    falls in the month before it and moves past it by the holiday calendar (one calendar for them all)."""
+    edge = candidates.exclude(_ends_on_or_after(day)).filter(
+        explicit_end__isnull=True, nominal_end__gte=day - ROLL_WINDOW
+    )
+    rows = list(edge.values_list("pk", "nominal_end"))
+    calendar = dates.default_calendar() if rows else None
+    moved = [pk for pk, nominal in rows if nominal and rules.effective_end(nominal, None, calendar)[0] >= day]
+    return candidates.filter(_ends_on_or_after(day) | Q(pk__in=moved))
 
 
 def revisit_plan(year: int) -> QuerySet[WarrantyBuilding]:
     """Year Y's revisit plan by the default rule (DOMAIN.md §3): accepted on or before 31 December Y−1, the
     warranty not ended before 1 January Y. Each building once."""
-    start = dt.date(year, 1, 1)
-    candidates = WarrantyBuilding.objects.filter(accepted_on__lte=dt.date(year - 1, 12, 31)).filter(
-        _ends_on_or_after(start - ROLL_WINDOW)
+    return _still_running(
+        WarrantyBuilding.objects.filter(accepted_on__lte=dt.date(year - 1, 12, 31)), dt.date(year, 1, 1)
     )
-    return WarrantyBuilding.objects.filter(pk__in=_still_running(candidates, start))
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """The year's plan: what is due, what is not revisited yet, and by month the buildings revisited for
+    the first time that year (their area, and the area since January)."""
+
+    due: dict[str, Any]
+    not_visited: dict[str, Any]
+    months: list[dict[str, Any]]
+
+
+def plan_progress(year: int) -> PlanProgress:
+    plan = revisit_plan(year)
+    areas = dict(plan.values_list("pk", "area"))
+    firsts = (
+        Revisit.objects.filter(building__in=plan, date__year=year)
+        .values("building")
+        .annotate(first=Min("date"))
+        .values_list("building_id", "first")
+    )
+    first: dict[int, dt.date] = {int(building): day for building, day in firsts}
+    months: list[dict[str, Any]] = []
+    cumulative = ZERO
+    for month in range(1, 13):
+        visited = [pk for pk, day in first.items() if day.month == month]
+        area = sum((Decimal(areas[pk]) for pk in visited), ZERO).quantize(CENT)
+        cumulative += area
+        months.append({"month": month, "buildings": len(visited), "area": area, "cumulative": cumulative})
+    total = sum((Decimal(a) for a in areas.values()), ZERO).quantize(CENT)
+    return PlanProgress(
+        due={"n": len(areas), "area": total},
+        not_visited={"n": len(areas) - len(first), "area": total - cumulative},
+        months=months,
+    )
 
 
 def revisit_due_area(year: int) -> Decimal:
@@ -119,7 +159,7 @@ def warranty_free_jobs(year: int) -> QuerySet[ControlRequest]:
 
 def warranty_buildings(year: int) -> QuerySet[WarrantyBuilding]:
     """Buildings under warranty on 31 December of the year."""
-    return WarrantyBuilding.objects.filter(pk__in=under_warranty_on(dt.date(year, 12, 31)))
+    return under_warranty_on(dt.date(year, 12, 31))
 
 
 def warranty_area(year: int) -> Decimal:
@@ -183,6 +223,18 @@ def labour_cost(year: int) -> Decimal:
         _priced(LabourPrice.Kind.PREVENTION, treatments)
         + _priced(LabourPrice.Kind.HOUSE_CONTROL, houses)
         + _priced(LabourPrice.Kind.TREE_CONTROL, trees)
+    )
+
+
+def lots_with_stock() -> QuerySet[ChemicalLot]:
+    """Every lot with what was issued from it and what is left (`issued`, `stock`)."""
+    issued = Coalesce(
+        Sum("issues__quantity"), Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=3)
+    )
+    return (
+        ChemicalLot.objects.select_related("chemical")
+        .annotate(issued=issued, stock=F("quantity") - issued)
+        .order_by("chemical__name", "received_on", "lot")
     )
 
 

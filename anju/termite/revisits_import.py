@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from anju.core import imports
 from anju.core.models import User
+from anju.lib import dates
 from anju.lib.tabular import Column, Kind, RowError
 from anju.termite import actions, rules
 from anju.termite.models import Revisit, WarrantyBuilding
@@ -66,6 +67,7 @@ class RevisitsImport(imports.ImportSpec):
         self, parsed: imports.Parsed, fetched: dict[tuple[str, str], WarrantyBuilding], options: imports.Options
     ) -> list[RowError]:
         errors: list[RowError] = []
+        calendar = dates.default_calendar()
         for row in parsed.rows:
             number, no, day, area = (row.values[k] for k in ("合同编号", "幢号", "回访日期", "复查面积"))
             if not number or not no:
@@ -74,7 +76,7 @@ class RevisitsImport(imports.ImportSpec):
             if building is None:
                 errors.append(RowError(row.number, "幢号", f"合同{number}中没有{no}幢"))
                 continue
-            end, _final = actions.warranty_end(building)
+            end, _final = actions.warranty_end(building, calendar)
             if day is not None and not rules.under_warranty(day, building.accepted_on, end):
                 errors.append(RowError(row.number, "回访日期", f"{day:%Y-%m-%d}不在该幢的包治期内"))
             if area is not None and area > building.area:

@@ -4,13 +4,14 @@ buildings under warranty (treatment stages, acceptance, revisits), the revisit p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,7 +50,7 @@ from anju.termite.forms import (
     TreatControlForm,
     TreatmentForm,
 )
-from anju.termite.models import Application, ChemicalLot, ControlRequest, LabourPrice, Revisit, WarrantyBuilding
+from anju.termite.models import Application, ControlRequest, LabourPrice, WarrantyBuilding
 
 MODULE = "termite"
 YEARS = (2000, 2100)
@@ -61,6 +62,30 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         year = timezone.localdate().year
     return min(max(year, YEARS[0]), YEARS[1])
+
+
+# A page of several small forms, each posting its `step`: the form and the action it runs.
+Step = tuple[type[django_forms.Form], Callable[[dict[str, Any]], object]]
+
+
+def _post_step(request: HttpRequest, forms: dict[str, Any], steps: dict[str, Step]) -> bool:
+    """On a POST: the handle permission, the step's form bound (shown with its errors as `<step>_form`) and
+    its action run inside `refused()`; True once the action succeeded (the view redirects)."""
+    if request.method != "POST":
+        return False
+    if not can(request.user, MODULE, "handle"):
+        raise PermissionDenied(f"{MODULE}:handle")
+    step = request.POST.get("step") or ""
+    if step not in steps:
+        return False
+    form_class, act = steps[step]
+    form = form_class(request.POST)
+    forms[f"{step}_form"] = form
+    if not form.is_valid():
+        return False
+    with refused(form) as outcome:
+        act(dict(form.cleaned_data))
+    return outcome.ok
 
 
 def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -78,33 +103,16 @@ def home(request: HttpRequest) -> HttpResponse:
     figures = [
         (kpi, kpi.compute(year), kpi.records_url(year) if kpi.records_url else "") for kpi in registry.all_kpis(MODULE)
     ]
-    plan = queries.revisit_plan(year)
-    due = plan.aggregate(n=Count("pk"), area=Sum("area"))
-    first_visits = (
-        Revisit.objects.filter(building__in=plan, date__year=year)
-        .values("building")
-        .annotate(first=Min("date"))
-        .annotate(month=ExtractMonth("first"))
-        .values("month")
-        .annotate(n=Count("building"), area=Sum("building__area"))
-        .order_by("month")
-    )
-    by_month: dict[int, dict[str, Any]] = {row["month"]: dict(row) for row in first_visits}
-    months, done_area = [], Decimal(0)
-    for month in range(1, 13):
-        row = by_month.get(month, {})
-        area = Decimal(row.get("area") or 0)
-        done_area += area
-        months.append({"month": month, "buildings": row.get("n", 0), "area": area, "cumulative": done_area})
+    progress = queries.plan_progress(year)
     return render(
         request,
         "termite/home.html",
         {
             "year": year,
             "figures": figures,
-            "due": due,
-            "months": months,
-            "not_visited": plan.exclude(revisits__date__year=year).aggregate(n=Count("pk"), area=Sum("area")),
+            "due": progress.due,
+            "months": progress.months,
+            "not_visited": progress.not_visited,
             "tab": "home",
         },
     )
@@ -125,7 +133,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             Column(_("Developer"), lambda a: a.developer_name, "developer_name", export_label="建设单位"),
             Column(_("Project"), lambda a: a.project_name, "project_name", export_label="项目"),
             Column(_("Area (m²)"), lambda a: a.area, "area", total=True, export_label="面积"),
-            Column(_("Received on"), lambda a: a.received_on, "received_on", export_label="收件日期"),
+            Column(_("Application received on"), lambda a: a.received_on, "received_on", export_label="收件日期"),
             Column(_("Accepted on"), lambda a: a.accepted_on or Muted("—"), "accepted_on", export_label="受理日期"),
             Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
         ],
@@ -179,31 +187,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "return_form": ReturnForm(initial={"on": timezone.localdate()}),
         "contract_form": ContractForm(initial={"signed_on": timezone.localdate(), "warranty_years": 15}),
     }
-    if request.method == "POST":
-        if not can(request.user, MODULE, "handle"):
-            raise PermissionDenied(f"{MODULE}:handle")
-        step = request.POST.get("step")
-        form_class = {"accept": AcceptForm, "return": ReturnForm, "contract": ContractForm}.get(step or "")
-        if form_class is not None:
-            form = form_class(request.POST)
-            forms[f"{step}_form"] = form
-            if form.is_valid():
-                d = form.cleaned_data
-                with refused(form) as outcome:
-                    if step == "accept":
-                        actions.accept_application(actor(request), application, on=d["on"])
-                    elif step == "return":
-                        actions.return_application(actor(request), application, on=d["on"], reason=d["reason"])
-                    else:
-                        actions.sign_contract(
-                            actor(request),
-                            application,
-                            number=d["number"],
-                            signed_on=d["signed_on"],
-                            warranty_years=d["warranty_years"],
-                        )
-                if outcome.ok:
-                    return redirect("termite:application", application.pk)
+    who = actor(request)
+    steps: dict[str, Step] = {
+        "accept": (AcceptForm, lambda d: actions.accept_application(who, application, on=d["on"])),
+        "return": (ReturnForm, lambda d: actions.return_application(who, application, on=d["on"], reason=d["reason"])),
+        "contract": (ContractForm, lambda d: actions.sign_contract(who, application, **d)),
+    }
+    if _post_step(request, forms, steps):
+        return redirect("termite:application", application.pk)
     return render(
         request,
         "termite/application.html",
@@ -290,25 +281,14 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accept_form": BuildingAcceptForm(initial={"on": today}),
         "revisit_form": RevisitForm(initial={"date": today, "area_checked": building.area}),
     }
-    if request.method == "POST":
-        if not can(request.user, MODULE, "handle"):
-            raise PermissionDenied(f"{MODULE}:handle")
-        step = request.POST.get("step") or ""
-        form_class = {"treatment": TreatmentForm, "accept": BuildingAcceptForm, "revisit": RevisitForm}.get(step)
-        if form_class is not None:
-            form = form_class(request.POST)
-            forms[f"{step}_form"] = form
-            if form.is_valid():
-                d = form.cleaned_data
-                with refused(form) as outcome:
-                    if step == "treatment":
-                        actions.record_treatment(actor(request), building, **d)
-                    elif step == "accept":
-                        actions.accept_building(actor(request), building, on=d["on"])
-                    else:
-                        actions.record_revisit(actor(request), building, **d)
-                if outcome.ok:
-                    return redirect("termite:building", building.pk)
+    who = actor(request)
+    steps: dict[str, Step] = {
+        "treatment": (TreatmentForm, lambda d: actions.record_treatment(who, building, **d)),
+        "accept": (BuildingAcceptForm, lambda d: actions.accept_building(who, building, on=d["on"])),
+        "revisit": (RevisitForm, lambda d: actions.record_revisit(who, building, **d)),
+    }
+    if _post_step(request, forms, steps):
+        return redirect("termite:building", building.pk)
     end, final = actions.warranty_end(building)
     return render(
         request,
@@ -386,7 +366,7 @@ def requests(request: HttpRequest) -> HttpResponse:
         queryset=ControlRequest.objects.order_by("-received_on", "-number"),
         columns=[
             link_column(_("Request number"), "number", "termite:request", export_label="编号"),
-            Column(_("Received on"), lambda r: r.received_on, "received_on", export_label="报治日期"),
+            Column(_("Request received on"), lambda r: r.received_on, "received_on", export_label="报治日期"),
             Column(
                 _("Requester"),
                 lambda r: f"{r.requester_name}（{r.get_requester_kind_display()}）",
@@ -467,32 +447,18 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "close_form": CloseControlForm(initial={"followed_up_on": today}),
     }
-    if request.method == "POST":
-        if not can(request.user, MODULE, "handle"):
-            raise PermissionDenied(f"{MODULE}:handle")
-        step = request.POST.get("step") or ""
-        form_class = {"treat": TreatControlForm, "close": CloseControlForm}.get(step)
-        if form_class is not None:
-            form = form_class(request.POST)
-            forms[f"{step}_form"] = form
-            if form.is_valid():
-                d = form.cleaned_data
-                with refused(form) as outcome:
-                    if step == "treat":
-                        actions.treat_control(
-                            actor(request),
-                            control,
-                            on=d["on"],
-                            area=d["area"] or Decimal(0),
-                            trees=d["trees"] or 0,
-                            chemicals=d["chemicals"],
-                        )
-                    else:
-                        actions.close_control(
-                            actor(request), control, followed_up_on=d["followed_up_on"], note=d["note"]
-                        )
-                if outcome.ok:
-                    return redirect("termite:request", control.pk)
+    who = actor(request)
+    steps: dict[str, Step] = {
+        "treat": (
+            TreatControlForm,
+            lambda d: actions.treat_control(
+                who, control, on=d["on"], area=d["area"] or Decimal(0), trees=d["trees"] or 0, chemicals=d["chemicals"]
+            ),
+        ),
+        "close": (CloseControlForm, lambda d: actions.close_control(who, control, **d)),
+    }
+    if _post_step(request, forms, steps):
+        return redirect("termite:request", control.pk)
     return render(
         request,
         "termite/request.html",
@@ -522,34 +488,16 @@ def chemicals(request: HttpRequest) -> HttpResponse:
         "issue_form": IssueForm(initial={"date": today}),
         "labour_form": LabourPriceForm(initial={"effective_from": today}),
     }
-    if request.method == "POST":
-        if not can(request.user, MODULE, "handle"):
-            raise PermissionDenied(f"{MODULE}:handle")
-        step = request.POST.get("step") or ""
-        form_class = {"chemical": ChemicalForm, "lot": LotForm, "issue": IssueForm, "labour": LabourPriceForm}.get(step)
-        if form_class is not None:
-            form = form_class(request.POST)
-            forms[f"{step}_form"] = form
-            if form.is_valid():
-                d = form.cleaned_data
-                with refused(form) as outcome:
-                    if step == "chemical":
-                        actions.add_chemical(actor(request), **d)
-                    elif step == "lot":
-                        actions.receive_lot(actor(request), d.pop("chemical"), **d)
-                    elif step == "issue":
-                        actions.issue_chemical(actor(request), d.pop("lot"), **d)
-                    else:
-                        actions.set_labour_price(actor(request), **d)
-                if outcome.ok:
-                    return redirect(reverse("termite:chemicals") + f"?year={year}")
-    lots = (
-        ChemicalLot.objects.select_related("chemical")
-        .annotate(issued=Sum("issues__quantity"))
-        .order_by("chemical__name", "received_on", "lot")
-    )
-    for lot in lots:
-        lot.stock = (lot.quantity - Decimal(lot.issued or 0)).quantize(Decimal("0.001"))  # type: ignore[attr-defined]
+    who = actor(request)
+    steps: dict[str, Step] = {
+        "chemical": (ChemicalForm, lambda d: actions.add_chemical(who, **d)),
+        "lot": (LotForm, lambda d: actions.receive_lot(who, d.pop("chemical"), **d)),
+        "issue": (IssueForm, lambda d: actions.issue_chemical(who, d.pop("lot"), **d)),
+        "labour": (LabourPriceForm, lambda d: actions.set_labour_price(who, **d)),
+    }
+    if _post_step(request, forms, steps):
+        return redirect(reverse("termite:chemicals") + f"?year={year}")
+    lots = queries.lots_with_stock()
     return render(
         request,
         "termite/chemicals.html",

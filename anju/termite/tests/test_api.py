@@ -53,3 +53,50 @@ def test_the_hotline_creates_a_request_with_the_handle_permission(client_for: Ca
     bad = station.post("/api/termite/requests", {**body, "area": "0"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "termite.area_not_positive"
     assert client_for("finance").get("/api/termite/requests").status_code == 403
+
+
+def test_buildings_and_contracts_read_in_a_fixed_number_of_queries(client_for: Callable[..., Client]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    station = client_for("station")
+
+    def count(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert station.get(path).status_code == 200
+        return len(captured.captured_queries)
+
+    factories.accepted_building(on=D(2021, 6, 15), accepted_on=D(2021, 3, 5), received_on=D(2021, 3, 1))
+    station.get("/api/termite/buildings")
+    few = (
+        count("/api/termite/buildings"),
+        count("/api/termite/contracts"),
+        count("/api/termite/buildings?on=2023-12-31"),
+    )
+    for n in range(4):
+        factories.accepted_building(
+            on=D(2021, 6, 15), accepted_on=D(2021, 3, 5), received_on=D(2021, 3, 1), project=f"项目{n}"
+        )
+    many = (
+        count("/api/termite/buildings"),
+        count("/api/termite/contracts"),
+        count("/api/termite/buildings?on=2023-12-31"),
+    )
+    assert many == few
+    assert station.get("/api/termite/buildings?on=2023-12-31").json()["count"] == 5
+
+
+def test_the_boards_months_count_each_buildings_first_revisit_once() -> None:
+    from anju.termite import queries
+
+    first = factories.accepted_building(on=D(2021, 6, 15), accepted_on=D(2021, 3, 5), received_on=D(2021, 3, 1))
+    second = factories.accepted_building(
+        on=D(2021, 6, 15), accepted_on=D(2021, 3, 5), received_on=D(2021, 3, 1), project="舞水湾"
+    )
+    for building, day in ((first, D(2023, 3, 9)), (first, D(2023, 8, 1)), (second, D(2023, 8, 2))):
+        actions.record_revisit(None, building, date=day, inspector="李明", area_checked=building.area, finding="clear")
+    progress = queries.plan_progress(2023)
+    march, august = progress.months[2], progress.months[7]
+    assert (march["buildings"], august["buildings"]) == (1, 1)
+    assert august["cumulative"] == first.area + second.area == progress.due["area"]
+    assert progress.not_visited == {"n": 0, "area": 0}

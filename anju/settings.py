@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "anju.fund.lifts",
     "anju.rental",
     "anju.termite",
+    "anju.subsidy",
     "anju.petitions",
     "anju.performance",
     "anju.demo",

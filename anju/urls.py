@@ -26,6 +26,7 @@ urlpatterns = [
     path("fund/", include("anju.fund.urls")),
     path("rental/", include("anju.rental.urls")),
     path("termite/", include("anju.termite.urls")),
+    path("subsidy/", include("anju.subsidy.urls")),
     path("performance/", include("anju.performance.urls")),
     path("api/", _api_urls()),
     # Public: the language menu is on the login page too.

@@ -51,6 +51,19 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         + _grant("rental", V, H),
     },
     {
+        # Outside agencies of the home-purchase subsidy's review (issue 14): limited to their step.
+        "code": "tax_agency",
+        "name": "税务局（契税核验）",
+        "kind": "external",
+        "permissions": _grant("subsidy", V, R),
+    },
+    {
+        "code": "finance_bureau",
+        "name": "财政局（补贴审核）",
+        "kind": "external",
+        "permissions": _grant("subsidy", V, A),
+    },
+    {
         "code": "leadership",
         "name": "中心领导",
         "kind": "leadership",

@@ -1,0 +1,104 @@
+"""Every queryset the subsidy pages, the API and the KPIs need, as named functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from anju.subsidy.models import Application, Batch, Flag, Payment, Program, Status
+
+ZERO = Decimal("0.00")
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def applications() -> QuerySet[Application]:
+    """The list's rows: program and rule for the formula, an `open_flags` count."""
+    open_flags = Flag.objects.filter(application=OuterRef("pk"), cleared_at__isnull=True)
+    return Application.objects.select_related("program").annotate(flagged=Exists(open_flags))
+
+
+def application_detail(pk: int) -> Application:
+    return Application.objects.select_related("program", "rule", "buyer", "created_by").get(pk=pk)
+
+
+def flags_of(app: Application) -> QuerySet[Flag]:
+    return app.flags.select_related("other", "cleared_by").order_by("cleared_at", "id")
+
+
+def open_flags() -> QuerySet[Flag]:
+    return Flag.objects.filter(cleared_at__isnull=True).select_related("application", "other")
+
+
+def batches() -> QuerySet[Batch]:
+    return Batch.objects.select_related("program").annotate(
+        paid=Count("payments", filter=Q(payments__state=Payment.State.PAID)),
+        failed=Count("payments", filter=Q(payments__state=Payment.State.FAILED)),
+    )
+
+
+def programs() -> QuerySet[Program]:
+    return Program.objects.prefetch_related("rules").order_by("-window_from", "code")
+
+
+# --- KPIs ----------------------------------------------------------------------------------------------------
+
+
+def reviewed(year: int) -> QuerySet[Application]:
+    """Applications whose first review decision (通过 / 不通过 / 补正) is dated in the year."""
+    return Application.objects.filter(reviewed_on__year=year)
+
+
+def paid_payments(year: int) -> QuerySet[Payment]:
+    return Payment.objects.filter(state=Payment.State.PAID, result_on__year=year)
+
+
+def paid(year: int) -> QuerySet[Application]:
+    """Applications with a successful bank result dated in the year (one application is one household)."""
+    return Application.objects.filter(pk__in=paid_payments(year).values("application_id"))
+
+
+def paid_count(year: int) -> int:
+    return paid(year).count()
+
+
+def paid_amount(year: int) -> Decimal:
+    return paid_payments(year).aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def paid_by_batch(year: int) -> list[int | Decimal | str]:
+    """Households paid in the year, by batch ordinal (第一批, 第二批 …), for the report's prose."""
+    rows = (
+        paid_payments(year)
+        .values("batch__program_id", "batch__ordinal")
+        .annotate(n=Count("application_id", distinct=True))
+        .order_by("batch__program__window_from", "batch__ordinal")
+    )
+    return [int(row["n"]) for row in rows]
+
+
+def in_review(year: int) -> QuerySet[Application]:
+    """Applications in a batch formed by the year's end and not paid or failed by then («审核拨付中»)."""
+    end = year_end(year)
+    pending = Payment.objects.filter(batch__formed_on__lte=end).filter(Q(result_on__isnull=True) | Q(result_on__gt=end))
+    return Application.objects.filter(pk__in=pending.values("application_id"))
+
+
+REJECTED = (Status.REJECTED, Status.APPEAL)
+RETURNED = (Status.RETURNED, Status.DOCUMENTS)
+AWAITING = (Status.TAX, Status.FINANCE, Status.NOTICE, Status.APPROVED, Status.FAILED)
+
+
+def reviewed_in(year: int, states: tuple[str, ...]) -> QuerySet[Application]:
+    """The year's reviewed applications now in one of the states (the report's split of subsidy.reviewed)."""
+    return reviewed(year).filter(status__in=states)
+
+
+def flagged(year: int) -> QuerySet[Application]:
+    """Applications of the year with a duplicate flag not yet cleared."""
+    open_ = Flag.objects.filter(application=OuterRef("pk"), cleared_at__isnull=True)
+    return Application.objects.filter(applied_on__year=year).filter(Exists(open_))

@@ -1,0 +1,30 @@
+"""Home-purchase subsidies' items on the home page's to-do list (待办)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.todos import Todo
+from anju.subsidy.models import Application, Flag, Status
+
+
+def subsidy_todos(user: Any) -> list[Todo]:
+    items: list[Todo] = []
+    url = reverse("subsidy:applications")
+    for action, status, label in (
+        ("handle", Status.DOCUMENTS, _("Subsidy applications to review")),
+        ("review", Status.TAX, _("Subsidy applications awaiting tax verification")),
+        ("approve", Status.FINANCE, _("Subsidy applications awaiting finance review")),
+    ):
+        if user.can("subsidy", action):
+            count = Application.objects.filter(status=status).count()
+            if count:
+                items.append(Todo(label, f"{url}?status={status}", count))
+    if user.can("subsidy", "handle"):
+        flags = Flag.objects.filter(cleared_at__isnull=True).values("application").distinct().count()
+        if flags:
+            items.append(Todo(_("Subsidy applications flagged as possible duplicates"), f"{url}?flagged=1", flags))
+    return items

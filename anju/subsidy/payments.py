@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from anju.core import audit, workflow
@@ -334,7 +334,3 @@ def record_recovery(actor: User | None, clawback: Clawback, *, amount: Decimal) 
     claw.save(update_fields=["recovered"])
     audit.record_change(actor, claw, before, note=f"追回入账{amount}元")
     return claw
-
-
-def unpaid_of(program: Program) -> Q:
-    return Q(program=program, status=Status.APPROVED)

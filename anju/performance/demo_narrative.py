@@ -150,6 +150,20 @@ S8 = (
     "效管理意识，确保绩效管理的有效实施，实现以公开促规范、推改革、提效能的目标。"
 )
 
+# The seed's petitions paragraph: 2023's online items all replied and closed, the referrals all closed in time,
+# and next year's 百日攻坚 on the referrals not closed on their merits at the year's end.
+S5_2_PETITIONS = (
+    "2.信访工作办理情况。{year}年，我中心共办理省长信箱、市长热线、湘易办、红网、问政湖南等网络舆情事项"
+    "{petitions.online}件，均按要求及时进行了处置回复，回复率{petitions.online_reply_rate:0}%，"
+    "办结率{petitions.online_closure_rate:0}%，未发生不良舆情。办理省委第十二巡视组信访交办件{petitions.referrals}件，"
+    "按时办理完结{petitions.referrals_on_time}件，签订息访罢诉承诺书{petitions.referrals_commitments}件；"
+    "实体办结{petitions.referrals_substantive}件，占比{petitions.referrals_substantive/petitions.referrals:2}%；"
+    "程序性办结{petitions.referrals_procedural}件，占比{petitions.referrals_procedural/petitions.referrals:2}%。"
+    "下一步，将继续跟进省委巡视反馈问题整改及信访突出问题集中化解“百日攻坚”行动，对{petitions.referrals_procedural}件"
+    "未实体性办结的信访件，进一步加强与信访人的沟通，按照“三到位一处理”原则做好政策解答和思想教育工作，"
+    "对具备实体办结条件的力争实体性办结。"
+)
+
 
 def _after(text: str, marker: str, addition: str) -> str:
     """The text with `addition` appended to the paragraph that starts with `marker`."""
@@ -171,7 +185,7 @@ NARRATIVE_2023: dict[str, str] = {
     "s4": _after(TEXTS["s4"], "（二）资产管理", S4_CUSTODY),
     "s5_1": S5_1,
     "s6": TEXTS["s6"].replace("较好地完成了{year}年度工作目标，", S6_PROBLEMS),
-    "s5_2": TEXTS["s5_2"] + "\n" + S5_2_MORE,
+    "s5_2": _replace_line(TEXTS["s5_2"], "2.信访工作办理情况", S5_2_PETITIONS) + "\n" + S5_2_MORE,
     "s7": S7,
     "s8": S8,
 }

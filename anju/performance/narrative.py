@@ -73,7 +73,10 @@ EXPECTED_KPIS: tuple[str, ...] = (
     "subsidy.reviewed",
     "petitions.online",
     "petitions.online_reply_rate",
+    "petitions.online_closure_rate",
     "petitions.referrals",
+    "petitions.referrals_on_time",
+    "petitions.referrals_commitments",
     "petitions.referrals_substantive",
     "petitions.referrals_procedural",
     "legacy.projects",
@@ -112,7 +115,10 @@ EXPECTED_NAMES: dict[str, str] = {
     "subsidy.reviewed": "补贴申请资料审查",
     "petitions.online": "网络舆情事项",
     "petitions.online_reply_rate": "回复率",
+    "petitions.online_closure_rate": "办结率",
     "petitions.referrals": "巡视组交办件",
+    "petitions.referrals_on_time": "按时办结",
+    "petitions.referrals_commitments": "签订息访罢诉承诺书",
     "petitions.referrals_substantive": "实体办结",
     "petitions.referrals_procedural": "程序性办结",
     "legacy.projects": "历史遗留问题项目",
@@ -266,8 +272,9 @@ SECTIONS: tuple[Section, ...] = (
         "1.积极推进房地产遗留问题处理。我中心负责的房地产历史遗留问题项目共{legacy.projects}个，"
         "目前，已进入办证程序的项目{legacy.in_certification}个。\n"
         "2.信访工作办理情况。{year}年，我中心共办理省长信箱、市长热线、湘易办、红网、问政湖南等网络舆情事项"
-        "{petitions.online}件，回复率{petitions.online_reply_rate:0}%。办理巡视组信访交办件{petitions.referrals}件；"
-        "实体办结{petitions.referrals_substantive}件，占比{petitions.referrals_substantive/petitions.referrals:2}%；"
+        "{petitions.online}件，回复率{petitions.online_reply_rate:0}%，办结率{petitions.online_closure_rate:0}%。"
+        "办理巡视组信访交办件{petitions.referrals}件，按时办理完结{petitions.referrals_on_time}件，"
+        "签订息访罢诉承诺书{petitions.referrals_commitments}件；实体办结{petitions.referrals_substantive}件，占比{petitions.referrals_substantive/petitions.referrals:2}%；"
         "程序性办结{petitions.referrals_procedural}件，占比{petitions.referrals_procedural/petitions.referrals:2}%。",
     ),
     Section(

@@ -111,6 +111,6 @@ def test_a_failed_payment_is_reissued_in_a_later_batch_after_the_payee_is_correc
     claw = payments.claw_back(None, Application.objects.get(pk=app.pk), reason="合同已撤销")
     assert claw.amount == Decimal("7800.00") and claw.application.status == "clawed_back"
     payments.record_recovery(None, claw, amount=Decimal("800.00"))
-    with pytest.raises(SubsidyError, match="超过应追回余额7000.00元"):
+    with pytest.raises(SubsidyError, match=r"超过应追回余额7000\.00元"):
         payments.record_recovery(None, claw, amount=Decimal("7000.01"))
     assert Batch.objects.count() == 2

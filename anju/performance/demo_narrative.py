@@ -67,8 +67,10 @@ S5_1 = (
     "回访率{termite.revisit_rate:0}%。\n"
     "4.购房补贴发放工作情况。中心提请市住建局联合市财政局、市税务局三部门于5月5日出台了《怀化市中心城区购房补贴"
     "实施细则》（怀建发﹝2023﹞29号）文件，对原补贴信息系统进行升级改造，建立了购房补贴发放工作专班。"
-    "{year}年，已完成购房补贴发放{subsidy.paid}户，{subsidy.in_review}户正在审核拨付中，"
-    "全年共完成补贴申请资料审查{subsidy.reviewed}套。"
+    "{year}年，已完成购房补贴发放{subsidy.paid}户（其中，各批依次发放{subsidy.paid_batches}户），"
+    "{subsidy.in_review}户正在审核拨付中，全年共完成补贴申请资料审查{subsidy.reviewed}套。"
+    "资料审查的{subsidy.reviewed}套中，审查未通过{subsidy.rejected}套；退回补正{subsidy.returned}套；"
+    "审查通过待纳入批次{subsidy.awaiting_batch}套；撤回{subsidy.withdrawn}套。"
 )
 S5_2_MORE = (
     "3.市委巡察“回头看”反馈问题整改情况。市委巡察反馈涉及我中心问题19个，其中维修资金管理方面的问题13"

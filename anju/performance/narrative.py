@@ -69,8 +69,13 @@ EXPECTED_KPIS: tuple[str, ...] = (
     "termite.revisit_area",
     "termite.revisit_rate",
     "subsidy.paid",
+    "subsidy.paid_batches",
     "subsidy.in_review",
     "subsidy.reviewed",
+    "subsidy.rejected",
+    "subsidy.returned",
+    "subsidy.awaiting_batch",
+    "subsidy.withdrawn",
     "petitions.online",
     "petitions.online_reply_rate",
     "petitions.online_closure_rate",
@@ -113,6 +118,11 @@ EXPECTED_NAMES: dict[str, str] = {
     "subsidy.paid": "完成补贴发放",
     "subsidy.in_review": "审核拨付中",
     "subsidy.reviewed": "补贴申请资料审查",
+    "subsidy.paid_batches": "各批发放户数",
+    "subsidy.rejected": "审查未通过",
+    "subsidy.returned": "退回补正",
+    "subsidy.awaiting_batch": "审查通过待纳入批次",
+    "subsidy.withdrawn": "撤回",
     "petitions.online": "网络舆情事项",
     "petitions.online_reply_rate": "回复率",
     "petitions.online_closure_rate": "办结率",
@@ -263,7 +273,9 @@ SECTIONS: tuple[Section, ...] = (
         "树木白蚁灭治施工{termite.trees_treated:万1}万棵，完成房屋白蚁回访复查面积{termite.revisit_area:万0}万㎡，"
         "回访率{termite.revisit_rate:0}%。\n"
         "4.购房补贴发放工作情况。{year}年，已完成购房补贴发放{subsidy.paid}户，{subsidy.in_review}户正在审核拨付中，"
-        "全年共完成补贴申请资料审查{subsidy.reviewed}套。",
+        "全年共完成补贴申请资料审查{subsidy.reviewed}套。已发放的各批次依次发放{subsidy.paid_batches}户。"
+        "资料审查的{subsidy.reviewed}套中，审查未通过{subsidy.rejected}套；退回补正{subsidy.returned}套；"
+        "审查通过待纳入批次{subsidy.awaiting_batch}套；撤回{subsidy.withdrawn}套。",
     ),
     Section(
         "s5_2",

@@ -10,6 +10,7 @@ import pytest
 
 from anju.core import kpis
 from anju.core.demokit import Context
+from anju.performance import demo_narrative, narrative
 from anju.subsidy import demo
 from anju.subsidy.models import Application, Batch, Flag, Payment
 
@@ -39,3 +40,11 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     assert not approved.filter(cleared_by=None).exists()
     print(f"subsidy demo step: {elapsed:.1f} s")
     assert elapsed < 60, elapsed
+    # The report's subsidy section is written from these records, with the seed's figures.
+    section = next(s for s in narrative.SECTIONS if s.key == "s5_1").default
+    text = narrative.Filler(2023, {}).paragraph(section[section.index("4.购房补贴") :])
+    assert "已完成购房补贴发放1255户，799户正在审核拨付中，全年共完成补贴申请资料审查3934套。" in text
+    assert "各批次依次发放490、765户" in text
+    assert "审查未通过420套；退回补正310套；审查通过待纳入批次1090套；撤回60套。" in text
+    demo_text = narrative.Filler(2023, {}).paragraph(demo_narrative.S5_1[demo_narrative.S5_1.index("4.购房补贴") :])
+    assert "已完成购房补贴发放1255户（其中，各批依次发放490、765户），799户正在审核拨付中" in demo_text

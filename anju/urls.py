@@ -27,6 +27,7 @@ urlpatterns = [
     path("rental/", include("anju.rental.urls")),
     path("termite/", include("anju.termite.urls")),
     path("subsidy/", include("anju.subsidy.urls")),
+    path("petitions/", include("anju.petitions.urls")),
     path("performance/", include("anju.performance.urls")),
     path("api/", _api_urls()),
     # Public: the language menu is on the login page too.

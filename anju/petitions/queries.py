@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -165,3 +167,10 @@ def campaign_progress(campaign: Campaign) -> Progress:
         open=Count("pk", filter=Q(status__in=OPEN)),
     )
     return Progress(counts["n"], counts["substantive"], counts["procedural"], counts["open"])
+
+
+def cases_about(record: models.Model) -> QuerySet[Case]:
+    """The cases linked to a record of another line (for that line's page: no import of this line's models
+    is needed beyond this function)."""
+    content_type = ContentType.objects.get_for_model(record)
+    return Case.objects.filter(links__content_type=content_type, links__object_id=record.pk).distinct()

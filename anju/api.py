@@ -11,6 +11,8 @@ from anju.fund.api import router as fund_router
 from anju.fund.arrears.api import router as arrears_router
 from anju.fund.lifts.api import router as lifts_router
 from anju.performance.api import router as performance_router
+from anju.petitions.api import open311 as petitions_open311
+from anju.petitions.api import router as petitions_router
 from anju.registry.api import router as registry_router
 from anju.rental.api import router as rental_router
 from anju.termite.api import router as termite_router
@@ -39,4 +41,6 @@ api.add_router("/fund/lifts/", lifts_router)
 api.add_router("/fund/", fund_router)
 api.add_router("/rental/", rental_router)
 api.add_router("/termite/", termite_router)
+api.add_router("/petitions/open311/v2/", petitions_open311)
+api.add_router("/petitions/", petitions_router)
 api.add_router("/performance/", performance_router)

@@ -107,6 +107,8 @@ class Application(models.Model):
         RETURNED = "returned", _("Returned")
 
     number = models.CharField(_("application number"), max_length=30, unique=True)
+    # The number on the paper application of an imported one (原申请编号): a second import skips it.
+    reference = models.CharField(_("original application number"), max_length=40, blank=True, db_index=True)
     developer = models.ForeignKey(
         Enterprise, verbose_name=_("developer"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("chemicals/", views.chemicals, name="chemicals"),
     path("rules/", views.rules_page, name="rules"),
+    path("applications/import/", import_page, {"key": "termite.applications"}, name="applications_import"),
     path("history/import/", import_page, {"key": "termite.history"}, name="history_import"),
     path("revisits/import/", import_page, {"key": "termite.revisits"}, name="revisits_import"),
 ]

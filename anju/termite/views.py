@@ -170,7 +170,10 @@ def applications(request: HttpRequest) -> HttpResponse:
             ),
         ],
         filename="白蚁预防申请",
-        actions=[Action(_("New application"), reverse("termite:application_create"), "handle")],
+        actions=[
+            Action(_("New application"), reverse("termite:application_create"), "handle"),
+            Action(_("Import applications"), reverse("termite:applications_import"), "handle"),
+        ],
         empty=_("No applications match."),
     )
 

@@ -82,6 +82,15 @@ def attach(record: models.Model, upload: UploadedFile, *, module: str, kind: str
     return attachment
 
 
+def for_records(model: type[models.Model], pks: list[int]) -> dict[int, list[Attachment]]:
+    """The attachments of many records of one model, by record id, in one query (a page's rows)."""
+    found: dict[int, list[Attachment]] = {}
+    rows = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
+    for attachment in rows.select_related("uploaded_by").order_by("pk"):
+        found.setdefault(attachment.object_id, []).append(attachment)
+    return found
+
+
 def for_record(record: models.Model) -> QuerySet[Attachment]:
     return Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(record), object_id=record.pk

@@ -1,8 +1,13 @@
-"""Writing .xlsx files (lists, templates) with openpyxl."""
+"""Writing .xlsx files (lists, templates) with openpyxl.
+
+Every text a person typed may reach a spreadsheet (a name, a memo, a cell echoed in an error table), so
+every writer passes its values through `safe`: a text starting with = + - @, a tab or a carriage return
+is written as text with a leading apostrophe, never as a formula (CSV/formula injection)."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,6 +15,21 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?%?")  # "-5.00" is a number written as text, not a formula
+
+
+def safe(value: Any) -> Any:
+    """The value as a cell may hold it without being run as a formula: text starting with = + - @ tab or
+    CR gets a leading apostrophe; numbers, dates and other text are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable[Any]) -> list[Any]:
+    return [safe(value) for value in row]
 
 
 def workbook_bytes(
@@ -29,19 +49,19 @@ def workbook_bytes(
 
     header_cells = []
     for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
+        cell = WriteOnlyCell(ws, value=safe(h))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center")
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append(list(row))
+        ws.append(safe_row(row))
     if notes:
         ns = wb.create_sheet("说明")
         ns.column_dimensions["A"].width = 100
         for line in notes:
-            ns.append([line])
+            ns.append([safe(line)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from anju.core import pdf
+from anju.lib.xlsx import safe
 from anju.performance.report import Report, Table, build
 
 FILES = ("report.docx", "report.pdf", "attachments.xlsx", "figures.json")
@@ -140,9 +141,9 @@ def xlsx_bytes(report: Report) -> bytes:
     for table in report.tables:
         ws = wb.create_sheet(table.code)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=table.columns)
-        ws.cell(1, 1, table.code).font = Font(bold=True)
+        ws.cell(1, 1, safe(table.code)).font = Font(bold=True)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=table.columns)
-        title = ws.cell(2, 1, table.title)
+        title = ws.cell(2, 1, safe(table.title))
         title.font = Font(bold=True, size=16)
         title.alignment = Alignment(horizontal="center")
         offset = 3  # the table starts on row 3
@@ -152,7 +153,7 @@ def xlsx_bytes(report: Report) -> bytes:
             for col in range(table.columns):
                 ws.cell(offset + row, col + 1).border = BORDER
         for cell in table.cells:
-            target = ws.cell(offset + cell.row, cell.col + 1, cell.text or None)
+            target = ws.cell(offset + cell.row, cell.col + 1, safe(cell.text) or None)
             target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True, indent=cell.indent)
             target.font = Font(bold=cell.bold)
             if cell.rowspan > 1 or cell.colspan > 1:

@@ -13,4 +13,8 @@ class TermiteConfig(LineConfig):
     navigation = Module(code="termite", name=_("Termite control"), url_name="termite:home", icon="蚁", order=40)
     todos = ("anju.termite.todos.termite_todos",)
     kpis = "anju.termite.kpis.registry_entries"
-    imports = ("anju.termite.history_import.HISTORY_IMPORT", "anju.termite.revisits_import.REVISITS_IMPORT")
+    imports = (
+        "anju.termite.applications_import.APPLICATIONS_IMPORT",
+        "anju.termite.history_import.HISTORY_IMPORT",
+        "anju.termite.revisits_import.REVISITS_IMPORT",
+    )

@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from anju.termite.actions import BuildingArea
-from anju.termite.models import ControlRequest, Revisit, Stage, Structure
+from anju.termite.models import ControlRequest, FeeRate, Revisit, Stage, Structure, WarrantyStart
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AREA = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
@@ -25,7 +26,8 @@ class ApplicationForm(forms.Form):
         label=_("Buildings"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
-            "One building a line: number, area (m²) and structure (框架, 砖混, 砖木, 其他), e.g. “1 8650.50 框架”."
+            "One building a line: number, area (m²), structure (框架, 砖混, 砖木, 其他) and, to check the area, "
+            "floors and footprint (m²), e.g. “1 8650.50 框架 18 480.60”."
         ),
     )
 
@@ -42,20 +44,26 @@ class ApplicationForm(forms.Form):
             parts = line.split()
             if not parts:
                 continue
-            if len(parts) not in (2, 3):
+            if len(parts) not in (2, 3, 5):
                 raise ValidationError(
                     _("Line %(line)s: write the building number, the area and the structure.") % {"line": index}
                 )
             try:
                 area = Decimal(parts[1])
-            except ArithmeticError:
-                raise ValidationError(_("Line %(line)s: the area is not a number.") % {"line": index}) from None
-            structure = self.STRUCTURES.get(parts[2]) if len(parts) == 3 else Structure.FRAME
+                floors = int(parts[3]) if len(parts) == 5 else None
+                footprint = Decimal(parts[4]) if len(parts) == 5 else None
+            except (ArithmeticError, ValueError):
+                raise ValidationError(
+                    _("Line %(line)s: the area, floors and footprint are numbers.") % {"line": index}
+                ) from None
+            structure = self.STRUCTURES.get(parts[2]) if len(parts) >= 3 else Structure.FRAME
             if structure is None:
                 raise ValidationError(
                     _("Line %(line)s: the structure is one of 框架, 砖混, 砖木, 其他.") % {"line": index}
                 )
-            rows.append(BuildingArea(building_no=parts[0], area=area, structure=structure))
+            rows.append(
+                BuildingArea(building_no=parts[0], area=area, structure=structure, floors=floors, footprint=footprint)
+            )
         if not rows:
             raise ValidationError(_("Write at least one building."))
         return rows
@@ -73,7 +81,20 @@ class ReturnForm(forms.Form):
 class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=40)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
-    warranty_years = forms.IntegerField(label=_("Warranty years"), min_value=1, max_value=100, initial=15)
+    warranty_years = forms.IntegerField(
+        label=_("Warranty years"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("Leave empty for the years of the city's warranty rule in force on the signing day."),
+    )
+
+
+class WarrantyRuleForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    years = forms.IntegerField(label=_("Warranty years"), min_value=1, max_value=100)
+    start_event = forms.ChoiceField(label=_("Warranty runs from"), choices=WarrantyStart.choices)
+    source = forms.CharField(label=_("Source document"), max_length=200, required=False)
 
 
 class TreatmentForm(forms.Form):
@@ -172,10 +193,14 @@ class IssueForm(forms.Form):
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, treatments: QuerySet[Any] | None = None, **kwargs: Any) -> None:
         from anju.termite.models import ChemicalLot
 
         super().__init__(*args, **kwargs)
+        if treatments is not None:  # issued to a stage of a building's treatment
+            self.fields["treatment"] = forms.ModelChoiceField(
+                label=_("Treatment stage"), queryset=treatments.order_by("date", "pk"), required=False
+            )
         field = self.fields["lot"]
         field.queryset = ChemicalLot.objects.select_related("chemical").order_by("chemical__name", "received_on")  # type: ignore[attr-defined]
 
@@ -191,3 +216,18 @@ class LabourPriceForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = LabourPrice.Kind.choices  # type: ignore[attr-defined]
+
+
+class FeeRateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of charge"), choices=FeeRate.Kind.choices)
+    structure = forms.ChoiceField(
+        label=_("Structure"), choices=[("", _("Every structure")), *Structure.choices], required=False
+    )
+    amount = forms.DecimalField(
+        label=_("Rate (yuan per m² or per tree)"), max_digits=12, decimal_places=2, min_value=Decimal(0)
+    )
+    minimum_quantity = forms.DecimalField(
+        label=_("Minimum billable quantity"), max_digits=12, decimal_places=2, min_value=Decimal(0), initial=0
+    )
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    source = forms.CharField(label=_("Source document"), max_length=200, required=False)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import MoneyField, by_user
 from anju.registry.models import Building, Enterprise, Project
+from anju.termite import rules
 
 ZERO = Decimal("0.00")
 
@@ -63,6 +64,40 @@ class FeeRate(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
+class WarrantyStart(models.TextChoices):
+    """The event a warranty runs from: local rules differ (DOMAIN.md §3)."""
+
+    ACCEPTANCE = "acceptance", _("Completion acceptance (验收)")
+    DELIVERY = "delivery", _("Delivery for use (交付使用)")
+    COMPLETION = "completion", _("Works completed (竣工)")
+
+
+class WarrantyRule(models.Model):
+    """The city's rule for prevention warranties from a date: the years (包治期限) and the event they run
+    from. The national rule asks for at least 15 years from delivery; a local rule may say otherwise (a
+    rule under 15 years is warned about). A contract takes the rule in force on its signing day."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    years = models.PositiveSmallIntegerField(_("warranty years"))
+    start_event = models.CharField(
+        _("warranty runs from"), max_length=12, choices=WarrantyStart.choices, default=WarrantyStart.ACCEPTANCE
+    )
+    source = models.CharField(_("source document"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("termite warranty rule")
+        verbose_name_plural = _("termite warranty rules")
+        ordering = ["-effective_from"]
+        constraints = [models.CheckConstraint(condition=Q(years__gt=0), name="termite_rule_years")]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y-%m-%d} {self.years}"
+
+    @property
+    def short(self) -> bool:
+        return rules.short_warranty(self.years)
+
+
 class Application(models.Model):
     """A developer's application for the prevention of a project's buildings (白蚁预防申请)."""
 
@@ -72,6 +107,8 @@ class Application(models.Model):
         RETURNED = "returned", _("Returned")
 
     number = models.CharField(_("application number"), max_length=30, unique=True)
+    # The number on the paper application of an imported one (原申请编号): a second import skips it.
+    reference = models.CharField(_("original application number"), max_length=40, blank=True, db_index=True)
     developer = models.ForeignKey(
         Enterprise, verbose_name=_("developer"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -113,6 +150,9 @@ class ApplicationBuilding(models.Model):
     building_no = models.CharField(_("building number"), max_length=20)
     structure = models.CharField(_("structure"), max_length=20, choices=Structure.choices, default=Structure.FRAME)
     area = area_field(_("area (m²)"))
+    # Where given, the area is checked against footprint × floors (the roll's floors where it has the building).
+    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    footprint = area_field(_("footprint (m²)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application building")
@@ -147,6 +187,9 @@ class Contract(models.Model):
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     warranty_years = models.PositiveSmallIntegerField(_("warranty years"), default=15)
+    start_event = models.CharField(
+        _("warranty runs from"), max_length=12, choices=WarrantyStart.choices, default=WarrantyStart.ACCEPTANCE
+    )
     fee = MoneyField(_("fee"), default=ZERO)
     imported = models.BooleanField(_("imported from paper records"), default=False)
     created_by = by_user(_("created by"))
@@ -161,6 +204,11 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.project_name}"
 
+    @property
+    def short_warranty(self) -> bool:
+        """Fewer years than the national minimum of 15 (allowed by some local rules; warned about)."""
+        return rules.short_warranty(self.warranty_years)
+
 
 class WarrantyBuilding(models.Model):
     """A building covered by a contract: treated in stages, accepted (验收) on a day from which its
@@ -173,6 +221,7 @@ class WarrantyBuilding(models.Model):
         Building, verbose_name=_("building"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     building_no = models.CharField(_("building number"), max_length=20)
+    structure = models.CharField(_("structure"), max_length=20, choices=Structure.choices, blank=True)
     area = area_field(_("area (m²)"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True, db_index=True)
     certificate_number = models.CharField(_("warranty certificate number"), max_length=40, blank=True)

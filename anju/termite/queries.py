@@ -34,6 +34,10 @@ def _sum(queryset: QuerySet[Any], field: str) -> Decimal:
     return Decimal(queryset.aggregate(s=Sum(field))["s"] or 0).quantize(CENT)
 
 
+def area_of(buildings: QuerySet[WarrantyBuilding]) -> Decimal:
+    return _sum(buildings, "area")
+
+
 def accepted_applications(year: int) -> QuerySet[Application]:
     """Applications accepted (受理) in the year."""
     return Application.objects.filter(status=Application.Status.ACCEPTED, accepted_on__year=year)
@@ -129,6 +133,24 @@ def revisited(year: int) -> QuerySet[WarrantyBuilding]:
 
 def revisit_area(year: int) -> Decimal:
     return _sum(revisited(year), "area")
+
+
+def overdue_revisits(year: int, today: dt.date) -> QuerySet[WarrantyBuilding]:
+    """The year's plan not revisited yet whose revisit is past due: a building's yearly revisit is due by
+    the anniversary of its acceptance (29 February: the 28th), so in the current year those whose
+    anniversary has passed, in a past year all not revisited, in a future year none."""
+    pending = revisit_plan(year).exclude(Exists(Revisit.objects.filter(building=OuterRef("pk"), date__year=year)))
+    if year > today.year:
+        return pending.none()
+    if year < today.year:
+        return pending
+    passed = Q(accepted_on__month__lt=today.month) | Q(accepted_on__month=today.month, accepted_on__day__lt=today.day)
+    return pending.filter(passed)
+
+
+def overdue_follow_ups(today: dt.date) -> QuerySet[ControlRequest]:
+    """Control requests treated whose 30-day follow-up visit is past due and not done."""
+    return ControlRequest.objects.filter(status=ControlRequest.Status.TREATED, follow_up_due__lt=today)
 
 
 def revisit_rate(year: int) -> Decimal:

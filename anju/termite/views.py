@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core import attachments
 from anju.core import kpis as registry
 from anju.core.errors import refused
 from anju.core.listing import (
@@ -41,6 +44,7 @@ from anju.termite.forms import (
     ChemicalForm,
     CloseControlForm,
     ContractForm,
+    FeeRateForm,
     IssueForm,
     LabourPriceForm,
     LotForm,
@@ -49,8 +53,18 @@ from anju.termite.forms import (
     RevisitForm,
     TreatControlForm,
     TreatmentForm,
+    WarrantyRuleForm,
 )
-from anju.termite.models import Application, ControlRequest, LabourPrice, WarrantyBuilding
+from anju.termite.models import (
+    Application,
+    ChemicalIssue,
+    ControlRequest,
+    FeeRate,
+    LabourPrice,
+    Revisit,
+    WarrantyBuilding,
+    WarrantyRule,
+)
 
 MODULE = "termite"
 YEARS = (2000, 2100)
@@ -64,8 +78,8 @@ def _year(request: HttpRequest) -> int:
     return min(max(year, YEARS[0]), YEARS[1])
 
 
-# A page of several small forms, each posting its `step`: the form and the action it runs.
-Step = tuple[type[django_forms.Form], Callable[[dict[str, Any]], object]]
+# A page of several small forms, each posting its `step`: the form (class or factory) and the action it runs.
+Step = tuple[Callable[..., django_forms.Form], Callable[[dict[str, Any]], object]]
 
 
 def _post_step(request: HttpRequest, forms: dict[str, Any], steps: dict[str, Step]) -> bool:
@@ -79,7 +93,7 @@ def _post_step(request: HttpRequest, forms: dict[str, Any], steps: dict[str, Ste
     if step not in steps:
         return False
     form_class, act = steps[step]
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     forms[f"{step}_form"] = form
     if not form.is_valid():
         return False
@@ -104,6 +118,8 @@ def home(request: HttpRequest) -> HttpResponse:
         (kpi, kpi.compute(year), kpi.records_url(year) if kpi.records_url else "") for kpi in registry.all_kpis(MODULE)
     ]
     progress = queries.plan_progress(year)
+    today = timezone.localdate()
+    overdue = queries.overdue_revisits(year, today)
     return render(
         request,
         "termite/home.html",
@@ -113,6 +129,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "due": progress.due,
             "months": progress.months,
             "not_visited": progress.not_visited,
+            "overdue": {"n": overdue.count(), "area": queries.area_of(overdue)},
+            "follow_ups": queries.overdue_follow_ups(today).order_by("follow_up_due")[:20],
             "tab": "home",
         },
     )
@@ -152,7 +170,10 @@ def applications(request: HttpRequest) -> HttpResponse:
             ),
         ],
         filename="白蚁预防申请",
-        actions=[Action(_("New application"), reverse("termite:application_create"), "handle")],
+        actions=[
+            Action(_("New application"), reverse("termite:application_create"), "handle"),
+            Action(_("Import applications"), reverse("termite:applications_import"), "handle"),
+        ],
         empty=_("No applications match."),
     )
 
@@ -191,7 +212,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     steps: dict[str, Step] = {
         "accept": (AcceptForm, lambda d: actions.accept_application(who, application, on=d["on"])),
         "return": (ReturnForm, lambda d: actions.return_application(who, application, on=d["on"], reason=d["reason"])),
-        "contract": (ContractForm, lambda d: actions.sign_contract(who, application, **d)),
+        "contract": (ContractForm, lambda d: _sign(request, application, d)),
     }
     if _post_step(request, forms, steps):
         return redirect("termite:application", application.pk)
@@ -202,11 +223,43 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "buildings": application.buildings.order_by("building_no"),
             "contracts": application.contracts.prefetch_related("buildings"),
+            "attachments": attachments.for_record(application),
+            "document_kinds": [(k, k) for k in DOCUMENT_KINDS],
             "may_handle": can(request.user, MODULE, "handle"),
             "tab": "applications",
             **forms,
         },
     )
+
+
+def _sign(request: HttpRequest, application: Application, d: dict[str, Any]) -> object:
+    contract = actions.sign_contract(actor(request), application, **d)
+    if contract.short_warranty:
+        messages.warning(
+            request,
+            _("The warranty of %(years)s years is below the national minimum of 15 years (城市房屋白蚁防治管理规定).")
+            % {"years": contract.warranty_years},
+        )
+    return contract
+
+
+DOCUMENT_KINDS = ["申请表", "建设工程规划许可证", "施工许可证", "总平面图", "建筑面积测算", "其他"]
+
+
+@require(MODULE, "handle")
+def application_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a document (application form, permits, site plan, area survey) to an application."""
+    application = get_object_or_404(Application, pk=pk)
+    upload = request.FILES.get("file")
+    kind = request.POST.get("kind", "")
+    if request.method != "POST" or upload is None or kind not in DOCUMENT_KINDS:
+        messages.error(request, _("Choose a file and its kind."))
+        return redirect("termite:application", pk)
+    with refused(request) as outcome:
+        attachments.attach(application, upload, module=MODULE, kind=kind, actor=actor(request))
+    if outcome.ok:
+        messages.success(request, _("Document attached."))
+    return redirect("termite:application", pk)
 
 
 # --- buildings under warranty -------------------------------------------------------------------------
@@ -280,12 +333,17 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "treatment_form": TreatmentForm(initial={"date": today}),
         "accept_form": BuildingAcceptForm(initial={"on": today}),
         "revisit_form": RevisitForm(initial={"date": today, "area_checked": building.area}),
+        "issue_form": IssueForm(initial={"date": today}, treatments=building.treatments.all()),
     }
     who = actor(request)
     steps: dict[str, Step] = {
         "treatment": (TreatmentForm, lambda d: actions.record_treatment(who, building, **d)),
         "accept": (BuildingAcceptForm, lambda d: actions.accept_building(who, building, on=d["on"])),
-        "revisit": (RevisitForm, lambda d: actions.record_revisit(who, building, **d)),
+        "revisit": (RevisitForm, lambda d: _revisit(request, building, d)),
+        "issue": (
+            partial(IssueForm, treatments=building.treatments.all()),
+            lambda d: actions.issue_chemical(who, d.pop("lot"), **d),
+        ),
     }
     if _post_step(request, forms, steps):
         return redirect("termite:building", building.pk)
@@ -301,12 +359,32 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and building.accepted_on is not None
             and building.accepted_on <= today <= end,
             "treatments": building.treatments.order_by("date", "pk"),
-            "revisits": building.revisits.select_related("control_request").order_by("-date"),
+            "revisits": _with_photos(building.revisits.select_related("control_request").order_by("-date")),
+            "issues": ChemicalIssue.objects.filter(treatment__building=building).select_related("lot__chemical"),
             "may_handle": can(request.user, MODULE, "handle"),
             "tab": "buildings",
             **forms,
         },
     )
+
+
+def _revisit(request: HttpRequest, building: WarrantyBuilding, d: dict[str, Any]) -> object:
+    """The revisit and its photos, together or not at all."""
+    photos = request.FILES.getlist("photos")
+    with transaction.atomic():
+        revisit = actions.record_revisit(actor(request), building, **d)
+        for photo in photos:
+            attachments.attach(revisit, photo, module=MODULE, kind="回访照片", actor=actor(request))
+    return revisit
+
+
+def _with_photos(revisits: QuerySet[Revisit]) -> list[Revisit]:
+    """The revisits, each with its photos (`revisit.photos`), in one query for them all."""
+    rows = list(revisits)
+    photos = attachments.for_records(Revisit, [r.pk for r in rows])
+    for r in rows:
+        r.photos = photos.get(r.pk, [])  # type: ignore[attr-defined]
+    return rows
 
 
 @require(MODULE, "view")
@@ -344,8 +422,12 @@ def plan(request: HttpRequest) -> HttpResponse:
             ChoiceFilter(
                 "visited",
                 _("Revisited"),
-                [("1", _("Revisited")), ("0", _("Not yet"))],
-                apply=lambda qs, v: qs.filter(visited_on__isnull=v == "0"),
+                [("1", _("Revisited")), ("0", _("Not yet")), ("late", _("Overdue revisit"))],
+                apply=lambda qs, v: (
+                    qs.filter(pk__in=queries.overdue_revisits(year, timezone.localdate()).values("pk"))
+                    if v == "late"
+                    else qs.filter(visited_on__isnull=v == "0")
+                ),
                 everything=_("All"),
             ),
         ],
@@ -389,6 +471,13 @@ def requests(request: HttpRequest) -> HttpResponse:
             ChoiceFilter("target", _("Target"), ControlRequest.Target.choices, everything=_("Houses and trees")),
             ChoiceFilter("basis", _("Charge basis"), ControlRequest.Basis.choices, everything=_("All")),
             HiddenFilter("treated", lambda qs, year: qs.filter(treated_on__year=year), valid_int),
+            ChoiceFilter(
+                "follow_up",
+                _("Follow-up"),
+                [("late", _("Follow-up overdue"))],
+                apply=lambda qs, _v: qs.filter(pk__in=queries.overdue_follow_ups(timezone.localdate()).values("pk")),
+                everything=_("Any"),
+            ),
         ],
         filename="白蚁灭治",
         actions=[Action(_("New control request"), reverse("termite:request_create"), "handle")],
@@ -446,6 +535,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"on": today, "area": control.area or None, "trees": control.trees or None}
         ),
         "close_form": CloseControlForm(initial={"followed_up_on": today}),
+        "issue_form": IssueForm(initial={"date": today, "purpose": control.number}),
     }
     who = actor(request)
     steps: dict[str, Step] = {
@@ -456,13 +546,20 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ),
         "close": (CloseControlForm, lambda d: actions.close_control(who, control, **d)),
+        "issue": (IssueForm, lambda d: actions.issue_chemical(who, d.pop("lot"), control=control, **d)),
     }
     if _post_step(request, forms, steps):
         return redirect("termite:request", control.pk)
     return render(
         request,
         "termite/request.html",
-        {"control": control, "may_handle": can(request.user, MODULE, "handle"), "tab": "requests", **forms},
+        {
+            "control": control,
+            "issues": control.issues.select_related("lot__chemical"),
+            "may_handle": can(request.user, MODULE, "handle"),
+            "tab": "requests",
+            **forms,
+        },
     )
 
 
@@ -514,3 +611,44 @@ def chemicals(request: HttpRequest) -> HttpResponse:
             **forms,
         },
     )
+
+
+# --- rules: warranty and fees ----------------------------------------------------------------------------
+
+
+@require(MODULE, "view")
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """The city's dated warranty rules and fee rates: a new rule or rate applies from its date, earlier
+    contracts and requests keep theirs."""
+    today = timezone.localdate()
+    forms: dict[str, Any] = {
+        "warranty_form": WarrantyRuleForm(initial={"effective_from": today, "years": 15}),
+        "rate_form": FeeRateForm(initial={"effective_from": today, "minimum_quantity": 0}),
+    }
+    steps: dict[str, Step] = {
+        "warranty": (WarrantyRuleForm, lambda d: _set_rule(request, d)),
+        "rate": (FeeRateForm, lambda d: actions.set_fee_rate(actor(request), **d)),
+    }
+    if _post_step(request, forms, steps):
+        return redirect("termite:rules")
+    return render(
+        request,
+        "termite/rules.html",
+        {
+            "warranty_rules": WarrantyRule.objects.all(),
+            "in_force": actions.warranty_rule_on(today),
+            "rates": FeeRate.objects.all(),
+            "may_handle": can(request.user, MODULE, "handle"),
+            "tab": "rules",
+            **forms,
+        },
+    )
+
+
+def _set_rule(request: HttpRequest, d: dict[str, Any]) -> object:
+    rule = actions.set_warranty_rule(actor(request), **d)
+    if rule.short:
+        messages.warning(
+            request, _("%(years)s years is below the national minimum of 15 years.") % {"years": rule.years}
+        )
+    return rule

@@ -23,6 +23,7 @@ from anju.core import pdf
 from anju.core.fields import MoneyField
 from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.lib.money import capitals
+from anju.lib.xlsx import safe_row
 from anju.registry.models import Project
 
 ZERO = Decimal("0.00")
@@ -153,20 +154,20 @@ def xlsx_bytes(disclosure: Disclosure) -> bytes:
     for column, width in zip("ABCDE", (16, 14, 44, 12, 18), strict=True):
         ws.column_dimensions[column].width = width
 
-    ws.append([title(disclosure)])
+    ws.append(safe_row([title(disclosure)]))
     ws.merge_cells("A1:E1")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(["项目编码", disclosure.project.code, "公示期间", f"{disclosure.start} 至 {disclosure.end}"])
-    ws.append(["房屋户数", disclosure.units, "金额单位", "元"])
+    ws.append(safe_row(["项目编码", disclosure.project.code, "公示期间", f"{disclosure.start} 至 {disclosure.end}"]))
+    ws.append(safe_row(["房屋户数", disclosure.units, "金额单位", "元"]))
     ws.append([])
 
-    ws.append(["收支项目", "金额（元）"])
+    ws.append(safe_row(["收支项目", "金额（元）"]))
     header = ws.max_row
     for row in disclosure.summary_rows():
-        ws.append(list(row))
+        ws.append(safe_row(row))
         ws.cell(ws.max_row, 2).number_format = MONEY_FORMAT
-    ws.append(["期末余额大写", capitals(disclosure.closing)])
+    ws.append(safe_row(["期末余额大写", capitals(disclosure.closing)]))
     for r in range(header, ws.max_row + 1):
         for c in (1, 2):
             ws.cell(r, c).border = box
@@ -174,18 +175,18 @@ def xlsx_bytes(disclosure: Disclosure) -> bytes:
         ws.cell(header, c).font, ws.cell(header, c).fill = bold, fill
     ws.append([])
 
-    ws.append(["维修资金使用明细"])
+    ws.append(safe_row(["维修资金使用明细"]))
     ws.cell(ws.max_row, 1).font = bold
-    ws.append(["凭证号", "日期", "摘要", "分摊户数", "费用（元）"])
+    ws.append(safe_row(["凭证号", "日期", "摘要", "分摊户数", "费用（元）"]))
     header = ws.max_row
     for item in disclosure.use_items:
-        ws.append([item.seq, item.value_date, item.memo, item.units, item.cost])
+        ws.append(safe_row([item.seq, item.value_date, item.memo, item.units, item.cost]))
         ws.cell(ws.max_row, 2).number_format = "yyyy-mm-dd"
         ws.cell(ws.max_row, 5).number_format = MONEY_FORMAT
     if not disclosure.use_items:
-        ws.append(["本年度无使用"])
+        ws.append(safe_row(["本年度无使用"]))
     else:
-        ws.append(["合计", None, None, None, disclosure.uses])
+        ws.append(safe_row(["合计", None, None, None, disclosure.uses]))
         ws.cell(ws.max_row, 5).number_format = MONEY_FORMAT
     for r in range(header, ws.max_row + 1):
         for c in range(1, 6):

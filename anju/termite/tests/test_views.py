@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from openpyxl import load_workbook
 
 from anju.core import organisation
 from anju.termite.models import Application, ControlRequest, Revisit, WarrantyBuilding
@@ -106,6 +107,10 @@ def test_lists_export_and_who_may_do_what(client_for: Callable[..., Client]) -> 
     )
     export = station.get(reverse("termite:applications") + "?export=xlsx")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    factories.application(project='=HYPERLINK("http://evil","点我")', received_on=dt.date(2023, 4, 1))
+    sheet = load_workbook(io.BytesIO(station.get(reverse("termite:applications") + "?export=xlsx").content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)  # text, never a formula
 
 
 def test_chemicals_received_and_issued_from_the_page_never_below_stock(client_for: Callable[..., Client]) -> None:

@@ -1,5 +1,6 @@
 """`anju termite SUBCOMMAND`: termite control's batch work. Each prints, last, one JSON object.
 
+anju termite import-applications FILE  prevention applications received before Anju (all rows or none)
 anju termite import-history FILE     past contracts and acceptances (all rows or none)
 anju termite import-revisits FILE    revisits done on paper (all rows or none)
 anju termite revisit-plan YEAR       the year's revisit plan: buildings and area due"""
@@ -16,15 +17,18 @@ from django.core.management.base import BaseCommand, CommandParser
 from anju.core import imports
 from anju.lib.tabular import FILE_ROW, ImportRejected, RowError
 from anju.termite import queries
+from anju.termite.applications_import import APPLICATIONS_IMPORT
 from anju.termite.history_import import HISTORY_IMPORT
 from anju.termite.revisits_import import REVISITS_IMPORT
 
 
 class Command(BaseCommand):
-    help = "Termite control: import-history FILE, import-revisits FILE, revisit-plan YEAR."
+    help = "Termite control: import-applications FILE, import-history FILE, import-revisits FILE, revisit-plan YEAR."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
+        p = sub.add_parser("import-applications", help="Import prevention applications (.xlsx or .csv).")
+        p.add_argument("file")
         p = sub.add_parser("import-history", help="Import past prevention contracts and acceptances (.xlsx or .csv).")
         p.add_argument("file")
         p = sub.add_parser("import-revisits", help="Import revisits done on paper (.xlsx or .csv).")
@@ -52,6 +56,9 @@ class Command(BaseCommand):
     def _reject(self, errors: list[RowError]) -> None:
         self.emit({"errors": [error.as_dict() for error in errors]})
         sys.exit(1)
+
+    def do_import_applications(self, options: dict[str, Any]) -> None:
+        self.emit(self._import(APPLICATIONS_IMPORT, options["file"]).as_dict())
 
     def do_import_history(self, options: dict[str, Any]) -> None:
         self.emit(self._import(HISTORY_IMPORT, options["file"]).as_dict())

@@ -133,7 +133,7 @@ def _state_filter(today: dt.date) -> Callable[[QuerySet[CaseDeadline], str], Que
 STATE_LABELS = {
     rules.State.ON_TIME: _("On time"),
     rules.State.DUE_SOON: _("Due within 3 working days"),
-    rules.State.OVERDUE: _("Overdue"),
+    rules.State.OVERDUE: _("Past due"),
 }
 
 
@@ -185,15 +185,15 @@ def board(request: HttpRequest) -> HttpResponse:
         queryset=queries.open_deadlines(),
         columns=[
             Column(
-                _("Case number"),
+                _("Petition case number"),
                 lambda d: Link(d.case.number, reverse("petitions:case", args=[d.case_id])),
                 "case__number",
                 export_label="编号",
             ),
             Column(_("Subject"), lambda d: d.case.subject, "case__subject", export_label="事由"),
-            Column(_("Channel"), lambda d: d.case.channel.name, "case__channel__order", export_label="渠道"),
+            Column(_("Petition channel"), lambda d: d.case.channel.name, "case__channel__order", export_label="渠道"),
             Column(_("Deadline step"), lambda d: d.get_step_display(), "step", export_label="环节"),
-            Column(_("Due"), lambda d: d.due, "due", export_label="期限"),
+            Column(_("Due on"), lambda d: d.due, "due", export_label="期限"),
             Column(_("State"), state, export_label="状态", export_value=lambda d: str(state(d).text)),
             Column(
                 _("Department"),
@@ -262,14 +262,14 @@ def cases(request: HttpRequest) -> HttpResponse:
         tab="cases",
         queryset=queryset,
         columns=[
-            link_column(_("Case number"), "number", "petitions:case", export_label="编号"),
+            link_column(_("Petition case number"), "number", "petitions:case", export_label="编号"),
             Column(
                 _("Received at"),
                 lambda c: timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
                 "received_at",
                 export_label="收件时间",
             ),
-            Column(_("Channel"), lambda c: c.channel.name, "channel__order", export_label="渠道"),
+            Column(_("Petition channel"), lambda c: c.channel.name, "channel__order", export_label="渠道"),
             Column(_("Reference"), lambda c: c.reference or Muted("—"), "reference", export_label="渠道编号"),
             Column(_("Subject category"), lambda c: c.get_category_display(), "category", export_label="类别"),
             Column(_("Subject"), lambda c: c.subject, "subject", export_label="事由"),
@@ -291,7 +291,9 @@ def cases(request: HttpRequest) -> HttpResponse:
         ),
         filters=[
             ChoiceFilter("status", _("Status"), S.choices, everything=_("All statuses")),
-            ChoiceFilter("channel", _("Channel"), [(c.pk, c.name) for c in Channel.objects.all()], field="channel_id"),
+            ChoiceFilter(
+                "channel", _("Petition channel"), [(c.pk, c.name) for c in Channel.objects.all()], field="channel_id"
+            ),
             ChoiceFilter("category", _("Subject category"), Category.choices),
             ChoiceFilter(
                 "kind",
@@ -303,7 +305,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             ),
             YearFilter(apply=lambda qs, y: qs.filter(received_on__year=y)),
             ChoiceFilter("closure", _("Closure kind"), Case.Closure.choices, apply=_closure_filter),
-            FlagFilter("overdue", _("Overdue"), apply=lambda qs, _v: qs.filter(Exists(missed))),
+            FlagFilter("overdue", _("Past due"), apply=lambda qs, _v: qs.filter(Exists(missed))),
             FlagFilter("repeat", _("Repeat petitions"), apply=lambda qs, _v: qs.filter(repeat_of__isnull=False)),
             FlagFilter("mine", _("Assigned to me"), apply=lambda qs, _v: qs.filter(handler_id=request.user.pk)),
             HiddenFilter("replied", lambda qs, _v: qs.filter(replied_on__isnull=False), valid_int),
@@ -315,7 +317,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             Action(_("Register a case"), reverse("petitions:case_create"), "handle"),
             Action(_("Import 12345 work orders"), reverse("petitions:orders_import"), "handle", primary=False),
         ],
-        empty=_("No cases match."),
+        empty=_("No petition cases match."),
         table_id="petitions-cases",
     )
 

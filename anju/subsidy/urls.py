@@ -15,9 +15,11 @@ urlpatterns = [
     path("flags/", views.flags, name="flags"),
     path("flags/<int:pk>/clear/", views.flag_clear, name="flag_clear"),
     path("batches/", views.batches, name="batches"),
+    path("batches/new/", views.batch_create, name="batch_create"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
     path("batches/<int:pk>/payment-file.csv", views.batch_file, name="batch_file"),
     path("batches/<int:pk>/request/", views.batch_request, name="batch_request"),
     path("results/import/", import_page, {"key": "subsidy.results"}, name="results_import"),
     path("programs/", views.programs, name="programs"),
+    path("clawbacks/<int:pk>/recover/", views.clawback_recover, name="clawback_recover"),
 ]

@@ -1,0 +1,126 @@
+"""The subsidy pages as each role uses them: the counter's entry (a duplicate registered and flagged), the
+review steps from the step bar, a flag cleared by a second person, a batch formed, its file and request,
+the bank's results on the import page; the lists with their filters and export; who may see and do what."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from anju.subsidy import actions
+from anju.subsidy.models import Application, Batch, Flag
+from anju.subsidy.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(n: int, **changes: str) -> dict[str, str]:
+    new = f.new(n)
+    data = {
+        "program": str(f.program().pk) if not changes.get("program") else changes["program"],
+        "buyer_name": new.buyer_name,
+        "buyer_id": new.buyer_id,
+        "co_buyer_ids": "",
+        "address": new.address,
+        "unit_code": new.unit_code,
+        "area": "98.50",
+        "contract_number": new.contract_number,
+        "contract_date": "2023-06-01",
+        "price": "520000.00",
+        "tax_voucher": new.tax_voucher,
+        "deed_tax": "15600.00",
+        "payee_name": new.payee_name,
+        "payee_account": new.payee_account,
+        "payee_bank": "中国建设银行怀化分行",
+        "applied_on": "2023-07-10",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_counter_the_review_a_flag_cleared_and_a_batch_paid(client_for: Callable[..., Client]) -> None:
+    clerk, checker = client_for("housing", username="clerk"), client_for("housing", username="checker")
+    tax, finance = client_for("tax_agency"), client_for("finance_bureau")
+    data = form_data(1)
+    assert clerk.post(reverse("subsidy:application_create"), data).status_code == 302
+    program = str(Application.objects.get().program_id)
+    bad = clerk.post(
+        reverse("subsidy:application_create"), form_data(2, program=program, buyer_id="431202198501010000")
+    )
+    assert "校验位" in bad.content.decode()
+    # The same contract again: registered and flagged, both applications.
+    response = clerk.post(
+        reverse("subsidy:application_create"), form_data(3, program=program, contract_number=data["contract_number"])
+    )
+    assert response.status_code == 302 and Flag.objects.count() == 2
+    first = Application.objects.order_by("pk").first()
+    assert first is not None
+    page = reverse("subsidy:application", args=[first.pk])
+    html = clerk.get(page).content.decode()
+    assert "契税 15,600.00 元 × 50% = 7,800.00 元" in html and "合同备案号相同" in html
+    assert 'data-step="pass_documents"' not in html  # the preparer does not review
+    checker.post(page, {"step": "pass_documents", "note": ""})
+    tax.post(page, {"step": "verify_tax", "note": "已核验完税"})
+    finance.post(page, {"step": "finance_pass", "note": ""})
+    checker.post(page, {"step": "approve"})
+    first.refresh_from_db()
+    assert first.status == "notice"  # an open flag refused the approval
+    flag = first.flags.get()
+    clerk.post(reverse("subsidy:flag_clear", args=[flag.pk]), {"reason": "录入错误"})
+    assert Flag.objects.filter(cleared_at__isnull=True).count() == 2  # the preparer may not clear it
+    checker.post(reverse("subsidy:flag_clear", args=[flag.pk]), {"reason": "经核对为不同合同，录入错误已更正"})
+    checker.post(page, {"step": "approve"})
+    first.refresh_from_db()
+    assert first.status == "approved"
+    clerk.post(reverse("subsidy:batch_create"), {"program": program, "formed_on": "2023-09-01"})
+    batch = Batch.objects.get()
+    assert batch.label == "第一批" and batch.count == 1
+    request = clerk.get(reverse("subsidy:batch_request", args=[batch.pk])).content.decode()
+    assert "柒仟捌佰元整" in request
+    csv_file = clerk.get(reverse("subsidy:batch_file", args=[batch.pk]))
+    assert csv_file.content == clerk.get(reverse("subsidy:batch_file", args=[batch.pk])).content
+    reference = csv_file.content.decode("utf-8-sig").splitlines()[1].split(",")[-1]
+    results = f"用途/附言,金额,结果,交易流水号,交易日期\n{reference},7800.00,成功,T1,2023-09-20\n".encode()
+    upload = io.BytesIO(results)
+    upload.name = "results.csv"
+    clerk.post(reverse("subsidy:results_import"), {"file": upload})
+    first.refresh_from_db()
+    assert first.status == "paid"
+
+
+def test_lists_filters_and_export_with_masked_ids(client_for: Callable[..., Client]) -> None:
+    program = f.program()
+    app = f.application(program, n=5)
+    f.application(program, n=6, unit_code=app.unit_code)
+    finance = client_for("finance")  # subsidy view and export, no see_id
+    html = finance.get(reverse("subsidy:applications") + "?flagged=1").content.decode()
+    assert app.number in html and app.buyer_id_number not in html
+    export = finance.get(reverse("subsidy:applications") + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert app.number in values and app.buyer_id_number not in values
+    housing = client_for("housing")
+    assert app.buyer_id_number in housing.get(reverse("subsidy:application", args=[app.pk])).content.decode()
+    for name in ("subsidy:home", "subsidy:flags", "subsidy:batches", "subsidy:programs"):
+        assert finance.get(reverse(name)).status_code == 200
+
+
+def test_who_may_see_and_do_what(client_for: Callable[..., Client]) -> None:
+    program = f.program()
+    app = f.application(program)
+    nobody, tax = client_for("office"), client_for("tax_agency")
+    assert nobody.get(reverse("subsidy:applications")).status_code == 403
+    assert tax.get(reverse("subsidy:applications")).status_code == 200
+    assert tax.get(reverse("subsidy:application_create")).status_code == 403
+    assert tax.post(reverse("subsidy:application", args=[app.pk]), {"step": "pass_documents"}).status_code == 403
+    approved = actions.take_steps(None, [app], "pass_documents")
+    assert approved == 1
+    batch_refused = client_for("housing").post(
+        reverse("subsidy:batch_create"), {"ids": [app.pk], "next": reverse("subsidy:applications")}
+    )
+    assert batch_refused.status_code == 302 and not Batch.objects.exists()

@@ -39,6 +39,7 @@ from anju.rental import actions as rental
 from anju.rental.models import Exit, Inspection, Kind, Lease, RentalUnit, RentRate
 from anju.rental.tests import factories as rental_factories
 from anju.termite import actions as termite
+from anju.petitions.tests import factories as petitions_factories
 from anju.termite.tests import factories as termite_factories
 
 pytestmark = pytest.mark.django_db
@@ -383,6 +384,15 @@ def termite_requests(start: int, count: int) -> None:
         )  # fmt: skip
 
 
+# --- petitions -------------------------------------------------------------------------------------
+
+
+def petition_cases(start: int, count: int) -> None:
+    handler = _staff("petitions_handler", "office")
+    for i in range(start, start + count):
+        petitions_factories.assigned(handler, D(2023, 5, 4), phone=f"139{i:08d}", subject=f"事由{i}")
+
+
 LISTS: list[tuple[str, str, Build]] = [
     ("core:audit", "", core_audit),
     ("core:users", "", core_users),
@@ -426,6 +436,8 @@ LISTS: list[tuple[str, str, Build]] = [
     ("termite:buildings", "", termite_buildings),
     ("termite:plan", "year=2023", termite_buildings),
     ("termite:requests", "", termite_requests),
+    ("petitions:cases", "", petition_cases),
+    ("petitions:board", "", petition_cases),
 ]
 
 

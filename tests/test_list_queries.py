@@ -33,13 +33,13 @@ from anju.fund.tests import use_factories
 from anju.fund.use import actions as use
 from anju.performance import actions as performance
 from anju.performance.models import Asset
+from anju.petitions.tests import factories as petitions_factories
 from anju.registry.models import Building, Project
 from anju.registry.tests import factories as registry
 from anju.rental import actions as rental
 from anju.rental.models import Exit, Inspection, Kind, Lease, RentalUnit, RentRate
 from anju.rental.tests import factories as rental_factories
 from anju.termite import actions as termite
-from anju.petitions.tests import factories as petitions_factories
 from anju.termite.tests import factories as termite_factories
 
 pytestmark = pytest.mark.django_db

@@ -39,6 +39,10 @@ from anju.registry.tests import factories as registry
 from anju.rental import actions as rental
 from anju.rental.models import Exit, Inspection, Kind, Lease, RentalUnit, RentRate
 from anju.rental.tests import factories as rental_factories
+from anju.subsidy import actions as subsidy
+from anju.subsidy import payments as subsidy_payments
+from anju.subsidy.models import Program
+from anju.subsidy.tests import factories as subsidy_factories
 from anju.termite import actions as termite
 from anju.termite.tests import factories as termite_factories
 
@@ -384,6 +388,29 @@ def termite_requests(start: int, count: int) -> None:
         )  # fmt: skip
 
 
+# --- subsidy ---------------------------------------------------------------------------------------
+
+
+def _subsidy_program() -> Program:
+    return Program.objects.filter(code="hh2023").first() or subsidy_factories.program()
+
+
+def subsidy_applications(start: int, count: int) -> None:
+    program = _subsidy_program()
+    for i in range(start, start + count):  # every other one duplicates the previous one's home: flagged
+        unit = f"431202003001GB{i - 1:05d}F0001" if i % 2 else f"431202003001GB{i:05d}F0001"
+        subsidy_factories.application(program, n=1000 + i, unit_code=unit)
+
+
+def subsidy_batches(start: int, count: int) -> None:
+    program = _subsidy_program()
+    for i in range(start, start + count):
+        app = subsidy_factories.application(program, n=2000 + i)
+        for step in ("pass_documents", "verify_tax", "finance_pass", "approve"):
+            subsidy.take_step(None, app, step)
+        subsidy_payments.form_batch(None, program, [app])
+
+
 # --- petitions -------------------------------------------------------------------------------------
 
 
@@ -436,6 +463,10 @@ LISTS: list[tuple[str, str, Build]] = [
     ("termite:buildings", "", termite_buildings),
     ("termite:plan", "year=2023", termite_buildings),
     ("termite:requests", "", termite_requests),
+    ("subsidy:applications", "", subsidy_applications),
+    ("subsidy:applications", "flagged=1", subsidy_applications),
+    ("subsidy:flags", "", subsidy_applications),
+    ("subsidy:batches", "", subsidy_batches),
     ("petitions:cases", "", petition_cases),
     ("petitions:board", "", petition_cases),
 ]

@@ -140,7 +140,7 @@ class Case(models.Model):
         REGISTERED = "registered", _("Registered")
         ACCEPTED = "accepted", _("Accepted")
         NOT_ACCEPTED = "rejected", _("Not accepted")
-        ASSIGNED = "assigned", _("Assigned")
+        ASSIGNED = "assigned", _("Assigned (petition)")
         FORWARDED = "forwarded", _("Forwarded")
         REPLIED = "replied", _("Replied")
         CLOSED = "closed", _("Closed (petition)")

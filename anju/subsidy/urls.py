@@ -20,6 +20,8 @@ urlpatterns = [
     path("batches/<int:pk>/payment-file.csv", views.batch_file, name="batch_file"),
     path("batches/<int:pk>/request/", views.batch_request, name="batch_request"),
     path("results/import/", import_page, {"key": "subsidy.results"}, name="results_import"),
+    path("tax/import/", import_page, {"key": "subsidy.tax"}, name="tax_import"),
+    path("notice/", views.notice, name="notice"),
     path("programs/", views.programs, name="programs"),
     path("clawbacks/<int:pk>/recover/", views.clawback_recover, name="clawback_recover"),
 ]

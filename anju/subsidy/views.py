@@ -4,6 +4,7 @@ payment file, the 拨付 request, the bank's results) and the programs."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -120,6 +121,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         actions=[
             Action(_("Receive a subsidy application"), reverse("subsidy:application_create"), "handle"),
             Action(_("Import subsidy applications"), reverse("subsidy:import"), "handle", primary=False),
+            Action(_("Import the tax bureau's verification"), reverse("subsidy:tax_import"), "review", primary=False),
         ],
         batch=[BatchAction(_("Form a payment batch"), reverse("subsidy:batch_create"), "handle")],
         empty=_("No applications match."),
@@ -388,3 +390,31 @@ def clawback_recover(request: HttpRequest, pk: int) -> HttpResponse:
         if outcome.ok:
             messages.success(request, _("Saved."))
     return redirect("subsidy:application", claw.application_id)
+
+
+def masked_name(name: str) -> str:
+    """A name on a public list: the surname and, for three characters or more, the last one (张*、张*三)."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@require(MODULE, "view")
+def notice(request: HttpRequest) -> HttpResponse:
+    """The public notice (公示) of the applications passed by the finance review: names and ID numbers
+    masked for everyone, to print or publish; objections are recorded on each application."""
+    rows = (
+        Application.objects.filter(status=Status.NOTICE)
+        .select_related("program")
+        .order_by("program__code", "number")
+        .only("number", "buyer_name", "buyer_id_number", "address", "amount", "notice_from", "program__name")
+    )
+    listed = [(a, masked_name(a.buyer_name), ids.shown(a.buyer_id_number, visible=False)) for a in rows]
+    total = sum((a.amount for a, _n, _i in listed), Decimal("0.00"))
+    return render(
+        request,
+        "subsidy/notice.html",
+        {"rows": listed, "total": total, "today": timezone.localdate(), "tab": "notice"},
+    )

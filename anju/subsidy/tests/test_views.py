@@ -124,3 +124,26 @@ def test_who_may_see_and_do_what(client_for: Callable[..., Client]) -> None:
         reverse("subsidy:batch_create"), {"ids": [app.pk], "next": reverse("subsidy:applications")}
     )
     assert batch_refused.status_code == 302 and not Batch.objects.exists()
+
+
+def test_the_tax_bureaus_file_and_the_public_notice(client_for: Callable[..., Client]) -> None:
+    program = f.program()
+    apps = [f.application(program, n=n) for n in (1, 2, 3)]
+    actions.take_steps(None, apps, "pass_documents")
+    tax = client_for("tax_agency")
+    content = (
+        "契税完税凭证号,契税税额\n"
+        f"{apps[0].tax_voucher},15600.00\n{apps[1].tax_voucher},15000.00\nHN-UNKNOWN,1.00\n"
+    ).encode("gbk")
+    upload = io.BytesIO(content)
+    upload.name = "tax.csv"
+    html = tax.post(reverse("subsidy:tax_import"), {"file": upload}).content.decode()
+    assert "申报15600.00元，税务确认15000.00元" in html
+    statuses = dict(Application.objects.values_list("number", "status"))
+    assert [statuses[a.number] for a in apps] == ["finance", "tax", "tax"]
+    assert client_for("housing").get(reverse("subsidy:tax_import")).status_code == 403  # the agency's file
+    actions.take_steps(None, apps[:1], "finance_pass")
+    page = client_for("finance").get(reverse("subsidy:notice")).content.decode()
+    first = Application.objects.get(pk=apps[0].pk)
+    assert first.number in page and first.buyer_id_number not in page and first.buyer_name not in page
+    assert first.buyer_name[0] + "*" in page and apps[1].number not in page

@@ -79,6 +79,8 @@ def test_the_handler_of_another_department_sees_and_works_only_their_case(
     answer = station.post(f"/petitions/cases/{mine.pk}/", {"step": "reply", "on": "2024-03-05", "text": "已灭治"})
     assert answer.status_code == 302 and Case.objects.get(pk=mine.pk).status == "replied"
     assert station.get("/petitions/cases/").status_code == 403  # the lists are the petitions role's
+    mine_page = station.get("/petitions/mine/").content.decode()
+    assert mine.number in mine_page and other.number not in mine_page
 
 
 def _post(client: Client, case: Case, **data: Any) -> str:
@@ -157,7 +159,7 @@ def test_todos(client_for: Callable[..., Client]) -> None:
     todos = petition_todos(office.user)  # type: ignore[attr-defined]
     # Mine (1), to accept or decline (1), overdue (both: the 2024 deadlines have passed).
     assert [(t.url.split("/petitions/")[1], t.count) for t in todos] == [
-        ("cases/?mine=1", 1),
+        ("mine/?status=assigned", 1),
         ("cases/?status=registered", 1),
         ("board/?state=overdue", 2),
     ]

@@ -113,3 +113,49 @@ def test_the_board_and_the_work_orders_import(
     assert CaseDeadline.objects.get(case=imported, step="complete").due == dt.date(2024, 10, 10)
     page.goto(f"{live_server.url}/petitions/cases/?kind=online")
     assert imported.number in page.locator("#petitions-cases").inner_text()
+
+
+def test_a_handler_of_another_department_then_review_and_campaign(
+    page: Page, live_server: LiveServer, screenshot: Callable[[Page, str], None]
+) -> None:
+    """The service station's handler works the termite case assigned to them from their to-do list (the lists
+    stay closed to them); the office registers the petitioner's request for review and its opinion, then puts
+    the case in a campaign whose page shows the progress."""
+    station = make_user("zhaoqiang", "station")
+    make_user("liming", "office")
+    case = factories.assigned(station, dt.date(2024, 3, 1), category="termite", subject="楼道木门发现白蚁")
+    log_in(page, live_server.url, "zhaoqiang")
+    page.click("text=交我承办的信访件")
+    page.click(f"#petitions-mine >> text={case.number}")
+    page.wait_for_url(f"**/petitions/cases/{case.pk}/")
+    step(
+        page,
+        "contact",
+        at="2024-03-04T15:00",
+        method="phone",
+        contacted="王建国",
+        summary="约定上门查看时间",
+        principle="solved",
+    )
+    step(page, "reply", on="2024-03-08", text="已上门灭治并约定30日后复查。")
+    step(page, "close", on="2024-03-11", kind="procedural", satisfaction="unsatisfied")
+    assert Case.objects.get(pk=case.pk).status == "closed"
+    closed_list = page.goto(f"{live_server.url}/petitions/cases/")
+    assert closed_list is not None and closed_list.status == 403
+
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "liming")
+    page.goto(f"{live_server.url}/petitions/cases/{case.pk}/")
+    step(page, "review", on="2024-04-30")
+    assert "已超过申请复查的期限" in page.content()
+    step(page, "review", on="2024-04-01")
+    step(page, "decide", on="2024-04-20", outcome="upheld", opinion="经复查，维持原处理意见。")
+    assert "维持原答复" in page.locator("#case-deadlines").locator("xpath=..").inner_text()
+    page.goto(f"{live_server.url}/petitions/campaigns/")
+    page.fill("input[name=name]", "信访突出问题集中化解“百日攻坚”行动")
+    page.fill("input[name=starts_on]", "2024-05-01")
+    page.fill("input[name=ends_on]", "2024-08-08")
+    page.fill("textarea[name=numbers]", case.number)
+    submit(page, "main form button[type=submit]")
+    assert "程序性办结1件" in page.locator("#campaign-progress").inner_text()
+    screenshot(page, "petitions-campaign")

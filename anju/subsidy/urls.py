@@ -11,6 +11,7 @@ urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/documents/", views.application_document, name="application_document"),
     path("applications/import/", import_page, {"key": "subsidy.applications"}, name="import"),
     path("flags/", views.flags, name="flags"),
     path("flags/<int:pk>/clear/", views.flag_clear, name="flag_clear"),

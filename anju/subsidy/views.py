@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import ids, workflow
+from anju.core import attachments, ids, workflow
 from anju.core import kpis as registry
 from anju.core.errors import refused
 from anju.core.listing import (
@@ -206,10 +206,31 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "see_id": see_id,
             "may_handle": can(request.user, MODULE, "handle"),
             "reason_labels": rules.REASON_LABELS,
+            "attachments": attachments.for_record(app),
+            "document_kinds": [(k, k) for k in DOCUMENT_KINDS],
             "payee_form": PayeeForm(initial={"payee_name": app.payee_name, "payee_bank": app.payee_bank}),
             "tab": "applications",
         },
     )
+
+
+DOCUMENT_KINDS = ["申请表", "身份证", "户口簿", "网签合同", "契税完税凭证", "不动产权证书", "银行卡", "其他"]
+
+
+@require(MODULE, "handle")
+def application_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a document (form, ID cards, contract, deed-tax voucher, title, bank card) to an application."""
+    app = get_object_or_404(Application, pk=pk)
+    upload = request.FILES.get("file")
+    kind = request.POST.get("kind", "")
+    if request.method != "POST" or upload is None or kind not in DOCUMENT_KINDS:
+        messages.error(request, _("Choose a file and its kind."))
+        return redirect("subsidy:application", pk)
+    with refused(request) as outcome:
+        attachments.attach(app, upload, module=MODULE, kind=kind, actor=actor(request))
+    if outcome.ok:
+        messages.success(request, _("Document attached."))
+    return redirect("subsidy:application", pk)
 
 
 # --- flags -----------------------------------------------------------------------------------------------

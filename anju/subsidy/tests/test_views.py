@@ -132,8 +132,7 @@ def test_the_tax_bureaus_file_and_the_public_notice(client_for: Callable[..., Cl
     actions.take_steps(None, apps, "pass_documents")
     tax = client_for("tax_agency")
     content = (
-        "契税完税凭证号,契税税额\n"
-        f"{apps[0].tax_voucher},15600.00\n{apps[1].tax_voucher},15000.00\nHN-UNKNOWN,1.00\n"
+        f"契税完税凭证号,契税税额\n{apps[0].tax_voucher},15600.00\n{apps[1].tax_voucher},15000.00\nHN-UNKNOWN,1.00\n"
     ).encode("gbk")
     upload = io.BytesIO(content)
     upload.name = "tax.csv"
@@ -147,3 +146,14 @@ def test_the_tax_bureaus_file_and_the_public_notice(client_for: Callable[..., Cl
     first = Application.objects.get(pk=apps[0].pk)
     assert first.number in page and first.buyer_id_number not in page and first.buyer_name not in page
     assert first.buyer_name[0] + "*" in page and apps[1].number not in page
+
+
+def test_documents_attached_to_an_application(client_for: Callable[..., Client]) -> None:
+    app = f.application(f.program())
+    housing = client_for("housing")
+    upload = io.BytesIO(b"%PDF-1.4 contract")
+    upload.name = "合同.pdf"
+    url = reverse("subsidy:application_document", args=[app.pk])
+    assert housing.post(url, {"kind": "网签合同", "file": upload}).status_code == 302
+    assert "合同.pdf" in housing.get(reverse("subsidy:application", args=[app.pk])).content.decode()
+    assert client_for("finance").post(url, {"kind": "网签合同"}).status_code == 403

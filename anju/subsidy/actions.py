@@ -121,6 +121,7 @@ def create_program(
     area: str = "",
     home_types: Sequence[str] = ("住宅",),
     one_claim: bool = True,
+    appeal_days: int = 60,
 ) -> Program:
     """A program as data: a new policy is a new program, not a code change."""
     if window_to < window_from:
@@ -137,6 +138,7 @@ def create_program(
         area=area,
         home_types=list(home_types),
         one_claim=one_claim,
+        appeal_days=appeal_days,
     )
     audit.record(actor, AuditEvent.Action.CREATE, program, after=audit.snapshot(program))
     return program
@@ -478,22 +480,42 @@ def open_flags(app: Application) -> int:
     return app.flags.filter(cleared_at__isnull=True).count()
 
 
-def _refuser(app: Application) -> int | None:
-    event = app.events.filter(to_status=Status.REJECTED).order_by("-at", "-pk").first()
-    return event.actor_id if event is not None else None
+def _refusals(pks: Sequence[int]) -> dict[int, tuple[int | None, dt.date]]:
+    """Who last refused each application and on which day (one query)."""
+    found: dict[int, tuple[int | None, dt.date]] = {}
+    events = Event.objects.filter(application_id__in=pks, to_status=Status.REJECTED).order_by("at", "pk")
+    for pk, actor_id, at in events.values_list("application_id", "actor_id", "at"):
+        found[pk] = (actor_id, timezone.localtime(at).date())
+    return found
 
 
-def _check(actor: User | None, step: str) -> Any:
-    def check(app: Application) -> None:
-        if step == "approve" and open_flags(app):
-            raise SubsidyError(
-                f"补贴申请{app.number}有{open_flags(app)}项疑似重复未核查，核查清除后才能审核通过",
-                code="flagged",
-            )
-        if step in ("appeal_grant", "appeal_deny") and actor is not None and actor.pk == _refuser(app):
-            raise SubsidyError("复核须由作出不予通过决定以外的人员办理", code="same_reviewer")
-
-    return check
+def _line_checks(actor: User | None, step: str, rows: Sequence[Application], day: dt.date) -> None:
+    """The line's own rules on top of the kit's: approval (after the notice) neither by a preparer nor while a
+    duplicate flag is open; an appeal within the program's limit from the refusal; an appeal decided by
+    someone who did not refuse."""
+    pks = [app.pk for app in rows]
+    if step == "approve":
+        if actor is not None and actor.pk and any(app.created_by_id == actor.pk for app in rows):
+            raise SubsidyError("审核通过须由受理该申请的经办人以外的人员办理", code="same_person")
+        flagged = list(
+            Flag.objects.filter(application_id__in=pks, cleared_at__isnull=True)
+            .order_by("application__number")
+            .values_list("application__number", flat=True)[:1]
+        )
+        if flagged:
+            raise SubsidyError(f"补贴申请{flagged[0]}有疑似重复未核查，核查清除后才能审核通过", code="flagged")
+    if step in ("appeal", "appeal_grant", "appeal_deny"):
+        refused = _refusals(pks)
+        limits = dict(Program.objects.filter(applications__pk__in=pks).values_list("applications__pk", "appeal_days"))
+        for app in rows:
+            refuser, on = refused.get(app.pk, (None, day))
+            if step == "appeal" and (day - on).days > limits.get(app.pk, 0):
+                raise SubsidyError(
+                    f"补贴申请{app.number}于{on:%Y-%m-%d}不予通过，已超过{limits.get(app.pk, 0)}日的复核申请期限",
+                    code="appeal_late",
+                )
+            if step != "appeal" and actor is not None and actor.pk and actor.pk == refuser:
+                raise SubsidyError("复核须由作出不予通过决定以外的人员办理", code="same_reviewer")
 
 
 def take_step(actor: User | None, app: Application, step: str, *, note: str = "") -> Application:
@@ -501,7 +523,9 @@ def take_step(actor: User | None, app: Application, step: str, *, note: str = ""
     duplicate flag is open, an appeal decided by someone other than who refused."""
     before = app.status
     with transaction.atomic():
-        moved = workflow.take_step(WORKFLOW, actor, app, step, note=note, check=_check(actor, step))
+        moved = workflow.take_step(
+            WORKFLOW, actor, app, step, note=note, check=lambda a: _line_checks(actor, step, [a], timezone.localdate())
+        )
         if step in rules.FIRST_DECISIONS and before == Status.DOCUMENTS and moved.reviewed_on is None:
             moved.reviewed_on = timezone.localdate()
             moved.save(update_fields=["reviewed_on"])
@@ -534,7 +558,7 @@ def take_steps(
     rows: list[Application] = []
     for start in range(0, len(pks), CHUNK):
         locked = Application.objects.select_for_update().filter(pk__in=pks[start : start + CHUNK])
-        rows += list(locked.only("pk", "number", "status", "created_by_id"))
+        rows += list(locked.only("pk", "number", "status", "created_by_id", "program_id"))
     for app in rows:
         if app.status not in chosen.starts:
             labels = "、".join(WORKFLOW.state_label(s) for s in chosen.starts)
@@ -558,17 +582,7 @@ def take_steps(
             )  # fmt: skip
             if refusal is not None:
                 raise StepError(f"补贴申请 {app.number}：{refusal.message}", code=refusal.code)
-    if step == "approve":
-        flagged = Flag.objects.filter(application_id__in=pks, cleared_at__isnull=True).values_list(
-            "application__number", flat=True
-        )
-        first = next(iter(flagged[:1]), None)
-        if first is not None:
-            raise SubsidyError(f"补贴申请{first}有疑似重复未核查，核查清除后才能审核通过", code="flagged")
-    if step in ("appeal_grant", "appeal_deny") and actor is not None:
-        for app in rows:
-            if _refuser(app) == actor.pk:
-                raise SubsidyError("复核须由作出不予通过决定以外的人员办理", code="same_reviewer")
+    _line_checks(actor, step, rows, on or timezone.localdate())
     day = on or timezone.localdate()
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))) if on else timezone.now()
     changes: dict[str, Any] = {"status": chosen.to}

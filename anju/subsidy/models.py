@@ -30,6 +30,7 @@ class Program(models.Model):
     window_to = models.DateField(_("contracts signed until"))
     home_types = models.JSONField(_("eligible home types"), default=list, blank=True)
     one_claim = models.BooleanField(_("one claim per household"), default=True)
+    appeal_days = models.PositiveSmallIntegerField(_("days to appeal a refusal"), default=60)
     created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -151,3 +151,16 @@ def test_the_form_checks_name_the_field(staff) -> None:
     with pytest.raises(SubsidyError) as err:
         f.application(prog, area=Decimal("0"))
     assert err.value.field == "area"
+
+
+def test_approval_is_not_the_preparers_and_an_appeal_has_its_limit(staff) -> None:
+    prog = f.program()
+    app = walk(f.application(prog, staff["clerk"]), staff, until="notice")
+    with pytest.raises(SubsidyError, match="经办人以外"):
+        actions.take_step(staff["clerk"], app, "approve")
+    refused = actions.take_step(staff["checker"], f.application(prog, staff["clerk"]), "reject", note="不符合条件")
+    prog.appeal_days = 0
+    prog.save()
+    refused.events.filter(to_status="rejected").update(at=timezone.now() - dt.timedelta(days=2))
+    with pytest.raises(SubsidyError, match="复核申请期限"):
+        actions.take_step(staff["clerk"], refused, "appeal", note="补充材料")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anju.subsidy.models import Program
+from anju.subsidy.models import Program, RuleVersion
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -60,3 +60,29 @@ class BatchForm(forms.Form):
 
 class RecoveryForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount recovered on the clawback"), min_value=Decimal("0.01"), **MONEY)
+
+
+class ProgramForm(forms.Form):
+    code = forms.SlugField(label=_("Program code"), max_length=40)
+    name = forms.CharField(label=_("Program name"), max_length=120)
+    document = forms.CharField(label=_("Policy document"), max_length=120, required=False)
+    agencies = forms.CharField(label=_("Issuing agencies"), max_length=120, required=False)
+    area = forms.CharField(label=_("Subsidy area"), max_length=60, required=False)
+    window_from = forms.DateField(label=_("Contracts signed from"), widget=DATE)
+    window_to = forms.DateField(label=_("Contracts signed until"), widget=DATE)
+    home_types = forms.CharField(
+        label=_("Eligible home types"), max_length=120, initial="住宅", help_text=_("Several separated by ；or ;")
+    )
+    one_claim = forms.BooleanField(label=_("One claim per household"), required=False, initial=True)
+    appeal_days = forms.IntegerField(label=_("Days to appeal a refusal"), min_value=1, max_value=365, initial=60)
+
+
+class RuleForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    kind = forms.ChoiceField(label=_("Amount rule"), choices=RuleVersion.Kind.choices)
+    rate = forms.DecimalField(
+        label=_("Rate (percent or yuan per m²)"), max_digits=9, decimal_places=4, required=False, min_value=0
+    )
+    fixed = forms.DecimalField(label=_("Fixed amount"), required=False, min_value=0, **MONEY)
+    cap = forms.DecimalField(label=_("Cap"), required=False, min_value=0, **MONEY)
+    source = forms.CharField(label=_("Source clause"), max_length=200, required=False)

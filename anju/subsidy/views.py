@@ -37,8 +37,17 @@ from anju.core.listing import (
 from anju.core.listing.page import back_to_list, selected_ids
 from anju.core.permissions import actor, can, check, require
 from anju.subsidy import actions, payments, queries, rules
-from anju.subsidy.forms import ApplicationForm, BatchForm, ObjectionForm, PayeeForm, ReasonForm, RecoveryForm
-from anju.subsidy.models import Application, Batch, Clawback, Flag, Payment, Status
+from anju.subsidy.forms import (
+    ApplicationForm,
+    BatchForm,
+    ObjectionForm,
+    PayeeForm,
+    ProgramForm,
+    ReasonForm,
+    RecoveryForm,
+    RuleForm,
+)
+from anju.subsidy.models import Application, Batch, Clawback, Flag, Payment, Program, Status
 
 MODULE = "subsidy"
 
@@ -398,7 +407,47 @@ def batch_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(MODULE, "view")
 def programs(request: HttpRequest) -> HttpResponse:
-    return render(request, "subsidy/programs.html", {"programs": queries.programs(), "tab": "programs"})
+    """The programs with their rule versions; a leader adds a program or a dated rule version (a new policy
+    is data, never a code change; a version used by an application is never changed)."""
+    program_form, rule_form = ProgramForm(), RuleForm()
+    if request.method == "POST":
+        check(request.user, MODULE, "approve")
+        who = actor(request)
+        if request.POST.get("action") == "rule":
+            program = get_object_or_404(Program, pk=request.POST.get("program", "0") or 0)
+            rule_form = RuleForm(request.POST)
+            if rule_form.is_valid():
+                d = rule_form.cleaned_data
+                with refused(rule_form) as outcome:
+                    actions.add_rule_version(
+                        who, program, effective_from=d["effective_from"], kind=d["kind"],
+                        rate=d["rate"] or Decimal(0), fixed=d["fixed"] or Decimal("0.00"), cap=d["cap"],
+                        source=d["source"],
+                    )  # fmt: skip
+                if outcome.ok:
+                    messages.success(request, _("Saved."))
+                    return redirect("subsidy:programs")
+        else:
+            program_form = ProgramForm(request.POST)
+            if program_form.is_valid():
+                d = dict(program_form.cleaned_data)
+                d["home_types"] = actions.split_ids(d["home_types"])
+                with refused(program_form) as outcome:
+                    actions.create_program(who, **d)
+                if outcome.ok:
+                    messages.success(request, _("Saved."))
+                    return redirect("subsidy:programs")
+    return render(
+        request,
+        "subsidy/programs.html",
+        {
+            "programs": queries.programs(),
+            "program_form": program_form,
+            "rule_form": rule_form,
+            "may_approve": can(request.user, MODULE, "approve"),
+            "tab": "programs",
+        },
+    )
 
 
 @require(MODULE, "handle")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -13,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from anju.subsidy import actions
-from anju.subsidy.models import Application, Batch, Flag
+from anju.subsidy.models import Application, Batch, Flag, Program
 from anju.subsidy.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,19 @@ def test_documents_attached_to_an_application(client_for: Callable[..., Client])
     assert housing.post(url, {"kind": "网签合同", "file": upload}).status_code == 302
     assert "合同.pdf" in housing.get(reverse("subsidy:application", args=[app.pk])).content.decode()
     assert client_for("finance").post(url, {"kind": "网签合同"}).status_code == 403
+
+
+def test_a_leader_adds_a_program_and_a_rule_version_as_data(client_for: Callable[..., Client]) -> None:
+    leader = client_for("leadership")
+    data = {"code": "hh2024", "name": "2024年购房补贴", "window_from": "2024-01-01", "window_to": "2024-12-31",
+            "home_types": "住宅；商住", "one_claim": "on", "appeal_days": "30"}  # fmt: skip
+    assert leader.post(reverse("subsidy:programs"), data).status_code == 302
+    program = Program.objects.get(code="hh2024")
+    assert program.home_types == ["住宅", "商住"] and program.appeal_days == 30
+    rule = {"action": "rule", "program": program.pk, "effective_from": "2024-01-01", "kind": "per_area",
+            "rate": "100", "cap": "15000.00", "source": "第六条"}  # fmt: skip
+    assert leader.post(reverse("subsidy:programs"), rule).status_code == 302
+    again = leader.post(reverse("subsidy:programs"), rule).content.decode()
+    assert "补贴标准已存在" in again
+    assert program.rules.get().cap == Decimal("15000.00")
+    assert client_for("housing").post(reverse("subsidy:programs"), data).status_code == 403

@@ -36,7 +36,7 @@ from anju.core.listing import (
 )
 from anju.core.listing.page import back_to_list, selected_ids
 from anju.core.permissions import actor, can, check, require
-from anju.subsidy import actions, payments, queries, rules
+from anju.subsidy import actions, documents, payments, queries, rules
 from anju.subsidy.forms import (
     ApplicationForm,
     BatchForm,
@@ -396,8 +396,10 @@ def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(MODULE, "view")
 def batch_request(request: HttpRequest, pk: int) -> HttpResponse:
-    """The 拨付 request of a batch, to print: count, total and the total in capitals."""
+    """The 拨付 request of a batch, to print (or as Word with `?format=docx`): count, total, total in capitals."""
     batch = get_object_or_404(Batch.objects.select_related("program"), pk=pk)
+    if request.GET.get("format") == "docx":
+        return documents.request_response(request, batch)
     return render(
         request,
         "subsidy/batch_request.html",

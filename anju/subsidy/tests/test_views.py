@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from docx import Document
 from openpyxl import load_workbook
 
 from anju.subsidy import actions
@@ -83,6 +84,9 @@ def test_the_counter_the_review_a_flag_cleared_and_a_batch_paid(client_for: Call
     assert batch.label == "第一批" and batch.count == 1
     request = clerk.get(reverse("subsidy:batch_request", args=[batch.pk])).content.decode()
     assert "柒仟捌佰元整" in request
+    word = clerk.get(reverse("subsidy:batch_request", args=[batch.pk]) + "?format=docx")
+    text = "\n".join(c.text for t in Document(io.BytesIO(word.content)).tables for r in t.rows for c in r.cells)
+    assert "柒仟捌佰元整" in text and "1户" in text
     csv_file = clerk.get(reverse("subsidy:batch_file", args=[batch.pk]))
     assert csv_file.content == clerk.get(reverse("subsidy:batch_file", args=[batch.pk])).content
     reference = csv_file.content.decode("utf-8-sig").splitlines()[1].split(",")[-1]

@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from anju.subsidy import actions, payments
 from anju.subsidy.models import Application, Program
@@ -65,3 +67,21 @@ def test_create_list_detail_batches_and_results(client_for: Callable[..., Client
         "/api/subsidy/results", {"file": SimpleUploadedFile("r.csv", content.replace(b"7800.00", b"1.00"))}
     )
     assert refused.status_code == 400 and refused.json()["errors"][0]["column"] == "金额"
+
+
+def test_the_application_list_takes_as_many_queries_for_30_rows_as_for_3(client_for: Callable[..., Client]) -> None:
+    program = f.program()
+    housing = client_for("housing")
+    housing.get("/api/subsidy/programs")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert housing.get("/api/subsidy/applications?limit=100").status_code == 200
+        return len(captured.captured_queries)
+
+    for n in range(3):
+        f.application(program, n=n)
+    few = count()
+    for n in range(3, 30):
+        f.application(program, n=n, unit_code=f"U{n % 3}")
+    assert count() == few

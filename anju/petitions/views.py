@@ -573,7 +573,7 @@ def channels(request: HttpRequest) -> HttpResponse:
             if outcome.ok:
                 messages.success(request, _("Saved."))
                 return redirect("petitions:channels")
-    rules_by_channel = actions.channel_rules(Channel.objects.all())
+    rules_by_channel = actions.channel_rules(Channel.objects.values_list("pk", flat=True))
     rows = [
         (c, sorted(rules_by_channel.get(c.pk, []), key=lambda r: (r.step, r.effective_from)))
         for c in Channel.objects.all()

@@ -37,6 +37,7 @@ from anju.petitions.actions.flow import (
     request_review,
     show_identity,
 )
+from anju.petitions.actions.handled import Handled, PastContact, record_handled
 
 __all__ = [
     "CASE_FLOW",
@@ -44,8 +45,10 @@ __all__ = [
     "CASE_WORKFLOW",
     "MODULE",
     "OPEN",
+    "Handled",
     "NewCase",
     "NewPetitioner",
+    "PastContact",
     "accept_case",
     "add_to_campaign",
     "assign_case",
@@ -60,6 +63,7 @@ __all__ = [
     "may_handle",
     "record_commitment",
     "record_contact",
+    "record_handled",
     "record_satisfaction",
     "register_case",
     "register_cases",

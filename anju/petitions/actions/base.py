@@ -103,10 +103,10 @@ def _not_before(day: dt.date, earlier: dt.date | None, label: str, earlier_label
 # --- channels and their rules -------------------------------------------------------------------------
 
 
-def channel_rules(channels: Iterable[Channel]) -> dict[int, list[DeadlineRule]]:
+def channel_rules(channel_ids: Iterable[int]) -> dict[int, list[DeadlineRule]]:
     """Every rule of the channels, by channel id, in one query."""
     found: dict[int, list[DeadlineRule]] = defaultdict(list)
-    for rule in DeadlineRule.objects.filter(channel__in=list(channels)):
+    for rule in DeadlineRule.objects.filter(channel_id__in=list(channel_ids)):
         found[rule.channel_id].append(rule)
     return found
 

@@ -230,7 +230,7 @@ def register_cases(
         )
         for i, item in enumerate(items)
     ]
-    rules_by_channel = channel_rules({item.channel for item in items})
+    rules_by_channel = channel_rules({item.channel.pk for item in items})
     deadlines: list[CaseDeadline] = []
     for case, item in zip(cases, items, strict=True):
         try:
@@ -277,7 +277,7 @@ def register_cases(
         [
             CaseEvent(
                 case=case,
-                at=now,
+                at=min(case.received_at, now),  # 收件登记: the receipt, in the history
                 actor=_user(actor),
                 actor_name=label,
                 actor_full_name=full,

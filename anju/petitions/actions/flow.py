@@ -175,7 +175,6 @@ def reply_case(actor: User | None, case: Case, *, on: dt.date, text: str) -> Cas
         CASE_WORKFLOW, actor, locked, S.REPLIED, step="reply", note=f"{on:%Y-%m-%d}", replied_on=on, reply=text.strip()
     )
     _meet(locked, [rules.Step.REPLY], on)
-    _start_deadlines(locked, rules.Start.REPLIED, on, steps=[rules.Step.REVIEW_REQUEST])
     return locked
 
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from anju.core import audit, imports
 from anju.core.models import AuditEvent, User
@@ -104,6 +106,9 @@ class ImportResult:
     flags: list[dict[str, Any]] = field(default_factory=list)
     flagged_existing: int = 0
 
+    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
+        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
+
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "skipped": self.skipped, "flagged": len(self.flags), "flags": self.flags}
 
@@ -133,6 +138,7 @@ class ApplicationsImport(imports.ImportSpec):
     key = "subsidy.applications"
     title = "购房补贴申请导入"
     module = "subsidy"
+    tabs = ("subsidy/_tabs.html", "applications")
     columns = COLUMNS
     example = (
         "GF2023-00001", "张三", "431202198001011234", "431202198202021238", "鹤城区迎丰中路88号3栋1单元501",

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from anju.core import audit, imports
 from anju.core.models import AuditEvent, User
 from anju.lib.tabular import Column, Kind
@@ -27,6 +30,9 @@ class TaxResult:
     skipped: int = 0
     differing: list[dict[str, Any]] = field(default_factory=list)
 
+    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
+        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
+
     def as_dict(self) -> dict[str, Any]:
         return {"verified": self.verified, "skipped": self.skipped, "differing": self.differing}
 
@@ -35,6 +41,7 @@ class TaxFileImport(imports.ImportSpec):
     key = "subsidy.tax"
     title = "契税核验结果导入"
     module = "subsidy"
+    tabs = ("subsidy/_tabs.html", "applications")
     permission = "review"
     columns = COLUMNS
     example = ("343126230000001", "15600.00", "已完税")

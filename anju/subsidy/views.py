@@ -257,7 +257,7 @@ def flags(request: HttpRequest) -> HttpResponse:
             Column(_("Buyer's name"), lambda f: f.application.buyer_name, export_label="购房人姓名"),
             Column(_("Reason"), lambda f: f.get_reason_display(), "reason", export_label="疑似重复原因"),
             _app_link(_("Other application"), "other", "相同的申请"),
-            Column(_("Flagged"), lambda f: f.created, "created", export_label="标记时间"),
+            Column(_("Flagged on"), lambda f: f.created, "created", export_label="标记时间"),
             Column(
                 _("Cleared by"), lambda f: f.cleared_by.full_name if f.cleared_by else Muted("—"), export_label="核查人"
             ),

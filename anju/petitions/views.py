@@ -14,7 +14,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -282,7 +282,7 @@ def _case_columns() -> list[Column]:
 def cases(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     missed = CaseDeadline.objects.filter(case=OuterRef("pk")).filter(
-        Q(met_on__gt=OuterRef("due")) | Q(met_on__isnull=True, due__lt=today)
+        Q(met_on__gt=F("due")) | Q(met_on__isnull=True, due__lt=today)
     )
     kinds = [("online", _("Online public opinion")), ("referral", _("Referred by the inspection team"))]
     return _list(

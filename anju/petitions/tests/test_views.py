@@ -29,6 +29,9 @@ def test_the_overview_and_board(client_for: Callable[..., Client]) -> None:
     board = client.get("/petitions/board/?state=overdue")
     assert board.status_code == 200 and late.number in board.content.decode()
     assert late.number not in client.get("/petitions/board/?state=on_time").content.decode()
+    on_time = f.case(received=timezone.localdate(), phone="13900000003")
+    overdue_list = client.get("/petitions/cases/?overdue=1").content.decode()
+    assert late.number in overdue_list and on_time.number not in overdue_list
     assert client.get("/petitions/board/?state=on_time&export=xlsx").status_code == 200
 
 
@@ -164,3 +167,18 @@ def test_todos(client_for: Callable[..., Client]) -> None:
         ("board/?state=overdue", 2),
     ]
     assert petition_todos(client_for("finance").user) == []  # type: ignore[attr-defined]
+
+
+def test_every_kpi_links_to_its_records(client_for: Callable[..., Client]) -> None:
+    from anju.core import kpis
+
+    leader = client_for("leadership")
+    f.closed(leader.user, "procedural", D(2023, 5, 4), code="inspection")  # type: ignore[attr-defined]
+    for kpi in kpis.all_kpis("petitions"):
+        assert kpi.records_url is not None and kpi.records is not None, kpi.code
+        page = leader.get(kpi.records_url(2023))
+        assert page.status_code == 200, kpi.code
+        # The report's KPI page sends a reader on to the line's list of the records.
+        assert leader.get(f"/performance/kpi/{kpi.code}/2023/")["Location"] == kpi.records_url(2023), kpi.code
+    procedural = leader.get(kpis.get("petitions.referrals_procedural").records_url(2023))  # type: ignore[misc]
+    assert "XF2023-00001" in procedural.content.decode()

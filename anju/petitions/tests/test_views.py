@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from anju.core.models import AuditEvent, User
+from anju.core.models import AuditEvent, CalendarYear, User
 from anju.petitions import actions
 from anju.petitions.models import Case, DeadlineRule
 from anju.petitions.tests import factories as f
@@ -23,12 +23,14 @@ D = dt.date
 
 def test_the_overview_and_board(client_for: Callable[..., Client]) -> None:
     client = client_for("office")
-    late = f.assigned(client.user, timezone.localdate() - dt.timedelta(days=100))  # type: ignore[attr-defined]
+    late = f.assigned(client.user, D(2024, 3, 1))  # type: ignore[attr-defined]
     page = client.get("/petitions/?year=2023")
     assert page.status_code == 200 and "网络舆情事项" in page.content.decode()
     board = client.get("/petitions/board/?state=overdue")
     assert board.status_code == 200 and late.number in board.content.decode()
     assert late.number not in client.get("/petitions/board/?state=on_time").content.decode()
+    # A case received today is due in 15 days: next year's calendar (no holidays) may be needed.
+    CalendarYear.objects.get_or_create(year=timezone.localdate().year + 1, defaults={"source": "test"})
     on_time = f.case(received=timezone.localdate(), phone="13900000003")
     overdue_list = client.get("/petitions/cases/?overdue=1").content.decode()
     assert late.number in overdue_list and on_time.number not in overdue_list

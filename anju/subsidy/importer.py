@@ -106,9 +106,6 @@ class ImportResult:
     flags: list[dict[str, Any]] = field(default_factory=list)
     flagged_existing: int = 0
 
-    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
-        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
-
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "skipped": self.skipped, "flagged": len(self.flags), "flags": self.flags}
 
@@ -151,6 +148,9 @@ class ApplicationsImport(imports.ImportSpec):
         "同一文件中或与系统中已有申请的不动产单元号、合同备案号、契税完税凭证号、购房人或收款账号相同的，照常导入并标记为疑似重复，"
         "由经办人以外的第二人核查清除后才能审核通过。",
     )
+
+    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
+        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
 
     def prepare(self, options: imports.Options) -> imports.Options:
         program = options.get("program")

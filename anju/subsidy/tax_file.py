@@ -30,9 +30,6 @@ class TaxResult:
     skipped: int = 0
     differing: list[dict[str, Any]] = field(default_factory=list)
 
-    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
-        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
-
     def as_dict(self) -> dict[str, Any]:
         return {"verified": self.verified, "skipped": self.skipped, "differing": self.differing}
 
@@ -46,6 +43,9 @@ class TaxFileImport(imports.ImportSpec):
     columns = COLUMNS
     example = ("343126230000001", "15600.00", "已完税")
     notes = ("契税税额与申请一致的，税务核验通过；不一致的留在税务核验并列出；找不到待核验申请的凭证号跳过。",)
+
+    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
+        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
 
     def fetch(self, parsed: imports.Parsed, options: imports.Options) -> dict[str, Application]:
         vouchers = sorted({rules.normalize_code(r.values["契税完税凭证号"]) for r in parsed.rows if r.ok})

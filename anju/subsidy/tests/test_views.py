@@ -91,6 +91,8 @@ def test_the_counter_the_review_a_flag_cleared_and_a_batch_paid(client_for: Call
     assert csv_file.content == clerk.get(reverse("subsidy:batch_file", args=[batch.pk])).content
     reference = csv_file.content.decode("utf-8-sig").splitlines()[1].split(",")[-1]
     results = f"用途/附言,金额,结果,交易流水号,交易日期\n{reference},7800.00,成功,T1,2023-09-20\n".encode()
+    page_html = clerk.get(reverse("subsidy:results_import")).content.decode()
+    assert f'href="{reverse("subsidy:home")}"' in page_html and "发放批次" in page_html  # the line's crumbs and tabs
     upload = io.BytesIO(results)
     upload.name = "results.csv"
     clerk.post(reverse("subsidy:results_import"), {"file": upload})

@@ -248,3 +248,12 @@ def test_handled_cases_are_refused_whole(handler: User) -> None:
     actions.record_handled(None, items[:1])
     with pytest.raises(PetitionError, match="只有已登记"):
         actions.record_handled(None, items[:1])
+
+
+def test_a_petitioner_with_a_registry_id_number_is_that_person() -> None:
+    from anju.registry.tests import factories as registry
+
+    person = registry.person("李秀英", seq=7, phone="13800000077")
+    case = f.case(petitioners=[actions.NewPetitioner(id_number=person.id_number)])
+    petitioner = case.petitioners.get()
+    assert (petitioner.person, petitioner.name, petitioner.phone) == (person, "李秀英", "13800000077")

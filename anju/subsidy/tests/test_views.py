@@ -180,3 +180,18 @@ def test_a_leader_adds_a_program_and_a_rule_version_as_data(client_for: Callable
     assert "补贴标准已存在" in again
     assert program.rules.get().cap == Decimal("15000.00")
     assert client_for("housing").post(reverse("subsidy:programs"), data).status_code == 403
+
+
+def test_the_to_dos_of_each_role(make_user) -> None:
+    from anju.subsidy.todos import subsidy_todos
+
+    program = f.program()
+    apps = [f.application(program, n=n) for n in (1, 2, 3)]
+    f.application(program, n=4, unit_code=apps[0].unit_code)
+    actions.take_steps(None, apps[:2], "pass_documents")
+    housing, tax = make_user("h", "housing"), make_user("t", "tax_agency")
+    assert [(str(t.title), t.count) for t in subsidy_todos(housing)] == [
+        ("待资料审查的购房补贴申请", 2),
+        ("疑似重复待核查的购房补贴申请", 2),
+    ]
+    assert [(str(t.title), t.count) for t in subsidy_todos(tax)] == [("待税务核验的购房补贴申请", 2)]

@@ -86,7 +86,7 @@ def test_an_application_from_the_counter_through_every_agency(
 
     as_user(page, base, "shuiwu")
     page.goto(url)
-    assert page.locator("button[data-step]").all_inner_texts() == ["税务核验通过", "不予通过"]
+    assert page.locator("button[data-step]").all_inner_texts() == ["退回补正", "税务核验通过", "不予通过"]
     step(page, "verify_tax", "已核验完税凭证")
     as_user(page, base, "caizheng")
     page.goto(url)

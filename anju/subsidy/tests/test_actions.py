@@ -153,6 +153,15 @@ def test_the_form_checks_name_the_field(staff) -> None:
     assert err.value.field == "area"
 
 
+def test_the_tax_bureau_sends_back_for_documents_and_the_review_starts_again(staff) -> None:
+    prog = f.program()
+    app = actions.take_step(staff["checker"], f.application(prog, staff["clerk"]), "pass_documents")
+    app = actions.take_step(staff["tax"], app, "return_documents", note="完税凭证不清晰")
+    assert app.status == "returned" and app.reviewed_on is not None
+    app = actions.take_step(staff["clerk"], app, "resubmit")
+    assert actions.take_step(staff["checker"], app, "pass_documents").status == "tax"
+
+
 def test_approval_is_not_the_preparers_and_an_appeal_has_its_limit(staff) -> None:
     prog = f.program()
     app = walk(f.application(prog, staff["clerk"]), staff, until="notice")

@@ -179,5 +179,13 @@ class CampaignForm(forms.Form):
         return [found[n] for n in dict.fromkeys(numbers)]
 
 
+class IncidentForm(forms.Form):
+    occurred_on = _day(_("Occurred on"))
+    title = forms.CharField(label=_("Incident"), max_length=120)
+    platform = forms.CharField(label=_("Where it spread"), max_length=60)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(label=_("Response"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
 def today_initial() -> dict[str, dt.date]:
     return {"on": timezone.localdate()}

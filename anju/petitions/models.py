@@ -384,3 +384,25 @@ class CaseEvent(WorkflowEvent):
         verbose_name = _("case history")
         verbose_name_plural = _("case histories")
         ordering = ["case", "at", "pk"]
+
+
+class Incident(models.Model):
+    """An adverse public-opinion incident (不良舆情): what spread, where, and how the center responded."""
+
+    occurred_on = models.DateField(_("occurred on"), db_index=True)
+    title = models.CharField(_("incident"), max_length=120)
+    platform = models.CharField(_("where it spread"), max_length=60)
+    description = models.TextField(_("what happened"))
+    response = models.TextField(_("response"), blank=True)
+    case = models.ForeignKey(
+        Case, verbose_name=_("petition case"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = by_user(_("recorded by"))
+
+    class Meta:
+        verbose_name = _("adverse public-opinion incident")
+        verbose_name_plural = _("adverse public-opinion incidents")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.title}"

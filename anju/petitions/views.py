@@ -55,6 +55,7 @@ from anju.petitions.forms import (
     DayForm,
     ExtendForm,
     ForwardForm,
+    IncidentForm,
     LinkForm,
     RejectForm,
     ReplyForm,
@@ -156,10 +157,28 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("case__department__name", "case__handler__full_name")
     )
+    form = IncidentForm(request.POST or None, initial={"occurred_on": today})
+    if request.method == "POST":
+        if not can(request.user, MODULE, "handle"):
+            raise PermissionDenied(f"{MODULE}:handle")
+        if form.is_valid():
+            with refused(form) as outcome:
+                incident = actions.record_incident(actor(request), **form.cleaned_data)
+            if outcome.ok:
+                messages.success(request, _("Saved."))
+                return redirect(reverse("petitions:home") + f"?year={incident.occurred_on.year}")
     return render(
         request,
         "petitions/home.html",
-        {"year": year, "figures": figures, "owners": list(by_owner), "tab": "home"},
+        {
+            "year": year,
+            "figures": figures,
+            "owners": list(by_owner),
+            "incidents": queries.incidents(year),
+            "incident_form": form,
+            "may_handle": can(request.user, MODULE, "handle"),
+            "tab": "home",
+        },
     )
 
 

@@ -19,7 +19,7 @@ from anju.petitions.actions.base import (
     rule_for,
     set_rule,
 )
-from anju.petitions.actions.campaigns import add_to_campaign, create_campaign
+from anju.petitions.actions.campaigns import add_to_campaign, create_campaign, record_incident
 from anju.petitions.actions.cases import NewCase, NewPetitioner, link_record, register_case, register_cases
 from anju.petitions.actions.flow import (
     accept_case,
@@ -64,6 +64,7 @@ __all__ = [
     "record_commitment",
     "record_contact",
     "record_handled",
+    "record_incident",
     "record_satisfaction",
     "register_case",
     "register_cases",

@@ -1,4 +1,4 @@
-"""Campaigns (百日攻坚) over a list of cases."""
+"""Campaigns (百日攻坚) over a list of cases, and adverse public-opinion incidents (不良舆情)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 
 from anju.core import audit
 from anju.core.models import User
 from anju.petitions.actions.base import A, _user
 from anju.petitions.errors import PetitionError
-from anju.petitions.models import (
-    Campaign,
-    Case,
-)
+from anju.petitions.models import Campaign, Case, Incident
 
 # --- campaigns -----------------------------------------------------------------------------------------
 
@@ -49,3 +47,27 @@ def add_to_campaign(actor: User | None, campaign: Campaign, cases: Sequence[Case
     after = sorted(campaign.cases.values_list("number", flat=True))
     audit.record(actor, A.UPDATE, campaign, before={"cases": before}, after={"cases": after})
     return campaign
+
+
+@transaction.atomic
+def record_incident(
+    actor: User | None,
+    *,
+    occurred_on: dt.date,
+    title: str,
+    platform: str,
+    description: str,
+    response: str = "",
+    case: Case | None = None,
+) -> Incident:
+    """An adverse public-opinion incident (不良舆情), counted by `petitions.adverse_opinion`."""
+    if occurred_on > timezone.localdate():
+        raise PetitionError("发生日期不能晚于今天", code="future_date", field="occurred_on")
+    if not title.strip() or not platform.strip() or not description.strip():
+        raise PetitionError("请填写舆情事件、传播平台和经过", code="incident_incomplete", field="title")
+    incident = Incident.objects.create(
+        occurred_on=occurred_on, title=title.strip()[:120], platform=platform.strip()[:60],
+        description=description.strip(), response=response.strip(), case=case, recorded_by=_user(actor),
+    )  # fmt: skip
+    audit.record(actor, A.CREATE, incident, after=audit.snapshot(incident))
+    return incident

@@ -42,6 +42,7 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     assert value["petitions.followup_open"] == 18 - demo.CONVERTED_2024
     assert value["petitions.overdue"] == 0
     assert value["petitions.repeat"] == 1
+    assert value["petitions.adverse_opinion"] == 0  # 未发生不良舆情
     linked = CaseLink.objects.filter(object_id=project.pk, content_type__model="project")
     about_projects = Case.objects.filter(channel__online=True, category__in=["fund", "property", "legacy"])
     assert linked.count() == about_projects.count() > 0 and {link.label for link in linked} == {str(project)}

@@ -184,3 +184,23 @@ def test_every_kpi_links_to_its_records(client_for: Callable[..., Client]) -> No
         assert leader.get(f"/performance/kpi/{kpi.code}/2023/")["Location"] == kpi.records_url(2023), kpi.code
     procedural = leader.get(kpis.get("petitions.referrals_procedural").records_url(2023))  # type: ignore[misc]
     assert "XF2023-00001" in procedural.content.decode()
+
+
+def test_adverse_public_opinion_incidents(client_for: Callable[..., Client]) -> None:
+    from anju.core import kpis
+
+    office, leader = client_for("office"), client_for("leadership")
+    incident = {
+        "occurred_on": "2024-06-03",
+        "title": "小区电梯事故视频传播",
+        "platform": "抖音",
+        "description": "视频称物业不作为",
+    }
+    assert leader.post("/petitions/", incident).status_code == 403
+    refused = office.post("/petitions/", {**incident, "occurred_on": "2099-01-01"})
+    assert refused.status_code == 200 and "晚于今天" in refused.content.decode()
+    saved = office.post("/petitions/", {**incident, "response": "已约谈物业并公开回应"})
+    assert saved.status_code == 302 and saved["Location"] == "/petitions/?year=2024"
+    assert "小区电梯事故视频传播" in office.get("/petitions/?year=2024").content.decode()
+    assert kpis.get("petitions.adverse_opinion").compute(2024) == 1
+    assert kpis.get("petitions.adverse_opinion").compute(2023) == 0

@@ -304,7 +304,8 @@ class Payment(models.Model):
 
 
 class Clawback(models.Model):
-    """A subsidy paid and found ineligible (追回): the amount to recover, the reason, what came back."""
+    """A subsidy paid and found ineligible (追回): a receivable of the amount paid, the reason, what came back,
+    and what a leader (not who decided the clawback) wrote off as not recoverable."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="clawbacks"
@@ -313,6 +314,9 @@ class Clawback(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     decided_on = models.DateField(_("clawback decided on"))
     recovered = MoneyField(_("recovered"), default=0)
+    written_off = MoneyField(_("written off"), default=0)
+    write_off_reason = models.CharField(_("reason for the write-off"), max_length=300, blank=True)
+    written_off_by = by_user(_("write-off approved by"))
     created_by = by_user(_("created by"))
 
     class Meta:

@@ -321,10 +321,35 @@ def record_recovery(actor: User | None, clawback: Clawback, *, amount: Decimal) 
     claw = Clawback.objects.select_for_update().get(pk=clawback.pk)
     if amount <= 0:
         raise SubsidyError("追回金额须大于0", code="not_positive", field="amount")
-    if claw.recovered + amount > claw.amount:
-        raise SubsidyError(f"追回金额超过应追回余额{claw.amount - claw.recovered}元", code="over", field="amount")
+    if claw.recovered + claw.written_off + amount > claw.amount:
+        left = claw.amount - claw.recovered - claw.written_off
+        raise SubsidyError(f"追回金额超过应追回余额{left}元", code="over", field="amount")
     before = audit.snapshot(claw, ["recovered"])
     claw.recovered += amount
     claw.save(update_fields=["recovered"])
     audit.record_change(actor, claw, before, note=f"追回入账{amount}元")
+    return claw
+
+
+@transaction.atomic
+def write_off(actor: User | None, clawback: Clawback, *, reason: str) -> Clawback:
+    """What remains to recover written off as not recoverable, approved by a leader (subsidy `approve`) who did
+    not decide the clawback, with a reason; audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubsidyError("核销须填写理由", code="reason_required", field="reason")
+    claw = Clawback.objects.select_for_update().get(pk=clawback.pk)
+    if actor is not None and actor.pk:
+        if not actor.can("subsidy", "approve"):
+            raise SubsidyError("核销须由有审批权限的人员办理", code="not_permitted")
+        if actor.pk == claw.created_by_id:
+            raise SubsidyError("核销须由作出追回决定以外的人员审批", code="same_person")
+    left = claw.amount - claw.recovered - claw.written_off
+    if left <= 0:
+        raise SubsidyError("该追回款已无余额可核销", code="nothing_left")
+    before = audit.snapshot(claw, ["written_off", "write_off_reason"])
+    claw.written_off += left
+    claw.write_off_reason, claw.written_off_by = reason[:300], _user(actor)
+    claw.save(update_fields=["written_off", "write_off_reason", "written_off_by"])
+    audit.record_change(actor, claw, before, note=f"核销{left}元：{reason}")
     return claw

@@ -166,12 +166,16 @@ def _detail_post(request: HttpRequest, app: Application) -> bool:
     """A posted form of the detail page other than a workflow step: an objection, a payee correction, a
     clawback. True once its action succeeded."""
     action = request.POST.get("action", "")
-    check(request.user, MODULE, "handle")
+    check(request.user, MODULE, "approve" if action == "write_off" else "handle")
     who = actor(request)
     form: Any
-    if action == "objection":
+    if action == "write_off":
+        claw = get_object_or_404(Clawback, pk=request.POST.get("clawback", "0") or 0, application=app)
+        form = ReasonForm(request.POST)
+        run: Any = lambda d: payments.write_off(who, claw, reason=d["reason"])  # noqa: E731
+    elif action == "objection":
         form = ObjectionForm(request.POST)
-        run: Any = lambda d: actions.record_objection(who, app, text=d["text"])  # noqa: E731
+        run = lambda d: actions.record_objection(who, app, text=d["text"])  # noqa: E731
     elif action == "payee":
         form = PayeeForm(request.POST)
         run = lambda d: payments.correct_payee(who, app, **d)  # noqa: E731
@@ -214,6 +218,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "wf": workflow.page(actions.WORKFLOW, app, request.user, step_url=url),
             "see_id": see_id,
             "may_handle": can(request.user, MODULE, "handle"),
+            "may_approve": can(request.user, MODULE, "approve"),
             "reason_labels": rules.REASON_LABELS,
             "attachments": attachments.for_record(app),
             "document_kinds": [(k, k) for k in DOCUMENT_KINDS],

@@ -4,6 +4,7 @@ the bank's results on the import page; the lists with their filters and export; 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from decimal import Decimal
@@ -195,3 +196,26 @@ def test_the_to_dos_of_each_role(make_user) -> None:
         ("疑似重复待核查的购房补贴申请", 2),
     ]
     assert [(str(t.title), t.count) for t in subsidy_todos(tax)] == [("待税务核验的购房补贴申请", 2)]
+
+
+def test_a_clawback_recovered_in_part_and_written_off_by_a_leader(client_for: Callable[..., Client]) -> None:
+    from anju.subsidy import payments
+    from anju.subsidy.models import Clawback
+
+    program = f.program()
+    app = f.application(program)
+    for name in ("pass_documents", "verify_tax", "finance_pass", "approve"):
+        actions.take_steps(None, [app], name)
+    batch = payments.form_batch(None, program, [app])
+    ref = batch.payments.get()
+    payments.record_results(None, [payments.Result(2, ref.reference, True, ref.amount, "T1", dt.date(2023, 9, 20))])
+    housing, leader = client_for("housing"), client_for("leadership")
+    page = reverse("subsidy:application", args=[app.pk])
+    housing.post(page, {"action": "clawback", "reason": "网签合同已撤销"})
+    claw = Clawback.objects.get()
+    housing.post(reverse("subsidy:clawback_recover", args=[claw.pk]), {"amount": "800.00"})
+    assert housing.post(page, {"action": "write_off", "clawback": claw.pk, "reason": "x"}).status_code == 403
+    leader.post(page, {"action": "write_off", "clawback": claw.pk, "reason": "申请人无可供执行财产"})
+    claw.refresh_from_db()
+    assert (claw.recovered, claw.written_off) == (Decimal("800.00"), Decimal("7000.00"))
+    assert "已核销" in leader.get(page).content.decode()

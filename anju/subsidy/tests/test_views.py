@@ -219,3 +219,15 @@ def test_a_clawback_recovered_in_part_and_written_off_by_a_leader(client_for: Ca
     claw.refresh_from_db()
     assert (claw.recovered, claw.written_off) == (Decimal("800.00"), Decimal("7000.00"))
     assert "已核销" in leader.get(page).content.decode()
+
+
+def test_an_objection_during_the_notice_is_recorded(client_for: Callable[..., Client]) -> None:
+    app = f.application(f.program())
+    for name in ("pass_documents", "verify_tax", "finance_pass"):
+        actions.take_steps(None, [app], name)
+    housing = client_for("housing")
+    page = reverse("subsidy:application", args=[app.pk])
+    housing.post(page, {"action": "objection", "text": "有群众反映该户另有住房"})
+    event = app.events.get(step="objection")
+    assert event.note == "有群众反映该户另有住房" and event.to_status == "notice"
+    assert "公示异议" in housing.get(page).content.decode()

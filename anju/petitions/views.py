@@ -186,14 +186,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """Open deadlines by due date: on time, due within 3 working days, overdue; per department and handler."""
     today = timezone.localdate()
-    calendar_or_none = None
-    try:
-        calendar_or_none = dates.default_calendar()
-    except RuntimeError:
-        calendar_or_none = None
+    calendar = dates.default_calendar()  # read once for the page's rows
 
     def state(d: CaseDeadline) -> Tag:
-        value = d.state(today, calendar_or_none)
+        value = d.state(today, calendar)
         return Tag(str(STATE_LABELS.get(value, value)), str(value))
 
     handlers = User.objects.filter(pk__in=Case.objects.filter(status__in=queries.OPEN).values("handler_id"))
@@ -480,11 +476,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for p in Petitioner.objects.filter(case=case)
     ]
-    calendar = None
-    try:
-        calendar = dates.default_calendar()
-    except RuntimeError:
-        calendar = None
+    calendar = dates.default_calendar()
     deadlines = [(d, d.state(today, calendar)) for d in CaseDeadline.objects.filter(case=case).select_related("rule")]
     case_links = [
         (link, links.kind_label(link.content_type), links.url(link.content_type, link.record))

@@ -44,23 +44,23 @@ def registry_entries() -> list[registry.Kpi]:
             "不予补贴",
             queries.REJECTED,
             "status=rejected",
-            "当年审查的申请中不予通过（含复核中）的套数。",
+            "当年审查的申请中年末为不予通过（含复核中）的套数。",
         ),
         (
             "subsidy.returned",
             "退回补正",
             queries.RETURNED,
             "status=returned",
-            "当年审查的申请中退回补正、尚待重新审查的套数。",
+            "当年审查的申请中年末为退回补正或尚待重新审查的套数。",
         ),
         (
             "subsidy.awaiting_batch",
             "审查通过待纳入批次",
             queries.AWAITING,
             "status=approved",
-            "当年审查的申请中资料审查通过、尚未纳入发放批次的套数（含税务核验、财政审核、公示中和发放失败待重发）。",
+            "当年审查的申请中年末资料审查已通过、尚未纳入发放批次的套数（含税务核验、财政审核、公示中和发放失败待重发）。",
         ),
-        ("subsidy.withdrawn", "撤回", (Status.WITHDRAWN,), "status=withdrawn", "当年审查的申请中已撤回的套数。"),
+        ("subsidy.withdrawn", "撤回", (Status.WITHDRAWN,), "status=withdrawn", "当年审查的申请中年末已撤回的套数。"),
     ]
     return [
         K(

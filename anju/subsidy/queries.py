@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
-from anju.subsidy.models import Application, Batch, Flag, Payment, Program, Status
+from anju.subsidy.models import Application, Batch, Event, Flag, Payment, Program, Status
 
 ZERO = Decimal("0.00")
 
@@ -93,9 +94,17 @@ RETURNED = (Status.RETURNED, Status.DOCUMENTS)
 AWAITING = (Status.TAX, Status.FINANCE, Status.NOTICE, Status.APPROVED, Status.FAILED)
 
 
+def year_end_moment(year: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(dt.date(year + 1, 1, 1), dt.time.min))
+
+
 def reviewed_in(year: int, states: tuple[str, ...]) -> QuerySet[Application]:
-    """The year's reviewed applications now in one of the states (the report's split of subsidy.reviewed)."""
-    return reviewed(year).filter(status__in=states)
+    """The year's reviewed applications that were in one of the states at the year's end, from their history
+    (the report's split of subsidy.reviewed stays the same when the applications move on the next year)."""
+    last = Event.objects.filter(application=OuterRef("pk"), at__lt=year_end_moment(year)).order_by("-at", "-pk")
+    return (
+        reviewed(year).annotate(status_at_end=Subquery(last.values("to_status")[:1])).filter(status_at_end__in=states)
+    )
 
 
 def flagged(year: int) -> QuerySet[Application]:

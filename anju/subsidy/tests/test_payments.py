@@ -120,3 +120,20 @@ def test_a_failed_payment_is_reissued_in_a_later_batch_after_the_payee_is_correc
     assert claw.written_off == Decimal("7000.00")
     with pytest.raises(SubsidyError, match="已无余额"):
         payments.write_off(None, claw, reason="再次核销")
+
+
+def test_the_split_of_a_years_reviews_is_the_state_at_its_end() -> None:
+    """An application approved in 2023 and paid in 2024 is 'awaiting a batch' in 2023's split, then and later."""
+    from anju.core import kpis
+
+    prog = f.program()
+    app = f.application(prog, n=1)
+    for name, day in (("pass_documents", dt.date(2023, 11, 1)), ("verify_tax", dt.date(2023, 11, 10)),
+                      ("finance_pass", dt.date(2023, 11, 20)), ("approve", dt.date(2023, 12, 1))):  # fmt: skip
+        actions.take_steps(None, [app], name, on=day)
+    assert kpis.value("subsidy.awaiting_batch", 2023) == 1
+    batch = payments.form_batch(None, prog, [app], on=dt.date(2024, 1, 10))
+    ref = batch.payments.get()
+    payments.record_results(None, [payments.Result(2, ref.reference, True, ref.amount, "T1", dt.date(2024, 1, 20))])
+    assert kpis.value("subsidy.awaiting_batch", 2023) == 1 and kpis.value("subsidy.paid", 2023) == 0
+    assert kpis.value("subsidy.paid", 2024) == 1 and kpis.value("subsidy.reviewed", 2024) == 0

@@ -15,6 +15,7 @@ from anju.petitions.api import open311 as petitions_open311
 from anju.petitions.api import router as petitions_router
 from anju.registry.api import router as registry_router
 from anju.rental.api import router as rental_router
+from anju.subsidy.api import router as subsidy_router
 from anju.termite.api import router as termite_router
 
 api = NinjaAPI(
@@ -44,4 +45,5 @@ api.add_router("/rental/", rental_router)
 api.add_router("/termite/", termite_router)
 api.add_router("/petitions/open311/v2/", petitions_open311)
 api.add_router("/petitions/", petitions_router)
+api.add_router("/subsidy/", subsidy_router)
 api.add_router("/performance/", performance_router)

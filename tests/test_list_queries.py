@@ -33,11 +33,16 @@ from anju.fund.tests import use_factories
 from anju.fund.use import actions as use
 from anju.performance import actions as performance
 from anju.performance.models import Asset
+from anju.petitions.tests import factories as petitions_factories
 from anju.registry.models import Building, Project
 from anju.registry.tests import factories as registry
 from anju.rental import actions as rental
 from anju.rental.models import Exit, Inspection, Kind, Lease, RentalUnit, RentRate
 from anju.rental.tests import factories as rental_factories
+from anju.subsidy import actions as subsidy
+from anju.subsidy import payments as subsidy_payments
+from anju.subsidy.models import Program
+from anju.subsidy.tests import factories as subsidy_factories
 from anju.termite import actions as termite
 from anju.termite.tests import factories as termite_factories
 
@@ -383,6 +388,38 @@ def termite_requests(start: int, count: int) -> None:
         )  # fmt: skip
 
 
+# --- subsidy ---------------------------------------------------------------------------------------
+
+
+def _subsidy_program() -> Program:
+    return Program.objects.filter(code="hh2023").first() or subsidy_factories.program()
+
+
+def subsidy_applications(start: int, count: int) -> None:
+    program = _subsidy_program()
+    for i in range(start, start + count):  # every other one duplicates the previous one's home: flagged
+        unit = f"431202003001GB{i - 1:05d}F0001" if i % 2 else f"431202003001GB{i:05d}F0001"
+        subsidy_factories.application(program, n=1000 + i, unit_code=unit)
+
+
+def subsidy_batches(start: int, count: int) -> None:
+    program = _subsidy_program()
+    for i in range(start, start + count):
+        app = subsidy_factories.application(program, n=2000 + i)
+        for step in ("pass_documents", "verify_tax", "finance_pass", "approve"):
+            subsidy.take_step(None, app, step)
+        subsidy_payments.form_batch(None, program, [app])
+
+
+# --- petitions -------------------------------------------------------------------------------------
+
+
+def petition_cases(start: int, count: int) -> None:
+    handler = _staff("petitions_handler", "office")
+    for i in range(start, start + count):
+        petitions_factories.assigned(handler, D(2023, 5, 4), phone=f"139{i:08d}", subject=f"事由{i}")
+
+
 LISTS: list[tuple[str, str, Build]] = [
     ("core:audit", "", core_audit),
     ("core:users", "", core_users),
@@ -426,6 +463,12 @@ LISTS: list[tuple[str, str, Build]] = [
     ("termite:buildings", "", termite_buildings),
     ("termite:plan", "year=2023", termite_buildings),
     ("termite:requests", "", termite_requests),
+    ("subsidy:applications", "", subsidy_applications),
+    ("subsidy:applications", "flagged=1", subsidy_applications),
+    ("subsidy:flags", "", subsidy_applications),
+    ("subsidy:batches", "", subsidy_batches),
+    ("petitions:cases", "", petition_cases),
+    ("petitions:board", "", petition_cases),
 ]
 
 

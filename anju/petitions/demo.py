@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.apps import apps
+from django.db import models
 from django.utils import timezone
 
 from anju.core.demokit import Step, register
 from anju.core.models import User
 from anju.lib import dates
 from anju.petitions import actions, rules
-from anju.petitions.models import Case, CaseDeadline, Category, Channel, Contact
+from anju.petitions.models import Case, Category, Channel, Contact
+from anju.registry.models import Project
 
 if TYPE_CHECKING:
     from anju.core.demokit import Context
@@ -71,42 +74,58 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, (hour * 13) % 60)))
 
 
-def _handlers() -> tuple[User | None, User | None]:
+def _handlers() -> tuple[User, User | None]:
+    """The office's handler (the demo's users step made one) and a leader."""
     office = User.objects.filter(roles__code="office").order_by("pk").first()
     leader = User.objects.filter(roles__code="leadership").order_by("pk").first()
+    if office is None:
+        raise RuntimeError("the petitions demo step needs the office's user (the users step runs first)")
     return office, leader
 
 
-def _work(
-    case: Case, handler: User | None, calendar: dates.Calendar, *, kind: str, reply: str, contacts: int = 0
-) -> Case:
-    """Accept, assign, contact, reply and close a case in time: each step a working day or two after the last,
-    closed before its completion deadline."""
-    due = {d.step: d.due for d in CaseDeadline.objects.filter(case=case)}
+def _handled(
+    case: Case, handler: User, calendar: dates.Calendar, *, kind: str, reply: str, who: str, contacts: int = 0
+) -> actions.Handled:
+    """Accepted the next working day and assigned, contacted every five working days, replied two working days
+    after the last contact and closed the same day: within the limits of every channel."""
     accepted = dates.add_working_days(case.received_on, 1, calendar)
-    case = actions.accept_case(None, case, on=accepted)
-    due.update({d.step: d.due for d in CaseDeadline.objects.filter(case=case)})
-    if handler is not None:
-        case = actions.assign_case(None, case, handler=handler, on=accepted)
-    for n in range(contacts):
-        actions.record_contact(
-            None, case, at=_at(dates.add_working_days(accepted, 2 + 5 * n, calendar), 10),
-            method=Contact.Method.VISIT if n % 2 else Contact.Method.PHONE,
-            contacted=case.petitioners.first().name if case.petitioners.exists() else "信访人",  # type: ignore[union-attr]
-            summary="上门了解诉求，解释相关政策，听取意见。" if n % 2 else "电话联系信访人，告知办理进度。",
-            principle=Contact.Principle.SOLVED if kind == rules.Closure.SUBSTANTIVE else Contact.Principle.EDUCATED,
-        )  # fmt: skip
-    limit = min(due.get(rules.Step.REPLY, due[rules.Step.COMPLETE]), due[rules.Step.COMPLETE])
-    replied = min(dates.add_working_days(accepted, 2 + 5 * contacts, calendar), limit)
-    case = actions.reply_case(None, case, on=replied, text=reply)
-    return actions.close_case(
-        None, case, on=replied, kind=kind,
+    replied = dates.add_working_days(accepted, 2 + 5 * contacts, calendar)
+    principle = Contact.Principle.SOLVED if kind == rules.Closure.SUBSTANTIVE else Contact.Principle.EDUCATED
+    return actions.Handled(
+        case=case, accepted_on=accepted, handler=handler, replied_on=replied, reply=reply, closed_on=replied,
+        closure_kind=kind,
         satisfaction=Case.Satisfaction.SATISFIED if kind == rules.Closure.SUBSTANTIVE else Case.Satisfaction.BASICALLY,
+        contacts=[
+            actions.PastContact(
+                at=_at(dates.add_working_days(accepted, 2 + 5 * n, calendar), 10),
+                method=Contact.Method.VISIT if n % 2 else Contact.Method.PHONE, contacted=who,
+                summary="上门了解诉求，解释相关政策，听取意见。" if n % 2 else "电话联系信访人，告知办理进度。",
+                principle=principle,
+            )
+            for n in range(contacts)
+        ],
     )  # fmt: skip
 
 
-def _online(ctx: Context, channels: dict[str, Channel], handler: User | None, calendar: dates.Calendar) -> None:
+PROCEDURAL_REPLY = (
+    "经调查核实，您反映的问题已按现行法律法规和政策作出答复，诉求超出政策规定范围，"
+    "我中心将继续做好政策解释工作；如不服本答复，可在收到本答复之日起30日内申请复查。"
+)
+
+
+def _records() -> dict[str, list[models.Model]]:
+    """Records of the demo city the items are about, by category: the registry's projects for the fund,
+    property and legacy items, the termite line's control requests (when its demo step ran: found through
+    content types, this line imports no other line)."""
+    projects: list[models.Model] = list(Project.objects.order_by("pk")[:30])
+    termite = apps.get_model("termite", "controlrequest") if apps.is_installed("anju.termite") else None
+    requests: list[models.Model] = list(termite._default_manager.order_by("pk")[:30]) if termite else []
+    return {Category.FUND: projects, Category.PROPERTY: projects, Category.LEGACY: projects, Category.TERMITE: requests}
+
+
+def _online(ctx: Context, channels: dict[str, Channel], handler: User, calendar: dates.Calendar) -> None:
     rng = ctx.rng
+    records = _records()
     items = []
     n = 0
     for code, count in ONLINE.items():
@@ -122,14 +141,31 @@ def _online(ctx: Context, channels: dict[str, Channel], handler: User | None, ca
                     content=f"{subject}。反映人称：已多次反映，希望尽快解决。",
                     reference=f"{code[:2].upper()}{YEAR}{n:05d}",
                     petitioners=[actions.NewPetitioner(name=_name(n), phone=_phone(n))],
+                    links=_about(records, category, n),
                 )
             )
             n += 1
-    for case in actions.register_cases(None, items, calendar=calendar, audit_note="演示：2023年网络舆情事项"):
-        _work(case, handler, calendar, kind=rules.Closure.SUBSTANTIVE, reply=REPLIES[Category(case.category)])
+    cases = actions.register_cases(None, items, calendar=calendar, audit_note="演示：2023年网络舆情事项")
+    handled = [
+        _handled(
+            case,
+            handler,
+            calendar,
+            kind=rules.Closure.SUBSTANTIVE,
+            reply=REPLIES[Category(case.category)],
+            who=_name(n),
+        )
+        for n, case in enumerate(cases)
+    ]
+    actions.record_handled(None, handled, calendar=calendar, note="演示：2023年网络舆情事项的办理")
 
 
-def _referrals(ctx: Context, channel: Channel, handler: User | None, calendar: dates.Calendar) -> list[Case]:
+def _about(records: dict[str, list[models.Model]], category: str, n: int) -> list[models.Model]:
+    found = records.get(category) or []
+    return [found[n % len(found)]] if found else []
+
+
+def _referrals(ctx: Context, channel: Channel, handler: User, calendar: dates.Calendar) -> list[Case]:
     rng = ctx.rng
     items = []
     for n in range(REFERRALS):
@@ -148,22 +184,21 @@ def _referrals(ctx: Context, channel: Channel, handler: User | None, calendar: d
             )
         )
     cases = actions.register_cases(None, items, calendar=calendar, audit_note="演示：省委第十二巡视组交办件")
-    worked = []
+    handled = []
     for n, case in enumerate(cases):
         kind = rules.Closure.SUBSTANTIVE if n < SUBSTANTIVE else rules.Closure.PROCEDURAL
-        reply = REPLIES[Category(case.category)] if kind == rules.Closure.SUBSTANTIVE else (
-            "经调查核实，您反映的问题已按现行法律法规和政策作出答复，诉求超出政策规定范围，"
-            "我中心将继续做好政策解释工作；如不服本答复，可在收到本答复之日起30日内申请复查。"
-        )  # fmt: skip
-        worked.append(_work(case, handler, calendar, kind=kind, reply=reply, contacts=2))
+        reply = REPLIES[Category(case.category)] if kind == rules.Closure.SUBSTANTIVE else PROCEDURAL_REPLY
+        handled.append(_handled(case, handler, calendar, kind=kind, reply=reply, who=_name(200 + n), contacts=2))
+    worked = actions.record_handled(None, handled, calendar=calendar, note="演示：巡视组交办件的办理")
     # 14 commitments: 10 on cases settled on their merits, 4 on procedural ones.
-    for case in [*worked[:10], *worked[SUBSTANTIVE : SUBSTANTIVE + COMMITMENTS - 10]]:
-        assert case.closed_on is not None
-        actions.record_commitment(None, case, signed_on=case.closed_on, signer=case.petitioners.first().name)  # type: ignore[union-attr]
+    for n, case in enumerate(worked):
+        if n < 10 or SUBSTANTIVE <= n < SUBSTANTIVE + COMMITMENTS - 10:
+            assert case.closed_on is not None
+            actions.record_commitment(None, case, signed_on=case.closed_on, signer=_name(200 + n))
     return worked
 
 
-def _letters_and_visits(channels: dict[str, Channel], handler: User | None, calendar: dates.Calendar) -> None:
+def _letters_and_visits(channels: dict[str, Channel], handler: User, calendar: dates.Calendar) -> None:
     """A few letters and visits; the same petitioner comes back on the same matter (a repeat)."""
     base = [
         ("letter", dt.date(YEAR, 2, 20), 900, Category.FUND),
@@ -182,8 +217,19 @@ def _letters_and_visits(channels: dict[str, Channel], handler: User | None, cale
         )
         for code, day, who, category in base
     ]
-    for case in actions.register_cases(None, items, calendar=calendar, audit_note="演示：来信来访"):
-        _work(case, handler, calendar, kind=rules.Closure.SUBSTANTIVE, reply=REPLIES[Category(case.category)])
+    cases = actions.register_cases(None, items, calendar=calendar, audit_note="演示：来信来访")
+    handled = [
+        _handled(
+            case,
+            handler,
+            calendar,
+            kind=rules.Closure.SUBSTANTIVE,
+            reply=REPLIES[Category(case.category)],
+            who=_name(who),
+        )
+        for case, (_code, _day, who, _category) in zip(cases, base, strict=True)
+    ]
+    actions.record_handled(None, handled, calendar=calendar, note="演示：来信来访的办理")
 
 
 def _campaign(referrals: list[Case], leader: User | None) -> None:

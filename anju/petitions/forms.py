@@ -23,7 +23,7 @@ def _day(label: Any) -> forms.DateField:
 
 
 class CaseForm(forms.Form):
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.all())
+    channel = forms.ModelChoiceField(label=_("Petition channel"), queryset=Channel.objects.all())
     reference = forms.CharField(label=_("Channel reference number"), max_length=60, required=False)
     received_at = forms.DateTimeField(
         label=_("Received at"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -102,7 +102,7 @@ class ReplyForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    on = _day(_("Closed on"))
+    on = _day(_("Petition closed on"))
     kind = forms.ChoiceField(label=_("Closure kind"), choices=[("", "—"), *Case.Closure.choices], required=False)
     satisfaction = forms.ChoiceField(
         label=_("Satisfaction"), choices=[("", "—"), *Case.Satisfaction.choices], required=False
@@ -115,7 +115,7 @@ class ExtendForm(forms.Form):
 
 
 class CommitmentForm(forms.Form):
-    signed_on = _day(_("Signed on"))
+    signed_on = _day(_("Commitment signed on"))
     signer = forms.CharField(label=_("Signed by"), max_length=60)
     file = forms.FileField(label=_("Scan of the signed commitment"), required=False)
 
@@ -125,8 +125,8 @@ class ReviewRequestForm(forms.Form):
 
 
 class ReviewDecisionForm(forms.Form):
-    on = _day(_("Decided on"))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Review.Outcome.choices)
+    on = _day(_("Review decided on"))
+    outcome = forms.ChoiceField(label=_("Review outcome"), choices=Review.Outcome.choices)
     opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -149,10 +149,10 @@ class LinkForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.all())
+    channel = forms.ModelChoiceField(label=_("Petition channel"), queryset=Channel.objects.all())
     step = forms.ChoiceField(label=_("Deadline step"), choices=DeadlineRule.Step.choices)
     amount = forms.IntegerField(label=_("Limit"), min_value=1, max_value=999)
-    unit = forms.ChoiceField(label=_("Unit"), choices=DeadlineRule.Unit.choices)
+    unit = forms.ChoiceField(label=_("Deadline unit"), choices=DeadlineRule.Unit.choices)
     start = forms.ChoiceField(label=_("Counted"), choices=DeadlineRule.Start.choices)
     effective_from = _day(_("Effective from"))
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
@@ -162,7 +162,7 @@ class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Campaign name"), max_length=80)
     starts_on = _day(_("Starts on"))
     ends_on = _day(_("Ends on"))
-    target = forms.CharField(label=_("Target"), max_length=300, required=False)
+    target = forms.CharField(label=_("Campaign target"), max_length=300, required=False)
     numbers = forms.CharField(
         label=_("Case numbers"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -177,6 +177,14 @@ class CampaignForm(forms.Form):
         if missing:
             raise forms.ValidationError(f"没有这些信访件：{'、'.join(missing)}")
         return [found[n] for n in dict.fromkeys(numbers)]
+
+
+class IncidentForm(forms.Form):
+    occurred_on = _day(_("Occurred on"))
+    title = forms.CharField(label=_("Incident"), max_length=120)
+    platform = forms.CharField(label=_("Where it spread"), max_length=60)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(label=_("Response"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 def today_initial() -> dict[str, dt.date]:

@@ -40,6 +40,8 @@ def registry_entries() -> list[registry.Kpi]:
           lambda y: registry.rate(queries.online_replied_on_time(y).count(), queries.online_cases(y).count()),
           queries.online_replied_on_time, _url(online),
           "在答复期限（无答复期限时为办结期限）内答复的网络舆情事项 ÷ 网络舆情事项 × 100。"),
+        K("petitions.adverse_opinion", "不良舆情", "件", _count(queries.incidents), queries.incidents,
+          lambda y: reverse("petitions:home") + f"?year={y}#petitions-incidents", "当年发生的不良舆情事件数。"),
         K("petitions.referrals", "巡视组信访交办件", "件", _count(queries.referrals), queries.referrals,
           _url(referral), "当年收到的巡视组交办信访件件数。"),
         K("petitions.referrals_on_time", "按时办结", "件", _count(queries.referrals_on_time),

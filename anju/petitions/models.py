@@ -63,7 +63,7 @@ class DeadlineRule(models.Model):
         REREVIEW = rules.Step.REREVIEW, _("Re-review opinion")
 
     class Unit(models.TextChoices):
-        CALENDAR = rules.Unit.CALENDAR, _("calendar days")
+        CALENDAR = rules.Unit.CALENDAR, _("calendar days (deadline)")
         WORKING = rules.Unit.WORKING, _("working days")
         HOURS = rules.Unit.HOURS, _("hours")
 
@@ -73,10 +73,12 @@ class DeadlineRule(models.Model):
         REPLIED = rules.Start.REPLIED, _("from the reply")
         REQUESTED = rules.Start.REQUESTED, _("from the request")
 
-    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="rules")
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("petition channel"), on_delete=models.PROTECT, related_name="rules"
+    )
     step = models.CharField(_("deadline step"), max_length=20, choices=Step.choices)
     amount = models.PositiveSmallIntegerField(_("limit"))
-    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    unit = models.CharField(_("deadline unit"), max_length=10, choices=Unit.choices)
     start = models.CharField(_("counted"), max_length=10, choices=Start.choices)
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
@@ -115,8 +117,8 @@ class Campaign(models.Model):
     name = models.CharField(_("campaign name"), max_length=80)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    owner = by_user(_("owner"))
-    target = models.CharField(_("target"), max_length=300, blank=True)
+    owner = by_user(_("campaign owner"))
+    target = models.CharField(_("campaign target"), max_length=300, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -138,10 +140,10 @@ class Case(models.Model):
         REGISTERED = "registered", _("Registered")
         ACCEPTED = "accepted", _("Accepted")
         NOT_ACCEPTED = "rejected", _("Not accepted")
-        ASSIGNED = "assigned", _("Assigned")
+        ASSIGNED = "assigned", _("Assigned (petition)")
         FORWARDED = "forwarded", _("Forwarded")
         REPLIED = "replied", _("Replied")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Closed (petition)")
         REVIEWING = "reviewing", _("Under review")
 
     class Closure(models.TextChoices):
@@ -154,11 +156,13 @@ class Case(models.Model):
         UNSATISFIED = "unsatisfied", _("Unsatisfied")
         UNREACHED = "unreached", _("Not reached")
 
-    number = models.CharField(_("case number"), max_length=20, unique=True)
-    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("petition case number"), max_length=20, unique=True)
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("petition channel"), on_delete=models.PROTECT, related_name="cases"
+    )
     reference = models.CharField(_("channel reference number"), max_length=60, blank=True)
     received_at = models.DateTimeField(_("received at"))
-    received_on = models.DateField(_("received on"), db_index=True)  # the local date of received_at
+    received_on = models.DateField(_("petition received on"), db_index=True)  # the local date of received_at
     category = models.CharField(_("subject category"), max_length=10, choices=Category.choices)
     subject = models.CharField(_("subject"), max_length=120)
     content = models.TextField(_("content"))
@@ -169,14 +173,14 @@ class Case(models.Model):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=300, blank=True)
     department = models.ForeignKey(
-        Role, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Role, verbose_name=_("handling department"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     handler = by_user(_("handler"))
     assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
     forwarded_to = models.CharField(_("forwarded to"), max_length=120, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True, db_index=True)
     reply = models.TextField(_("reply"), blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
+    closed_on = models.DateField(_("petition closed on"), null=True, blank=True, db_index=True)
     closure_kind = models.CharField(_("closure kind"), max_length=12, choices=Closure.choices, blank=True)
     converted_on = models.DateField(_("converted to substantive on"), null=True, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
@@ -219,7 +223,9 @@ class Case(models.Model):
 class Petitioner(models.Model):
     """A petitioner of a case: a registry person or just a name and phone (online cases may be anonymous)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="petitioners")
+    case = models.ForeignKey(
+        Case, verbose_name=_("petition case"), on_delete=models.CASCADE, related_name="petitioners"
+    )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -240,7 +246,7 @@ class CaseLink(models.Model):
     """A record of another line the case concerns (a unit, project, lease, subsidy application, legacy
     project, termite control request), shown through its own `__str__` and `get_absolute_url`."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="links")
+    case = models.ForeignKey(Case, verbose_name=_("petition case"), on_delete=models.CASCADE, related_name="links")
     content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField(_("record id"))
     record = GenericForeignKey("content_type", "object_id")
@@ -263,7 +269,7 @@ class CaseDeadline(models.Model):
     """A deadline the case was given, with the rule it started under: `nominal` the last day as counted,
     `due` the day after which it is overdue (past rest days), `met_on` when the step was done."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="deadlines")
+    case = models.ForeignKey(Case, verbose_name=_("petition case"), on_delete=models.CASCADE, related_name="deadlines")
     step = models.CharField(_("deadline step"), max_length=20, choices=DeadlineRule.Step.choices)
     rule = models.ForeignKey(DeadlineRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="+")
     amount = models.PositiveSmallIntegerField(_("limit"))  # the rule's, or a work order's own limit
@@ -302,7 +308,7 @@ class Contact(models.Model):
         HELPED = "helped", _("Hardship relieved")
         LAWFUL = "lawful", _("Unlawful conduct handled by law")
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="contacts")
+    case = models.ForeignKey(Case, verbose_name=_("petition case"), on_delete=models.CASCADE, related_name="contacts")
     at = models.DateTimeField(_("contact time"))
     method = models.CharField(_("contact method"), max_length=10, choices=Method.choices)
     contacted = models.CharField(_("contacted person"), max_length=60)
@@ -322,8 +328,10 @@ class Contact(models.Model):
 class Commitment(models.Model):
     """A signed 息访罢诉承诺书 (a local practice, not a closure kind); its scan is an attachment."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="commitments")
-    signed_on = models.DateField(_("signed on"), db_index=True)
+    case = models.ForeignKey(
+        Case, verbose_name=_("petition case"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    signed_on = models.DateField(_("commitment signed on"), db_index=True)
     signer = models.CharField(_("signed by"), max_length=60)
     recorded_by = by_user(_("recorded by"))
 
@@ -340,20 +348,20 @@ class Review(models.Model):
     """A petitioner's request for 复查 (review) or 复核 (re-review) of the reply, with its own limit."""
 
     class Level(models.TextChoices):
-        REVIEW = "review", _("Review")
+        REVIEW = "review", _("Petition review")
         REREVIEW = "rereview", _("Re-review")
 
     class Outcome(models.TextChoices):
         UPHELD = "upheld", _("Reply upheld")
         CHANGED = "changed", _("Reply changed")
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="reviews")
+    case = models.ForeignKey(Case, verbose_name=_("petition case"), on_delete=models.CASCADE, related_name="reviews")
     level = models.CharField(_("review level"), max_length=10, choices=Level.choices)
     requested_on = models.DateField(_("requested on"))
     nominal = models.DateField(_("last day"))
     due = models.DateField(_("due"))
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(_("review decided on"), null=True, blank=True)
+    outcome = models.CharField(_("review outcome"), max_length=10, choices=Outcome.choices, blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
     decided_by = by_user(_("decided by"))
 
@@ -370,9 +378,31 @@ class Review(models.Model):
 class CaseEvent(WorkflowEvent):
     """One entry of a case's history (the workflow kit's)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, verbose_name=_("petition case"), on_delete=models.CASCADE, related_name="events")
 
     class Meta:
         verbose_name = _("case history")
         verbose_name_plural = _("case histories")
         ordering = ["case", "at", "pk"]
+
+
+class Incident(models.Model):
+    """An adverse public-opinion incident (不良舆情): what spread, where, and how the center responded."""
+
+    occurred_on = models.DateField(_("occurred on"), db_index=True)
+    title = models.CharField(_("incident"), max_length=120)
+    platform = models.CharField(_("where it spread"), max_length=60)
+    description = models.TextField(_("what happened"))
+    response = models.TextField(_("response"), blank=True)
+    case = models.ForeignKey(
+        Case, verbose_name=_("petition case"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = by_user(_("recorded by"))
+
+    class Meta:
+        verbose_name = _("adverse public-opinion incident")
+        verbose_name_plural = _("adverse public-opinion incidents")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.title}"

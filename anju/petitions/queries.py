@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from anju.core import kpis as registry
 from anju.petitions import rules
-from anju.petitions.models import Campaign, Case, CaseDeadline, Commitment
+from anju.petitions.models import Campaign, Case, CaseDeadline, Commitment, Incident
 
 S = Case.Status
 OPEN = (S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.REPLIED, S.REVIEWING)
@@ -94,6 +94,11 @@ def overdue(year: int) -> QuerySet[Case]:
 def repeats(year: int) -> QuerySet[Case]:
     """Cases received in the year that repeat an earlier one (same petitioner, same subject, 12 months)."""
     return received(year).filter(repeat_of__isnull=False)
+
+
+def incidents(year: int) -> QuerySet[Incident]:
+    """不良舆情 recorded as occurring in the year."""
+    return Incident.objects.filter(occurred_on__year=year)
 
 
 def closed_in(year: int) -> QuerySet[Case]:

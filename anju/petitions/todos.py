@@ -21,7 +21,7 @@ def petition_todos(user: Any) -> list[Todo]:
     today = timezone.localdate()
     mine = Case.objects.filter(handler=user, status__in=queries.OPEN).count()
     if mine:
-        items.append(Todo(_("Petition cases assigned to me"), reverse("petitions:cases") + "?mine=1", mine))
+        items.append(Todo(_("Petition cases assigned to me"), reverse("petitions:mine") + "?status=assigned", mine))
     if user.can("petitions", "handle"):
         new = Case.objects.filter(status=Case.Status.REGISTERED).count()
         if new:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("board/", views.board, name="board"),
     path("cases/", views.cases, name="cases"),
+    path("mine/", views.my_cases, name="mine"),
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/attach/", views.attach, name="attach"),

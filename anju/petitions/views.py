@@ -14,7 +14,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,6 +55,7 @@ from anju.petitions.forms import (
     DayForm,
     ExtendForm,
     ForwardForm,
+    IncidentForm,
     LinkForm,
     RejectForm,
     ReplyForm,
@@ -133,7 +134,7 @@ def _state_filter(today: dt.date) -> Callable[[QuerySet[CaseDeadline], str], Que
 STATE_LABELS = {
     rules.State.ON_TIME: _("On time"),
     rules.State.DUE_SOON: _("Due within 3 working days"),
-    rules.State.OVERDUE: _("Overdue"),
+    rules.State.OVERDUE: _("Past due"),
 }
 
 
@@ -156,10 +157,28 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("case__department__name", "case__handler__full_name")
     )
+    form = IncidentForm(request.POST or None, initial={"occurred_on": today})
+    if request.method == "POST":
+        if not can(request.user, MODULE, "handle"):
+            raise PermissionDenied(f"{MODULE}:handle")
+        if form.is_valid():
+            with refused(form) as outcome:
+                incident = actions.record_incident(actor(request), **form.cleaned_data)
+            if outcome.ok:
+                messages.success(request, _("Saved."))
+                return redirect(reverse("petitions:home") + f"?year={incident.occurred_on.year}")
     return render(
         request,
         "petitions/home.html",
-        {"year": year, "figures": figures, "owners": list(by_owner), "tab": "home"},
+        {
+            "year": year,
+            "figures": figures,
+            "owners": list(by_owner),
+            "incidents": queries.incidents(year),
+            "incident_form": form,
+            "may_handle": can(request.user, MODULE, "handle"),
+            "tab": "home",
+        },
     )
 
 
@@ -167,14 +186,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """Open deadlines by due date: on time, due within 3 working days, overdue; per department and handler."""
     today = timezone.localdate()
-    calendar_or_none = None
-    try:
-        calendar_or_none = dates.default_calendar()
-    except RuntimeError:
-        calendar_or_none = None
+    calendar = dates.default_calendar()  # read once for the page's rows
 
     def state(d: CaseDeadline) -> Tag:
-        value = d.state(today, calendar_or_none)
+        value = d.state(today, calendar)
         return Tag(str(STATE_LABELS.get(value, value)), str(value))
 
     handlers = User.objects.filter(pk__in=Case.objects.filter(status__in=queries.OPEN).values("handler_id"))
@@ -185,15 +200,15 @@ def board(request: HttpRequest) -> HttpResponse:
         queryset=queries.open_deadlines(),
         columns=[
             Column(
-                _("Case number"),
+                _("Petition case number"),
                 lambda d: Link(d.case.number, reverse("petitions:case", args=[d.case_id])),
                 "case__number",
                 export_label="编号",
             ),
             Column(_("Subject"), lambda d: d.case.subject, "case__subject", export_label="事由"),
-            Column(_("Channel"), lambda d: d.case.channel.name, "case__channel__order", export_label="渠道"),
+            Column(_("Petition channel"), lambda d: d.case.channel.name, "case__channel__order", export_label="渠道"),
             Column(_("Deadline step"), lambda d: d.get_step_display(), "step", export_label="环节"),
-            Column(_("Due"), lambda d: d.due, "due", export_label="期限"),
+            Column(_("Due on"), lambda d: d.due, "due", export_label="期限"),
             Column(_("State"), state, export_label="状态", export_value=lambda d: str(state(d).text)),
             Column(
                 _("Department"),
@@ -242,56 +257,63 @@ def _closure_filter(qs: QuerySet[Case], kind: str) -> QuerySet[Case]:
     return qs.filter(closure_kind=kind)
 
 
-@require(MODULE, "view")
-def cases(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    missed = CaseDeadline.objects.filter(case=OuterRef("pk")).filter(
-        Q(met_on__gt=OuterRef("due")) | Q(met_on__isnull=True, due__lt=today)
-    )
+def _case_queryset() -> QuerySet[Case]:
     complete = CaseDeadline.objects.filter(case=OuterRef("pk"), step=rules.Step.COMPLETE).values("due")[:1]
-    queryset = (
+    return (
         Case.objects.select_related("channel", "handler", "department")
         .prefetch_related("petitioners")
         .annotate(complete_due=Subquery(complete))
         .order_by("-received_at", "-number")
+    )
+
+
+def _case_columns() -> list[Column]:
+    return [
+        link_column(_("Petition case number"), "number", "petitions:case", export_label="编号"),
+        Column(
+            _("Received at"),
+            lambda c: timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
+            "received_at",
+            export_label="收件时间",
+        ),
+        Column(_("Petition channel"), lambda c: c.channel.name, "channel__order", export_label="渠道"),
+        Column(_("Reference"), lambda c: c.reference or Muted("—"), "reference", export_label="渠道编号"),
+        Column(_("Subject category"), lambda c: c.get_category_display(), "category", export_label="类别"),
+        Column(_("Subject"), lambda c: c.subject, "subject", export_label="事由"),
+        Column(_("Petitioner"), _petitioner_cell, export_label="信访人"),
+        Column(_("Handler"), lambda c: _handler_name(c) or Muted("—"), export_label="承办人"),
+        Column(_("Completion due"), lambda c: c.complete_due or Muted("—"), "complete_due", export_label="办结期限"),
+        Column(_("Status"), lambda c: Tag(c.get_status_display(), c.status), "status", export_label="状态"),
+        Column(
+            _("Closure kind"),
+            lambda c: c.get_closure_kind_display() or Muted("—"),
+            "closure_kind",
+            export_label="办结方式",
+        ),
+    ]
+
+
+@require(MODULE, "view")
+def cases(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    missed = CaseDeadline.objects.filter(case=OuterRef("pk")).filter(
+        Q(met_on__gt=F("due")) | Q(met_on__isnull=True, due__lt=today)
     )
     kinds = [("online", _("Online public opinion")), ("referral", _("Referred by the inspection team"))]
     return _list(
         request,
         title=_("Petition cases"),
         tab="cases",
-        queryset=queryset,
-        columns=[
-            link_column(_("Case number"), "number", "petitions:case", export_label="编号"),
-            Column(
-                _("Received at"),
-                lambda c: timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
-                "received_at",
-                export_label="收件时间",
-            ),
-            Column(_("Channel"), lambda c: c.channel.name, "channel__order", export_label="渠道"),
-            Column(_("Reference"), lambda c: c.reference or Muted("—"), "reference", export_label="渠道编号"),
-            Column(_("Subject category"), lambda c: c.get_category_display(), "category", export_label="类别"),
-            Column(_("Subject"), lambda c: c.subject, "subject", export_label="事由"),
-            Column(_("Petitioner"), _petitioner_cell, export_label="信访人"),
-            Column(_("Handler"), lambda c: _handler_name(c) or Muted("—"), export_label="承办人"),
-            Column(
-                _("Completion due"), lambda c: c.complete_due or Muted("—"), "complete_due", export_label="办结期限"
-            ),
-            Column(_("Status"), lambda c: Tag(c.get_status_display(), c.status), "status", export_label="状态"),
-            Column(
-                _("Closure kind"),
-                lambda c: c.get_closure_kind_display() or Muted("—"),
-                "closure_kind",
-                export_label="办结方式",
-            ),
-        ],
+        queryset=_case_queryset(),
+        columns=_case_columns(),
         search=Search(
             ["number__icontains", "subject__icontains", "reference__icontains"], _("Number, subject or reference")
         ),
         filters=[
             ChoiceFilter("status", _("Status"), S.choices, everything=_("All statuses")),
-            ChoiceFilter("channel", _("Channel"), [(c.pk, c.name) for c in Channel.objects.all()], field="channel_id"),
+            ChoiceFilter(
+                "channel", _("Petition channel"), [(c.pk, c.name) for c in Channel.objects.all()], field="channel_id"
+            ),
             ChoiceFilter("category", _("Subject category"), Category.choices),
             ChoiceFilter(
                 "kind",
@@ -303,7 +325,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             ),
             YearFilter(apply=lambda qs, y: qs.filter(received_on__year=y)),
             ChoiceFilter("closure", _("Closure kind"), Case.Closure.choices, apply=_closure_filter),
-            FlagFilter("overdue", _("Overdue"), apply=lambda qs, _v: qs.filter(Exists(missed))),
+            FlagFilter("overdue", _("Past due"), apply=lambda qs, _v: qs.filter(Exists(missed))),
             FlagFilter("repeat", _("Repeat petitions"), apply=lambda qs, _v: qs.filter(repeat_of__isnull=False)),
             FlagFilter("mine", _("Assigned to me"), apply=lambda qs, _v: qs.filter(handler_id=request.user.pk)),
             HiddenFilter("replied", lambda qs, _v: qs.filter(replied_on__isnull=False), valid_int),
@@ -315,7 +337,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             Action(_("Register a case"), reverse("petitions:case_create"), "handle"),
             Action(_("Import 12345 work orders"), reverse("petitions:orders_import"), "handle", primary=False),
         ],
-        empty=_("No cases match."),
+        empty=_("No petition cases match."),
         table_id="petitions-cases",
     )
 
@@ -339,6 +361,24 @@ def case_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Case %(number)s registered.") % {"number": case.number})
             return redirect("petitions:case", case.pk)
     return render(request, "petitions/form.html", {"form": form, "title": _("Register a case"), "tab": "cases"})
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """The cases assigned to the signed-in user: a handler of another department reaches them here without
+    the petitions role's lists."""
+    return _list(
+        request,
+        title=_("Petition cases assigned to me"),
+        tab="mine",
+        queryset=_case_queryset().filter(handler_id=request.user.pk),
+        columns=_case_columns(),
+        search=Search(["number__icontains", "subject__icontains"], _("Case number or subject")),
+        filters=[ChoiceFilter("status", _("Status"), S.choices, everything=_("All statuses"))],
+        filename="我承办的信访件",
+        empty=_("No petition cases match."),
+        table_id="petitions-mine",
+    )
 
 
 # A case's page posts one of several small forms (`step`): the form and the action it runs.
@@ -436,11 +476,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for p in Petitioner.objects.filter(case=case)
     ]
-    calendar = None
-    try:
-        calendar = dates.default_calendar()
-    except RuntimeError:
-        calendar = None
+    calendar = dates.default_calendar()
     deadlines = [(d, d.state(today, calendar)) for d in CaseDeadline.objects.filter(case=case).select_related("rule")]
     case_links = [
         (link, links.kind_label(link.content_type), links.url(link.content_type, link.record))
@@ -548,7 +584,7 @@ def channels(request: HttpRequest) -> HttpResponse:
             if outcome.ok:
                 messages.success(request, _("Saved."))
                 return redirect("petitions:channels")
-    rules_by_channel = actions.channel_rules(Channel.objects.all())
+    rules_by_channel = actions.channel_rules(Channel.objects.values_list("pk", flat=True))
     rows = [
         (c, sorted(rules_by_channel.get(c.pk, []), key=lambda r: (r.step, r.effective_from)))
         for c in Channel.objects.all()

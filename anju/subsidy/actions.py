@@ -6,16 +6,17 @@ cleared by a second person. Payments are in `payments.py`."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anju.core import audit, numbering, workflow
+from anju.core import audit, bulk, numbering, workflow
 from anju.core.models import AuditEvent, User
 from anju.core.workflow import Workflow, WorkflowError
 from anju.lib import ids
@@ -61,6 +62,42 @@ def _user(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
 
+EVENT_COLUMNS = ("application_id", "at", "actor_id", "actor_name", "actor_full_name", "step", "from_status",
+                 "to_status", "note")  # fmt: skip
+
+
+def history(actor: User | None, moves: Iterable[tuple[int, str, str, str]], *, step: str, at: dt.datetime) -> int:
+    """The workflow history of many applications at once (application, from, to, note), inserted set-based
+    (the kit's `bulk.insert_rows`: no model instance per row)."""
+    user = _user(actor)
+    who = (user.pk if user else None, audit.actor_label(actor), (actor.full_name if actor is not None else "")[:60])
+    stamp = bulk.db_datetime(at)
+    return bulk.insert_rows(
+        Event, EVENT_COLUMNS, ((pk, stamp, *who, step, before, after, note[:300]) for pk, before, after, note in moves)
+    )
+
+
+def insert(objs: Sequence[models.Model], *, key: str = "") -> dict[Any, int]:
+    """Insert unsaved records set-based (the kit's raw multi-row INSERT, values prepared by their fields);
+    with `key`, their new primary keys by that unique field."""
+    if not objs:
+        return {}
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = ([f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objs)
+    columns = [str(f.column) for f in fields]
+    if key:
+        return bulk.insert_returning_ids(model, columns, rows, key)
+    bulk.insert_rows(model, columns, rows)
+    return {}
+
+
+@functools.lru_cache(maxsize=100_000)
+def resident_id(number: str) -> str:
+    """A resident ID number normalized and checked (ValueError otherwise), remembered for a large import."""
+    return ids.normalize_resident_id(number)
+
+
 def _text(value: str, label: str, name: str, limit: int = 300) -> str:
     value = (value or "").strip()
     if not value:
@@ -84,6 +121,7 @@ def create_program(
     area: str = "",
     home_types: Sequence[str] = ("住宅",),
     one_claim: bool = True,
+    appeal_days: int = 60,
 ) -> Program:
     """A program as data: a new policy is a new program, not a code change."""
     if window_to < window_from:
@@ -100,6 +138,7 @@ def create_program(
         area=area,
         home_types=list(home_types),
         one_claim=one_claim,
+        appeal_days=appeal_days,
     )
     audit.record(actor, AuditEvent.Action.CREATE, program, after=audit.snapshot(program))
     return program
@@ -213,7 +252,7 @@ def problems(program: Program, new: NewApplication) -> list[tuple[str, str]]:
             found.append((name, f"{label}不能为空"))
     for name, value in (("buyer_id", new.buyer_id), *(("co_buyer_ids", v) for v in new.co_buyer_ids)):
         try:
-            ids.normalize_resident_id(value)
+            resident_id(value)
         except ValueError as exc:
             found.append((name, f"{exc}：{value}"))
     if new.area is None or new.area <= 0:
@@ -352,11 +391,11 @@ def register_applications(
     buyer_lists = []
     names: dict[str, str] = {}
     for new in news:
-        main = ids.normalize_resident_id(new.buyer_id)
+        main = resident_id(new.buyer_id)
         names[main] = new.buyer_name.strip()[:60]
         people = [main]
         for other in new.co_buyer_ids:
-            number = ids.normalize_resident_id(other)
+            number = resident_id(other)
             names.setdefault(number, "")
             if number not in people:
                 people.append(number)
@@ -404,33 +443,21 @@ def register_applications(
         accounts={a.payee_account for a in apps},
         buyers=set(names),
     )
-    Application.objects.bulk_create(apps, batch_size=500)
-    Buyer.objects.bulk_create(
+    new_ids = insert(apps, key="number")
+    for app in apps:
+        app.pk = new_ids[app.number]
+    insert(
         [
-            Buyer(application=app, person_id=persons[n], id_number=n, main=(i == 0))
+            Buyer(application_id=app.pk, person_id=persons[n], id_number=n, main=(i == 0))
             for app, people in zip(apps, buyer_lists, strict=True)
             for i, n in enumerate(people)
-        ],
-        batch_size=500,
+        ]
     )
     new_keys = [_keys(app, people) for app, people in zip(apps, buyer_lists, strict=True)]
     hits = rules.duplicates(new_keys, existing, one_claim=program.one_claim)
-    Flag.objects.bulk_create(_flags(hits), batch_size=500, ignore_conflicts=True)
+    insert(_flags(hits))  # each involves a new application: none exists yet
     step = "import" if source == Application.Source.IMPORT else "create"
-    history = [
-        Event(
-            application=app,
-            at=stamp,
-            actor=_user(actor),
-            actor_name=audit.actor_label(actor),
-            actor_full_name=(actor.full_name if actor is not None else "")[:60],
-            step=step,
-            from_status="",
-            to_status=app.status,
-        )
-        for app in apps
-    ]
-    Event.objects.bulk_create(history, batch_size=500)
+    history(actor, ((app.pk, "", app.status, "") for app in apps), step=step, at=stamp)
     reasons = rules.reasons_of(hits)
     position = {app.pk: i for i, app in enumerate(apps)}
     result = Registered(apps, {position[int(pk)]: r for pk, r in reasons.items()})  # type: ignore[call-overload]
@@ -453,22 +480,42 @@ def open_flags(app: Application) -> int:
     return app.flags.filter(cleared_at__isnull=True).count()
 
 
-def _refuser(app: Application) -> int | None:
-    event = app.events.filter(to_status=Status.REJECTED).order_by("-at", "-pk").first()
-    return event.actor_id if event is not None else None
+def _refusals(pks: Sequence[int]) -> dict[int, tuple[int | None, dt.date]]:
+    """Who last refused each application and on which day (one query)."""
+    found: dict[int, tuple[int | None, dt.date]] = {}
+    events = Event.objects.filter(application_id__in=pks, to_status=Status.REJECTED).order_by("at", "pk")
+    for pk, actor_id, at in events.values_list("application_id", "actor_id", "at"):
+        found[pk] = (actor_id, timezone.localtime(at).date())
+    return found
 
 
-def _check(actor: User | None, step: str) -> Any:
-    def check(app: Application) -> None:
-        if step == "approve" and open_flags(app):
-            raise SubsidyError(
-                f"补贴申请{app.number}有{open_flags(app)}项疑似重复未核查，核查清除后才能审核通过",
-                code="flagged",
-            )
-        if step in ("appeal_grant", "appeal_deny") and actor is not None and actor.pk == _refuser(app):
-            raise SubsidyError("复核须由作出不予通过决定以外的人员办理", code="same_reviewer")
-
-    return check
+def _line_checks(actor: User | None, step: str, rows: Sequence[Application], day: dt.date) -> None:
+    """The line's own rules on top of the kit's: approval (after the notice) neither by a preparer nor while a
+    duplicate flag is open; an appeal within the program's limit from the refusal; an appeal decided by
+    someone who did not refuse."""
+    pks = [app.pk for app in rows]
+    if step == "approve":
+        if actor is not None and actor.pk and any(app.created_by_id == actor.pk for app in rows):
+            raise SubsidyError("审核通过须由受理该申请的经办人以外的人员办理", code="same_person")
+        flagged = list(
+            Flag.objects.filter(application_id__in=pks, cleared_at__isnull=True)
+            .order_by("application__number")
+            .values_list("application__number", flat=True)[:1]
+        )
+        if flagged:
+            raise SubsidyError(f"补贴申请{flagged[0]}有疑似重复未核查，核查清除后才能审核通过", code="flagged")
+    if step in ("appeal", "appeal_grant", "appeal_deny"):
+        refused = _refusals(pks)
+        limits = dict(Program.objects.filter(applications__pk__in=pks).values_list("applications__pk", "appeal_days"))
+        for app in rows:
+            refuser, on = refused.get(app.pk, (None, day))
+            if step == "appeal" and (day - on).days > limits.get(app.pk, 0):
+                raise SubsidyError(
+                    f"补贴申请{app.number}于{on:%Y-%m-%d}不予通过，已超过{limits.get(app.pk, 0)}日的复核申请期限",
+                    code="appeal_late",
+                )
+            if step != "appeal" and actor is not None and actor.pk and actor.pk == refuser:
+                raise SubsidyError("复核须由作出不予通过决定以外的人员办理", code="same_reviewer")
 
 
 def take_step(actor: User | None, app: Application, step: str, *, note: str = "") -> Application:
@@ -476,7 +523,9 @@ def take_step(actor: User | None, app: Application, step: str, *, note: str = ""
     duplicate flag is open, an appeal decided by someone other than who refused."""
     before = app.status
     with transaction.atomic():
-        moved = workflow.take_step(WORKFLOW, actor, app, step, note=note, check=_check(actor, step))
+        moved = workflow.take_step(
+            WORKFLOW, actor, app, step, note=note, check=lambda a: _line_checks(actor, step, [a], timezone.localdate())
+        )
         if step in rules.FIRST_DECISIONS and before == Status.DOCUMENTS and moved.reviewed_on is None:
             moved.reviewed_on = timezone.localdate()
             moved.save(update_fields=["reviewed_on"])
@@ -508,7 +557,8 @@ def take_steps(
         return 0
     rows: list[Application] = []
     for start in range(0, len(pks), CHUNK):
-        rows += list(Application.objects.select_for_update().filter(pk__in=pks[start : start + CHUNK]))
+        locked = Application.objects.select_for_update().filter(pk__in=pks[start : start + CHUNK])
+        rows += list(locked.only("pk", "number", "status", "created_by_id", "program_id"))
     for app in rows:
         if app.status not in chosen.starts:
             labels = "、".join(WORKFLOW.state_label(s) for s in chosen.starts)
@@ -532,17 +582,7 @@ def take_steps(
             )  # fmt: skip
             if refusal is not None:
                 raise StepError(f"补贴申请 {app.number}：{refusal.message}", code=refusal.code)
-    if step == "approve":
-        flagged = Flag.objects.filter(application_id__in=pks, cleared_at__isnull=True).values_list(
-            "application__number", flat=True
-        )
-        first = next(iter(flagged[:1]), None)
-        if first is not None:
-            raise SubsidyError(f"补贴申请{first}有疑似重复未核查，核查清除后才能审核通过", code="flagged")
-    if step in ("appeal_grant", "appeal_deny") and actor is not None:
-        for app in rows:
-            if _refuser(app) == actor.pk:
-                raise SubsidyError("复核须由作出不予通过决定以外的人员办理", code="same_reviewer")
+    _line_checks(actor, step, rows, on or timezone.localdate())
     day = on or timezone.localdate()
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))) if on else timezone.now()
     changes: dict[str, Any] = {"status": chosen.to}
@@ -561,23 +601,7 @@ def take_steps(
             Application.objects.filter(pk__in=first_ids[start : start + CHUNK], reviewed_on__isnull=True).update(
                 reviewed_on=day
             )
-    Event.objects.bulk_create(
-        [
-            Event(
-                application_id=app.pk,
-                at=at,
-                actor=_user(actor),
-                actor_name=audit.actor_label(actor),
-                actor_full_name=(actor.full_name if actor is not None else "")[:60],
-                step=step,
-                from_status=app.status,
-                to_status=chosen.to,
-                note=note[:300],
-            )
-            for app in rows
-        ],
-        batch_size=500,
-    )
+    history(actor, ((app.pk, app.status, chosen.to, note) for app in rows), step=step, at=at)
     audit.record(
         actor,
         AuditEvent.Action.UPDATE,
@@ -671,23 +695,8 @@ def clear_flags(actor: User | None, flags: Iterable[Flag], *, reason: str, on: d
         if (f.application_id, f.other_id, f.reason) in pairs
     ]
     Flag.objects.filter(pk__in=targets).update(cleared_by=_user(actor), cleared_at=at, clear_reason=reason[:300])
-    Event.objects.bulk_create(
-        [
-            Event(
-                application_id=app_id,
-                at=at,
-                actor=_user(actor),
-                actor_name=audit.actor_label(actor),
-                actor_full_name=(actor.full_name if actor is not None else "")[:60],
-                step="clear_flag",
-                from_status=status,
-                to_status=status,
-                note=f"疑似重复核查清除：{reason}"[:300],
-            )
-            for app_id, status in Application.objects.filter(pk__in=ids_).values_list("pk", "status")
-        ],
-        batch_size=500,
-    )
+    statuses = Application.objects.filter(pk__in=ids_).values_list("pk", "status")
+    history(actor, ((pk, st, st, f"疑似重复核查清除：{reason}") for pk, st in statuses), step="clear_flag", at=at)
     audit.record(
         actor,
         AuditEvent.Action.UPDATE,

@@ -13,4 +13,8 @@ class SubsidyConfig(LineConfig):
     navigation = Module(code="subsidy", name=_("Home-purchase subsidies"), url_name="subsidy:home", icon="补", order=45)
     todos = ("anju.subsidy.todos.subsidy_todos",)
     kpis = "anju.subsidy.kpis.registry_entries"
-    imports = ("anju.subsidy.importer.APPLICATIONS_IMPORT", "anju.subsidy.results.RESULTS_IMPORT")
+    imports = (
+        "anju.subsidy.importer.APPLICATIONS_IMPORT",
+        "anju.subsidy.results.RESULTS_IMPORT",
+        "anju.subsidy.tax_file.TAX_IMPORT",
+    )

@@ -27,6 +27,7 @@ from anju.core.demokit import Step, register
 from anju.core.demokit.ids import make_resident_id
 from anju.core.demokit.names import DISTRICTS, GIVEN_NAMES, SEED_PROJECTS, STREETS, SURNAMES
 from anju.core.models import Role, User
+from anju.registry.models import Person
 from anju.subsidy import actions, payments
 from anju.subsidy.models import Application, Flag, Payment, Program
 
@@ -43,7 +44,6 @@ STAFF = [
     ("shencha", "住房保障服务部 补贴审查 周敏", "housing"),
     ("shuiwu", "市税务局 契税核验 何军", "tax_agency"),
     ("caizheng", "市财政局 补贴审核 罗芳", "finance_bureau"),
-    ("butie_leader", "中心领导 复核 唐建国", "leadership"),
 ]
 # How the 4000 applications of 2023 end the year.
 GROUPS = {
@@ -89,7 +89,8 @@ def _staff() -> dict[str, User]:
 
 class _People:
     def __init__(self, rng: random.Random) -> None:
-        self.rng, self.seen = rng, set(Application.objects.values_list("buyer_id_number", flat=True))
+        # Not the registry's people: a buyer made here is a new person with this name.
+        self.rng, self.seen = rng, set(Person.objects.values_list("id_number", flat=True))
 
     def person(self) -> tuple[str, str]:
         number, _ = make_resident_id(self.rng, self.seen)

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from anju.core import audit, imports
 from anju.core.models import AuditEvent, User
@@ -133,6 +135,7 @@ class ApplicationsImport(imports.ImportSpec):
     key = "subsidy.applications"
     title = "购房补贴申请导入"
     module = "subsidy"
+    tabs = ("subsidy/_tabs.html", "applications")
     columns = COLUMNS
     example = (
         "GF2023-00001", "张三", "431202198001011234", "431202198202021238", "鹤城区迎丰中路88号3栋1单元501",
@@ -141,9 +144,13 @@ class ApplicationsImport(imports.ImportSpec):
     )  # fmt: skip
     command = "anju subsidy import-applications FILE --program CODE"
     notes = (
+        "申请编号已在系统中或在文件前面的行中出现的行跳过并计数。",
         "同一文件中或与系统中已有申请的不动产单元号、合同备案号、契税完税凭证号、购房人或收款账号相同的，照常导入并标记为疑似重复，"
         "由经办人以外的第二人核查清除后才能审核通过。",
     )
+
+    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
+        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
 
     def prepare(self, options: imports.Options) -> imports.Options:
         program = options.get("program")
@@ -172,13 +179,7 @@ class ApplicationsImport(imports.ImportSpec):
         program: Program = options["program"]
         versions = list(program.rules.order_by("-effective_from"))
         errors: list[RowError] = []
-        seen: dict[str, int] = {}
         for row in parsed.rows:
-            number = row.values["申请编号"]
-            if number:
-                if number in seen:
-                    errors.append(RowError(row.number, "申请编号", f"与第{seen[number]}行重复：{number}"))
-                seen.setdefault(number, row.number)
             day = row.values["合同签订日期"]
             if day is None:
                 continue
@@ -201,10 +202,12 @@ class ApplicationsImport(imports.ImportSpec):
         program: Program = options["program"]
         result = ImportResult()
         rows = []
-        for row in parsed.rows:
-            if row.values["申请编号"] in fetched:
+        taken = set(fetched)
+        for row in parsed.rows:  # a number in Anju, or on an earlier row of the file, already exists: skipped
+            if row.values["申请编号"] in taken:
                 result.skipped += 1
             else:
+                taken.add(row.values["申请编号"])
                 rows.append(row)
         registered = actions.register_applications(
             actor, program, [new_application(row.values) for row in rows], source=Application.Source.IMPORT

@@ -30,6 +30,7 @@ class Program(models.Model):
     window_to = models.DateField(_("contracts signed until"))
     home_types = models.JSONField(_("eligible home types"), default=list, blank=True)
     one_claim = models.BooleanField(_("one claim per household"), default=True)
+    appeal_days = models.PositiveSmallIntegerField(_("days to appeal a refusal"), default=60)
     created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -56,7 +57,7 @@ class RuleVersion(models.Model):
     program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="rules")
     effective_from = models.DateField(_("effective from"))
     kind = models.CharField(_("amount rule"), max_length=20, choices=Kind.choices)
-    rate = models.DecimalField(_("rate (% or yuan/m²)"), max_digits=9, decimal_places=4, default=0)
+    rate = models.DecimalField(_("rate (percent or yuan per m²)"), max_digits=9, decimal_places=4, default=0)
     fixed = MoneyField(_("fixed amount"), default=0)
     cap = MoneyField(_("cap"), null=True, blank=True)  # type: ignore[misc]
     source = models.CharField(_("source clause"), max_length=200, blank=True)
@@ -140,7 +141,7 @@ class Application(models.Model):
     applied_on = models.DateField(_("applied on"))
     amount = MoneyField(_("subsidy amount"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DOCUMENTS)
-    source = models.CharField(_("entered by"), max_length=10, choices=Source.choices, default=Source.COUNTER)
+    source = models.CharField(_("how entered"), max_length=10, choices=Source.choices, default=Source.COUNTER)
     # The first review decision (通过 / 不通过 / 补正): subsidy.reviewed counts it once, in its year.
     reviewed_on = models.DateField(_("first reviewed on"), null=True, blank=True, db_index=True)
     tax_verified = models.BooleanField(_("deed tax verified"), default=False)
@@ -270,8 +271,8 @@ class Payment(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Awaiting the bank")
-        PAID = "paid", _("Paid")
-        FAILED = "failed", _("Failed")
+        PAID = "paid", _("Paid by the bank")
+        FAILED = "failed", _("Refused by the bank")
 
     batch = models.ForeignKey(Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="payments")
     application = models.ForeignKey(
@@ -303,15 +304,19 @@ class Payment(models.Model):
 
 
 class Clawback(models.Model):
-    """A subsidy paid and found ineligible (追回): the amount to recover, the reason, what came back."""
+    """A subsidy paid and found ineligible (追回): a receivable of the amount paid, the reason, what came back,
+    and what a leader (not who decided the clawback) wrote off as not recoverable."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="clawbacks"
     )
     amount = MoneyField(_("amount to recover"))
     reason = models.CharField(_("reason"), max_length=300)
-    decided_on = models.DateField(_("decided on"))
+    decided_on = models.DateField(_("clawback decided on"))
     recovered = MoneyField(_("recovered"), default=0)
+    written_off = MoneyField(_("written off"), default=0)
+    write_off_reason = models.CharField(_("reason for the write-off"), max_length=300, blank=True)
+    written_off_by = by_user(_("write-off approved by"))
     created_by = by_user(_("created by"))
 
     class Meta:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -20,9 +20,9 @@ from anju.core import audit, workflow
 from anju.core.models import AuditEvent, User
 from anju.lib.money import capitals
 from anju.subsidy import rules
-from anju.subsidy.actions import CHUNK, WORKFLOW, _flags, _keys, _user, existing_keys
+from anju.subsidy.actions import CHUNK, WORKFLOW, _flags, _keys, _user, existing_keys, history
 from anju.subsidy.errors import SubsidyError
-from anju.subsidy.models import Application, Batch, Clawback, Event, Flag, Payment, Program, Status
+from anju.subsidy.models import Application, Batch, Clawback, Flag, Payment, Program, Status
 
 ZERO = Decimal("0.00")
 FILE_HEADERS = ("序号", "收款人", "收款账号", "开户行", "金额", "用途/附言")
@@ -30,26 +30,6 @@ FILE_HEADERS = ("序号", "收款人", "收款账号", "开户行", "金额", "�
 
 def _at(on: dt.date | None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(on, dt.time(15, 0))) if on else timezone.now()
-
-
-def _events(actor: User | None, apps: Iterable[tuple[int, str, str]], step: str, note: str, at: dt.datetime) -> None:
-    Event.objects.bulk_create(
-        [
-            Event(
-                application_id=pk,
-                at=at,
-                actor=_user(actor),
-                actor_name=audit.actor_label(actor),
-                actor_full_name=(actor.full_name if actor is not None else "")[:60],
-                step=step,
-                from_status=before,
-                to_status=after,
-                note=note[:300],
-            )
-            for pk, before, after in apps
-        ],
-        batch_size=500,
-    )
 
 
 @transaction.atomic
@@ -114,7 +94,7 @@ def form_batch(
     batch.save(update_fields=["count", "total"])
     for start in range(0, len(pks), CHUNK):
         Application.objects.filter(pk__in=pks[start : start + CHUNK]).update(status=Status.BATCHED)
-    _events(actor, ((a.pk, a.status, Status.BATCHED) for a in rows), "batch", batch.label, _at(on))
+    history(actor, ((a.pk, a.status, Status.BATCHED, batch.label) for a in rows), step="batch", at=_at(on))
     audit.record(
         actor,
         AuditEvent.Action.CREATE,
@@ -151,6 +131,15 @@ def export_payment_file(actor: User | None, batch: Batch) -> bytes:
         batch.save(update_fields=["state", "file_sha256"])
     audit.record(actor, AuditEvent.Action.EXPORT, batch, after={"sha256": digest, "count": batch.count})
     return data
+
+
+def _save_results(changed: Sequence[Payment]) -> None:
+    """The results of many payments in one executemany (bulk_update's CASE per row costs more than the write)."""
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    sql = f"UPDATE {table} SET state = %s, result_on = %s, bank_txn = %s, failure = %s WHERE id = %s"
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(p.state, adapt(p.result_on), p.bank_txn, p.failure, p.pk) for p in changed])
 
 
 @dataclass(frozen=True)
@@ -239,7 +228,7 @@ def record_results(actor: User | None, lines: Sequence[Result]) -> ResultsDone:
         changed.append(payment)
         done.paid += line.paid
         done.failed += not line.paid
-    Payment.objects.bulk_update(changed, ["state", "result_on", "bank_txn", "failure"], batch_size=500)
+    _save_results(changed)
     for state, status, step in (
         (Payment.State.PAID, Status.PAID, "paid"),
         (Payment.State.FAILED, Status.FAILED, "failed"),
@@ -248,9 +237,14 @@ def record_results(actor: User | None, lines: Sequence[Result]) -> ResultsDone:
         ids_ = [p.application_id for p in group]
         for start in range(0, len(ids_), CHUNK):
             Application.objects.filter(pk__in=ids_[start : start + CHUNK]).update(status=status)
+        by_day: dict[dt.date, list[Payment]] = {}
         for p in group:
-            _events(actor, [(p.application_id, Status.BATCHED, status)], step, f"{p.reference} {p.failure}".strip(),
-                    _at(p.result_on))  # fmt: skip
+            by_day.setdefault(p.result_on or timezone.localdate(), []).append(p)
+        for day, done_that_day in by_day.items():
+            moves = (
+                (p.application_id, Status.BATCHED, status, f"{p.reference} {p.failure}".strip()) for p in done_that_day
+            )
+            history(actor, moves, step=step, at=_at(day))
     batches = {p.batch_id for p in changed}
     for batch in Batch.objects.filter(pk__in=batches):
         if not batch.payments.filter(state=Payment.State.PENDING).exists():
@@ -327,10 +321,35 @@ def record_recovery(actor: User | None, clawback: Clawback, *, amount: Decimal) 
     claw = Clawback.objects.select_for_update().get(pk=clawback.pk)
     if amount <= 0:
         raise SubsidyError("追回金额须大于0", code="not_positive", field="amount")
-    if claw.recovered + amount > claw.amount:
-        raise SubsidyError(f"追回金额超过应追回余额{claw.amount - claw.recovered}元", code="over", field="amount")
+    if claw.recovered + claw.written_off + amount > claw.amount:
+        left = claw.amount - claw.recovered - claw.written_off
+        raise SubsidyError(f"追回金额超过应追回余额{left}元", code="over", field="amount")
     before = audit.snapshot(claw, ["recovered"])
     claw.recovered += amount
     claw.save(update_fields=["recovered"])
     audit.record_change(actor, claw, before, note=f"追回入账{amount}元")
+    return claw
+
+
+@transaction.atomic
+def write_off(actor: User | None, clawback: Clawback, *, reason: str) -> Clawback:
+    """What remains to recover written off as not recoverable, approved by a leader (subsidy `approve`) who did
+    not decide the clawback, with a reason; audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubsidyError("核销须填写理由", code="reason_required", field="reason")
+    claw = Clawback.objects.select_for_update().get(pk=clawback.pk)
+    if actor is not None and actor.pk:
+        if not actor.can("subsidy", "approve"):
+            raise SubsidyError("核销须由有审批权限的人员办理", code="not_permitted")
+        if actor.pk == claw.created_by_id:
+            raise SubsidyError("核销须由作出追回决定以外的人员审批", code="same_person")
+    left = claw.amount - claw.recovered - claw.written_off
+    if left <= 0:
+        raise SubsidyError("该追回款已无余额可核销", code="nothing_left")
+    before = audit.snapshot(claw, ["written_off", "write_off_reason"])
+    claw.written_off += left
+    claw.write_off_reason, claw.written_off_by = reason[:300], _user(actor)
+    claw.save(update_fields=["written_off", "write_off_reason", "written_off_by"])
+    audit.record_change(actor, claw, before, note=f"核销{left}元：{reason}")
     return claw

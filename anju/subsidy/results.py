@@ -8,6 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from anju.core import imports
 from anju.core.models import User
 from anju.lib.tabular import Column, Kind, RowError
@@ -46,10 +49,14 @@ class ResultsImport(imports.ImportSpec):
     key = "subsidy.results"
     title = "购房补贴发放结果导入"
     module = "subsidy"
+    tabs = ("subsidy/_tabs.html", "batches")
     columns = COLUMNS
     example = ("hh2023-01-00001", "15600.00", "成功", "B202311200001", "2023-11-20", "")
     command = "anju subsidy import-results FILE"
     notes = ("同一结果再次导入时跳过；与已登记结果矛盾、金额不符或找不到付款的行使整份文件不导入。",)
+
+    def page_crumbs(self, target: imports.Options) -> list[imports.Crumb]:
+        return [imports.Crumb(_("Home-purchase subsidies"), reverse("subsidy:home"))]
 
     def fetch(self, parsed: imports.Parsed, options: imports.Options) -> dict[str, Payment]:
         refs = sorted({row.values["用途/附言"] for row in parsed.rows if row.values["用途/附言"]})

@@ -99,7 +99,14 @@ OPEN_STATES = ("documents", "returned", "tax", "finance", "notice")
 FLOW = Flow(
     (
         Step("pass_documents", "资料审查通过", ("documents",), "tax", "handle", duty=REVIEW, opinion=True),
-        Step("return_documents", "退回补正", ("documents",), "returned", "handle", reason=True),
+        Step(
+            "return_documents",
+            "退回补正",
+            ("documents", "tax", "finance"),
+            "returned",
+            {"documents": "handle", "tax": "review", "finance": "approve"},
+            reason=True,
+        ),
         Step("resubmit", "补正后重新受理", ("returned",), "documents", "handle"),
         Step("verify_tax", "税务核验通过", ("tax",), "finance", "review", opinion=True),
         Step("finance_pass", "财政审核通过", ("finance",), "notice", "approve", duty=APPROVE, opinion=True),

@@ -15,7 +15,12 @@ from django.test import Client
 
 ANJU = Path(__file__).resolve().parents[2]
 # Rendered into PDFs by WeasyPrint, never served to a browser.
-PDF_TEMPLATES = {"fund/disclosure_pdf.html", "performance/report_pdf.html", "termite/certificate_pdf.html"}
+PDF_TEMPLATES = {
+    "fund/disclosure_pdf.html",
+    "performance/report_pdf.html",
+    "termite/certificate_pdf.html",
+    "petitions/notice_pdf.html",
+}
 NONCE = 'nonce="{{ csp_nonce }}"'
 
 EXPECTED = {

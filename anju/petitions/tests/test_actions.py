@@ -207,3 +207,53 @@ def test_channels_and_rules_are_seeded() -> None:
     assert Channel.objects.get(code="inspection").referral
     letter = f.channel("letter").rules.get(step=rules.Step.COMPLETE)
     assert (letter.amount, letter.unit, letter.start) == (60, "calendar", "accepted")
+
+
+def test_cases_handled_before_they_were_entered_are_recorded_in_bulk(handler: User) -> None:
+    letter = f.case(received=D(2023, 9, 27))
+    hotline = f.case("hotline12345", D(2023, 9, 27), reference="GD5", phone="13900000005")
+    contact = actions.PastContact(f.at(D(2023, 10, 9)), "phone", "王建国", "电话解释政策", "educated")
+    items = [
+        actions.Handled(letter, D(2023, 9, 28), handler, D(2023, 10, 9), "答复", D(2023, 10, 10), "procedural",
+                        contacts=[contact]),
+        actions.Handled(hotline, D(2023, 9, 27), handler, D(2023, 10, 9), "答复", D(2023, 10, 9), "substantive"),
+    ]  # fmt: skip
+    letter, hotline = actions.record_handled(handler, items)
+    assert (letter.status, letter.closure_kind, letter.department.code) == ("closed", "procedural", "office")  # type: ignore[union-attr]
+    # The letter's completion is counted from acceptance (09-28 + 60 days); the hotline's from receipt, met in time.
+    assert due(letter, "complete") == (D(2023, 11, 27), D(2023, 11, 27))
+    assert CaseDeadline.objects.get(case=hotline, step="complete").met_on == D(2023, 10, 9)
+    assert due(hotline, "complete")[1] == D(2023, 10, 10)  # 09-28, the working 10-07 and 10-08, 10-09, 10-10
+    assert not CaseDeadline.objects.filter(case__in=[letter, hotline], met_on__isnull=True).exists()
+    assert list(letter.events.order_by("at", "pk").values_list("step", flat=True)) == [
+        "register", "accept", "assign", "contact", "reply", "close",
+    ]  # fmt: skip
+    assert letter.contacts.get().principle == "educated"
+    assert AuditEvent.objects.filter(model="petitions.Case", action="update", after__cases=2).exists()
+
+
+def test_handled_cases_are_refused_whole(handler: User) -> None:
+    good = f.case(received=D(2023, 5, 4))
+    bad = f.case(received=D(2023, 5, 4), phone="13900000007")
+    items = [
+        actions.Handled(good, D(2023, 5, 5), handler, D(2023, 5, 8), "答复", D(2023, 5, 9), "substantive"),
+        actions.Handled(bad, D(2023, 5, 5), handler, D(2023, 5, 8), "答复", D(2023, 5, 9), ""),
+    ]
+    with pytest.raises(PetitionError, match=f"{bad.number}：办结须选择办结方式"):
+        actions.record_handled(None, items)
+    late = actions.Handled(bad, D(2023, 5, 5), handler, D(2023, 5, 4), "答复", D(2023, 5, 9), "substantive")
+    with pytest.raises(PetitionError, match="答复日期不能早于受理日期"):
+        actions.record_handled(None, [late])
+    assert set(Case.objects.values_list("status", flat=True)) == {"registered"}
+    actions.record_handled(None, items[:1])
+    with pytest.raises(PetitionError, match="只有已登记"):
+        actions.record_handled(None, items[:1])
+
+
+def test_a_petitioner_with_a_registry_id_number_is_that_person() -> None:
+    from anju.registry.tests import factories as registry
+
+    person = registry.person("李秀英", seq=7, phone="13800000077")
+    case = f.case(petitioners=[actions.NewPetitioner(id_number=person.id_number)])
+    petitioner = case.petitioners.get()
+    assert (petitioner.person, petitioner.name, petitioner.phone) == (person, "李秀英", "13800000077")

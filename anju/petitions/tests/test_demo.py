@@ -13,7 +13,8 @@ from anju.core import demo as core_demo
 from anju.core import kpis
 from anju.core.demokit import Context
 from anju.petitions import demo
-from anju.petitions.models import Campaign, Case
+from anju.petitions.models import Campaign, Case, CaseLink
+from anju.registry.tests import factories as registry
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -22,6 +23,7 @@ D = Decimal
 def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     out = io.StringIO()
     core_demo.build_users(Context(scale=1.0, out=out))
+    project = registry.unit().project  # the demo city's projects: the fund, property and legacy items link to them
     started = time.monotonic()
     demo.build_petitions(Context(scale=1.0, out=out))
     elapsed = time.monotonic() - started
@@ -40,6 +42,10 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     assert value["petitions.followup_open"] == 18 - demo.CONVERTED_2024
     assert value["petitions.overdue"] == 0
     assert value["petitions.repeat"] == 1
+    assert value["petitions.adverse_opinion"] == 0  # 未发生不良舆情
+    linked = CaseLink.objects.filter(object_id=project.pk, content_type__model="project")
+    about_projects = Case.objects.filter(channel__online=True, category__in=["fund", "property", "legacy"])
+    assert linked.count() == about_projects.count() > 0 and {link.label for link in linked} == {str(project)}
     # 百日攻坚 works on the 18 procedural closures.
     campaign = Campaign.objects.get()
     assert campaign.cases.count() == 18

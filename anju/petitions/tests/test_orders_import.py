@@ -4,16 +4,20 @@ refuses the whole file naming its row and column, an order already imported is s
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from anju.core.models import User
 from anju.lib.xlsx import workbook_bytes
 from anju.petitions.models import Case, CaseDeadline
 from anju.petitions.orders_import import HEADERS
+from anju.petitions.tests import factories
 
 pytestmark = pytest.mark.django_db
 HEAD = ",".join(HEADERS)
@@ -97,3 +101,14 @@ def test_bad_rows_refuse_the_whole_file(tmp_path: Path) -> None:
     calendar = next(e for e in result["errors"] if e["row"] == 6)
     assert "2003" in calendar["message"]
     assert not Case.objects.exists()
+
+
+def test_the_daily_overdue_list(make_user: Callable[..., User]) -> None:
+    handler = make_user("lm", "office")
+    late = factories.assigned(handler, dt.date(2024, 3, 1))  # reply and completion due 2024-04-30
+    out = io.StringIO()
+    call_command("petitions", "overdue", "2024-05-06", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["date"] == "2024-05-06"
+    assert [(r["case"], r["due"]) for r in result["overdue"]] == [(late.number, "2024-04-30")] * 2
+    assert {r["handler"] for r in result["overdue"]} == {"lm"}

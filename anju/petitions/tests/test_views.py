@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from anju.core.models import AuditEvent, User
+from anju.core.models import AuditEvent, CalendarYear, User
 from anju.petitions import actions
 from anju.petitions.models import Case, DeadlineRule
 from anju.petitions.tests import factories as f
@@ -23,12 +23,17 @@ D = dt.date
 
 def test_the_overview_and_board(client_for: Callable[..., Client]) -> None:
     client = client_for("office")
-    late = f.assigned(client.user, timezone.localdate() - dt.timedelta(days=100))  # type: ignore[attr-defined]
+    late = f.assigned(client.user, D(2024, 3, 1))  # type: ignore[attr-defined]
     page = client.get("/petitions/?year=2023")
     assert page.status_code == 200 and "网络舆情事项" in page.content.decode()
     board = client.get("/petitions/board/?state=overdue")
     assert board.status_code == 200 and late.number in board.content.decode()
     assert late.number not in client.get("/petitions/board/?state=on_time").content.decode()
+    # A case received today is due in 15 days: next year's calendar (no holidays) may be needed.
+    CalendarYear.objects.get_or_create(year=timezone.localdate().year + 1, defaults={"source": "test"})
+    on_time = f.case(received=timezone.localdate(), phone="13900000003")
+    overdue_list = client.get("/petitions/cases/?overdue=1").content.decode()
+    assert late.number in overdue_list and on_time.number not in overdue_list
     assert client.get("/petitions/board/?state=on_time&export=xlsx").status_code == 200
 
 
@@ -79,6 +84,8 @@ def test_the_handler_of_another_department_sees_and_works_only_their_case(
     answer = station.post(f"/petitions/cases/{mine.pk}/", {"step": "reply", "on": "2024-03-05", "text": "已灭治"})
     assert answer.status_code == 302 and Case.objects.get(pk=mine.pk).status == "replied"
     assert station.get("/petitions/cases/").status_code == 403  # the lists are the petitions role's
+    mine_page = station.get("/petitions/mine/").content.decode()
+    assert mine.number in mine_page and other.number not in mine_page
 
 
 def _post(client: Client, case: Case, **data: Any) -> str:
@@ -157,8 +164,43 @@ def test_todos(client_for: Callable[..., Client]) -> None:
     todos = petition_todos(office.user)  # type: ignore[attr-defined]
     # Mine (1), to accept or decline (1), overdue (both: the 2024 deadlines have passed).
     assert [(t.url.split("/petitions/")[1], t.count) for t in todos] == [
-        ("cases/?mine=1", 1),
+        ("mine/?status=assigned", 1),
         ("cases/?status=registered", 1),
         ("board/?state=overdue", 2),
     ]
     assert petition_todos(client_for("finance").user) == []  # type: ignore[attr-defined]
+
+
+def test_every_kpi_links_to_its_records(client_for: Callable[..., Client]) -> None:
+    from anju.core import kpis
+
+    leader = client_for("leadership")
+    f.closed(leader.user, "procedural", D(2023, 5, 4), code="inspection")  # type: ignore[attr-defined]
+    for kpi in kpis.all_kpis("petitions"):
+        assert kpi.records_url is not None and kpi.records is not None, kpi.code
+        page = leader.get(kpi.records_url(2023))
+        assert page.status_code == 200, kpi.code
+        # The report's KPI page sends a reader on to the line's list of the records.
+        assert leader.get(f"/performance/kpi/{kpi.code}/2023/")["Location"] == kpi.records_url(2023), kpi.code
+    procedural = leader.get(kpis.get("petitions.referrals_procedural").records_url(2023))  # type: ignore[misc]
+    assert "XF2023-00001" in procedural.content.decode()
+
+
+def test_adverse_public_opinion_incidents(client_for: Callable[..., Client]) -> None:
+    from anju.core import kpis
+
+    office, leader = client_for("office"), client_for("leadership")
+    incident = {
+        "occurred_on": "2024-06-03",
+        "title": "小区电梯事故视频传播",
+        "platform": "抖音",
+        "description": "视频称物业不作为",
+    }
+    assert leader.post("/petitions/", incident).status_code == 403
+    refused = office.post("/petitions/", {**incident, "occurred_on": "2099-01-01"})
+    assert refused.status_code == 200 and "晚于今天" in refused.content.decode()
+    saved = office.post("/petitions/", {**incident, "response": "已约谈物业并公开回应"})
+    assert saved.status_code == 302 and saved["Location"] == "/petitions/?year=2024"
+    assert "小区电梯事故视频传播" in office.get("/petitions/?year=2024").content.decode()
+    assert kpis.get("petitions.adverse_opinion").compute(2024) == 1
+    assert kpis.get("petitions.adverse_opinion").compute(2023) == 0

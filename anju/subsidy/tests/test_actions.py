@@ -151,3 +151,25 @@ def test_the_form_checks_name_the_field(staff) -> None:
     with pytest.raises(SubsidyError) as err:
         f.application(prog, area=Decimal("0"))
     assert err.value.field == "area"
+
+
+def test_the_tax_bureau_sends_back_for_documents_and_the_review_starts_again(staff) -> None:
+    prog = f.program()
+    app = actions.take_step(staff["checker"], f.application(prog, staff["clerk"]), "pass_documents")
+    app = actions.take_step(staff["tax"], app, "return_documents", note="完税凭证不清晰")
+    assert app.status == "returned" and app.reviewed_on is not None
+    app = actions.take_step(staff["clerk"], app, "resubmit")
+    assert actions.take_step(staff["checker"], app, "pass_documents").status == "tax"
+
+
+def test_approval_is_not_the_preparers_and_an_appeal_has_its_limit(staff) -> None:
+    prog = f.program()
+    app = walk(f.application(prog, staff["clerk"]), staff, until="notice")
+    with pytest.raises(SubsidyError, match="经办人以外"):
+        actions.take_step(staff["clerk"], app, "approve")
+    refused = actions.take_step(staff["checker"], f.application(prog, staff["clerk"]), "reject", note="不符合条件")
+    prog.appeal_days = 0
+    prog.save()
+    refused.events.filter(to_status="rejected").update(at=timezone.now() - dt.timedelta(days=2))
+    with pytest.raises(SubsidyError, match="复核申请期限"):
+        actions.take_step(staff["clerk"], refused, "appeal", note="补充材料")

@@ -38,7 +38,7 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     approved = Flag.objects.filter(application__status__in=["approved", "batched", "paid", "failed"])
     assert approved.exists() and not approved.filter(cleared_at__isnull=True).exists()
     assert not approved.filter(cleared_by=None).exists()
-    print(f"subsidy demo step: {elapsed:.1f} s")
+    print(f"subsidy demo step: {elapsed:.1f} s", {k: str(v) for k, v in value.items()})
     assert elapsed < 60, elapsed
     # The report's subsidy section is written from these records, with the seed's figures.
     section = next(s for s in narrative.SECTIONS if s.key == "s5_1").default

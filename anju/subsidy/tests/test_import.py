@@ -109,9 +109,13 @@ def test_gbk_csv_duplicates_in_the_file_and_against_the_database_are_flagged_bot
     assert set(existing.flags.values_list("reason", flat=True)) == {"same_unit", "same_buyer"}
     first = Application.objects.get(number="GF2023-00001")
     assert set(first.flags.values_list("reason", flat=True)) == {"same_contract", "shared_account"}
-    # Importing the same file again skips every row.
+    # Importing the same file again skips every row; a number repeated in the file is skipped too.
     code, again = run("import-applications", str(write(tmp_path, rows)), "--program", "hh2023")
     assert again == {"imported": 0, "skipped": 5, "flagged": 0, "flags": []}
+    code, repeated = run(
+        "import-applications", str(write(tmp_path, [row(7), row(7, 购房人姓名="另一人")])), "--program", "hh2023"
+    )
+    assert repeated == {"imported": 1, "skipped": 1, "flagged": 0, "flags": []}
 
 
 def test_a_bad_row_refuses_the_whole_file_named_by_row_and_column(tmp_path) -> None:

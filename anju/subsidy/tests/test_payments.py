@@ -114,3 +114,9 @@ def test_a_failed_payment_is_reissued_in_a_later_batch_after_the_payee_is_correc
     with pytest.raises(SubsidyError, match=r"超过应追回余额7000\.00元"):
         payments.record_recovery(None, claw, amount=Decimal("7000.01"))
     assert Batch.objects.count() == 2
+    with pytest.raises(SubsidyError, match="核销须填写理由"):
+        payments.write_off(None, claw, reason="")
+    claw = payments.write_off(None, claw, reason="申请人已去世，无可供执行财产")
+    assert claw.written_off == Decimal("7000.00")
+    with pytest.raises(SubsidyError, match="已无余额"):
+        payments.write_off(None, claw, reason="再次核销")

@@ -177,11 +177,11 @@ def document_errors(api: NinjaAPI) -> None:
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                documented = {str(code) for code in responses}  # ninja keys them as ints
                 for code, description in ERROR_RESPONSES.items():
-                    responses.setdefault(
-                        code,
-                        {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}},
-                    )
+                    if code not in documented:
+                        content = {"application/json": {"schema": ERROR_SCHEMA}}
+                        responses[code] = {"description": description, "content": content}
         return schema
 
     api.get_openapi_schema = with_errors  # type: ignore[method-assign]

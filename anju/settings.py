@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # anju/core/tests/test_public_views.py names them all); the API answers 401 itself.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "anju.core.middleware.UploadLimitMiddleware",
+    # A NUL character in a parameter or a field is refused with 400 (PostgreSQL cannot hold one).
+    "anju.core.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anju.core.middleware.PasswordChangeRequiredMiddleware",

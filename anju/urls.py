@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.defaults import page_not_found
 from django.views.i18n import set_language
 
 from anju.api import api
@@ -33,3 +35,13 @@ urlpatterns = [
     # Public: the language menu is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON under /api/ (what the API's schema documents), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

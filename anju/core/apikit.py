@@ -22,6 +22,7 @@ from anju.lib.errors import DomainError
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+MAX_OFFSET = 10**9  # past any list's end, within every database's integers
 
 T = TypeVar("T")
 
@@ -63,16 +64,19 @@ OptionalDecimal2 = Annotated[
     PlainSerializer(lambda v: None if v is None else money_text(v), return_type=str | None, when_used="always"),
     WithJsonSchema({"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$", "description": "two decimals"}),
 ]
+# A year asked for in a query (2000–2100): any other is refused with 422, never a server error.
+YEARS = (2000, 2100)
+Year = Annotated[int, Field(ge=YEARS[0], le=YEARS[1], description="A year, 2000–2100.", examples=[2023])]
 # A calendar month, YYYY-MM.
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="A month, YYYY-MM.", examples=["2023-03"])]
 Date = dt.date
 
 
 class Paging(Schema):
-    """`?limit=&offset=`; a value out of range (limit 1–500, offset ≥ 0) is refused with 422."""
+    """`?limit=&offset=`; a value out of range (limit 1–500, offset 0–10⁹) is refused with 422."""
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"Items to skip (0–{MAX_OFFSET:,}).")
 
     def bounds(self) -> tuple[int, int]:
         """(offset, stop) of this page in the whole list."""
@@ -144,6 +148,43 @@ def install_handlers(api: NinjaAPI) -> None:
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         detail = f"Permission denied: {exc}" if str(exc) else "Permission denied"
         return api.create_response(request, {"detail": detail}, status=403)
+
+
+# The errors any operation may answer, documented on every one (the schema says what a client can get):
+# 400 a refused change or input (a NUL character), 401 not signed in, 403 without the permission,
+# 404 nothing there, 413 an upload over the limit, 422 parameters that fail validation.
+ERROR_RESPONSES = {
+    "400": "A change the rules refuse, or input that cannot be processed",
+    "401": "Not signed in",
+    "403": "Permission denied",
+    "404": "Not found",
+    "413": "The upload is over the size limit",
+    "422": "Invalid parameters",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {}, "code": {"type": "string"}, "errors": {"type": "array"}},
+    "required": ["detail"],
+}
+
+
+def document_errors(api: NinjaAPI) -> None:
+    """Adds ERROR_RESPONSES to every operation of the API's OpenAPI schema where it documents none."""
+    build = api.get_openapi_schema
+
+    def with_errors(*args: Any, **kwargs: Any) -> Any:
+        schema = build(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                documented = {str(code) for code in responses}  # ninja keys them as ints
+                for code, description in ERROR_RESPONSES.items():
+                    if code not in documented:
+                        content = {"application/json": {"schema": ERROR_SCHEMA}}
+                        responses[code] = {"description": description, "content": content}
+        return schema
+
+    api.get_openapi_schema = with_errors  # type: ignore[method-assign]
 
 
 def refused(*codes: int) -> dict[int, type[Schema]]:

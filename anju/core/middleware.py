@@ -89,6 +89,36 @@ class UploadLimitMiddleware:
         return self.get_response(request)
 
 
+class BadInputMiddleware:
+    """Refuses a request carrying a NUL character in a parameter or a form or JSON field with 400 and a
+    Chinese message: no text field holds one, and PostgreSQL cannot store or compare it (the query would
+    fail with a server error)."""
+
+    MESSAGE = "请求中含有不可见的空字符（NUL），无法处理：请检查输入的内容后重试。"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MESSAGE, "code": "request.nul"}, status=400)
+            return render(request, "core/bad_request.html", {"message": self.MESSAGE}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        if request.content_type == "application/json":
+            return b"\\u0000" in request.body or b"\x00" in request.body
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any("\x00" in key or "\x00" in value for key, values in request.POST.lists() for value in values)
+        return False
+
+
 def mark_session_refreshed(sender: object, request: HttpRequest, **kwargs: object) -> None:
     """On login (a session saved anyway): the refresh interval starts now."""
     if getattr(request, "session", None) is not None:

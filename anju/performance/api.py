@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from anju.core import kpis as registry
-from anju.core.apikit import Decimal2, ErrorOut, Money, OptionalDecimal2
+from anju.core.apikit import Decimal2, ErrorOut, Money, OptionalDecimal2, Year
 from anju.core.permissions import check
 from anju.performance import actions, jobs, queries, report, rules, writers
 from anju.performance.models import BudgetLine, ReportRun, SpecialFund
@@ -127,7 +127,7 @@ def _line(line: BudgetLine) -> dict[str, Any]:
 
 
 @router.get("/budget/{int:year}", response=BudgetOut, summary="A year's budget lines, special funds and staffing")
-def budget(request: HttpRequest, year: int) -> dict[str, Any]:
+def budget(request: HttpRequest, year: Year) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     _check_year(year)
     staffing = queries.staffing(year)
@@ -156,14 +156,14 @@ def budget(request: HttpRequest, year: int) -> dict[str, Any]:
 
 
 @router.get("/checks/{int:year}", response=list[ReportCheckOut], summary="The consistency checks of a year")
-def checks(request: HttpRequest, year: int) -> list[dict[str, str]]:
+def checks(request: HttpRequest, year: Year) -> list[dict[str, str]]:
     check(request.user, MODULE, "view")
     _check_year(year)
     return [c.as_dict() for c in report.checks(year)]
 
 
 @router.get("/indicators/{int:year}", response=IndicatorsOut, summary="The indicator tree with scores, total and grade")
-def indicators(request: HttpRequest, year: int) -> dict[str, Any]:
+def indicators(request: HttpRequest, year: Year) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     _check_year(year)
     scored = queries.scored_indicators(year)
@@ -208,7 +208,7 @@ def _run(run: ReportRun) -> dict[str, Any]:
 
 
 @router.get("/reports", response=list[ReportRunOut], summary="Report runs, newest first")
-def report_runs(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+def report_runs(request: HttpRequest, year: Year | None = None) -> list[dict[str, Any]]:
     check(request.user, MODULE, "view")
     jobs.mark_stale()
     runs = ReportRun.objects.select_related("requested_by")
@@ -229,7 +229,7 @@ def report_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     response={202: ReportRunOut, 409: ErrorOut},
     summary="Build a year's report files in the background (409 while one builds)",
 )
-def report_build(request: HttpRequest, year: int) -> Status:
+def report_build(request: HttpRequest, year: Year) -> Status:
     check(request.user, MODULE, "export")
     _check_year(year)
     return Status(202, _run(actions.queue_report(request.user, year=year)))  # type: ignore[arg-type]
@@ -238,7 +238,7 @@ def report_build(request: HttpRequest, year: int) -> Status:
 @router.get(
     "/kpis/{int:year}", response=list[KpiValueOut], summary="Every registered KPI the caller may see, for a year"
 )
-def kpi_list(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+def kpi_list(request: HttpRequest, year: Year) -> list[dict[str, Any]]:
     check(request.user, MODULE, "view")
     _check_year(year)
     out = []
@@ -252,7 +252,7 @@ def kpi_list(request: HttpRequest, year: int) -> list[dict[str, Any]]:
 
 
 @router.get("/kpis/{int:year}/{code}", response=KpiValueOut, summary="One KPI's value for a year")
-def kpi_value(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
+def kpi_value(request: HttpRequest, year: Year, code: str) -> dict[str, Any]:
     kpi = registry.find(code)
     if kpi is None:
         raise Http404
@@ -264,12 +264,12 @@ def kpi_value(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     return _kpi(kpi, year, raw)
 
 
-def _check_year(year: int) -> None:
+def _check_year(year: Year) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
 
 
-def _kpi(kpi: registry.Kpi, year: int, raw: registry.Value) -> dict[str, Any]:
+def _kpi(kpi: registry.Kpi, year: Year, raw: registry.Value) -> dict[str, Any]:
     return {
         "code": kpi.code,
         "name": kpi.name,

@@ -19,7 +19,7 @@ from ninja import Field, Form, Query, Router, Schema, Status
 
 from anju.core import workflow
 from anju.core.api_auth import BearerTokenAuth, SessionAuth
-from anju.core.apikit import ErrorOut, Paging, page_schema, paginate
+from anju.core.apikit import ErrorOut, Paging, Year, page_schema, paginate
 from anju.core.permissions import actor, check
 from anju.lib.ids import mask_id
 from anju.petitions import actions, rules
@@ -129,7 +129,7 @@ def list_cases(
     q: str = "",
     status: str = "",
     channel: str = "",
-    year: int | None = None,
+    year: Year | None = None,
 ) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     rows = _cases()

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from anju.core.apikit import Area, ErrorOut, Money, Paging, page_schema, paginate
+from anju.core.apikit import Area, ErrorOut, Money, Paging, Year, page_schema, paginate
 from anju.core.permissions import actor, check
 from anju.lib import dates
 from anju.termite import actions, queries
@@ -175,7 +175,7 @@ def _contracts() -> QuerySet[Contract]:
 
 @router.get("/applications", response=TermiteApplicationPage, summary="Prevention applications (白蚁预防申请)")
 def list_applications(
-    request: HttpRequest, paging: Query[Paging], q: str = "", status: str = "", year: int | None = None
+    request: HttpRequest, paging: Query[Paging], q: str = "", status: str = "", year: Year | None = None
 ) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     rows = Application.objects.order_by("-received_on", "-number")
@@ -235,7 +235,7 @@ def building_detail(request: HttpRequest, pk: int) -> WarrantyBuildingOut:
 
 
 @router.get("/plan/{year}", response=RevisitPlanOut, summary="A year's revisit plan: buildings, area due and revisited")
-def plan(request: HttpRequest, year: int) -> dict[str, Any]:
+def plan(request: HttpRequest, year: Year) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     if not 2000 <= year <= 2100:
         raise TermiteError("年度应在2000至2100之间", code="bad_year", field="year")
@@ -250,7 +250,7 @@ def plan(request: HttpRequest, year: int) -> dict[str, Any]:
 
 
 @router.get("/revisits", response=TermiteRevisitPage, summary="Revisits (回访复查)")
-def list_revisits(request: HttpRequest, paging: Query[Paging], year: int | None = None) -> dict[str, Any]:
+def list_revisits(request: HttpRequest, paging: Query[Paging], year: Year | None = None) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     rows = Revisit.objects.order_by("-date", "pk")
     if year is not None:

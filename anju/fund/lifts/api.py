@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from anju.core.apikit import ErrorOut, Money, Paging, page_schema, paginate
 from anju.core.fields import MoneyField
@@ -96,7 +97,13 @@ class ProgressOut(Schema):
     total: int
     dates: list[str]
     signed: list[int]
-    targets: list[tuple[str, int]]
+    # Pairs [date, lifts], described as a two-item array (the tuple's default schema is not valid OpenAPI 3.1).
+    targets: list[
+        Annotated[
+            tuple[str, int],
+            WithJsonSchema({"type": "array", "items": {"type": ["string", "integer"]}, "minItems": 2, "maxItems": 2}),
+        ]
+    ]
 
 
 def _policy_out(policy: Policy, paid: Decimal | None = None, lifts: list[str] | None = None) -> PolicyOut:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from anju.core import workflow
-from anju.core.apikit import Area, ErrorOut, ImportErrorOut, Money, OptionalMoney, Paging, page_schema, paginate
+from anju.core.apikit import Area, ErrorOut, ImportErrorOut, Money, OptionalMoney, Paging, Year, page_schema, paginate
 from anju.core.permissions import actor, check
 from anju.core.workflow import WorkflowEventOut
 from anju.fund.models import Account, RepairItem, UseApplication, UsePayment
@@ -155,7 +155,7 @@ def list_applications(
     status: str = "",
     kind: str = "",
     project: str = "",
-    year: int | None = None,
+    year: Year | None = None,
 ) -> dict[str, Any]:
     check(request.user, MODULE, "view")
     qs = use_queries.search(use_queries.applications(), q).order_by("-created", "-pk")

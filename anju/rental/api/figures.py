@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from anju.core import kpis
-from anju.core.apikit import money_text
+from anju.core.apikit import Year, money_text
 from anju.rental import queries
 from anju.rental.api.base import MODULE, can_view
 
@@ -25,7 +25,7 @@ class RentalKpiOut(Schema):
 
 
 @router.get("/kpis", response=list[RentalKpiOut], summary="The rental KPIs of a year, computed from records")
-def list_kpis(request: HttpRequest, year: int) -> list[RentalKpiOut]:
+def list_kpis(request: HttpRequest, year: Year) -> list[RentalKpiOut]:
     can_view(request)
     return [
         RentalKpiOut(code=k.code, name=k.name, unit=k.unit, value=kpis.as_json(k, k.compute(year)))
@@ -45,7 +45,7 @@ class RentalDashboardOut(Schema):
 
 
 @router.get("/dashboard", response=RentalDashboardOut, summary="Occupancy, rent by month, arrears ageing, progress")
-def dashboard(request: HttpRequest, year: int, as_of: dt.date | None = None) -> RentalDashboardOut:
+def dashboard(request: HttpRequest, year: Year, as_of: dt.date | None = None) -> RentalDashboardOut:
     can_view(request)
     progress = queries.inspection_progress(year)
     return RentalDashboardOut(

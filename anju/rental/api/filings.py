@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from anju.core.apikit import Area, ErrorOut, Money, Paging
+from anju.core.apikit import Area, ErrorOut, Money, Paging, Year
 from anju.core.permissions import actor
 from anju.lib.ids import normalize_resident_id, normalize_uscc
 from anju.rental import actions, rules
@@ -49,7 +49,7 @@ class FilingOut(Schema):
 
 
 @router.get("/filings", response=list[FilingOut], summary="Rental filings (房屋租赁备案)")
-def list_filings(request: HttpRequest, paging: Query[Paging], year: int | None = None) -> QuerySet[Filing]:
+def list_filings(request: HttpRequest, paging: Query[Paging], year: Year | None = None) -> QuerySet[Filing]:
     can_view(request)
     qs = Filing.objects.order_by("-filed_on", "-pk")
     if year:

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from anju.core.apikit import ErrorOut, Paging
+from anju.core.apikit import ErrorOut, Paging, Year
 from anju.core.permissions import actor
 from anju.rental import actions
 from anju.rental.api.base import can_handle, can_view, lease_by_number, window
@@ -29,7 +29,7 @@ class RentalReviewOut(Schema):
 
 
 @router.get("/reviews", response=list[RentalReviewOut], summary="Annual reviews of a year")
-def list_reviews(request: HttpRequest, paging: Query[Paging], year: int, outcome: str = "") -> QuerySet[Review]:
+def list_reviews(request: HttpRequest, paging: Query[Paging], year: Year, outcome: str = "") -> QuerySet[Review]:
     can_view(request)
     qs = Review.objects.filter(year=year).select_related("household").order_by("household__number")
     if outcome:
@@ -38,7 +38,7 @@ def list_reviews(request: HttpRequest, paging: Query[Paging], year: int, outcome
 
 
 class RentalYearIn(Schema):
-    year: int
+    year: Year
     on: dt.date | None = None  # the opening day; 1 January of the year by default
 
 
@@ -88,7 +88,7 @@ class InspectionOut(Schema):
 
 
 @router.get("/inspections", response=list[InspectionOut], summary="Home visits of a year")
-def list_inspections(request: HttpRequest, paging: Query[Paging], year: int, visit: str = "") -> QuerySet[Inspection]:
+def list_inspections(request: HttpRequest, paging: Query[Paging], year: Year, visit: str = "") -> QuerySet[Inspection]:
     can_view(request)
     qs = Inspection.objects.filter(visited_on__year=year).select_related("household", "lease").order_by("-visited_on")
     if visit:

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "anju.termite",
     "anju.subsidy",
     "anju.petitions",
+    "anju.worklog",
+    "anju.legacy",
+    "anju.oversight",
     "anju.performance",
     "anju.demo",
 ]

@@ -30,6 +30,8 @@ urlpatterns = [
     path("termite/", include("anju.termite.urls")),
     path("subsidy/", include("anju.subsidy.urls")),
     path("petitions/", include("anju.petitions.urls")),
+    path("legacy/", include("anju.legacy.urls")),
+    path("oversight/", include("anju.oversight.urls")),
     path("performance/", include("anju.performance.urls")),
     path("api/", _api_urls()),
     # Public: the language menu is on the login page too.

@@ -18,6 +18,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "permissions": _grant("registry", V, E)
         + _grant("petitions", V, H, E)
         + _grant("legacy", V, H, E)
+        # The leading group's office of inspection rectification (巡察整改工作领导小组办公室) checks tasks.
+        + _grant("oversight", V, H, R, E)
         + _grant("performance", V),
     },
     {
@@ -27,19 +29,22 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "permissions": _grant("registry", V)
         + _grant("fund", V, H, R, E)
         + _grant("performance", V, H, E)
-        + _grant("subsidy", V, E),
+        + _grant("subsidy", V, E)
+        + _grant("oversight", V, H),
     },
     {
         "code": "housing",
         "name": "住房保障服务部",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, R, E, S) + _grant("subsidy", V, H, E, S),
+        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, R, E, S)
+        + _grant("subsidy", V, H, E, S)
+        + _grant("oversight", V, H),
     },
     {
         "code": "information",
         "name": "住建信息服务部",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E) + _grant("fund", V) + _grant("rental", V),
+        "permissions": _grant("registry", V, H, E) + _grant("fund", V) + _grant("rental", V) + _grant("oversight", V, H),
     },
     {
         "code": "station",
@@ -48,7 +53,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "permissions": _grant("registry", V, H, E, S)
         + _grant("fund", V, H, E, S)
         + _grant("termite", V, H, E)
-        + _grant("rental", V, H),
+        + _grant("rental", V, H)
+        + _grant("oversight", V, H),
     },
     {
         # Outside agencies of the home-purchase subsidy's review (issue 14): limited to their step.

@@ -16,3 +16,10 @@ class PetitionsConfig(LineConfig):
     todos = ("anju.petitions.todos.petition_todos",)
     kpis = "anju.petitions.kpis.registry_entries"
     imports = ("anju.petitions.orders_import.ORDERS_IMPORT",)
+
+    def ready(self) -> None:
+        super().ready()
+        from anju.core import related
+        from anju.petitions.queries import related_cases
+
+        related.register("petitions", related_cases)

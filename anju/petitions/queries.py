@@ -11,9 +11,11 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.core import kpis as registry
+from anju.core import related
 from anju.petitions import rules
 from anju.petitions.models import Campaign, Case, CaseDeadline, Commitment, Incident
 
@@ -179,3 +181,12 @@ def cases_about(record: models.Model) -> QuerySet[Case]:
     is needed beyond this function)."""
     content_type = ContentType.objects.get_for_model(record)
     return Case.objects.filter(links__content_type=content_type, links__object_id=record.pk).distinct()
+
+
+def related_cases(record: models.Model) -> list[related.Related]:
+    """The cases linked to a record, as the kit's related items (registered with anju.core.related)."""
+    return [
+        related.Related("信访件", f"{c.number} {c.subject}", reverse("petitions:case", args=[c.pk]), c.received_on,
+                        c.get_status_display())
+        for c in cases_about(record).order_by("-received_on", "-pk")
+    ]  # fmt: skip

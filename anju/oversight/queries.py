@@ -1,0 +1,106 @@
+"""Every read of inspection rectification a page, the API or a KPI needs: the year's findings of the city
+inspections, those on the fund, rectified, in progress and overdue at the year's end, the tasks overdue and due
+soon, the interim milestone's rate and the deployment meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from anju.core import kpis as registry
+from anju.oversight import rules
+from anju.oversight.models import Finding, Inspection, Progress, Task
+from anju.worklog import queries as worklog
+from anju.worklog.models import WorkRecord
+
+K = Inspection.Kind
+CITY_KINDS = (K.CITY, K.CITY_LOOKBACK)
+MODULE = "oversight"
+
+
+def year_end(year: int) -> dt.date:
+    return min(dt.date(year, 12, 31), timezone.localdate())
+
+
+def findings(year: int) -> QuerySet[Finding]:
+    """Findings of the city inspections (巡察, 回头看) whose feedback was given in the year."""
+    return Finding.objects.filter(inspection__kind__in=CITY_KINDS, inspection__feedback_on__year=year)
+
+
+def findings_fund(year: int) -> QuerySet[Finding]:
+    return findings(year).filter(area=Finding.Area.FUND)
+
+
+def rectified(year: int) -> QuerySet[Finding]:
+    """The year's findings all of whose tasks were signed off by the year's end."""
+    return findings(year).filter(rectified_on__lte=year_end(year))
+
+
+def _late_task(on: dt.date) -> Q:
+    return Q(deadline__lt=on) & (Q(signed_off_on__isnull=True) | Q(signed_off_on__gt=on))
+
+
+def overdue_findings(year: int) -> QuerySet[Finding]:
+    """The year's findings with a task past its deadline and not signed off at the year's end."""
+    on = year_end(year)
+    late = Task.objects.filter(_late_task(on), finding=OuterRef("pk"), assigned_on__lte=on)
+    return findings(year).filter(Exists(late))
+
+
+def in_progress(year: int) -> QuerySet[Finding]:
+    """The year's findings not rectified at the year's end."""
+    on = year_end(year)
+    return findings(year).exclude(rectified_on__lte=on)
+
+
+def tasks(year: int) -> QuerySet[Task]:
+    return Task.objects.filter(finding__in=findings(year))
+
+
+def overdue_tasks(on: dt.date) -> QuerySet[Task]:
+    """Tasks past their deadline at the day and not signed off by it."""
+    return Task.objects.filter(_late_task(on), assigned_on__lte=on)
+
+
+def due_soon_tasks(on: dt.date, days: int = rules.DUE_SOON_DAYS) -> QuerySet[Task]:
+    return Task.objects.filter(signed_off_on__isnull=True, deadline__gte=on, deadline__lte=on + dt.timedelta(days=days))
+
+
+def tasks_overdue(year: int) -> QuerySet[Task]:
+    return overdue_tasks(year_end(year))
+
+
+def with_interim(year: int) -> QuerySet[Task]:
+    """Tasks whose interim deadline (阶段性进展) falls in the year."""
+    return Task.objects.filter(interim_deadline__year=year)
+
+
+def interim_met(year: int) -> QuerySet[Task]:
+    met = Progress.objects.filter(task=OuterRef("pk"), on__lte=OuterRef("interim_deadline"))
+    return with_interim(year).filter(Exists(met))
+
+
+def meetings(year: int) -> QuerySet[WorkRecord]:
+    return worklog.held(MODULE, WorkRecord.Category.RECTIFICATION, year)
+
+
+def problem_lists(year: int, origin: str) -> QuerySet[Finding]:
+    """Theme-education problem lists (班子 / 个人) of reviews in the year."""
+    return Finding.objects.filter(inspection__kind=K.THEME, inspection__feedback_on__year=year, origin=origin)
+
+
+def provincial_findings(year: int) -> QuerySet[Finding]:
+    return Finding.objects.filter(inspection__kind=K.PROVINCIAL, inspection__feedback_on__year=year)
+
+
+def rectification_rate(year: int) -> registry.Value:
+    return registry.rate(rectified(year).count(), findings(year).count())
+
+
+def ledger() -> QuerySet[Task]:
+    """The rectification ledger's rows (整改台账): every task with its finding and inspection."""
+    return Task.objects.select_related("finding__inspection", "owner").order_by(
+        "finding__inspection__feedback_on", "finding__number", "number"
+    )

@@ -73,8 +73,9 @@ S5_1 = (
     "审查通过待纳入批次{subsidy.awaiting_batch}套；撤回{subsidy.withdrawn}套。"
 )
 S5_2_MORE = (
-    "3.市委巡察“回头看”反馈问题整改情况。市委巡察反馈涉及我中心问题19个，其中维修资金管理方面的问题13"
-    "个。中心召开了4次巡察整改工作部署会议，成立了巡察整改工作领导小组，能够立行立改的问题已经整改到位，有时"
+    "3.市委巡察“回头看”反馈问题整改情况。市委巡察反馈涉及我中心问题{oversight.findings}个，"
+    "其中维修资金管理方面的问题{oversight.findings_fund}个。中心召开了{oversight.meetings}次巡察整改工作部署会议，"
+    "成立了巡察整改工作领导小组，能够立行立改的问题已经整改到位，有时"
     "限要求暂时尚未整改到位的对照整改方案对任务进行了分解，于2024年1月10日下发了《关于印发<巡察反馈意"
     "见整改任务分解表>和<“巡察专报”整改任务分解表>的通知》（怀住保字﹝2024﹞1号）文件，明确了责任单"
     "位、责任人、整改目标和整改时限，要求所有整改任务在3月15日前有阶段性进展，同时要求将巡察整改作为当前一"
@@ -152,6 +153,18 @@ S8 = (
     "效管理意识，确保绩效管理的有效实施，实现以公开促规范、推改革、提效能的目标。"
 )
 
+# The seed's legacy paragraph: the counts and the year's entries from the records, the four projects' state in the
+# center's words.
+S5_2_LEGACY = (
+    "1.积极推进房地产遗留问题处理。我中心负责的房地产历史遗留问题项目共{legacy.projects}个，目前，已进入办证程序的项目"
+    "{legacy.in_certification}个，{year}年进入办证程序{legacy.entered_certification_count}个，分别为"
+    "{legacy.entered_certification:和}项目。怀化报业中心已由市城发集团接管续建，完成了项目续建安全检测工作，加固工程完工，"
+    "项目总承包招投标工作启动，预计2024年9月主体工程完工；阳光上东国际项目所有施工已经全部完成正在开展验收相关工作，"
+    "消防工程检测已经合格，待综合验收完成后便可达到交房条件，完成综合验收后与税务、自然资源部门进行相关税费结算，"
+    "进入办证程序；西南名都项目正在加紧完成水、电、门窗、消防等扫尾工程施工，预计2024年上半年可进入办证程序；"
+    "中坡瑞丰园项目正在组织投资招募工作，资金到位后即可启动复工续建工作。"
+)
+
 # The seed's petitions paragraph: 2023's online items all replied and closed, the referrals all closed in time,
 # and next year's 百日攻坚 on the referrals not closed on their merits at the year's end.
 S5_2_PETITIONS = (
@@ -187,7 +200,11 @@ NARRATIVE_2023: dict[str, str] = {
     "s4": _after(TEXTS["s4"], "（二）资产管理", S4_CUSTODY),
     "s5_1": S5_1,
     "s6": TEXTS["s6"].replace("较好地完成了{year}年度工作目标，", S6_PROBLEMS),
-    "s5_2": _replace_line(TEXTS["s5_2"], "2.信访工作办理情况", S5_2_PETITIONS) + "\n" + S5_2_MORE,
+    "s5_2": _replace_line(
+        _replace_line(TEXTS["s5_2"], "1.积极推进房地产遗留问题处理", S5_2_LEGACY), "2.信访工作办理情况", S5_2_PETITIONS
+    )
+    + "\n"
+    + S5_2_MORE,
     "s7": S7,
     "s8": S8,
 }

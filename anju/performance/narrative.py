@@ -86,6 +86,11 @@ EXPECTED_KPIS: tuple[str, ...] = (
     "petitions.referrals_procedural",
     "legacy.projects",
     "legacy.in_certification",
+    "legacy.entered_certification",
+    "legacy.entered_certification_count",
+    "oversight.findings",
+    "oversight.findings_fund",
+    "oversight.meetings",
     "budget.initial",
     "budget.final",
     "budget.executed",
@@ -133,6 +138,11 @@ EXPECTED_NAMES: dict[str, str] = {
     "petitions.referrals_procedural": "程序性办结",
     "legacy.projects": "历史遗留问题项目",
     "legacy.in_certification": "已进入办证程序",
+    "legacy.entered_certification": "当年进入办证程序",
+    "legacy.entered_certification_count": "当年进入办证程序项目数",
+    "oversight.findings": "巡察反馈问题",
+    "oversight.findings_fund": "其中维修资金管理方面",
+    "oversight.meetings": "巡察整改工作部署会议",
 }
 
 
@@ -282,7 +292,8 @@ SECTIONS: tuple[Section, ...] = (
         "五、部门整体支出绩效情况",
         "（二）履职尽责，服务中心工作情况",
         "1.积极推进房地产遗留问题处理。我中心负责的房地产历史遗留问题项目共{legacy.projects}个，"
-        "目前，已进入办证程序的项目{legacy.in_certification}个。\n"
+        "目前，已进入办证程序的项目{legacy.in_certification}个。"
+        "{year}年进入办证程序{legacy.entered_certification_count}个，分别为{legacy.entered_certification:和}项目。\n"
         "2.信访工作办理情况。{year}年，我中心共办理省长信箱、市长热线、湘易办、红网、问政湖南等网络舆情事项"
         "{petitions.online}件，回复率{petitions.online_reply_rate:0}%，办结率{petitions.online_closure_rate:0}%。"
         "办理巡视组信访交办件{petitions.referrals}件，按时办理完结{petitions.referrals_on_time}件，"

@@ -49,3 +49,22 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     ygsd = Project.objects.get(name="阳光上东国际")
     assert Task.objects.filter(project=ygsd, meeting__isnull=False).count() == 3
     assert ygsd.registry_project is not None and ygsd.developer == developer
+
+
+def test_the_reports_paragraphs_are_written_from_the_records() -> None:
+    from anju.oversight import demo as oversight_demo
+    from anju.performance import demo_narrative, narrative
+
+    out = io.StringIO()
+    core_demo.build_users(Context(scale=1.0, out=out))
+    demo.build_legacy(Context(scale=1.0, out=out))
+    oversight_demo.build_oversight(Context(scale=1.0, out=out))
+    filler = narrative.Filler(2023, {})
+    default = next(s.default for s in narrative.SECTIONS if s.key == "s5_2").split("\n")[0]
+    assert filler.paragraph(default) == (
+        "1.积极推进房地产遗留问题处理。我中心负责的房地产历史遗留问题项目共19个，目前，已进入办证程序的项目15个。"
+        "2023年进入办证程序2个，分别为新天地和湖天名居项目。"
+    )
+    text = filler.paragraph(demo_narrative.S5_2_MORE.split("\n")[0])
+    assert "市委巡察反馈涉及我中心问题19个，其中维修资金管理方面的问题13个。中心召开了4次巡察整改工作部署会议" in text
+    assert "分别为新天地和湖天名居项目。怀化报业中心" in filler.paragraph(demo_narrative.S5_2_LEGACY)

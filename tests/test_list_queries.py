@@ -31,6 +31,10 @@ from anju.fund.refunds import actions as refunds
 from anju.fund.tests import factories as fund
 from anju.fund.tests import use_factories
 from anju.fund.use import actions as use
+from anju.legacy import actions as legacy
+from anju.legacy.tests import factories as legacy_factories
+from anju.oversight import actions as oversight
+from anju.oversight.tests import factories as oversight_factories
 from anju.performance import actions as performance
 from anju.performance.models import Asset
 from anju.petitions.tests import factories as petitions_factories
@@ -420,6 +424,30 @@ def petition_cases(start: int, count: int) -> None:
         petitions_factories.assigned(handler, D(2023, 5, 4), phone=f"139{i:08d}", subject=f"事由{i}")
 
 
+# --- legacy and oversight ---------------------------------------------------------------------------
+
+
+def legacy_projects(start: int, count: int) -> None:
+    owner = _staff("legacy_owner", "office")
+    for i in range(start, start + count):
+        p = legacy_factories.project(f"遗留项目{i}")
+        legacy.assign_task(None, p, agency="tax", title=f"税费结算{i}", owner=owner, due_on=D(2024, 3, 1),
+                           assigned_on=D(2023, 1, 5))  # fmt: skip
+        if i % 2:
+            legacy.hold_meeting(None, category="joint", held_on=D(2023, 2, 1), title=f"联席会{i}", decisions=[
+                legacy.Decision(p, "land", f"首次登记{i}", owner, D(2024, 3, 1))])  # fmt: skip
+
+
+def oversight_tasks(start: int, count: int) -> None:
+    owner = _staff("oversight_owner", "finance")
+    inspection = oversight_factories.inspection(feedback_on=D(2023, 11, 1 + start % 20))
+    for i in range(start, start + count):
+        task = oversight_factories.task(owner, of=oversight_factories.finding(f"问题{i}", of=inspection))
+        oversight.record_progress(owner, task, on=D(2024, 3, 1), text=f"进展{i}")
+        if i % 3 == 0:
+            oversight.hold_meeting(None, held_on=D(2023, 11, 20), title=f"部署会议{i}", findings=[task.finding])
+
+
 LISTS: list[tuple[str, str, Build]] = [
     ("core:audit", "", core_audit),
     ("core:users", "", core_users),
@@ -469,6 +497,12 @@ LISTS: list[tuple[str, str, Build]] = [
     ("subsidy:batches", "", subsidy_batches),
     ("petitions:cases", "", petition_cases),
     ("petitions:board", "", petition_cases),
+    ("legacy:projects", "", legacy_projects),
+    ("legacy:tasks", "", legacy_projects),
+    ("oversight:inspections", "", oversight_tasks),
+    ("oversight:findings", "", oversight_tasks),
+    ("oversight:ledger", "", oversight_tasks),
+    ("oversight:meetings", "", oversight_tasks),
 ]
 
 

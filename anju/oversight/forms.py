@@ -45,6 +45,7 @@ class TaskForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.filter(is_active=True),
                                    required=False)  # fmt: skip
     target = forms.CharField(label=_("Rectification target"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    assigned_on = _day(_("Assigned on"))
     deadline = _day(_("Rectification deadline"), required=False)
     interim_deadline = _day(_("Interim progress deadline"), required=False)
 

@@ -228,7 +228,7 @@ def findings(request: HttpRequest) -> HttpResponse:
 @require(MODULE, "view")
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_object_or_404(Finding.objects.select_related("inspection"), pk=pk)
-    form = _bound(request, "task", TaskForm, initial={"interim_deadline": None})
+    form = _bound(request, "task", TaskForm, initial={"assigned_on": timezone.localdate()})
     if request.method == "POST":
         _handle(request)
         if form.is_valid():

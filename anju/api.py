@@ -10,6 +10,8 @@ from anju.core.apikit import document_errors, install_handlers
 from anju.fund.api import router as fund_router
 from anju.fund.arrears.api import router as arrears_router
 from anju.fund.lifts.api import router as lifts_router
+from anju.legacy.api import router as legacy_router
+from anju.oversight.api import router as oversight_router
 from anju.performance.api import router as performance_router
 from anju.petitions.api import open311 as petitions_open311
 from anju.petitions.api import router as petitions_router
@@ -45,5 +47,7 @@ api.add_router("/rental/", rental_router)
 api.add_router("/termite/", termite_router)
 api.add_router("/petitions/open311/v2/", petitions_open311)
 api.add_router("/petitions/", petitions_router)
+api.add_router("/legacy/", legacy_router)
+api.add_router("/oversight/", oversight_router)
 api.add_router("/subsidy/", subsidy_router)
 api.add_router("/performance/", performance_router)

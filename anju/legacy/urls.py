@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/", views.projects, name="projects"),
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("projects/<int:pk>/attach/", views.attach, name="attach"),
     path("tasks/", views.tasks, name="tasks"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
 ]

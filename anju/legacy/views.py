@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import related
+from anju.core import attachments, related
 from anju.core.errors import refused
 from anju.core.listing import (
     Action,
@@ -232,6 +232,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for m in project.milestones.select_related("stage", "recorded_by").order_by("stage__order")
     ]  # fmt: skip
     return render(request, "legacy/project.html", {
+        "attachments": attachments.for_record(project),
         "project": project, "milestones": milestones, "forms": forms, "today": today, "tab": "projects",
         "tasks": project.tasks.select_related("owner", "meeting").order_by("done_on", "due_on"),
         "meetings": worklog.about(project), "related": related.related_to(project),
@@ -258,3 +259,16 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         if outcome.ok:
             return redirect(d["project"])
     return render(request, "legacy/meeting_form.html", {"form": form, "decisions": decisions, "tab": "projects"})
+
+
+@require(MODULE, "handle")
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's documents (meeting minutes, acceptance records, the evidence of its milestones)."""
+    project = get_object_or_404(Project, pk=pk)
+    if request.method != "POST":
+        raise PermissionDenied("POST")
+    upload = request.FILES.get("file")
+    if upload is not None:
+        with refused(request):
+            attachments.attach(project, upload, module=MODULE, kind="佐证材料", actor=actor(request))
+    return redirect(project)

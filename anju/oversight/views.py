@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core import attachments, workflow
 from anju.core import kpis as registry
-from anju.core import workflow
 from anju.core.errors import refused
 from anju.core.listing import (
     Action,
@@ -49,6 +49,8 @@ from anju.worklog.models import WorkRecord
 
 MODULE = "oversight"
 S = Task.Status
+DOCUMENT_KINDS = [("巡察反馈意见", "巡察反馈意见"), ("整改任务分解通知", "整改任务分解通知"), ("整改方案", "整改方案"),
+                  ("整改情况报告", "整改情况报告")]  # fmt: skip
 
 
 def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -159,6 +161,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         links__content_type__app_label="oversight", links__content_type__model="finding",
         links__object_id__in=inspection.findings.values("pk"))  # fmt: skip
     return render(request, "oversight/inspection.html", {
+        "attachments": attachments.for_record(inspection), "kinds": DOCUMENT_KINDS,
         "inspection": inspection, "findings": findings, "forms": forms, "tab": "inspections",
         "meetings": meetings.distinct().order_by("held_on"), "may_handle": can(request.user, MODULE, "handle"),
     })  # fmt: skip
@@ -334,6 +337,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect(url)
     return render(request, "oversight/task.html", {
+        "attachments": attachments.for_record(task),
         "task": task, "form": form, "tab": "ledger", "progress": task.progress.select_related("by"),
         "wf": workflow.page(actions.TASK_WORKFLOW, task, request.user, step_url=url),
         "may_report": task.status in (S.NOT_STARTED, S.IN_PROGRESS) and actions.may_report(request.user, task),  # type: ignore[arg-type]
@@ -359,3 +363,31 @@ def meetings(request: HttpRequest) -> HttpResponse:
         filename="巡察整改工作部署会议",
         table_id="oversight-meetings",
     )
+
+
+@require(MODULE, "view")
+def attach_inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspection's documents: the feedback, the decomposition notice (怀住保字〔2024〕1号)."""
+    inspection = get_object_or_404(Inspection, pk=pk)
+    _handle(request)
+    _upload(request, inspection, request.POST.get("kind") or "巡察反馈意见")
+    return redirect(inspection)
+
+
+@require(MODULE, "view")
+def attach_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """A task's evidence (documents, new rules, photos), by its owner or the office."""
+    task = get_object_or_404(Task, pk=pk)
+    if not actions.may_report(request.user, task):  # type: ignore[arg-type]
+        raise PermissionDenied(f"{MODULE}:handle")
+    _upload(request, task, "整改佐证材料")
+    return redirect(task)
+
+
+def _upload(request: HttpRequest, record: Inspection | Task, kind: str) -> None:
+    if request.method != "POST":
+        raise PermissionDenied("POST")
+    upload = request.FILES.get("file")
+    if upload is not None:
+        with refused(request):
+            attachments.attach(record, upload, module=MODULE, kind=kind[:40], actor=actor(request))

@@ -110,3 +110,23 @@ def test_an_inspection_page_adds_findings_and_meetings(client_for: Callable[...,
     answer = office.post(url, {"form": "decomposition", "decomposition-number": "怀住保字〔2024〕1号",
                                "decomposition-issued_on": "2023-01-01"})  # fmt: skip
     assert "任务分解通知日期不能早于反馈日期" in answer.content.decode()
+
+
+def test_evidence_and_documents_are_attached(client_for: Callable[..., Client], make_user: Callable[..., User]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.core import attachments
+
+    owner = client_for("finance")
+    t = factories.task(owner.user)  # type: ignore[attr-defined]
+    pdf = SimpleUploadedFile("制度.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert owner.post(reverse("oversight:task_attach", args=[t.pk]), {"file": pdf}).status_code == 302
+    assert [a.kind for a in attachments.for_record(t)] == ["整改佐证材料"]
+    assert "制度.pdf" in owner.get(t.get_absolute_url()).content.decode()
+    notice = SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    inspection = t.finding.inspection
+    url = reverse("oversight:inspection_attach", args=[inspection.pk])
+    assert client_for("leadership").post(url, {"file": notice, "kind": "整改任务分解通知"}).status_code == 403
+    notice.seek(0)
+    assert client_for("office").post(url, {"file": notice, "kind": "整改任务分解通知"}).status_code == 302
+    assert [a.kind for a in attachments.for_record(inspection)] == ["整改任务分解通知"]

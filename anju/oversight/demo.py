@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.apps import apps
+
 from anju.core.demokit import Step, register
 from anju.core.models import User
 from anju.oversight import actions
 from anju.oversight.actions import NewFinding, NewTask
-from anju.oversight.models import Finding, Inspection, Task
+from anju.oversight.models import Finding, FindingLink, Inspection, Task
 
 if TYPE_CHECKING:
     from anju.core.demokit import Context
@@ -123,7 +125,23 @@ def build_oversight(ctx: Context) -> None:
         None, kind=Inspection.Kind.PROVINCIAL, title="省委第十二巡视组巡视反馈", body="中共湖南省委第十二巡视组",
         entered_on=D(2023, 4, 10), feedback_on=D(2023, 7, 20),
     )  # fmt: skip
+    _link_records(u["office"], findings)
     ctx.out.write(f"  inspection findings: {len(findings)}\n")
+
+
+def _link_records(office: User, findings: list[Finding]) -> None:
+    """The fund's records the findings concern and the new rule version that rectified one (when the fund's demo
+    step made them; found through content types, this line imports no other line)."""
+    by_text = {f.text: f for f in findings}
+    if apps.is_installed("anju.fund.arrears"):
+        case = apps.get_model("arrears", "recoverycase")._default_manager.order_by("pk").first()
+        if case is not None:
+            actions.link_finding(office, by_text[FUND[1]], case, role=FindingLink.Role.CONCERNS,
+                                 label=f"维修资金追缴案件 {case}")  # fmt: skip
+        standard = apps.get_model("fund", "depositstandard")._default_manager.order_by("-effective_from").first()
+        if standard is not None:
+            actions.link_finding(office, by_text[FUND[10]], standard, role=FindingLink.Role.EVIDENCE,
+                                 label=f"维修资金交存标准（规则版本） {standard}")  # fmt: skip
 
 
 def register_steps() -> None:

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import User
-from anju.oversight.models import Finding, Inspection, Task
+from anju.oversight import links
+from anju.oversight.models import Finding, FindingLink, Inspection, Task
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -48,6 +49,16 @@ class TaskForm(forms.Form):
     assigned_on = _day(_("Assigned on"))
     deadline = _day(_("Rectification deadline"), required=False)
     interim_deadline = _day(_("Interim progress deadline"), required=False)
+
+
+class LinkForm(forms.Form):
+    role = forms.ChoiceField(label=_("Link role"), choices=FindingLink.Role.choices)
+    kind = forms.ChoiceField(label=_("Record kind"), choices=())
+    text = forms.CharField(label=_("Record number or code"), max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = links.choices()  # type: ignore[attr-defined]
 
 
 class ProgressForm(forms.Form):

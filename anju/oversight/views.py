@@ -35,11 +35,12 @@ from anju.core.listing import (
     valid_int,
 )
 from anju.core.permissions import actor, can, require
-from anju.oversight import actions, documents, queries
+from anju.oversight import actions, documents, links, queries
 from anju.oversight.forms import (
     DecompositionForm,
     FindingForm,
     InspectionForm,
+    LinkForm,
     MeetingForm,
     ProgressForm,
     TaskForm,
@@ -232,16 +233,23 @@ def findings(request: HttpRequest) -> HttpResponse:
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_object_or_404(Finding.objects.select_related("inspection"), pk=pk)
     form = _bound(request, "task", TaskForm, initial={"assigned_on": timezone.localdate()})
+    link_form = _bound(request, "link", LinkForm)
     if request.method == "POST":
         _handle(request)
-        if form.is_valid():
-            d = form.cleaned_data
-            with refused(form) as outcome:
-                actions.assign_tasks(actor(request), [actions.NewTask(finding=finding, **d)])
+        posted = link_form if request.POST.get("form") == "link" else form
+        if posted.is_valid():
+            d = posted.cleaned_data
+            with refused(posted) as outcome:
+                if posted is link_form:
+                    record, label = links.find(d["kind"], d["text"])
+                    actions.link_finding(actor(request), finding, record, role=d["role"], label=label)
+                else:
+                    actions.assign_tasks(actor(request), [actions.NewTask(finding=finding, **d)])
             if outcome.ok:
                 return redirect(finding)
     return render(request, "oversight/finding.html", {
-        "finding": finding, "form": form, "tab": "findings", "may_handle": can(request.user, MODULE, "handle"),
+        "finding": finding, "form": form, "link_form": link_form, "tab": "findings",
+        "may_handle": can(request.user, MODULE, "handle"),
         "tasks": finding.tasks.select_related("owner").order_by("number"),
         "links": finding.links.select_related("content_type").order_by("role", "pk"),
     })  # fmt: skip

@@ -130,3 +130,18 @@ def test_evidence_and_documents_are_attached(client_for: Callable[..., Client], 
     notice.seek(0)
     assert client_for("office").post(url, {"file": notice, "kind": "整改任务分解通知"}).status_code == 302
     assert [a.kind for a in attachments.for_record(inspection)] == ["整改任务分解通知"]
+
+
+def test_a_finding_links_to_the_records_it_concerns(client_for: Callable[..., Client]) -> None:
+    from anju.registry.tests import factories as registry
+
+    office = client_for("office")
+    f = factories.finding()
+    project = registry.unit(project_code="P0042", project_name="金御名都").project
+    url = f.get_absolute_url()
+    answer = office.post(url, {"form": "link", "link-role": "concerns", "link-kind": "project", "link-text": "P9999"})
+    assert "没有找到项目（小区）“P9999”" in answer.content.decode()
+    office.post(url, {"form": "link", "link-role": "concerns", "link-kind": "project", "link-text": "P0042"})
+    (link,) = f.links.all()
+    assert (link.object_id, link.role) == (project.pk, "concerns") and "金御名都" in link.label
+    assert "金御名都" in office.get(url).content.decode()

@@ -81,3 +81,15 @@ def test_a_project_page_lists_the_records_related_to_it(client_for: Callable[...
     finally:
         related._providers.pop("zz_test")
     assert "XF2023-00001 未办证" in body
+
+
+def test_a_project_page_lists_the_petitions_linked_to_it(client_for: Callable[..., Client]) -> None:
+    from anju.petitions import actions as petitions
+    from anju.petitions.tests import factories as petitions_factories
+
+    p = factories.project("怀化报业中心")
+    case = petitions_factories.case(subject="小区多年未办理不动产权证")
+    petitions.link_record(None, case, p)
+    petitions_factories.case(subject="与本项目无关")
+    body = client_for("office").get(p.get_absolute_url()).content.decode()
+    assert f"{case.number} 小区多年未办理不动产权证" in body and "与本项目无关" not in body

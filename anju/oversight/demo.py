@@ -49,6 +49,7 @@ OTHER = [
 IMMEDIATE = (5, 8, 12, 14, 16, 17)  # the finding numbers fixed at once
 OVERDUE = 3  # one decomposed task still open past its deadline
 LONG_TERM = (1, 2)  # finding numbers whose tasks run on (长期坚持)
+RESEARCH, RESEARCH_APPROVED = 50, 17
 
 
 def _users() -> dict[str, User]:
@@ -121,12 +122,28 @@ def build_oversight(ctx: Context) -> None:
     lists = [NewFinding(f"中心班子问题清单{n}", Ar.PARTY, Or.TEAM) for n in range(1, 5)]
     lists += [NewFinding(f"个人问题清单{n}", Ar.PARTY, Or.PERSONAL) for n in range(1, 8)]
     actions.add_findings(u["office"], theme, lists)
+    _research(u)
     actions.record_inspection(
         None, kind=Inspection.Kind.PROVINCIAL, title="省委第十二巡视组巡视反馈", body="中共湖南省委第十二巡视组",
         entered_on=D(2023, 4, 10), feedback_on=D(2023, 7, 20),
     )  # fmt: skip
     _link_records(u["office"], findings)
     ctx.out.write(f"  inspection findings: {len(findings)}\n")
+
+
+def _research(u: dict[str, User]) -> None:
+    """«副处级以上领导干部共上报调研问题信息50条，审核通过17条，截至目前已全部解决到位»: 50 research problems, 17 of
+    them approved as tasks and all signed off."""
+    research = actions.record_inspection(None, kind=Inspection.Kind.RESEARCH, title="“走找想促”调研问题",
+                                         body="中心主题教育工作领导小组", feedback_on=D(2023, 10, 31))  # fmt: skip
+    problems = actions.add_findings(u["office"], research,
+                                    [NewFinding(f"调研问题{n}", Ar.OTHER) for n in range(1, RESEARCH + 1)])  # fmt: skip
+    tasks = actions.assign_tasks(u["office"], [
+        NewTask(f, Kd.IMMEDIATE, "住房保障服务部", u["housing"], f"解决{f.text}", D(2023, 12, 31), None, D(2023, 11, 6))
+        for f in problems[:RESEARCH_APPROVED]
+    ])  # fmt: skip
+    for n, task in enumerate(tasks):
+        _close(task, u, D(2023, 11, 10 + n), "问题已解决到位")
 
 
 def _link_records(office: User, findings: list[Finding]) -> None:

@@ -59,4 +59,12 @@ def registry_entries() -> list[registry.Kpi]:
           lambda y: queries.problem_lists(y, ORIGIN.PERSONAL).count(),
           lambda y: queries.problem_lists(y, ORIGIN.PERSONAL),
           _findings("year={year}&origin=personal"), "当年主题教育检视的个人问题清单个数。"),
+        K("oversight.research_reported", "上报调研问题", "条", _count(queries.research_reported),
+          queries.research_reported, _findings("year={year}&kind=research"), "当年领导干部上报的调研问题信息条数。"),
+        K("oversight.research_approved", "审核通过", "条", _count(queries.research_approved),
+          queries.research_approved, _findings("year={year}&kind=research"),
+          "上报调研问题中审核通过（分解为任务）的条数。"),
+        K("oversight.research_resolved", "已解决到位", "条", _count(queries.research_resolved),
+          queries.research_resolved, _findings("year={year}&kind=research&state=rectified"),
+          "审核通过的调研问题中，全部任务已销号的条数（截至报告日）。"),
     ]  # fmt: skip

@@ -91,6 +91,21 @@ def problem_lists(year: int, origin: str) -> QuerySet[Finding]:
     return Finding.objects.filter(inspection__kind=K.THEME, inspection__feedback_on__year=year, origin=origin)
 
 
+def research_reported(year: int) -> QuerySet[Finding]:
+    """Research problems (调研问题) reported by the leaders in the year: the findings of research rounds."""
+    return Finding.objects.filter(inspection__kind=K.RESEARCH, inspection__feedback_on__year=year)
+
+
+def research_approved(year: int) -> QuerySet[Finding]:
+    """Those approved for solving: given a task."""
+    return research_reported(year).filter(Exists(Task.objects.filter(finding=OuterRef("pk"))))
+
+
+def research_resolved(year: int) -> QuerySet[Finding]:
+    """Those approved and solved (all tasks signed off) by the report's day (the seed's «截至目前»)."""
+    return research_approved(year).filter(rectified_on__isnull=False)
+
+
 def provincial_findings(year: int) -> QuerySet[Finding]:
     return Finding.objects.filter(inspection__kind=K.PROVINCIAL, inspection__feedback_on__year=year)
 

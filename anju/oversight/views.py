@@ -223,6 +223,7 @@ def findings(request: HttpRequest) -> HttpResponse:
             ),
             YearFilter(apply=lambda qs, y: qs.filter(inspection__feedback_on__year=y)),
             HiddenFilter("city", lambda qs, _v: qs.filter(inspection__kind__in=queries.CITY_KINDS), valid_int),
+            ChoiceFilter("kind", _("Inspection kind"), Inspection.Kind.choices, field="inspection__kind"),
         ],
         filename="巡察反馈问题",
         table_id="oversight-findings",

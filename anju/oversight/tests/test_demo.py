@@ -34,6 +34,8 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     assert value["oversight.rectification_rate"] == Decimal("31.58")
     assert value["oversight.problem_lists_team"] == 4
     assert value["oversight.problem_lists_personal"] == 7
+    assert (value["oversight.research_reported"], value["oversight.research_approved"]) == (50, 17)
+    assert value["oversight.research_resolved"] == 17
     # 2024: every decomposed task reported progress by 15 March; one is overdue, two run on.
     assert kpis.get("oversight.milestone_met_rate").compute(2024) == Decimal("100.00")
     assert kpis.get("oversight.tasks").compute(2023) == 19

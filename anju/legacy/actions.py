@@ -232,6 +232,25 @@ def update_blockers(actor: User | None, project: Project, *, blockers: str) -> P
     return project
 
 
+@transaction.atomic
+def withdraw_project(actor: User | None, project: Project, *, on: dt.date, reason: str) -> Project:
+    """A project taken off the center's list (撤销, e.g. registered in error or handed to another body): it stops
+    counting from the day on; its records stay."""
+    project = _locked(project)
+    if project.withdrawn_on is not None:
+        raise LegacyError("该项目已撤销", code="already_withdrawn", field="on")
+    if not reason.strip():
+        raise LegacyError("请填写撤销理由", code="reason_required", field="reason")
+    _not_future(on, "on", "撤销日期")
+    _not_before_registration(project, on, "on", "撤销日期")
+    before = audit.snapshot(project, ["withdrawn_on"])
+    project.withdrawn_on = on
+    project.notes = "\n".join(filter(None, [project.notes, f"{on:%Y-%m-%d} 撤销：{reason.strip()}"]))
+    project.save(update_fields=["withdrawn_on", "notes"])
+    audit.record_change(actor, project, before, note=f"撤销：{reason.strip()}")
+    return project
+
+
 @dataclass(frozen=True)
 class Decision:
     """A decision of a meeting that becomes a task."""

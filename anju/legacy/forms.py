@@ -72,6 +72,15 @@ class DoneForm(forms.Form):
         self.fields["task"].queryset = project.tasks.filter(done_on__isnull=True)  # type: ignore[attr-defined]
 
 
+class BlockersForm(forms.Form):
+    blockers = forms.CharField(label=_("Blockers"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class WithdrawForm(forms.Form):
+    on = _day(_("Withdrawn on"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
 class CertificatesForm(forms.Form):
     issued = forms.IntegerField(label=_("Certificates issued"), min_value=0)
 

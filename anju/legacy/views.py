@@ -34,6 +34,7 @@ from anju.core.permissions import actor, can, require
 from anju.legacy import actions, queries, rules
 from anju.legacy.forms import (
     DECISIONS,
+    BlockersForm,
     CertificatesForm,
     DecisionForm,
     DoneForm,
@@ -42,6 +43,7 @@ from anju.legacy.forms import (
     ProjectForm,
     ReachForm,
     TaskForm,
+    WithdrawForm,
 )
 from anju.legacy.models import Milestone, Project, Stage, Task
 from anju.worklog import queries as worklog
@@ -204,6 +206,10 @@ def _post(request: HttpRequest, project: Project, forms: dict[str, Any]) -> bool
             actions.complete_task(who, d["task"], done_on=d["done_on"], result=d["result"])
         elif step == "certificates":
             actions.record_certificates(who, project, issued=d["issued"])
+        elif step == "blockers":
+            actions.update_blockers(who, project, blockers=d["blockers"])
+        elif step == "withdraw":
+            actions.withdraw_project(who, project, on=d["on"], reason=d["reason"])
     return outcome.ok
 
 
@@ -219,6 +225,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reach": bound("reach", ReachForm), "plan": bound("plan", PlanForm), "task": bound("task", TaskForm),
         "done": bound("done", DoneForm, project=project),
         "certificates": bound("certificates", CertificatesForm, initial={"issued": project.certificates_issued}),
+        "blockers": bound("blockers", BlockersForm, initial={"blockers": project.blockers}),
+        "withdraw": bound("withdraw", WithdrawForm),
     }  # fmt: skip
     if request.method == "POST":
         if not can(request.user, MODULE, "handle"):

@@ -109,3 +109,14 @@ def test_certificates_issued_cannot_exceed_the_households() -> None:
         actions.record_certificates(None, p, issued=101)
     actions.record_certificates(None, p, issued=40)
     assert queries.households_waiting(timezone.localdate().year) == 60
+
+
+def test_a_withdrawn_project_stops_counting_from_its_day() -> None:
+    p = factories.project(on=D(2020, 1, 10))
+    with pytest.raises(LegacyError, match="撤销理由"):
+        actions.withdraw_project(None, p, on=D(2023, 6, 1), reason=" ")
+    actions.withdraw_project(None, p, on=D(2023, 6, 1), reason="重复登记")
+    assert queries.standing(D(2023, 5, 31)).count() == 1 and not queries.standing(D(2023, 6, 1)).exists()
+    assert queries.projects(2022).count() == 1 and not queries.projects(2023).exists()
+    with pytest.raises(LegacyError, match="已撤销"):
+        actions.withdraw_project(None, p, on=D(2023, 7, 1), reason="x")

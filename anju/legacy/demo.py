@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from anju.core.demokit import Step, register
+from anju.core.demokit.names import SEED_PROJECTS
 from anju.core.models import User
 from anju.legacy import actions
 from anju.legacy.actions import Decision
@@ -41,7 +42,7 @@ def build_legacy(ctx: Context) -> None:
     registry = {p.name: p for p in RegistryProject.objects.filter(name__in=NAMED)}
     others = list(
         RegistryProject.objects.filter(kind=RegistryProject.Kind.COMMERCIAL)
-        .exclude(name__in=NAMED)
+        .exclude(name__in=[*NAMED, *SEED_PROJECTS])
         .exclude(legacy_projects__isnull=False)
         .order_by("-code")[:EARLIER]
     )

@@ -102,7 +102,7 @@ def projects(request: HttpRequest) -> HttpResponse:
                 export_label="当前阶段",
             ),
             Column(_("Households affected"), lambda p: p.households, "households", export_label="涉及户数"),
-            Column(_("Households waiting"), lambda p: p.households_waiting, export_label="待办证户数"),
+            Column(_("Households waiting for certificates"), lambda p: p.households_waiting, export_label="待办证户数"),
             Column(_("Registered on"), lambda p: p.registered_on, "registered_on", export_label="登记日期"),
         ],
         search=Search(["name__icontains", "developer__name__icontains"], _("Project or developer name")),

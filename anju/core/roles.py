@@ -36,7 +36,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "code": "housing",
         "name": "住房保障服务部",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E, S) + _grant("rental", V, H, R, E, S)
+        "permissions": _grant("registry", V, H, E, S)
+        + _grant("rental", V, H, R, E, S)
         + _grant("subsidy", V, H, E, S)
         + _grant("oversight", V, H),
     },
@@ -44,7 +45,10 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "code": "information",
         "name": "住建信息服务部",
         "kind": "department",
-        "permissions": _grant("registry", V, H, E) + _grant("fund", V) + _grant("rental", V) + _grant("oversight", V, H),
+        "permissions": _grant("registry", V, H, E)
+        + _grant("fund", V)
+        + _grant("rental", V)
+        + _grant("oversight", V, H),
     },
     {
         "code": "station",

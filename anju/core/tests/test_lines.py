@@ -10,7 +10,10 @@ from anju.core import imports, jobs, kpis, modules, todos
 from anju.core.demokit import steps
 from anju.core.lines import LineConfig
 
-LINES = {"registry", "fund", "arrears", "lifts", "rental", "termite", "subsidy", "petitions", "legacy", "oversight", "performance"}
+LINES = {
+    *("registry", "fund", "arrears", "lifts", "rental", "termite", "subsidy", "petitions", "legacy", "oversight"),
+    "performance",
+}
 
 
 def _lines() -> list[LineConfig]:

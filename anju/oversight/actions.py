@@ -17,10 +17,11 @@ from anju.core import audit, workflow
 from anju.core.models import AuditEvent, User
 from anju.core.numbering import Scheme, next_numbers
 from anju.core.workflow import Workflow
+from anju.lib import dates
 from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step
 from anju.oversight import rules
 from anju.oversight.errors import OversightError, TaskStepError
-from anju.oversight.models import Finding, FindingLink, Inspection, Progress, Task, TaskEvent
+from anju.oversight.models import Finding, FindingLink, Inspection, Progress, ReportPeriod, Task, TaskEvent
 from anju.worklog import actions as worklog
 from anju.worklog.models import WorkRecord
 
@@ -73,7 +74,8 @@ def record_inspection(
     entered_on: dt.date | None = None,
     report_due: dt.date | None = None,
 ) -> Inspection:
-    """An inspection round (巡察、巡视、审计…) with the day its feedback was given."""
+    """An inspection round (巡察、巡视、审计…) with the day its feedback was given; its report-back day, unless given,
+    from the period of its kind in force that day (ReportPeriod)."""
     if kind not in Inspection.Kind.values:
         raise OversightError("请选择检查类型", code="bad_kind", field="kind")
     if not title.strip():
@@ -83,6 +85,9 @@ def record_inspection(
         raise OversightError("进驻日期不能晚于反馈日期", code="entered_after_feedback", field="entered_on")
     if report_due is not None and report_due < feedback_on:
         raise OversightError("整改情况报告期限不能早于反馈日期", code="due_before_feedback", field="report_due")
+    if report_due is None:
+        period = ReportPeriod.objects.filter(kind=kind, effective_from__lte=feedback_on).first()
+        report_due = dates.add_months(feedback_on, period.months) if period else None
     inspection = Inspection.objects.create(kind=kind, title=title.strip(), body=body.strip(), entered_on=entered_on,
                                            feedback_on=feedback_on, report_due=report_due)  # fmt: skip
     audit.record(actor, A.CREATE, inspection, after=audit.snapshot(inspection))

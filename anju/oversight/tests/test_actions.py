@@ -160,3 +160,14 @@ def test_findings_count_only_city_inspections_of_the_year(people: dict[str, User
     factories.finding(of=factories.inspection(feedback_on=D(2022, 11, 1)))
     assert queries.findings(2023).count() == 2
     assert queries.findings_fund(2023).count() == 1
+
+
+def test_the_report_back_day_follows_the_period_of_the_kind_in_force() -> None:
+    from anju.oversight.models import ReportPeriod
+
+    city = factories.inspection(feedback_on=D(2023, 11, 16))
+    assert city.report_due == D(2024, 1, 16)  # 2 months (the seeded rule)
+    ReportPeriod.objects.create(kind="city_lookback", effective_from=D(2024, 1, 1), months=3, basis="新规定")
+    assert factories.inspection(feedback_on=D(2023, 12, 31)).report_due == D(2024, 2, 29)
+    assert factories.inspection(feedback_on=D(2024, 1, 31)).report_due == D(2024, 4, 30)
+    assert factories.inspection(kind="audit").report_due is None  # 审计法: "按照规定时间", no period kept

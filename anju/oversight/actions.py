@@ -21,7 +21,16 @@ from anju.lib import dates
 from anju.lib.workflow import APPROVE, PREPARE, REVIEW, Flow, Step
 from anju.oversight import rules
 from anju.oversight.errors import OversightError, TaskStepError
-from anju.oversight.models import Finding, FindingLink, Inspection, Progress, ReportPeriod, Task, TaskEvent
+from anju.oversight.models import (
+    Extension,
+    Finding,
+    FindingLink,
+    Inspection,
+    Progress,
+    ReportPeriod,
+    Task,
+    TaskEvent,
+)
 from anju.worklog import actions as worklog
 from anju.worklog.models import WorkRecord
 
@@ -49,7 +58,7 @@ TASK_WORKFLOW = Workflow(
     noun="整改任务",
     error=TaskStepError,
     path=(S.NOT_STARTED, S.IN_PROGRESS, S.SUBMITTED, S.CHECKED, S.SIGNED_OFF),
-    labels={"create": "分解下达", "progress": "报送进展"},
+    labels={"create": "分解下达", "progress": "报送进展", "extend": "延期"},
     creator="owner",  # the owner prepares: only they submit, and they neither check nor sign off
 )
 
@@ -325,3 +334,59 @@ def take(actor: User | None, task: Task, step: str, *, note: str = "", on: dt.da
     if step == "send_back":
         return send_back(actor, task, note=note)
     raise TaskStepError(f"未知的办理步骤：{step}", code="unknown_step")
+
+
+@transaction.atomic
+def request_extension(actor: User | None, task: Task, *, on: dt.date, new_deadline: dt.date, reason: str) -> Extension:
+    """The owner asks for a later deadline, with a reason; one open request at a time."""
+    task = workflow.lock(TASK_WORKFLOW, task, S.NOT_STARTED, S.IN_PROGRESS)
+    if not may_report(actor, task):
+        raise OversightError("只有责任人或整改工作人员可以申请延期", code="not_permitted")
+    if not reason.strip():
+        raise OversightError("请填写延期理由", code="reason_required", field="reason")
+    _not_future(on, "on", "申请日期")
+    if new_deadline <= task.deadline:
+        raise OversightError(f"延期后的时限须晚于现时限（{task.deadline:%Y-%m-%d}）", code="not_later",
+                             field="new_deadline")  # fmt: skip
+    if task.extensions.filter(approved__isnull=True).exists():
+        raise OversightError("已有待审批的延期申请", code="extension_open")
+    extension = Extension.objects.create(
+        task=task, requested_on=on, old_deadline=task.deadline, new_deadline=new_deadline, reason=reason.strip(),
+        requested_by=_by(actor),
+    )  # fmt: skip
+    workflow.record(TASK_WORKFLOW, actor, task, step="extend", note=f"申请延期至{new_deadline:%Y-%m-%d}：{reason}")
+    audit.record(actor, A.CREATE, extension)
+    return extension
+
+
+@transaction.atomic
+def decide_extension(
+    actor: User | None, extension: Extension, *, approve: bool, on: dt.date, note: str = ""
+) -> Extension:
+    """A leader (oversight approve), not the task's owner nor who asked, approves or refuses; approval moves the
+    deadline."""
+    extension = Extension.objects.select_for_update().select_related("task").get(pk=extension.pk)
+    if extension.approved is not None:
+        raise OversightError("该延期申请已审批", code="already_decided")
+    if actor is not None:
+        if not actor.can(MODULE, "approve"):
+            raise OversightError("只有中心领导可以审批延期", code="not_permitted")
+        if actor.pk in (extension.task.owner_id, extension.requested_by_id):
+            raise OversightError("审批人不能是该整改任务的责任人或申请人", code="same_person")
+    if on < extension.requested_on:
+        raise OversightError("审批日期不能早于申请日期", code="before_request", field="on")
+    extension.approved, extension.decided_by, extension.decided_on = approve, _by(actor), on
+    extension.save(update_fields=["approved", "decided_by", "decided_on"])
+    task = extension.task
+    if approve:
+        Task.objects.filter(pk=task.pk).update(deadline=extension.new_deadline)
+    verdict = "同意" if approve else "不同意"
+    workflow.record(
+        TASK_WORKFLOW,
+        actor,
+        task,
+        step="extend",
+        note=f"{verdict}延期至{extension.new_deadline:%Y-%m-%d}{'：' + note if note else ''}",
+    )
+    audit.record(actor, A.UPDATE, extension, after={"approved": approve}, note=f"{verdict}延期")
+    return extension

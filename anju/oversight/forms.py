@@ -67,6 +67,11 @@ class ProgressForm(forms.Form):
     evidence = forms.CharField(label=_("Evidence"), max_length=300, required=False)
 
 
+class ExtensionForm(forms.Form):
+    new_deadline = _day(_("Requested deadline"))
+    reason = forms.CharField(label=_("Reason for the extension"), max_length=300)
+
+
 class StepForm(forms.Form):
     on = _day(_("Date"), required=False)
     note = forms.CharField(label=_("Opinion or reason"), max_length=300, required=False)

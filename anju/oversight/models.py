@@ -201,6 +201,31 @@ class Progress(models.Model):
         return f"{self.task} {self.on:%Y-%m-%d}"
 
 
+class Extension(models.Model):
+    """A request to extend a task's deadline (延期申请): by its owner, decided by a leader who is not the owner; an
+    approved one moves the deadline (the first deadline stays on the request)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
+    requested_on = models.DateField(_("requested on"))
+    old_deadline = models.DateField(_("deadline before"))
+    new_deadline = models.DateField(_("requested deadline"))
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    approved = models.BooleanField(_("approved"), null=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")  # fmt: skip
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["requested_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.new_deadline:%Y-%m-%d}"
+
+
 class TaskEvent(WorkflowEvent):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
 

@@ -38,6 +38,7 @@ from anju.core.permissions import actor, can, require
 from anju.oversight import actions, documents, links, queries
 from anju.oversight.forms import (
     DecompositionForm,
+    ExtensionForm,
     FindingForm,
     InspectionForm,
     LinkForm,
@@ -332,8 +333,29 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("finding__inspection", "owner", "meeting"), pk=pk)
     url = reverse("oversight:task", args=[pk])
     form = _bound(request, "progress", ProgressForm, initial={"on": timezone.localdate()})
+    extension_form = _bound(request, "extension", ExtensionForm)
     if request.method == "POST":
-        if request.POST.get("form") == "progress":
+        if request.POST.get("form") == "extension":
+            if not actions.may_report(request.user, task):  # type: ignore[arg-type]
+                raise PermissionDenied(f"{MODULE}:handle")
+            if extension_form.is_valid():
+                with refused(extension_form) as outcome:
+                    actions.request_extension(
+                        actor(request), task, on=timezone.localdate(), **extension_form.cleaned_data
+                    )
+                if outcome.ok:
+                    return redirect(url)
+        elif request.POST.get("form") == "decide":
+            if not can(request.user, MODULE, "approve"):
+                raise PermissionDenied(f"{MODULE}:approve")
+            pending = get_object_or_404(
+                task.extensions, pk=request.POST.get("extension", "0") or 0, approved__isnull=True
+            )
+            with refused(request):
+                actions.decide_extension(actor(request), pending, approve=request.POST.get("approve") == "1",
+                                         on=timezone.localdate())  # fmt: skip
+            return redirect(url)
+        elif request.POST.get("form") == "progress":
             if not actions.may_report(request.user, task):  # type: ignore[arg-type]
                 raise PermissionDenied(f"{MODULE}:handle")
             if form.is_valid():
@@ -347,6 +369,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(url)
     return render(request, "oversight/task.html", {
         "attachments": attachments.for_record(task),
+        "extensions": task.extensions.select_related("requested_by", "decided_by"),
+        "extension_form": extension_form, "may_decide": can(request.user, MODULE, "approve"),
         "task": task, "form": form, "tab": "ledger", "progress": task.progress.select_related("by"),
         "wf": workflow.page(actions.TASK_WORKFLOW, task, request.user, step_url=url),
         "may_report": task.status in (S.NOT_STARTED, S.IN_PROGRESS) and actions.may_report(request.user, task),  # type: ignore[arg-type]

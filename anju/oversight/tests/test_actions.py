@@ -171,3 +171,27 @@ def test_the_report_back_day_follows_the_period_of_the_kind_in_force() -> None:
     assert factories.inspection(feedback_on=D(2023, 12, 31)).report_due == D(2024, 2, 29)
     assert factories.inspection(feedback_on=D(2024, 1, 31)).report_due == D(2024, 4, 30)
     assert factories.inspection(kind="audit").report_due is None  # 审计法: "按照规定时间", no period kept
+
+
+def test_an_extension_is_asked_by_the_owner_and_decided_by_another_leader(people: dict[str, User]) -> None:
+    from anju.oversight.models import Extension
+
+    t = factories.task(people["both"], deadline=D(2024, 6, 30))
+    with pytest.raises(OversightError, match="须晚于现时限"):
+        actions.request_extension(people["both"], t, on=D(2024, 6, 1), new_deadline=D(2024, 6, 30), reason="x")
+    ext = actions.request_extension(
+        people["both"], t, on=D(2024, 6, 1), new_deadline=D(2024, 9, 30), reason="需修订制度"
+    )
+    with pytest.raises(OversightError, match="待审批"):
+        actions.request_extension(people["both"], t, on=D(2024, 6, 2), new_deadline=D(2024, 10, 30), reason="再延")
+    with pytest.raises(OversightError) as error:
+        actions.decide_extension(people["both"], ext, approve=True, on=D(2024, 6, 3))
+    assert error.value.code == "oversight.same_person"
+    with pytest.raises(OversightError, match="只有中心领导"):
+        actions.decide_extension(people["office"], ext, approve=True, on=D(2024, 6, 3))
+    assert list(queries.overdue_tasks(D(2024, 7, 1))) == [t]
+    actions.decide_extension(people["leader"], ext, approve=True, on=D(2024, 6, 3))
+    t.refresh_from_db()
+    assert t.deadline == D(2024, 9, 30) and not queries.overdue_tasks(D(2024, 7, 1)).exists()
+    assert Extension.objects.get().old_deadline == D(2024, 6, 30)
+    assert [e.step for e in t.events.all()][-2:] == ["extend", "extend"]

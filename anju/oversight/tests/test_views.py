@@ -145,3 +145,16 @@ def test_a_finding_links_to_the_records_it_concerns(client_for: Callable[..., Cl
     (link,) = f.links.all()
     assert (link.object_id, link.role) == (project.pk, "concerns") and "金御名都" in link.label
     assert "金御名都" in office.get(url).content.decode()
+
+
+def test_an_extension_through_the_task_page(client_for: Callable[..., Client]) -> None:
+    owner, leader = client_for("finance"), client_for("leadership")
+    t = factories.task(owner.user, deadline=D(2024, 6, 30))  # type: ignore[attr-defined]
+    url = t.get_absolute_url()
+    owner.post(url, {"form": "extension", "extension-new_deadline": "2030-06-30", "extension-reason": "需修订制度"})
+    ext = t.extensions.get()
+    assert owner.post(url, {"form": "decide", "extension": ext.pk, "approve": "1"}).status_code == 403
+    assert 'data-extension="approve"' in leader.get(url).content.decode()
+    leader.post(url, {"form": "decide", "extension": ext.pk, "approve": "1"})
+    t.refresh_from_db()
+    assert t.deadline == D(2030, 6, 30)

@@ -94,6 +94,8 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logout")
         LOCKED = "locked", _("Account locked")
         PASSWORD = "password", _("Password change")
+        VIEW = "view", _("Sensitive data viewed")
+        DENIED = "denied", _("Permission denied")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

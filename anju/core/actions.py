@@ -49,36 +49,45 @@ def _recent_failures(username: str, now: dt.datetime) -> int:
     return AuditEvent.objects.filter(action=A.LOGIN_FAILED, actor_name=username, at__gt=since).count()
 
 
+def _name_locked(username: str, now: dt.datetime) -> bool:
+    """A user name with no account is locked like one with an account, so the answers do not tell apart a
+    name that exists from one that does not."""
+    since = now - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    return AuditEvent.objects.filter(action=A.LOCKED, actor_name=username, at__gte=since).exists()
+
+
 def attempt_login(request: object, username: str, password: str, ip: str | None) -> LoginResult:
-    """Check the credentials; repeated failures lock the account for LOGIN_LOCKOUT_MINUTES."""
+    """Check the credentials; repeated failures lock the user name for LOGIN_LOCKOUT_MINUTES. Whether the
+    name has an account or not, the answers are the same (wrong name or password; locked)."""
     now = timezone.now()
     user = User.objects.filter(username=username).first()
-    if user is not None and user.is_locked():
-        audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, note="account locked")
-        return LoginResult(
-            None,
-            _("This account is locked until %(time)s after repeated failed logins.")
-            % {"time": timezone.localtime(user.locked_until).strftime("%H:%M")},
-        )
+    locked_message = _("Too many failed logins: the account is locked for %(minutes)d minutes.") % {
+        "minutes": settings.LOGIN_LOCKOUT_MINUTES
+    }
+    if user.is_locked() if user is not None else _name_locked(username, now):
+        audit.record(
+            None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User", object_repr=username,
+            note="account locked",
+        )  # fmt: skip
+        return LoginResult(None, locked_message)
     authenticated = authenticate(request, username=username, password=password)  # type: ignore[arg-type]
     if authenticated is None:
         audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User", object_repr=username)
-        if user is not None and _recent_failures(username, now) >= settings.LOGIN_MAX_FAILURES:
-            user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            user.save(update_fields=["locked_until"])
+        if _recent_failures(username, now) >= settings.LOGIN_MAX_FAILURES:
+            if user is not None:
+                user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                user.save(update_fields=["locked_until"])
             audit.record(
                 None,
                 A.LOCKED,
                 user,
                 actor_name=username,
                 ip=ip,
+                model="core.User",
+                object_repr=username,
                 note=f"{settings.LOGIN_MAX_FAILURES} failed logins",
             )
-            return LoginResult(
-                None,
-                _("Too many failed logins: the account is locked for %(minutes)d minutes.")
-                % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            )
+            return LoginResult(None, locked_message)
         return LoginResult(None, _("Wrong user name or password."))
     assert isinstance(authenticated, User)
     audit.record(authenticated, A.LOGIN, authenticated, ip=ip)
@@ -147,6 +156,7 @@ def reset_password(actor: User | None, user: User, password: str) -> None:
     user.locked_until = None
     user.save(update_fields=["password", "must_change_password", "locked_until"])
     audit.record(actor, A.PASSWORD, user, note="reset by administrator")
+    _revoke_tokens(actor, user)
 
 
 @transaction.atomic
@@ -155,13 +165,24 @@ def change_password(user: User, password: str, ip: str | None = None) -> None:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     audit.record(user, A.PASSWORD, user, ip=ip, note="changed by the user")
+    _revoke_tokens(user, user)
+
+
+def _revoke_tokens(actor: User | None, user: User) -> None:
+    """A new password ends every API token of the user (a token taken with the old one stops working)."""
+    revoked = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    if revoked:
+        audit.record(actor, A.UPDATE, user, after={"api_tokens_revoked": revoked}, note="password changed")
 
 
 @transaction.atomic
 def create_api_token(actor: User | None, user: User, name: str) -> str:
     """Creates a token and returns its key, which is not stored and cannot be shown again."""
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[5:13], digest=ApiToken.hash_key(key))
+    expires = timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[5:13], digest=ApiToken.hash_key(key), expires=expires
+    )
     audit.record(actor, A.CREATE, token, after={"user": user.username, "name": name, "prefix": token.prefix})
     return key
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -133,6 +134,10 @@ class AuditEvent(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
+def _token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored; the key is shown once."""
 
@@ -145,6 +150,8 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
+    # Tokens end API_TOKEN_DAYS (default 90) after they are made; a new password revokes them all.
+    expires = models.DateTimeField(_("expires"), default=_token_expiry)
 
     class Meta:
         verbose_name = _("API token")

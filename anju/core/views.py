@@ -44,7 +44,7 @@ from anju.core.listing import (
     xlsx_response,
 )
 from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, Role, User
-from anju.core.permissions import actor, check, login_required, require
+from anju.core.permissions import actor, can, check, login_required, require
 from anju.lib.dates import count_working_days
 from anju.lib.tabular import ImportRejected
 
@@ -312,14 +312,19 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_key = actions.create_api_token(user, user, form.cleaned_data["name"])
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=user)
-    return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
+    admin = can(user, "users", "handle")  # administrators see and revoke everyone's tokens
+    tokens = (ApiToken.objects.select_related("user") if admin else ApiToken.objects.filter(user=user)).order_by(
+        "-created"
+    )
+    context = {"form": form, "tokens": tokens, "new_key": new_key, "admin": admin, "now": timezone.now()}
+    return render(request, "core/api_tokens.html", context)
 
 
 @require_POST
 @login_required
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    mine = {} if can(request.user, "users", "handle") else {"user": request.user}
+    token = get_object_or_404(ApiToken, pk=pk, **mine)
     actions.revoke_api_token(request.user, token)  # type: ignore[arg-type]
     messages.success(request, _("Token revoked."))
     return redirect("core:api_tokens")

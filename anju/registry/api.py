@@ -19,7 +19,7 @@ from anju.core import ids
 from anju.core.apikit import ImportErrorOut, Paging, page_schema, paginate
 from anju.core.ids import MaskedId
 from anju.core.listing import client_ip
-from anju.core.permissions import can, check
+from anju.core.permissions import actor, can, check
 from anju.registry import actions, importer, queries
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
@@ -249,7 +249,7 @@ def person_list(
     if q.strip():
         see_id = can(request.user, MODULE, "see_id")
         persons = persons.filter(queries.person_filter(q.strip(), see_id=see_id))
-        actions.audit_id_search(request.user, q, see_id=see_id)
+        actions.audit_id_search(actor(request), q, see_id=see_id)
     if id_type:
         persons = persons.filter(id_type=id_type)
     return paginate(persons.order_by("name", "id"), paging)
@@ -341,7 +341,7 @@ def unit_list(
     if q.strip():
         see_id = can(request.user, MODULE, "see_id")
         units = units.filter(queries.unit_filter(q.strip(), see_id=see_id))
-        actions.audit_id_search(request.user, q, see_id=see_id)
+        actions.audit_id_search(actor(request), q, see_id=see_id)
     if project.strip():
         units = units.filter(project__code=project.strip())
     if building.strip():
@@ -402,5 +402,5 @@ def unit_detail(request: HttpRequest, code: str) -> Unit:
 def search(request: HttpRequest, q: str) -> queries.SearchResults:
     check(request.user, MODULE, "view")
     see_id = can(request.user, MODULE, "see_id")
-    actions.audit_id_search(request.user, q, see_id=see_id)
+    actions.audit_id_search(actor(request), q, see_id=see_id)
     return queries.search(q, see_id=see_id)

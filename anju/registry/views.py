@@ -26,7 +26,7 @@ from anju.core.listing import (
     TextFilter,
     link_column,
 )
-from anju.core.permissions import can, require
+from anju.core.permissions import actor, can, require
 from anju.lib.ids import mask_id
 from anju.registry import actions, queries
 from anju.registry.forms import (
@@ -49,7 +49,7 @@ def _see_id(request: HttpRequest) -> bool:
 
 def _searched(request: HttpRequest, q: str, found: QuerySet[Any]) -> QuerySet[Any]:
     """A list's search, audited when it looks an ID number up by a name and its last digits."""
-    actions.audit_id_search(request.user, q, see_id=_see_id(request))
+    actions.audit_id_search(actor(request), q, see_id=_see_id(request))
     return found
 
 
@@ -308,7 +308,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     results = queries.search(q, see_id=_see_id(request))
-    actions.audit_id_search(request.user, q, see_id=_see_id(request))
+    actions.audit_id_search(actor(request), q, see_id=_see_id(request))
     return render(request, "registry/search.html", {"q": q, "results": results, "see_id": _see_id(request)})
 
 

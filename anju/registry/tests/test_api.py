@@ -373,7 +373,8 @@ def test_search_with_empty_query_finds_nothing(client_for: Callable[..., Client]
     assert body == {"persons": [], "enterprises": [], "projects": [], "units": []}
 
 
-def test_openapi_lists_the_paths(client: Client) -> None:
+def test_openapi_lists_the_paths(client_for: Callable[..., Client]) -> None:
+    client = client_for("office")
     assert client.get("/api/docs").status_code == 200
     response = client.get("/api/openapi.json")
     assert response.status_code == 200

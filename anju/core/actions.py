@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit, modules
-from anju.core.models import ApiToken, AuditEvent, Role, User
+from anju.core.models import ApiToken, AuditEvent, Role, RoleGrant, User
 from anju.lib.errors import DomainError
 
 A = AuditEvent.Action
@@ -108,7 +108,7 @@ def create_user(
     user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password)
     user.set_password(password)
     user.save()
-    role_list = list(roles)
+    role_list = _granted_now(actor, user, list(roles), held=[])
     user.roles.set(role_list)
     after = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in role_list)}
     audit.record(actor, A.CREATE, user, after=after)
@@ -134,11 +134,45 @@ def update_user(
             raise UserError("不能停用自己的账号", code="own_roles", field="is_active")
     user.full_name, user.email, user.is_active = full_name, email, is_active
     user.save()
+    role_list = _granted_now(actor, user, role_list, held=list(user.roles.all()))
     user.roles.set(role_list)
     after = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in role_list)}
     if after != before:
         audit.record(actor, A.UPDATE, user, before=before, after=after)
     return user
+
+
+def _granted_now(actor: User | None, user: User, wanted: list[Role], held: list[Role]) -> list[Role]:
+    """The roles given at once: all but a new approver role given by an administrator, which waits for a
+    second administrator's confirmation (a RoleGrant; the command line, with no actor, grants at once)."""
+    if actor is None:
+        return wanted
+    waiting = [r for r in wanted if r.approves and r not in held]
+    for role in waiting:
+        if not RoleGrant.objects.filter(user=user, role=role, status=RoleGrant.Status.PENDING).exists():
+            grant = RoleGrant.objects.create(user=user, role=role, requested_by=actor)
+            audit.record(actor, A.CREATE, grant, after={"user": user.username, "role": role.name, "status": "pending"})
+    return [r for r in wanted if r not in waiting]
+
+
+@transaction.atomic
+def decide_role_grant(actor: User, grant: RoleGrant, *, confirm: bool) -> RoleGrant:
+    """A second administrator confirms (the role is given) or refuses a pending approver role; not the one who
+    asked for it, nor the user it is for."""
+    grant = RoleGrant.objects.select_for_update().select_related("user", "role").get(pk=grant.pk)
+    if grant.status != RoleGrant.Status.PENDING:
+        raise UserError("该授权已处理", code="grant_decided")
+    if actor.pk in (grant.requested_by_id, grant.user_id):
+        raise UserError("审批角色须由另一位管理员确认：申请人或被授权人本人不能确认", code="grant_same_person")
+    grant.status = RoleGrant.Status.CONFIRMED if confirm else RoleGrant.Status.REFUSED
+    grant.decided_by, grant.decided_at = actor, timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    if confirm:
+        grant.user.roles.add(grant.role)
+    audit.record(
+        actor, A.UPDATE, grant, after={"user": grant.user.username, "role": grant.role.name, "status": grant.status}
+    )
+    return grant
 
 
 @transaction.atomic

@@ -42,6 +42,11 @@ class Role(models.Model):
     def grants(self, module: str, action: str) -> bool:
         return f"{module}:{action}" in self.permissions or f"*:{action}" in self.permissions
 
+    @property
+    def approves(self) -> bool:
+        """An approver role (审批: any module's approve permission): granting it needs a second administrator."""
+        return any(p.endswith(":approve") for p in self.permissions)
+
 
 class User(AbstractUser):
     """A staff account. Its roles decide what it may see and do."""
@@ -132,6 +137,44 @@ class AuditEvent(models.Model):
         after = self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class RoleGrant(models.Model):
+    """An approver role given to a user, waiting for a second administrator's confirmation (separation of
+    duties: no one administrator makes an approver alone)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("approver role grant")
+        verbose_name_plural = _("approver role grants")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role}"
 
 
 def _token_expiry() -> dt.datetime:

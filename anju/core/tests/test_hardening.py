@@ -109,3 +109,37 @@ def test_owner_query_attempts_are_deleted_after_thirty_days() -> None:
     OwnerQueryAttempt.objects.filter(pk=recent.pk).update(at=timezone.now() - dt.timedelta(days=29))
     register_attempt("10.0.0.3")
     assert set(OwnerQueryAttempt.objects.values_list("ip", flat=True)) == {"10.0.0.2", "10.0.0.3"}
+
+
+def test_an_approver_role_needs_a_second_administrators_confirmation(
+    make_user: Callable[..., User], client_for: Callable[..., Client]
+) -> None:
+    """Issue 18, item 6: one administrator cannot make an approver alone; nobody confirms a grant they asked
+    for or that is for themself; every step is audited and listed."""
+    from anju.core.models import Role, RoleGrant
+
+    clerk = make_user("clerk", "office")
+    first, second = client_for("admin", username="admin1"), client_for("admin", username="admin2")
+    leadership, office = Role.objects.get(code="leadership"), Role.objects.get(code="office")
+    form = {"username": "clerk", "full_name": "clerk", "email": "", "is_active": "on"}
+    saved = first.post(reverse("core:user_edit", args=[clerk.pk]), {**form, "roles": [office.pk, leadership.pk]})
+    assert saved.status_code == 302
+    assert set(clerk.roles.values_list("code", flat=True)) == {"office"}  # not yet an approver
+    grant = RoleGrant.objects.get(user=clerk, role=leadership, status="pending")
+    first.post(reverse("core:role_grant_decide", args=[grant.pk]), {"decision": "confirm"})
+    assert RoleGrant.objects.get(pk=grant.pk).status == "pending"  # who asked cannot confirm
+    second.post(reverse("core:role_grant_decide", args=[grant.pk]), {"decision": "confirm"})
+    assert RoleGrant.objects.get(pk=grant.pk).status == "confirmed"
+    assert set(clerk.roles.values_list("code", flat=True)) == {"office", "leadership"}
+    assert AuditEvent.objects.filter(model__iexact="core.RoleGrant").count() == 2  # asked, confirmed
+    listed = second.get(reverse("core:role_grants")).content.decode()
+    assert "clerk" in listed and "admin1" in listed and "admin2" in listed
+    # A new user given an approver role at creation waits the same way; an administrator granting
+    # themself a role is refused (update_user), so no one confirms for themself either.
+    first.post(
+        reverse("core:user_create"),
+        {"username": "boss", "full_name": "boss", "email": "", "is_active": "on", "roles": [leadership.pk],
+         "password": "Kx9#mQ2vL7ab"},
+    )  # fmt: skip
+    boss = User.objects.get(username="boss")
+    assert not boss.roles.exists() and RoleGrant.objects.filter(user=boss, status="pending").exists()

@@ -136,8 +136,8 @@ def test_pages_are_styled_from_anjus_own_static_files(server) -> None:  # type: 
 
 
 def test_api_docs_load_nothing_from_outside(server) -> None:  # type: ignore[no-untyped-def]
-    base, _, _ = server
-    status, _, body = _get(base + "/api/docs")
+    base, _, token = server
+    status, _, body = _get(base + "/api/docs", Authorization=f"Bearer {token}")  # the docs are for signed-in users
     sources = re.findall(r'(?:src|href)="([^"]+)"', body.decode())
     assert status == 200 and sources and all(source.startswith("/") for source in sources), sources
     bundle = next(source for source in sources if "swagger-ui-bundle" in source)

@@ -11,7 +11,7 @@ export DEBUG ?= 1
 
 setup: $(VENV)/.deps anju/static/vendor/.stamp compile-messages
 	@mkdir -p var/static var/media
-	@[ -f .env ] && grep -q '^SECRET_KEY=' .env || $(BIN)/python -m anju.envfile .env
+	@[ -f .env ] && grep -q '^SECRET_KEY=' .env && grep -q '^ANJU_LEDGER_KEY=' .env || $(BIN)/python -m anju.envfile .env
 	@$(ANJU) migrate --no-input -v 0
 	@echo "setup: ready"
 

@@ -185,7 +185,7 @@ def main() -> None:
     with transaction.atomic():
         floor_query, sums = timed(interest.unit_day_sums, 2023)
         head = JournalEntry.objects.create(
-            seq=10**9, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", digest="bench"
+            seq=10**9, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", mac="bench"
         )
         floor_insert, _ = timed(
             bulk.insert_rows,
@@ -202,7 +202,7 @@ def main() -> None:
     start, end = dt.date(2023, 1, 1).toordinal(), dt.date(2023, 12, 31).toordinal()
     with transaction.atomic():
         entry = JournalEntry.objects.create(
-            seq=10**9 + 1, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", digest="bench"
+            seq=10**9 + 1, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", mac="bench"
         )
         loop_started = time.perf_counter()
         for account_id in sample:

@@ -20,3 +20,7 @@ class FundConfig(LineConfig):
     )
     jobs = {"fund.allocate_interest": "anju.fund.interest.views.allocate"}
     setup = "anju.fund.setup.STEPS"
+
+    def ready(self) -> None:
+        super().ready()
+        from anju.fund import chain  # noqa: F401  registers the ledger key check (fund.E001)

@@ -20,6 +20,9 @@ class FundConfig(LineConfig):
     )
     jobs = {"fund.allocate_interest": "anju.fund.interest.views.allocate"}
     setup = "anju.fund.setup.STEPS"
+    # Never updated or deleted: on PostgreSQL the application role gets only SELECT and INSERT on
+    # these (`anju db create-roles`).
+    append_only_tables = ("fund_journalentry", "fund_journalline", "fund_ledgeranchor")
 
     def ready(self) -> None:
         super().ready()

@@ -1,5 +1,6 @@
 """Read `KEY=value` lines of an env file (`.env`) into the environment, never overriding what the
-environment already says. `make setup` writes one with a generated SECRET_KEY and ANJU_LEDGER_KEY when there are none."""
+environment already says. `make setup` writes one with a generated SECRET_KEY and ANJU_LEDGER_KEY when
+there are none."""
 
 from __future__ import annotations
 

@@ -72,8 +72,8 @@ def lines_by_entry() -> dict[int, EntryLines]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT entry_id, encode(sha256(convert_to(string_agg("
-                "account_id::text || ':' || amount::text || ':' || day::text || ';', '' ORDER BY id), 'UTF8')), 'hex'), "
+                "SELECT entry_id, encode(sha256(convert_to(string_agg(account_id::text || ':' || amount::text "
+                "|| ':' || day::text || ';', '' ORDER BY id), 'UTF8')), 'hex'), "
                 f"COUNT(*), SUM(amount) FROM {line} GROUP BY entry_id"
             )
             while batch := cursor.fetchmany(FETCH):

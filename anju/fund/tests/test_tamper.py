@@ -85,7 +85,10 @@ def journal(make_user: Callable[..., User]) -> dict[str, Account]:
 
 def edit_amount(accounts: dict[str, Account]) -> None:
     # Both lines of #2 doubled (still balanced) and the balances moved to match.
-    sql("UPDATE fund_journalline SET amount = amount * 2 WHERE entry_id = (SELECT id FROM fund_journalentry WHERE seq = 2)")
+    sql(
+        "UPDATE fund_journalline SET amount = amount * 2 "
+        "WHERE entry_id = (SELECT id FROM fund_journalentry WHERE seq = 2)"
+    )
     set_balance(accounts["b"], 20000)
     set_balance(accounts["bank"], 20000)
 

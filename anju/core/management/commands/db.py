@@ -121,7 +121,8 @@ def create_roles(*, owner: str, app: str, owner_password: str = "", app_password
         # ones are narrowed by running this command again after `anju migrate`.
         run(
             sql.SQL(
-                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {}"
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public "
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {}"
             ).format(o, a)
         )
         run(

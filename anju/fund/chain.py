@@ -143,13 +143,14 @@ def lines_sha256(lines: Iterable[tuple[int, int]], day: int) -> str:
     return hashlib.sha256("".join(LINE(a, fen, day) for a, fen in lines).encode()).hexdigest()
 
 
+# The same encoding from an (entry, account, fen, day) row; called from C by starmap, no Python frame
+# per line (a third of the check's time on SQLite otherwise).
+ROW = "{1}:{2}:{3};".format
+
+
 def lines_update(hasher: Any, rows: Iterable[tuple[Any, ...]]) -> None:
     """Feed (entry, account, fen, day) rows of one entry to a SHA-256, as `lines_sha256` encodes them."""
-    hasher.update("".join(starmap(_row_text, rows)).encode())
-
-
-def _row_text(_entry: int, account: int, fen: int, day: int) -> str:
-    return LINE(account, fen, day)
+    hasher.update("".join(starmap(ROW, rows)).encode())
 
 
 @dataclass(frozen=True)

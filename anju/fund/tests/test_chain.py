@@ -166,7 +166,7 @@ def test_concurrent_postings_never_chain_from_the_same_predecessor() -> None:
                     legs=[ledger.debit(bank, Decimal("1.00")), ledger.credit(account, Decimal("1.00"))],
                     actor=None,
                 )
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:  # reported by the main thread
             errors.append(exc)
         finally:
             connections.close_all()
@@ -181,3 +181,17 @@ def test_concurrent_postings_never_chain_from_the_same_predecessor() -> None:
     assert len(prevs) == 20 and len(set(prevs)) == 20
     report = checks.check_ledger()
     assert report.ok and report.chain["verified"] == 20, report.as_dict()
+
+
+def test_the_web_server_refuses_to_start_without_a_key(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ImproperlyConfigured
+
+    from anju.core.checks import refuse_to_start
+
+    settings.ANJU_LEDGER_DEV_KEY = False
+    settings.ANJU_LEDGER_KEY = ""
+    settings.ANJU_LEDGER_KEY_FILE = ""
+    with pytest.raises(ImproperlyConfigured, match="fund.E001"):
+        refuse_to_start()
+    settings.ANJU_LEDGER_KEY = K1
+    refuse_to_start()

@@ -140,7 +140,8 @@ def date_text(value: dt.date | str) -> str:
 
 def lines_sha256(lines: Iterable[tuple[int, int]], day: int) -> str:
     """SHA-256 of the lines (account id, amount in fen) in the order they are written."""
-    return hashlib.sha256("".join(LINE(a, fen, day) for a, fen in lines).encode()).hexdigest()
+    line = ("{0}:{1}:" + str(int(day)) + ";").format  # LINE with the entry's day fixed, called from C
+    return hashlib.sha256("".join(starmap(line, lines)).encode()).hexdigest()
 
 
 # The same encoding from an (entry, account, fen, day) row; called from C by starmap, no Python frame

@@ -141,7 +141,16 @@ def post(
     head, seq = _next_seq()
     lines = [(leg.account.pk, leg.amount) for leg in legs]
     entry = _create_entry(
-        head, seq, kind, value_date, actor, memo, document, lines, bank_txn_id=bank_txn_id, reverses=reverses
+        head,
+        seq,
+        kind,
+        value_date,
+        actor,
+        memo,
+        document,
+        [(account_id, to_fen(amount)) for account_id, amount in lines],
+        bank_txn_id=bank_txn_id,
+        reverses=reverses,
     )
     day = value_date.toordinal()
     JournalLine.objects.bulk_create(
@@ -180,12 +189,13 @@ def _create_entry(
     actor: User | None,
     memo: str,
     document: str,
-    lines: Sequence[tuple[int, Decimal]],
+    fen_lines: Sequence[tuple[int, int]],
     *,
     bank_txn_id: str | None = None,
     reverses: JournalEntry | None = None,
 ) -> JournalEntry:
-    """The entry's row, signed: its MAC chains from the head's last MAC."""
+    """The entry's row, signed over its lines (account id, amount in fen): its MAC chains from the
+    head's last MAC."""
     memo = memo[:300]
     posted_by = actor if actor and actor.pk else None
     name = _actor_name(actor)
@@ -203,7 +213,7 @@ def _create_entry(
         document=document,
         bank_txn_id=bank_txn_id,
         reverses_seq=reverses.seq if reverses else None,
-        lines=((account_id, to_fen(amount)) for account_id, amount in lines),
+        lines=fen_lines,
     )
     return JournalEntry.objects.create(
         seq=seq,
@@ -238,17 +248,18 @@ def post_bulk(
     cannot overdraw (credits to liability accounts against a debit to an asset account)."""
     _check_amounts(amount for _, amount in lines)
     head, seq = _next_seq()
-    entry = _create_entry(head, seq, kind, value_date, actor, memo, document, lines)
+    fen_lines = [(account_id, to_fen(amount)) for account_id, amount in lines]
+    entry = _create_entry(head, seq, kind, value_date, actor, memo, document, fen_lines)
     day = value_date.toordinal()
     bulk.insert_rows(
         JournalLine,
         ["entry_id", "account_id", "amount", "day"],
-        ((entry.pk, account_id, to_fen(amount), day) for account_id, amount in lines),
+        ((entry.pk, account_id, fen, day) for account_id, fen in fen_lines),
     )
     if connection.vendor == "postgresql":
         deltas: dict[int, int] = defaultdict(int)
-        for account_id, amount in lines:
-            deltas[account_id] += to_fen(amount)
+        for account_id, fen in fen_lines:
+            deltas[account_id] += fen
         _apply_deltas(deltas)
     else:
         apply_entry_to_balances(entry.pk)

@@ -191,7 +191,7 @@ def test_the_web_server_refuses_to_start_without_a_key(settings) -> None:  # typ
     settings.ANJU_LEDGER_DEV_KEY = False
     settings.ANJU_LEDGER_KEY = ""
     settings.ANJU_LEDGER_KEY_FILE = ""
-    with pytest.raises(ImproperlyConfigured, match="fund.E001"):
+    with pytest.raises(ImproperlyConfigured, match=r"fund\.E001"):
         refuse_to_start()
     settings.ANJU_LEDGER_KEY = K1
     refuse_to_start()

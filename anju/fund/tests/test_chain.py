@@ -149,7 +149,7 @@ def test_the_migration_signs_existing_entries_in_one_pass() -> None:
 
 
 @pytest.mark.skipif(not PG, reason="concurrent transactions need PostgreSQL's row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_postings_never_chain_from_the_same_predecessor() -> None:
     accounts = [factories.unit_account(room=f"{101 + i}") for i in range(4)]
     bank = factories.bank()

@@ -22,7 +22,7 @@ from anju.fund.tests import factories
 PG = connection.vendor == "postgresql"
 pytestmark = [
     pytest.mark.skipif(not PG, reason="roles are PostgreSQL's"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 OWNER, APP = "anju_t18_owner", "anju_t18_app"
 ROOT = Path(__file__).resolve().parents[3]

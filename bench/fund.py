@@ -314,7 +314,7 @@ def report(args, figures, target, connection) -> None:  # type: ignore[no-untype
     print(f"\n| {args.db} | figure | against the baseline |\n|---|---|---|")
     for name, figure, ratio in figures:
         print(f"| {name} | {figure} | {ratio} |")
-    if args.db == "postgres":
+    if args.db == "postgres" and not os.environ.get("BENCH_KEEP"):
         connection.close()
         subprocess.run(
             ["dropdb", "-h", os.environ.get("BENCH_PGHOST", "127.0.0.1"), "-U", "postgres", target], check=False

@@ -237,3 +237,10 @@ def test_a_ledger_signed_with_another_key_fails(journal: dict[str, Account], set
     settings.ANJU_LEDGER_KEY = "dev:" + "x" * 40  # type: ignore[attr-defined]
     code, report = run_check()
     assert code == 1 and report["chain"]["first_broken"]["seq"] == 1  # type: ignore[index]
+
+
+def test_a_drifted_unit_balance_is_named_by_its_unit(journal: dict[str, Account]) -> None:
+    set_balance(journal["a"], 1)
+    code, report = run_check()
+    messages = [v["message"] for v in report["violations"] if v["rule"] == "balances"]  # type: ignore[attr-defined, index]
+    assert code == 1 and messages == ["分户账 P0001-1-1-101 余额 120.01 与明细合计 120.00 不符"]

@@ -38,6 +38,16 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "anju-insecure-development-key-do-not-use-in-production-0123456789"
 
+# The fund journal's HMAC chain key (issue 18), kept outside the database: `ANJU_LEDGER_KEY` holds
+# "id:secret" pairs separated by commas, `ANJU_LEDGER_KEY_FILE` a file of such lines (what
+# `anju fund rotate-key` adds to). All keys ever used stay listed so old entries verify; which one
+# signs is recorded in the database by the last rotation. `make setup` writes one into .env; with
+# DEBUG off a missing key is a system check error (fund.E001) and the WSGI application refuses to start.
+ANJU_LEDGER_KEY = os.environ.get("ANJU_LEDGER_KEY", "")
+ANJU_LEDGER_KEY_FILE = os.environ.get("ANJU_LEDGER_KEY_FILE", "")
+# Development only: a fixed, public key signs when none is configured and stays accepted after one is.
+ANJU_LEDGER_DEV_KEY = DEBUG
+
 # Where Anju keeps its files: the SQLite database, attachments (MEDIA_ROOT), collected static files.
 # A checkout keeps them in its var/; an installed package in var/ of the directory it runs from (never
 # inside site-packages).

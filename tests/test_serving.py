@@ -71,6 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, database: str):  # type: ig
         "ANJU_ENV_FILE": "",
         "DEBUG": "0",
         "SECRET_KEY": "serving-test-" + "s" * 50,
+        "ANJU_LEDGER_KEY": "k1:serving-test-" + "l" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
         "ANJU_HTTPS": "0",
         "ANJU_DATA_DIR": str(data),

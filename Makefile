@@ -7,11 +7,11 @@ export DJANGO_SETTINGS_MODULE := anju.settings
 # Development and tests run with DEBUG on unless the environment says otherwise.
 export DEBUG ?= 1
 
-.PHONY: setup run test lint check-migrations clean-db compile-messages
+.PHONY: setup run test lint check-migrations clean-db compile-messages soak
 
 setup: $(VENV)/.deps anju/static/vendor/.stamp compile-messages
 	@mkdir -p var/static var/media
-	@[ -f .env ] && grep -q '^SECRET_KEY=' .env || $(BIN)/python -m anju.envfile .env
+	@[ -f .env ] && grep -q '^SECRET_KEY=' .env && grep -q '^ANJU_LEDGER_KEY=' .env || $(BIN)/python -m anju.envfile .env
 	@$(ANJU) migrate --no-input -v 0
 	@echo "setup: ready"
 
@@ -46,6 +46,11 @@ test: setup
 	  echo "browser tests: using $${CHROMIUM:-/usr/bin/chromium}"; \
 	else echo "browser tests: SKIPPED, no chromium at $${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium)"; fi
 	$(BIN)/pytest -q -n 2
+
+# The fund's state machine (anju/fund/tests/test_fund_machine.py) over 1,000 random sequences of
+# operations, on whichever DATABASE_URL is set (SQLite by default); `make test` runs a few.
+soak: setup
+	ANJU_FUND_MACHINE_PROFILE=soak $(BIN)/pytest -q -p no:cacheprovider anju/fund/tests/test_fund_machine.py
 
 lint: setup
 	$(BIN)/ruff check anju tests bench

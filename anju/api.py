@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from anju.core.api import router as core_router
-from anju.core.api_auth import BearerTokenAuth, SessionAuth
+from anju.core.api_auth import BearerTokenAuth, SessionAuth, docs_for_signed_in
 from anju.core.apikit import document_errors, install_handlers
 from anju.fund.api import router as fund_router
 from anju.fund.arrears.api import router as arrears_router
@@ -33,6 +33,7 @@ api = NinjaAPI(
     ),
     auth=[BearerTokenAuth(), SessionAuth()],
     urls_namespace="api",
+    docs_decorator=docs_for_signed_in,
 )
 install_handlers(api)
 document_errors(api)

@@ -38,6 +38,16 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "anju-insecure-development-key-do-not-use-in-production-0123456789"
 
+# The fund journal's HMAC chain key (issue 18), kept outside the database: `ANJU_LEDGER_KEY` holds
+# "id:secret" pairs separated by commas, `ANJU_LEDGER_KEY_FILE` a file of such lines (what
+# `anju fund rotate-key` adds to). All keys ever used stay listed so old entries verify; which one
+# signs is recorded in the database by the last rotation. `make setup` writes one into .env; with
+# DEBUG off a missing key is a system check error (fund.E001) and the WSGI application refuses to start.
+ANJU_LEDGER_KEY = os.environ.get("ANJU_LEDGER_KEY", "")
+ANJU_LEDGER_KEY_FILE = os.environ.get("ANJU_LEDGER_KEY_FILE", "")
+# Development only: a fixed, public key signs when none is configured and stays accepted after one is.
+ANJU_LEDGER_DEV_KEY = DEBUG
+
 # Where Anju keeps its files: the SQLite database, attachments (MEDIA_ROOT), collected static files.
 # A checkout keeps them in its var/; an installed package in var/ of the directory it runs from (never
 # inside site-packages).
@@ -145,7 +155,7 @@ LOGOUT_REDIRECT_URL = "core:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -162,6 +172,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Login lockout: this many failures for one user name within the window lock it for the window.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# API tokens end this many days after they are made (a new password ends them at once).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

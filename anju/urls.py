@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.defaults import page_not_found
+from django.views.defaults import page_not_found, permission_denied
 from django.views.i18n import set_language
 
 from anju.api import api
+from anju.core.audit import audit_denied
 
 
 def _api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
@@ -46,4 +47,11 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return page_not_found(request, exception)
 
 
+def denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: written to the audit log (who, what, the permission missing), then the site's page."""
+    audit_denied(request, exception)
+    return permission_denied(request, exception)
+
+
 handler404 = not_found
+handler403 = denied

@@ -9,6 +9,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
 application = get_wsgi_application()
 
-from anju.core.checks import warn_at_start  # noqa: E402 (needs the configured application)
+from anju.core.checks import refuse_to_start, warn_at_start  # noqa: E402 (needs the configured application)
 
+refuse_to_start()
 warn_at_start()

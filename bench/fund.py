@@ -2,12 +2,14 @@
 
     DEBUG=1 .venv/bin/python bench/fund.py --db sqlite [--units 1000000]
     DEBUG=1 .venv/bin/python bench/fund.py --db postgres
+    DEBUG=1 .venv/bin/python bench/fund.py --db sqlite --only check   # the data, then `anju fund check` alone
 
 Builds a scratch database (SQLite file under var/bench/, or a PostgreSQL database it creates and
 drops), then measures the heavy paths and prints each against a baseline measured in the same run:
 - interest allocation vs the raw-SQL floor of the same work (one aggregate query + one bulk INSERT
   of as many lines) and vs a per-account ORM loop timed on a 10k sample;
-- `anju fund check` vs a bare COUNT(*) scan of the journal lines;
+- `anju fund check` (with the HMAC chain over every entry and line) vs a bare COUNT(*), SUM scan of
+  the journal lines, and the chain's own pass (the lines hashed per entry) vs the same scan;
 - bank receipt import (rows/s) vs reading the same file alone;
 - the unit statement page vs the login page.
 Nothing here asserts a time."""
@@ -37,7 +39,7 @@ def configure(db: str) -> str:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         return str(path)
-    name = "anju_bench_fund"
+    name = os.environ.get("BENCH_PGDB", "anju_bench_fund")
     host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
     subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
     subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
@@ -62,6 +64,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=10_000)
     parser.add_argument("--receipts", type=int, default=10_000)
+    parser.add_argument("--only", choices=["all", "check"], default="all", help="check: skip the other figures")
     args = parser.parse_args()
     target = configure(args.db)
     os.environ.setdefault("DEBUG", "1")
@@ -78,7 +81,7 @@ def main() -> None:
     from anju.core import bulk
     from anju.core.fields import to_fen
     from anju.core.models import Role, User
-    from anju.fund import accounts, checks, ledger
+    from anju.fund import accounts, chain_check, checks, ledger
     from anju.fund.bank import actions as bank
     from anju.fund.interest import actions as interest
     from anju.fund.models import Account, JournalEntry, JournalLine
@@ -181,11 +184,17 @@ def main() -> None:
 
     # --- interest allocation -------------------------------------------------------------------
     amount = Decimal("12345678.90")
+    if args.only == "check":
+        result = interest.allocate_interest(2023, amount)
+        print(f"interest allocated to {result.accounts:,} ledgers", flush=True)
+        measure_check(args.db, figures, connection, checks, chain_check)
+        report(args, figures, target, connection)
+        return
     # The floor: the same aggregate query and one INSERT of as many lines, rolled back.
     with transaction.atomic():
         floor_query, sums = timed(interest.unit_day_sums, 2023)
         head = JournalEntry.objects.create(
-            seq=10**9, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", digest="bench"
+            seq=10**9, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", mac="bench"
         )
         floor_insert, _ = timed(
             bulk.insert_rows,
@@ -202,7 +211,7 @@ def main() -> None:
     start, end = dt.date(2023, 1, 1).toordinal(), dt.date(2023, 12, 31).toordinal()
     with transaction.atomic():
         entry = JournalEntry.objects.create(
-            seq=10**9 + 1, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", digest="bench"
+            seq=10**9 + 1, kind="interest", value_date=dt.date(2023, 12, 31), posted_by_name="bench", mac="bench"
         )
         loop_started = time.perf_counter()
         for account_id in sample:
@@ -224,20 +233,7 @@ def main() -> None:
         )
     )
 
-    # --- fund check ------------------------------------------------------------------------------
-    scan, _ = timed(lambda: JournalLine.objects.count())
-    with connection.cursor() as cursor:
-        scan, _ = timed(cursor.execute, "SELECT COUNT(*), SUM(amount) FROM fund_journalline")
-        cursor.fetchall()
-    check_time, report = timed(checks.check_ledger)
-    assert report.ok, report.as_dict()
-    figures.append(
-        (
-            "anju fund check",
-            f"{check_time:.1f} s over {report.lines:,} lines",
-            f"{check_time / scan:.0f}× one full scan of the lines ({scan:.2f} s)",
-        )
-    )
+    measure_check(args.db, figures, connection, checks, chain_check)
 
     # --- bank receipt import -------------------------------------------------------------------
     codes = list(Unit.objects.order_by("pk").values_list("code", flat=True)[: args.receipts])
@@ -282,10 +278,43 @@ def main() -> None:
         )
     )
 
+    report(args, figures, target, connection)
+
+
+def measure_check(db: str, figures: list[tuple[str, str, str]], connection, checks, chain_check) -> None:  # type: ignore[no-untyped-def]
+    """`anju fund check` and the chain's pass over the lines, each against one full scan in the same run."""
+    scans = []
+    for _ in range(3):
+        with connection.cursor() as cursor:
+            scan, _ = timed(cursor.execute, "SELECT COUNT(*), SUM(amount) FROM fund_journalline")
+            cursor.fetchall()
+        scans.append(scan)
+    scan = statistics.median(scans)
+    chain_time, lines = timed(chain_check.lines_by_entry)
+    check_time, report = timed(checks.check_ledger)
+    assert report.ok, report.as_dict()
+    assert report.chain["verified"] == report.entries
+    figures.append(
+        (
+            "anju fund check (HMAC chain included)",
+            f"{check_time:.1f} s over {report.lines:,} lines, {report.entries:,} entries",
+            f"{check_time / scan:.1f}× one full scan of the lines ({scan:.2f} s)",
+        )
+    )
+    figures.append(
+        (
+            "the chain's pass over the lines",
+            f"{chain_time:.1f} s ({len(lines):,} entries hashed)",
+            f"{chain_time / scan:.1f}× one full scan of the lines",
+        )
+    )
+
+
+def report(args, figures, target, connection) -> None:  # type: ignore[no-untyped-def]
     print(f"\n| {args.db} | figure | against the baseline |\n|---|---|---|")
     for name, figure, ratio in figures:
         print(f"| {name} | {figure} | {ratio} |")
-    if args.db == "postgres":
+    if args.db == "postgres" and not os.environ.get("BENCH_KEEP"):
         connection.close()
         subprocess.run(
             ["dropdb", "-h", os.environ.get("BENCH_PGHOST", "127.0.0.1"), "-U", "postgres", target], check=False

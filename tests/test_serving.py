@@ -71,6 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, database: str):  # type: ig
         "ANJU_ENV_FILE": "",
         "DEBUG": "0",
         "SECRET_KEY": "serving-test-" + "s" * 50,
+        "ANJU_LEDGER_KEY": "k1:serving-test-" + "l" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
         "ANJU_HTTPS": "0",
         "ANJU_DATA_DIR": str(data),
@@ -136,8 +137,8 @@ def test_pages_are_styled_from_anjus_own_static_files(server) -> None:  # type: 
 
 
 def test_api_docs_load_nothing_from_outside(server) -> None:  # type: ignore[no-untyped-def]
-    base, _, _ = server
-    status, _, body = _get(base + "/api/docs")
+    base, _, token = server
+    status, _, body = _get(base + "/api/docs", Authorization=f"Bearer {token}")  # the docs are for signed-in users
     sources = re.findall(r'(?:src|href)="([^"]+)"', body.decode())
     assert status == 200 and sources and all(source.startswith("/") for source in sources), sources
     bundle = next(source for source in sources if "swagger-ui-bundle" in source)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit, modules
-from anju.core.models import ApiToken, AuditEvent, Role, User
+from anju.core.models import ApiToken, AuditEvent, Role, RoleGrant, User
 from anju.lib.errors import DomainError
 
 A = AuditEvent.Action
@@ -49,36 +49,45 @@ def _recent_failures(username: str, now: dt.datetime) -> int:
     return AuditEvent.objects.filter(action=A.LOGIN_FAILED, actor_name=username, at__gt=since).count()
 
 
+def _name_locked(username: str, now: dt.datetime) -> bool:
+    """A user name with no account is locked like one with an account, so the answers do not tell apart a
+    name that exists from one that does not."""
+    since = now - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    return AuditEvent.objects.filter(action=A.LOCKED, actor_name=username, at__gte=since).exists()
+
+
 def attempt_login(request: object, username: str, password: str, ip: str | None) -> LoginResult:
-    """Check the credentials; repeated failures lock the account for LOGIN_LOCKOUT_MINUTES."""
+    """Check the credentials; repeated failures lock the user name for LOGIN_LOCKOUT_MINUTES. Whether the
+    name has an account or not, the answers are the same (wrong name or password; locked)."""
     now = timezone.now()
     user = User.objects.filter(username=username).first()
-    if user is not None and user.is_locked():
-        audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, note="account locked")
-        return LoginResult(
-            None,
-            _("This account is locked until %(time)s after repeated failed logins.")
-            % {"time": timezone.localtime(user.locked_until).strftime("%H:%M")},
-        )
+    locked_message = _("Too many failed logins: the account is locked for %(minutes)d minutes.") % {
+        "minutes": settings.LOGIN_LOCKOUT_MINUTES
+    }
+    if user.is_locked() if user is not None else _name_locked(username, now):
+        audit.record(
+            None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User", object_repr=username,
+            note="account locked",
+        )  # fmt: skip
+        return LoginResult(None, locked_message)
     authenticated = authenticate(request, username=username, password=password)  # type: ignore[arg-type]
     if authenticated is None:
         audit.record(None, A.LOGIN_FAILED, user, actor_name=username, ip=ip, model="core.User", object_repr=username)
-        if user is not None and _recent_failures(username, now) >= settings.LOGIN_MAX_FAILURES:
-            user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            user.save(update_fields=["locked_until"])
+        if _recent_failures(username, now) >= settings.LOGIN_MAX_FAILURES:
+            if user is not None:
+                user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                user.save(update_fields=["locked_until"])
             audit.record(
                 None,
                 A.LOCKED,
                 user,
                 actor_name=username,
                 ip=ip,
+                model="core.User",
+                object_repr=username,
                 note=f"{settings.LOGIN_MAX_FAILURES} failed logins",
             )
-            return LoginResult(
-                None,
-                _("Too many failed logins: the account is locked for %(minutes)d minutes.")
-                % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            )
+            return LoginResult(None, locked_message)
         return LoginResult(None, _("Wrong user name or password."))
     assert isinstance(authenticated, User)
     audit.record(authenticated, A.LOGIN, authenticated, ip=ip)
@@ -99,7 +108,7 @@ def create_user(
     user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password)
     user.set_password(password)
     user.save()
-    role_list = list(roles)
+    role_list = _granted_now(actor, user, list(roles), held=[])
     user.roles.set(role_list)
     after = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in role_list)}
     audit.record(actor, A.CREATE, user, after=after)
@@ -125,11 +134,45 @@ def update_user(
             raise UserError("不能停用自己的账号", code="own_roles", field="is_active")
     user.full_name, user.email, user.is_active = full_name, email, is_active
     user.save()
+    role_list = _granted_now(actor, user, role_list, held=list(user.roles.all()))
     user.roles.set(role_list)
     after = audit.snapshot(user, USER_FIELDS) | {"roles": sorted(r.name for r in role_list)}
     if after != before:
         audit.record(actor, A.UPDATE, user, before=before, after=after)
     return user
+
+
+def _granted_now(actor: User | None, user: User, wanted: list[Role], held: list[Role]) -> list[Role]:
+    """The roles given at once: all but a new approver role given by an administrator, which waits for a
+    second administrator's confirmation (a RoleGrant; the command line, with no actor, grants at once)."""
+    if actor is None:
+        return wanted
+    waiting = [r for r in wanted if r.approves and r not in held]
+    for role in waiting:
+        if not RoleGrant.objects.filter(user=user, role=role, status=RoleGrant.Status.PENDING).exists():
+            grant = RoleGrant.objects.create(user=user, role=role, requested_by=actor)
+            audit.record(actor, A.CREATE, grant, after={"user": user.username, "role": role.name, "status": "pending"})
+    return [r for r in wanted if r not in waiting]
+
+
+@transaction.atomic
+def decide_role_grant(actor: User, grant: RoleGrant, *, confirm: bool) -> RoleGrant:
+    """A second administrator confirms (the role is given) or refuses a pending approver role; not the one who
+    asked for it, nor the user it is for."""
+    grant = RoleGrant.objects.select_for_update().select_related("user", "role").get(pk=grant.pk)
+    if grant.status != RoleGrant.Status.PENDING:
+        raise UserError("该授权已处理", code="grant_decided")
+    if actor.pk in (grant.requested_by_id, grant.user_id):
+        raise UserError("审批角色须由另一位管理员确认：申请人或被授权人本人不能确认", code="grant_same_person")
+    grant.status = RoleGrant.Status.CONFIRMED if confirm else RoleGrant.Status.REFUSED
+    grant.decided_by, grant.decided_at = actor, timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    if confirm:
+        grant.user.roles.add(grant.role)
+    audit.record(
+        actor, A.UPDATE, grant, after={"user": grant.user.username, "role": grant.role.name, "status": grant.status}
+    )
+    return grant
 
 
 @transaction.atomic
@@ -147,6 +190,7 @@ def reset_password(actor: User | None, user: User, password: str) -> None:
     user.locked_until = None
     user.save(update_fields=["password", "must_change_password", "locked_until"])
     audit.record(actor, A.PASSWORD, user, note="reset by administrator")
+    _revoke_tokens(actor, user)
 
 
 @transaction.atomic
@@ -155,13 +199,24 @@ def change_password(user: User, password: str, ip: str | None = None) -> None:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     audit.record(user, A.PASSWORD, user, ip=ip, note="changed by the user")
+    _revoke_tokens(user, user)
+
+
+def _revoke_tokens(actor: User | None, user: User) -> None:
+    """A new password ends every API token of the user (a token taken with the old one stops working)."""
+    revoked = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    if revoked:
+        audit.record(actor, A.UPDATE, user, after={"api_tokens_revoked": revoked}, note="password changed")
 
 
 @transaction.atomic
 def create_api_token(actor: User | None, user: User, name: str) -> str:
     """Creates a token and returns its key, which is not stored and cannot be shown again."""
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[5:13], digest=ApiToken.hash_key(key))
+    expires = timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[5:13], digest=ApiToken.hash_key(key), expires=expires
+    )
     audit.record(actor, A.CREATE, token, after={"user": user.username, "name": name, "prefix": token.prefix})
     return key
 

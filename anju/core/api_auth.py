@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -13,13 +16,13 @@ from anju.core.models import ApiToken, User
 
 
 class BearerTokenAuth(HttpBearer):
-    """`Authorization: Bearer <key>` with a key from `anju create-api-token`; revoked keys and
+    """`Authorization: Bearer <key>` with a key from `anju create-api-token`; revoked and expired keys and
     inactive users are refused."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = (
             ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.hash_key(token), revoked=False, user__is_active=True)
+            .filter(digest=ApiToken.hash_key(token), revoked=False, user__is_active=True, expires__gt=timezone.now())
             .first()
         )
         if found is None:
@@ -46,3 +49,20 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         return request.user
+
+
+def docs_for_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """/api/docs and /api/openapi.json for a signed-in user or a valid bearer token only: the docs page sends
+    others to the login page, the schema answers 401."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        if request.user.is_authenticated or (token and BearerTokenAuth().authenticate(request, token)):
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "Unauthorized"}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded

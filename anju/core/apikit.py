@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema, create_model
 
+from anju.core.audit import audit_denied
 from anju.lib.errors import DomainError
 
 DEFAULT_LIMIT = 100
@@ -146,6 +147,7 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        audit_denied(request, exc)
         detail = f"Permission denied: {exc}" if str(exc) else "Permission denied"
         return api.create_response(request, {"detail": detail}, status=403)
 

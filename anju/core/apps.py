@@ -33,6 +33,7 @@ class CoreConfig(AppConfig):
         dates.set_default_calendar_provider(calendar.stored_calendar)
         todos.register(todos.password_change_todo)
         todos.register(todos.locked_accounts_todo)
+        todos.register(todos.role_grants_todo)
         todos.register(calendar.calendar_todo)
         setup.register(*setup.CORE_STEPS)
         demo.register_steps()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.http import HttpRequest
 
 from anju.core.models import AuditEvent, User
 
@@ -83,3 +84,16 @@ def record_change(actor: User | None, obj: models.Model, before: dict[str, Any],
     if after == before:
         return None
     return record(actor, AuditEvent.Action.UPDATE, obj, before=before, after=after, note=note)
+
+
+def audit_denied(request: HttpRequest, exception: Exception) -> None:
+    """A refused request (403) in the audit log: the user, the method and path, the permission missing."""
+    from anju.core.listing import client_ip  # the listing kit writes to the audit log itself
+
+    user = request.user if getattr(request, "user", None) is not None and request.user.is_authenticated else None
+    record(
+        user,  # type: ignore[arg-type]
+        AuditEvent.Action.DENIED,
+        note=f"{request.method} {request.path[:150]} {str(exception)[:80]}".strip(),
+        ip=client_ip(request),
+    )

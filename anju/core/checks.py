@@ -25,6 +25,16 @@ def https_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMess
     return []
 
 
+def refuse_to_start() -> None:
+    """Called by the WSGI application as it starts: a serious security check error (a missing ledger
+    key with DEBUG off, fund.E001) stops the server instead of failing at the first posting."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    serious = [m for m in checks.run_checks(tags=[checks.Tags.security]) if m.is_serious()]
+    if serious:
+        raise ImproperlyConfigured("; ".join(f"{m.id}: {m.msg}" for m in serious))
+
+
 def warn_at_start() -> None:
     """Logged once by the WSGI application as it starts (gunicorn's log shows it)."""
     if plain_http():

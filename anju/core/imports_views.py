@@ -25,7 +25,7 @@ from anju.lib.tabular import FILE_ROW, ImportRejected, RowError, count_rows
 
 # Past this many rows the error table stops; the count says how many more there are, and the
 # spec's command lists them all.
-ERRORS_SHOWN = 1000
+ERRORS_SHOWN = 100  # ImportRejected keeps no more (lib.tabular.MAX_ERRORS); the total is counted
 ACCEPT = ".xlsx,.xls,.csv"
 
 
@@ -40,8 +40,8 @@ def error_context(rejected: ImportRejected) -> dict[str, Any]:
     """The error table's rows (the first ERRORS_SHOWN) and counts, for `includes/import_errors.html`."""
     return {
         "errors": rejected.errors[:ERRORS_SHOWN],
-        "error_count": len(rejected.errors),
-        "errors_hidden": max(0, len(rejected.errors) - ERRORS_SHOWN),
+        "error_count": rejected.count,
+        "errors_hidden": max(0, rejected.count - len(rejected.errors[:ERRORS_SHOWN])),
     }
 
 
@@ -166,7 +166,7 @@ def run_import(job: Job, progress: jobs.Progress) -> jobs.Output:
             spec, job.owner, filename, jobs.input_file(job, filename), params["ip"], options, progress
         )
     except ImportRejected as rejected:
-        count = len(rejected.errors)
+        count = rejected.count
         raise jobs.JobFailed(
             f"文件有{count}处错误，没有导入任何数据。请改正后重新上传整个文件。",
             {"errors": [e.as_dict() for e in rejected.errors[:ERRORS_SHOWN]], "error_count": count},

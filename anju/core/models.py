@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -40,6 +41,11 @@ class Role(models.Model):
 
     def grants(self, module: str, action: str) -> bool:
         return f"{module}:{action}" in self.permissions or f"*:{action}" in self.permissions
+
+    @property
+    def approves(self) -> bool:
+        """An approver role (审批: any module's approve permission): granting it needs a second administrator."""
+        return any(p.endswith(":approve") for p in self.permissions)
 
 
 class User(AbstractUser):
@@ -94,6 +100,8 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logout")
         LOCKED = "locked", _("Account locked")
         PASSWORD = "password", _("Password change")
+        VIEW = "view", _("Sensitive data viewed")
+        DENIED = "denied", _("Permission denied")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -131,6 +139,48 @@ class AuditEvent(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
+class RoleGrant(models.Model):
+    """An approver role given to a user, waiting for a second administrator's confirmation (separation of
+    duties: no one administrator makes an approver alone)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("approver role grant")
+        verbose_name_plural = _("approver role grants")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role}"
+
+
+def _token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored; the key is shown once."""
 
@@ -143,6 +193,8 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
+    # Tokens end API_TOKEN_DAYS (default 90) after they are made; a new password revokes them all.
+    expires = models.DateTimeField(_("expires"), default=_token_expiry)
 
     class Meta:
         verbose_name = _("API token")

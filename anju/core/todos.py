@@ -50,3 +50,14 @@ def locked_accounts_todo(user: Any) -> list[Todo]:
     if not count:
         return []
     return [Todo(_("Locked accounts to review"), reverse("core:users") + "?locked=1", count)]
+
+
+def role_grants_todo(user: Any) -> list[Todo]:
+    """Approver roles given by another administrator, waiting for this one's confirmation."""
+    if not user.can("users", "handle"):
+        return []
+    from anju.core.models import RoleGrant
+
+    waiting = RoleGrant.objects.filter(status=RoleGrant.Status.PENDING).exclude(requested_by=user).exclude(user=user)
+    count = waiting.count()
+    return [Todo(_("Approver roles to confirm"), reverse("core:role_grants"), count)] if count else []

@@ -43,8 +43,8 @@ from anju.core.listing import (
     link_column,
     xlsx_response,
 )
-from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, Role, User
-from anju.core.permissions import actor, check, login_required, require
+from anju.core.models import ApiToken, Attachment, AuditEvent, CalendarDay, CalendarYear, Role, RoleGrant, User
+from anju.core.permissions import actor, can, check, login_required, require
 from anju.lib.dates import count_working_days
 from anju.lib.tabular import ImportRejected
 
@@ -241,6 +241,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         actions=[
             Action(_("New user"), reverse("core:user_create"), "handle"),
             Action(_("Roles"), reverse("core:roles"), "view", primary=False),
+            Action(_("Approver roles to confirm"), reverse("core:role_grants"), "handle", primary=False),
             Action(_("Organisation"), reverse("core:organisation"), "handle", primary=False),
         ],
         empty=_("No users match."),
@@ -261,6 +262,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             roles=d["roles"],
         )
         messages.success(request, _("User %(name)s created.") % {"name": user.username})
+        _pending_note(request, user)
         return redirect("core:users")
     return render(request, "core/user_form.html", {"form": form, "target": None})
 
@@ -291,8 +293,39 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actions.reset_password(actor(request), target, d["password"])
         if outcome.ok:
             messages.success(request, _("User %(name)s saved.") % {"name": target.username})
+            _pending_note(request, target)
             return redirect("core:users")
     return render(request, "core/user_form.html", {"form": form, "target": target})
+
+
+def _pending_note(request: HttpRequest, user: User) -> None:
+    waiting = RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING).select_related("role")
+    if waiting:
+        messages.warning(
+            request,
+            _("%(roles)s: an approver role is given once a second administrator confirms it.")
+            % {"roles": "、".join(g.role.name for g in waiting)},
+        )
+
+
+@require("users", "handle")
+def role_grants(request: HttpRequest) -> HttpResponse:
+    """Approver roles given to users: those waiting for a second administrator first, then the decided ones."""
+    grants = RoleGrant.objects.select_related("user", "role", "requested_by", "decided_by").order_by(
+        "status", "-requested_at"
+    )[:200]
+    return render(request, "core/role_grants.html", {"grants": grants, "me": request.user.pk})
+
+
+@require_POST
+@require("users", "handle")
+def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(RoleGrant, pk=pk)
+    with refused(request) as outcome:
+        actions.decide_role_grant(actor(request), grant, confirm=request.POST.get("decision") == "confirm")
+    if outcome.ok:
+        messages.success(request, _("Saved."))
+    return redirect("core:role_grants")
 
 
 @require_POST
@@ -312,14 +345,19 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_key = actions.create_api_token(user, user, form.cleaned_data["name"])
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=user)
-    return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
+    admin = can(user, "users", "handle")  # administrators see and revoke everyone's tokens
+    tokens = (ApiToken.objects.select_related("user") if admin else ApiToken.objects.filter(user=user)).order_by(
+        "-created"
+    )
+    context = {"form": form, "tokens": tokens, "new_key": new_key, "admin": admin, "now": timezone.now()}
+    return render(request, "core/api_tokens.html", context)
 
 
 @require_POST
 @login_required
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    mine = {} if can(request.user, "users", "handle") else {"user": request.user}
+    token = get_object_or_404(ApiToken, pk=pk, **mine)
     actions.revoke_api_token(request.user, token)  # type: ignore[arg-type]
     messages.success(request, _("Token revoked."))
     return redirect("core:api_tokens")
@@ -458,7 +496,7 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ImportRejected as rejected:
-            context.update(errors=rejected.errors, error_count=len(rejected.errors))
+            context.update(errors=rejected.errors, error_count=rejected.count)
         else:
             messages.success(
                 request,

@@ -20,3 +20,10 @@ class FundConfig(LineConfig):
     )
     jobs = {"fund.allocate_interest": "anju.fund.interest.views.allocate"}
     setup = "anju.fund.setup.STEPS"
+    # Never updated or deleted: on PostgreSQL the application role gets only SELECT and INSERT on
+    # these (`anju db create-roles`).
+    append_only_tables = ("fund_journalentry", "fund_journalline", "fund_ledgeranchor")
+
+    def ready(self) -> None:
+        super().ready()
+        from anju.fund import chain  # noqa: F401  registers the ledger key check (fund.E001)

@@ -1,13 +1,13 @@
 """Posting to the fund journal. Every money movement goes through `post` or `post_bulk`.
 
-Both lock the ledger head (so entry numbers have no gaps and digests are computed over a stable
-order), write the entry and its lines, and move the cached balances in the same transaction.
+Both lock the ledger head (so entry numbers have no gaps and each entry's HMAC chains from the one
+before it, `anju.fund.chain`), write the entry and its lines, and move the cached balances in the same
+transaction. The MACs are computed from the lines being inserted, never by reading them back.
 `post` also locks the accounts it takes money from and refuses to overdraw them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from django.utils import timezone
 from anju.core import audit, bulk
 from anju.core.fields import to_fen
 from anju.core.models import AuditEvent, User
+from anju.fund import chain
 from anju.fund.errors import LedgerError, Overdraw
 from anju.fund.models import Account, JournalEntry, JournalLine, LedgerHead
 from anju.lib.money import FEN
@@ -43,25 +44,58 @@ def credit(account: Account, amount: Decimal) -> Leg:
     return Leg(account, -amount)
 
 
-def entry_digest(
+def _next_seq() -> tuple[LedgerHead, int]:
+    # On PostgreSQL the row lock serializes postings; on SQLite every transaction holds the write
+    # lock from its BEGIN (transaction_mode IMMEDIATE).
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    return head, head.last_seq + 1
+
+
+def _advance(head: LedgerHead, seq: int, mac: str, key_id: str) -> None:
+    head.last_seq, head.last_mac, head.key_id = seq, mac, key_id
+    head.save(update_fields=["last_seq", "last_mac", "key_id"])
+
+
+@dataclass(frozen=True)
+class Signed:
+    key_id: str
+    prev_mac: str
+    lines_sha256: str
+    mac: str
+
+
+def sign(
+    secret: chain.LedgerKey,
+    prev_mac: str,
+    *,
     seq: int,
     kind: str,
     value_date: dt.date,
-    bank_txn_id: str | None,
-    reverses_id: int | None,
+    posted_at: dt.datetime,
+    posted_by_id: int | None,
+    posted_by_name: str,
     memo: str,
-    lines: Iterable[tuple[int, Decimal]],
-) -> str:
-    """SHA-256 over the entry's content and its lines in account order: `fund check` recomputes it."""
-    h = hashlib.sha256(f"{seq}|{kind}|{value_date.isoformat()}|{bank_txn_id or ''}|{reverses_id or ''}|{memo}".encode())
-    for account_id, amount in sorted(lines):
-        h.update(f";{account_id}:{amount:.2f}".encode())
-    return h.hexdigest()
-
-
-def _next_seq() -> tuple[LedgerHead, int]:
-    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
-    return head, head.last_seq + 1
+    document: str,
+    bank_txn_id: str | None,
+    reverses_seq: int | None,
+    lines: Iterable[tuple[int, int]],
+) -> Signed:
+    """The chain fields of an entry about to be written: lines are (account id, amount in fen)."""
+    fields = chain.EntryFields(
+        seq=seq,
+        kind=str(kind),
+        value_date=value_date.isoformat(),
+        posted_at=chain.utc_text(posted_at),
+        posted_by_id=posted_by_id,
+        posted_by_name=posted_by_name,
+        memo=memo,
+        document=document,
+        bank_txn_id=bank_txn_id,
+        reverses_seq=reverses_seq,
+        key_id=secret.id,
+    )
+    lines_hex = chain.lines_sha256(lines, value_date.toordinal())
+    return Signed(secret.id, prev_mac, lines_hex, chain.entry_mac(secret, fields, lines_hex, prev_mac))
 
 
 def _actor_name(actor: User | None) -> str:
@@ -107,7 +141,16 @@ def post(
     head, seq = _next_seq()
     lines = [(leg.account.pk, leg.amount) for leg in legs]
     entry = _create_entry(
-        seq, kind, value_date, actor, memo, document, lines, bank_txn_id=bank_txn_id, reverses=reverses
+        head,
+        seq,
+        kind,
+        value_date,
+        actor,
+        memo,
+        document,
+        [(account_id, to_fen(amount)) for account_id, amount in lines],
+        bank_txn_id=bank_txn_id,
+        reverses=reverses,
     )
     day = value_date.toordinal()
     JournalLine.objects.bulk_create(
@@ -122,8 +165,7 @@ def post(
             Account.objects.filter(pk=account_id).update(
                 balance=F("balance") + locked[account_id].sign * to_fen(amount)
             )
-    head.last_seq = seq
-    head.save(update_fields=["last_seq"])
+    _advance(head, seq, entry.mac, entry.key_id)
     audit.record(
         actor,
         AuditEvent.Action.CREATE,
@@ -140,30 +182,54 @@ def post(
 
 
 def _create_entry(
+    head: LedgerHead,
     seq: int,
     kind: str,
     value_date: dt.date,
     actor: User | None,
     memo: str,
     document: str,
-    lines: Sequence[tuple[int, Decimal]],
+    fen_lines: Sequence[tuple[int, int]],
     *,
     bank_txn_id: str | None = None,
     reverses: JournalEntry | None = None,
 ) -> JournalEntry:
-    """The entry's row with its digest (over its number, kind, day, bank transaction, reversal, memo, lines)."""
+    """The entry's row, signed over its lines (account id, amount in fen): its MAC chains from the
+    head's last MAC."""
     memo = memo[:300]
+    posted_by = actor if actor and actor.pk else None
+    name = _actor_name(actor)
+    posted_at = timezone.now()
+    signed = sign(
+        chain.signing_key(head.key_id),
+        head.last_mac,
+        seq=seq,
+        kind=kind,
+        value_date=value_date,
+        posted_at=posted_at,
+        posted_by_id=posted_by.pk if posted_by else None,
+        posted_by_name=name,
+        memo=memo,
+        document=document,
+        bank_txn_id=bank_txn_id,
+        reverses_seq=reverses.seq if reverses else None,
+        lines=fen_lines,
+    )
     return JournalEntry.objects.create(
         seq=seq,
         kind=kind,
         value_date=value_date,
-        posted_by=actor if actor and actor.pk else None,
-        posted_by_name=_actor_name(actor),
+        posted_at=posted_at,
+        posted_by=posted_by,
+        posted_by_name=name,
         memo=memo,
         document=document,
         bank_txn_id=bank_txn_id,
         reverses=reverses,
-        digest=entry_digest(seq, kind, value_date, bank_txn_id, reverses.pk if reverses else None, memo, lines),
+        key_id=signed.key_id,
+        prev_mac=signed.prev_mac,
+        lines_sha256=signed.lines_sha256,
+        mac=signed.mac,
     )
 
 
@@ -182,22 +248,22 @@ def post_bulk(
     cannot overdraw (credits to liability accounts against a debit to an asset account)."""
     _check_amounts(amount for _, amount in lines)
     head, seq = _next_seq()
-    entry = _create_entry(seq, kind, value_date, actor, memo, document, lines)
+    fen_lines = [(account_id, to_fen(amount)) for account_id, amount in lines]
+    entry = _create_entry(head, seq, kind, value_date, actor, memo, document, fen_lines)
     day = value_date.toordinal()
     bulk.insert_rows(
         JournalLine,
         ["entry_id", "account_id", "amount", "day"],
-        ((entry.pk, account_id, to_fen(amount), day) for account_id, amount in lines),
+        ((entry.pk, account_id, fen, day) for account_id, fen in fen_lines),
     )
     if connection.vendor == "postgresql":
         deltas: dict[int, int] = defaultdict(int)
-        for account_id, amount in lines:
-            deltas[account_id] += to_fen(amount)
+        for account_id, fen in fen_lines:
+            deltas[account_id] += fen
         _apply_deltas(deltas)
     else:
         apply_entry_to_balances(entry.pk)
-    head.last_seq = seq
-    head.save(update_fields=["last_seq"])
+    _advance(head, seq, entry.mac, entry.key_id)
     audit.record(
         actor,
         AuditEvent.Action.CREATE,
@@ -300,17 +366,48 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
     locked = _lock_accounts(accounts)
     _check_postable(JournalEntry.Kind.DEPOSIT, locked, outflow)
     head, first = _next_seq()
-    stamp = bulk.db_datetime(timezone.now())
+    secret = chain.signing_key(head.key_id)
+    posted_at = timezone.now()
+    stamp = bulk.db_datetime(posted_at)
     posted_by = actor.pk if actor and actor.pk else None
     name = _actor_name(actor)
     entry_rows = []
+    prev = head.last_mac
     for offset, spec in enumerate(specs):
         seq = first + offset
         memo = spec.memo[:300]
-        lines = [(leg.account.pk, leg.amount) for leg in spec.legs]
-        digest = entry_digest(seq, spec.kind, spec.value_date, spec.bank_txn_id, None, memo, lines)
+        signed = sign(
+            secret,
+            prev,
+            seq=seq,
+            kind=spec.kind,
+            value_date=spec.value_date,
+            posted_at=posted_at,
+            posted_by_id=posted_by,
+            posted_by_name=name,
+            memo=memo,
+            document=spec.document,
+            bank_txn_id=spec.bank_txn_id,
+            reverses_seq=None,
+            lines=[(leg.account.pk, to_fen(leg.amount)) for leg in spec.legs],
+        )
+        prev = signed.mac
         entry_rows.append(
-            (seq, spec.kind, spec.value_date, stamp, posted_by, name, memo, spec.document, spec.bank_txn_id, digest)
+            (
+                seq,
+                spec.kind,
+                spec.value_date,
+                stamp,
+                posted_by,
+                name,
+                memo,
+                spec.document,
+                spec.bank_txn_id,
+                signed.key_id,
+                signed.prev_mac,
+                signed.lines_sha256,
+                signed.mac,
+            )
         )
     ids = bulk.insert_returning_ids(
         JournalEntry,
@@ -324,7 +421,10 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
             "memo",
             "document",
             "bank_txn_id",
-            "digest",
+            "key_id",
+            "prev_mac",
+            "lines_sha256",
+            "mac",
         ],
         entry_rows,
         "seq",
@@ -350,8 +450,7 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
         _apply_lines_to_balances(
             f"entry_id IN (SELECT id FROM {entry_table} WHERE seq BETWEEN %s AND %s)", [first, last]
         )
-    head.last_seq = last
-    head.save(update_fields=["last_seq"])
+    _advance(head, last, prev, secret.id)
     audit.record(
         actor,
         AuditEvent.Action.CREATE,

@@ -76,12 +76,37 @@ class Account(models.Model):
 
 
 class LedgerHead(models.Model):
-    """One row: the last journal sequence number. Posting locks it, so sequence numbers have no gaps."""
+    """One row: the last journal sequence number, the chain's last MAC and the key that signs next.
+    Posting locks it, so sequence numbers have no gaps and no two entries chain from one predecessor."""
 
     last_seq = models.BigIntegerField(default=0)
+    last_mac = models.CharField(max_length=64, blank=True, default="")
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     def __str__(self) -> str:
         return f"#{self.last_seq}"
+
+
+class LedgerAnchor(models.Model):
+    """A key rotation (密钥轮换) of the journal's HMAC chain: after entry `after_seq` the chain goes on
+    under the new key from this record, signed by the old key and then by the new one. Never updated."""
+
+    after_seq = models.BigIntegerField(_("after entry"))
+    old_key_id = models.CharField(_("old key"), max_length=16)
+    new_key_id = models.CharField(_("new key"), max_length=16)
+    prev_mac = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    created_by_name = models.CharField(_("created by"), max_length=150)
+    old_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("ledger key rotation")
+        verbose_name_plural = _("ledger key rotations")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.after_seq} {self.old_key_id}→{self.new_key_id}"
 
 
 class JournalEntry(models.Model):
@@ -113,7 +138,13 @@ class JournalEntry(models.Model):
     reverses = models.OneToOneField(
         "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
-    digest = models.CharField(_("digest"), max_length=64)
+    # The HMAC-SHA256 chain (anju.fund.chain): over every field above, the lines and the previous MAC.
+    # `prev_mac` and `lines_sha256` are what the MAC was computed over, kept so `anju fund check` can
+    # say what was changed (a line, a field, or the link to the previous entry).
+    key_id = models.CharField(_("key"), max_length=16)
+    prev_mac = models.CharField(_("previous MAC"), max_length=64, blank=True)
+    lines_sha256 = models.CharField(_("lines SHA-256"), max_length=64)
+    mac = models.CharField(_("MAC"), max_length=64)
 
     class Meta:
         verbose_name = _("journal entry")

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import enum
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Collection, Generator, Mapping, Sequence
@@ -29,6 +30,13 @@ from anju.lib.errors import DomainError
 from anju.lib.money import to_money
 
 FILE_ROW = 0  # the row of an error about the whole file
+# Bounds on what a file may make the server do (issue 18): a refused file costs little.
+MAX_CELL = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "1000"))  # characters in one cell
+MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+MAX_UNZIPPED = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "200")) * 1024 * 1024  # an .xlsx's parts, unpacked
+MAX_RATIO = int(os.environ.get("IMPORT_MAX_ZIP_RATIO", "100"))  # unpacked ÷ packed (a zip bomb is far above)
+MAX_ERRORS = 100  # errors echoed back; the total is counted
+ECHO = 50  # characters of a cell quoted in a message
 HEADER_ROW = 1
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -77,10 +85,11 @@ class ImportRejected(DomainError):
 
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"导入被拒绝：{len(errors)}处错误")
-        self.errors = errors
+        self.count = len(errors)  # all of them; at most MAX_ERRORS are kept to show
+        self.errors = errors[:MAX_ERRORS]
 
     def as_dict(self) -> dict[str, Any]:
-        return super().as_dict() | {"errors": [e.as_dict() for e in self.errors]}
+        return super().as_dict() | {"errors": [e.as_dict() for e in self.errors], "error_count": self.count}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,8 @@ def read_table(
     `skip_footer` non-empty rows (a bank's 合计 lines) are dropped."""
     if not content:
         raise file_error("文件为空")
+    if count_rows(filename, content, max_rows + skip_rows + skip_footer + 1) > max_rows + skip_rows + skip_footer + 1:
+        raise file_error(f"数据行超过{max_rows}行的上限，请拆分为多个文件分别导入")
     raw_rows = _raw_rows(filename, content, suffixes)
     try:
         header = next((row for row in raw_rows if row[0] > skip_rows), None)
@@ -225,7 +236,41 @@ def _raw_rows(filename: str, content: bytes, suffixes: Collection[str] | None) -
         raise file_error(f"不接受 {kind} 文件，请上传 {'、'.join(sorted(suffixes))} 文件")
     if kind == ".csv":
         return _csv_rows(content)
+    if kind == ".xlsx":
+        _check_xlsx(content)
     return _workbook_rows(content, kind)
+
+
+XLSX_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref=\"[A-Z]*\d*:?([A-Z]+)(\d+)\"")
+
+
+def _check_xlsx(content: bytes) -> None:
+    """Refuses, before the workbook is parsed, an .xlsx whose parts unpack to more than MAX_UNZIPPED or more
+    than MAX_RATIO times its size (a zip bomb), or whose first sheet claims more columns than MAX_COLUMNS."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNZIPPED or unpacked > MAX_RATIO * max(len(content), 1 << 16):
+                raise file_error(
+                    f"文件解压后有{unpacked / 1024 / 1024:.0f} MB，超过上限（{MAX_UNZIPPED // 1024 // 1024} MB，"
+                    f"或文件大小的{MAX_RATIO}倍）：请检查文件或拆分后再导入"
+                )
+            path = _xlsx_first_sheet(archive)
+            if path is None:
+                return
+            with archive.open(path) as sheet:
+                match = XLSX_DIMENSION_RE.search(sheet.read(1 << 12))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return  # calamine says what is wrong with it
+    if match and _column_number(match.group(1).decode()) > MAX_COLUMNS:
+        raise file_error(f"工作表有{_column_number(match.group(1).decode())}列，超过{MAX_COLUMNS}列的上限")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def _workbook_rows(content: bytes, kind: str) -> RawRows:
@@ -301,7 +346,7 @@ def _columns(
     for index, name in enumerate(names):
         letter = column_letter(index)
         if name in known and name in columns.values():
-            errors.append(RowError(number, name, f"表头“{name}”重复"))
+            errors.append(RowError(number, echo(name), f"表头“{echo(name)}”重复"))
         elif name in known:
             columns[index] = name
         elif ignore_unknown:
@@ -309,7 +354,7 @@ def _columns(
         elif not name:
             errors.append(RowError(number, f"{letter}列", f"第{letter}列的表头为空"))
         else:
-            errors.append(RowError(number, name, f"未知的表头“{name}”，表头应为：{'、'.join(headers)}"))
+            errors.append(RowError(number, echo(name), f"未知的表头“{echo(name)}”，表头应为：{'、'.join(headers)}"))
     present = set(columns.values())
     for name in headers:
         if name not in present and (required is None or name in required):
@@ -347,6 +392,11 @@ def _data_rows(
 
 
 # --- Cells ---------------------------------------------------------------------------------------
+
+
+def echo(text: str) -> str:
+    """A cell quoted in a message: at most ECHO characters, so an error page never carries a whole cell."""
+    return text if len(text) <= ECHO else text[:ECHO] + "…"
 
 
 def cell_text(value: Any) -> str:
@@ -548,6 +598,8 @@ def parse_value(column: Column, raw: Any) -> Any:
     name = column.name
     kind = column.kind
     text = cell_text(raw)
+    if len(text) > MAX_CELL:
+        raise ValueError(f"{name}超过{MAX_CELL}个字符：{echo(text)}")
     value: Any
     try:
         if kind is Kind.TEXT:
@@ -567,7 +619,7 @@ def parse_value(column: Column, raw: Any) -> Any:
         elif kind is Kind.CHOICE:
             assert column.choices is not None
             if text not in column.choices:
-                raise ValueError(f"“{text}”无效，应为{_choice_list(list(column.choices))}")
+                raise ValueError(f"“{echo(text)}”无效，应为{_choice_list(list(column.choices))}")
             value = column.choices[text]
         elif kind is Kind.ID_NUMBER:
             value = ids.normalize_resident_id(parse_code(raw))
@@ -582,13 +634,13 @@ def parse_value(column: Column, raw: Any) -> Any:
         if kind in (Kind.ID_NUMBER, Kind.USCC) and reason.startswith(("居民身份证", "统一社会信用代码")):
             raise
         if kind is Kind.PHONE:
-            raise ValueError(f"{reason}：{text}") from None
+            raise ValueError(f"{reason}：{echo(text)}") from None
         if kind is Kind.DATE:
             example = DATE_FORMATS.get(column.formats[0], "2023-03-01") if column.formats else "2023-03-01"
-            raise ValueError(f"{name}{reason}：{text}（应如 {example}）") from None
+            raise ValueError(f"{name}{reason}：{echo(text)}（应如 {example}）") from None
         if kind in (Kind.CODE, Kind.CHOICE, Kind.ID_NUMBER, Kind.USCC):
             raise ValueError(f"{name}{reason}") from None
-        raise ValueError(f"{name}{reason}：{text}") from None
+        raise ValueError(f"{name}{reason}：{echo(text)}") from None
     if column.max_length is not None and isinstance(value, str) and len(value) > column.max_length:
         raise ValueError(f"{name}不能超过{column.max_length}个字符")
     if column.check is not None:

@@ -48,7 +48,7 @@ class DeadlineOut(Schema):
     met_on: dt.date | None
 
 
-class CaseOut(Schema):
+class PetitionCaseOut(Schema):
     id: int
     number: str
     channel: str = Field(alias="channel.code")
@@ -69,7 +69,7 @@ class CaseOut(Schema):
         return obj.handler.username if obj.handler_id and obj.handler else None
 
 
-class CaseDetailOut(CaseOut):
+class PetitionCaseDetailOut(PetitionCaseOut):
     content: str
     reply: str
     petitioners: list[PetitionerOut]
@@ -103,7 +103,7 @@ class PetitionerIn(Schema):
     id_number: str = ""
 
 
-class CaseIn(Schema):
+class PetitionCaseIn(Schema):
     channel: str = Field(description="Channel code, e.g. hotline12345, governor, letter")
     reference: str = Field("", description="The channel's own number (a 12345 work order number)")
     received_at: dt.datetime
@@ -115,7 +115,7 @@ class CaseIn(Schema):
     complete_limit: int | None = Field(None, description="The platform's own completion limit in working days")
 
 
-CasePage = page_schema(CaseOut, "PetitionCasePage")
+CasePage = page_schema(PetitionCaseOut, "PetitionCasePage")
 
 
 def _cases() -> QuerySet[Case]:
@@ -144,7 +144,7 @@ def list_cases(
     return paginate(rows, paging)
 
 
-@router.get("/cases/{pk}", response=CaseDetailOut, summary="A case with its deadlines and history")
+@router.get("/cases/{pk}", response=PetitionCaseDetailOut, summary="A case with its deadlines and history")
 def case_detail(request: HttpRequest, pk: int) -> Case:
     case = get_object_or_404(_cases(), pk=pk)
     if not (request.user.can(MODULE, "view") or case.handler_id == request.user.pk):  # type: ignore[union-attr]
@@ -159,8 +159,8 @@ def _channel(code: str) -> Channel:
     return channel
 
 
-@router.post("/cases", response={201: CaseDetailOut, 400: ErrorOut}, summary="Register a case (an integration)")
-def create_case(request: HttpRequest, payload: CaseIn) -> Status:
+@router.post("/cases", response={201: PetitionCaseDetailOut, 400: ErrorOut}, summary="Register a case (an integration)")
+def create_case(request: HttpRequest, payload: PetitionCaseIn) -> Status:
     check(request.user, MODULE, "handle")
     if payload.category not in Category.values:
         raise PetitionError(f"诉求类别无效：{payload.category}", code="bad_category", field="category")

@@ -19,8 +19,8 @@ from anju.core import ids
 from anju.core.apikit import ImportErrorOut, Paging, page_schema, paginate
 from anju.core.ids import MaskedId
 from anju.core.listing import client_ip
-from anju.core.permissions import check
-from anju.registry import importer, queries
+from anju.core.permissions import actor, can, check
+from anju.registry import actions, importer, queries
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
 MODULE = "registry"
@@ -247,7 +247,9 @@ def person_list(
     check(request.user, MODULE, "view")
     persons = Person.objects.all()
     if q.strip():
-        persons = persons.filter(queries.person_filter(q.strip()))
+        see_id = can(request.user, MODULE, "see_id")
+        persons = persons.filter(queries.person_filter(q.strip(), see_id=see_id))
+        actions.audit_id_search(actor(request), q, see_id=see_id)
     if id_type:
         persons = persons.filter(id_type=id_type)
     return paginate(persons.order_by("name", "id"), paging)
@@ -337,7 +339,9 @@ def unit_list(
     check(request.user, MODULE, "view")
     units = Unit.objects.all()
     if q.strip():
-        units = units.filter(queries.unit_filter(q.strip()))
+        see_id = can(request.user, MODULE, "see_id")
+        units = units.filter(queries.unit_filter(q.strip(), see_id=see_id))
+        actions.audit_id_search(actor(request), q, see_id=see_id)
     if project.strip():
         units = units.filter(project__code=project.strip())
     if building.strip():
@@ -397,4 +401,6 @@ def unit_detail(request: HttpRequest, code: str) -> Unit:
 )
 def search(request: HttpRequest, q: str) -> queries.SearchResults:
     check(request.user, MODULE, "view")
-    return queries.search(q)
+    see_id = can(request.user, MODULE, "see_id")
+    actions.audit_id_search(actor(request), q, see_id=see_id)
+    return queries.search(q, see_id=see_id)

@@ -14,6 +14,15 @@ class PersonForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
 
 
+class PersonContactForm(forms.Form):
+    """A person's record edited by someone who may not see ID numbers: the ID is shown masked and kept."""
+
+    name = forms.CharField(label=_("Name"), max_length=60)
+    masked_id = forms.CharField(label=_("ID number"), required=False, disabled=True)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+
 class EnterpriseForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)

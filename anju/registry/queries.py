@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -21,13 +22,35 @@ class SearchResults:
         return len(self.persons) + len(self.enterprises) + len(self.units) + len(self.projects)
 
 
-def person_filter(q: str) -> Q:
-    """Name part, full ID number (or its last digits), phone, or pinyin initials."""
-    cond = Q(name__icontains=q) | Q(id_number__iexact=q) | Q(phone=q)
+# An ID number is searched by its last 4 to 6 digits (the last may be X) together with a name: "张三 1234".
+SUFFIX = re.compile(r"^\d{3,5}[\dXx]$")
+
+
+def id_suffix_query(q: str) -> tuple[str, str] | None:
+    """(name, suffix) when the search is a name and the last 4–6 characters of an ID number, else None."""
+    parts = q.split()
+    if len(parts) != 2:
+        return None
+    name, suffix = (parts[1], parts[0]) if SUFFIX.match(parts[0]) else (parts[0], parts[1])
+    if not SUFFIX.match(suffix) or SUFFIX.match(name):
+        return None
+    return name, suffix.upper()
+
+
+def person_filter(q: str, *, see_id: bool = True) -> Q:
+    """Name part, phone or pinyin initials; with the right to see ID numbers also a full ID number or its
+    last digits. Without it, an ID number is found only by a name with its last 4–6 digits ("张三 1234"), so
+    nobody can rebuild a full number from searches by suffix (the caller audits such a search)."""
+    pair = id_suffix_query(q)
+    if pair is not None:
+        return Q(name__icontains=pair[0], id_number__iendswith=pair[1])
+    cond = Q(name__icontains=q) | Q(phone=q)
     if q.isascii() and q.isalpha():
         cond |= Q(initials__startswith=q.lower())
-    if len(q) >= 4 and q[-1:].isalnum() and len(q) < 18:
-        cond |= Q(id_number__iendswith=q)
+    if see_id:
+        cond |= Q(id_number__iexact=q)
+        if len(q) >= 4 and q[-1:].isalnum() and len(q) < 18:
+            cond |= Q(id_number__iendswith=q)
     return cond
 
 
@@ -38,10 +61,10 @@ def enterprise_filter(q: str) -> Q:
     return cond
 
 
-def unit_filter(q: str) -> Q:
+def unit_filter(q: str, *, see_id: bool = True) -> Q:
     cond = Q(code__istartswith=q)
     owners = Ownership.objects.filter(end__isnull=True).filter(
-        Q(person__in=Person.objects.filter(person_filter(q)))
+        Q(person__in=Person.objects.filter(person_filter(q, see_id=see_id)))
         | Q(enterprise__in=Enterprise.objects.filter(enterprise_filter(q)))
     )
     return cond | Q(pk__in=owners.values("unit_id"))
@@ -54,14 +77,14 @@ def project_filter(q: str) -> Q:
     return cond
 
 
-def search(q: str, limit: int = 20) -> SearchResults:
+def search(q: str, limit: int = 20, *, see_id: bool = True) -> SearchResults:
     q = q.strip()
     if not q:
         return SearchResults([], [], [], [])
     return SearchResults(
-        persons=list(Person.objects.filter(person_filter(q))[:limit]),
+        persons=list(Person.objects.filter(person_filter(q, see_id=see_id))[:limit]),
         enterprises=list(Enterprise.objects.filter(enterprise_filter(q))[:limit]),
-        units=list(Unit.objects.filter(unit_filter(q)).select_related("project")[:limit]),
+        units=list(Unit.objects.filter(unit_filter(q, see_id=see_id)).select_related("project")[:limit]),
         projects=list(Project.objects.filter(project_filter(q))[:limit]),
     )
 

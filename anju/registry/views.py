@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,12 +26,14 @@ from anju.core.listing import (
     TextFilter,
     link_column,
 )
-from anju.core.permissions import can, require
+from anju.core.permissions import actor, can, require
+from anju.lib.ids import mask_id
 from anju.registry import actions, queries
 from anju.registry.forms import (
     BuildingForm,
     EnterpriseContactsForm,
     EnterpriseForm,
+    PersonContactForm,
     PersonForm,
     ReregistrationForm,
     UnreachableForm,
@@ -43,6 +45,12 @@ MODULE = "registry"
 
 def _see_id(request: HttpRequest) -> bool:
     return can(request.user, MODULE, "see_id")
+
+
+def _searched(request: HttpRequest, q: str, found: QuerySet[Any]) -> QuerySet[Any]:
+    """A list's search, audited when it looks an ID number up by a name and its last digits."""
+    actions.audit_id_search(actor(request), q, see_id=_see_id(request))
+    return found
 
 
 def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -107,7 +115,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         ],
         search=Search(
             hint=_("Unit code, owner name, ID number, initials"),
-            apply=lambda qs, q: qs.filter(queries.unit_filter(q)),
+            apply=lambda qs, q: _searched(request, q, qs.filter(queries.unit_filter(q, see_id=_see_id(request)))),
         ),
         filters=[
             TextFilter("project", _("Project code"), "project__code"),
@@ -156,7 +164,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
             Column(_("Units owned"), lambda p: p.unit_count, "unit_count", export_label="名下房屋"),
         ],
         search=Search(
-            hint=_("Name, ID number, phone, initials"), apply=lambda qs, q: qs.filter(queries.person_filter(q))
+            hint=_("Name, ID number, phone, initials")
+            if _see_id(request)
+            else _("Name, phone, initials, or name and the ID's last 4–6 digits"),
+            apply=lambda qs, q: _searched(request, q, qs.filter(queries.person_filter(q, see_id=_see_id(request)))),
         ),
         filters=[ChoiceFilter("id_type", _("ID type"), Person.IdType.choices, everything=_("All ID types"))],
         filename="人员清单",
@@ -296,7 +307,8 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require(MODULE, "view")
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
-    results = queries.search(q)
+    results = queries.search(q, see_id=_see_id(request))
+    actions.audit_id_search(actor(request), q, see_id=_see_id(request))
     return render(request, "registry/search.html", {"q": q, "results": results, "see_id": _see_id(request)})
 
 
@@ -337,12 +349,25 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     initial = {f: getattr(person, f) for f in ("name", "id_type", "id_number", "phone", "address")}
+    if _see_id(request):
+        form: forms.Form = PersonForm(request.POST or None, initial=initial)
+        keep: dict[str, str] = {}
+    else:  # the full ID number is neither shown nor changed by someone who may not see it
+        initial = {"name": person.name, "masked_id": mask_id(person.id_number), "phone": person.phone,
+                   "address": person.address}  # fmt: skip
+        form = PersonContactForm(request.POST or None, initial=initial)
+        keep = {"id_type": person.id_type, "id_number": person.id_number}
     return _edit(
         request,
-        PersonForm(request.POST or None, initial=initial),
+        form,
         person.name,
         reverse("registry:person", args=[pk]),
-        lambda d: actions.update_person(request.user, person, **d),  # type: ignore[arg-type]
+        lambda d: actions.update_person(
+            request.user,  # type: ignore[arg-type]
+            person,
+            **{k: v for k, v in d.items() if k != "masked_id"},
+            **keep,
+        ),
         lambda p: reverse("registry:person", args=[p.pk]),
     )
 

@@ -114,8 +114,10 @@ def test_a_chart_pages_inline_script_runs_under_the_requests_nonce(
 
 
 @pytest.mark.django_db
-def test_the_api_docs_and_the_upload_refusal_carry_the_policy(client: Client, settings: object) -> None:
-    docs = client.get("/api/docs")
+def test_the_api_docs_and_the_upload_refusal_carry_the_policy(
+    client: Client, settings: object, client_for: Callable[..., Client]
+) -> None:
+    docs = client_for("office").get("/api/docs")
     assert docs.status_code == 200 and policy(docs["Content-Security-Policy"])["script-src"] == ["'self'"]
     assert not re.search(r"<script(?![^>]*\ssrc=)(?![^>]*application/json)[^>]*>", docs.content.decode())
     settings.UPLOAD_MAX_MB = 1  # type: ignore[attr-defined]

@@ -23,7 +23,19 @@ def run_anju(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghijklmnop"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghijklmnop",
+    "ANJU_LEDGER_KEY": "k1:" + "l" * 48,
+}
+
+
+def test_the_ledger_key_is_required_when_debug_is_off() -> None:
+    without = {k: v for k, v in PRODUCTION.items() if k != "ANJU_LEDGER_KEY"}
+    result = run_anju("check", ALLOWED_HOSTS="anju.example.cn", ANJU_LEDGER_KEY="", ANJU_LEDGER_KEY_FILE="", **without)
+    assert result.returncode != 0 and "fund.E001" in result.stderr and "ANJU_LEDGER_KEY" in result.stderr
+    result = run_anju("check", ALLOWED_HOSTS="anju.example.cn", ANJU_LEDGER_KEY_FILE="", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
 
 
 def test_secret_key_is_required_when_debug_is_off_and_the_message_says_where_to_set_it() -> None:
@@ -35,6 +47,8 @@ def test_secret_key_is_required_when_debug_is_off_and_the_message_says_where_to_
 def test_a_dotenv_file_supplies_settings_the_environment_does_not_override(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     assert envfile.write_secret_key(env_file) and not envfile.write_secret_key(env_file)
+    assert envfile.write_ledger_key(env_file) and not envfile.write_ledger_key(env_file)
+    assert "ANJU_LEDGER_KEY=k1:" in env_file.read_text()
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     env_file.write_text(env_file.read_text() + 'ALLOWED_HOSTS="anju.example.cn"\nANJU_HTTPS=off\n')
     show = "from django.conf import settings as s; print(s.SECRET_KEY[:8], s.ALLOWED_HOSTS, s.ANJU_HTTPS)"
@@ -115,6 +129,6 @@ def test_static_files_are_served_hashed_and_compressed_without_debug(tmp_path: P
     assert encoding == "gzip" and "immutable" in cache
 
 
-def test_swagger_ui_is_served_from_this_server(client) -> None:
-    html = client.get("/api/docs").content.decode()
+def test_swagger_ui_is_served_from_this_server(client_for) -> None:
+    html = client_for("office").get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle" in html and "cdn" not in html.lower()

@@ -87,7 +87,7 @@ def test_postgresql_refuses_deletes_and_unbalanced_entries() -> None:
         JournalLine.objects.all().delete()
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         entry = JournalEntry.objects.create(
-            seq=99, kind="deposit", value_date=dt.date(2023, 1, 2), posted_by_name="x", digest="x"
+            seq=99, kind="deposit", value_date=dt.date(2023, 1, 2), posted_by_name="x", mac="x"
         )
         JournalLine.objects.create(entry=entry, account=account, amount=D("-5.00"), day=1)
         with connection.cursor() as cursor:

@@ -260,8 +260,8 @@ def test_kpi_page_serves_generic_tables_only_for_its_own_kpis(
     assert leader.get("/performance/kpi/budget.executed/1999/").status_code == 404
     assert leader.get("/performance/kpi/budget.executed/2101/").status_code == 404
     assert leader.get("/performance/kpi/budget.executed/2100/").status_code == 200
-    assert leader.get("/api/performance/kpis/2101/budget.executed").status_code == 404
-    assert leader.get("/api/performance/kpis/1999").status_code == 404
+    assert leader.get("/api/performance/kpis/2101/budget.executed").status_code == 422  # a year out of the API's range
+    assert leader.get("/api/performance/kpis/1999").status_code == 422
     assert leader.get("/performance/budget/?year=2101").status_code == 404
 
 

@@ -90,8 +90,29 @@ def test_search_finds_persons_enterprises_units_and_projects(client_for, city) -
     assert "张三" in client.get(reverse("registry:search") + "?q=zs").content.decode()
     assert "宏达" in client.get(reverse("registry:search") + "?q=hhhd").content.decode()
     zhang: Person = city["zhang"]  # type: ignore[assignment]
-    assert "张三" in client.get(reverse("registry:search"), {"q": zhang.id_number}).content.decode()
+    assert "张三" not in client.get(reverse("registry:search"), {"q": zhang.id_number}).content.decode()
+    assert "张三" in client_for("housing").get(reverse("registry:search"), {"q": zhang.id_number}).content.decode()
     assert "金磊富裕城" in client.get(reverse("registry:search") + "?q=P0002").content.decode()
+
+
+def test_an_id_number_is_neither_shown_nor_rebuilt_by_a_role_that_may_not_see_it(client_for, city) -> None:
+    """The information department edits the registry without seeing IDs: the edit form shows the ID masked
+    and keeps it; searching by the last digits alone finds nothing (a full number cannot be rebuilt digit by
+    digit), with the name it finds the person and is audited."""
+    zhang: Person = city["zhang"]  # type: ignore[assignment]
+    info = client_for("information")
+    form = info.get(reverse("registry:person_edit", args=[zhang.pk])).content.decode()
+    assert zhang.id_number not in form and zhang.id_number[-4:] in form
+    info.post(
+        reverse("registry:person_edit", args=[zhang.pk]), {"name": "张三", "phone": "13900139000", "address": "新地址"}
+    )
+    zhang.refresh_from_db()
+    assert zhang.phone == "13900139000" and zhang.id_number == city["zhang"].id_number  # type: ignore[attr-defined]
+    for digits in (zhang.id_number[-4:], zhang.id_number[-5:], zhang.id_number[-6:], zhang.id_number[-17:]):
+        assert "张三" not in info.get(reverse("registry:persons"), {"q": digits}).content.decode()
+    found = info.get(reverse("registry:persons"), {"q": f"张三 {zhang.id_number[-4:]}"}).content.decode()
+    assert "张三" in found and zhang.id_number not in found
+    assert AuditEvent.objects.filter(action="view", actor=info.user).count() == 1  # type: ignore[attr-defined]
 
 
 def test_detail_pages_render(client_for, city) -> None:

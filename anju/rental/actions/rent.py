@@ -10,10 +10,12 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from anju.core import audit, bulk
 from anju.core.fields import MoneyField, to_fen
 from anju.core.models import AuditEvent, User
+from anju.lib import bounds
 from anju.rental import rules
 from anju.rental.actions.base import CREATE, UPDATE
 from anju.rental.errors import RentalError
@@ -31,6 +33,8 @@ def bill_month(actor: User | None, month: dt.date) -> dict[str, int]:
 
     Idempotent: a lease already billed for the month is skipped (ON CONFLICT DO NOTHING on the
     unique (lease, month)), so a second run creates nothing and concurrent runs cannot double-bill."""
+    if problem := bounds.date_problem(month, "账单月份", timezone.localdate()):
+        raise RentalError(problem, code="month_out_of_range", field="month")
     month = rules.month_start(month)
     due = rules.month_end(month)
     table = RentBill._meta.db_table
@@ -135,6 +139,14 @@ def _allocate(payment: Payment) -> Decimal:
 
 
 @transaction.atomic
+def _in_bounds(paid_on: dt.date, amount: Decimal) -> None:
+    """A receipt is dated from 1990 to today and under 10 亿元."""
+    if problem := bounds.date_problem(paid_on, "缴款日期", timezone.localdate(), future=False):
+        raise RentalError(problem, code="date_out_of_range", field="paid_on")
+    if problem := bounds.amount_problem(amount, "缴款金额"):
+        raise RentalError(problem, code="amount_out_of_range", field="amount")
+
+
 def receive_payment(
     actor: User | None,
     lease: Lease,
@@ -149,6 +161,7 @@ def receive_payment(
     (created False) so the same transfer is never counted twice."""
     if amount <= 0:
         raise RentalError("金额须大于0", code="amount_not_positive")
+    _in_bounds(paid_on, amount)
     bank_txn = (bank_txn or "").strip() or None
     if bank_txn is not None:
         existing = Payment.objects.filter(bank_txn=bank_txn).first()
@@ -219,6 +232,8 @@ def record_bill_payments(actor: User | None, payments: Sequence[BillPayment]) ->
     free one. Returns how many were recorded."""
     if any(p.amount <= 0 for p in payments):
         raise RentalError("金额须大于0", code="amount_not_positive")
+    for p in payments:
+        _in_bounds(p.paid_on, p.amount)
     first = bulk.next_id(Payment)
     creator = actor.pk if actor is not None and actor.pk else None
     bulk.insert_rows(

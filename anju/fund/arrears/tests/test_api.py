@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -141,8 +142,8 @@ def test_targets_and_board(client_for, case: RecoveryCase) -> None:
     assert board["rows"][0]["project"] == "金御名都"
 
 
-def test_openapi_lists_the_arrears_and_lift_paths(client: Client) -> None:
-    paths = client.get("/api/openapi.json").json()["paths"]
+def test_openapi_lists_the_arrears_and_lift_paths(client_for: Any) -> None:
+    paths = client_for("finance").get("/api/openapi.json").json()["paths"]
     for path in (
         "/api/fund/arrears/cases",
         "/api/fund/arrears/cases/{pk}/recoveries",

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from anju.fund import accounts, checks, queries
+from anju.fund import accounts, checks, queries, rotation
 from anju.fund.bank import actions as bank
 from anju.fund.interest import actions as interest
 from anju.fund.models import Account
@@ -24,7 +24,10 @@ def _money(text: str) -> Decimal:
 
 
 class Command(BaseCommand):
-    help = "Maintenance fund jobs: allocate-interest, balance, check, import-bank, open-accounts, open-bank-account."
+    help = (
+        "Maintenance fund jobs: allocate-interest, balance, check, import-bank, open-accounts, open-bank-account, "
+        "rotate-key."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -35,7 +38,11 @@ class Command(BaseCommand):
         p.add_argument("--bank", default=None, help="bank special account number (when there are several)")
         p = sub.add_parser("balance", help="A unit account's balance.")
         p.add_argument("unit_code")
-        sub.add_parser("check", help="Prove the ledger's invariants; exit 1 naming each violation.")
+        sub.add_parser("check", help="Prove the ledger's invariants and its HMAC chain; exit 1 naming each violation.")
+        p = sub.add_parser(
+            "rotate-key", help="Sign the journal with a new key from now on, re-anchoring the chain (audited)."
+        )
+        p.add_argument("--key", default="", help="id of a new key already in ANJU_LEDGER_KEY (else one is generated)")
         sub.add_parser("open-accounts", help="Open a ledger for every unit that has none.")
         p = sub.add_parser("open-bank-account", help="Open a bank special account (专户); refuses a known number.")
         p.add_argument("--bank", required=True, help="the bank's name, e.g. 中国建设银行怀化分行")
@@ -104,6 +111,16 @@ class Command(BaseCommand):
         self.emit(report.as_dict())
         if not report.ok:
             sys.exit(1)
+
+    def do_rotate_key(self, options: dict[str, Any]) -> None:
+        try:
+            anchor = rotation.rotate_key(None, new_key_id=options["key"])
+        except DomainError as exc:
+            self.fail(exc.message)
+            return
+        self.emit(
+            {"rotated": True, "after_seq": anchor.after_seq, "old_key": anchor.old_key_id, "new_key": anchor.new_key_id}
+        )
 
     def do_open_accounts(self, options: dict[str, Any]) -> None:
         self.emit({"opened": accounts.ensure_unit_accounts()})

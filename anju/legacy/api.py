@@ -20,7 +20,7 @@ MODULE = "legacy"
 router = Router(tags=["legacy"])
 
 
-class ProjectOut(Schema):
+class LegacyProjectOut(Schema):
     id: int
     name: str
     stage: str = Field(alias="stage.code")
@@ -37,7 +37,7 @@ class ProjectOut(Schema):
         return obj.developer.name if obj.developer else None
 
 
-class MilestoneOut(Schema):
+class LegacyMilestoneOut(Schema):
     stage: str = Field(alias="stage.code")
     stage_name: str = Field(alias="stage.name")
     first_planned_on: dt.date | None
@@ -46,7 +46,7 @@ class MilestoneOut(Schema):
     evidence: str
 
 
-class TaskOut(Schema):
+class LegacyTaskOut(Schema):
     id: int
     agency: str
     title: str
@@ -57,10 +57,10 @@ class TaskOut(Schema):
     meeting_id: int | None
 
 
-class ProjectDetailOut(ProjectOut):
+class LegacyProjectDetailOut(LegacyProjectOut):
     blockers: str
-    milestones: list[MilestoneOut]
-    tasks: list[TaskOut]
+    milestones: list[LegacyMilestoneOut]
+    tasks: list[LegacyTaskOut]
 
     @staticmethod
     def resolve_milestones(obj: Project) -> QuerySet[Milestone]:
@@ -71,13 +71,13 @@ class ProjectDetailOut(ProjectOut):
         return obj.tasks.select_related("owner").order_by("due_on", "pk")
 
 
-class ReachIn(Schema):
+class LegacyReachIn(Schema):
     stage: str = Field(description="Stage code, e.g. structure, acceptance, certification")
     reached_on: dt.date
     evidence: str
 
 
-ProjectPage = page_schema(ProjectOut, "LegacyProjectPage")
+ProjectPage = page_schema(LegacyProjectOut, "LegacyProjectPage")
 
 
 def _projects() -> QuerySet[Project]:
@@ -95,16 +95,18 @@ def list_projects(request: HttpRequest, paging: Query[Paging], q: str = "", stag
     return paginate(rows, paging)
 
 
-@router.get("/projects/{pk}", response=ProjectDetailOut, summary="A legacy project with its milestones and tasks")
+@router.get("/projects/{pk}", response=LegacyProjectDetailOut, summary="A legacy project with its milestones and tasks")
 def project_detail(request: HttpRequest, pk: int) -> Project:
     check(request.user, MODULE, "view")
     return get_object_or_404(_projects(), pk=pk)
 
 
 @router.post(
-    "/projects/{pk}/milestones", response={201: MilestoneOut, 400: ErrorOut}, summary="A stage reached, with evidence"
+    "/projects/{pk}/milestones",
+    response={201: LegacyMilestoneOut, 400: ErrorOut},
+    summary="A stage reached, with evidence",
 )
-def reach_milestone(request: HttpRequest, pk: int, payload: ReachIn) -> Status:
+def reach_milestone(request: HttpRequest, pk: int, payload: LegacyReachIn) -> Status:
     check(request.user, MODULE, "handle")
     project = get_object_or_404(Project, pk=pk)
     milestone = actions.reach_milestone(actor(request), project, stage=payload.stage, reached_on=payload.reached_on,

@@ -24,7 +24,7 @@ MODULE = "oversight"
 router = Router(tags=["oversight"])
 
 
-class FindingOut(Schema):
+class OversightFindingOut(Schema):
     id: int
     inspection: str = Field(alias="inspection.title")
     feedback_on: dt.date = Field(alias="inspection.feedback_on")
@@ -35,13 +35,13 @@ class FindingOut(Schema):
     rectified_on: dt.date | None
 
 
-class ProgressOut(Schema):
+class RectificationProgressOut(Schema):
     on: dt.date
     text: str
     evidence: str
 
 
-class TaskOut(Schema):
+class RectificationTaskOut(Schema):
     id: int
     number: str
     finding_id: int
@@ -56,8 +56,8 @@ class TaskOut(Schema):
     signed_off_on: dt.date | None
 
 
-class TaskDetailOut(TaskOut):
-    progress: list[ProgressOut]
+class RectificationTaskDetailOut(RectificationTaskOut):
+    progress: list[RectificationProgressOut]
     history: list[workflow.WorkflowEventOut]
 
     @staticmethod
@@ -69,14 +69,14 @@ class TaskDetailOut(TaskOut):
         return workflow.events_out(actions.TASK_WORKFLOW, obj)
 
 
-class ProgressIn(Schema):
+class RectificationProgressIn(Schema):
     on: dt.date
     text: str
     evidence: str = ""
 
 
-FindingPage = page_schema(FindingOut, "OversightFindingPage")
-TaskPage = page_schema(TaskOut, "OversightTaskPage")
+FindingPage = page_schema(OversightFindingOut, "OversightFindingPage")
+TaskPage = page_schema(RectificationTaskOut, "OversightTaskPage")
 
 
 @router.get("/findings", response=FindingPage, summary="Inspection findings (巡察反馈问题)")
@@ -101,14 +101,14 @@ def list_tasks(request: HttpRequest, paging: Query[Paging], status: str = "", ov
     return paginate(rows, paging)
 
 
-@router.get("/tasks/{pk}", response=TaskDetailOut, summary="A task with its progress and sign-off history")
+@router.get("/tasks/{pk}", response=RectificationTaskDetailOut, summary="A task with its progress and sign-off history")
 def task_detail(request: HttpRequest, pk: int) -> Task:
     check(request.user, MODULE, "view")
     return get_object_or_404(Task.objects.select_related("owner"), pk=pk)
 
 
-@router.post("/tasks/{pk}/progress", response={201: ProgressOut, 400: ErrorOut}, summary="Report progress")
-def report_progress(request: HttpRequest, pk: int, payload: ProgressIn) -> Status:
+@router.post("/tasks/{pk}/progress", response={201: RectificationProgressOut, 400: ErrorOut}, summary="Report progress")
+def report_progress(request: HttpRequest, pk: int, payload: RectificationProgressIn) -> Status:
     task = get_object_or_404(Task, pk=pk)
     if not actions.may_report(request.user, task):  # type: ignore[arg-type]
         raise PermissionDenied(f"{MODULE}:handle")

@@ -65,6 +65,8 @@ OptionalDecimal2 = Annotated[
     PlainSerializer(lambda v: None if v is None else money_text(v), return_type=str | None, when_used="always"),
     WithJsonSchema({"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$", "description": "two decimals"}),
 ]
+# An amount sent to the API (元, at most two decimals, under 100 亿): anything else is refused with 422.
+MoneyIn = Annotated[Decimal, Field(max_digits=12, decimal_places=2, description="元, at most two decimals.")]
 # A year asked for in a query (2000–2100): any other is refused with 422, never a server error.
 YEARS = (2000, 2100)
 Year = Annotated[int, Field(ge=YEARS[0], le=YEARS[1], description="A year, 2000–2100.", examples=[2023])]

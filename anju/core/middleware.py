@@ -102,7 +102,9 @@ class BadInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": self.MESSAGE, "code": "request.nul"}, status=400)
+                # The shape of every 400 of the API, an import's refusal included (its error rows).
+                error = {"row": 0, "column": "", "message": self.MESSAGE}
+                return JsonResponse({"detail": self.MESSAGE, "code": "request.nul", "errors": [error]}, status=400)
             return render(request, "core/bad_request.html", {"message": self.MESSAGE}, status=400)
         return self.get_response(request)
 

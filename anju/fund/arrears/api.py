@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from anju.core import kpis
-from anju.core.apikit import ErrorOut, Money, OptionalMoney, Paging, page_schema, paginate
+from anju.core.apikit import ErrorOut, Money, MoneyIn, OptionalMoney, Paging, page_schema, paginate
 from anju.core.permissions import actor, check
 from anju.fund import queries as fund_queries
 from anju.fund.arrears import actions, queries
@@ -116,7 +116,7 @@ class CaseDetailOut(CaseOut):
 
 class ArrearsItemIn(Schema):
     unit: str
-    amount: Decimal
+    amount: MoneyIn
 
 
 class CaseIn(Schema):
@@ -131,11 +131,11 @@ class CaseActionIn(Schema):
     date: dt.date
     participants: str = ""
     note: str = ""
-    amount: Decimal | None = None
+    amount: MoneyIn | None = None
 
 
 class RecoveryIn(Schema):
-    amount: Decimal
+    amount: MoneyIn
     received_on: dt.date
     # The bank's transaction id: the idempotency key (the same payment twice is refused).
     bank_txn_id: str = Field(min_length=1, max_length=64)
@@ -154,7 +154,7 @@ class TargetOut(Schema):
 
 class TargetIn(Schema):
     year: int = Field(ge=YEARS[0], le=YEARS[1])
-    amount: Decimal
+    amount: MoneyIn
     issued_by: str = ""
     document: str = ""
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
-from anju.core.apikit import ErrorOut, Money, Paging, page_schema, paginate
+from anju.core.apikit import ErrorOut, Money, MoneyIn, Paging, page_schema, paginate
 from anju.core.fields import MoneyField
 from anju.core.permissions import actor, check
 from anju.fund import queries as fund_queries
@@ -60,8 +60,8 @@ class PolicyIn(Schema):
     signed_on: dt.date
     start: dt.date
     end: dt.date
-    premium: Decimal
-    cover: Decimal
+    premium: MoneyIn
+    cover: MoneyIn
 
 
 class PremiumPaymentIn(Schema):
@@ -90,7 +90,7 @@ class ClaimIn(Schema):
     lift: str
     date: dt.date
     fault: str
-    amount: Decimal
+    amount: MoneyIn
 
 
 class ProgressOut(Schema):
@@ -213,7 +213,7 @@ def report_claim(request: HttpRequest, payload: ClaimIn) -> object:
 
 
 class SettleIn(Schema):
-    paid_amount: Decimal | None = None
+    paid_amount: MoneyIn | None = None
 
 
 @router.post(

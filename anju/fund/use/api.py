@@ -16,7 +16,18 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from anju.core import workflow
-from anju.core.apikit import Area, ErrorOut, ImportErrorOut, Money, OptionalMoney, Paging, Year, page_schema, paginate
+from anju.core.apikit import (
+    Area,
+    ErrorOut,
+    ImportErrorOut,
+    Money,
+    MoneyIn,
+    OptionalMoney,
+    Paging,
+    Year,
+    page_schema,
+    paginate,
+)
 from anju.core.permissions import actor, check
 from anju.core.workflow import WorkflowEventOut
 from anju.fund.models import Account, RepairItem, UseApplication, UsePayment
@@ -30,7 +41,7 @@ router = Router(tags=["fund use"])
 
 class UseItemIO(Schema):
     name: str
-    budget: Decimal
+    budget: MoneyIn
 
 
 class UseApplicationIn(Schema):
@@ -282,8 +293,8 @@ def import_votes(request: HttpRequest, pk: int, file: File[UploadedFile]) -> obj
 class UsePaymentIn(Schema):
     kind: Literal["advance", "settlement"]
     value_date: dt.date
-    amount: Decimal | None = None
-    final_cost: Decimal | None = None
+    amount: MoneyIn | None = None
+    final_cost: MoneyIn | None = None
     bank_account_number: str = ""
     # How many payments the application had when the client decided to pay (GET .../payments): a retried
     # request finds one more and is refused (400) instead of paying twice.

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import attachments
+from anju.core import attachments, related
 from anju.core import kpis as registry
 from anju.core.errors import refused
 from anju.core.listing import (
@@ -556,6 +556,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "control": control,
             "issues": control.issues.select_related("lot__chemical"),
+            "related": related.related_to(control),  # e.g. the petition that asked for it
             "may_handle": can(request.user, MODULE, "handle"),
             "tab": "requests",
             **forms,

@@ -7,7 +7,6 @@ string with two decimals (yuan)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet

@@ -138,7 +138,6 @@ def _allocate(payment: Payment) -> Decimal:
     return left
 
 
-@transaction.atomic
 def _in_bounds(paid_on: dt.date, amount: Decimal) -> None:
     """A receipt is dated from 1990 to today and under 10 亿元."""
     if problem := bounds.date_problem(paid_on, "缴款日期", timezone.localdate(), future=False):
@@ -147,6 +146,7 @@ def _in_bounds(paid_on: dt.date, amount: Decimal) -> None:
         raise RentalError(problem, code="amount_out_of_range", field="amount")
 
 
+@transaction.atomic
 def receive_payment(
     actor: User | None,
     lease: Lease,

@@ -5,18 +5,13 @@ the audit log."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
-from anju.core import audit, organisation, pdf
+from anju.core import audit, docx, organisation, pdf
 from anju.core.listing import client_ip
 from anju.core.models import AuditEvent
 from anju.petitions.models import Case
@@ -72,28 +67,13 @@ def facts(case: Case, kind: str) -> dict[str, Any]:
 
 def docx_bytes(case: Case, kind: str) -> bytes:
     data = facts(case, kind)
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "仿宋"  # type: ignore[attr-defined]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # type: ignore[attr-defined]
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(data["title"])
-    run.bold = True
-    run.font.size = Pt(20)
-    document.add_paragraph(f"编号：{data['number']}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    table = document.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in data["rows"]:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(value)
+    document = docx.official(data["title"])
+    docx.right(document, f"编号：{data['number']}")
+    docx.facts_table(document, data["rows"])
     for paragraph in data["body"].split("\n"):
         document.add_paragraph(paragraph)
-    document.add_paragraph(f"{data['organisation'].name}（盖章）").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    docx.right(document, f"{data['organisation'].name}（盖章）")
+    return docx.to_bytes(document)
 
 
 def pdf_bytes(case: Case, kind: str) -> bytes:

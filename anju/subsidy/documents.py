@@ -3,18 +3,13 @@ in capitals, with the organisation's name from its settings page."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
-from anju.core import audit, organisation
+from anju.core import audit, docx, organisation
 from anju.core.listing import client_ip
 from anju.core.models import AuditEvent
 from anju.subsidy import payments
@@ -48,27 +43,11 @@ def facts(batch: Batch) -> dict[str, Any]:
 
 def docx_bytes(batch: Batch) -> bytes:
     data = facts(batch)
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "仿宋"  # type: ignore[attr-defined]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # type: ignore[attr-defined]
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(data["title"])
-    run.bold = True
-    run.font.size = Pt(18)
+    document = docx.official(data["title"], title_pt=18)
     document.add_paragraph(data["body"])
-    table = document.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in data["rows"]:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(value)
-    signature = document.add_paragraph(f"{data['organisation'].name}\n{data['today']:%Y年%m月%d日}")
-    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    docx.facts_table(document, data["rows"])
+    docx.right(document, f"{data['organisation'].name}\n{data['today']:%Y年%m月%d日}")
+    return docx.to_bytes(document)
 
 
 def request_response(request: HttpRequest, batch: Batch) -> HttpResponse:

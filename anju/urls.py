@@ -33,6 +33,7 @@ urlpatterns = [
     path("petitions/", include("anju.petitions.urls")),
     path("legacy/", include("anju.legacy.urls")),
     path("oversight/", include("anju.oversight.urls")),
+    path("worklog/", include("anju.worklog.urls")),
     path("performance/", include("anju.performance.urls")),
     path("api/", _api_urls()),
     # Public: the language menu is on the login page too.

@@ -20,6 +20,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         + _grant("legacy", V, H, E)
         # The leading group's office of inspection rectification (巡察整改工作领导小组办公室) checks tasks.
         + _grant("oversight", V, H, R, E)
+        # The 办公室 keeps the center's work records; approve = it reads the confidential ones (talks, visits).
+        + _grant("worklog", V, H, A, E)
         + _grant("performance", V),
     },
     {
@@ -30,7 +32,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         + _grant("fund", V, H, R, E)
         + _grant("performance", V, H, E)
         + _grant("subsidy", V, E)
-        + _grant("oversight", V, H),
+        + _grant("oversight", V, H)
+        + _grant("worklog", V, H),
     },
     {
         "code": "housing",
@@ -39,7 +42,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "permissions": _grant("registry", V, H, E, S)
         + _grant("rental", V, H, R, E, S)
         + _grant("subsidy", V, H, E, S)
-        + _grant("oversight", V, H),
+        + _grant("oversight", V, H)
+        + _grant("worklog", V, H),
     },
     {
         "code": "information",
@@ -48,7 +52,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         "permissions": _grant("registry", V, H, E)
         + _grant("fund", V)
         + _grant("rental", V)
-        + _grant("oversight", V, H),
+        + _grant("oversight", V, H)
+        + _grant("worklog", V, H),
     },
     {
         "code": "station",
@@ -58,7 +63,8 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         + _grant("fund", V, H, E, S)
         + _grant("termite", V, H, E)
         + _grant("rental", V, H)
-        + _grant("oversight", V, H),
+        + _grant("oversight", V, H)
+        + _grant("worklog", V, H),
     },
     {
         # Outside agencies of the home-purchase subsidy's review (issue 14): limited to their step.

@@ -87,8 +87,8 @@ class CertificatesForm(forms.Form):
 
 class MeetingForm(forms.Form):
     category = forms.ChoiceField(label=_("Meeting kind"), choices=[
-        (WorkRecord.Category.DISPATCH, WorkRecord.Category.DISPATCH.label),
-        (WorkRecord.Category.JOINT, WorkRecord.Category.JOINT.label),
+        (WorkRecord.Category.DISPATCH, "调度会"),
+        (WorkRecord.Category.JOINT, "联席会"),
     ])  # fmt: skip
     held_on = _day(_("Held on"))
     title = forms.CharField(label=_("Meeting title"), max_length=200)

@@ -20,6 +20,7 @@ from anju.performance.models import (
     FacilityControl,
     Indicator,
     Narrative,
+    NarrativeVersion,
     ReportRun,
     SpecialFund,
     Staffing,
@@ -235,24 +236,44 @@ def copy_indicators(actor: User | None, *, from_year: int, to_year: int) -> int:
     return len(sources)
 
 
+def _version(actor: User | None, year: int, section: str, text: str, *, default: bool = False) -> int:
+    last = NarrativeVersion.objects.filter(year=year, section=section).order_by("-number").first()
+    number = (last.number if last else 0) + 1
+    NarrativeVersion.objects.create(year=year, section=section, number=number, text=text, default=default,
+                                    saved_by=actor if actor is not None and actor.pk else None)  # fmt: skip
+    return number
+
+
 @transaction.atomic
 def save_narrative(actor: User | None, *, year: int, section: str, text: str) -> Narrative:
-    narrative = Narrative.objects.filter(year=year, section=section).first()
+    """Save a section's text for the year as its newest version, with who wrote it. A placeholder that names no
+    KPI (or a bad format) is refused, naming the placeholder."""
+    from anju.performance import narrative as templates  # the templates read the KPI registry
+
+    problems = templates.validate(text)
+    if problems:
+        raise ActionError("；".join(problems), code="bad_placeholder", field="text")
+    by = actor if actor is not None and actor.pk else None
+    narrative = Narrative.objects.select_for_update().filter(year=year, section=section).first()
+    if narrative is not None and narrative.text == text:
+        return narrative
+    number = _version(actor, year, section, text)
     if narrative is None:
-        narrative = Narrative.objects.create(year=year, section=section, text=text)
-        audit.record(actor, AuditEvent.Action.CREATE, narrative, after={"text": text})
-    elif narrative.text != text:
-        before = {"text": narrative.text}
-        narrative.text = text
+        narrative = Narrative.objects.create(year=year, section=section, text=text, edited_by=by, version=number)
+        audit.record(actor, AuditEvent.Action.CREATE, narrative, after={"text": text, "version": number})
+    else:
+        before = {"text": narrative.text, "version": narrative.version}
+        narrative.text, narrative.edited_by, narrative.version = text, by, number
         narrative.save()
-        audit.record(actor, AuditEvent.Action.UPDATE, narrative, before=before, after={"text": text})
+        audit.record(actor, AuditEvent.Action.UPDATE, narrative, before=before, after={"text": text, "version": number})
     return narrative
 
 
 @transaction.atomic
 def reset_narrative(actor: User | None, *, year: int, section: str) -> None:
-    """Back to the default text of the section."""
-    for narrative in Narrative.objects.filter(year=year, section=section):
+    """Back to the default text of the section (kept in the history as a version)."""
+    for narrative in Narrative.objects.select_for_update().filter(year=year, section=section):
+        _version(actor, year, section, "", default=True)
         audit.record(actor, AuditEvent.Action.DELETE, narrative, before={"text": narrative.text})
         narrative.delete()
 

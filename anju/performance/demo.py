@@ -194,17 +194,36 @@ INDICATORS: list[tuple] = [
 
 # The 2023 narrative where the center wrote more than the default text.
 NARRATIVE_2023 = {
-    "s2_1": "1.收入预算。{year}年年初预算数{budget.initial:万2}万元，全部为一般公共预算拨款。收入较去年减少12.09万元，"
-    "主要原因是相关职能有所减少，运行成本降低。\n"
+    # The seed says 收入较去年减少12.09万元 "because functions were reduced", but its own parts (basic +209.59万,
+    # project −197.5万) make the initial budget 12.09万 higher than 2022's: the text computes the direction from the
+    # 2022 lines and leaves the seed's reason for a decrease out.
+    "s2_1": "1.收入预算。{year}年年初预算数{budget.initial:万2}万元，全部为一般公共预算拨款。"
+    "收入较去年{fact.initial_total_trend}{fact.initial_total_change:万2}万元。\n"
     "2.支出预算。{year}年年初预算数{budget.initial:万2}万元，其中，基本支出{fact.initial_basic:万2}万元、"
-    "项目支出{fact.initial_project:万2}万元。基本支出较去年增加209.59万元，项目较去年减少197.5万元，"
+    "项目支出{fact.initial_project:万2}万元。基本支出较去年{fact.initial_basic_trend}{fact.initial_basic_change:万2}万元，"
+    "项目较去年{fact.initial_project_trend}{fact.initial_project_change:万2g}万元，"
     "基本支出增加的主要原因是机构改革，人员支出全部纳入财政全额保障；项目支出减少主要原因是2023年减少了公房维修专项经费、"
     "维修资金专项工作经费的预算支出。\n" + narrative.ALL_TEXTS["s2_1"].default.split("\n")[2],
     **demo_narrative.NARRATIVE_2023,
 }
 
 
+# The 2022 initial budget (年初预算数), entered for the year-on-year comparison of 二（一）: basic 723.79万 (209.59万
+# less than 2023's 933.38万), project 399.50万 (197.5万 more than 2023's 202万).
+BUDGET_2022 = [
+    (S.PERSONNEL, "人员经费", "6589900.00"),
+    (S.PUBLIC, "日常公用经费", "648000.00"),
+    (S.PROJECT, "白蚁防治服务", "1620000.00"),
+    (S.PROJECT, "住保业务专项工作经费", "400000.00"),
+    (S.PROJECT, "公房维修专项经费", "1500000.00"),
+    (S.PROJECT, "维修资金专项工作经费", "475000.00"),
+]
+
+
 def build_performance(ctx: Context) -> None:
+    for order, (section, name, initial) in enumerate(BUDGET_2022):
+        actions.save_budget_line(None, year=YEAR - 1, section=section, name=name, initial=D(initial), final=D(initial),
+                                 executed=D(0), prior_year=D(0), order=order)  # fmt: skip
     for order, (section, name, initial, final, executed, prior) in enumerate(BUDGET):
         actions.save_budget_line(
             None,

@@ -237,6 +237,11 @@ class Narrative(models.Model):
     section = models.CharField(_("section"), max_length=40)
     text = models.TextField(_("text"), blank=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("edited by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("report narrative")
@@ -246,6 +251,33 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.section}"
+
+
+class NarrativeVersion(models.Model):
+    """Every saved text of a section and year, with who wrote it (the section's history; restoring one saves it
+    again as the newest). Back to the default text is a version with `default` set and no text."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    section = models.CharField(_("section"), max_length=40)
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"), blank=True)
+    default = models.BooleanField(_("back to the default text"), default=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report narrative version")
+        verbose_name_plural = _("report narrative versions")
+        ordering = ["year", "section", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "section", "number"], name="performance_narrative_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.section} v{self.number}"
 
 
 class ReportRun(models.Model):

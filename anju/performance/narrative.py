@@ -30,7 +30,8 @@ SENTENCE = re.compile(r"[^。；;]*[。；;]?")
 SCALES = {"亿": Decimal(100_000_000), "万": Decimal(10_000)}
 YEARS = frozenset({"year", "next_year", "prev_year"})
 
-# Every KPI code of KPIS.md the report is written from; figures.json warns about each one not registered.
+# Every KPI code of KPIS.md the report is written from, and the counted activities of DOMAIN.md §9 (the work
+# records); figures.json warns about each one not registered.
 EXPECTED_KPIS: tuple[str, ...] = (
     "fund.collected",
     "fund.disbursed",
@@ -105,6 +106,50 @@ EXPECTED_KPIS: tuple[str, ...] = (
     "org.posts",
     "org.staff",
     "performance.score",
+    "termite.warranty_area",
+    "termite.special_used",
+    "subsidy.amount_paid",
+    "subsidy.flagged",
+    "petitions.overdue",
+    "petitions.repeat",
+    "legacy.households_waiting",
+    "oversight.rectified",
+    "oversight.overdue",
+    "fund.arrears.dispatch_meetings",
+    "fund.arrears.campaigns",
+    "fund.arrears.joint_interviewed",
+    "fund.arrears.transfers",
+    "fund.arrears.urban_interviewed",
+    "fund.arrears.failed_auctions",
+    "fund.lift_insurance.targets",
+    "fund.lift_insurance.promotions",
+    "fund.lift_insurance.promotion_enterprises",
+    "oversight.research_reported",
+    "oversight.research_approved",
+    "oversight.problem_lists_team",
+    "oversight.problem_lists_personal",
+    "party.integrity_meetings",
+    "party.integrity_lectures",
+    "party.collective_talks",
+    "party.home_visits",
+    "party.reminder_talks",
+    "party.meetings",
+    "party.branches_merged",
+    "party.donors",
+    "theme.lectures",
+    "theme.grassroots_talks",
+    "theme.grassroots_visits",
+    "theme.grassroots_office",
+    "theme.livelihood_projects",
+    "theme.enterprise_problems",
+    "ideology.study_sessions",
+    "ideology.commentators",
+    "ideology.adverse_events",
+    "safety.liability_accidents",
+    "assess.safety",
+    "assess.pingan",
+    "assess.poll_rank",
+    "assess.poll_of",
 )
 
 # Names of the expected KPIs, for the warning about one that is not registered yet (KPIS.md).
@@ -413,6 +458,8 @@ class Filler:
         # in a ratio): their sentences are left out and the report lists them as checks.
         self.failed: set[str] = set()
         self.invalid: dict[str, str] = {}
+        # Every paragraph filled, as segments: which text came from which codes (traceability, the number check).
+        self.trace: list[list[Segment]] = []
 
     def raw(self, code: str) -> registry.Value | str:
         if code in self.facts:
@@ -466,16 +513,31 @@ class Filler:
             return "、".join(texts[:-1]) + "和" + texts[-1]
         return "、".join(texts)
 
-    def paragraph(self, text: str) -> str:
-        """The paragraph with its figures; sentences without a value are left out."""
-        kept: list[str] = []
+    def _segments(self, sentence: str) -> list[Segment]:
+        """The sentence as literal text and figures (each with the codes it comes from); raises Missing or
+        ValueError like `placeholder` when a figure cannot be filled."""
+        out: list[Segment] = []
+        pos = 0
+        for match in PLACEHOLDER.finditer(sentence):
+            if match.start() > pos:
+                out.append(Segment(sentence[pos : match.start()]))
+            codes = tuple(part.strip() for part in match.group(1).split("/"))
+            out.append(Segment(self.placeholder(match), codes))
+            pos = match.end()
+        if pos < len(sentence):
+            out.append(Segment(sentence[pos:]))
+        return out
+
+    def segments(self, text: str) -> list[Segment]:
+        """One paragraph as segments; sentences without a value are left out (see `paragraph`)."""
+        kept: list[Segment] = []
         figures_kept = 0
         not_in_system = False
         for sentence in SENTENCE.findall(text):
             if not sentence:
                 continue
             try:
-                kept.append(PLACEHOLDER.sub(self.placeholder, sentence))
+                kept.extend(self._segments(sentence))
             except Missing as missing:
                 not_in_system = not_in_system or missing.not_in_system
                 continue
@@ -484,11 +546,49 @@ class Filler:
                 self.invalid[found.group(0) if found else sentence[:30]] = str(exc)
                 continue
             figures_kept += bool(PLACEHOLDER.search(sentence))
-        out = "".join(kept)
         if not_in_system and not figures_kept:
             # A paragraph whose figures all come from a module not in the system yet says so.
-            out += NOT_IN_SYSTEM
-        return out
+            kept.append(Segment(NOT_IN_SYSTEM))
+        if "".join(seg.text for seg in kept).strip():
+            self.trace.append(kept)
+        return kept
+
+    def paragraph(self, text: str) -> str:
+        """The paragraph with its figures; sentences without a value are left out."""
+        return "".join(seg.text for seg in self.segments(text))
 
     def text(self, text: str) -> list[str]:
         return [p for p in (self.paragraph(line) for line in text.split("\n")) if p.strip()]
+
+    def marked(self, text: str) -> list[list[Segment]]:
+        """The paragraphs of a text as segments (the report page links each figure to its records)."""
+        return [p for p in (self.segments(line) for line in text.split("\n")) if "".join(s.text for s in p).strip()]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a filled paragraph: literal text (no codes) or a figure and the codes it is computed from."""
+
+    text: str
+    codes: tuple[str, ...] = ()
+
+
+# Numbers a text may hold that are no figure: dates (2024年1月10日, 3月15日, 9月份, 1月底), document numbers
+# (怀住保字﹝2024﹞1号), the enumeration of paragraphs (1. （1）) and the attachments' names (附件1-2).
+NOT_FIGURES = re.compile(
+    r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日|份|底)?)?|\d{1,2}月(?:\d{1,2}日|份|底)?|\d{1,2}日"
+    r"|[﹝〔\[（(]\d{4}[﹞〕\]）)]\d+号|^\d+[.、．]|[（(]\d+[）)]|附件\d+-\d+"
+)
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def typed_numbers(paragraph: list[Segment]) -> list[str]:
+    """The numbers of a filled paragraph that no record gives: its literal text (figures taken out) less dates,
+    document numbers and enumerations. The report's number check: it must find none."""
+    literal = "".join("\x00" if seg.codes else seg.text for seg in paragraph)
+    return [n for part in literal.split("\x00") for n in NUMBER.findall(NOT_FIGURES.sub("", part))]
+
+
+def plain_numbers(text: str) -> list[str]:
+    """The numbers of a text with no figures in it (a heading, the title) beyond dates and enumerations."""
+    return NUMBER.findall(NOT_FIGURES.sub("", text))

@@ -56,6 +56,13 @@ def facts(year: int) -> dict[str, Decimal | int | str]:
         "fact.assets_fixed": queries.assets_total(year, Asset.Kind.FIXED),
         "fact.grade": queries.grade(year),
     }
+    # The initial budget against the previous year's (its lines entered for that year): 增加/减少 and how much.
+    if BudgetLine.objects.filter(year=year - 1).exists():
+        parts = (("basic", (Section.PERSONNEL, Section.PUBLIC)), ("project", (Section.PROJECT,)))
+        for key, sections in (("total", (Section.PERSONNEL, Section.PUBLIC, Section.PROJECT)), *parts):
+            now, before = queries.total(year, "initial", *sections), queries.total(year - 1, "initial", *sections)
+            out[f"fact.initial_{key}_trend"] = "增加" if now > before else "减少" if now < before else "持平"
+            out[f"fact.initial_{key}_change"] = abs(now - before)
     economic = queries.by_name(year, Section.ECONOMIC)
     if economic:
         out["fact.economic_total"] = sum(economic.values(), ZERO)
@@ -376,6 +383,8 @@ class Report:
     figures: dict[str, Any]
     score: Decimal
     grade: str
+    # Every filled paragraph as segments: the figures and the codes behind them (the number check, the links).
+    trace: list[list[narrative.Segment]] = field(default_factory=list)
 
     @property
     def checks(self) -> list[dict[str, str]]:
@@ -467,8 +476,15 @@ def checks(year: int) -> list[rules.Check]:
 
 
 def narrative_checks(filler: narrative.Filler, listed: list[dict[str, str]]) -> list[dict[str, str]]:
-    """What the text could not be filled with: a KPI that failed (unless already listed) and a bad placeholder."""
+    """What the text could not be filled with: a KPI that failed (unless already listed) and a bad placeholder;
+    and a number typed into the text that no record gives (the number check)."""
     out: list[dict[str, str]] = []
+    for paragraph in filler.trace:
+        typed = narrative.typed_numbers(paragraph)
+        if typed:
+            text = "".join(seg.text for seg in paragraph)
+            message = f"报告正文中的数字{'、'.join(typed)}不是由记录计算的，请改为占位符（所在段落：{text[:40]}…）"
+            out.append(rules.Check("narrative.typed_number", rules.WARNING, message).as_dict())
     for code in sorted(filler.failed):
         if not any(c["rule"] == "kpi.failed" and code in c["message"] for c in listed):
             out.append(failed_check(code).as_dict())
@@ -519,4 +535,5 @@ def build(year: int, progress: Callable[[int, str], None] | None = None) -> Repo
         figures=figs,
         score=total,
         grade=rules.grade(rules.rules_for(year), total),
+        trace=filler.trace,
     )

@@ -32,6 +32,7 @@ urlpatterns = [
     path("indicators/copy/", views.indicators_copy, name="indicators_copy"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("report/", views.report_page, name="report"),
+    path("report/preview/", views.report_preview, name="report_preview"),
     path("report/narrative/<str:section>/", views.narrative_edit, name="narrative"),
     path("report/build/", views.report_build, name="report_build"),
     path("report/runs/", views.report_runs, name="report_runs"),

@@ -38,7 +38,15 @@ from anju.core.listing import (
 from anju.core.models import AuditEvent
 from anju.core.permissions import actor, can, check, login_required, require
 from anju.performance import actions, forms, importer, jobs, narrative, queries, report, rules, writers
-from anju.performance.models import Asset, BudgetLine, Indicator, Narrative, ReportRun, SpecialFund
+from anju.performance.models import (
+    Asset,
+    BudgetLine,
+    Indicator,
+    Narrative,
+    NarrativeVersion,
+    ReportRun,
+    SpecialFund,
+)
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -512,6 +520,30 @@ def report_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require(MODULE, "view")
+def report_preview(request: HttpRequest) -> HttpResponse:
+    """The year's report text filled from the records, each figure a link to the records behind it."""
+    year = _year(request)
+    all_texts = report.texts(year)
+    filler = narrative.Filler(year, report.facts(year))
+    sections = [(s, filler.marked(all_texts[s.key])) for s in narrative.SECTIONS]
+    kpi_url = reverse("performance:kpi", args=["CODE", year])
+    budget_url = reverse("performance:budget") + f"?year={year}"
+
+    def link(code: str) -> str:
+        if code in narrative.YEARS:
+            return ""
+        return budget_url if code.startswith("fact.") else kpi_url.replace("CODE", code)
+
+    paragraphs = [
+        (s, [[(seg.text, link(seg.codes[0]) if seg.codes else "", " / ".join(seg.codes)) for seg in p] for p in ps])
+        for s, ps in sections
+    ]
+    typed = [c for c in report.narrative_checks(filler, []) if c["rule"] == "narrative.typed_number"]
+    return render(request, "performance/report_preview.html", {"year": year, "years": years(), "sections": paragraphs,
+                                                                "typed": typed})  # fmt: skip
+
+
 def _runs(year: int) -> tuple[list[ReportRun], bool]:
     """The year's latest runs (lost ones marked failed first) and whether one is still building."""
     jobs.mark_stale()
@@ -546,9 +578,9 @@ def narrative_edit(request: HttpRequest, section: str) -> HttpResponse:
     # What the form refuses, else what the filler had to leave out (e.g. a text figure in a ratio).
     problems = narrative.validate(text) or [f"占位符{p}：{reason}" for p, reason in filler.invalid.items()]
     title = f"{year} · {spec.chapter} {spec.title}".strip()
-    return _form_page(
-        request, form, title, back, year=year, preview=preview, preview_problems=problems, narrative_help=True
-    )
+    versions = NarrativeVersion.objects.filter(year=year, section=section).select_related("saved_by")[:20]
+    return _form_page(request, form, title, back, year=year, preview=preview, preview_problems=problems,
+                      narrative_help=True, versions=versions)  # fmt: skip
 
 
 @require_POST

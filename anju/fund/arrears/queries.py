@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from anju.core import kpis as registry
@@ -22,6 +22,7 @@ from anju.fund.arrears.models import (
     Recovery,
     RecoveryCase,
     RecoveryTarget,
+    SchedulingMeeting,
     Stage,
 )
 from anju.registry.models import Enterprise, Project
@@ -63,6 +64,35 @@ def evidence_projects(year: int) -> QuerySet[Project]:
     return Project.objects.filter(pk__in=evidence_records(year).values("case__project")).order_by("code")
 
 
+def meeting_records(year: int) -> QuerySet[SchedulingMeeting]:
+    return _year(SchedulingMeeting.objects.all(), "date", year).order_by("date", "pk")
+
+
+def _after_transfer() -> Exists:
+    """The action follows (or is on the day of) a transfer of its case to urban management."""
+    return Exists(CaseAction.objects.filter(case=OuterRef("case"), kind=rules.TRANSFER, date__lte=OuterRef("date")))
+
+
+def joint_records(year: int, *, urban: bool) -> QuerySet[CaseAction]:
+    """The year's joint interviews: with urban management (after the case's transfer) or with the police and
+    the tax bureau (every other joint interview)."""
+    joint = _year(CaseAction.objects.filter(kind=rules.JOINT_INTERVIEW), "date", year)
+    return joint.filter(_after_transfer()) if urban else joint.exclude(_after_transfer())
+
+
+def joint_enterprises(year: int, *, urban: bool) -> QuerySet[Enterprise]:
+    records = joint_records(year, urban=urban)
+    return Enterprise.objects.filter(pk__in=records.values("case__developer")).order_by("name")
+
+
+def transfer_records(year: int) -> QuerySet[CaseAction]:
+    return _year(CaseAction.objects.filter(kind=rules.TRANSFER), "date", year).select_related("case__project")
+
+
+def transferred_projects(year: int) -> QuerySet[Project]:
+    return Project.objects.filter(pk__in=transfer_records(year).values("case__project")).order_by("code")
+
+
 def failed_auction_records(year: int) -> QuerySet[CaseAction]:
     return _year(CaseAction.objects.filter(kind=rules.FAILED_AUCTION), "date", year).order_by("case", "date", "pk")
 
@@ -95,6 +125,42 @@ def evidence_project_count(year: int) -> int:
     return evidence_projects(year).count()
 
 
+def dispatch_meetings(year: int) -> int:
+    """专题调度会: recovery scheduling meetings held in the year."""
+    return meeting_records(year).count()
+
+
+def joint_interviewed(year: int) -> int:
+    """联合公安、税务约谈开发企业: distinct developers in the year's joint interviews that did not follow a
+    transfer of their case to urban management."""
+    return joint_enterprises(year, urban=False).count()
+
+
+def urban_interviewed(year: int) -> int:
+    """联合城管约谈开发企业: distinct developers interviewed jointly with urban management in the year (a joint
+    interview on or after the case's transfer)."""
+    return joint_enterprises(year, urban=True).count()
+
+
+def transfers(year: int) -> int:
+    """移交城管行政追缴项目: distinct projects whose evidence was transferred to urban management in the year."""
+    return transferred_projects(year).count()
+
+
+def failed_auctions(year: int) -> list[Decimal | int | str]:
+    """流拍的抵押资产: per case with a failed auction in the year, its project and the number of auctions that
+    failed in the year ("怀化电器大市场抵押资产三次拍卖"), in the order of the first failure."""
+    counts: dict[int, int] = defaultdict(int)
+    names: dict[int, str] = {}
+    first: dict[int, dt.date] = {}
+    for case_id, name, day in failed_auction_records(year).values_list("case_id", "case__project__name", "date"):
+        counts[case_id] += 1
+        names[case_id] = name
+        first.setdefault(case_id, day)
+    order = sorted(counts, key=lambda case_id: (first[case_id], names[case_id]))
+    return [f"{names[c]}抵押资产{rules.chinese_count(counts[c])}次拍卖" for c in order]
+
+
 def evidence_items(year: int) -> QuerySet[ArrearsItem]:
     """The units (arrears items) covered by the evidence collected in the year, each once."""
     return ArrearsItem.objects.filter(pk__in=evidence_records(year).values("items"))
@@ -125,6 +191,10 @@ def _url(kpi: str) -> Callable[[int], str]:
         return f"/fund/arrears/cases/?kpi={kpi}&year={year}"
 
     return url
+
+
+def _meetings_url(year: int) -> str:
+    return f"/fund/arrears/?year={year}#meetings"
 
 
 def _targets_url(year: int) -> str:
@@ -170,6 +240,24 @@ def registry_entries() -> list[registry.Kpi]:
             failed_auction_records,
             _url("failed_auction"),
         ),
+        ("fund.arrears.dispatch_meetings", "专题调度会", "次", dispatch_meetings, meeting_records, _meetings_url),
+        (
+            "fund.arrears.joint_interviewed",
+            "联合公安、税务约谈开发企业",
+            "家",
+            joint_interviewed,
+            lambda year: joint_enterprises(year, urban=False),
+            _url("joint"),
+        ),
+        ("fund.arrears.transfers", "移交城管行政追缴项目", "个", transfers, transferred_projects, _url("transfer")),
+        (
+            "fund.arrears.urban_interviewed",
+            "联合城管约谈开发企业",
+            "家",
+            urban_interviewed,
+            lambda year: joint_enterprises(year, urban=True),
+            _url("urban"),
+        ),
     ]
     return [
         registry.Kpi(
@@ -182,6 +270,17 @@ def registry_entries() -> list[registry.Kpi]:
             definition=(compute.__doc__ or "").strip(),
         )
         for code, name, unit, compute, records, url in rows
+    ] + [
+        registry.Kpi(
+            code="fund.arrears.failed_auctions",
+            name="流拍的抵押资产",
+            unit="次",
+            compute=failed_auctions,
+            records=failed_auction_records,
+            records_url=_url("failed_auction"),
+            definition=(failed_auctions.__doc__ or "").strip(),
+            is_list=True,
+        )
     ]
 
 
@@ -195,6 +294,9 @@ KPI_FILTERS = {
     "interviewed": "fund.arrears.enterprises_interviewed",
     "evidence": "fund.arrears.evidence_projects",
     "failed_auction": "fund.arrears.failed_auction_amount",
+    "joint": "fund.arrears.joint_interviewed",
+    "urban": "fund.arrears.urban_interviewed",
+    "transfer": "fund.arrears.transfers",
 }
 
 
@@ -226,6 +328,10 @@ def cases_for_kpi(kpi: str, year: int) -> QuerySet[RecoveryCase]:
         return cases.filter(pk__in=evidence_records(year).values("case"))
     if kpi == "failed_auction":
         return cases.filter(pk__in=failed_auction_records(year).values("case"))
+    if kpi in ("joint", "urban"):
+        return cases.filter(pk__in=joint_records(year, urban=kpi == "urban").values("case"))
+    if kpi == "transfer":
+        return cases.filter(pk__in=transfer_records(year).values("case"))
     return cases
 
 

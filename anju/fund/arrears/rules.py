@@ -20,6 +20,14 @@ FAILED_AUCTION = "failed_auction"  # 流拍
 ACTION_KINDS = (NOTICE, NOT_SERVED, INTERVIEW, JOINT_INTERVIEW, TRANSFER, CIVIL_SUIT, AUCTION_STARTED, FAILED_AUCTION)
 INTERVIEW_KINDS = (INTERVIEW, JOINT_INTERVIEW)
 
+_CHINESE_DIGITS = "零一两三四五六七八九十"
+
+
+def chinese_count(n: int) -> str:
+    """How many times, as the center writes it before 次 (两次拍卖, 三次拍卖); Arabic digits past ten."""
+    return _CHINESE_DIGITS[n] if 0 <= n <= 10 else str(n)
+
+
 # Stages, in the order a case moves through them.
 OPEN = "open"
 NOTIFIED = "notified"

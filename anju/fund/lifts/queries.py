@@ -25,6 +25,23 @@ def lifts_signed(year: int) -> int:
     return signed_lifts(year).count()
 
 
+def next_year_targets(year: int) -> QuerySet[PilotTarget]:
+    """The pilot's targets dated in the following year: the plan the year's report announces."""
+    return PilotTarget.objects.filter(date__year=year + 1).order_by("date")
+
+
+def _month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
+
+
+def target_plan(year: int) -> list[str]:
+    """电梯保险签约目标: the following year's targets, as the report writes them ("3月底200台")."""
+    return [
+        f"{t.date.month}月底{t.lifts}台" if _month_end(t.date) else f"{t.date.month}月{t.date.day}日{t.lifts}台"
+        for t in next_year_targets(year)
+    ]
+
+
 def _records_url(year: int) -> str:
     return f"/fund/lifts/?signed={year}"
 
@@ -39,7 +56,17 @@ def registry_entries() -> list[registry.Kpi]:
             records=signed_lifts,
             records_url=_records_url,
             definition=(lifts_signed.__doc__ or "").strip(),
-        )
+        ),
+        registry.Kpi(
+            code="fund.lift_insurance.targets",
+            name="电梯保险签约目标",
+            unit="台",
+            compute=target_plan,  # type: ignore[arg-type]
+            records=next_year_targets,
+            records_url=lambda year: "/fund/lifts/",
+            definition=(target_plan.__doc__ or "").strip(),
+            is_list=True,
+        ),
     ]
 
 

@@ -168,13 +168,11 @@ def test_the_demo_text_takes_its_figures_from_records() -> None:
     assert "同比减少83.2%" in text and "91.5%" not in text
     assert "公房维修项目使用专项资金21.70万元，专项资金使用率100%" in text
     assert "住保业务专项工作经费40万元" in text
-    # The seed's wording: 五（一）, the 三公 reason, 四's custody rule, 六's shortcoming.
+    # The seed's wording: 五（一）, the 三公 reason, 四's custody rule, 六's shortcoming. The counts of meetings,
+    # campaigns and interviews are records of the fund's line and of the work records: this fixture has none, so
+    # their sentences are left out rather than printed with a typed figure.
+    assert "专题调度会" not in text and "攻坚行动" not in text and "集中约谈" not in text
     for words in (
-        "召开了10次专题调度会",
-        "两次追缴“攻坚行动”",
-        "集中约谈了24家开发企业负责人",
-        "12月7日和15日召开了两次改革试点工作推介会",
-        "完成率均达到30%",
         "全年无安全生产责任事故",
         "原专职司机被安排驻村",
         "建立资产保管制度",

@@ -7,6 +7,7 @@ import pytest
 
 from anju.core import kpis as registry
 from anju.fund.arrears import actions, queries, rules
+from anju.fund.arrears.models import RecoveryCase
 from anju.fund.arrears.tests import factories
 from anju.fund.tests import factories as fund
 
@@ -70,6 +71,12 @@ def test_kpis_of_the_year(year_of_recovery: None) -> None:
         "fund.arrears.evidence_amount": D("10000.00"),
         # Three failed auctions of the same asset: the latest one's amount, once.
         "fund.arrears.failed_auction_amount": D("2500.00"),
+        "fund.arrears.dispatch_meetings": 0,
+        # The joint interview with the police and the tax bureau; no transfer to urban management yet.
+        "fund.arrears.joint_interviewed": 1,
+        "fund.arrears.transfers": 0,
+        "fund.arrears.urban_interviewed": 0,
+        "fund.arrears.failed_auctions": ["怀化电器大市场抵押资产三次拍卖"],
     }
     assert queries.recovered(2024) == D("1520.00")
     assert registry.get("fund.arrears.recovered").records(2023).count() == 1  # type: ignore[misc]
@@ -91,3 +98,18 @@ def test_the_board_sums_cases_by_stage_and_months(year_of_recovery: None) -> Non
     assert board.cumulative[9] == "0.00" and board.cumulative[10] == "10000.00"
     assert board.cumulative[-1] == "10000.00" and board.cumulative[0] == "0.00"
     assert board.rate == D("25.00") and board.outstanding == D("13000.00") - D("11520.00")
+
+
+def test_a_joint_interview_after_the_transfer_is_urban_managements(year_of_recovery: None) -> None:
+    """移交城管 then 联合城管约谈: the case's project counts as transferred, its developer as interviewed with urban
+    management and no longer with the police and tax (which counted the interview before the transfer)."""
+    case = RecoveryCase.objects.get(project__name="金御名都")
+    before = queries.joint_interviewed(2023)
+    actions.add_action(None, case, kind=rules.TRANSFER, date=dt.date(2023, 10, 9), participants="市城管局")
+    actions.add_action(None, case, kind=rules.JOINT_INTERVIEW, date=dt.date(2023, 11, 6), participants="市城管局")
+    assert queries.transfers(2023) == 1 and queries.urban_interviewed(2023) == 1
+    assert queries.joint_interviewed(2023) == before  # the earlier police/tax interview still counts
+    other = RecoveryCase.objects.get(project__name="怀化电器大市场")
+    actions.add_action(None, other, kind=rules.FAILED_AUCTION, date=dt.date(2024, 1, 5), amount=D("100.00"))
+    assert queries.failed_auctions(2024) == ["怀化电器大市场抵押资产一次拍卖"]
+    assert rules.chinese_count(2) == "两" and rules.chinese_count(12) == "12"

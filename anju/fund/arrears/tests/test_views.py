@@ -282,4 +282,9 @@ def test_the_board_shows_the_little_citys_figures(client_for) -> None:
         "fund.arrears.evidence_households": "2",
         "fund.arrears.evidence_amount": "12,000.00",
         "fund.arrears.failed_auction_amount": "549.55",
+        "fund.arrears.dispatch_meetings": "10",
+        "fund.arrears.joint_interviewed": "1",
+        "fund.arrears.transfers": "1",
+        "fund.arrears.urban_interviewed": "1",
+        "fund.arrears.failed_auctions": "怀化电器大市场抵押资产三次拍卖、现代农机物流中心抵押资产两次拍卖",
     }

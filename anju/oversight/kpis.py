@@ -67,4 +67,13 @@ def registry_entries() -> list[registry.Kpi]:
         K("oversight.research_resolved", "已解决到位", "条", _count(queries.research_resolved),
           queries.research_resolved, _findings("year={year}&kind=research&state=rectified"),
           "审核通过的调研问题中，全部任务已销号的条数（截至报告日）。"),
+        K("oversight.decomposition_notices", "任务分解通知下发日期", "份", queries.decomposition_notices,
+          queries.decompositions, lambda y: reverse("oversight:inspections"),
+          "当年巡察反馈的整改任务分解通知的下发日期。", is_list=True),
+        K("oversight.decomposition_numbers", "任务分解通知文号", "份", queries.decomposition_numbers,
+          queries.decompositions, lambda y: reverse("oversight:inspections"),
+          "当年巡察反馈的整改任务分解通知的文号。", is_list=True),
+        K("oversight.interim_deadlines", "阶段性进展时限", "项", queries.interim_deadlines,
+          lambda y: queries.tasks(y).exclude(interim_deadline=None),
+          _tasks("interim={year}"), "当年反馈问题的整改任务的阶段性进展时限（每个日期一次）。", is_list=True),
     ]  # fmt: skip

@@ -55,6 +55,34 @@ def in_progress(year: int) -> QuerySet[Finding]:
     return findings(year).exclude(rectified_on__lte=on)
 
 
+def decompositions(year: int) -> QuerySet[Inspection]:
+    """The year's city inspections whose task-decomposition notice has been issued, in the order of issue."""
+    return (
+        Inspection.objects.filter(pk__in=findings(year).values("inspection"))
+        .exclude(decomposition_number="")
+        .filter(decomposition_on__isnull=False)
+        .order_by("decomposition_on", "pk")
+    )
+
+
+def decomposition_notices(year: int) -> list[str]:
+    """任务分解通知: the date of each notice as the report writes it (2024年1月10日)."""
+    return [
+        f"{i.decomposition_on:%Y}年{i.decomposition_on.month}月{i.decomposition_on.day}日" for i in decompositions(year)
+    ]  # type: ignore[union-attr]
+
+
+def decomposition_numbers(year: int) -> list[str]:
+    """任务分解通知文号 (怀住保字〔2024〕1号), one per notice."""
+    return [i.decomposition_number for i in decompositions(year)]
+
+
+def interim_deadlines(year: int) -> list[str]:
+    """阶段性进展时限 of the year's findings' tasks, each day once (3月15日)."""
+    days = sorted(set(tasks(year).exclude(interim_deadline=None).values_list("interim_deadline", flat=True)))
+    return [f"{day.month}月{day.day}日" for day in days]
+
+
 def tasks(year: int) -> QuerySet[Task]:
     return Task.objects.filter(finding__in=findings(year))
 

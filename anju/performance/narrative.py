@@ -150,6 +150,9 @@ EXPECTED_KPIS: tuple[str, ...] = (
     "assess.pingan",
     "assess.poll_rank",
     "assess.poll_of",
+    "oversight.decomposition_notices",
+    "oversight.decomposition_numbers",
+    "oversight.interim_deadlines",
 )
 
 # Names of the expected KPIs, for the warning about one that is not registered yet (KPIS.md).

@@ -28,6 +28,10 @@ def test_the_demo_reproduces_the_seeds_2023_figures() -> None:
     assert value["oversight.findings"] == 19
     assert value["oversight.findings_fund"] == 13
     assert value["oversight.meetings"] == 4
+    # The decomposition notice of 10 January 2024 and its interim deadline, for the report's prose.
+    assert value["oversight.decomposition_notices"] == ["2024年1月10日"]
+    assert value["oversight.decomposition_numbers"] == ["怀住保字〔2024〕1号"]
+    assert value["oversight.interim_deadlines"] == ["3月15日"]
     assert value["oversight.rectified"] == len(demo.IMMEDIATE)  # 立行立改 signed off in December
     assert value["oversight.in_progress"] == 19 - len(demo.IMMEDIATE)
     assert value["oversight.overdue"] == 0

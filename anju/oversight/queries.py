@@ -65,21 +65,21 @@ def decompositions(year: int) -> QuerySet[Inspection]:
     )
 
 
-def decomposition_notices(year: int) -> list[str]:
+def decomposition_notices(year: int) -> registry.ListValue:
     """任务分解通知: the date of each notice as the report writes it (2024年1月10日)."""
-    return [
-        f"{i.decomposition_on:%Y}年{i.decomposition_on.month}月{i.decomposition_on.day}日" for i in decompositions(year)
-    ]  # type: ignore[union-attr]
+    days = [i.decomposition_on for i in decompositions(year) if i.decomposition_on is not None]
+    return [f"{day.year}年{day.month}月{day.day}日" for day in days]
 
 
-def decomposition_numbers(year: int) -> list[str]:
+def decomposition_numbers(year: int) -> registry.ListValue:
     """任务分解通知文号 (怀住保字〔2024〕1号), one per notice."""
     return [i.decomposition_number for i in decompositions(year)]
 
 
-def interim_deadlines(year: int) -> list[str]:
+def interim_deadlines(year: int) -> registry.ListValue:
     """阶段性进展时限 of the year's findings' tasks, each day once (3月15日)."""
-    days = sorted(set(tasks(year).exclude(interim_deadline=None).values_list("interim_deadline", flat=True)))
+    found = tasks(year).exclude(interim_deadline=None).values_list("interim_deadline", flat=True)
+    days = sorted({day for day in found if day is not None})
     return [f"{day.month}月{day.day}日" for day in days]
 
 

@@ -221,8 +221,8 @@ BUDGET_2022 = [
 
 
 def build_performance(ctx: Context) -> None:
-    for order, (section, name, initial) in enumerate(BUDGET_2022):
-        actions.save_budget_line(None, year=YEAR - 1, section=section, name=name, initial=D(initial), final=D(initial),
+    for order, (kind, name, initial) in enumerate(BUDGET_2022):
+        actions.save_budget_line(None, year=YEAR - 1, section=kind, name=name, initial=D(initial), final=D(initial),
                                  executed=D(0), prior_year=D(0), order=order)  # fmt: skip
     for order, (section, name, initial, final, executed, prior) in enumerate(BUDGET):
         actions.save_budget_line(
@@ -256,8 +256,8 @@ def build_performance(ctx: Context) -> None:
     )
     assets = _assets(ctx)
     _indicators()
-    for section, text in NARRATIVE_2023.items():
-        actions.save_narrative(None, year=YEAR, section=section, text=text)
+    for key, text in NARRATIVE_2023.items():
+        actions.save_narrative(None, year=YEAR, section=key, text=text)
     ctx.out.write(f"  performance: {len(BUDGET)} budget lines, {assets} assets, {len(INDICATORS)} indicators\n")
 
 

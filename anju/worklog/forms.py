@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from anju.worklog import rules
 
 KIND_CHOICES = [(k.code, k.name) for k in rules.KINDS]
-TOPIC_HELP = _("The business line or topic: fund, party, theme, ideology; safety / pingan / poll for assessments")
+TOPIC_CHOICES = list(rules.TOPICS.items())
 
 
 class RecordForm(forms.Form):
     category = forms.ChoiceField(label=_("Work record category"), choices=KIND_CHOICES)
-    line = forms.CharField(label=_("Business line or topic"), max_length=30, help_text=TOPIC_HELP)
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    line = forms.ChoiceField(label=_("Business line or topic"), choices=TOPIC_CHOICES)
+    held_on = forms.DateField(label=_("Date of the record"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("Title"), max_length=200)
     quantity = forms.IntegerField(
         label=_("Quantity (persons or enterprises)"), min_value=0, initial=0, required=False,

@@ -1,7 +1,7 @@
 """Work records kept on paper (会议记录、谈话登记、考核结果), on the import kit: one row a record, all rows or none.
 
-Headers: 类别 (the kind's Chinese name), 业务或主题, 日期, 名称, 数量 (选填), 结果 (选填), 排名 (选填), 参评总数 (选填),
-文号 (选填), 参加人员 (选填), 内容 (选填)."""
+Headers: 类别 (the kind's Chinese name), 业务或主题 (its Chinese name), 日期, 名称, 数量, 结果, 排名,
+参评总数, 文号, 参加人员, 内容 (the last eight optional)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from anju.worklog import actions, rules
 from anju.worklog.models import WorkRecord
 
 KINDS = {kind.name: kind.code for kind in rules.KINDS}
+TOPICS = {name: code for code, name in rules.TOPICS.items()}
 
 
 def _past(day: dt.date) -> dt.date:
@@ -27,14 +28,7 @@ def _past(day: dt.date) -> dt.date:
 
 COLUMNS = (
     Column("类别", Kind.CHOICE, required=True, choices=KINDS, terse=True),
-    Column(
-        "业务或主题",
-        Kind.CODE,
-        required=True,
-        max_length=30,
-        terse=True,
-        help="如 fund、party、theme、ideology；考核写 safety、pingan 或 poll。",
-    ),
+    Column("业务或主题", Kind.CHOICE, required=True, choices=TOPICS, terse=True),
     Column("日期", Kind.DATE, required=True, terse=True, check=_past),
     Column("名称", required=True, max_length=200, terse=True),
     Column("数量", Kind.INT, omissible=True, terse=True, help="谈话、家访为人次，约谈、推介会为家数，参与活动为人数。"),
@@ -73,7 +67,7 @@ class WorklogImport(imports.ImportSpec):
     columns = COLUMNS
     example = (
         "党风廉政建设会议",
-        "party",
+        "党风廉政与党建",
         "2023-03-10",
         "党风廉政建设工作会议",
         "",

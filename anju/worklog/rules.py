@@ -98,6 +98,29 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 
+# The lines and topics a record belongs to (its `line`): the modules' codes and the center's other work.
+TOPICS: dict[str, str] = {
+    "fund": "维修资金",
+    "rental": "公租房",
+    "termite": "白蚁防治",
+    "subsidy": "购房补贴",
+    "petitions": "信访与网络舆情",
+    "legacy": "历史遗留问题项目",
+    "oversight": "巡察巡视整改",
+    "party": "党风廉政与党建",
+    "theme": "主题教育",
+    "ideology": "意识形态",
+    "safety": "安全生产和消防考核",
+    "pingan": "平安建设考核",
+    "poll": "民意调查",
+    "office": "综合事务",
+}
+
+
+def topic_name(code: str) -> str:
+    return TOPICS.get(code, code)
+
+
 def kind(code: str) -> Kind | None:
     return BY_CODE.get(code)
 

@@ -72,10 +72,10 @@ def record_list(request: HttpRequest) -> HttpResponse:
         title=_("Work records"),
         queryset=_visible(request),
         columns=[
-            Column(_("Held on"), lambda r: r.held_on, "held_on", export_label="日期"),
+            Column(_("Date of the record"), lambda r: r.held_on, "held_on", export_label="日期"),
             Column(_("Work record category"), lambda r: r.get_category_display(), "category", export_label="类别"),
             link_column(_("Title"), "title", "worklog:record", export_label="名称"),
-            Column(_("Business line or topic"), lambda r: r.line, "line", export_label="业务或主题"),
+            Column(_("Business line or topic"), lambda r: rules.topic_name(r.line), "line", export_label="业务或主题"),
             Column(_("Figures"), lambda r: _figures(r) or Muted("—"), export_label="数量或结果"),
             Column(_("Quantity"), lambda r: r.quantity, "quantity", export_label="数量", total=True),
             Column(_("Document number"), lambda r: r.document or Muted("—"), export_label="文号"),
@@ -88,7 +88,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             ChoiceFilter("category", _("Work record category"), KIND_CHOICES),
             YearFilter(apply=lambda qs, y: qs.filter(held_on__year=y)),
             HiddenFilter("kpi", _kpi, tag=lambda code: getattr(queries.MEASURES_BY_CODE.get(code), "name", code)),
-            HiddenFilter("line", lambda qs, line: qs.filter(line=line), tag=lambda line: line),
+            ChoiceFilter("line", _("Business line or topic"), list(rules.TOPICS.items())),
         ],
         actions=[
             Action(_("Record an activity"), reverse("worklog:create"), "handle"),
@@ -136,7 +136,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for link in record.links.select_related("content_type")
     ]
     return render(request, "worklog/record.html", {
-        "record": record, "figures": _figures(record), "links": links,
+        "record": record, "topic": rules.topic_name(record.line), "figures": _figures(record), "links": links,
         "attachments": attachments.for_record(record), "related": related.related_to(record),
         "may_handle": can(request.user, MODULE, "handle"),
     })  # fmt: skip

@@ -116,15 +116,15 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 
 def test_import_all_or_nothing() -> None:
     spec = imports.get("worklog.records")
-    good = _xlsx([["党风廉政建设会议", "party", "2023-03-10", "廉政会议", None, None, None, None],
-                  ["民意调查", "poll", "2023-12-29", "民意调查", None, None, None, None],
-                  ["考核与测评结果", "poll", "2023-12-29", "民意调查", None, "排名", 146, 170]])  # fmt: skip
+    good = _xlsx([["党风廉政建设会议", "党风廉政与党建", "2023-03-10", "廉政会议", None, None, None, None],
+                  ["民意调查", "民意调查", "2023-12-29", "民意调查", None, None, None, None],
+                  ["考核与测评结果", "民意调查", "2023-12-29", "民意调查", None, "排名", 146, 170]])  # fmt: skip
     with pytest.raises(ImportRejected) as rejected:
         imports.run(spec, None, "records.xlsx", good)
     assert any(e.row == 3 and e.column == "类别" for e in rejected.value.errors)
     assert not WorkRecord.objects.exists()
-    good = _xlsx([["党风廉政建设会议", "party", "2023-03-10", "廉政会议", None, None, None, None],
-                  ["考核与测评结果", "poll", "2023-12-29", "民意调查", None, "排名", 146, 170]])  # fmt: skip
+    good = _xlsx([["党风廉政建设会议", "党风廉政与党建", "2023-03-10", "廉政会议", None, None, None, None],
+                  ["考核与测评结果", "民意调查", "2023-12-29", "民意调查", None, "排名", 146, 170]])  # fmt: skip
     created = imports.run(spec, None, "records.xlsx", good)
     assert len(created) == 2 and registry.value("assess.poll_rank", 2023) == 146
     assert registry.value("party.integrity_meetings", 2023) == 1

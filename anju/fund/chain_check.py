@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -80,24 +78,32 @@ def lines_by_entry() -> dict[int, EntryLines]:
                 for entry_id, digest, count, total in batch:
                     found[int(entry_id)] = EntryLines(digest, int(count), int(total))
             return found
-        # SQLite: in rowid order, the order the lines were written; an entry's lines are contiguous
-        # unless someone added one later, which then still lands in that entry's hash, at its end.
-        hashers: dict[int, Any] = {}
-        cursor.execute(f"SELECT entry_id, account_id, amount, day FROM {line} ORDER BY id")
+        # SQLite: the database concatenates each entry's lines as `chain.lines_update` encodes them (walking
+        # the entry_id index, so in (entry, rowid) order: the order they were written), Python hashes one
+        # string per entry. SQLite 3.40 cannot order inside group_concat: an entry whose hash then differs is
+        # hashed again from its lines in explicit order (`exact_lines`) before it is called broken.
+        cursor.execute(
+            f"SELECT entry_id, group_concat(account_id || ':' || amount || ':' || day || ';', ''), COUNT(*), "
+            f"SUM(amount) FROM {line} GROUP BY entry_id"
+        )
         while batch := cursor.fetchmany(FETCH):
-            for entry_id, group in groupby(batch, itemgetter(0)):
-                rows = list(group)
-                hasher = hashers.get(entry_id)
-                if hasher is None:
-                    hasher = hashers[entry_id] = hashlib.sha256()
-                    found[entry_id] = EntryLines("", 0, 0)
-                chain.lines_update(hasher, rows)
-                stats = found[entry_id]
-                stats.count += len(rows)
-                stats.total += sum(map(itemgetter(2), rows))
-    for entry_id, hasher in hashers.items():
-        found[entry_id].sha256 = hasher.hexdigest()
+            for entry_id, text, count, total in batch:
+                digest = hashlib.sha256((text or "").encode()).hexdigest()
+                found[int(entry_id)] = EntryLines(digest, int(count), int(total))
     return found
+
+
+def exact_lines(entry_id: int) -> EntryLines:
+    """One entry's lines hashed in explicit line order (what posting computed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT entry_id, account_id, amount, day FROM {_q(JournalLine)} WHERE entry_id = %s ORDER BY id",
+            [entry_id],
+        )
+        rows = list(cursor.fetchall())
+    hasher = hashlib.sha256()
+    chain.lines_update(hasher, rows)
+    return EntryLines(hasher.hexdigest(), len(rows), sum(int(r[2]) for r in rows))
 
 
 def _entries() -> Iterator[tuple[Any, ...]]:
@@ -141,27 +147,26 @@ def verify_chain(lines: dict[int, EntryLines]) -> ChainReport:
         stats = lines.get(int(entry_id)) or EntryLines(EMPTY, 0, 0)
         if stats.count < 2 or stats.total != 0:
             report.unbalanced.append((int(seq), stats.count, stats.total))
-        problem = _entry_problem(
-            ring,
-            chain.EntryFields(
-                seq=int(seq),
-                kind=str(kind),
-                value_date=chain.date_text(value_date),
-                posted_at=chain.utc_text(posted_at),
-                posted_by_id=None if posted_by_id is None else int(posted_by_id),
-                posted_by_name=str(name),
-                memo=str(memo),
-                document=str(document),
-                bank_txn_id=txn,
-                reverses_seq=None if reverses_seq is None else int(reverses_seq),
-                key_id=str(key_id),
-            ),
-            stats.sha256,
-            prev,
-            current_key,
-            (str(stored_prev), str(stored_lines), str(stored_mac)),
-            prev_seq,
+        fields = chain.EntryFields(
+            seq=int(seq),
+            kind=str(kind),
+            value_date=chain.date_text(value_date),
+            posted_at=chain.utc_text(posted_at),
+            posted_by_id=None if posted_by_id is None else int(posted_by_id),
+            posted_by_name=str(name),
+            memo=str(memo),
+            document=str(document),
+            bank_txn_id=txn,
+            reverses_seq=None if reverses_seq is None else int(reverses_seq),
+            key_id=str(key_id),
         )
+        stored = (str(stored_prev), str(stored_lines), str(stored_mac))
+        problem = _entry_problem(ring, fields, stats.sha256, prev, current_key, stored, prev_seq)
+        if problem and problem[0] == "lines" and connection.vendor != "postgresql":
+            # The grouped concatenation's order is the index's, not promised: hash this entry again in order.
+            exact = exact_lines(int(entry_id))
+            if exact.count:
+                problem = _entry_problem(ring, fields, exact.sha256, prev, current_key, stored, prev_seq)
         if problem:
             broken(int(seq), *problem)
         else:

@@ -244,3 +244,21 @@ def test_a_drifted_unit_balance_is_named_by_its_unit(journal: dict[str, Account]
     code, report = run_check()
     messages = [v["message"] for v in report["violations"] if v["rule"] == "balances"]  # type: ignore[attr-defined, index]
     assert code == 1 and messages == ["分户账 P0001-1-1-101 余额 120.01 与明细合计 120.00 不符"]
+
+
+def test_the_grouped_hash_of_the_lines_is_the_ordered_one_and_a_disordered_group_is_rehashed(
+    journal: dict[str, Account],
+) -> None:
+    """`lines_by_entry` lets the database concatenate each entry's lines; should it ever give them in another
+    order, `verify_chain` hashes that entry again in line order before calling it broken."""
+    from anju.fund import chain_check
+
+    lines = chain_check.lines_by_entry()
+    assert lines and all(chain_check.exact_lines(entry_id) == stats for entry_id, stats in lines.items())
+    first = min(lines)
+    lines[first] = chain_check.EntryLines("0" * 64, lines[first].count, lines[first].total)
+    report = chain_check.verify_chain(lines)
+    if connection.vendor == "postgresql":  # the database orders inside the aggregate: a wrong hash is a break
+        assert report.breaks and report.breaks[0].failure == "lines"
+    else:
+        assert not report.breaks and report.verified == len(lines)

@@ -20,8 +20,9 @@ DEFAULT_ROLES: list[dict[str, object]] = [
         + _grant("legacy", V, H, E)
         # The leading group's office of inspection rectification (巡察整改工作领导小组办公室) checks tasks.
         + _grant("oversight", V, H, R, E)
-        # The 办公室 keeps the center's work records; approve = it reads the confidential ones (talks, visits).
-        + _grant("worklog", V, H, A, E)
+        # The 办公室 keeps the center's work records; see_id = it reads the confidential ones (talks and home
+        # visits name staff), as leaders do.
+        + _grant("worklog", V, H, E, S)
         + _grant("performance", V),
     },
     {

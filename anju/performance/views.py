@@ -737,7 +737,9 @@ def dashboard_data(user: Any, year: int) -> dict[str, Any]:
             }
         )
     # Years with budget records only: the year picker also offers the current year before anything is entered.
-    budget_years = set(BudgetLine.objects.values_list("year", flat=True).distinct())
+    # Years with spending recorded (a year entered only for its initial budget, the year-on-year comparison of
+    # 二（一）, has no execution to chart).
+    budget_years = set(BudgetLine.objects.exclude(executed=0).values_list("year", flat=True).distinct())
     chart_years = sorted(budget_years | {year})[-5:]
     execution = {
         "years": [str(y) for y in chart_years],

@@ -1,6 +1,6 @@
 """Work records' pages: the list (search, filters, a KPI's records, export), recording one, its page (figures,
 attachments, the line records it concerns) and correcting it. Confidential kinds (talks, home visits) are shown
-only to those who may read them (`worklog:approve`: the 办公室 and the leaders)."""
+only to those who may read them (`worklog:see_id`, as names in full: the 办公室 and the leaders)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from anju.worklog.forms import KIND_CHOICES, CorrectForm, RecordForm
 from anju.worklog.models import WorkRecord
 
 MODULE = "worklog"
-CONFIDENTIAL = "approve"  # who reads talks and home visits
+CONFIDENTIAL = "see_id"  # who reads talks and home visits (they name staff)
 
 
 def _may_read_confidential(request: HttpRequest) -> bool:

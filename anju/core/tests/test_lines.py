@@ -13,6 +13,7 @@ from anju.core.lines import LineConfig
 LINES = {
     *("registry", "fund", "arrears", "lifts", "rental", "termite", "subsidy", "petitions", "legacy", "oversight"),
     "performance",
+    "worklog",
 }
 
 

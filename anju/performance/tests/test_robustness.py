@@ -15,6 +15,7 @@ from anju.core import kpis as registry
 from anju.core.models import AuditEvent, Job
 from anju.lib.tabular import ImportRejected
 from anju.performance import actions, forms, importer, jobs, narrative, queries, report
+from anju.performance.errors import ActionError
 from anju.performance.models import Narrative, ReportRun, SpecialFund
 
 pytestmark = pytest.mark.usefixtures("demo_2023")
@@ -78,7 +79,12 @@ def test_narrative_form_validates_placeholders(text: str, valid: bool) -> None:
 
 
 def test_a_bad_stored_placeholder_never_breaks_the_page_or_the_report(client_for: Callable[..., Client]) -> None:
-    actions.save_narrative(None, year=2023, section="s7", text="问题一{budget.executed:万x}。问题二{year}。")
+    # A text stored before the placeholders were checked on saving (the action now refuses it, naming it).
+    with pytest.raises(ActionError, match=r"占位符\{budget.executed:万x\}"):
+        actions.save_narrative(None, year=2023, section="s7", text="问题一{budget.executed:万x}。问题二{year}。")
+    Narrative.objects.update_or_create(
+        year=2023, section="s7", defaults={"text": "问题一{budget.executed:万x}。问题二{year}。"}
+    )
     finance = client_for("finance")
     page = finance.get("/performance/report/narrative/s7/?year=2023")
     assert page.status_code == 200 and "问题二2023" in page.content.decode()

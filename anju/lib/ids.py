@@ -82,3 +82,14 @@ def mask_id(number: str) -> str:
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """A person's name as public notices print it: the middle hidden, 张*三, 欧**娜; a two-character name keeps
+    its family name, 张*; an enterprise's name (over 6 characters) is not a person's and is kept."""
+    name = (name or "").strip()
+    if len(name) <= 1 or len(name) > 6:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -107,7 +107,7 @@ def test_owner_query_attempts_are_deleted_after_thirty_days() -> None:
     OwnerQueryAttempt.objects.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(days=31))
     recent = OwnerQueryAttempt.objects.create(ip="10.0.0.2")
     OwnerQueryAttempt.objects.filter(pk=recent.pk).update(at=timezone.now() - dt.timedelta(days=29))
-    register_attempt("10.0.0.3")
+    register_attempt("10.0.0.3", "")
     assert set(OwnerQueryAttempt.objects.values_list("ip", flat=True)) == {"10.0.0.2", "10.0.0.3"}
 
 

@@ -22,6 +22,7 @@ PUBLIC = {
     "core:logout": "a page left open past the idle timeout still logs out",
     "core:healthz": "the load balancer and the monitoring",
     "fund:owner_query": "owners query their own balance (rate-limited, no account)",
+    "fund:owner_query_captcha": "the owner query's CAPTCHA picture (a kiosk after failed queries)",
     "set_language": "the language menu is on the login page too",
 }
 # The API authenticates each request itself (bearer token or session) and answers 401, not a redirect;

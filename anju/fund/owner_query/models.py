@@ -13,6 +13,8 @@ class OwnerQueryAttempt(models.Model):
     """One use of the public owners' balance query, for its rate limit."""
 
     ip = models.GenericIPAddressField(_("IP address"), db_index=True)
+    # A keyed hash of the ID number asked about (never the number itself): the limit per ID.
+    id_key = models.CharField(_("ID number key"), max_length=64, blank=True, db_index=True)
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     success = models.BooleanField(_("success"), default=False)
 

@@ -1,4 +1,5 @@
-"""The owners' balance query (业主查询): public, no login, rate-limited per IP address."""
+"""The owners' balance query (业主查询): public, no login; the owner's ID number and name in, the balances of the
+units they own out. Limited per ID number, and per address with a CAPTCHA after failures (`actions`)."""
 
 from __future__ import annotations
 
@@ -6,29 +7,54 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from anju.core.listing import client_ip
-from anju.fund.owner_query import actions, queries
+from anju.fund.owner_query import actions, captcha, queries
 
 TEMPLATE = "fund/owner_query.html"
+
+
+def _form(request: HttpRequest, status: int = 200, **context: object) -> HttpResponse:
+    """The query form, with a CAPTCHA when the address has failed CAPTCHA_AFTER times in a row."""
+    needs = actions.failures_in_a_row(client_ip(request)) >= actions.CAPTCHA_AFTER
+    if needs:
+        captcha.new_challenge(request.session)
+    return render(request, TEMPLATE, {"captcha": needs, **context}, status=status)
 
 
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def owner_query(request: HttpRequest) -> HttpResponse:
-    """Unit code and ID number in, the unit account out. Every wrong pair gets the same page, and
-    nothing typed is shown back, so the answer tells nothing about which part was wrong."""
+    """Every wrong pair gets the same page, and nothing typed is shown back, so the answer tells nothing about
+    which part was wrong."""
     if request.method != "POST":
-        return render(request, TEMPLATE, {})
-    attempt, allowed = actions.register_attempt(client_ip(request))
-    if not allowed:
-        response = render(request, TEMPLATE, {"limited": actions.TOO_MANY}, status=429)
+        return _form(request)
+    ip = client_ip(request)
+    if actions.failures_in_a_row(ip) >= actions.CAPTCHA_AFTER and not captcha.passes(
+        request.session, request.POST.get("captcha", "")
+    ):
+        return _form(request, failed=queries.BAD_CAPTCHA)
+    number = request.POST.get("id_number", "")
+    attempt, refusal = actions.register_attempt(ip, number)
+    if refusal:
+        response = render(request, TEMPLATE, {"limited": refusal}, status=429)
         response["Retry-After"] = str(actions.WINDOW.seconds)
         return response
-    account = queries.find_account(request.POST.get("unit", ""), request.POST.get("id_number", ""))
-    if account is None:
-        return render(request, TEMPLATE, {"failed": queries.NO_MATCH})
+    accounts = queries.find_accounts(request.POST.get("name", ""), number)
+    if not accounts:
+        return _form(request, failed=queries.NO_MATCH)
     actions.mark_success(attempt)
-    return render(request, TEMPLATE, {"statement": queries.owner_statement(account)})
+    return render(request, TEMPLATE, {"statements": [queries.owner_statement(a) for a in accounts]})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def captcha_image(request: HttpRequest) -> HttpResponse:
+    """The picture of the session's CAPTCHA digits (none: a blank 404)."""
+    answer = request.session.get(captcha.KEY)
+    if not answer:
+        return HttpResponse(status=404)
+    return HttpResponse(captcha.png(str(answer)), content_type="image/png")

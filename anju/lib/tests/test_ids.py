@@ -79,3 +79,11 @@ def test_county_codes_newer_than_the_birth_year_are_accepted() -> None:
 def test_unknown_regions_are_refused(body: str) -> None:
     with pytest.raises(ValueError, match="地区码"):
         normalize_resident_id(_with_check(body))
+
+
+def test_public_notices_hide_the_middle_of_a_name() -> None:
+    from anju.lib.ids import mask_name
+
+    assert mask_name("张三丰") == "张*丰" and mask_name("欧阳娜娜") == "欧**娜" and mask_name("李四") == "李*"
+    assert mask_name(" 王 ") == "王" and mask_name("") == ""
+    assert mask_name("怀化宏达房地产开发有限公司") == "怀化宏达房地产开发有限公司"

@@ -1,9 +1,13 @@
-"""The public owners' query: the right pair, one uniform answer for every wrong one, the rate limit."""
+"""The public owners' query: the owner's name and ID number (never a unit code) show every unit they own now;
+one uniform answer for every wrong pair; wrong answers limited per ID number whatever the address; a kiosk
+asked for a CAPTCHA after failures in a row instead of being locked out; a far higher limit per address."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -13,6 +17,7 @@ from django.utils import timezone
 from anju.core.models import AuditEvent
 from anju.fund.models import Account, OwnerQueryAttempt
 from anju.fund.owner_query import actions as owner_query_actions
+from anju.fund.owner_query import captcha
 from anju.fund.owner_query import queries as owner_query
 from anju.fund.tests import factories
 from anju.registry.models import Ownership, Person
@@ -22,6 +27,7 @@ pytestmark = pytest.mark.django_db
 URL = "/fund/query/"
 # Django masks the CSRF token afresh in every response (against BREACH); all else must be the same.
 CSRF_RE = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]+')
+ADDRESSES: Iterator[int] = itertools.count(10)
 
 
 @pytest.fixture
@@ -32,13 +38,20 @@ def city() -> dict[str, object]:
     Ownership.objects.filter(unit=account.unit).update(end=dt.date(2022, 6, 1))
     Ownership.objects.create(unit=account.unit, person=owner, start=dt.date(2022, 6, 1))
     factories.spend(account, "300.00", dt.date(2023, 4, 2))
+    second = factories.unit_account(room="502", owner=owner)
+    factories.deposit(second, "6100.00", dt.date(2021, 5, 8))
     developer_unit = factories.unit_account(room="302", owner=registry.enterprise())
     factories.deposit(developer_unit, "5000.00", dt.date(2020, 3, 1))
-    return {"account": account, "former": former, "owner": owner, "developer_unit": developer_unit}
+    return {"account": account, "second": second, "former": former, "owner": owner, "developer_unit": developer_unit}
 
 
-def ask(client: Client, unit: str, number: str) -> tuple[int, bytes]:
-    response = client.post(URL, {"unit": unit, "id_number": number})
+def fresh() -> Client:
+    """A client from an address of its own (the limits are per address)."""
+    return Client(REMOTE_ADDR=f"10.0.{next(ADDRESSES) // 250}.{next(ADDRESSES) % 250 + 1}")
+
+
+def ask(client: Client, name: str, number: str, **extra: str) -> tuple[int, bytes]:
+    response = client.post(URL, {"name": name, "id_number": number, **extra})
     return response.status_code, CSRF_RE.sub(rb"\1-", response.content)
 
 
@@ -46,68 +59,103 @@ def test_the_url_and_no_login() -> None:
     assert reverse("fund:owner_query") == URL
     response = Client().get(URL)
     page = response.content.decode()
-    assert response.status_code == 200 and "<form" in page
+    assert response.status_code == 200 and "<form" in page and 'name="name"' in page
+    assert 'name="unit"' not in page  # no internal unit code is asked for
     assert 'class="sidenav"' not in page  # no staff navigation for the public
 
 
-def test_the_current_owner_sees_balance_and_movements(city: dict[str, object]) -> None:
-    account: Account = city["account"]  # type: ignore[assignment]
+def test_the_owner_sees_every_unit_they_own_now(city: dict[str, object]) -> None:
     owner: Person = city["owner"]  # type: ignore[assignment]
+    account: Account = city["account"]  # type: ignore[assignment]
     events = AuditEvent.objects.count()
-    response = Client().post(URL, {"unit": account.unit.code, "id_number": owner.id_number.lower()})
+    response = fresh().post(URL, {"name": " 李 小龙 ", "id_number": owner.id_number.lower()})
     page = response.content.decode()
     assert response.status_code == 200
     assert "7,500.00" in page and "7,800.00" in page and "-300.00" in page and "2023-04-02" in page
+    assert "6,100.00" in page  # the second unit
+    assert "301室" in page and "502室" in page and account.unit.code not in page
     assert "李**" in page and "李小龙" not in page and owner.id_number not in page
-    assert "张三丰" not in page and "sidenav" not in page
+    assert "张三丰" not in page and "sidenav" not in page and "5,000.00" not in page
     assert OwnerQueryAttempt.objects.filter(success=True).count() == 1
+    assert OwnerQueryAttempt.objects.get().id_key == owner_query_actions.id_key(owner.id_number)
+    assert owner.id_number not in OwnerQueryAttempt.objects.get().id_key
     assert response["Cache-Control"].startswith("max-age=0") and "no-store" in response["Cache-Control"]
     assert AuditEvent.objects.count() == events  # a query changes nothing: no audit event
 
 
 def test_every_wrong_pair_gets_the_same_answer(city: dict[str, object]) -> None:
-    account: Account = city["account"]  # type: ignore[assignment]
-    developer_unit: Account = city["developer_unit"]  # type: ignore[assignment]
     owner: Person = city["owner"]  # type: ignore[assignment]
     former: Person = city["former"]  # type: ignore[assignment]
     stranger = registry.resident_id(seq=99)
-    client = Client()
     answers = {
-        "wrong number": ask(client, account.unit.code, stranger),
-        "unknown unit": ask(client, "P9999-9-9-999", owner.id_number),
-        "enterprise owner": ask(client, developer_unit.unit.code, owner.id_number),
-        "former owner": ask(client, account.unit.code, former.id_number),
-        "invalid number": ask(client, account.unit.code, owner.id_number[:-1] + "0"),
-        "empty": ask(client, "", ""),
+        "wrong name": ask(fresh(), "李小虎", owner.id_number),
+        "wrong number": ask(fresh(), "李小龙", stranger),
+        "former owner": ask(fresh(), "张三丰", former.id_number),
+        "invalid number": ask(fresh(), "李小龙", owner.id_number[:-1] + "0"),
+        "empty": ask(fresh(), "", ""),
     }
     statuses = {status for status, _ in answers.values()}
     bodies = {body for _, body in answers.values()}
     assert statuses == {200} and len(bodies) == 1
     body = bodies.pop().decode()
-    assert owner_query.NO_MATCH in body
-    assert account.unit.code not in body and "P9999" not in body and stranger not in body
+    assert owner_query.NO_MATCH in body and stranger not in body and "李小" not in body
     assert OwnerQueryAttempt.objects.filter(success=False).count() == len(answers)
 
 
-def test_the_eleventh_attempt_in_the_window_is_refused(city: dict[str, object]) -> None:
-    account: Account = city["account"]  # type: ignore[assignment]
+def test_wrong_answers_are_limited_per_id_number_whatever_the_address(city: dict[str, object]) -> None:
     owner: Person = city["owner"]  # type: ignore[assignment]
-    client = Client()
-    for _ in range(owner_query_actions.MAX_ATTEMPTS):
-        assert ask(client, account.unit.code, registry.resident_id(seq=99))[0] == 200
-    response = client.post(URL, {"unit": account.unit.code, "id_number": owner.id_number})
+    for n in range(owner_query_actions.MAX_FAILURES_PER_ID):
+        assert ask(fresh(), f"李{n}", owner.id_number)[0] == 200
+    status, body = ask(fresh(), "李小龙", owner.id_number)
+    assert status == 429 and owner_query_actions.TOO_MANY_FOR_ID in body.decode() and b"7,500.00" not in body
+    # Another owner's number is not affected; once the window has passed the owner gets in.
+    former: Person = city["former"]  # type: ignore[assignment]
+    assert ask(fresh(), "张三丰", former.id_number)[0] == 200
+    OwnerQueryAttempt.objects.update(at=timezone.now() - owner_query_actions.WINDOW)
+    status, body = ask(fresh(), "李小龙", owner.id_number)
+    assert status == 200 and b"7,500.00" in body
+
+
+def test_the_kiosk_asks_for_the_picture_after_failures_and_is_not_locked(city: dict[str, object]) -> None:
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    kiosk = Client(REMOTE_ADDR="10.9.9.9")
+    assert 'name="captcha"' not in kiosk.get(URL).content.decode()
+    assert kiosk.get(reverse("fund:owner_query_captcha")).status_code == 404
+    for n in range(owner_query_actions.CAPTCHA_AFTER):
+        status, body = ask(kiosk, "王五", registry.resident_id(seq=60 + n))
+    assert 'name="captcha"' in body.decode()
+    image = kiosk.get(reverse("fund:owner_query_captcha"))
+    assert image.status_code == 200 and image["Content-Type"] == "image/png" and image.content[:4] == b"\x89PNG"
+    attempts = OwnerQueryAttempt.objects.count()
+    status, body = ask(kiosk, "李小龙", owner.id_number, captcha="0000")
+    assert status == 200 and owner_query.BAD_CAPTCHA in body.decode() and b"7,500.00" not in body
+    assert OwnerQueryAttempt.objects.count() == attempts  # no lookup without the picture's digits
+    answer = kiosk.session[captcha.KEY]
+    status, body = ask(kiosk, "李小龙", owner.id_number, captcha=answer)
+    assert status == 200 and b"7,500.00" in body
+    assert 'name="captcha"' not in kiosk.get(URL).content.decode()  # after a success, no picture
+    # A picture is answered once.
+    session = kiosk.session
+    session[captcha.KEY] = "2345"
+    assert captcha.passes(session, "2345") and not captcha.passes(session, "2345")
+
+
+def test_an_address_has_a_far_higher_limit(city: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    monkeypatch.setattr(owner_query_actions, "MAX_PER_IP", 2)
+    kiosk = Client(REMOTE_ADDR="10.8.8.8")
+    assert ask(kiosk, "李小龙", owner.id_number)[0] == 200
+    assert ask(kiosk, "李小龙", owner.id_number)[0] == 200
+    response = kiosk.post(URL, {"name": "李小龙", "id_number": owner.id_number})
     assert response.status_code == 429 and owner_query_actions.TOO_MANY in response.content.decode()
-    assert "7,500.00" not in response.content.decode() and response["Retry-After"] == "600"
-    # Another address is not affected, and attempts past the window no longer count.
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.post(URL, {"unit": account.unit.code, "id_number": owner.id_number}).status_code == 200
-    OwnerQueryAttempt.objects.filter(ip="127.0.0.1").update(at=timezone.now() - owner_query_actions.WINDOW)
-    assert client.post(URL, {"unit": account.unit.code, "id_number": owner.id_number}).status_code == 200
+    assert response["Retry-After"] == "600"
 
 
-def test_find_account_only_for_the_current_resident_owner(city: dict[str, object]) -> None:
-    account: Account = city["account"]  # type: ignore[assignment]
+def test_find_accounts_only_for_the_current_resident_owner_by_name(city: dict[str, object]) -> None:
     owner: Person = city["owner"]  # type: ignore[assignment]
-    assert owner_query.find_account(f" {account.unit.code} ", owner.id_number) == account
-    assert owner_query.find_account(account.unit.code, "not a number") is None
+    account: Account = city["account"]  # type: ignore[assignment]
+    second: Account = city["second"]  # type: ignore[assignment]
+    assert owner_query.find_accounts("李小龙", owner.id_number) == [account, second]
+    assert owner_query.find_accounts("李小", owner.id_number) == []
+    assert owner_query.find_accounts("李小龙", "not a number") == []
     assert owner_query.mask_name("欧阳娜娜") == "欧***" and owner_query.mask_name("") == ""

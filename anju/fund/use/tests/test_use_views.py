@@ -20,6 +20,7 @@ from anju.fund.tests import use_factories as uf
 from anju.fund.todos import use_todos
 from anju.fund.use import actions as use
 from anju.fund.use import queries as use_queries
+from anju.lib.ids import mask_name
 
 pytestmark = pytest.mark.django_db
 S = UseApplication.Status
@@ -368,6 +369,10 @@ def test_the_publicity_notice_is_for_approved_applications(client_for, app: UseA
     app = approved(client_for, app)
     page = client.get(url).content.decode()
     assert "经业主表决同意" in page and "预算及分摊情况" in page
+    # A notice posted in the building: the owners' names with the middle hidden (张*三), never in full.
+    names = [n for n in app.scope_units.values_list("owner_name", flat=True) if len(n) >= 2]
+    assert names and all(n not in page for n in names)
+    assert all(mask_name(n) in page for n in names)
     emergency = use.take_step(None, uf.application(kind="emergency"), "submit")
     emergency = use.take_step(None, use.take_step(None, emergency, "review"), "approve")
     page = client.get(reverse("fund:use_publicity", args=[emergency.pk])).content.decode()

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+
+from anju.core.fields import MoneyField
 
 MONEY = "元"
 AREA = "m²"
@@ -64,6 +67,13 @@ class Kpi:
     definition: str = ""
     # The value is a list (see the module's docstring).
     is_list: bool = False
+    # The leaders' monthly charts: the figure month by month (12 values for the year's months) — by default
+    # from `records` grouped by the month of `month_field`, summing `month_sum` (money) or counting — and the
+    # page listing one month's records (`month_url(year, month)`; default the year's records).
+    month_field: str = ""
+    month_sum: str = ""
+    by_month: Callable[[int], list[Decimal | int]] | None = None
+    month_url: Callable[[int, int], str] | None = None
 
     @property
     def module(self) -> str:
@@ -123,6 +133,27 @@ def rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal:
     if not denominator:
         return Decimal("0.00")
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def monthly(kpi: Kpi, year: int) -> list[Decimal | int] | None:
+    """The KPI month by month for the year (None when it has no monthly form): one grouped query."""
+    if kpi.by_month is not None:
+        return kpi.by_month(year)
+    if not kpi.month_field or kpi.records is None:
+        return None
+    rows = kpi.records(year).filter(**{f"{kpi.month_field}__year": year}).order_by()
+    measure = Sum(kpi.month_sum, output_field=MoneyField()) if kpi.month_sum else Count("pk", distinct=True)
+    grouped = rows.annotate(m=ExtractMonth(kpi.month_field)).values("m").annotate(v=measure).values_list("m", "v")
+    found = {int(month): value for month, value in grouped}
+    zero: Decimal | int = Decimal("0.00") if kpi.month_sum else 0
+    return [found.get(month, zero) or zero for month in range(1, 13)]
+
+
+def month_link(kpi: Kpi, year: int, month: int) -> str:
+    """The page listing the records of one month of the figure (the year's when the line has no month filter)."""
+    if kpi.month_url is not None:
+        return kpi.month_url(year, month)
+    return kpi.records_url(year) if kpi.records_url is not None else ""
 
 
 def find(code: str) -> Kpi | None:

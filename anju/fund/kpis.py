@@ -65,6 +65,20 @@ def bank_flow(kinds: tuple[str, ...], period: Period) -> Decimal:
     return total if total is not None else ZERO
 
 
+def bank_flow_by_month(kinds: tuple[str, ...], year: int, sign: int = 1) -> list[Decimal | int]:
+    """`bank_flow` for each month of the year, in one query grouped by value day (at most 366 rows)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    lines = JournalLine.objects.filter(
+        _kind_filter(kinds, "entry__"), account__kind=Account.Kind.BANK,
+        day__gte=first.toordinal(), day__lte=last.toordinal(),
+    ).order_by()  # fmt: skip
+    months: list[Decimal | int] = [ZERO] * 12
+    for day, total in lines.values("day").annotate(t=Sum("amount", output_field=MoneyField())).values_list("day", "t"):
+        month = dt.date.fromordinal(day).month
+        months[month - 1] = months[month - 1] + sign * (total or ZERO)
+    return months
+
+
 def entries(kinds: tuple[str, ...], period: Period) -> QuerySet[JournalEntry]:
     """The journal entries behind a bank flow: those with a bank line, in posting order."""
     bank_lines = JournalLine.objects.filter(entry=OuterRef("pk"), account__kind=Account.Kind.BANK)
@@ -147,6 +161,22 @@ def _records_url_of(code: str) -> Callable[[int], str]:
     return for_year
 
 
+def _month_url_of(code: str) -> Callable[[int, int], str]:
+    def for_month(year: int, month: int) -> str:
+        first = dt.date(year, month, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        query = {"kpi": code, "year": year, "from": first.isoformat(), "to": last.isoformat()}
+        return f"{reverse('fund:journal')}?{urlencode(query)}"
+
+    return for_month
+
+
+MONTHLY: dict[str, Callable[[int], list[Decimal | int]]] = {
+    "fund.collected": lambda year: bank_flow_by_month(COLLECTION_KINDS, year),
+    "fund.disbursed": lambda year: bank_flow_by_month(USE_KINDS, year, sign=-1),
+}
+
+
 def use_applications(year: int) -> QuerySet[UseApplication]:
     """The use applications whose payments make up the year's fund.disbursed (via their USE entries)."""
     entries = records("fund.disbursed", year)
@@ -164,6 +194,8 @@ def registry_entries() -> list[registry.Kpi]:
             records=_records_of(kpi.code),
             records_url=_records_url_of(kpi.code),
             definition=(kpi.compute.__doc__ or "").strip(),
+            by_month=MONTHLY.get(kpi.code),
+            month_url=_month_url_of(kpi.code) if kpi.code in MONTHLY else None,
         )
         for kpi in KPIS
     ]

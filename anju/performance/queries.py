@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -290,3 +292,31 @@ def safe_compute(kpi: registry.Kpi, year: int) -> registry.Value | None:
     except Exception:  # another module's figure must not take a page down
         logger.exception("KPI %s failed", kpi.code)
         return None
+
+
+# Each line's figure month by month on the leaders' dashboard; a point opens that month's records.
+TRENDS = ("fund.collected", "fund.disbursed", "rental.rent_collected", "fund.arrears.recovered",
+          "petitions.referrals_on_time")  # fmt: skip
+
+
+def trends(year: int, may_view: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """The monthly series of the TRENDS the user may see: money in 万元 (2 places), counts as they are."""
+    out = []
+    for code in TRENDS:
+        kpi = registry.find(code)
+        if kpi is None or not may_view(kpi_module(kpi)):
+            continue
+        try:
+            months = registry.monthly(kpi, year)
+        except Exception:  # one line's failing figure must not break the dashboard
+            logger.exception("monthly figures of %s failed", code)
+            continue
+        if months is None:
+            continue
+        money = kpi.unit == registry.MONEY
+        out.append({
+            "code": code, "name": kpi.name + ("（万元）" if money else f"（{kpi.unit}）"),
+            "values": [float(Decimal(v) / 10000) if money else int(v) for v in months],
+            "urls": [registry.month_link(kpi, year, m) for m in range(1, 13)],
+        })  # fmt: skip
+    return out

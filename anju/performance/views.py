@@ -765,7 +765,9 @@ def dashboard_data(user: Any, year: int) -> dict[str, Any]:
         "weights": [v[0] for v in groups.values()],
         "scores": [v[1] for v in groups.values()],
     }
-    return {"cards": cards, "execution": execution, "spending": spending, "scores": scores}
+    return {"cards": cards, "execution": execution, "spending": spending, "scores": scores,
+            "trends": queries.trends(year, lambda module: can(user, module, "view")),
+            "months": [_("Month %(month)s") % {"month": m} for m in range(1, 13)]}  # fmt: skip
 
 
 @require(MODULE, "view")

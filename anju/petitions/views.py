@@ -38,6 +38,7 @@ from anju.core.listing import (
     YearFilter,
     link_column,
     valid_int,
+    valid_month,
 )
 from anju.core.models import Role, User
 from anju.core.permissions import actor, can, login_required, require
@@ -86,6 +87,10 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         year = timezone.localdate().year
     return min(max(year, YEARS[0]), YEARS[1])
+
+
+def _closed_month(month: int) -> str:
+    return f"{month}月办结"
 
 
 def mask_name(name: str) -> str:
@@ -331,6 +336,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             HiddenFilter("replied", lambda qs, _v: qs.filter(replied_on__isnull=False), valid_int),
             HiddenFilter("commitment", lambda qs, _v: qs.filter(commitments__isnull=False).distinct(), valid_int),
             HiddenFilter("closed", lambda qs, y: qs.filter(closed_on__year=y), valid_int),
+            HiddenFilter("closed_month", lambda qs, m: qs.filter(closed_on__month=m), valid_month, tag=_closed_month),
         ],
         filename="信访件",
         actions=[

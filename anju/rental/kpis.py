@@ -123,6 +123,9 @@ def registry_entries() -> list[registry.Kpi]:
             queries.payments,
             _url("rental:payments", "year={year}"),
             "当年收到的租金（住房和门面，按缴款日期）。",
+            month_field="paid_on",
+            month_sum="amount",
+            month_url=lambda year, month: reverse("rental:payments") + f"?year={year}&month={month}",
         ),
         K(
             "rental.rent_collected_homes",

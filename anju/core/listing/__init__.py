@@ -18,6 +18,7 @@ from anju.core.listing.filters import (
     YearFilter,
     valid_date,
     valid_int,
+    valid_month,
 )
 from anju.core.listing.page import (
     PAGE_SIZES,
@@ -64,5 +65,6 @@ __all__ = [
     "selected_ids",
     "valid_date",
     "valid_int",
+    "valid_month",
     "xlsx_response",
 ]

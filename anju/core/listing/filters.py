@@ -201,3 +201,8 @@ def valid_date(raw: str) -> dt.date | None:
 
 def valid_int(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
+
+
+def valid_month(raw: str) -> int | None:
+    """A month of the year, 1–12 (a chart point's month)."""
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 12 else None

@@ -259,6 +259,13 @@ def registry_entries() -> list[registry.Kpi]:
             _url("urban"),
         ),
     ]
+    monthly = {  # the leaders' chart of money recovered, month by month, each month's cases
+        "fund.arrears.recovered": {
+            "month_field": "received_on",
+            "month_sum": "amount",
+            "month_url": lambda year, month: f"/fund/arrears/cases/?kpi=recovered&year={year}&month={month}",
+        }
+    }
     return [
         registry.Kpi(
             code=code,
@@ -268,6 +275,7 @@ def registry_entries() -> list[registry.Kpi]:
             records=records,  # type: ignore[arg-type]
             records_url=url,
             definition=(compute.__doc__ or "").strip(),
+            **monthly.get(code, {}),  # type: ignore[arg-type]
         )
         for code, name, unit, compute, records, url in rows
     ] + [
@@ -317,11 +325,15 @@ def recovered_by_year() -> dict[int, Decimal]:
     return {int(year): total for year, total in rows}
 
 
-def cases_for_kpi(kpi: str, year: int) -> QuerySet[RecoveryCase]:
-    """The cases behind a KPI's figure (the list page's `kpi` filter)."""
+def cases_for_kpi(kpi: str, year: int, month: int | None = None) -> QuerySet[RecoveryCase]:
+    """The cases behind a KPI's figure (the list page's `kpi` filter); for money recovered, optionally of one
+    month (a point of the leaders' chart)."""
     cases = RecoveryCase.objects.all()
     if kpi == "recovered":
-        return cases.filter(pk__in=recovery_records(year).values("case"))
+        received = recovery_records(year)
+        if month is not None:
+            received = received.filter(received_on__month=month)
+        return cases.filter(pk__in=received.values("case"))
     if kpi == "interviewed":
         return cases.filter(pk__in=interview_records(year).values("case"))
     if kpi == "evidence":

@@ -37,6 +37,7 @@ from anju.core.listing import (
     pager,
     paginate,
     valid_int,
+    valid_month,
 )
 from anju.core.models import Attachment
 from anju.core.permissions import actor, can, check, require
@@ -186,6 +187,7 @@ def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
 @require(MODULE, "view")
 def case_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
+    month = valid_month(request.GET.get("month", ""))
     return _list(
         request,
         title=_("Recovery cases"),
@@ -215,10 +217,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ChoiceFilter("stage", _("Stage"), Stage.choices, everything=_("All stages")),
             HiddenFilter(
                 "kpi",
-                lambda qs, kpi: qs.filter(pk__in=queries.cases_for_kpi(kpi, year).values("pk")),
-                tag=lambda kpi: f"{queries.kpi_filter_name(kpi) or kpi} {year}",
+                lambda qs, kpi: qs.filter(pk__in=queries.cases_for_kpi(kpi, year, month).values("pk")),
+                tag=lambda kpi: f"{queries.kpi_filter_name(kpi) or kpi} {year}" + (f"年{month}月" if month else ""),
             ),
             HiddenFilter("year", lambda qs, _year: qs),
+            HiddenFilter("month", lambda qs, _month: qs, valid_month),
             HiddenFilter(
                 "idle",
                 lambda qs, days: qs.filter(pk__in=idle_cases(days).values("pk")),

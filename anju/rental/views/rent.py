@@ -29,6 +29,7 @@ from anju.core.listing import (
     back_to_list,
     selected_ids,
     valid_date,
+    valid_month,
 )
 from anju.core.permissions import actor, require
 from anju.lib.money import capitals
@@ -107,6 +108,8 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             YearFilter("paid_on__year"),
             KIND_FILTER,
             ChoiceFilter("channel", _("Channel"), Payment.Channel.choices),
+            # A month of the leaders' rent chart.
+            HiddenFilter("month", lambda qs, m: qs.filter(paid_on__month=m), valid_month, tag=lambda m: f"{m}月"),
         ],
         filename="租金缴款",
         actions=[Action(_("Import bank file"), reverse("rental:payment_import"), "handle")],

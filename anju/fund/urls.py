@@ -27,5 +27,6 @@ urlpatterns = [
     *urls_use.urlpatterns,
     *urls_public.urlpatterns,
     path("journal/", views.journal, name="journal"),
+    path("journal/<int:seq>/", views.journal_entry, name="journal_entry"),
     path("interest/", interest_views.interest, name="interest"),
 ]

@@ -27,7 +27,7 @@ from anju.core.listing import (
 )
 from anju.core.permissions import can, require
 from anju.fund import kpis, queries
-from anju.fund.models import Account, JournalEntry
+from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.lib.ids import mask_id
 from anju.lib.money import capitals
 from anju.registry.models import Project
@@ -273,4 +273,46 @@ def journal(request: HttpRequest) -> HttpResponse:
         table_id="journal-entries",
         # Millions of entries: the page counts them but sums nothing (the KPI figure above is the sum).
         totals=False,
+    )
+
+
+def _line_account(line: JournalLine) -> object:
+    account = line.account
+    if account.unit is not None:
+        return Link(account.unit.code, reverse("fund:statement", args=[account.unit.code]))
+    if account.kind == Account.Kind.BANK:
+        return f"{account.bank_name} {account.bank_account_number}".strip() or account.name
+    return account.name or account.get_kind_display()
+
+
+@require(MODULE, "view")
+def journal_entry(request: HttpRequest, seq: int) -> HttpResponse:
+    """One 记账凭证: who posted it and when, the source document, the entry it reverses or that reverses it, and
+    its lines (paginated: an interest allocation has a line per unit)."""
+    entry = get_object_or_404(JournalEntry.objects.select_related("reverses", "posted_by"), seq=seq)
+    reversed_by = JournalEntry.objects.filter(reverses=entry).only("seq").first()
+    lines = entry.lines.select_related("account__unit").order_by("id")
+    return fund_list(
+        request,
+        title=_("Journal entry %(seq)s") % {"seq": entry.seq},
+        tab="journal",
+        template="fund/journal_entry.html",
+        crumbs=[(_("Maintenance fund"), reverse("fund:home")), (_("Journal entries"), reverse("fund:journal"))],
+        context={"entry": entry, "document": _document(entry), "reversed_by": reversed_by},
+        queryset=lines,
+        columns=[
+            Column(
+                _("Account"),
+                _line_account,
+                export_label="账户",
+                export_value=lambda ln: ln.account.unit.code if ln.account.unit else ln.account.name,
+            ),
+            Column(_("Account kind"), lambda ln: ln.account.get_kind_display(), export_label="账户类型"),
+            Column(_("Debit side"), lambda ln: ln.amount if ln.amount > 0 else None, export_label="借方"),
+            Column(_("Credit side"), lambda ln: -ln.amount if ln.amount < 0 else None, export_label="贷方"),
+        ],
+        filename=f"记账凭证{entry.seq}",
+        sheet="分录明细",
+        totals=False,
+        table_id="entry-lines",
     )

@@ -673,15 +673,21 @@ class ParsedRow:
         return not self.failed
 
 
+REPEATING_KINDS = frozenset({Kind.DATE, Kind.MONEY, Kind.DECIMAL, Kind.INT, Kind.CHOICE, Kind.TIME})
+
+
 def parse_rows(rows: Sequence[Row], columns: Sequence[Column]) -> tuple[list[ParsedRow], list[RowError]]:
     """Every row's typed values and every error in every row at once: empty required cells, values of
     the wrong kind, too long, or refused by the column's own check."""
     parsed: list[ParsedRow] = []
     errors: list[RowError] = []
+    # Dates, amounts and choices repeat down a column (a bank statement's days, a roll's uses): each
+    # distinct cell of those kinds is parsed once. Its value or its message is the same every time.
+    memo: dict[tuple[int, type, Any], tuple[Any, str]] = {}
     for row in rows:
         values: dict[str, Any] = {}
         failed: set[str] = set()
-        for column in columns:
+        for index, column in enumerate(columns):
             raw = row.cells.get(column.name)
             key = column.field
             if raw is None:
@@ -691,12 +697,20 @@ def parse_rows(rows: Sequence[Row], columns: Sequence[Column]) -> tuple[list[Par
                     message = "不能为空" if column.terse else f"{column.name}不能为空"
                     errors.append(RowError(row.number, column.name, message))
                 continue
-            try:
-                values[key] = parse_value(column, raw)
-            except ValueError as exc:
-                values[key] = None
+            cacheable = column.kind in REPEATING_KINDS and column.check is None
+            known = memo.get((index, type(raw), raw)) if cacheable else None
+            if known is None:
+                try:
+                    known = (parse_value(column, raw), "")
+                except ValueError as exc:
+                    known = (None, str(exc))
+                if cacheable:
+                    memo[(index, type(raw), raw)] = known
+            value, message = known
+            values[key] = value
+            if message:
                 failed.add(key)
-                errors.append(RowError(row.number, column.name, str(exc)))
+                errors.append(RowError(row.number, column.name, message))
         parsed.append(ParsedRow(row.number, values, row.cells, failed))
     return parsed, errors
 

@@ -6,6 +6,7 @@ table, and a page number or size of any magnitude clamped."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -141,3 +142,20 @@ def test_sorting_the_journal_by_number_keeps_the_amounts(leader) -> None:
     assert [int(seq) for seq, _amount in rows] == sorted(int(seq) for seq, _amount in rows)
     assert dict(rows) == journal_figures()
     assert Decimal(rows[0][1].replace(",", "")) == Decimal("100.50")
+
+
+@pytest.mark.parametrize(("path", "build", "key"), [("persons", persons, "name"), ("projects", projects, "code")])
+def test_the_api_lists_take_the_queries_of_5_items_for_60(client_for, path, build, key) -> None:
+    api = client_for("leadership")
+    url = f"/api/registry/{path}?limit=100"
+    build(0, 5)
+    api.get(url)
+    few, _first = _get(api, url)
+    build(5, 55)
+    many, body = _get(api, url)
+    assert len(many) == len(few)
+    assert all(" IN (" in sql for sql in many if "GROUP BY" in sql)
+    items = json.loads(body)["items"]
+    assert len(items) == 60
+    if path == "projects":
+        assert {i["code"]: f"{i['unit_count']}|{Decimal(i['total_area']):,.2f}" for i in items} == project_figures()

@@ -236,20 +236,7 @@ class ListPage:
 
     def _annotate_page(self, objects: list[Any], *, skip: str | None) -> None:
         """Set the `per_row` aggregates on the page's objects: one grouped query over the shown ids."""
-        wanted = {name: expr for name, expr in self.per_row.items() if name != skip}
-        if not (wanted and objects):
-            return
-        found = {
-            row["pk"]: row
-            for row in self.queryset.model._base_manager.filter(pk__in=[obj.pk for obj in objects])
-            .order_by()
-            .values("pk")
-            .annotate(**wanted)
-        }
-        for obj in objects:
-            row = found.get(obj.pk, {})
-            for name in wanted:
-                setattr(obj, name, row.get(name))
+        annotate_rows(objects, {name: expr for name, expr in self.per_row.items() if name != skip})
 
     def _see_id(self, request: HttpRequest) -> bool:
         return ids.may_see(request.user, self.see_id or self.module)
@@ -351,6 +338,26 @@ class ListPage:
         for f, raw, _value in bound:
             kept.extend(f.hidden(raw))
         return kept
+
+
+def annotate_rows(objects: Sequence[Any], per_row: dict[str, Any]) -> None:
+    """Set aggregates over related rows (name -> Count/Sum ...) on a page of model objects, computed in one
+    grouped query over their ids: the figure `queryset.annotate(**per_row)` gives each, without grouping
+    the whole table before the LIMIT."""
+    if not (per_row and objects):
+        return
+    model = type(objects[0])
+    found = {
+        row["pk"]: row
+        for row in model._base_manager.filter(pk__in=[obj.pk for obj in objects])
+        .order_by()
+        .values("pk")
+        .annotate(**per_row)
+    }
+    for obj in objects:
+        row = found.get(obj.pk, {})
+        for name in per_row:
+            setattr(obj, name, row.get(name))
 
 
 class CappedPaginator(Paginator):

@@ -56,7 +56,8 @@ def p50_p95(times: list[float]) -> tuple[float, float]:
 
 
 def resident_id(n: int) -> str:
-    body = f"431202{1950 + n % 50}{n % 12 + 1:02d}{n % 28 + 1:02d}{n % 1000:03d}"
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=n // 1000)  # unique: a birth date per 1,000 persons
+    body = f"431202{born:%Y%m%d}{n % 1000:03d}"
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
 

@@ -87,12 +87,20 @@ class Paging(Schema):
 
 
 def paginate(
-    queryset: QuerySet[Any] | Sequence[Any], paging: Paging, item: Callable[[Any], Any] | None = None
+    queryset: QuerySet[Any] | Sequence[Any],
+    paging: Paging,
+    item: Callable[[Any], Any] | None = None,
+    *,
+    per_row: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`{"count": all matching, "items": this page}`; `item` turns a record into its output schema."""
+    """`{"count": all matching, "items": this page}`; `item` turns a record into its output schema.
+    `per_row`: aggregates over related rows (name -> Count/Sum) computed for this page's records only."""
+    from anju.core.listing.page import annotate_rows
+
     start, stop = paging.bounds()
     count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     rows = list(queryset[start:stop])
+    annotate_rows(rows, per_row or {})
     return {"count": count, "items": [item(row) for row in rows] if item else rows}
 
 

@@ -7,6 +7,7 @@ city both go through them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -18,7 +19,7 @@ from django.utils import timezone
 from anju.core import audit, bulk
 from anju.core.models import AuditEvent, User
 from anju.lib.ids import normalize_mobile, normalize_resident_id, normalize_uscc, resident_id_birth_date
-from anju.lib.pinyin import initials
+from anju.lib.pinyin import initials, person_initials
 from anju.registry import queries
 from anju.registry.errors import RegistryError
 from anju.registry.models import Building, Enterprise, EnterpriseRegistration, Ownership, Person, Project, Unit
@@ -87,7 +88,7 @@ def create_person(
             birth_date=birth,
             phone=_phone(phone),
             address=address.strip(),
-            initials=initials(name),
+            initials=person_initials(name),
         )
     audit.record(actor, AuditEvent.Action.CREATE, person, after=audit.snapshot(person, PERSON_FIELDS))
     return person
@@ -102,7 +103,7 @@ def update_person(
     person.name, person.id_type, person.id_number, person.birth_date = name.strip(), id_type, number, birth
     person.phone = _phone(phone)
     person.address = address.strip()
-    person.initials = initials(person.name)
+    person.initials = person_initials(person.name)
     with _unique(NUMBER_TAKEN, "id_number"):
         person.save()
     audit.record_change(actor, person, before)
@@ -274,7 +275,7 @@ class NewPerson(NamedTuple):
     birth_date: dt.date | None
     phone: str = ""
     address: str = ""
-    initials: str = ""
+    initials: str = ""  # empty: computed from the name (`person_initials`)
 
 
 class NewHolding(NamedTuple):
@@ -333,13 +334,28 @@ def register_units(actor: User | None, units: Sequence[NewUnit], *, progress: Pr
 
 @transaction.atomic
 def register_persons(actor: User | None, persons: Sequence[NewPerson], *, progress: Progress = None) -> dict[str, int]:
-    """Insert residents not yet registered; their ids by ID number."""
+    """Insert residents not yet registered; their ids by ID number. A person given without initials gets
+    those of the name (the surname read as a surname)."""
     stamp = bulk.db_datetime(timezone.now())
     resident = str(Person.IdType.RESIDENT)
+    of_name = functools.lru_cache(maxsize=8192)(person_initials)
     return bulk.insert_returning_ids(
         Person,
         ["name", "id_type", "id_number", "birth_date", "phone", "address", "initials", "created", "updated"],
-        ((p.name, resident, p.id_number, p.birth_date, p.phone, p.address, p.initials, stamp, stamp) for p in persons),
+        (
+            (
+                p.name,
+                resident,
+                p.id_number,
+                p.birth_date,
+                p.phone,
+                p.address,
+                p.initials or of_name(p.name),
+                stamp,
+                stamp,
+            )
+            for p in persons
+        ),
         "id_number",
         progress=progress,
         id_type=resident,

@@ -234,10 +234,12 @@ ProjectPage = page_schema(ProjectOut)
 UnitPage = page_schema(UnitOut)
 
 
+# A project's unit count and floor area: summed for the page's projects only in the list.
+PROJECT_SUMS = {"unit_count": Count("units", distinct=True), "total_area": Sum("units__area")}
+
+
 def _projects() -> QuerySet[Project]:
-    return Project.objects.select_related("developer").annotate(
-        unit_count=Count("units", distinct=True), total_area=Sum("units__area")
-    )
+    return Project.objects.select_related("developer").annotate(**PROJECT_SUMS)
 
 
 @router.get("/persons", response=PersonPage, summary="Persons", description=f"ID numbers: {ID_NUMBER_DOC}")
@@ -302,14 +304,14 @@ def project_list(
     district: str = "",
 ) -> dict[str, Any]:
     check(request.user, MODULE, "view")
-    projects = _projects()
+    projects = Project.objects.select_related("developer")
     if q.strip():
         projects = projects.filter(queries.project_filter(q.strip()))
     if kind:
         projects = projects.filter(kind=kind)
     if district.strip():
         projects = projects.filter(district=district.strip())
-    return paginate(projects.order_by("code"), paging)
+    return paginate(projects.order_by("code"), paging, per_row=PROJECT_SUMS)
 
 
 @router.get("/projects/{code}", response=ProjectDetailOut, summary="A project with its buildings")

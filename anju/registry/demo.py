@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from anju.core.demokit import Context, Step, names, register
 from anju.core.demokit.ids import make_resident_id, make_uscc
-from anju.lib.pinyin import initials
+from anju.lib.pinyin import initials, person_initials
 from anju.registry import actions
 from anju.registry.actions import NewHolding, NewPerson, NewUnit
 from anju.registry.models import Building, Enterprise, Project, Unit
@@ -196,7 +196,7 @@ def build_owners(ctx: Context) -> None:
             number, birth = make_resident_id(rng, seen)
             name = rng.choice(names.SURNAMES) + rng.choice(names.GIVEN_NAMES)
             if name not in initials_cache:
-                initials_cache[name] = initials(name)
+                initials_cache[name] = person_initials(name)
             phone = f"1{rng.choice('3578')}{rng.randrange(0, 10)}{rng.randrange(0, 10**8):08d}"
             address = f"怀化市{rng.choice(names.DISTRICTS)}{rng.choice(names.STREETS)}"
             holdings.append((unit_id, len(persons), None, start))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core import imports
 from anju.core.models import User
 from anju.lib.ids import normalize_mobile, normalize_resident_id, normalize_uscc, resident_id_birth_date
-from anju.lib.pinyin import initials
+from anju.lib.pinyin import initials, person_initials
 from anju.lib.tabular import Column, Kind, Row, RowError, parse_decimal, parse_int, read_table
 from anju.registry import actions
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
@@ -71,6 +71,7 @@ USE_LABELS = {value: label for label, value in USES.items()}
 CHUNK = 900
 BATCH = 1000
 _initials = functools.lru_cache(maxsize=8192)(initials)  # names repeat: 张伟, 王芳, ...
+_person_initials = functools.lru_cache(maxsize=8192)(person_initials)
 MAX_AREA = Decimal("99999999.99")  # Unit.area: 10 digits, 2 of them decimals
 FLOOR_RANGE = (-32768, 32767)  # Unit.floor is a SmallIntegerField
 
@@ -748,7 +749,12 @@ def _save_owners(
             phones_before[spec.number] = spec.phone
             if spec.is_person:
                 new_persons[spec.number] = actions.NewPerson(
-                    spec.name, spec.number, resident_id_birth_date(spec.number), spec.phone, "", _initials(spec.name)
+                    spec.name,
+                    spec.number,
+                    resident_id_birth_date(spec.number),
+                    spec.phone,
+                    "",
+                    _person_initials(spec.name),
                 )
             else:
                 new_enterprises[spec.number] = Enterprise(

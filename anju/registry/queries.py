@@ -24,6 +24,8 @@ class SearchResults:
 
 # An ID number is searched by its last 4 to 6 digits (the last may be X) together with a name: "张三 1234".
 SUFFIX = re.compile(r"^\d{3,5}[\dXx]$")
+# A phone or ID number (or a part of one): digits, perhaps ending in X; searched in no name.
+NUMBER = re.compile(r"^\d+[Xx]?$")
 
 
 def id_suffix_query(q: str) -> tuple[str, str] | None:
@@ -37,27 +39,49 @@ def id_suffix_query(q: str) -> tuple[str, str] | None:
     return name, suffix.upper()
 
 
+def initials_prefix(q: str, field: str = "initials") -> Q:
+    """Initials starting with `q` (latin letters, any case) as a range over the indexed column, which a
+    B-tree serves on SQLite and PostgreSQL alike (a LIKE 'zw%' it does not on either by default), with the
+    prefix test kept so that the range can only narrow."""
+    low = q.lower()
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high, f"{field}__startswith": low})
+
+
+def _id_suffix(suffix: str) -> Q:
+    """ID numbers ending with `suffix` (4 or more characters), found through the indexed last 4."""
+    return Q(id_tail=suffix[-4:].upper(), id_number__iendswith=suffix)
+
+
 def person_filter(q: str, *, see_id: bool = True) -> Q:
     """Name part, phone or pinyin initials; with the right to see ID numbers also a full ID number or its
     last digits. Without it, an ID number is found only by a name with its last 4–6 digits ("张三 1234"), so
-    nobody can rebuild a full number from searches by suffix (the caller audits such a search)."""
+    nobody can rebuild a full number from searches by suffix (the caller audits such a search).
+
+    Latin letters search the initials by prefix, which are a latin name's own letters (John Smith ->
+    "johnsmith"): "zw" finds 张伟 and Zwart by an index, never by reading every name; digits are a phone
+    or an ID number, not a name. Each condition is served by an index except a name part in Chinese (a
+    trigram index on PostgreSQL)."""
     pair = id_suffix_query(q)
     if pair is not None:
-        return Q(name__icontains=pair[0], id_number__iendswith=pair[1])
-    cond = Q(name__icontains=q) | Q(phone=q)
+        return Q(name__icontains=pair[0]) & _id_suffix(pair[1])
     if q.isascii() and q.isalpha():
-        cond |= Q(initials__startswith=q.lower())
+        cond = initials_prefix(q)
+    elif NUMBER.match(q):
+        cond = Q(phone=q)
+    else:
+        cond = Q(name__icontains=q) | Q(phone=q)
     if see_id:
-        cond |= Q(id_number__iexact=q)
+        cond |= Q(id_number=q.upper())
         if len(q) >= 4 and q[-1:].isalnum() and len(q) < 18:
-            cond |= Q(id_number__iendswith=q)
+            cond |= _id_suffix(q)
     return cond
 
 
 def enterprise_filter(q: str) -> Q:
     cond = Q(name__icontains=q) | Q(uscc__iexact=q)
     if q.isascii() and q.isalpha():
-        cond |= Q(initials__startswith=q.lower())
+        cond |= initials_prefix(q)
     return cond
 
 
@@ -73,7 +97,7 @@ def unit_filter(q: str, *, see_id: bool = True) -> Q:
 def project_filter(q: str) -> Q:
     cond = Q(code__iexact=q) | Q(name__icontains=q)
     if q.isascii() and q.isalpha():
-        cond |= Q(initials__startswith=q.lower())
+        cond |= initials_prefix(q)
     return cond
 
 

@@ -143,12 +143,13 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require(MODULE, "view")
 def person_list(request: HttpRequest) -> HttpResponse:
-    persons = Person.objects.annotate(unit_count=Count("ownerships", filter=Q(ownerships__end__isnull=True)))
     return _list(
         request,
         title=_("Persons"),
         tab="persons",
-        queryset=persons.order_by("name", "id"),
+        queryset=Person.objects.order_by("name", "id"),
+        # Counted for the shown persons only (sorting by it counts them all).
+        per_row={"unit_count": Count("ownerships", filter=Q(ownerships__end__isnull=True))},
         columns=[
             link_column(_("Name"), "name", "registry:person", export_label="姓名"),
             Column(_("ID type"), lambda p: p.get_id_type_display(), "id_type", export_label="证件类型"),
@@ -257,15 +258,15 @@ def _developer(project: Project) -> Any:
 
 @require(MODULE, "view")
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = Project.objects.select_related("developer").annotate(
-        unit_count=Count("units", distinct=True), total_area=Sum("units__area")
-    )
+    projects = Project.objects.select_related("developer")
     districts = Project.objects.exclude(district="").values_list("district", flat=True).distinct().order_by("district")
     return _list(
         request,
         title=_("Projects"),
         tab="projects",
         queryset=projects.order_by("code"),
+        # Summed over the shown projects' units only (sorting by one of them sums them all).
+        per_row={"unit_count": Count("units", distinct=True), "total_area": Sum("units__area")},
         columns=[
             link_column(_("Project code"), "code", "registry:project", key="code", export_label="项目编码"),
             Column(_("Name"), lambda p: p.name, "name", export_label="项目名称"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
@@ -43,6 +44,9 @@ PAGE_SIZES = (20, 50, 100, 200)
 EXPORT_CHUNK = 2000
 # Pages shown either side of the current one before an ellipsis.
 NEIGHBOURS = 2
+# A list counts at most this many rows ("10,000+" beyond) and pages no further: neither the count nor a
+# page's OFFSET ever walks the whole of a table of millions. A longer list is narrowed by its filters.
+COUNT_CAP = 10_000
 NO_RECORDS = _("No records match.")
 
 
@@ -146,6 +150,10 @@ class ListPage:
     # A list over millions of rows may leave the 合计 row out.
     totals: bool = True
     row_id: Callable[[Any], Any] = attrgetter("pk")
+    # Per-row aggregates (name -> Count/Sum over related rows) computed for the shown page's rows only, in
+    # one query over their ids, instead of grouping the whole table before the LIMIT. Sorting by one of
+    # them (a column's `sort`) or exporting annotates the whole list, as the order or the file needs.
+    per_row: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         taken = RESERVED & {f.name for f in self.filters}
@@ -159,14 +167,19 @@ class ListPage:
         queryset, bound, q = self._filtered(params)
         default = _ordering(queryset)
         sort, descending = self._sort(params)
-        queryset = self._ordered(queryset, default, sort, descending)
         if params.get("export") == "xlsx" and self.filename is not None:
-            return self._export(request, queryset)
+            queryset = queryset.annotate(**self.per_row) if self.per_row else queryset
+            return self._export(request, self._ordered(queryset, default, sort, descending))
+        if sort in self.per_row:
+            queryset = queryset.annotate(**{sort: self.per_row[sort]})
+        queryset = self._ordered(queryset, default, sort, descending)
         per = _per_page(params)
-        page = Paginator(queryset, per).get_page(params.get("page"))
+        page = CappedPaginator(queryset, per).get_page(params.get("page"))
         see_id = self._see_id(request)
         columns = [c for c in self.columns if c.page]
-        rows = [self._row(obj, columns, see_id) for obj in page.object_list]
+        objects = list(page.object_list)
+        self._annotate_page(objects, skip=sort)
+        rows = [self._row(obj, columns, see_id) for obj in objects]
         if sort is None and default and isinstance(default[0], str):
             # Unsorted, the header of the list's own first order field shows its direction.
             sort, descending = default[0].lstrip("-"), default[0].startswith("-")
@@ -220,6 +233,10 @@ class ListPage:
         return queryset.order_by(*fields) if fields else queryset
 
     # --- rows ---------------------------------------------------------------------------------------
+
+    def _annotate_page(self, objects: list[Any], *, skip: str | None) -> None:
+        """Set the `per_row` aggregates on the page's objects: one grouped query over the shown ids."""
+        annotate_rows(objects, {name: expr for name, expr in self.per_row.items() if name != skip})
 
     def _see_id(self, request: HttpRequest) -> bool:
         return ids.may_see(request.user, self.see_id or self.module)
@@ -323,6 +340,50 @@ class ListPage:
         return kept
 
 
+def annotate_rows(objects: Sequence[Any], per_row: dict[str, Any]) -> None:
+    """Set aggregates over related rows (name -> Count/Sum ...) on a page of model objects, computed in one
+    grouped query over their ids: the figure `queryset.annotate(**per_row)` gives each, without grouping
+    the whole table before the LIMIT."""
+    if not (per_row and objects):
+        return
+    model = type(objects[0])
+    found = {
+        row["pk"]: row
+        for row in model._base_manager.filter(pk__in=[obj.pk for obj in objects])
+        .order_by()
+        .values("pk")
+        .annotate(**per_row)
+    }
+    for obj in objects:
+        row = found.get(obj.pk, {})
+        for name in per_row:
+            setattr(obj, name, row.get(name))
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `cap` rows (`capped` says there are more): one bounded COUNT over
+    at most cap + 1 rows, and no page beyond the cap, so `?page=` of any size clamps to a page whose OFFSET
+    is bounded."""
+
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap if cap is not None else COUNT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return int(self.object_list.order_by()[: self.cap + 1].count())
+        return len(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
+
+
 def _unique_order(queryset: QuerySet[Any], fields: list[Any], tiebreak: str) -> bool:
     """Whether the ordering already tells every row apart: it has the pk or a unique field of the model."""
     names = {f.lstrip("-") for f in fields if isinstance(f, str)}
@@ -405,7 +466,7 @@ def back_to_list(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any]) -> Page:
     """The requested page (`?page=`, `?per=`) of a sub-list; render it with `core/_pager.html` and `pager`."""
-    return Paginator(queryset, _per_page(request.GET)).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, _per_page(request.GET)).get_page(request.GET.get("page"))
 
 
 def pager(request: HttpRequest, page: Page) -> dict[str, Any]:

@@ -371,3 +371,79 @@ def test_a_link_column_links_each_record_to_its_page_sorts_by_its_field_and_expo
     assert [row[0] for row in sheet(get(page, "sort=-name&export=xlsx"))[1:]] == [p.name for p in ordered]
     by_code = link_column("编码", "id_number", "registry:unit", key="id_number")
     assert by_code.sort == "id_number" and by_code.value(persons[0]).text == persons[0].id_number
+
+
+# --- bounded pages: capped count, clamped page, per-row aggregates of the shown rows only ----------------
+
+
+def test_a_page_far_beyond_the_last_or_of_a_huge_size_clamps(get) -> None:
+    for seq in range(1, 61):
+        Person.objects.create(name=f"人{seq:02d}", id_number=registry.resident_id(seq=seq))
+    last = get(person_page(), "page=2").content.decode()
+    for query in (f"page={10**9}", f"page={'9' * 5000}", "page=-3", "page=1e9"):
+        response = get(person_page(), query)
+        assert response.status_code == 200
+        shown = names(response)
+        assert shown in (names(get(person_page(), "page=1")), [row[0] for row in rows_of(last)]), query
+    assert names(get(person_page(), f"page={10**9}")) == [f"人{seq:02d}" for seq in range(51, 61)]
+    assert len(rows(get(person_page(), f"per={10**6}"))) == 50
+
+
+def rows_of(html: str) -> list[list[str]]:
+    response = HttpResponse(html)
+    return rows(response)
+
+
+def test_the_count_stops_at_the_cap_and_pages_no_further(get, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anju.core.listing import page as page_module
+
+    for seq in range(1, 31):
+        Person.objects.create(name=f"人{seq:02d}", id_number=registry.resident_id(seq=seq))
+    monkeypatch.setattr(page_module, "COUNT_CAP", 25)
+    html = get(person_page(), "per=20").content.decode()
+    assert "超过 25 条记录" in html and "共 30 条记录" not in html
+    # Two pages of 20 reach the cap; page 3 (and page 10**9) clamps to the second, which stops at the cap.
+    assert 'href="?per=20&amp;page=2"' in html and "page=3" not in html
+    with CaptureQueriesContext(connection) as captured:
+        far = get(person_page(), f"per=20&page={10**9}")
+    assert names(far) == [f"人{seq:02d}" for seq in range(21, 26)]
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert any("LIMIT 26" in s for s in sql), sql  # the count reads at most cap + 1 rows
+    # Under the cap the count is exact.
+    monkeypatch.setattr(page_module, "COUNT_CAP", 30)
+    assert "共 30 条记录" in get(person_page(), "per=20").content.decode()
+
+
+def owned_page(**overrides: Any) -> ListPage:
+    from django.db.models import Count, Q
+
+    return person_page(
+        columns=[Column("姓名", lambda p: p.name, "name"), Column("名下房屋", lambda p: p.unit_count, "unit_count")],
+        per_row={"unit_count": Count("ownerships", filter=Q(ownerships__end__isnull=True))},
+        **overrides,
+    )
+
+
+def test_per_row_aggregates_are_computed_for_the_shown_rows_in_one_query(get) -> None:
+    from django.db.models import Count, Q
+
+    owners = [registry.person(name=f"业主{i:02d}", seq=i + 1) for i in range(8)]
+    for i, owner in enumerate(owners):
+        for room in range(i % 3):
+            registry.unit(building=str(i + 1), room=str(101 + room), owner=owner)
+    expected = {
+        p.name: str(p.n) for p in Person.objects.annotate(n=Count("ownerships", filter=Q(ownerships__end__isnull=True)))
+    }
+    with CaptureQueriesContext(connection) as captured:
+        response = get(owned_page(), "per=20")
+    shown = rows(response)
+    assert {name: count for name, count in shown} == expected
+    grouped = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert len(grouped) == 1 and " IN (" in grouped[0]
+    # Sorting by the aggregate orders the whole list by it (each row keeps its figure).
+    by_count = rows(get(owned_page(), "sort=-unit_count&per=20"))
+    assert [int(count) for _name, count in by_count] == sorted((int(c) for c in expected.values()), reverse=True)
+    assert {name: count for name, count in by_count} == expected
+    # The export carries the same figures.
+    exported = sheet(get(owned_page(), "export=xlsx"))
+    assert {row[0]: str(row[1]) for row in exported[1:]} == expected

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from anju.core import bulk
 from anju.core.demokit import Step, register
 from anju.core.fields import to_fen
-from anju.lib.pinyin import initials
+from anju.lib.pinyin import initials, person_initials
 from anju.registry import actions as registry_actions
 from anju.registry.models import Building, Person, Project, Unit
 from anju.rental import actions, rules
@@ -94,7 +94,7 @@ def build_rental(ctx: Context) -> None:
 
     def initials_cached(name: str) -> str:
         if name not in initials_of:
-            initials_of[name] = initials(name)
+            initials_of[name] = person_initials(name)
         return initials_of[name]
 
     def person_name() -> str:

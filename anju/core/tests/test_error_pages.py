@@ -110,3 +110,10 @@ def test_csrf_failure_is_chinese_in_the_layout(make_user: Callable[..., User]) -
     html = response.content.decode()
     assert "表单已失效" in html and "CSRF verification failed" not in html and "Forbidden" not in html
     assert_layout_and_way_back(html)
+
+
+def test_a_stale_login_form_gets_the_chinese_page_too() -> None:
+    response = Client(enforce_csrf_checks=True).post(reverse("core:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "表单已失效" in html and 'class="sidenav"' not in html and "data-back" in html  # no menu signed out

@@ -56,6 +56,8 @@ DATA_DIR = Path(os.environ.get("ANJU_DATA_DIR") or (BASE_DIR if _CHECKOUT else P
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form gets the site's page in Chinese (JSON under /api/), not Django's English one.
+CSRF_FAILURE_VIEW = "anju.core.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.defaults import page_not_found, permission_denied
 from django.views.i18n import set_language
 
 from anju.api import api
-from anju.core.audit import audit_denied
+from anju.core import error_pages
 
 
 def _api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
@@ -41,18 +39,7 @@ urlpatterns = [
 ]
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404: JSON under /api/ (what the API's schema documents), the site's page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not Found"}, status=404)
-    return page_not_found(request, exception)
-
-
-def denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """403: written to the audit log (who, what, the permission missing), then the site's page."""
-    audit_denied(request, exception)
-    return permission_denied(request, exception)
-
-
-handler404 = not_found
-handler403 = denied
+# The site's error pages, in Chinese and in its layout (JSON under /api/): anju.core.error_pages.
+handler404 = error_pages.not_found
+handler403 = error_pages.denied
+handler500 = error_pages.server_error

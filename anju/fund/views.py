@@ -126,8 +126,9 @@ def unit_statement(request: HttpRequest, code: str) -> HttpResponse:
     if owner and owner.person:
         owner_id = owner.person.id_number if see_id else mask_id(owner.person.id_number)
     if _export_requested(request):
-        data = [["", "", "期初余额", "", f"{opening:.2f}", ""]] + [
-            [r.seq, r.value_date.isoformat(), r.kind, r.memo, f"{r.amount:.2f}", f"{r.balance:.2f}"] for r in rows
+        # Money as numbers, dates as dates (a spreadsheet sums and sorts them); the opening balance first.
+        data = [["", None, "期初余额", "", None, opening]] + [
+            [r.seq, r.value_date, r.kind, r.memo, r.amount, r.balance] for r in rows
         ]
         return export_xlsx(
             request,

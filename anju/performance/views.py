@@ -330,13 +330,7 @@ def assets(request: HttpRequest) -> HttpResponse:
             Column(_("Value"), lambda a: a.value, "value", total=True, export_label="价值"),
             Column(_("Department"), lambda a: a.department, "department", export_label="使用部门"),
             Column(_("Custodian"), lambda a: a.custodian, "custodian", export_label="保管人"),
-            Column(
-                _("Acquired on"),
-                lambda a: a.acquired_on,
-                "acquired_on",
-                export_label="取得日期",
-                export_value=lambda a: a.acquired_on.isoformat(),
-            ),
+            Column(_("Acquired on"), lambda a: a.acquired_on, "acquired_on", export_label="取得日期"),
             Column(
                 _("Status"),
                 lambda a: Tag(a.get_status_display(), ASSET_TAGS.get(a.status, "approved")),
@@ -345,7 +339,7 @@ def assets(request: HttpRequest) -> HttpResponse:
             ),
             Column(
                 "",
-                lambda a: a.disposed_on.isoformat() if a.disposed_on else "",
+                lambda a: a.disposed_on,  # a date in the file, as 取得日期
                 page=False,
                 export_label="处置日期",
             ),

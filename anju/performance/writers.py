@@ -1,12 +1,16 @@
 """The report's four files: report.docx (python-docx), report.pdf (WeasyPrint from an HTML template of the
-same content), attachments.xlsx (附件1-1 and 附件1-2 with merged cells and borders) and figures.json."""
+same content), attachments.xlsx (附件1-1 and 附件1-2 with merged cells and borders, its figures numbers
+that finance can sum) and figures.json."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -135,6 +139,24 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
+NUMBER = re.compile(r"-?\d+(?:\.(\d+))?")
+PERCENTAGE = re.compile(r"(-?\d+(?:\.(\d+))?)%")
+
+
+def typed(text: str) -> tuple[Any, str | None]:
+    """A cell's text as the spreadsheet holds it: a plain figure ("57", "1135.38", "91.5") as a number
+    shown with the places it was written with, a percentage ("92.98%") as the fraction with a percent
+    format; text with a unit ("533.64万元", "≤202万元") or words stays text (made safe)."""
+    if match := NUMBER.fullmatch(text):
+        places = len(match.group(1) or "")
+        value = Decimal(text) if places else int(text)
+        return value, "#,##0" + ("." + "0" * places if places else "")
+    if match := PERCENTAGE.fullmatch(text):
+        places = len(match.group(2) or "")
+        return Decimal(match.group(1)) / 100, "0" + ("." + "0" * places if places else "") + "%"
+    return safe(text) or None, None
+
+
 def xlsx_bytes(report: Report) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
@@ -153,7 +175,10 @@ def xlsx_bytes(report: Report) -> bytes:
             for col in range(table.columns):
                 ws.cell(offset + row, col + 1).border = BORDER
         for cell in table.cells:
-            target = ws.cell(offset + cell.row, cell.col + 1, safe(cell.text) or None)
+            value, number_format = typed(cell.text)
+            target = ws.cell(offset + cell.row, cell.col + 1, value)
+            if number_format:
+                target.number_format = number_format
             target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True, indent=cell.indent)
             target.font = Font(bold=cell.bold)
             if cell.rowspan > 1 or cell.colspan > 1:

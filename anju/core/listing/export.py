@@ -7,6 +7,7 @@ set, so the file has exactly the page's filters, columns, masking and permission
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from importlib import import_module
 from typing import Any
@@ -17,6 +18,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit, jobs
@@ -29,9 +31,26 @@ EXPORT_JOB = "core.export"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def dated(filename: str, day: dt.date | None = None) -> str:
+    """The file name with the day it was written: 维修资金专户.xlsx → 维修资金专户_2026-12-06.xlsx."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    day = day or timezone.localdate()
+    return f"{stem}_{day.isoformat()}" + (f".{ext}" if ext else "")
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with the UTF-8 name (RFC 5987 filename*) and, for clients that ignore it, a plain
+    ASCII name (the name itself when it is ASCII, else export.<ext>)."""
+    fallback = filename if filename.isascii() else "export." + filename.rpartition(".")[2]
+    fallback = fallback.replace('"', "").replace("\\", "")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def xlsx_response(filename: str, data: bytes) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
     response.xlsx_filename = filename  # type: ignore[attr-defined]  # the name a background export keeps
     return response
 
@@ -43,9 +62,14 @@ def export_xlsx(
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
+    totals: Sequence[bool] = (),
+    formats: Sequence[str | None] = (),
 ) -> HttpResponse:
-    """The list as an .xlsx download; the export is written to the audit log."""
-    data = workbook_bytes(title, headers, rows)
+    """The list as an .xlsx download named with today's date (`dated`); numbers and dates typed, the
+    `totals` columns summed in a 合计 row (`anju.lib.xlsx.workbook_bytes`); the export is written to the
+    audit log."""
+    filename = dated(filename)
+    data = workbook_bytes(title, headers, rows, totals=totals, formats=formats)
     audit.record(
         request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
         AuditEvent.Action.EXPORT,

@@ -60,7 +60,10 @@ class Column:
         expression sums that instead (e.g. F("amount") - F("paid")).
     page / export: whether the column appears on the page and in the .xlsx.
     export_label, export_value: the .xlsx header and value where they differ from the page's.
-    template: a template rendering the page cell (given `obj` and `value`), for cells holding a form."""
+    template: a template rendering the page cell (given `obj` and `value`), for cells holding a form.
+    number_format: the .xlsx format of the column's numbers where their type's is not meant (a rate kept
+        as a fraction: "0.00%"); by default money shows as #,##0.00, a total column's counts as #,##0,
+        dates as yyyy-mm-dd. A total column is summed in the file's 合计 row too."""
 
     label: Label
     value: Callable[[Any], Any]
@@ -71,6 +74,7 @@ class Column:
     export_label: str | None = None
     export_value: Callable[[Any], Any] | None = None
     template: str | None = None
+    number_format: str | None = None
 
     def sum(self) -> Sum:
         target = self.sort if self.total is True else self.total
@@ -330,6 +334,8 @@ class ListPage:
             title=self.sheet or self.filename,
             headers=[c.export_label or str(c.label) for c in columns],
             rows=rows(),
+            totals=[self.totals and c.total is not False for c in columns],
+            formats=[c.number_format for c in columns],
         )
 
     def _kept(self, params: QueryDict, bound: list[tuple[Filter, Any, Any]]) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
@@ -285,6 +287,27 @@ def test_no_totals_row_on_an_empty_list(get) -> None:
     assert "<tfoot>" not in get(unit_page()).content.decode()
 
 
+def test_export_has_typed_cells_and_the_totals_row_of_the_filtered_list(get) -> None:
+    for index in range(6):
+        registry.unit(building="1" if index < 4 else "2", room=f"{101 + index}", area=f"{100 + index}.25")
+    response = get(unit_page(sheet="房屋:面积/清单"), "building=1&export=xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    table = book.worksheets[0]
+    assert table.title == "房屋面积清单" and table.freeze_panes == "A2"
+    area = table["B2"]
+    assert area.data_type == "n" and area.number_format == "#,##0.00"
+    body = list(table.iter_rows(min_row=2, max_row=table.max_row - 1))
+    assert len(body) == 4  # the filtered rows, then the 合计 row
+    total = [cell for cell in table[table.max_row]]
+    assert total[0].value == "合计" and total[2].value is None  # 楼层 declares no total
+    assert total[1].value == pytest.approx(sum(row[1].value for row in body)) and total[1].value == 407
+    assert total[1].number_format == "#,##0.00"
+    assert table.column_dimensions["A"].width >= 10  # as wide as the codes
+    # A list leaving its 合计 row out leaves it out of the file too.
+    plain = load_workbook(io.BytesIO(get(unit_page(totals=False), "building=1&export=xlsx").content)).worksheets[0]
+    assert plain.max_row == 5 and plain["A5"].value != "合计"
+
+
 # --- export -------------------------------------------------------------------------------------------
 
 
@@ -303,7 +326,11 @@ def test_export_needs_the_export_permission_and_is_audited(get, persons) -> None
     assert "export=xlsx" not in get(person_page(), role="finance").content.decode()
     assert 'href="?export=xlsx"' in get(person_page(), role="information").content.decode()
     response = get(person_page(), "q=zs&export=xlsx", role="information")
-    assert response["Content-Disposition"].endswith("%E4%BA%BA%E5%91%98%E6%B5%8B%E8%AF%95.xlsx")
+    # The file is named with the day (RFC 5987 filename* for the Chinese name, an ASCII fallback).
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(f'人员测试_{day}.xlsx')}"
+    )
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.model == "人员测试" and event.note == "q=zs&export=xlsx"
 

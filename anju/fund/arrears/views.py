@@ -155,7 +155,12 @@ def board(request: HttpRequest) -> HttpResponse:
             for r in data.rows
         )
         return export_xlsx(
-            request, filename=f"维修资金追缴挂图作战{year}.xlsx", title="追缴挂图", headers=headers, rows=rows
+            request,
+            filename=f"维修资金追缴挂图作战{year}.xlsx",
+            title="追缴挂图",
+            headers=headers,
+            rows=rows,
+            totals=[False, False, False, True, True, True, True, False],  # households and money
         )
     return render(
         request,

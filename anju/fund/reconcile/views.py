@@ -90,6 +90,8 @@ def reconcile_view(request: HttpRequest) -> HttpResponse:
                 "余额差异",
             ],
             rows=rows,
+            # The days' flows add up; the day-end balances do not.
+            totals=[False, True, True, True, True, True, True, True, False, False, False],
         )
     context.update(result=result, days=days, start=start, end=end)
     return render(request, "fund/reconcile.html", context)

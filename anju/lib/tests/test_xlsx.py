@@ -32,3 +32,69 @@ def test_no_text_starts_with_a_formula_character_after_safe(text: str) -> None:
     assert value == text or (value == "'" + text and text[0] in "=+-@\t\r")
     if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
         raise AssertionError(value)
+
+
+# --- a sheet finance can compute with -------------------------------------------------------------------
+
+
+def _book(**kwargs: object) -> object:
+    moment = dt.datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001  # local wall-clock time: spreadsheets have no zones
+    rows = [
+        ["甲", Decimal("1234.50"), 3, dt.date(2026, 3, 1), moment, 2023],
+        ["乙", Decimal("0.25"), 4, dt.date(2026, 3, 2), None, 2024],
+        ["丙", None, 0, None, None, 2025],
+    ]
+    data = workbook_bytes(
+        "账户/余额:2026[一]",
+        ["名称", "金额", "户数", "日期", "时间", "年度"],
+        rows,
+        totals=[False, True, True, False, False, False],
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return load_workbook(io.BytesIO(data))
+
+
+def test_numbers_and_dates_are_typed_and_formatted() -> None:
+    book = _book()
+    sheet = book.worksheets[0]  # type: ignore[attr-defined]
+    assert sheet.title == "账户余额2026一"  # no [ ] : * ? / \ in a sheet name
+    assert sheet.freeze_panes == "A2"
+    money, count, day, moment, year = sheet["B2"], sheet["C2"], sheet["D2"], sheet["E2"], sheet["F2"]
+    assert money.data_type == "n" and money.value == 1234.5 and money.number_format == "#,##0.00"
+    assert count.value == 3 and count.number_format == "#,##0"  # a summed int is a count
+    assert day.is_date and day.value.date() == dt.date(2026, 3, 1) and day.number_format == "yyyy-mm-dd"
+    assert moment.is_date and moment.number_format == "yyyy-mm-dd hh:mm"
+    assert year.value == 2023 and year.number_format == "General"  # a year is no count: no 2,023
+    # The widths follow the contents: Chinese headers count double, the dated column fits a date.
+    assert sheet.column_dimensions["A"].width >= 6 and sheet.column_dimensions["E"].width >= 16
+
+
+def test_the_total_row_sums_the_declared_columns_only() -> None:
+    sheet = _book().worksheets[0]  # type: ignore[attr-defined]
+    last = [cell for cell in sheet[sheet.max_row]]
+    assert last[0].value == "合计" and last[0].font.b
+    body = list(sheet.iter_rows(min_row=2, max_row=sheet.max_row - 1, values_only=True))
+    assert last[1].value == sum(row[1] or 0 for row in body) == 1234.75 and last[1].number_format == "#,##0.00"
+    assert last[2].value == sum(row[2] for row in body) == 7 and last[2].number_format == "#,##0"
+    assert [cell.value for cell in last[3:]] == [None, None, None]  # dates and years are not summed
+
+
+def test_no_total_row_without_a_total_column_and_a_column_format_wins() -> None:
+    data = workbook_bytes("比率", ["名称", "比率"], [["甲", Decimal("0.1234")]], formats=[None, "0.00%"])
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet.max_row == 2 and sheet["B2"].number_format == "0.00%" and sheet["B2"].value == 0.1234
+
+
+def test_a_generator_of_rows_is_read_once_past_the_width_sample() -> None:
+    produced = 0
+
+    def rows():  # type: ignore[no-untyped-def]
+        nonlocal produced
+        for index in range(5000):
+            produced += 1
+            yield [f"户{index}", Decimal("1.01"), 1]
+
+    data = workbook_bytes("长清单", ["户", "金额", "数"], rows(), totals=[False, True, True])
+    sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    last = next(iter(sheet.iter_rows(min_row=5002, max_row=5002, values_only=True)))
+    assert produced == 5000 and last == ("合计", 5050.0, 5000)

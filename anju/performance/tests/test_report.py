@@ -78,19 +78,43 @@ def test_attachments_xlsx_laid_out_as_in_the_seed(tmp_path: Path) -> None:
     basic = wb["附件1-1"]
     assert basic["A2"].value == "部门整体支出绩效评价基础数据表"
     values = [[c.value for c in row] for row in basic.iter_rows(min_row=3)]
-    assert values[1][1] == "57" and values[1][3] == "53" and values[1][5] == "92.98%"
+    # Figures are numbers finance can compute with: counts, 万元 with two places, rates as percentages.
+    assert values[1][1] == 57 and values[1][3] == 53 and values[1][5] == pytest.approx(0.9298)
+    assert basic["F4"].number_format == "0.00%" and basic["B4"].number_format == "#,##0"
     rows = {row[0]: row for row in values if row[0]}
-    assert rows["三公经费"][1:6:2] == ["3.04", "5.50", "0.51"]
-    assert rows["专项资金（一个专项一行）"][3:6:2] == ["582.52", "476.49"]
-    assert rows["政府采购金额"][3:6:2] == ["202.00", "137.34"]
+    assert rows["三公经费"][1:6:2] == pytest.approx([3.04, 5.50, 0.51])
+    assert rows["专项资金（一个专项一行）"][3:6:2] == pytest.approx([582.52, 476.49])
+    assert rows["政府采购金额"][3:6:2] == pytest.approx([202.00, 137.34])
+    money = next(c for row in basic.iter_rows(min_row=3) if row[0].value == "三公经费" for c in row[1:2])
+    assert money.data_type == "n" and money.number_format == "#,##0.00"
     assert any(str(r) == "A3:A4" for r in basic.merged_cells.ranges)  # 财政供养人员情况 spans two rows
     assert basic["A4"].border.left.style == "thin"
     selfeval = wb["附件1-2"]
-    texts = [c.value for row in selfeval.iter_rows() for c in row if c.value]
-    assert "年度资金总额" in texts and "1135.38" in texts and "1375.03" in texts and "100.00%" in texts
+    texts = [c.value for row in selfeval.iter_rows() for c in row if c.value is not None]
+    assert "年度资金总额" in texts and 1135.38 in texts and 1375.03 in texts and 1 in texts  # 100.00%
     assert "其中：一般公共预算：1364.72" in texts and "其他资金：10.31" in texts
-    assert "项目支出成本控制" in texts and "≤202万元" in texts and "533.64万元" in texts
-    assert "总分" in texts and "91.5" in texts and "评价等级：优" in texts
+    assert "项目支出成本控制" in texts and "≤202万元" in texts and "533.64万元" in texts  # a unit: text
+    assert "总分" in texts and 91.5 in texts and "评价等级：优" in texts
+    # The 总分 row's score is the sum of the scores (H) above it, all numbers: the budget's execution
+    # (年度资金总额) and the indicators.
+    grid = list(selfeval.iter_rows(min_row=3))
+    first = next(i for i, row in enumerate(grid) if row[1].value == "年度资金总额")
+    last = next(i for i, row in enumerate(grid) if row[1].value == "总分")
+    scores = [row[7].value for row in grid[first:last] if isinstance(row[7].value, int | float)]
+    assert len(scores) >= 10
+    assert grid[last][7].value == pytest.approx(sum(scores))
+    assert grid[last][7].value == 91.5 and grid[last][7].data_type == "n"
+
+
+def test_a_figure_is_typed_and_text_stays_text() -> None:
+    assert writers.typed("57") == (57, "#,##0")
+    assert writers.typed("1135.38") == (D("1135.38"), "#,##0.00")
+    assert writers.typed("91.5") == (D("91.5"), "#,##0.0")
+    assert writers.typed("92.98%") == (D("0.9298"), "0.00%")
+    assert writers.typed("100%") == (1, "0%")
+    for text in ("533.64万元", "≤202万元", "评价等级：优", "2023年决算数", "1,000"):
+        assert writers.typed(text) == (text, None)
+    assert writers.typed("") == (None, None) and writers.typed("=1+1") == ("'=1+1", None)
 
 
 def test_figures_json_format() -> None:

@@ -3,6 +3,7 @@ shows a raw ID number."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from decimal import Decimal as D
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from anju.core import kpis as registry
 from anju.core.models import AuditEvent, Job, Role, User
@@ -309,6 +311,20 @@ def test_asset_disposal_needs_leadership(client_for: Callable[..., Client]) -> N
     )
     laptop.refresh_from_db()
     assert laptop.status == Asset.Status.DISPOSED and laptop.disposed_on is not None
+
+
+def test_asset_register_export_has_dates_money_and_the_total(client_for: Callable[..., Client]) -> None:
+    response = client_for("finance").get(reverse("performance:assets") + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    value, acquired = headers.index("价值"), headers.index("取得日期")
+    body = list(sheet.iter_rows(min_row=2, max_row=sheet.max_row - 1))
+    assert len(body) == Asset.objects.count() and sheet.freeze_panes == "A2"
+    assert body[0][acquired].is_date and body[0][acquired].number_format == "yyyy-mm-dd"
+    assert body[0][value].data_type == "n" and body[0][value].number_format == "#,##0.00"
+    total = list(sheet[sheet.max_row])
+    assert total[0].value == "合计"
+    assert D(str(total[value].value)) == sum((D(str(row[value].value)) for row in body), D(0))
 
 
 def test_api_kpi_needs_the_kpis_module(client_for: Callable[..., Client]) -> None:

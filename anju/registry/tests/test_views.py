@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from anju.core.models import AuditEvent
@@ -78,7 +79,8 @@ def test_unit_export_masks_and_is_audited(client_for, city) -> None:
     assert rows[0][:3] == ("项目编码", "项目名称", "幢号") and len(rows) == 4
     ids = {row[9] for row in rows[1:]}
     assert zhang.id_number not in ids and any(v and v.endswith(zhang.id_number[-4:]) for v in ids)
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_repr="房屋清单.xlsx").exists()
+    dated = f"房屋清单_{timezone.localdate()}.xlsx"  # the file as downloaded, named with the day
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_repr=dated).exists()
 
 
 def test_role_without_export_cannot_export(client_for, city) -> None:

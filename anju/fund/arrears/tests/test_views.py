@@ -75,6 +75,10 @@ def test_board_shows_figures_matrix_and_exports(client_for, case: RecoveryCase) 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     assert [c.value for c in sheet[2]][:2] == ["ZJ2023-0001", "金御名都"]
+    total = [c.value for c in sheet[sheet.max_row]]
+    cases = list(sheet.iter_rows(min_row=2, max_row=sheet.max_row - 1, values_only=True))
+    assert total[0] == "合计" and total[4] == sum(row[4] for row in cases) and total[7] is None
+    assert sheet.cell(2, 5).number_format == "#,##0.00"  # 欠缴金额: money, a number
     assert client_for("information").get("/fund/arrears/?export=xlsx").status_code == 403
 
 

@@ -565,7 +565,7 @@ def test_receipts_list_filters_and_export(client_for: Callable[..., Client], uni
     response = client_for("finance").get(url + "?status=posted&export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "交易流水号" and [r[0] for r in rows[1:]] == ["T0001"]
+    assert rows[0][0] == "交易流水号" and [r[0] for r in rows[1:]] == ["T0001", "合计"]  # the amounts summed
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 

@@ -280,5 +280,7 @@ def test_reconcile_page_and_export(client_for) -> None:
     )
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert [c.value for c in sheet[1]][:4] == ["日期", "银行收入", "银行支出", "银行净额"]
-    assert sheet.max_row == 3
+    assert sheet.max_row == 4  # two days, then the 合计 row: the flows summed, not the day-end balances
+    days, total = list(sheet.iter_rows(min_row=2, max_row=3, values_only=True)), [c.value for c in sheet[4]]
+    assert total[0] == "合计" and total[1] == pytest.approx(sum(day[1] for day in days)) and total[8] is None
     assert client_for("office").get(reverse("fund:reconcile")).status_code == 403

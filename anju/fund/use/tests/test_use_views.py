@@ -201,7 +201,9 @@ def test_list_filters_export_and_emergency_mark(client_for, app: UseApplication)
     assert app.number in client.get(reverse("fund:uses") + f"?q={app.number}").content.decode()
     response = client.get(reverse("fund:uses") + "?export=xlsx")
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
-    assert len(rows) == 3 and any(str(r[1]).startswith("（应急）") for r in rows[1:])
+    assert len(rows) == 4 and any(str(r[1]).startswith("（应急）") for r in rows[1:3])
+    budget = rows[0].index("预算")
+    assert rows[3][0] == "合计" and rows[3][budget] == rows[1][budget] + rows[2][budget]
 
 
 def test_attachments_upload_and_download(client_for, app: UseApplication, settings, tmp_path) -> None:

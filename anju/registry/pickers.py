@@ -20,7 +20,7 @@ from anju.lib.ids import mask_id, mask_name
 from anju.registry import queries
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
-PROJECT_MODULES = ("registry", "fund", "rental", "termite", "subsidy")
+PROJECT_MODULES = ("registry", "fund", "rental", "termite", "subsidy", "legacy")
 
 
 def _initials(q: str) -> bool:

@@ -86,8 +86,12 @@ def pick(request: HttpRequest, module: str, kind: str) -> JsonResponse:
 class PickerWidget(forms.TextInput):
     """A text box that suggests records as one types; the chosen record's summary shows under it."""
 
-    def __init__(self, kind: str, module: str, attrs: dict[str, Any] | None = None) -> None:
-        self.kind, self.module = kind, module
+    def __init__(
+        self, kind: str, module: str, attrs: dict[str, Any] | None = None, *, append_to: str | None = None
+    ) -> None:
+        """append_to: the name of a textarea of the form that a chosen record's code is added to (a list of
+        codes), the box then emptied for the next one."""
+        self.kind, self.module, self.append_to = kind, module, append_to
         super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -97,6 +101,8 @@ class PickerWidget(forms.TextInput):
         widget_attrs["role"] = "combobox"
         widget_attrs["aria-autocomplete"] = "list"
         widget_attrs["aria-expanded"] = "false"
+        if self.append_to:
+            widget_attrs["data-picker-append"] = self.append_to
         widget_attrs.setdefault("placeholder", _g("Type a name, pinyin initials, code or address"))
         return context
 

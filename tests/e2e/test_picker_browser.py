@@ -57,8 +57,12 @@ def test_a_use_application_with_pickers_from_handler_to_payment(
     page.select_option("select[name=applicant_kind]", "property_company")
     page.fill("input[name=applicant_name]", "怀化物业服务有限公司")
     page.fill("input[name=emergency_reason]", "电梯困人，主机故障")
-    page.select_option("select[name=scope_kind]", "buildings")
-    page.fill("textarea[name=scope_spec]", "1")
+    # the scope's units, each picked: one by its owner's name, one by the beginning of its code
+    page.select_option("select[name=scope_kind]", "list")
+    pick(page, "scope_add", "业主2", "P0001-1-1-102")
+    pick(page, "scope_add", "P0001-1-1-10", "P0001-1-1-101")
+    assert page.input_value("textarea[name=scope_spec]") == "P0001-1-1-102\nP0001-1-1-101"
+    assert page.input_value("input[name=scope_add]") == ""
     page.fill("textarea[name=items]", "电梯主机 400.00")
     # the contractor by the beginning of its name, chosen with the keyboard
     box = page.locator("input[name=contractor]")
@@ -77,6 +81,7 @@ def test_a_use_application_with_pickers_from_handler_to_payment(
     assert response.status == 200
     app = UseApplication.objects.get()
     assert app.project == project and app.contractor == contractor
+    assert sorted(app.scope_units.values_list("unit__code", flat=True)) == ["P0001-1-1-101", "P0001-1-1-102"]
     assert page.url == f"{base}/fund/use/{app.pk}/"
 
     # A code typed by hand still works, and a wrong one is refused with the field named.

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.pickers import PickerField
+from anju.core.pickers import PickerField, PickerWidget
 from anju.fund.forms import preselect_the_only_bank, special_account_field
 from anju.fund.models import UseApplication, UsePayment
 from anju.fund.use import actions as use
@@ -43,6 +43,17 @@ class ApplicationForm(forms.Form):
             "separated by ~. Picked units: unit codes, one per line or separated by commas."
         ),
     )
+    scope_add = PickerField(
+        "unit",
+        "fund",
+        label=_("Add a unit to the scope"),
+        required=False,
+        widget=PickerWidget("unit", "fund", append_to="scope_spec"),
+        help_text=_(
+            "Picked units or a range: type a unit code, the owner's name or initials and click a suggestion; "
+            "its code is added to the scope details."
+        ),
+    )
     items = forms.CharField(
         label=_("Repair items and budget"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -51,6 +62,18 @@ class ApplicationForm(forms.Form):
     contractor = PickerField("enterprise", "fund", label=_("Contractor (credit code)"), max_length=18, required=False)
     contractor_bank = forms.CharField(label=_("Contractor's bank"), max_length=80, required=False)
     contractor_account_number = forms.CharField(label=_("Contractor's account number"), max_length=40, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # a unit typed in the helper box but not clicked is added to the scope all the same
+        unit = data.get("scope_add")
+        if unit is None or "scope_spec" not in data:
+            return data
+        if data.get("scope_kind") not in (UseApplication.ScopeKind.LIST, UseApplication.ScopeKind.RANGE):
+            self.add_error("scope_add", _("Units are added to a scope of picked units or a unit code range."))
+        elif unit.code not in re.split(r"[\s,，、;；~～]+", data["scope_spec"]):
+            data["scope_spec"] = "\n".join(p for p in (data["scope_spec"].strip(), unit.code) if p)
+        return data
 
     def clean_items(self) -> list[tuple[str, Decimal]]:
         items = []

@@ -176,3 +176,13 @@ def test_the_new_use_application_page_saves_the_picked_project(
     response = client.post(reverse("fund:use_create"), _application(project=picked))
     assert response.status_code == 302, response.context["form"].errors
     assert UseApplication.objects.get().project.code == "P0001"
+
+
+def test_a_unit_typed_in_the_scope_box_is_added_to_the_scope(estate: dict[str, Any]) -> None:
+    form = ApplicationForm(_application(scope_kind="list", scope_spec="P0001-1-1-101", scope_add="P0001-1-1-102"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["scope_spec"] == "P0001-1-1-101\nP0001-1-1-102"
+    again = ApplicationForm(_application(scope_kind="list", scope_spec="P0001-1-1-101", scope_add="P0001-1-1-101"))
+    assert again.is_valid() and again.cleaned_data["scope_spec"] == "P0001-1-1-101"
+    whole = ApplicationForm(_application(scope_kind="project", scope_add="P0001-1-1-102"))
+    assert not whole.is_valid() and "scope_add" in whole.errors

@@ -1,7 +1,8 @@
 // Searchable pickers (anju/core/pickers.py): <input data-picker="/pick/<module>/<kind>/"> inside a
 // <div class="picker"> asks the endpoint as one types and lists at most twenty suggestions; a click, or
 // the arrow keys and Enter, puts the record's code in the box and its summary under it. A typed code is
-// still accepted: the form checks it when it is sent.
+// still accepted: the form checks it when it is sent. With data-picker-append="<textarea name>" the chosen
+// code is added as a line of that textarea instead, and the box is emptied for the next one.
 (function () {
   "use strict";
   var timers = new WeakMap();
@@ -20,9 +21,22 @@
     input.setAttribute("aria-expanded", "false");
   }
 
+  function append(target, value) {
+    var lines = target.value.split(/[\n,，]+/).map(function (l) { return l.trim(); }).filter(Boolean);
+    if (lines.indexOf(value) < 0) lines.push(value);
+    target.value = lines.join("\n");
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   function choose(input, option) {
     var p = parts(input);
-    input.value = option.dataset.value;
+    var target = input.dataset.pickerAppend && input.form ? input.form.elements[input.dataset.pickerAppend] : null;
+    if (target) {
+      append(target, option.dataset.value);
+      input.value = "";
+    } else {
+      input.value = option.dataset.value;
+    }
     if (p) p.summary.textContent = option.dataset.summary;
     close(input);
     input.dispatchEvent(new Event("change", { bubbles: true }));

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from anju.core.pickers import PickerField
+from anju.core.pickers import PickerField, PickerWidget
 from anju.fund.models import DepositStandard
 
 
@@ -66,5 +66,18 @@ class CancelForm(forms.Form):
 
 
 class ReplenishForm(forms.Form):
-    project = PickerField("project", "fund", label=gettext_lazy("Project"), required=False)
+    project = PickerField(
+        "project",
+        "fund",
+        label=gettext_lazy("Project"),
+        required=False,
+        widget=PickerWidget(
+            "project",
+            "fund",
+            attrs={
+                "placeholder": gettext_lazy("Project code (empty: all projects)"),
+                "aria-label": gettext_lazy("Project code"),
+            },
+        ),
+    )
     issued_on = forms.DateField(label=gettext_lazy("Issued on"), required=False, widget=_date_input())

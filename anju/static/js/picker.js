@@ -108,6 +108,12 @@
     }
   });
 
+  // Leaving the box (Tab, or a click elsewhere) closes its list; a click on a suggestion keeps the focus.
+  document.addEventListener("focusout", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.dataset.picker) close(input);
+  });
+
   document.addEventListener("mousedown", function (event) {
     if (!(event.target instanceof Element)) return;
     var option = event.target.closest(".picker-list [role=option]");

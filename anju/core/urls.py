@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from anju.core import bankfile_views, health, imports_views, jobs_views, roles_views, views
+from anju.core import bankfile_views, health, imports_views, jobs_views, pickers, roles_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -42,4 +42,5 @@ urlpatterns = [
     path("bank-profiles/", bankfile_views.profile_list, name="bank_profiles"),
     path("bank-profiles/new/", bankfile_views.profile_edit, name="bank_profile_create"),
     path("bank-profiles/<int:pk>/", bankfile_views.profile_edit, name="bank_profile_edit"),
+    path("pick/<str:module>/<str:kind>/", pickers.pick, name="pick"),
 ]

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import User
+from anju.core.pickers import PickerField
 from anju.legacy.models import Project, Stage, Task
-from anju.registry.models import Project as RegistryProject
 from anju.worklog.models import WorkRecord
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,22 +26,13 @@ def _staff() -> forms.ModelChoiceField:
 
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("Legacy project name"), max_length=120)
-    registry_code = forms.CharField(label=_("Registry project code"), max_length=30, required=False)
+    registry_code = PickerField("project", "legacy", label=_("Registry project code"), required=False)
     registered_on = _day(_("Registered on"))
     entry_stage = forms.ModelChoiceField(label=_("Stage when registered"), queryset=Stage.objects.all(),
                                          to_field_name="code")  # fmt: skip
     households = forms.IntegerField(label=_("Households affected"), min_value=0, initial=0)
     takeover_entity = forms.CharField(label=_("Takeover entity"), max_length=120, required=False)
     blockers = forms.CharField(label=_("Blockers"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def clean_registry_code(self) -> RegistryProject | None:
-        code = self.cleaned_data["registry_code"].strip()
-        if not code:
-            return None
-        found = RegistryProject.objects.filter(code=code).first()
-        if found is None:
-            raise forms.ValidationError(_("No registry project has this code."))
-        return found
 
 
 class ReachForm(forms.Form):

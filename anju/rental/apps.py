@@ -16,3 +16,7 @@ class RentalConfig(LineConfig):
     imports = ("anju.rental.payments_import.PAYMENTS_IMPORT",)
     jobs = {"rental.bill_month": "anju.rental.jobs.bill_month"}
     setup = "anju.rental.setup.STEPS"
+
+    def ready(self) -> None:
+        super().ready()
+        from anju.rental import pickers  # noqa: F401  registers the rental kinds of picker

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from anju.core.pickers import PickerField
 from anju.lib.ids import normalize_resident_id, normalize_uscc
 from anju.registry.models import Person
-from anju.rental.models import Category, Exit, Household, Inspection, Kind, Lease, RentalUnit, Review
+from anju.rental.models import Category, Exit, Inspection, Kind, RentalUnit, Review
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
@@ -106,8 +107,8 @@ class HoldDrawForm(forms.Form):
 
 
 class LeaseForm(forms.Form):
-    unit = forms.CharField(label=_("Unit code"), max_length=80)
-    household = forms.CharField(label=_("Household number (homes)"), max_length=20, required=False)
+    unit = PickerField("rental_unit", "rental", label=_("Unit code"))
+    household = PickerField("household", "rental", label=_("Household number (homes)"), required=False)
     tenant_name = forms.CharField(label=_("Tenant (shops)"), max_length=120, required=False)
     start = _date(_("Start"), initial=_today)
     end = _date(_("End of term"))
@@ -119,21 +120,6 @@ class LeaseForm(forms.Form):
         required=False,
         help_text=_("Empty: two months' rent."),
     )
-
-    def clean_unit(self) -> RentalUnit:
-        ru = RentalUnit.objects.select_related("unit").filter(unit__code=self.cleaned_data["unit"].strip()).first()
-        if ru is None:
-            raise forms.ValidationError(_("No rental unit has this code."))
-        return ru
-
-    def clean_household(self) -> Household | None:
-        number = self.cleaned_data["household"].strip()
-        if not number:
-            return None
-        household = Household.objects.filter(number=number).first()
-        if household is None:
-            raise forms.ValidationError(_("No household has this number."))
-        return household
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -185,18 +171,12 @@ class OpenReviewsForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    lease = forms.CharField(label=_("Lease number"), max_length=20)
+    lease = PickerField("home_lease", "rental", label=_("Lease number"))
     visit = forms.ChoiceField(label=_("Visit"), choices=Inspection.Visit.choices)
     on = _date(_("Visited on"), initial=_today)
     finding = forms.ChoiceField(label=_("Finding"), choices=Inspection.Finding.choices)
     inspector = forms.CharField(label=_("Inspector"), max_length=60)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-    def clean_lease(self) -> Lease:
-        lease = Lease.objects.filter(number=self.cleaned_data["lease"].strip(), kind=Kind.HOME).first()
-        if lease is None:
-            raise forms.ValidationError(_("No home lease has this number."))
-        return lease
 
 
 class ExitForm(forms.Form):
@@ -220,15 +200,9 @@ class NoteForm(forms.Form):
 
 
 class RepairForm(forms.Form):
-    unit = forms.CharField(label=_("Unit code"), max_length=80)
+    unit = PickerField("rental_unit", "rental", label=_("Unit code"))
     on = _date(_("Reported on"), initial=_today)
     description = forms.CharField(label=pgettext_lazy("rental", "Description"), max_length=300)
-
-    def clean_unit(self) -> RentalUnit:
-        ru = RentalUnit.objects.filter(unit__code=self.cleaned_data["unit"].strip()).first()
-        if ru is None:
-            raise forms.ValidationError(_("No rental unit has this code."))
-        return ru
 
 
 class AssignForm(forms.Form):

@@ -41,6 +41,7 @@ from anju.core.listing import (
 )
 from anju.core.models import Attachment
 from anju.core.permissions import actor, can, check, require
+from anju.core.pickers import PickerField
 from anju.fund.arrears import actions, queries, rules
 from anju.fund.arrears.models import (
     ZERO,
@@ -75,15 +76,13 @@ def _year(request: HttpRequest) -> int:
 
 
 class CaseForm(forms.Form):
-    project = forms.CharField(label=_("Project code"), max_length=20)
+    project = PickerField("project", "fund", label=_("Project"))
     opened_on = forms.DateField(label=_("Opened on"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     items = forms.FileField(label=_("Units owed (.xlsx/.csv: 房屋编码, 欠缴金额)"), required=False)
 
     def clean_project(self) -> Project:
-        project = Project.objects.select_related("developer").filter(code=self.cleaned_data["project"].strip()).first()
-        if project is None:
-            raise ValidationError(_("No project has this code."))
+        project: Project = self.cleaned_data["project"]
         if project.developer is None:
             raise ValidationError(_("The project has no developer on record."))
         return project

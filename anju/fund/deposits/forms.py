@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from anju.core.pickers import PickerField, PickerWidget
 from anju.fund.models import DepositStandard
-from anju.registry.models import Project, Unit
 
 
 def _date_input() -> forms.DateInput:
@@ -34,7 +34,7 @@ class StandardEditForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    unit = forms.CharField(label=gettext_lazy("Unit code"), max_length=80)
+    unit = PickerField("unit", "fund", label=gettext_lazy("Unit"))
     issued_on = forms.DateField(
         label=gettext_lazy("Issued on"),
         required=False,
@@ -42,19 +42,12 @@ class NoticeForm(forms.Form):
         help_text=gettext_lazy("Empty: today. The standard in force on this day applies."),
     )
 
-    def clean_unit(self) -> Unit:
-        code = self.cleaned_data["unit"].strip()
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None:
-            raise forms.ValidationError(f"房屋编码“{code}”不存在")
-        return unit
-
 
 class BatchForm(forms.Form):
     FOR_OWNERS = "owners"
     FOR_DEVELOPER = "developer"
 
-    project = forms.CharField(label=gettext_lazy("Project code"), max_length=30)
+    project = PickerField("project", "fund", label=gettext_lazy("Project"))
     payer = forms.ChoiceField(
         label=gettext_lazy("Notices for"),
         choices=[
@@ -67,27 +60,24 @@ class BatchForm(forms.Form):
     issued_on = forms.DateField(label=gettext_lazy("Issued on"), required=False, widget=_date_input())
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
-    def clean_project(self) -> Project:
-        code = self.cleaned_data["project"].strip()
-        project = Project.objects.filter(code=code).select_related("developer").first()
-        if project is None:
-            raise forms.ValidationError(f"项目编码“{code}”不存在")
-        return project
-
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
 
 class ReplenishForm(forms.Form):
-    project = forms.CharField(label=gettext_lazy("Project code"), max_length=30, required=False)
+    project = PickerField(
+        "project",
+        "fund",
+        label=gettext_lazy("Project"),
+        required=False,
+        widget=PickerWidget(
+            "project",
+            "fund",
+            attrs={
+                "placeholder": gettext_lazy("Project code (empty: all projects)"),
+                "aria-label": gettext_lazy("Project code"),
+            },
+        ),
+    )
     issued_on = forms.DateField(label=gettext_lazy("Issued on"), required=False, widget=_date_input())
-
-    def clean_project(self) -> Project | None:
-        code = self.cleaned_data["project"].strip()
-        if not code:
-            return None
-        project = Project.objects.filter(code=code).first()
-        if project is None:
-            raise forms.ValidationError(f"项目编码“{code}”不存在")
-        return project

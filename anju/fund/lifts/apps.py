@@ -10,3 +10,7 @@ class LiftsConfig(LineConfig):
     label = "lifts"
     verbose_name = _("Lift insurance")
     kpis = "anju.fund.lifts.queries.registry_entries"
+
+    def ready(self) -> None:
+        super().ready()
+        from anju.fund.lifts import pickers  # noqa: F401  registers the lift picker

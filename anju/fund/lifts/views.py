@@ -18,29 +18,23 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.errors import refused
 from anju.core.listing import ChoiceFilter, Column, HiddenFilter, ListPage, Search, Tag, link_column, valid_int
 from anju.core.permissions import actor, check, require
+from anju.core.pickers import PickerField, PickerWidget
 from anju.fund.lifts import actions, queries, rules
 from anju.fund.lifts.models import Claim, Insurer, Lift, Policy
 from anju.fund.models import Account
-from anju.registry.models import Building
 
 MODULE = "fund"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LiftForm(forms.Form):
-    project = forms.CharField(label=_("Project code"), max_length=20)
-    building = forms.CharField(label=_("Building number"), max_length=20)
+    building = PickerField("building", "fund", label=_("Building"))
     registration_code = forms.CharField(label=_("Registration code"), max_length=20)
     entrance = forms.CharField(label=_("Entrance"), max_length=10, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        building = Building.objects.filter(
-            project__code=data.get("project", "").strip(), number=data.get("building", "").strip()
-        ).first()
-        if building is None:
-            raise ValidationError(_("No building has this project code and number."))
-        data["building_obj"] = building
+        data["building_obj"] = data.get("building")
         return data
 
 
@@ -49,6 +43,14 @@ class PolicyForm(forms.Form):
     insurer = forms.ModelChoiceField(label=_("Insurer"), queryset=Insurer.objects.select_related("enterprise"))
     lifts = forms.CharField(
         label=_("Lift registration codes"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("One per line.")
+    )
+    lift_add = PickerField(
+        "lift",
+        "fund",
+        label=_("Add a lift"),
+        required=False,
+        widget=PickerWidget("lift", "fund", append_to="lifts"),
+        help_text=_("Type a registration code or a project's name and click a suggestion: its code is added above."),
     )
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     start = forms.DateField(label=_("Term start"), widget=DATE)
@@ -64,6 +66,14 @@ class PolicyForm(forms.Form):
             raise ValidationError(_("Unknown lifts: %(codes)s") % {"codes": "、".join(missing[:10])})
         return lifts
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # a lift typed in the helper box but not clicked is covered all the same
+        lift, lifts = data.get("lift_add"), data.get("lifts")
+        if lift is not None and lifts is not None and lift not in lifts:
+            lifts.append(lift)
+        return data
+
 
 class PayForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
@@ -73,16 +83,10 @@ class PayForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    lift = forms.CharField(label=_("Lift registration code"), max_length=20)
+    lift = PickerField("lift", "fund", label=_("Lift registration code"), max_length=20)
     date = forms.DateField(label=_("Date"), widget=DATE)
     fault = forms.CharField(label=_("Fault"), max_length=300)
     amount = forms.DecimalField(label=_("Amount claimed"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-
-    def clean_lift(self) -> Lift:
-        lift = Lift.objects.filter(registration_code=self.cleaned_data["lift"].strip()).first()
-        if lift is None:
-            raise ValidationError(_("No lift has this registration code."))
-        return lift
 
 
 def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:

@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.pickers import PickerField, PickerWidget
 from anju.fund.forms import preselect_the_only_bank, special_account_field
 from anju.fund.models import UseApplication, UsePayment
 from anju.fund.use import actions as use
 from anju.lib.money import round_fen
-from anju.registry.models import Enterprise, Project
 
 _AMOUNT_RE = re.compile(r"^(?P<name>.+?)[\s,，:：]+(?P<amount>[\d,]+(?:\.\d+)?)\s*元?$")
 
@@ -21,10 +21,12 @@ _AMOUNT_RE = re.compile(r"^(?P<name>.+?)[\s,，:：]+(?P<amount>[\d,]+(?:\.\d+)?
 class ApplicationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=UseApplication.Kind.choices)
     title = forms.CharField(label=_("Repair"), max_length=200)
-    project = forms.CharField(label=_("Project code"), max_length=30)
+    project = PickerField("project", "fund", label=_("Project"))
     applicant_kind = forms.ChoiceField(label=_("Applicant type"), choices=UseApplication.ApplicantKind.choices)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=120, required=False)
-    applicant_enterprise = forms.CharField(label=_("Applicant enterprise (credit code)"), max_length=18, required=False)
+    applicant_enterprise = PickerField(
+        "enterprise", "fund", label=_("Applicant enterprise (credit code)"), max_length=18, required=False
+    )
     emergency_reason = forms.CharField(
         label=_("Emergency reason"),
         max_length=300,
@@ -41,36 +43,37 @@ class ApplicationForm(forms.Form):
             "separated by ~. Picked units: unit codes, one per line or separated by commas."
         ),
     )
+    scope_add = PickerField(
+        "unit",
+        "fund",
+        label=_("Add a unit to the scope"),
+        required=False,
+        widget=PickerWidget("unit", "fund", append_to="scope_spec"),
+        help_text=_(
+            "Picked units or a range: type a unit code, the owner's name or initials and click a suggestion; "
+            "its code is added to the scope details."
+        ),
+    )
     items = forms.CharField(
         label=_("Repair items and budget"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One item per line: the item, then its budget in yuan (e.g. 屋面防水 120000.00)."),
     )
-    contractor = forms.CharField(label=_("Contractor (credit code)"), max_length=18, required=False)
+    contractor = PickerField("enterprise", "fund", label=_("Contractor (credit code)"), max_length=18, required=False)
     contractor_bank = forms.CharField(label=_("Contractor's bank"), max_length=80, required=False)
     contractor_account_number = forms.CharField(label=_("Contractor's account number"), max_length=40, required=False)
 
-    def clean_project(self) -> Project:
-        code = self.cleaned_data["project"].strip()
-        project = Project.objects.filter(code=code).first()
-        if project is None:
-            raise forms.ValidationError(_("No project has this code."))
-        return project
-
-    def _enterprise(self, name: str) -> Enterprise | None:
-        code = self.cleaned_data[name].strip().upper()
-        if not code:
-            return None
-        enterprise = Enterprise.objects.filter(uscc=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise has this credit code."))
-        return enterprise
-
-    def clean_applicant_enterprise(self) -> Enterprise | None:
-        return self._enterprise("applicant_enterprise")
-
-    def clean_contractor(self) -> Enterprise | None:
-        return self._enterprise("contractor")
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # a unit typed in the helper box but not clicked is added to the scope all the same
+        unit = data.get("scope_add")
+        if unit is None or "scope_spec" not in data:
+            return data
+        if data.get("scope_kind") not in (UseApplication.ScopeKind.LIST, UseApplication.ScopeKind.RANGE):
+            self.add_error("scope_add", _("Units are added to a scope of picked units or a unit code range."))
+        elif unit.code not in re.split(r"[\s,，、;；~～]+", data["scope_spec"]):
+            data["scope_spec"] = "\n".join(p for p in (data["scope_spec"].strip(), unit.code) if p)
+        return data
 
     def clean_items(self) -> list[tuple[str, Decimal]]:
         items = []

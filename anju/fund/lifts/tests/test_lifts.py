@@ -187,10 +187,10 @@ def test_lift_pages_list_export_and_act(client_for) -> None:
     response = client.get("/fund/lifts/?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     response = client.post(
-        "/fund/lifts/", {"project": "P0001", "building": "1", "registration_code": factories.code(9), "entrance": "1"}
+        "/fund/lifts/", {"building": "P0001-1", "registration_code": factories.code(9), "entrance": "1"}
     )
     assert response.status_code == 302 and Lift.objects.count() == 3
-    response = client.post("/fund/lifts/", {"project": "P0001", "building": "1", "registration_code": "1"})
+    response = client.post("/fund/lifts/", {"building": "P0001-1", "registration_code": "1"})
     assert response.status_code == 200 and Lift.objects.count() == 3
     insurer = factories.insurer()
     codes = "\n".join(lift.registration_code for lift in lifts)
@@ -384,3 +384,15 @@ def test_register_lifts_in_bulk_checks_every_code() -> None:
         actions.register_lifts(None, [actions.NewLift(unit.building_id, "123")])
     assert bad.value.code == "lifts.bad_code"
     assert Lift.objects.count() == 2
+
+
+def test_the_lift_picker_finds_lifts_by_code_and_project(client_for) -> None:
+    lifts = factories.lifts(2)
+    client = client_for("station")
+    url = "/pick/fund/lift/"
+    found = client.get(url, {"q": lifts[0].registration_code[:-1]}).json()["results"]
+    assert lifts[0].registration_code in [r["value"] for r in found]
+    by_project = client.get(url, {"q": "恒大"}).json()["results"]
+    assert sorted(r["value"] for r in by_project) == sorted(lift.registration_code for lift in lifts)
+    assert "恒大御景湾 1幢" in by_project[0]["summary"]
+    assert client_for("tax_agency").get(url, {"q": "恒大"}).status_code == 403

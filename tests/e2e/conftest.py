@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Dialog, Page
     from pytest_django.fixtures import SettingsWrapper
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -77,8 +77,25 @@ def page(browser: Browser) -> Iterator[Page]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # A confirmation (data-confirm: window.confirm) is accepted, as the person would; its question is kept
+    # for the `dialogs` fixture (Playwright would otherwise dismiss it and the form would not be sent).
+    questions: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.anju_dialogs = questions  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture
+def dialogs(page: Page) -> list[str]:
+    """The questions the page's confirmations asked so far (each accepted)."""
+    questions: list[str] = page.anju_dialogs  # type: ignore[attr-defined]
+    return questions
 
 
 @pytest.fixture

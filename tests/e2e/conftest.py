@@ -67,6 +67,19 @@ def browser() -> Iterator[Browser]:
             os.environ[ASYNC_UNSAFE] = previous
 
 
+def accept_confirmations(page: Page) -> list[str]:
+    """Accept the page's confirmations (data-confirm: window.confirm), as the person would, and keep their
+    questions (Playwright would otherwise dismiss them and the form would not be sent)."""
+    questions: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return questions
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context (no cookies) with the Chinese locale the staff use."""
@@ -77,16 +90,7 @@ def page(browser: Browser) -> Iterator[Page]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    # A confirmation (data-confirm: window.confirm) is accepted, as the person would; its question is kept
-    # for the `dialogs` fixture (Playwright would otherwise dismiss it and the form would not be sent).
-    questions: list[str] = []
-
-    def accept(dialog: Dialog) -> None:
-        questions.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", accept)
-    page.anju_dialogs = questions  # type: ignore[attr-defined]
+    page.anju_dialogs = accept_confirmations(page)  # type: ignore[attr-defined]
     yield page
     context.close()
 

@@ -67,16 +67,25 @@ def browser() -> Iterator[Browser]:
             os.environ[ASYNC_UNSAFE] = previous
 
 
-def accept_confirmations(page: Page) -> list[str]:
-    """Accept the page's confirmations (data-confirm: window.confirm), as the person would, and keep their
-    questions (Playwright would otherwise dismiss them and the form would not be sent)."""
-    questions: list[str] = []
+class Confirmations(list[str]):
+    """The questions a page's confirmations asked (data-confirm: window.confirm), in order. Each is
+    accepted, as the person would; set `answer = False` to say no to the next ones."""
 
-    def accept(dialog: Dialog) -> None:
+    answer = True
+
+
+def accept_confirmations(page: Page) -> Confirmations:
+    """Answer the page's confirmations (Playwright would otherwise dismiss them and no form would be sent)."""
+    questions = Confirmations()
+
+    def answer(dialog: Dialog) -> None:
         questions.append(dialog.message)
-        dialog.accept()
+        if questions.answer:
+            dialog.accept()
+        else:
+            dialog.dismiss()
 
-    page.on("dialog", accept)
+    page.on("dialog", answer)
     return questions
 
 
@@ -96,9 +105,9 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
-def dialogs(page: Page) -> list[str]:
-    """The questions the page's confirmations asked so far (each accepted)."""
-    questions: list[str] = page.anju_dialogs  # type: ignore[attr-defined]
+def dialogs(page: Page) -> Confirmations:
+    """The questions the page's confirmations asked so far (accepted unless `answer` is set to False)."""
+    questions: Confirmations = page.anju_dialogs  # type: ignore[attr-defined]
     return questions
 
 

@@ -210,3 +210,5 @@ def test_the_waiting_state_shows_on_the_next_roles_home_page(
     Application.objects.filter(pk=waiting.pk).update(status=Status.APPEAL)
     assert reverse("subsidy:applications") + "?status=appeal" in _todos(client_for("leadership", username="l2"))
     assert reverse("subsidy:applications") + "?status=appeal" not in _todos(housing)
+    Application.objects.filter(pk=waiting.pk).update(status=Status.APPROVED)
+    assert reverse("subsidy:applications") + "?status=approved" in _todos(housing)  # to put in a payment batch

@@ -43,6 +43,7 @@ USE_STEPS = (
     ("approve", UseApplication.Status.REVIEWED, _("Use applications awaiting approval")),
     ("handle", UseApplication.Status.APPROVED, _("Approved use applications to pay")),
     ("handle", UseApplication.Status.PAYING, _("Use applications awaiting settlement")),
+    ("handle", UseApplication.Status.PAID, _("Paid use applications to file (归档)")),
 )
 
 

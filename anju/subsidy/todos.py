@@ -21,6 +21,8 @@ def subsidy_todos(user: Any) -> list[Todo]:
         ("handle", Status.NOTICE, _("Subsidy applications in publicity to approve")),
         ("handle", Status.RETURNED, _("Subsidy applications returned for correction")),
         ("approve", Status.APPEAL, _("Subsidy appeals to decide")),
+        ("handle", Status.APPROVED, _("Approved subsidy applications awaiting a batch")),
+        ("handle", Status.FAILED, _("Failed subsidy payments to correct")),
     ):
         if user.can("subsidy", action):
             count = Application.objects.filter(status=status).count()

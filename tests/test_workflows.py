@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from anju.core.models import User
-from anju.core.workflow import Workflow, acting_role
+from anju.core.workflow import Workflow, acting_role, history
 from anju.fund.models import Account, RefundApplication
 from anju.fund.refunds import actions as refunds
 from anju.fund.tests import factories as fund
@@ -212,3 +212,14 @@ def test_the_waiting_state_shows_on_the_next_roles_home_page(
     assert reverse("subsidy:applications") + "?status=appeal" not in _todos(housing)
     Application.objects.filter(pk=waiting.pk).update(status=Status.APPROVED)
     assert reverse("subsidy:applications") + "?status=approved" in _todos(housing)  # to put in a payment batch
+
+
+def test_an_event_without_a_stored_role_shows_its_actors_role(make_user: Callable[..., User], account: Account) -> None:
+    """Rows written before the role was stored, and the demo's set-based inserts, leave it empty."""
+    checker = make_user("checker", "finance")
+    application = refunds.create_refund(None, account, applicant="王五", reason="拆除")
+    refunds.take_step(checker, refunds.take_step(None, application, "submit"), "review")
+    application.events.update(actor_role="")
+    rows = history(refunds.WORKFLOW, application)
+    assert [(r.who, r.role, r.step) for r in rows][-1] == ("checker", "人事财务部", "审核通过")
+    assert rows[0].role == ""  # the command line acts in no role

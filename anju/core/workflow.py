@@ -314,13 +314,19 @@ class HistoryRow:
 
 
 def history(workflow: Workflow, obj: models.Model) -> list[HistoryRow]:
-    """The record's history, oldest first, with step and state labels."""
-    events = workflow.event_model._default_manager.filter(**{workflow.event_record: obj}).order_by("at", "pk")
+    """The record's history, oldest first, with step and state labels. An event written before the role
+    was stored (older rows, the demo's set-based inserts) shows the role its actor's roles give now."""
+    events = (
+        workflow.event_model._default_manager.filter(**{workflow.event_record: obj})
+        .select_related("actor")
+        .prefetch_related("actor__roles")  # type: ignore[misc]
+        .order_by("at", "pk")
+    )
     return [
         HistoryRow(
             at=e.at,
             who=e.actor_full_name or e.actor_name,
-            role=e.actor_role,
+            role=e.actor_role or acting_role(workflow, e.actor, e.step, e.from_status),
             step=workflow.step_label(e.step),
             from_label=workflow.state_label(e.from_status) if e.from_status else "",
             to_label=workflow.state_label(e.to_status),

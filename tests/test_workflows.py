@@ -223,3 +223,13 @@ def test_an_event_without_a_stored_role_shows_its_actors_role(make_user: Callabl
     rows = history(refunds.WORKFLOW, application)
     assert [(r.who, r.role, r.step) for r in rows][-1] == ("checker", "人事财务部", "审核通过")
     assert rows[0].role == ""  # the command line acts in no role
+
+
+def test_a_rental_application_shows_its_step_bar(
+    client_for: Callable[..., Client],
+) -> None:
+    rental_factories.rates()
+    household = rental_factories.waiting_household(7)
+    page = _page(client_for("housing"), reverse("rental:household", args=[household.pk]))
+    bar = re.findall(r'<li class="(\w+)">', page.split('class="workflow-bar"')[1].split("</ol>")[0])
+    assert bar == ["done", "current", "todo", "todo"]  # 申请 → 轮候 (here) → 配租 → 退出

@@ -345,15 +345,16 @@ class BarItem:
 def bar(workflow: Workflow, status: str) -> list[BarItem]:
     """The step bar: the path's states, those before the record's state done; a state off the path
     (撤回, 不同意) ends the bar as the current one."""
-    if status not in workflow.path:
-        return [BarItem(workflow.state_label(s), "todo") for s in workflow.path] + [
-            BarItem(workflow.state_label(status), "current")
-        ]
-    here = workflow.path.index(status)
-    return [
-        BarItem(workflow.state_label(s), "done" if i < here else "current" if i == here else "todo")
-        for i, s in enumerate(workflow.path)
-    ]
+    return status_bar(workflow.path, status, workflow.state_label)
+
+
+def status_bar(path: tuple[str, ...], status: str, label: Callable[[str], str]) -> list[BarItem]:
+    """The step bar of a record whose states are not a kit workflow (a rental household's application):
+    `includes/workflow_bar.html` shows it given as `wf.bar`."""
+    if status not in path:
+        return [BarItem(label(s), "todo") for s in path] + [BarItem(label(status), "current")]
+    here = path.index(status)
+    return [BarItem(label(s), "done" if i < here else "current" if i == here else "todo") for i, s in enumerate(path)]
 
 
 class WorkflowPage:

@@ -50,6 +50,8 @@ class WorkflowEvent(models.Model):
     actor_name = models.CharField(_("by (name)"), max_length=150)
     # db_default: rows written outside the ORM (the demo's inserts, older rows) get an empty value.
     actor_full_name = models.CharField(_("by (full name)"), max_length=60, blank=True, default="", db_default="")
+    # The role the actor acted in (its name at the time): the actor's role granting the step's permission.
+    actor_role = models.CharField(_("role"), max_length=60, blank=True, default="", db_default="")
     step = models.CharField(_("step"), max_length=20, blank=True, default="", db_default="")
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12)
@@ -251,6 +253,26 @@ def move(
     )
 
 
+def acting_role(workflow: Workflow, actor: User | None, step: str, from_status: str) -> str:
+    """The role the actor takes the step in: its roles granting the step's permission from the state (any
+    of the line's permissions for a line's own transition, 拨付, 新建), by name; "" for the command line."""
+    if actor is None or not actor.pk:
+        return ""
+    chosen = workflow.flow.step(step)
+    roles: list[Any] | None = getattr(actor, "_anju_roles", None)
+    if roles is None:  # once per actor object: a batch takes many steps
+        roles = list(actor.roles.all())
+        actor._anju_roles = roles  # type: ignore[attr-defined]
+    if chosen is not None and from_status in chosen.starts:
+        action = chosen.permission_from(from_status)
+        granting = [r for r in roles if r.grants(workflow.module, action)]
+    else:
+        granting = [r for r in roles if any(p.split(":", 1)[0] in (workflow.module, "*") for p in r.permissions)]
+    if not granting and actor.is_superuser:
+        return "系统管理员"
+    return "、".join(r.name for r in granting)[:60]
+
+
 def record(
     workflow: Workflow,
     actor: User | None,
@@ -263,13 +285,15 @@ def record(
     """Write one history event: from `from_status` (the record's state when None: a step that changes
     nothing but is part of the history, such as a notice served again) to the record's state now."""
     status = _status(obj)
+    start = status if from_status is None else from_status
     return workflow.event_model._default_manager.create(
         **{workflow.event_record: obj},
         actor=actor if actor is not None and actor.pk else None,
         actor_name=audit.actor_label(actor),
         actor_full_name=(actor.full_name if actor is not None else "")[:60],
+        actor_role=acting_role(workflow, actor, step, start),
         step=step,
-        from_status=status if from_status is None else from_status,
+        from_status=start,
         to_status=status,
         note=note.strip()[:300],
     )
@@ -282,6 +306,7 @@ def record(
 class HistoryRow:
     at: dt.datetime
     who: str
+    role: str
     step: str
     from_label: str
     to_label: str
@@ -289,12 +314,19 @@ class HistoryRow:
 
 
 def history(workflow: Workflow, obj: models.Model) -> list[HistoryRow]:
-    """The record's history, oldest first, with step and state labels."""
-    events = workflow.event_model._default_manager.filter(**{workflow.event_record: obj}).order_by("at", "pk")
+    """The record's history, oldest first, with step and state labels. An event written before the role
+    was stored (older rows, the demo's set-based inserts) shows the role its actor's roles give now."""
+    events = (
+        workflow.event_model._default_manager.filter(**{workflow.event_record: obj})
+        .select_related("actor")
+        .prefetch_related("actor__roles")  # type: ignore[misc]
+        .order_by("at", "pk")
+    )
     return [
         HistoryRow(
             at=e.at,
             who=e.actor_full_name or e.actor_name,
+            role=e.actor_role or acting_role(workflow, e.actor, e.step, e.from_status),
             step=workflow.step_label(e.step),
             from_label=workflow.state_label(e.from_status) if e.from_status else "",
             to_label=workflow.state_label(e.to_status),
@@ -313,15 +345,16 @@ class BarItem:
 def bar(workflow: Workflow, status: str) -> list[BarItem]:
     """The step bar: the path's states, those before the record's state done; a state off the path
     (撤回, 不同意) ends the bar as the current one."""
-    if status not in workflow.path:
-        return [BarItem(workflow.state_label(s), "todo") for s in workflow.path] + [
-            BarItem(workflow.state_label(status), "current")
-        ]
-    here = workflow.path.index(status)
-    return [
-        BarItem(workflow.state_label(s), "done" if i < here else "current" if i == here else "todo")
-        for i, s in enumerate(workflow.path)
-    ]
+    return status_bar(workflow.path, status, workflow.state_label)
+
+
+def status_bar(path: tuple[str, ...], status: str, label: Callable[[str], str]) -> list[BarItem]:
+    """The step bar of a record whose states are not a kit workflow (a rental household's application):
+    `includes/workflow_bar.html` shows it given as `wf.bar`."""
+    if status not in path:
+        return [BarItem(label(s), "todo") for s in path] + [BarItem(label(status), "current")]
+    here = path.index(status)
+    return [BarItem(label(s), "done" if i < here else "current" if i == here else "todo") for i, s in enumerate(path)]
 
 
 class WorkflowPage:
@@ -369,11 +402,13 @@ def post_step(workflow: Workflow, request: HttpRequest, obj: models.Model, take:
 
 
 class WorkflowEventOut(Schema):
-    """One history event: `by` is the login name (cli:… for the command line), `by_name` the real name."""
+    """One history event: `by` is the login name (cli:… for the command line), `by_name` the real name,
+    `by_role` the role the step was taken in."""
 
     at: dt.datetime
     by: str
     by_name: str
+    by_role: str
     step: str
     from_status: str
     to_status: str
@@ -387,6 +422,7 @@ def events_out(workflow: Workflow, obj: models.Model) -> list[WorkflowEventOut]:
             at=e.at,
             by=e.actor_name,
             by_name=e.actor_full_name,
+            by_role=e.actor_role,
             step=e.step,
             from_status=e.from_status,
             to_status=e.to_status,

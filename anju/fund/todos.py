@@ -22,6 +22,7 @@ def fund_todos(user: Any) -> list[Todo]:
         if to_pay:
             items.append(Todo(_("Approved refunds to pay"), reverse("fund:refunds") + "?status=approved", to_pay))
     items.extend(use_todos(user))
+    items.extend(draft_todos(user))
     for permission, status, title in REFUND_STEPS:
         waiting = RefundApplication.objects.filter(status=status).count() if user.can("fund", permission) else 0
         if waiting:
@@ -42,6 +43,7 @@ USE_STEPS = (
     ("approve", UseApplication.Status.REVIEWED, _("Use applications awaiting approval")),
     ("handle", UseApplication.Status.APPROVED, _("Approved use applications to pay")),
     ("handle", UseApplication.Status.PAYING, _("Use applications awaiting settlement")),
+    ("handle", UseApplication.Status.PAID, _("Paid use applications to file (归档)")),
 )
 
 
@@ -61,3 +63,18 @@ def use_todos(user: Any) -> list[Todo]:
         for status, title in statuses
         if counts.get(status)
     ]
+
+
+def draft_todos(user: Any) -> list[Todo]:
+    """The user's own drafts (new or sent back) waiting for them to submit (提交审核): only their creator submits."""
+    if not user.can("fund", "handle"):
+        return []
+    items: list[Todo] = []
+    uses = UseApplication.objects.filter(status=UseApplication.Status.DRAFT, created_by=user).count()
+    if uses:
+        items.append(Todo(_("My draft use applications to submit"), reverse("fund:uses") + "?status=draft", uses))
+    refunds = RefundApplication.objects.filter(status=RefundApplication.Status.DRAFT, created_by=user).count()
+    if refunds:
+        url = reverse("fund:refunds") + "?status=draft"
+        items.append(Todo(_("My draft refund applications to submit"), url, refunds))
+    return items

@@ -250,7 +250,13 @@ def journal(request: HttpRequest) -> HttpResponse:
             )
         },
         columns=[
-            Column(_("No."), lambda e: e.seq, "seq", export_label="凭证号"),
+            Column(
+                _("No."),
+                lambda e: Link(str(e.seq), reverse("fund:journal_entry", args=[e.seq])),
+                "seq",
+                export_label="凭证号",
+                export_value=lambda e: e.seq,
+            ),
             Column(_("Value date"), lambda e: e.value_date, "value_date", export_label="记账日期"),
             Column(_("Kind"), lambda e: e.get_kind_display(), export_label="类型"),
             Column(_("Memo"), lambda e: e.memo, export_label="摘要"),

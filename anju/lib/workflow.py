@@ -23,7 +23,8 @@ class Step:
     duty: which of the three duties taking the step performs (None: no separation applies);
     reason: a reason (退回、撤回、不同意的理由) is required;
     opinion: an optional opinion (审核意见、审批意见) may be given;
-    irreversible: nothing brings the record back, so pages ask for a confirmation;
+    irreversible: nothing brings the record back: pages ask for a confirmation and the step is refused
+    without it;
     preparer_only: only the preparer may take it (提交: the person who submits is the one who prepared)."""
 
     name: str
@@ -42,6 +43,12 @@ class Step:
         if isinstance(self.permission, str):
             return self.permission
         return self.permission[state]
+
+    @property
+    def asks(self) -> bool:
+        """Its button asks before it is sent: an irreversible step, or an approval (审批), which no step
+        of the line takes back."""
+        return self.irreversible or self.duty == APPROVE
 
     @property
     def forward(self) -> bool:

@@ -28,6 +28,10 @@ def petition_todos(user: Any) -> list[Todo]:
             items.append(
                 Todo(_("Petition cases to accept or decline"), reverse("petitions:cases") + "?status=registered", new)
             )
+        accepted = Case.objects.filter(status=Case.Status.ACCEPTED).count()
+        if accepted:
+            url = reverse("petitions:cases") + "?status=accepted"
+            items.append(Todo(_("Accepted petition cases to assign or answer"), url, accepted))
     if user.can("petitions", "approve") or user.can("petitions", "handle"):
         late = queries.overdue_deadlines(today).values("case_id").distinct().count()
         if late:

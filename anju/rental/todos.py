@@ -26,6 +26,10 @@ def rental_todos(user: Any) -> list[Todo]:
         waiting = Exit.objects.filter(status=status).count() if user.can("rental", permission) else 0
         if waiting:
             items.append(Todo(title, reverse("rental:exits") + f"?status={status}", waiting))
+    handles = user.can("rental", "handle")
+    drafts = Exit.objects.filter(status=Exit.Status.DRAFT, created_by=user).count() if handles else 0
+    if drafts:  # new or sent back: only their creator submits them
+        items.append(Todo(_("My draft exits to submit"), reverse("rental:exits") + "?status=draft", drafts))
     if not user.can("rental", "handle"):
         return items
     applied = Household.objects.filter(status=Household.Status.APPLIED).count()

@@ -18,6 +18,11 @@ def subsidy_todos(user: Any) -> list[Todo]:
         ("handle", Status.DOCUMENTS, _("Subsidy applications to review")),
         ("review", Status.TAX, _("Subsidy applications awaiting tax verification")),
         ("approve", Status.FINANCE, _("Subsidy applications awaiting finance review")),
+        ("handle", Status.NOTICE, _("Subsidy applications in publicity to approve")),
+        ("handle", Status.RETURNED, _("Subsidy applications returned for correction")),
+        ("approve", Status.APPEAL, _("Subsidy appeals to decide")),
+        ("handle", Status.APPROVED, _("Approved subsidy applications awaiting a batch")),
+        ("handle", Status.FAILED, _("Failed subsidy payments to correct")),
     ):
         if user.can("subsidy", action):
             count = Application.objects.filter(status=status).count()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Dialog, Page
     from pytest_django.fixtures import SettingsWrapper
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -67,6 +67,28 @@ def browser() -> Iterator[Browser]:
             os.environ[ASYNC_UNSAFE] = previous
 
 
+class Confirmations(list[str]):
+    """The questions a page's confirmations asked (data-confirm: window.confirm), in order. Each is
+    accepted, as the person would; set `answer = False` to say no to the next ones."""
+
+    answer = True
+
+
+def accept_confirmations(page: Page) -> Confirmations:
+    """Answer the page's confirmations (Playwright would otherwise dismiss them and no form would be sent)."""
+    questions = Confirmations()
+
+    def answer(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        if questions.answer:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
+    return questions
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context (no cookies) with the Chinese locale the staff use."""
@@ -77,8 +99,16 @@ def page(browser: Browser) -> Iterator[Page]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    page.anju_dialogs = accept_confirmations(page)  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture
+def dialogs(page: Page) -> Confirmations:
+    """The questions the page's confirmations asked so far (accepted unless `answer` is set to False)."""
+    questions: Confirmations = page.anju_dialogs  # type: ignore[attr-defined]
+    return questions
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from anju.fund.owner_query import queries as owner_query
 from anju.fund.tests import factories as fund
 from anju.lib.money import capitals
 from anju.registry.tests import factories as registry
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import TIMEOUT_MS, accept_confirmations
 from tests.e2e.test_browser import log_in, make_user, submit
 
 if TYPE_CHECKING:
@@ -41,7 +41,9 @@ def other_page(browser: Browser) -> Iterator[Page]:
         viewport={"width": 1366, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
+    other = context.new_page()
+    accept_confirmations(other)
+    yield other
     context.close()
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from anju.fund.models import Account, JournalEntry, UseApplication
 from anju.fund.tests import use_factories as uf
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import TIMEOUT_MS, accept_confirmations
 from tests.e2e.test_browser import log_in, make_user, submit
 
 if TYPE_CHECKING:
@@ -36,7 +36,9 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        made = context.new_page()
+        accept_confirmations(made)
+        return made
 
     yield make
     for context in contexts:

@@ -108,6 +108,11 @@ class InterestPreview:
     largest: Decimal
     sample: list[tuple[str, int, Decimal]]  # (unit code, 积数, part), the first units by code
 
+    @property
+    def balanced(self) -> bool:
+        """The parts make the whole to the fen: the pooled share and every unit's credit add up to the amount."""
+        return self.pooled + self.credited == self.amount
+
 
 def preview_interest(
     year: int, amount: Decimal, *, pooled_percent: Decimal | None = None, sample: int = 20

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import attachments
+from anju.core import attachments, workflow
 from anju.core.errors import refused
 from anju.core.listing import (
     Action,
@@ -93,6 +93,14 @@ def household_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+S = Household.Status
+APPLICATION_PATH = (S.APPLIED, S.WAITING, S.HOUSED, S.EXITED)
+
+
+def _status_label(status: str) -> str:
+    return str(Household.Status(status).label)
+
+
 @require(MODULE, "view")
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(Household.objects.select_related("applicant"), pk=pk)
@@ -140,6 +148,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rental/household.html",
         {
             "h": household,
+            # 申请 → 资格审核通过（轮候） → 配租 → 退出 (不符合条件 ends the bar).
+            "wf": {"bar": workflow.status_bar(APPLICATION_PATH, household.status, _status_label)},
             "applicant_id": number if see_id else mask_id(number),
             "members": members,
             "leases": household.leases.select_related("rental_unit__unit").order_by("-start"),

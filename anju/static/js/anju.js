@@ -3,7 +3,10 @@
 //   <select data-autosubmit>           submits its form when the choice changes
 //   <button data-print>                prints the page
 //   <button data-back>                 goes back to the previous page
-//   <form data-confirm="question">     asks before it is sent; Cancel keeps it
+//   <form data-confirm="question">     asks before it is sent; Cancel keeps it (or on the submit button:
+//                                      asks when that button sends it); once confirmed, the form's
+//                                      <input data-confirmed> is set to 1 (a step the server refuses
+//                                      without that confirmation)
 //   <input type=checkbox class=select-all> in a list's header ticks the page's rows
 (function () {
   "use strict";
@@ -31,8 +34,14 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    if (!(form instanceof HTMLFormElement)) return;
+    var button = event.submitter;
+    var question = (button && button.dataset && button.dataset.confirm) || form.dataset.confirm;
+    if (!question) return;
+    if (!window.confirm(question)) {
       event.preventDefault();
+      return;
     }
+    form.querySelectorAll("input[data-confirmed]").forEach(function (input) { input.value = "1"; });
   });
 })();

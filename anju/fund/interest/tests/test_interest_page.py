@@ -85,3 +85,32 @@ def test_only_the_finance_department_allocates(accounts: list[Account], client_f
     assert housing.post(reverse("fund:interest"), _form(factories.bank())).status_code == 403
     assert housing.get(reverse("fund:interest"), {**_form(factories.bank()), "preview": "1"}).status_code == 403
     assert not Job.objects.exists()
+
+
+def test_the_preview_is_what_the_allocation_posts_unit_by_unit(client_for: Callable[..., Client]) -> None:
+    """Seven units whose credits need the leftover fens: every figure of the preview is the posted one."""
+    for i, (amount, day) in enumerate(
+        [
+            ("1000.00", "01-01"),
+            ("333.33", "02-17"),
+            ("777.77", "03-31"),
+            ("10.01", "06-30"),
+            ("5000.00", "09-09"),
+            ("1.00", "12-31"),
+            ("2500.50", "04-04"),
+        ]
+    ):
+        factories.deposit(factories.unit_account(room=str(201 + i)), amount, dt.date.fromisoformat(f"2023-{day}"))
+    bank = factories.bank()
+    client = client_for("finance")
+    form = {"year": "2023", "amount": "123.45", "pooled_percent": "", "bank": str(bank.pk)}
+    page = client.get(reverse("fund:interest"), {**form, "preview": "1"}).content.decode()
+    preview = page.split('id="interest-preview"')[1]
+    shown = dict(re.findall(r">(\w[\w-]*)</a></td><td class=\"num\">\d+</td><td class=\"num\">([\d,.]+)</td>", preview))
+    assert len(shown) == 7 and "0.00 + 123.45 = 123.45" in preview
+    client.post(reverse("fund:interest"), form)
+    entry = JournalEntry.objects.get(kind=JournalEntry.Kind.INTEREST)
+    posted = entry.lines.filter(account__kind=Account.Kind.UNIT).values_list("account__unit__code", "amount")
+    # A unit whose share rounds to nothing gets no line (the one that paid 1.00 on 31 December).
+    assert {code: f"{-amount:,.2f}" for code, amount in posted} == {c: v for c, v in shown.items() if v != "0.00"}
+    assert list(shown.values()).count("0.00") == 1

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.defaults import page_not_found, permission_denied
-from django.views.i18n import set_language
 
 from anju.api import api
 from anju.core.audit import audit_denied
@@ -36,8 +35,6 @@ urlpatterns = [
     path("worklog/", include("anju.worklog.urls")),
     path("performance/", include("anju.performance.urls")),
     path("api/", _api_urls()),
-    # Public: the language menu is on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
 
 

@@ -289,12 +289,16 @@ class HistoryRow:
 
 
 def history(workflow: Workflow, obj: models.Model) -> list[HistoryRow]:
-    """The record's history, oldest first, with step and state labels."""
-    events = workflow.event_model._default_manager.filter(**{workflow.event_record: obj}).order_by("at", "pk")
+    """The record's history, oldest first, with step and state labels; who acted by real name (issue 19)."""
+    events = (
+        workflow.event_model._default_manager.filter(**{workflow.event_record: obj})
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
     return [
         HistoryRow(
             at=e.at,
-            who=e.actor_full_name or e.actor_name,
+            who=audit.shown_name(e.actor_name, e.actor_full_name or (e.actor.full_name if e.actor else "")),
             step=workflow.step_label(e.step),
             from_label=workflow.state_label(e.from_status) if e.from_status else "",
             to_label=workflow.state_label(e.to_status),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.i18n import set_language
 
 from anju.api import api
 from anju.core import error_pages
@@ -34,8 +33,6 @@ urlpatterns = [
     path("worklog/", include("anju.worklog.urls")),
     path("performance/", include("anju.performance.urls")),
     path("api/", _api_urls()),
-    # Public: the language menu is on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
 
 

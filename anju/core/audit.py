@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from anju.core.models import AuditEvent, User
 
@@ -38,12 +39,28 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
 
 
 def actor_label(actor: User | None) -> str:
+    """Who acted, as the audit trail stores it: the login name, or `cli:<system user>` for the command line.
+    An identifier for the API and exports; pages show `shown_name` instead (issue 19)."""
     if actor is None:
         try:
             return f"cli:{getpass.getuser()}"
         except (KeyError, OSError):
             return "cli"
     return actor.username
+
+
+def is_command_line(name: str) -> bool:
+    return name == "cli" or name.startswith("cli:")
+
+
+def shown_name(name: str, full_name: str = "") -> str:
+    """The name people read for a stored actor name: the real name when known, 系统（命令行） for the command
+    line, else the name as stored (a login name, when the account had no real name)."""
+    if full_name:
+        return full_name
+    if is_command_line(name):
+        return gettext("System (command line)")
+    return name
 
 
 def record(

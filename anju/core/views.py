@@ -7,7 +7,9 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.db.models import Model
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from anju.core import actions, audit, calendar, ids, modules, organisation, setup, todos
@@ -115,21 +118,77 @@ def record_type_name(label: str) -> str:
 AUDIT_HEADERS = ["时间", "操作人", "操作", "记录类型", "记录编号", "记录", "IP", "备注", "变更前", "变更后"]
 
 
+# Keys the audit log writes that are no field of the record (a batch's count, a step's name), in Chinese.
+AUDIT_KEYS = {
+    "count": _l("Count"),
+    "numbers": _l("Numbers"),
+    "step": _l("Step"),
+    "total": _l("Total"),
+    "scale": _l("Scale"),
+    "units": _l("Units"),
+    "persons": _l("Persons"),
+    "rate": _l("Rate"),
+    "entries": _l("Journal entries"),
+    "lines": _l("Lines"),
+    "failed": _l("Failed"),
+    "version": _l("Version"),
+    "year": _l("Year"),
+}
+
+
+def _model(label: str) -> type[Model] | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model: type[Model] | None, key: str) -> str:
+    """A changed field's name as people read it: the field's verbose name, else a known key's label."""
+    if model is not None:
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            field = None
+        if field is not None and hasattr(field, "verbose_name"):
+            return str(field.verbose_name)
+    return str(AUDIT_KEYS.get(key, key))
+
+
+def _value_label(model: type[Model] | None, key: str, value: Any) -> Any:
+    """A logged value as people read it: a choice's label, 是/否 for a yes/no."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if model is not None and isinstance(value, str):
+        try:
+            choices = dict(model._meta.get_field(key).flatchoices)  # type: ignore[union-attr]
+        except (FieldDoesNotExist, AttributeError):
+            choices = {}
+        if value in choices:
+            return str(choices[value])
+    return value
+
+
 def _changes(event: AuditEvent, see_id: bool) -> SafeString:
-    """The changed fields as a list (before struck through → after), ID numbers masked without see_id."""
+    """The changed fields as a list (before struck through → after), ID numbers masked without see_id;
+    field names and values as people read them, the field's code in the tooltip."""
+    model = _model(event.model)
 
     def shown(key: str, value: Any) -> Any:
-        return ids.shown(value, see_id) if ids.is_id_key(key) and isinstance(value, str) else value
+        if ids.is_id_key(key) and isinstance(value, str):
+            return ids.shown(value, see_id)
+        return _value_label(model, key, value)
 
     changes = event.changed_fields()
     if not changes:
         return SafeString("")
     items = format_html_join(
         "",
-        "<li><b>{}</b>: {}{}</li>",
+        '<li><b title="{}">{}</b>: {}{}</li>',
         (
             (
                 key,
+                _field_label(model, key),
                 format_html("<del>{}</del> → ", shown(key, before)) if before is not None else "",
                 "∅" if after is None else shown(key, after),
             )
@@ -137,6 +196,24 @@ def _changes(event: AuditEvent, see_id: bool) -> SafeString:
         ),
     )
     return format_html('<ul class="changes">{}</ul>', items)
+
+
+def _record(event: AuditEvent) -> SafeString:
+    """The record an event is about: its kind in Chinese and its name or number as logged; the stored
+    reference (record type and id) in the tooltip (issue 19)."""
+    if not event.model and not event.object_repr:
+        return SafeString("")
+    ref = f"{event.model} {event.object_id}".strip()
+    return format_html(
+        '<span title="{}">{}</span><br><small>{}</small>', ref, record_type_name(event.model), event.object_repr
+    )
+
+
+def _actor(event: AuditEvent) -> SafeString | str:
+    """Who acted, by real name (the account's, when it still exists); the login name in the tooltip."""
+    full = event.actor.full_name if event.actor is not None else ""
+    shown = audit.shown_name(event.actor_name, full)
+    return shown if shown == event.actor_name else format_html('<span title="{}">{}</span>', event.actor_name, shown)
 
 
 @require("audit", "view")
@@ -148,7 +225,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         module="audit",
         see_id="registry",
         title=_("Audit log"),
-        queryset=AuditEvent.objects.all(),
+        queryset=AuditEvent.objects.select_related("actor"),
         columns=[
             Column(
                 _("Time"),
@@ -159,7 +236,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 export_label=next(headers),
                 export_value=lambda e: e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
             ),
-            Column(_("User"), lambda e: e.actor_name, "actor_name", export_label=next(headers)),
+            Column(_("User"), _actor, "actor_name", export_label=next(headers), export_value=lambda e: e.actor_name),
             Column(
                 _("Action"),
                 lambda e: Tag(e.get_action_display(), e.action),
@@ -169,9 +246,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ),
             Column(
                 _("Record"),
-                lambda e: format_html(
-                    "{}{}<br><small>{}</small>", e.model, f" #{e.object_id}" if e.object_id else "", e.object_repr
-                ),
+                _record,
                 "model",
                 export=False,
             ),

@@ -314,8 +314,9 @@ class HistoryRow:
 
 
 def history(workflow: Workflow, obj: models.Model) -> list[HistoryRow]:
-    """The record's history, oldest first, with step and state labels. An event written before the role
-    was stored (older rows, the demo's set-based inserts) shows the role its actor's roles give now."""
+    """The record's history, oldest first, with step and state labels; who acted by real name (issue 19).
+    An event written before the role was stored (older rows, the demo's set-based inserts) shows the role
+    its actor's roles give now."""
     events = (
         workflow.event_model._default_manager.filter(**{workflow.event_record: obj})
         .select_related("actor")
@@ -325,7 +326,7 @@ def history(workflow: Workflow, obj: models.Model) -> list[HistoryRow]:
     return [
         HistoryRow(
             at=e.at,
-            who=e.actor_full_name or e.actor_name,
+            who=audit.shown_name(e.actor_name, e.actor_full_name or (e.actor.full_name if e.actor else "")),
             role=e.actor_role or acting_role(workflow, e.actor, e.step, e.from_status),
             step=workflow.step_label(e.step),
             from_label=workflow.state_label(e.from_status) if e.from_status else "",

@@ -32,9 +32,8 @@ def build(scale: float, out: Output) -> dict[str, float]:
         audit.record(
             None,
             AuditEvent.Action.IMPORT,
-            model="demo",
-            object_repr="demo city",
+            object_repr="演示城市",
             after={"scale": scale, "units": Unit.objects.count(), "persons": Person.objects.count()},
-            note="anju demo",
+            note="生成演示城市",
         )
     return timings

@@ -457,7 +457,7 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
         actor,
         AuditEvent.Action.CREATE,
         model="fund.JournalEntry",
-        object_repr=f"#{first}–#{last}",
+        object_repr=f"第{first}–{last}号",
         after={"entries": len(specs), "first_seq": first, "last_seq": last},
         note=note,
     )
@@ -488,7 +488,7 @@ def reverse(entry: JournalEntry, *, actor: User | None, value_date: dt.date, mem
         value_date=value_date,
         legs=legs,
         actor=actor,
-        memo=memo or f"冲正 #{entry.seq}",
+        memo=memo or f"冲正第{entry.seq}号凭证",
         document=f"reversal:{entry.seq}",
         reverses=entry,
     )

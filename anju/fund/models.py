@@ -84,7 +84,7 @@ class LedgerHead(models.Model):
     key_id = models.CharField(max_length=16, blank=True, default="")
 
     def __str__(self) -> str:
-        return f"#{self.last_seq}"
+        return f"第{self.last_seq}号"
 
 
 class LedgerAnchor(models.Model):
@@ -106,7 +106,7 @@ class LedgerAnchor(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"#{self.after_seq} {self.old_key_id}→{self.new_key_id}"
+        return f"第{self.after_seq}号后 {self.old_key_id}→{self.new_key_id}"
 
 
 class JournalEntry(models.Model):
@@ -152,7 +152,7 @@ class JournalEntry(models.Model):
         ordering = ["seq"]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.get_kind_display()} {self.value_date}"
+        return f"第{self.seq}号 {self.get_kind_display()} {self.value_date}"
 
 
 class JournalLine(models.Model):

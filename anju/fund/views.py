@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import MoneyField
@@ -26,6 +27,7 @@ from anju.core.listing import (
     export_xlsx,
 )
 from anju.core.permissions import can, require
+from anju.core.templatetags.anju import who
 from anju.fund import kpis, queries
 from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.lib.ids import mask_id
@@ -47,7 +49,7 @@ def _export_requested(request: HttpRequest) -> bool:
 def home(request: HttpRequest) -> HttpResponse:
     totals = queries.fund_totals()
     fund_accounts = Account.objects.exclude(kind=Account.Kind.UNIT).order_by("kind", "pk")
-    recent = JournalEntry.objects.order_by("-seq")[:15]
+    recent = JournalEntry.objects.select_related("posted_by").order_by("-seq")[:15]
     return render(
         request,
         "fund/home.html",
@@ -208,11 +210,38 @@ def _bank_amount(entry: JournalEntry) -> object:
     return getattr(entry, "bank_amount", None) or ""
 
 
+# A journal entry's source document as stored ("arrears_case:90"): the kind of record and the page that
+# shows it. People read the kind, linked to the record (issue 19); the export keeps the stored reference.
+DOCUMENT_KINDS: dict[str, tuple[Any, str | None]] = {
+    "arrears_case": (_("Arrears case"), "arrears:case"),
+    "refund": (_("Refund application"), "fund:refund"),
+    "lift_policy": (_("Lift insurance policy"), "lifts:policy"),
+    "use_application": (_("Use of the fund"), "fund:use"),
+    "bank_receipt": (_("Bank receipt"), None),
+}
+
+
+def document_shown(document: str) -> object:
+    """A stored document reference as people read it: a link to the record (or its kind), an interest
+    allocation's year, the entry a reversal reverses; other documents (a bank's reference) as stored."""
+    kind, _sep, ref = document.partition(":")
+    if not ref.isdigit():
+        return document
+    if kind == "interest":
+        return gettext("Interest allocation %(year)s") % {"year": ref}
+    if kind == "reversal":
+        return Link(gettext("Journal entry %(seq)s") % {"seq": ref}, reverse("fund:journal_entry", args=[int(ref)]))
+    if kind not in DOCUMENT_KINDS:
+        return document
+    label, url_name = DOCUMENT_KINDS[kind]
+    return Link(str(label), reverse(url_name, args=[int(ref)])) if url_name else str(label)
+
+
 def _document(entry: JournalEntry) -> object:
     payment = getattr(entry, "use_payment", None)  # the reverse one-to-one raises when there is none
     if payment is not None:
         return Link(payment.application.number, reverse("fund:use", args=[payment.application.pk]))
-    return entry.document
+    return document_shown(entry.document)
 
 
 def _with_lines(lookup: str) -> Narrow:
@@ -241,7 +270,7 @@ def journal(request: HttpRequest) -> HttpResponse:
         tab="journal",
         template="fund/journal.html",
         context={"kpi_title": title, "kpi_figure": figure},
-        queryset=entries.select_related("use_payment__application").order_by("-seq"),
+        queryset=entries.select_related("use_payment__application", "posted_by").order_by("-seq"),
         # Each entry's special-account amount, summed over the shown entries' lines only (not over the
         # millions of lines of the whole journal before the LIMIT).
         per_row={
@@ -267,7 +296,12 @@ def journal(request: HttpRequest) -> HttpResponse:
                 export_label="专户发生额",
                 export_value=_bank_amount,
             ),
-            Column(_("Posted by"), lambda e: e.posted_by_name, export_label="记账人"),
+            Column(
+                _("Posted by"),
+                lambda e: who(e.posted_by_name, e.posted_by),
+                export_label="记账人",
+                export_value=lambda e: e.posted_by_name,
+            ),
         ],
         search=Search(["memo__icontains", "document__icontains", "bank_txn_id"], _("Memo or document")),
         filters=[

@@ -161,11 +161,37 @@ def grade(rules: ScoringRules, total: Decimal) -> str:
 ERROR, WARNING = "error", "warning"
 
 
+# Each check rule's name as people read it; the code stays in the tooltip and the API (issue 19).
+RULE_NAMES = {
+    "budget.income_vs_executed": "收入来源合计与支出执行数核对",
+    "budget.economic_vs_executed": "经济分类支出合计与支出执行数核对",
+    "budget.public_detail_vs_public": "公用经费明细与公用经费核对",
+    "budget.special_fund_balance": "专项资金使用与结余核对",
+    "budget.special_fund_vs_project": "专项资金与项目支出核对",
+    "budget.no_spending": "支出预算录入",
+    "org.no_staffing": "人员编制录入",
+    "org.staff_over_posts": "在职人数与编制数核对",
+    "org.control_rate": "楼堂馆所控制率核对",
+    "performance.group_weight": "绩效指标分组权重核对",
+    "performance.total_weight": "绩效指标总权重核对",
+    "performance.indicator": "绩效指标评分",
+    "performance.unscored": "绩效指标未评分",
+    "kpi.failed": "指标计算失败",
+    "kpi.missing": "指标缺失",
+    "narrative.placeholder": "文字材料占位符",
+    "narrative.typed_number": "文字材料手填数字",
+}
+
+
 @dataclass(frozen=True)
 class Check:
     rule: str
     severity: str
     message: str
+
+    @property
+    def label(self) -> str:
+        return RULE_NAMES.get(self.rule, self.rule)
 
     def as_dict(self) -> dict[str, str]:
         return {"rule": self.rule, "severity": self.severity, "message": self.message}

@@ -635,13 +635,17 @@ def _is_sensitive(name: str) -> bool:
     return any(word in lowered for word in SENSITIVE)
 
 
-def record_value(attname: str) -> Callable[[Any], Any]:
-    """A record field's cell: JSON cut to 200 characters, None as empty."""
+def record_value(attname: str, choices: dict[Any, Any] | None = None) -> Callable[[Any], Any]:
+    """A record field's cell: a choice's label, 是/否, JSON cut to 200 characters, None as empty."""
 
     def value(obj: Any) -> Any:
         raw = getattr(obj, attname)
         if raw is None:
             return ""
+        if choices and raw in choices:
+            return str(choices[raw])
+        if isinstance(raw, bool):
+            return _("Yes") if raw else _("No")
         if isinstance(raw, dict | list):
             return json.dumps(raw, ensure_ascii=False)[:200]
         return raw
@@ -660,7 +664,8 @@ def record_columns(qs: QuerySet[Any]) -> list[Column]:
         if _is_sensitive(f.attname):
             columns.append(IdColumn(label, record_value(f.attname)))
         else:
-            columns.append(Column(label, record_value(f.attname), f.attname))
+            choices = dict(f.flatchoices) if f.choices else None
+            columns.append(Column(label, record_value(f.attname, choices), f.attname))
     return columns
 
 

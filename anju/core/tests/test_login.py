@@ -26,9 +26,10 @@ def test_login_page_renders_in_chinese_by_default(client: Client) -> None:
     assert "登录" in response.content.decode()
 
 
-def test_english_is_available(client: Client) -> None:
-    response = client.get(reverse("core:login"), headers={"accept-language": "en"})
-    assert "Log in" in response.content.decode()
+def test_a_browser_asking_for_english_still_gets_chinese(client: Client) -> None:
+    """The center works in Chinese (issue 19 item 8): no language switch, Accept-Language is ignored."""
+    page = client.get(reverse("core:login"), headers={"accept-language": "en"}).content.decode()
+    assert "登录" in page and "Log in" not in page and 'lang="zh-hans"' in page
 
 
 def test_successful_login_redirects_home_and_is_audited(make_user) -> None:

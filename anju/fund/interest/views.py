@@ -91,6 +91,7 @@ def _allocations() -> Any:
             total=Sum("lines__amount", filter=Q(lines__account__kind=Account.Kind.BANK), output_field=MoneyField()),
             units=Count("lines", filter=Q(lines__account__kind=Account.Kind.UNIT)),
         )
+        .select_related("posted_by")
         .order_by("-value_date")
     )
 

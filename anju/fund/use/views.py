@@ -344,7 +344,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             ),
             Column(
                 _("Entry"),
-                lambda p: f"#{p.entry.seq}" if p.entry else "—",
+                lambda p: str(p.entry.seq) if p.entry else "—",
                 "entry__seq",
                 export_label="凭证号",
                 export_value=lambda p: p.entry.seq if p.entry else "",
@@ -379,7 +379,7 @@ def payment_instruction(request: HttpRequest, pk: int) -> HttpResponse:
     """拨款通知书: the instruction to the bank to pay the contractor, with each unit's part."""
     payment = get_object_or_404(
         UsePayment.objects.select_related(
-            "application__project", "application__contractor", "entry", "bank_account", "created_by"
+            "application__project", "application__contractor", "entry__posted_by", "bank_account", "created_by"
         ),
         pk=pk,
     )

@@ -35,7 +35,11 @@ def param(request: HttpRequest, name: str) -> str:
 
 
 def events(obj: Any) -> Any:
-    return AuditEvent.objects.filter(model=obj._meta.label, object_id=str(obj.pk)).order_by("at", "pk")
+    return (
+        AuditEvent.objects.filter(model=obj._meta.label, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
 
 
 def form_page(

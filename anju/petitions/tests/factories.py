@@ -13,7 +13,8 @@ from anju.petitions.models import Case, Category, Channel
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    """The hour of that day; today before that hour, now (a case is never received in the future)."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))), timezone.now())
 
 
 def channel(code: str = "letter") -> Channel:

@@ -13,8 +13,9 @@ from anju.petitions.models import Case, Category, Channel
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    """The hour of that day; today before that hour, now (a case is never received in the future)."""
-    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))), timezone.now())
+    """The hour of that day; today before that hour, now (a case received today is not in the future)."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    return min(moment, timezone.now()) if day == timezone.localdate() else moment
 
 
 def channel(code: str = "letter") -> Channel:

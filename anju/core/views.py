@@ -9,7 +9,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -133,6 +133,40 @@ AUDIT_KEYS = {
     "failed": _l("Failed"),
     "version": _l("Version"),
     "year": _l("Year"),
+    # Counts and markers a batch or a line's action logs (the demo, the imports, the chain's span).
+    "first_seq": "起始链序号",
+    "last_seq": "结束链序号",
+    "created": "新建数",
+    "existing": "已有数",
+    "credited": "入账数",
+    "imported": "导入数",
+    "skipped": "跳过数",
+    "paid": "已支付数",
+    "cleared": "已解除数",
+    "first": "起始编号",
+    "last": "结束编号",
+    "records": "记录数",
+    "items": "条目数",
+    "cases": "案件数",
+    "tasks": "任务数",
+    "findings": "问题数",
+    "votes": "表决数",
+    "revisits": "回访数",
+    "termites_found": "发现白蚁数",
+    "contracts": "合同数",
+    "reminders": "催缴数",
+    "payments": "缴款数",
+    "recoveries": "追缴入库数",
+    "lifts": "电梯数",
+    "states": "状态数",
+    "households": "户数",
+    "members": "家庭成员数",
+    "leases": "租赁合同数",
+    "exits": "退出数",
+    "exit_events": "退出事件数",
+    "project": "项目",
+    "years": "年限",
+    "reached_on": "到达日期",
 }
 
 
@@ -152,13 +186,19 @@ def _field_label(model: type[Model] | None, key: str) -> str:
             field = None
         if field is not None and hasattr(field, "verbose_name"):
             return str(field.verbose_name)
-    return str(AUDIT_KEYS.get(key, key))
+    # A key no field or known key names: a neutral label, the key itself stays in the tooltip.
+    return str(AUDIT_KEYS.get(key, "其他"))
 
 
 def _value_label(model: type[Model] | None, key: str, value: Any) -> Any:
     """A logged value as people read it: a choice's label, 是/否 for a yes/no."""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    # A model may say how its logged codes read (`AUDIT_VALUES`: key → {code: label} or a function), for a
+    # value no field's choices name: a workflow step, a bound KPI, a source document's reference.
+    labels = getattr(model, "AUDIT_VALUES", {}).get(key) if model is not None else None
+    if labels is not None and isinstance(value, str):
+        return labels.get(value, value) if isinstance(labels, dict) else labels(value)
     if model is not None and isinstance(value, str):
         try:
             choices = dict(model._meta.get_field(key).flatchoices)  # type: ignore[union-attr]
@@ -169,17 +209,74 @@ def _value_label(model: type[Model] | None, key: str, value: Any) -> Any:
     return value
 
 
+class _NamedAuditEvents(QuerySet[AuditEvent]):
+    """Audit events that, once fetched, know the names of the records their changed foreign keys point
+    to (`event.ref_names[key]`): one query per kind of related record on the page, not one per event."""
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache:
+            _name_references([e for e in self._result_cache if isinstance(e, AuditEvent)])
+
+
+def _foreign_key(model: type[Model] | None, key: str) -> type[Model] | None:
+    """The model a changed key points to when the key is a foreign key of the event's record."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+    related = field.related_model if field.many_to_one or field.one_to_one else None
+    return related if isinstance(related, type) else None
+
+
+def _name_references(events: list[AuditEvent]) -> None:
+    wanted: dict[type[Model], set[Any]] = {}
+    for event in events:
+        model = _model(event.model)
+        for key, before, after in event.changed_fields():
+            related = _foreign_key(model, key)
+            if related is not None:
+                wanted.setdefault(related, set()).update(v for v in (before, after) if v is not None)
+    names: dict[tuple[type[Model], str], str] = {}
+    for related, pks in wanted.items():
+        try:
+            found = related._default_manager.in_bulk(list(pks))
+        except (ValueError, TypeError):
+            continue
+        names.update({(related, str(pk)): str(obj) for pk, obj in found.items()})
+    for event in events:
+        model = _model(event.model)
+        event.ref_names = {}  # type: ignore[attr-defined]
+        for key, before, after in event.changed_fields():
+            related = _foreign_key(model, key)
+            if related is not None:
+                for value in (before, after):
+                    if value is not None:
+                        # A record deleted since: its kind, never its internal number.
+                        event.ref_names[(key, str(value))] = names.get(  # type: ignore[attr-defined]
+                            (related, str(value)), f"（已删除的{related._meta.verbose_name}）"
+                        )
+
+
 def _changes(event: AuditEvent, see_id: bool) -> SafeString:
     """The changed fields as a list (before struck through → after), ID numbers masked without see_id;
     field names and values as people read them, the field's code in the tooltip."""
     model = _model(event.model)
 
+    refs: dict[tuple[str, str], str] = getattr(event, "ref_names", {})
+
     def shown(key: str, value: Any) -> Any:
         if ids.is_id_key(key) and isinstance(value, str):
             return ids.shown(value, see_id)
+        if (key, str(value)) in refs:
+            return refs[(key, str(value))]
         return _value_label(model, key, value)
 
-    changes = event.changed_fields()
+    # The record's own internal number is not shown (the record column names it).
+    changes = [change for change in event.changed_fields() if change[0] != "id"]
     if not changes:
         return SafeString("")
     items = format_html_join(
@@ -225,7 +322,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         module="audit",
         see_id="registry",
         title=_("Audit log"),
-        queryset=AuditEvent.objects.select_related("actor"),
+        queryset=_NamedAuditEvents(AuditEvent).select_related("actor"),
         columns=[
             Column(
                 _("Time"),

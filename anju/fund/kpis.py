@@ -133,6 +133,14 @@ KPIS: tuple[FundKpi, ...] = (
     FundKpi("fund.income_cumulative", "累计利息收益", "元", income_cumulative, INCOME_KINDS, cumulative_period),
 )
 BY_CODE: dict[str, FundKpi] = {kpi.code: kpi for kpi in KPIS}
+# How each figure is computed, as the KPI page and the report's notes show it (in Chinese).
+DEFINITIONS: dict[str, str] = {
+    "fund.collected": "当年专户收到的维修资金：业主交存、开发企业交存、待查款项和追缴入库之和",
+    "fund.disbursed": "当年从专户拨付用于维修的资金",
+    "fund.collected_cumulative": "截至次年1月31日历年累计归集的维修资金",
+    "fund.disbursed_cumulative": "截至次年1月31日历年累计拨付使用的维修资金",
+    "fund.income_cumulative": "截至次年1月31日专户累计收到的利息收益",
+}
 
 
 def records(code: str, year: int) -> QuerySet[JournalEntry]:
@@ -193,7 +201,7 @@ def registry_entries() -> list[registry.Kpi]:
             compute=kpi.compute,
             records=_records_of(kpi.code),
             records_url=_records_url_of(kpi.code),
-            definition=(kpi.compute.__doc__ or "").strip(),
+            definition=DEFINITIONS[kpi.code],
             by_month=MONTHLY.get(kpi.code),
             month_url=_month_url_of(kpi.code) if kpi.code in MONTHLY else None,
         )

@@ -109,6 +109,29 @@ class LedgerAnchor(models.Model):
         return f"第{self.after_seq}号后 {self.old_key_id}→{self.new_key_id}"
 
 
+# A journal entry's source document as the audit log reads it: the kind of record (the journal page links
+# it, `fund.views.document_shown`), an interest allocation's year, the entry a reversal reverses.
+DOCUMENT_NAMES = {
+    "arrears_case": "追缴案件",
+    "refund": "退款申请",
+    "lift_policy": "电梯保险保单",
+    "use_application": "维修资金使用申请",
+    "bank_receipt": "银行到账",
+    "deposit_notice": "交存通知",
+}
+
+
+def document_label(document: str) -> str:
+    kind, _sep, ref = document.partition(":")
+    if not ref.isdigit():
+        return document
+    if kind == "interest":
+        return f"{ref}年度利息分配"
+    if kind == "reversal":
+        return f"冲正记账凭证第{ref}号"
+    return DOCUMENT_NAMES.get(kind, document)
+
+
 class JournalEntry(models.Model):
     """A journal entry (记账凭证): lines summing to zero. Never updated or deleted; corrected by reversal."""
 
@@ -134,6 +157,7 @@ class JournalEntry(models.Model):
     memo = models.CharField(_("memo"), max_length=300, blank=True)
     # The business document behind the entry, e.g. "deposit_notice:42" or "bank_receipt:7".
     document = models.CharField(_("document"), max_length=80, blank=True, db_index=True)
+    AUDIT_VALUES = {"document": document_label}
     bank_txn_id = models.CharField(_("bank transaction id"), max_length=64, null=True, blank=True, unique=True)
     reverses = models.OneToOneField(
         "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"

@@ -82,7 +82,7 @@ class Project(models.Model):
 class Milestone(models.Model):
     """A stage of one project: planned (预计) and actual dates, the evidence, who recorded it."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
     first_planned_on = models.DateField(_("first planned on"), null=True, blank=True)
     planned_on = models.DateField(_("planned on"), null=True, blank=True)
@@ -116,7 +116,7 @@ class Task(models.Model):
         CENTER = "center", _("The center")
         OTHER = "other", _("Other agency")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="tasks")
     agency = models.CharField(_("agency"), max_length=12, choices=Agency.choices)
     title = models.CharField(_("task"), max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("task owner"), on_delete=models.PROTECT,

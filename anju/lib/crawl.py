@@ -35,10 +35,17 @@ ALLOWED_WORDS = frozenset(
     w.lower()
     for w in """
     API APIs ID IP URL HTTP HTTPS PDF Excel XLSX xlsx CSV csv DOCX docx Word JSON OpenAPI Swagger HMAC SHA
-    CAPTCHA PIN OK KPI KPIs GB GDP CPI LPR VIP QR SM TLS SMS CA No m kg km cm mm kW kWh MB KB
+    CAPTCHA PIN OK KPI KPIs GB GBK GDP CPI LPR VIP QR QQ SM TLS SMS CA No m kg km cm mm kW kWh MB KB xls
     A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
     """.split()
 )
+
+# Pages that show English on purpose: the calendar names the library its holidays come from, the API tokens
+# page the header a program sends. (The user list and the audit log show login names: the caller adds them.)
+ALLOWED_ON: dict[str, list[str]] = {
+    "/tokens/": ["Authorization", "Bearer", "token"],
+    "/calendar/": ["chinesecalendar"],
+}
 
 SKIP_PATHS = ("/logout", "/api/", "/static/", "/media/", "/admin/")
 SKIP_QUERY = ("export=", "format=", "download")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anju.performance import narrative
-from anju.performance.models import Asset, BudgetLine, Indicator
+from anju.performance.models import Asset, BudgetLine, Indicator, SpecialFund
 
 
 def _money(label: Any, required: bool = True) -> forms.DecimalField:
@@ -26,8 +26,11 @@ class BudgetLineForm(forms.Form):
 
 class SpecialFundForm(forms.Form):
     name = forms.CharField(label=_("Special fund"), max_length=100)
-    key = forms.SlugField(
-        label=_("KPI key"), max_length=30, required=False, help_text=_("termite or rental binds the fund to its KPI")
+    key = forms.ChoiceField(
+        label=_("KPI key"),
+        required=False,
+        choices=[("", "不关联指标"), *SpecialFund.KEYS.items()],
+        help_text="关联后，该专项的使用率计入对应的绩效指标",
     )
     budget = _money(_("Budget (yuan)"))
     used = _money(_("Used (yuan)"))

@@ -44,6 +44,23 @@ def _indicators(year: int) -> QuerySet[Indicator]:
     return Indicator.objects.filter(year=year).order_by("order", "id")
 
 
+# How each figure is computed, as the KPI page and the report's notes show it (in Chinese).
+DEFINITIONS: dict[str, str] = {
+    "budget.initial": "基本支出和项目支出各行的年初预算数之和",
+    "budget.final": "支出各行的全年预算数（调整后）之和",
+    "budget.executed": "支出各行的执行数（决算数）之和",
+    "budget.execution_rate": "全年执行数 ÷ 全年预算数，以百分比计",
+    "budget.basic_spent": "人员经费和公用经费的执行数之和",
+    "budget.project_spent": "项目支出的执行数之和",
+    "budget.three_public": "因公出国（境）、公务用车购置及运行维护、公务接待的执行数之和",
+    "budget.assets_total": "12月31日资产登记簿上在册资产的价值合计",
+    "budget.procurement": "政府采购各项的执行数之和",
+    "org.posts": "当年核定的编制数",
+    "org.staff": "当年在职人数",
+    "performance.score": "各项绩效指标得分之和",
+}
+
+
 def registry_entries() -> list[registry.Kpi]:
     spending = _lines(*queries.SPENDING)
     termite, termite_records = _fund("termite")
@@ -56,7 +73,7 @@ def registry_entries() -> list[registry.Kpi]:
             unit=unit,
             compute=compute,
             records=records,
-            definition=(compute.__doc__ or "").strip(),
+            definition=DEFINITIONS[code],
         )
 
     return [

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core import kpis
 from anju.core.fields import MoneyField
 
 ZERO = Decimal("0.00")
@@ -59,6 +60,9 @@ class SpecialFund(models.Model):
     name = models.CharField(_("special fund"), max_length=100)
     # Binds the fund to its KPI budget.special.<key>_rate (termite, rental); blank for others.
     key = models.SlugField(_("KPI key"), max_length=30, blank=True)
+    # The keys a KPI reads (budget.special.<key>_rate) and how people name them.
+    KEYS = {"termite": "白蚁防治专项使用率", "rental": "公租房后续管理专项使用率"}
+    AUDIT_VALUES = {"key": KEYS}
     budget = MoneyField(_("budget"), default=ZERO)
     used = MoneyField(_("used"), default=ZERO)
     balance = MoneyField(_("balance"), default=ZERO)
@@ -181,6 +185,12 @@ class AssetChange(models.Model):
         return f"{self.asset_id} {self.kind}"
 
 
+def kpi_name(code: str) -> str:
+    """A bound KPI as people read it: its name (an unregistered code as stored)."""
+    found = kpis.find(code)
+    return found.name if found is not None else code
+
+
 class Indicator(models.Model):
     """A third-level performance indicator (三级指标) of a year's tree, under its 一级 and 二级 headings."""
 
@@ -208,6 +218,7 @@ class Indicator(models.Model):
     target_text = models.CharField(_("target as written"), max_length=60, blank=True)
     unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
     kpi_code = models.CharField(_("bound KPI"), max_length=60, blank=True)
+    AUDIT_VALUES = {"kpi_code": kpi_name}
     # The value is shown in this unit: a money KPI in 元 is compared with a target in 万元.
     kpi_scale = models.DecimalField(_("KPI divisor"), max_digits=12, decimal_places=0, default=Decimal(1))
     actual = models.DecimalField(_("actual (manual)"), max_digits=16, decimal_places=2, null=True, blank=True)

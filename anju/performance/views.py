@@ -46,6 +46,7 @@ from anju.performance.models import (
     NarrativeVersion,
     ReportRun,
     SpecialFund,
+    kpi_name,
 )
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -489,13 +490,23 @@ def indicator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # --- the report -------------------------------------------------------------------------------------
 
 
+def _preview(text: str, length: int = 160) -> str:
+    """The start of a section's text, never cut inside a {placeholder} (a cut one reads as a code)."""
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    if cut.rfind("{") > cut.rfind("}"):
+        cut = cut[: cut.rfind("{")]
+    return cut.rstrip() + "…"
+
+
 @require(MODULE, "view")
 def report_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     all_texts = report.texts(year)
     edited = set(narrative_keys(year))
     sections = [
-        {"section": s, "text": all_texts[s.key], "edited": s.key in edited}
+        {"section": s, "text": _preview(all_texts[s.key]), "edited": s.key in edited}
         for s in narrative.SECTIONS + narrative.ANNEX_TEXTS
     ]
     runs, busy = _runs(year)
@@ -653,6 +664,10 @@ def record_value(attname: str, choices: dict[Any, Any] | None = None) -> Callabl
     return value
 
 
+def _kpi_name(obj: Any) -> str:
+    return kpi_name(obj.kpi_code) if obj.kpi_code else ""
+
+
 def record_columns(qs: QuerySet[Any]) -> list[Column]:
     """A column per concrete field of the records; ID-number-like fields are masked without see_id."""
     model: type[Model] = qs.model
@@ -661,7 +676,11 @@ def record_columns(qs: QuerySet[Any]) -> list[Column]:
         if any(word in f.name.lower() for word in ("password", "digest")):
             continue
         label = str(f.verbose_name)
-        if _is_sensitive(f.attname):
+        if f.name == "key":  # a binding code read by programs (a special fund's KPI), not by people
+            continue
+        if f.name == "kpi_code":  # an indicator's bound figure: its name (the code is the KPI page's tooltip)
+            columns.append(Column(label, _kpi_name, f.attname))
+        elif _is_sensitive(f.attname):
             columns.append(IdColumn(label, record_value(f.attname)))
         else:
             choices = dict(f.flatchoices) if f.choices else None

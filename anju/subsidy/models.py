@@ -141,6 +141,8 @@ class Application(models.Model):
     applied_on = models.DateField(_("applied on"))
     amount = MoneyField(_("subsidy amount"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DOCUMENTS)
+    # The audit log's batch steps ("step": "pass_documents") read as the step's label.
+    AUDIT_VALUES = {"step": {s.name: s.label for s in rules.FLOW.steps}}
     source = models.CharField(_("how entered"), max_length=10, choices=Source.choices, default=Source.COUNTER)
     # The first review decision (通过 / 不通过 / 补正): subsidy.reviewed counts it once, in its year.
     reviewed_on = models.DateField(_("first reviewed on"), null=True, blank=True, db_index=True)

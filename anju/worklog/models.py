@@ -30,6 +30,7 @@ class WorkRecord(models.Model):
     # The module code (fund, legacy, oversight…) or, for the center's other activities, the topic that tells
     # records of one kind apart (an assessment's safety / pingan / poll; a problem list's team / personal).
     line = models.CharField(_("business line"), max_length=30, db_index=True)
+    AUDIT_VALUES = {"line": rules.topic_name}
     held_on = models.DateField(_("held on"), db_index=True)
     title = models.CharField(_("title"), max_length=200)
     attendees = models.TextField(_("attendees"), blank=True)

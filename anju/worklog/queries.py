@@ -65,7 +65,7 @@ def _definition(measure: rules.Measure) -> str:
         rules.RANK: "最近一次的排名",
         rules.RANK_OF: "最近一次的参评总数",
     }[measure.measure]
-    scope = f"（{measure.line}）" if measure.line else ""
+    scope = f"（{rules.topic_name(measure.line)}）" if measure.line else ""
     result = f"、结果为“{measure.result}”" if measure.result else ""
     return f"当年“{kind.name}”{scope}{result}的工作记录的{what}"
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -142,3 +144,56 @@ def test_api_token_is_shown_once_and_stored_hashed(client_for) -> None:
     token = client.user.api_tokens.get()
     assert key not in token.digest and token.digest == token.hash_key(key)
     assert key not in client.get(reverse("core:api_tokens")).content.decode()
+
+
+def test_audit_page_names_the_records_a_change_points_to_and_reads_codes(client_for) -> None:
+    """A changed foreign key shows the record's name (one query per kind of record, not per event), the
+    record's own id is not shown, and a model's AUDIT_VALUES reads a logged code (issue 19)."""
+    admin = client_for("admin")
+    someone = User.objects.create_user(username="wang", password="x-Anju-2023x", full_name="王小二")
+    office = Role.objects.get(code="office")
+
+    def grant(n: int) -> None:
+        for i in range(n):
+            audit.record(
+                None,
+                AuditEvent.Action.CREATE,
+                model="core.RoleGrant",
+                object_id=str(900 + i),
+                object_repr="授权",
+                after={"id": 900 + i, "user": someone.pk, "role": office.pk, "status": "pending"},
+            )
+
+    grant(2)
+    audit.record(None, AuditEvent.Action.UPDATE, model="core.RoleGrant", after={"user": 999999})
+    url = reverse("core:audit") + "?model=core.RoleGrant"
+    page = admin.get(url).content.decode()
+    assert "王小二" in page and office.name in page
+    assert "（已删除的" in page  # a user deleted since: its kind, not its number
+    assert ">900<" not in page and ": 900" not in page
+    with CaptureQueriesContext(connection) as few:
+        admin.get(url)
+    grant(30)
+    with CaptureQueriesContext(connection) as many:
+        admin.get(url)
+    assert len(many) == len(few)
+
+
+def test_audit_page_reads_a_models_logged_codes(client_for) -> None:
+    audit.record(
+        None,
+        AuditEvent.Action.UPDATE,
+        model="subsidy.Application",
+        object_repr="GF2023-00001",
+        after={"step": "pass_documents", "count": 1},
+    )
+    audit.record(
+        None,
+        AuditEvent.Action.CREATE,
+        model="fund.JournalEntry",
+        object_repr="1",
+        after={"document": "interest:2023", "first_seq": 3},
+    )
+    page = client_for("admin").get(reverse("core:audit")).content.decode()
+    assert "资料审查通过" in page and ": pass_documents" not in page
+    assert "2023年度利息分配" in page and "起始链序号" in page

@@ -201,6 +201,24 @@ def _targets_url(year: int) -> str:
     return "/fund/arrears/targets/"
 
 
+# How each figure is computed, as the KPI page and the report's notes show it (in Chinese).
+DEFINITIONS: dict[str, str] = {
+    "fund.arrears.target": "市里下达的当年追缴任务金额",
+    "fund.arrears.recovered": "当年从开发企业追缴并记入分户账的资金",
+    "fund.arrears.rate": "追缴现金入库 ÷ 追缴任务，以百分比计",
+    "fund.arrears.enterprises_interviewed": "当年约谈的开发企业家数（含联合约谈，同一企业计一次）",
+    "fund.arrears.evidence_projects": "当年收集证据的项目个数（同一项目计一次）",
+    "fund.arrears.evidence_households": "当年收集的证据涉及的欠缴户数（同一房屋计一次）",
+    "fund.arrears.evidence_amount": "当年收集的证据涉及房屋的欠缴金额（每套房屋计一次）",
+    "fund.arrears.failed_auction_amount": "当年有流拍的案件，按最近一次流拍涉及的欠缴金额合计（同一资产计一次）",
+    "fund.arrears.dispatch_meetings": "当年召开的追缴专题调度会次数",
+    "fund.arrears.joint_interviewed": "当年联合公安、税务约谈的开发企业家数（不含移交城管后的约谈）",
+    "fund.arrears.transfers": "当年证据移交城管行政追缴的项目个数",
+    "fund.arrears.urban_interviewed": "当年联合城管约谈的开发企业家数（案件移交城管当日及以后的联合约谈）",
+    "fund.arrears.failed_auctions": "当年有流拍的案件，列出其项目和当年流拍次数，按首次流拍的先后排列",
+}
+
+
 def registry_entries() -> list[registry.Kpi]:
     """The fund.arrears.* KPIs for the project-wide registry."""
     rows = [
@@ -274,7 +292,7 @@ def registry_entries() -> list[registry.Kpi]:
             compute=compute,  # type: ignore[arg-type]
             records=records,  # type: ignore[arg-type]
             records_url=url,
-            definition=(compute.__doc__ or "").strip(),
+            definition=DEFINITIONS[code],
             **monthly.get(code, {}),  # type: ignore[arg-type]
         )
         for code, name, unit, compute, records, url in rows
@@ -286,7 +304,7 @@ def registry_entries() -> list[registry.Kpi]:
             compute=failed_auctions,
             records=failed_auction_records,
             records_url=_url("failed_auction"),
-            definition=(failed_auctions.__doc__ or "").strip(),
+            definition=DEFINITIONS["fund.arrears.failed_auctions"],
             is_list=True,
         )
     ]

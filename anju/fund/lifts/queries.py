@@ -55,7 +55,7 @@ def registry_entries() -> list[registry.Kpi]:
             compute=lifts_signed,
             records=signed_lifts,
             records_url=_records_url,
-            definition=(lifts_signed.__doc__ or "").strip(),
+            definition="当年签订电梯保险保单的电梯台数",
         ),
         registry.Kpi(
             code="fund.lift_insurance.targets",
@@ -64,7 +64,7 @@ def registry_entries() -> list[registry.Kpi]:
             compute=target_plan,  # type: ignore[arg-type]
             records=next_year_targets,
             records_url=lambda year: "/fund/lifts/",
-            definition=(target_plan.__doc__ or "").strip(),
+            definition="次年各时点的电梯保险签约目标，按报告的写法（如“3月底200台”）",
             is_list=True,
         ),
     ]

@@ -313,6 +313,27 @@ def _actor(event: AuditEvent) -> SafeString | str:
     return shown if shown == event.actor_name else format_html('<span title="{}">{}</span>', event.actor_name, shown)
 
 
+def _note(event: AuditEvent) -> str:
+    """An event's note; a refused request's ("GET /path module:action") names the permission it lacked in
+    Chinese, the way the 403 page does."""
+    if event.action != AuditEvent.Action.DENIED:
+        return event.note
+    from anju.core.roles_views import ACTION_LABELS  # the roles page names the actions
+
+    request, _sep, permission = event.note.rpartition(" ")
+    module, _sep, action = permission.partition(":")
+    wanted = [str(ACTION_LABELS[a]) for a in action.split("/") if a in ACTION_LABELS]
+    if not request or not module or not wanted:
+        return event.note
+    try:
+        module_name = str(modules.get(module).name)
+    except KeyError:
+        module_name = "其他模块"
+    method, _sep, path = request.partition(" ")
+    verb = {"GET": "访问", "HEAD": "访问", "POST": "提交"}.get(method, "请求")
+    return f"{verb} {path}（缺少权限：{module_name}·{'或'.join(wanted)}）"
+
+
 @require("audit", "view")
 def audit_log(request: HttpRequest) -> HttpResponse:
     see_id = ids.may_see(request.user, "registry")
@@ -352,7 +373,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             Column("", lambda e: e.object_repr, page=False, export_label=next(headers)),
             Column(_("Changes"), lambda e: _changes(e, see_id), export=False),
             Column("IP", lambda e: e.ip or "", "ip", export_label=next(headers)),
-            Column(_("Note"), lambda e: e.note, export_label=next(headers)),
+            Column(_("Note"), _note, export_label=next(headers), export_value=lambda e: e.note),
             Column("", lambda e: str(ids.masked_data(e.before, see_id) or ""), page=False, export_label=next(headers)),
             Column("", lambda e: str(ids.masked_data(e.after, see_id) or ""), page=False, export_label=next(headers)),
         ],

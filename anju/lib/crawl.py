@@ -29,6 +29,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 # editing syntax ({fund.collected:万2} inserts a figure).
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*\d[A-Za-z0-9_./-]*|\b[A-Z]{2,}(?:-[A-Z]+)+\b")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# A page's address, as the audit log shows a refused request's ("GET /performance/kpi/…/"): an address.
+ADDRESS = re.compile(r"(?<![\w/])/[\w./?=&%:+-]*")
 # English that a Chinese page may show: abbreviations and names people use as they are, units,
 # file kinds, and the letters of numbers (a building's 1A, a USCC, a bank account's letters).
 ALLOWED_WORDS = frozenset(
@@ -130,7 +132,7 @@ def check_text(path: str, parts: Iterable[str], allowed: Iterable[str] = ()) -> 
     found: list[Finding] = []
     for part in parts:
         context = part[:120]
-        part = PLACEHOLDER.sub(" ", part)
+        part = ADDRESS.sub(" ", PLACEHOLDER.sub(" ", part))
         found += [Finding(path, kind, match, context) for kind, match in identifiers(part)]
         found += [Finding(path, "English word", word, context) for word in english_words(part, allowed)]
     return found

@@ -449,8 +449,15 @@ def indicators(request: HttpRequest) -> HttpResponse:
             "weight": sum((s.indicator.weight for s in scored), Decimal(0)),
             "grade": rules.grade(rules.rules_for(year), total),
             "can_copy": not scored and Indicator.objects.filter(year=year - 1).exists(),
+            "openable": _openable(request.user, [s.indicator.kpi_code for s in scored]),
         },
     )
+
+
+def _openable(user: Any, codes: list[str]) -> set[str]:
+    """The KPI codes whose records page the user may open (the others are shown without a link)."""
+    found = [(code, registry.find(code)) for code in set(codes) if code]
+    return {code for code, kpi in found if kpi is not None and can(user, queries.kpi_module(kpi), "view")}
 
 
 INDICATOR_FORM_FIELDS = tuple(forms.IndicatorForm.base_fields)
@@ -536,9 +543,15 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     budget_url = reverse("performance:budget") + f"?year={year}"
 
     def link(code: str) -> str:
+        """The page behind a figure, when the user may open it (a figure of a line they cannot see is text)."""
         if code in narrative.YEARS:
             return ""
-        return budget_url if code.startswith("fact.") else kpi_url.replace("CODE", code)
+        if code.startswith("fact."):
+            return budget_url
+        kpi = registry.find(code)
+        if kpi is None or not can(request.user, queries.kpi_module(kpi), "view"):
+            return ""
+        return kpi_url.replace("CODE", code)
 
     paragraphs = [
         (s, [[(seg.text, link(seg.codes[0]) if seg.codes else "", " / ".join(seg.codes)) for seg in p] for p in ps])

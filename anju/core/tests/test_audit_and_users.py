@@ -197,3 +197,14 @@ def test_audit_page_reads_a_models_logged_codes(client_for) -> None:
     page = client_for("admin").get(reverse("core:audit")).content.decode()
     assert "资料审查通过" in page and ": pass_documents" not in page
     assert "2023年度利息分配" in page and "起始链序号" in page
+
+
+def test_a_refused_request_reads_in_chinese_in_the_audit_log(client_for) -> None:
+    office = client_for("office")
+    assert office.get("/users/").status_code == 403
+    admin = client_for("admin")
+    page = admin.get(reverse("core:audit") + "?action=denied").content.decode()
+    assert "访问 /users/（缺少权限：" in page and "users:view" not in page
+    export = admin.get(reverse("core:audit") + "?action=denied&export=xlsx")
+    cells = [c for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True) for c in row]
+    assert any(str(c).startswith("GET /users/") for c in cells)  # the export keeps the note as logged

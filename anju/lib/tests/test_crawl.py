@@ -20,6 +20,11 @@ def test_identifiers_and_english_words_are_found() -> None:
 def test_document_numbers_placeholders_and_allowed_words_pass() -> None:
     assert crawl.check_text("/", ["ZL2023-00001 GZ-CD-1-1-101 GZ-CD 上传 Excel {fund.collected:万2} 或 PDF"]) == []
     assert [f.text for f in crawl.check_text("/", ["共 3 条 records"])] == ["records"]
+    # A page's address is an address (the audit log's refused requests), text beside it is still read.
+    assert crawl.check_text("/", ["访问 /performance/kpi/fund.collected/2023/（缺少权限：维修资金·查看）"]) == []
+    assert ("KPI code", "fund.collected") in {
+        (f.kind, f.text) for f in crawl.check_text("/", ["访问 /fund/ fund.collected"])
+    }
 
 
 def test_the_crawl_follows_internal_links_once_and_skips_exports_and_logout() -> None:

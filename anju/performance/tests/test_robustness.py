@@ -259,3 +259,17 @@ def test_narrative_validate_knows_every_expected_code() -> None:
 def test_demo_narrative_placeholders_are_valid() -> None:
     for text in Narrative.objects.filter(year=2023).values_list("text", flat=True):
         assert narrative.validate(text) == []
+
+
+def test_the_report_text_links_a_figure_only_for_a_user_who_may_open_its_records(
+    client_for: Callable[..., Client],
+) -> None:
+    """The office sees the fund's figures in the report text but may not open the fund's records: the
+    figure is text, not a link to a page that answers 403 (issue 19)."""
+    url = "/performance/report/preview/?year=2023"
+    office = client_for("office").get(url).content.decode()
+    leader = client_for("leadership").get(url).content.decode()
+    assert 'href="/performance/kpi/fund.collected/2023/"' in leader
+    assert 'href="/performance/kpi/fund.collected/2023/"' not in office
+    assert 'title="fund.collected"' in office  # the figure is there, as text
+    assert 'href="/performance/kpi/budget.initial/2023/"' in office  # the office's own figures stay links

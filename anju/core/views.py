@@ -413,7 +413,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
         title=_("Users"),
         queryset=User.objects.prefetch_related("roles").order_by("username"),
         columns=[
-            link_column(_("User name"), "username", "core:user_edit"),
+            # The account's page edits it: a link for those who may (the others read the name).
+            link_column(_("User name"), "username", "core:user_edit")
+            if can(request.user, "users", "handle")
+            else Column(_("User name"), lambda u: u.username, "username"),
             Column(_("Full name"), lambda u: u.full_name, "full_name"),
             Column(_("Roles"), lambda u: tuple(Tag(r.name) for r in u.roles.all())),
             Column(_("Status"), _user_status, "is_active"),

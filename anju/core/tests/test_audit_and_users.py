@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -208,3 +209,15 @@ def test_a_refused_request_reads_in_chinese_in_the_audit_log(client_for) -> None
     export = admin.get(reverse("core:audit") + "?action=denied&export=xlsx")
     cells = [c for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True) for c in row]
     assert any(str(c).startswith("GET /users/") for c in cells)  # the export keeps the note as logged
+
+
+def test_the_user_and_role_lists_link_to_the_edit_pages_only_for_who_may_edit(client_for) -> None:
+    """A leader reads the user and role lists; their names link to the edit pages (403 for a leader) only
+    for an administrator (issue 19: no link to a page that refuses)."""
+    leader, admin = client_for("leadership"), client_for("admin")
+    assert leader.get(f"/users/{admin.user.pk}/").status_code == 403
+    for url in ("/users/", "/roles/"):
+        edit = re.compile(rf'href="{url}\d+/"')
+        assert edit.search(admin.get(url).content.decode())
+        page = leader.get(url)
+        assert page.status_code == 200 and not edit.search(page.content.decode())

@@ -88,8 +88,13 @@ def html(value: Any) -> tuple[SafeString, str]:
     return conditional_escape(text), css
 
 
+PLAIN = frozenset({str, int, Decimal, float, dt.date, bool, type(None)})
+
+
 def export_value(value: Any) -> Any:
     """A cell as the .xlsx holds it: numbers and dates stay typed, links and tags become their text."""
+    if type(value) in PLAIN:  # most cells: nothing to do (a SafeString or a datetime is not of these types)
+        return value
     if isinstance(value, SafeString):
         return strip_tags(value)
     if isinstance(value, Link | Tag):

@@ -291,6 +291,7 @@ class _SheetWriter:
         summing = [index for index, total in enumerate(summed) if total]
         counts = [*summed, *[False] * (len(letters) - len(summed))]
         formats = [*fixed, *[None] * (len(letters) - len(fixed))]
+        decimal_styles: dict[tuple[int, Any], str] = {}
         start = number = self.row
         for values in rows:
             number += 1
@@ -316,6 +317,14 @@ class _SheetWriter:
                     if "&" in value or "<" in value or ">" in value:
                         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                     parts.append(f'<c r="{letters[index]}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                elif type(value) is int and formats[index] is None and not counts[index]:
+                    parts.append(f'<c r="{letters[index]}{number}"><v>{value}</v></c>')  # a plain number
+                elif type(value) is Decimal and value.is_finite():
+                    key = (index, value.as_tuple().exponent)  # a Decimal's format follows its places
+                    style = decimal_styles.get(key)
+                    if style is None:
+                        style = decimal_styles[key] = self._style(formats[index] or number_format(value), False)
+                    parts.append(f'<c r="{letters[index]}{number}"{style}><v>{value}</v></c>')
                 else:
                     parts.append(cell(f"{letters[index]}{number}", value, formats[index], counts[index]))
             parts.append("</row>")

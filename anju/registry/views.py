@@ -24,6 +24,7 @@ from anju.core.listing import (
     Search,
     Tag,
     TextFilter,
+    choice_label,
     link_column,
 )
 from anju.core.permissions import actor, can, require
@@ -101,7 +102,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     unowned = Ownership.objects.filter(end__isnull=True).values("unit_id")
     # The export reads the current owner through one LEFT JOIN (a unit has at most one open ownership).
     units = Unit.objects.annotate(holder=FilteredRelation("ownerships", condition=Q(ownerships__end__isnull=True)))
-    uses = {value: str(label) for value, label in Unit.Use.choices}
     return _list(
         request,
         title=_("Units"),
@@ -128,7 +128,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
                 "use",
                 export_label="房屋用途",
                 fields=["use"],
-                from_fields=lambda use: uses.get(use, use),
+                from_fields=choice_label(Unit.Use.choices),
             ),
             Column(
                 _("Owner"),
@@ -193,18 +193,29 @@ def person_list(request: HttpRequest) -> HttpResponse:
         # Counted for the shown persons only (sorting by it counts them all).
         per_row={"unit_count": Count("ownerships", filter=Q(ownerships__end__isnull=True))},
         columns=[
-            link_column(_("Name"), "name", "registry:person", export_label="姓名"),
-            Column(_("ID type"), lambda p: p.get_id_type_display(), "id_type", export_label="证件类型"),
-            IdColumn(_("ID number"), lambda p: p.id_number, export_label="证件号码"),
+            link_column(_("Name"), "name", "registry:person", export_label="姓名", fields=["name"]),
+            Column(
+                _("ID type"),
+                lambda p: p.get_id_type_display(),
+                "id_type",
+                export_label="证件类型",
+                fields=["id_type"],
+                from_fields=choice_label(Person.IdType.choices),
+            ),
+            IdColumn(_("ID number"), lambda p: p.id_number, export_label="证件号码", fields=["id_number"]),
             Column(
                 "",
                 lambda p: p.birth_date.isoformat() if p.birth_date else "",
                 page=False,
                 export_label="出生日期",
+                fields=["birth_date"],
+                from_fields=lambda born: born.isoformat() if born else "",
             ),
-            Column(_("Phone"), lambda p: p.phone, "phone", export_label="联系电话"),
-            Column("", lambda p: p.address, page=False, export_label="地址"),
-            Column(_("Units owned"), lambda p: p.unit_count, "unit_count", export_label="名下房屋"),
+            Column(_("Phone"), lambda p: p.phone, "phone", export_label="联系电话", fields=["phone"]),
+            Column("", lambda p: p.address, page=False, export_label="地址", fields=["address"]),
+            Column(
+                _("Units owned"), lambda p: p.unit_count, "unit_count", export_label="名下房屋", fields=["unit_count"]
+            ),
         ],
         search=Search(
             hint=_("Name, ID number, phone, initials")

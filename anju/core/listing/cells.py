@@ -7,6 +7,7 @@ cannot disagree; only the look differs (links and tags on the page, their text i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -109,6 +110,13 @@ def export_value(value: Any) -> Any:
     if isinstance(value, Decimal | int | float | dt.date) or value is None:
         return value
     return str(value)
+
+
+def choice_label(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], Any]:
+    """A column's `from_fields` for a field with choices: its label, as `get_FOO_display()` gives it (the
+    value itself when it is not one of them)."""
+    labels = {value: str(label) for value, label in choices}
+    return lambda value: labels.get(value, value)
 
 
 def total_html(value: Any) -> SafeString:

@@ -377,19 +377,22 @@ def value_rows(queryset: QuerySet[Any], columns: Sequence[Column], see_id: bool)
 def _cell_of(column: Column, positions: list[int], see_id: bool) -> Callable[[tuple[Any, ...]], Any]:
     """A function of a `values_list` tuple giving the column's cell."""
     make = column.from_fields
-    if make is None and len(positions) == 1:
-        get: Callable[[tuple[Any, ...]], Any] = itemgetter(positions[0])
-    elif make is None:
+    if make is None and len(positions) != 1:
         raise ValueError(f"column {column.label}: several fields need from_fields")
+    if len(positions) == 1:
+        one = itemgetter(positions[0])
+        get: Callable[[tuple[Any, ...]], Any] = one if make is None else lambda record: make(one(record))
+        parts: Callable[[tuple[Any, ...]], tuple[Any, ...]] = lambda record: (one(record),)  # noqa: E731
     else:
-        get = lambda record: make(*(record[index] for index in positions))  # noqa: E731
+        parts = itemgetter(*positions)
+        get = lambda record: make(*parts(record))  # type: ignore[misc]  # noqa: E731
     if not isinstance(column, IdColumn) or see_id:
         return get
     masks = column.masks_fields
 
     def masked(record: tuple[Any, ...]) -> Any:
         value = get(record)
-        if isinstance(value, str) and (masks is None or masks(*(record[index] for index in positions))):
+        if isinstance(value, str) and (masks is None or masks(*parts(record))):
             return ids.shown(value, see_id)
         return value
 

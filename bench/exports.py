@@ -3,6 +3,7 @@
     DEBUG=1 .venv/bin/python bench/exports.py --db sqlite [--units 250000 --entries 250000]
     BENCH_PGDB=anju_bench_exports DEBUG=1 .venv/bin/python bench/exports.py --db postgres
     ... --objects   also times the units export with its columns read as model objects (the kit before)
+    ... --reuse     runs on the database a last run left (SQLite's file; PostgreSQL's with BENCH_KEEP=1)
 
 Builds a scratch database (SQLite file under var/bench/, or the PostgreSQL database BENCH_PGDB, created
 and dropped) with set-based inserts: projects of 1,000 units, one owner per unit (a person, a few owning
@@ -34,18 +35,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def configure(db: str) -> str:
+def configure(db: str, reuse: bool) -> str:
     if db == "sqlite":
         path = ROOT / "var" / "bench" / "exports.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if not reuse:
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         return str(path)
     name = os.environ.get("BENCH_PGDB", "anju_bench_exports")
     host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
-    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
+    if not reuse:
+        subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
+        subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
     os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
     return name
 
@@ -171,8 +174,9 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=250_000)
     parser.add_argument("--only", choices=["units", "persons", "journal"], action="append")
     parser.add_argument("--objects", action="store_true", help="also the units export read as model objects")
+    parser.add_argument("--reuse", action="store_true", help="the database of the last run (kept: BENCH_KEEP=1)")
     args = parser.parse_args()
-    target = configure(args.db)
+    target = configure(args.db, args.reuse)
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
     import django
@@ -188,10 +192,13 @@ def main() -> None:
     from anju.lib import xlsx
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    city = build(args.units, args.entries)
-    print(f"{args.db}: {city} built in {time.perf_counter() - started:.0f} s", flush=True)
-    user = User.objects.create_user("bench", password="x-bench-pass-123")
+    if args.reuse:
+        print(f"{args.db}: the database of the last run", flush=True)
+    else:
+        call_command("migrate", verbosity=0)
+        city = build(args.units, args.entries)
+        print(f"{args.db}: {city} built in {time.perf_counter() - started:.0f} s", flush=True)
+    user, _created = User.objects.get_or_create(username="bench")
     user.roles.set(Role.objects.filter(code__in=["office", "finance"]))  # registry and fund export, IDs masked
 
     def run_job(path: str) -> tuple[float, int, int]:

@@ -23,7 +23,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet, Sum
 from django.db.models.expressions import Combinable
@@ -368,10 +368,41 @@ def value_rows(queryset: QuerySet[Any], columns: Sequence[Column], see_id: bool)
     fields: list[str] = []
     for column in columns:
         fields.extend(name for name in column.fields if name not in fields)
-    cells = [_cell_of(column, [fields.index(name) for name in column.fields], see_id) for column in columns]
+    cells = []
+    for column in columns:
+        cell = _cell_of(column, [fields.index(name) for name in column.fields], see_id)
+        if column.from_fields is not None or not _reads_plain(queryset.model, column.fields[0]):
+            cell = _exported(cell)  # a datetime to local time, a label or a tuple to its text
+        cells.append(cell)
     values = queryset.prefetch_related(None).values_list(*fields)
     for record in values.iterator(chunk_size=EXPORT_CHUNK):
-        yield [export_value(cell(record)) for cell in cells]
+        yield [cell(record) for cell in cells]
+
+
+# Model fields whose values are cells as they are (text, numbers, dates, flags): `export_value` would
+# return them unchanged, so the export skips it for them (a datetime is made local time, a JSON value text).
+PLAIN_FIELDS = frozenset(
+    "AutoField BigAutoField SmallAutoField CharField TextField SlugField EmailField IntegerField BigIntegerField "
+    "SmallIntegerField PositiveIntegerField PositiveBigIntegerField PositiveSmallIntegerField DecimalField "
+    "DateField BooleanField".split()
+)
+
+
+def _reads_plain(model: Any, path: str) -> bool:
+    """Whether the model field at `path` ("project__code") reads as a plain cell; False for anything
+    else (an annotation, a filtered relation, a datetime, a JSON field)."""
+    *relations, name = path.split("__")
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
+        return False
+    return not field.is_relation and field.get_internal_type() in PLAIN_FIELDS
+
+
+def _exported(cell: Callable[[tuple[Any, ...]], Any]) -> Callable[[tuple[Any, ...]], Any]:
+    return lambda record: export_value(cell(record))
 
 
 def _cell_of(column: Column, positions: list[int], see_id: bool) -> Callable[[tuple[Any, ...]], Any]:

@@ -24,6 +24,7 @@ from anju.core.listing import (
     Search,
     Tag,
     TextFilter,
+    choice_label,
     export_xlsx,
 )
 from anju.core.permissions import can, require
@@ -285,22 +286,40 @@ def journal(request: HttpRequest) -> HttpResponse:
                 "seq",
                 export_label="凭证号",
                 export_value=lambda e: e.seq,
+                fields=["seq"],
             ),
-            Column(_("Value date"), lambda e: e.value_date, "value_date", export_label="记账日期"),
-            Column(_("Kind"), lambda e: e.get_kind_display(), export_label="类型"),
-            Column(_("Memo"), lambda e: e.memo, export_label="摘要"),
-            Column(_("Document"), _document, export_label="业务单据", export_value=lambda e: e.document),
+            Column(
+                _("Value date"), lambda e: e.value_date, "value_date", export_label="记账日期", fields=["value_date"]
+            ),
+            Column(
+                _("Kind"),
+                lambda e: e.get_kind_display(),
+                export_label="类型",
+                fields=["kind"],
+                from_fields=choice_label(JournalEntry.Kind.choices),
+            ),
+            Column(_("Memo"), lambda e: e.memo, export_label="摘要", fields=["memo"]),
+            Column(
+                _("Document"),
+                _document,
+                export_label="业务单据",
+                export_value=lambda e: e.document,
+                fields=["document"],
+            ),
             Column(
                 _("Special account"),
                 lambda e: e.bank_amount,
                 export_label="专户发生额",
                 export_value=_bank_amount,
+                fields=["bank_amount"],
+                from_fields=lambda amount: amount or "",
             ),
             Column(
                 _("Posted by"),
                 lambda e: who(e.posted_by_name, e.posted_by),
                 export_label="记账人",
                 export_value=lambda e: e.posted_by_name,
+                fields=["posted_by_name"],
             ),
         ],
         search=Search(["memo__icontains", "document__icontains", "bank_txn_id"], _("Memo or document")),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from anju.core.listing import (
     Search,
     Tag,
     TextFilter,
+    choice_label,
     link_column,
 )
 from anju.core.permissions import actor, can, require
@@ -91,27 +92,68 @@ def _owned_by_person(unit: Unit) -> bool:
     return owner is not None and owner.person is not None
 
 
+def _either(person: Any, enterprise: Any) -> Any:
+    """The current owner's value from the values the export reads: the person's, else the enterprise's."""
+    return person if person is not None else (enterprise or "")
+
+
 @require(MODULE, "view")
 def unit_list(request: HttpRequest) -> HttpResponse:
     unowned = Ownership.objects.filter(end__isnull=True).values("unit_id")
+    # The export reads the current owner through one LEFT JOIN (a unit has at most one open ownership).
+    units = Unit.objects.annotate(holder=FilteredRelation("ownerships", condition=Q(ownerships__end__isnull=True)))
     return _list(
         request,
         title=_("Units"),
         tab="units",
-        queryset=queries.units_with_owner(Unit.objects.all()).order_by("code"),
+        queryset=queries.units_with_owner(units).order_by("code"),
         columns=[
             link_column(_("Unit code"), "code", "registry:unit", key="code", export=False),
-            Column("", lambda u: u.project.code, page=False, export_label="项目编码"),
-            Column(_("Project"), lambda u: u.project.name, "project__name", export_label="项目名称"),
-            Column("", lambda u: u.building.number, page=False, export_label="幢号"),
-            Column("", lambda u: u.entrance, page=False, export_label="单元"),
-            Column("", lambda u: u.room, page=False, export_label="房号"),
-            Column(_("Floor"), lambda u: u.floor, "floor", export_label="楼层"),
-            Column(_("Floor area (m²)"), lambda u: u.area, "area", export_label="建筑面积"),
-            Column(_("Use"), lambda u: u.get_use_display(), "use", export_label="房屋用途"),
-            Column(_("Owner"), lambda u: _owner_name(u) or "—", export_label="业主姓名", export_value=_owner_name),
-            IdColumn(_("ID number"), _owner_id, export_label="证件号码", masks=_owned_by_person),
-            Column(_("Phone"), _owner_phone, export_label="联系电话"),
+            Column("", lambda u: u.project.code, page=False, export_label="项目编码", fields=["project__code"]),
+            Column(
+                _("Project"),
+                lambda u: u.project.name,
+                "project__name",
+                export_label="项目名称",
+                fields=["project__name"],
+            ),
+            Column("", lambda u: u.building.number, page=False, export_label="幢号", fields=["building__number"]),
+            Column("", lambda u: u.entrance, page=False, export_label="单元", fields=["entrance"]),
+            Column("", lambda u: u.room, page=False, export_label="房号", fields=["room"]),
+            Column(_("Floor"), lambda u: u.floor, "floor", export_label="楼层", fields=["floor"]),
+            Column(_("Floor area (m²)"), lambda u: u.area, "area", export_label="建筑面积", fields=["area"]),
+            Column(
+                _("Use"),
+                lambda u: u.get_use_display(),
+                "use",
+                export_label="房屋用途",
+                fields=["use"],
+                from_fields=choice_label(Unit.Use.choices),
+            ),
+            Column(
+                _("Owner"),
+                lambda u: _owner_name(u) or "—",
+                export_label="业主姓名",
+                export_value=_owner_name,
+                fields=["holder__person__name", "holder__enterprise__name"],
+                from_fields=_either,
+            ),
+            IdColumn(
+                _("ID number"),
+                _owner_id,
+                export_label="证件号码",
+                masks=_owned_by_person,
+                fields=["holder__person__id_number", "holder__enterprise__uscc"],
+                from_fields=_either,
+                masks_fields=lambda person, _enterprise: person is not None,
+            ),
+            Column(
+                _("Phone"),
+                _owner_phone,
+                export_label="联系电话",
+                fields=["holder__person__phone", "holder__enterprise__contact_phone"],
+                from_fields=_either,
+            ),
         ],
         search=Search(
             hint=_("Unit code, owner name, ID number, initials"),
@@ -151,18 +193,29 @@ def person_list(request: HttpRequest) -> HttpResponse:
         # Counted for the shown persons only (sorting by it counts them all).
         per_row={"unit_count": Count("ownerships", filter=Q(ownerships__end__isnull=True))},
         columns=[
-            link_column(_("Name"), "name", "registry:person", export_label="姓名"),
-            Column(_("ID type"), lambda p: p.get_id_type_display(), "id_type", export_label="证件类型"),
-            IdColumn(_("ID number"), lambda p: p.id_number, export_label="证件号码"),
+            link_column(_("Name"), "name", "registry:person", export_label="姓名", fields=["name"]),
+            Column(
+                _("ID type"),
+                lambda p: p.get_id_type_display(),
+                "id_type",
+                export_label="证件类型",
+                fields=["id_type"],
+                from_fields=choice_label(Person.IdType.choices),
+            ),
+            IdColumn(_("ID number"), lambda p: p.id_number, export_label="证件号码", fields=["id_number"]),
             Column(
                 "",
                 lambda p: p.birth_date.isoformat() if p.birth_date else "",
                 page=False,
                 export_label="出生日期",
+                fields=["birth_date"],
+                from_fields=lambda born: born.isoformat() if born else "",
             ),
-            Column(_("Phone"), lambda p: p.phone, "phone", export_label="联系电话"),
-            Column("", lambda p: p.address, page=False, export_label="地址"),
-            Column(_("Units owned"), lambda p: p.unit_count, "unit_count", export_label="名下房屋"),
+            Column(_("Phone"), lambda p: p.phone, "phone", export_label="联系电话", fields=["phone"]),
+            Column("", lambda p: p.address, page=False, export_label="地址", fields=["address"]),
+            Column(
+                _("Units owned"), lambda p: p.unit_count, "unit_count", export_label="名下房屋", fields=["unit_count"]
+            ),
         ],
         search=Search(
             hint=_("Name, ID number, phone, initials")

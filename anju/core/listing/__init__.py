@@ -4,7 +4,7 @@ through `export_xlsx` (audited)."""
 
 from __future__ import annotations
 
-from anju.core.listing.cells import Link, Muted, Tag
+from anju.core.listing.cells import Link, Muted, Tag, choice_label
 from anju.core.listing.export import XLSX_TYPE, client_ip, export_xlsx, xlsx_response
 from anju.core.listing.filters import (
     ChoiceFilter,
@@ -57,6 +57,7 @@ __all__ = [
     "TextFilter",
     "YearFilter",
     "back_to_list",
+    "choice_label",
     "client_ip",
     "export_xlsx",
     "link_column",

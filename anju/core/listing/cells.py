@@ -7,6 +7,7 @@ cannot disagree; only the look differs (links and tags on the page, their text i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -88,8 +89,13 @@ def html(value: Any) -> tuple[SafeString, str]:
     return conditional_escape(text), css
 
 
+PLAIN = frozenset({str, int, Decimal, float, dt.date, bool, type(None)})
+
+
 def export_value(value: Any) -> Any:
     """A cell as the .xlsx holds it: numbers and dates stay typed, links and tags become their text."""
+    if type(value) in PLAIN:  # most cells: nothing to do (a SafeString or a datetime is not of these types)
+        return value
     if isinstance(value, SafeString):
         return strip_tags(value)
     if isinstance(value, Link | Tag):
@@ -104,6 +110,13 @@ def export_value(value: Any) -> Any:
     if isinstance(value, Decimal | int | float | dt.date) or value is None:
         return value
     return str(value)
+
+
+def choice_label(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], Any]:
+    """A column's `from_fields` for a field with choices: its label, as `get_FOO_display()` gives it (the
+    value itself when it is not one of them)."""
+    labels = {value: str(label) for value, label in choices}
+    return lambda value: labels.get(value, value)
 
 
 def total_html(value: Any) -> SafeString:

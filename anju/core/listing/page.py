@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet, Sum
 from django.db.models.expressions import Combinable
@@ -60,6 +60,11 @@ class Column:
         expression sums that instead (e.g. F("amount") - F("paid")).
     page / export: whether the column appears on the page and in the .xlsx.
     export_label, export_value: the .xlsx header and value where they differ from the page's.
+    fields, from_fields: what the export reads instead of building each row's object. `fields` names the
+        values the cell is made of (paths `values_list` reads: "project__code", an annotation, a
+        `per_row` name); `from_fields(*values)` makes the cell of them (default: the one field's value).
+        When every exported column names its fields, the export fetches those columns as tuples in
+        chunks — no model objects, no prefetching — so a list of 250k rows is written at file speed.
     template: a template rendering the page cell (given `obj` and `value`), for cells holding a form.
     number_format: the .xlsx format of the column's numbers where their type's is not meant (a rate kept
         as a fraction: "0.00%"); by default money shows as #,##0.00, a total column's counts as #,##0,
@@ -75,6 +80,8 @@ class Column:
     export_value: Callable[[Any], Any] | None = None
     template: str | None = None
     number_format: str | None = None
+    fields: Sequence[str] = ()
+    from_fields: Callable[..., Any] | None = None
 
     def sum(self) -> Sum:
         target = self.sort if self.total is True else self.total
@@ -87,9 +94,11 @@ class Column:
 class IdColumn(Column):
     """A resident ID number: masked (first 3 and last 4 characters) on the page and in the export unless
     the user has `<module>:see_id`. `masks(obj)` says whether a row's value is a person's ID number at all
-    (an enterprise owner's credit code is public and shown as it is)."""
+    (an enterprise owner's credit code is public and shown as it is); `masks_fields(*values)` says it
+    from the column's `fields` when the export reads values."""
 
     masks: Callable[[Any], bool] | None = None
+    masks_fields: Callable[..., bool] | None = None
 
 
 def link_column(label: Label, field: str, url_name: str, *, key: str = "pk", **options: Any) -> Column:
@@ -319,12 +328,19 @@ class ListPage:
         total = queryset.count()
         if progress is None and total > settings.BACKGROUND_ROWS:
             return export_in_background(request, self.sheet or self.filename, total)
+        if all(c.fields for c in columns):
+            records: Iterator[Any] = value_rows(queryset, columns, see_id)
+        else:
+            records = (
+                [export_value(self._value(c, obj, see_id, export=True)) for c in columns]
+                for obj in queryset.iterator(chunk_size=EXPORT_CHUNK)
+            )
 
         def rows() -> Iterator[list[Any]]:
-            for done, obj in enumerate(queryset.iterator(chunk_size=EXPORT_CHUNK)):
+            for done, row in enumerate(records):
                 if progress is not None and done % EXPORT_CHUNK == 0:
                     progress(done, total, "写入表格")
-                yield [export_value(self._value(c, obj, see_id, export=True)) for c in columns]
+                yield row
             if progress is not None:
                 progress(total, total, "保存文件")
 
@@ -344,6 +360,74 @@ class ListPage:
         for f, raw, _value in bound:
             kept.extend(f.hidden(raw))
         return kept
+
+
+def value_rows(queryset: QuerySet[Any], columns: Sequence[Column], see_id: bool) -> Iterator[list[Any]]:
+    """The export's rows read as values: one `values_list` of every column's `fields` (each read once),
+    fetched in chunks, each cell made by its column's `from_fields` and masked as an `IdColumn` says."""
+    fields: list[str] = []
+    for column in columns:
+        fields.extend(name for name in column.fields if name not in fields)
+    cells = []
+    for column in columns:
+        cell = _cell_of(column, [fields.index(name) for name in column.fields], see_id)
+        if column.from_fields is not None or not _reads_plain(queryset.model, column.fields[0]):
+            cell = _exported(cell)  # a datetime to local time, a label or a tuple to its text
+        cells.append(cell)
+    values = queryset.prefetch_related(None).values_list(*fields)
+    for record in values.iterator(chunk_size=EXPORT_CHUNK):
+        yield [cell(record) for cell in cells]
+
+
+# Model fields whose values are cells as they are (text, numbers, dates, flags): `export_value` would
+# return them unchanged, so the export skips it for them (a datetime is made local time, a JSON value text).
+PLAIN_FIELDS = frozenset(
+    "AutoField BigAutoField SmallAutoField CharField TextField SlugField EmailField IntegerField BigIntegerField "
+    "SmallIntegerField PositiveIntegerField PositiveBigIntegerField PositiveSmallIntegerField DecimalField "
+    "DateField BooleanField".split()
+)
+
+
+def _reads_plain(model: Any, path: str) -> bool:
+    """Whether the model field at `path` ("project__code") reads as a plain cell; False for anything
+    else (an annotation, a filtered relation, a datetime, a JSON field)."""
+    *relations, name = path.split("__")
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
+        return False
+    return not field.is_relation and field.get_internal_type() in PLAIN_FIELDS
+
+
+def _exported(cell: Callable[[tuple[Any, ...]], Any]) -> Callable[[tuple[Any, ...]], Any]:
+    return lambda record: export_value(cell(record))
+
+
+def _cell_of(column: Column, positions: list[int], see_id: bool) -> Callable[[tuple[Any, ...]], Any]:
+    """A function of a `values_list` tuple giving the column's cell."""
+    make = column.from_fields
+    if make is None and len(positions) != 1:
+        raise ValueError(f"column {column.label}: several fields need from_fields")
+    if len(positions) == 1:
+        one = itemgetter(positions[0])
+        get: Callable[[tuple[Any, ...]], Any] = one if make is None else lambda record: make(one(record))
+        parts: Callable[[tuple[Any, ...]], tuple[Any, ...]] = lambda record: (one(record),)  # noqa: E731
+    else:
+        parts = itemgetter(*positions)
+        get = lambda record: make(*parts(record))  # type: ignore[misc]  # noqa: E731
+    if not isinstance(column, IdColumn) or see_id:
+        return get
+    masks = column.masks_fields
+
+    def masked(record: tuple[Any, ...]) -> Any:
+        value = get(record)
+        if isinstance(value, str) and (masks is None or masks(*parts(record))):
+            return ids.shown(value, see_id)
+        return value
+
+    return masked
 
 
 def annotate_rows(objects: Sequence[Any], per_row: dict[str, Any]) -> None:

@@ -98,3 +98,47 @@ def test_a_generator_of_rows_is_read_once_past_the_width_sample() -> None:
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
     last = next(iter(sheet.iter_rows(min_row=5002, max_row=5002, values_only=True)))
     assert produced == 5000 and last == ("合计", 5050.0, 5000)
+
+
+# --- the streaming writer: what any reader finds in the file ---------------------------------------------
+
+
+def test_text_of_any_kind_reads_back_as_written_in_openpyxl_and_calamine() -> None:
+    from python_calamine import CalamineWorkbook
+
+    texts = ["a & b <c> \"d\" 'e'", " leading", "trailing ", "line\nbreak", "tab\tinside", "\u3000全角空格", "张三"]
+    moment = dt.datetime(2026, 3, 1, 9, 30, 15)  # noqa: DTZ001
+    row = [*texts, True, 1.5, 7, moment, dt.date(2026, 3, 1), Decimal("12.30"), None, ""]
+    data = workbook_bytes("各种值", [f"列{index}" for index in range(len(row))], [row], notes=["说明一", "说明二"])
+    book = load_workbook(io.BytesIO(data))
+    cells = [cell.value for cell in book.worksheets[0][2]]
+    assert cells[: len(texts)] == texts
+    assert cells[len(texts) :] == [True, 1.5, 7, moment, dt.datetime(2026, 3, 1), 12.3, None, None]  # noqa: DTZ001
+    notes = book["说明"]
+    assert [c.value for c in notes["A"]] == ["说明一", "说明二"] and notes.column_dimensions["A"].width == 100
+    read = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert read[1][: len(texts)] == texts
+    assert read[1][len(texts) + 1 : len(texts) + 5] == [1.5, 7, moment, dt.date(2026, 3, 1)]
+
+
+def test_characters_xml_cannot_hold_are_dropped_and_excel_escapes_kept_literal() -> None:
+    from python_calamine import CalamineWorkbook
+
+    data = workbook_bytes("清单", ["备注"], [["a\x01b\x1fc\ud800"], ["_x0041_"], ["CR\rkept"]])
+    read = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert read[1:] == [["abc"], ["_x0041_"], ["CR\rkept"]]  # Excel's reading: _x005F_ escapes the underscore
+
+
+def test_the_header_is_bold_filled_and_centred_and_each_format_is_one_style() -> None:
+    data = workbook_bytes(
+        "款项", ["名称", "金额"], [["甲", Decimal(f"{n}.50")] for n in range(300)], totals=[False, True]
+    )
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    header = sheet["A1"]
+    assert header.font.b and header.fill.fgColor.rgb.endswith("DDEBF7") and header.alignment.horizontal == "center"
+    assert {sheet.cell(row, 2).style_id for row in range(2, 302)} == {sheet["B2"].style_id}
+    assert (
+        sheet["A302"].value == "合计"
+        and sheet["A302"].font.b
+        and sheet["B302"].value == sum(n + 0.5 for n in range(300))
+    )

@@ -104,8 +104,8 @@ accounts = list(Account.objects.filter(pk__in=pick(Account.objects.filter(kind='
                 .values_list('unit__code', flat=True))
 persons = pick(Person.objects.all(), 300)
 projects = list(Project.objects.filter(pk__in=pick(Project.objects.all(), 100)).values_list('code', flat=True))
-owned = Ownership.objects.filter(end__isnull=True, person__id_type='resident')
-owner_ids = pick(owned.values('person_id').distinct().order_by('person_id'), {owners})
+current = Person.objects.filter(id_type='resident', pk__in=Ownership.objects.filter(end__isnull=True).values('person'))
+owner_ids = pick(current, {owners})
 owners = list(Person.objects.filter(pk__in=owner_ids).values_list('id_number', 'name'))
 modules = {modules}
 views = {{u.username: [m for m in modules if u.can(m, 'view')] for u in User.objects.filter(username__in={users})}}

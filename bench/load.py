@@ -309,7 +309,7 @@ def owner_load(port: int, owners: list[list[str]], rate: float, seconds: float) 
 
     def query(index: int) -> tuple[int, bytes]:
         number, name = owners[index % len(owners)]
-        owner = Client(port, f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256 + 1}")
+        owner = Client(port, f"10.{index // 62500 % 250}.{index // 250 % 250}.{index % 250 + 1}")
         owner.cookies = dict(kiosk.cookies)
         status, content = owner.request(
             "POST", "/fund/query/", {"csrfmiddlewaretoken": token, "id_number": number, "name": name}

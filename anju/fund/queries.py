@@ -38,6 +38,13 @@ def unit_accounts() -> QuerySet[Account]:
     return Account.objects.filter(kind=Account.Kind.UNIT)
 
 
+def ledgers_by_unit_code() -> QuerySet[Account]:
+    """The unit ledgers with their units, in unit code order: the accounts with a unit, which are the unit
+    ledgers (constraint account_unit_iff_unit_kind). Joined by the unit rather than filtered by the kind,
+    both databases read the units' code index in order and stop at a page's LIMIT."""
+    return Account.objects.filter(unit__code__isnull=False).select_related("unit").order_by("unit__code")
+
+
 def totals_by(field: str, queryset: QuerySet[Account] | None = None) -> QuerySet:  # type: ignore[type-arg]
     """Balances summed per building or project (from the cached balances)."""
     qs = queryset if queryset is not None else unit_accounts()

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet, Sum
+from django.core.paginator import Page
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,6 +29,7 @@ from anju.core.listing import (
     choice_label,
     export_xlsx,
 )
+from anju.core.listing.cells import NUM, total_html
 from anju.core.permissions import can, require
 from anju.core.templatetags.anju import who
 from anju.fund import kpis, queries
@@ -70,13 +73,41 @@ def fund_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     return ListPage(module=MODULE, tabs="fund/_tabs.html", **kwargs).render(request)
 
 
+def _totals_row(columns: Sequence[Column], sums: dict[str, Any], wanted: dict[int, Column]) -> list[Any]:
+    return [
+        {"html": total_html(sums[f"c{index}"]), "css": NUM}
+        if index in wanted
+        else {"html": _("Total") if index == 0 else "", "css": ""}
+        for index in range(len(columns))
+    ]
+
+
+class _UnitLedgers(ListPage):
+    """The unit ledger list. Unfiltered, its 合计 row sums the unit ledgers alone (one pass over the ledgers,
+    not their join to the units that orders the page)."""
+
+    whole = False
+
+    def _totals(self, queryset: QuerySet[Any], columns: Sequence[Column], page: Page) -> list[Any] | None:
+        wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
+        if not (self.whole and self.totals and wanted and page.paginator.count):
+            return super()._totals(queryset, columns, page)
+        sums = queries.unit_accounts().aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
+        return _totals_row(columns, sums, wanted)
+
+
 @require(MODULE, "view")
 def account_list(request: HttpRequest) -> HttpResponse:
-    return fund_list(
-        request,
+    listing = _UnitLedgers(
+        module=MODULE,
+        tabs="fund/_tabs.html",
+        crumbs=[(_("Maintenance fund"), reverse("fund:home"))],
         title=_("Unit ledgers"),
         tab="accounts",
-        queryset=queries.unit_accounts().select_related("unit", "project").order_by("unit__code"),
+        # The unit ledgers are the accounts with a unit (a check constraint: kind "unit" if and only if a
+        # unit): joined to their units by that, not by the kind, the page reads the units' code index in
+        # order and stops at its LIMIT, where a filter on the kind sorts all 250k ledgers first.
+        queryset=queries.ledgers_by_unit_code().select_related("project"),
         columns=[
             Column(
                 _("Unit code"),
@@ -115,6 +146,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
         sheet="分户账",
         empty=_("No ledgers match."),
     )
+    listing.whole = not any(request.GET.get(name) for name in ("q", "project", "building", "replenish"))
+    return listing.render(request)
 
 
 @require(MODULE, "view")
@@ -156,42 +189,68 @@ def unit_statement(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _project_ledgers(field: str) -> Subquery:
+    """A project's unit ledgers counted ("id") or summed (a money field), for the project of the outer row."""
+    ledgers = queries.unit_accounts().filter(project=OuterRef("pk")).order_by().values("project")
+    if field == "id":
+        return Subquery(ledgers.annotate(n=Count("id")).values("n"), output_field=IntegerField())
+    return Subquery(ledgers.annotate(s=Sum(field)).values("s"), output_field=MoneyField())
+
+
+class _ProjectBalances(ListPage):
+    """The 合计 row of the project list: one sum over the unit ledgers of the listed projects (not the
+    per-project subqueries of every project)."""
+
+    def _totals(self, queryset: QuerySet[Any], columns: Sequence[Column], page: Page) -> list[Any] | None:
+        wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
+        if not (self.totals and wanted and page.paginator.count):
+            return None
+        ledgers = queries.unit_accounts().filter(project__in=queryset.order_by().values("pk"))
+        sums = ledgers.aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
+        return _totals_row(columns, sums, wanted)
+
+
 @require(MODULE, "view")
 def project_balances(request: HttpRequest) -> HttpResponse:
-    """Balances per project (项目), the level of the annual disclosure; each links to its buildings."""
-    rows = queries.totals_by("project").values(
-        "project", "project__code", "project__name", "accounts", "balance", "first_deposit"
-    )
-    return fund_list(
-        request,
+    """Balances per project (项目), the level of the annual disclosure; each links to its buildings. The
+    projects with unit ledgers, in code order; each shown project's ledgers counted and summed for the
+    page's rows only (never the 250k ledgers grouped before the LIMIT)."""
+    projects = Project.objects.filter(Exists(queries.unit_accounts().filter(project=OuterRef("pk"))))
+    return _ProjectBalances(
+        module=MODULE,
+        tabs="fund/_tabs.html",
+        crumbs=[(_("Maintenance fund"), reverse("fund:home"))],
         title=_("Balances by project"),
         tab="projects",
-        queryset=rows.order_by("project__code"),
+        queryset=projects.order_by("code"),
+        per_row={
+            "accounts": _project_ledgers("id"),
+            "balance": _project_ledgers("balance"),
+            "first_deposit": _project_ledgers("first_deposit"),
+        },
         columns=[
             Column(
                 _("Project code"),
-                lambda r: Link(r["project__code"], reverse("fund:project", args=[r["project__code"]])),
-                "project__code",
+                lambda r: Link(r.code, reverse("fund:project", args=[r.code])),
+                "code",
                 export_label="项目编码",
             ),
-            Column(_("Project"), lambda r: r["project__name"], "project__name", export_label="项目名称"),
-            Column(_("Unit ledgers"), lambda r: r["accounts"], "accounts", export_label="分户数"),
+            Column(_("Project"), lambda r: r.name, "name", export_label="项目名称"),
+            Column(_("Unit ledgers"), lambda r: r.accounts, "accounts", export_label="分户数"),
             Column(
                 _("First deposit"),
-                lambda r: r["first_deposit"],
+                lambda r: r.first_deposit,
                 "first_deposit",
                 total=True,
                 export_label="首期交存合计",
             ),
-            Column(_("Balance"), lambda r: r["balance"], "balance", total=True, export_label="余额合计"),
+            Column(_("Balance"), lambda r: r.balance, "balance", total=True, export_label="余额合计"),
         ],
-        search=Search(["project__code__istartswith", "project__name__icontains"], _("Project code or name")),
+        search=Search(["code__istartswith", "name__icontains"], _("Project code or name")),
         filename="项目维修资金余额",
         sheet="项目余额",
         empty=_("No ledgers match."),
-        # Grouped by project: a pk in the ordering would split the groups.
-        tiebreak=None,
-    )
+    ).render(request)
 
 
 @require(MODULE, "view")

@@ -8,6 +8,7 @@ set, so the file has exactly the page's filters, columns, masking and permission
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Iterable, Sequence
 from importlib import import_module
 from typing import Any
@@ -86,9 +87,19 @@ def client_ip(request: HttpRequest) -> str | None:
     appended last to X-Forwarded-For, which the client cannot forge; otherwise REMOTE_ADDR."""
     if settings.TRUST_X_FORWARDED_FOR:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
+        if forwarded and _is_address(forwarded[-1]):
             return forwarded[-1]
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    # Stored in an address column (PostgreSQL's inet refuses anything else): a malformed one is not kept.
+    return remote if remote and _is_address(remote) else None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def export_in_background(request: HttpRequest, title: str, rows: int) -> HttpResponse:

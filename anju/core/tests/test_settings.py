@@ -105,6 +105,10 @@ def test_client_ip_behind_a_proxy(rf, settings) -> None:
     assert client_ip(request) == "10.0.0.5"
     settings.TRUST_X_FORWARDED_FOR = True
     assert client_ip(request) == "203.0.113.9"
+    # A malformed address is never stored (PostgreSQL's address column refused it: a server error).
+    bad = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="10.0.0.256")
+    assert client_ip(bad) == "10.0.0.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="not-an-address")) is None
 
 
 def test_static_files_are_served_hashed_and_compressed_without_debug(tmp_path: Path) -> None:

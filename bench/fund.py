@@ -276,6 +276,12 @@ def measure_interest(args, figures, amount, unit_ids) -> None:  # type: ignore[n
     lines = JournalLine.objects.filter(entry=result.entry, account__kind="unit").order_by("pk")
     assert list(lines.values_list("account_id", "amount")) == expected, "not the Python split"
     print(f"interest: {len(expected):,} parts identical to the Python split", flush=True)
+    if args.only == "interest":
+        from anju.fund import checks
+
+        ledger_check = checks.check_ledger()
+        assert ledger_check.ok, ledger_check.as_dict()
+        print(f"anju fund check after the interest: ok, {ledger_check.entries:,} entries chained", flush=True)
     # The per-account ORM loop, on a sample, in a transaction rolled back.
     sample = unit_ids[: args.sample]
     start, end = dt.date(2023, 1, 1).toordinal(), dt.date(2023, 12, 31).toordinal()

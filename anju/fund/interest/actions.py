@@ -214,9 +214,13 @@ def allocate_interest(
 
 
 def _staged_weights() -> list[tuple[int, str, int]]:
+    """The staged 积数, taken out of the database (and the temporary table dropped)."""
+    weights = connection.ops.quote_name(WEIGHTS)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT account_id, code, w FROM {connection.ops.quote_name(WEIGHTS)}")
-        return [(int(a), str(c), int(w)) for a, c, w in cursor.fetchall()]
+        cursor.execute(f"SELECT account_id, code, w FROM {weights}")
+        rows = [(int(a), str(c), int(w)) for a, c, w in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {weights}")
+    return rows
 
 
 @dataclass(frozen=True)

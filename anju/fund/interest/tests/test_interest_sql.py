@@ -109,3 +109,27 @@ def test_no_positive_balance_is_refused_as_before() -> None:
         interest.allocate_interest(2023, D("10.00"))
     assert refused.value.code == "fund.interest.invalid_amount"
     assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).exists()
+
+
+@pytest.mark.django_db
+def test_post_staged_refuses_staged_lines_that_do_not_balance_and_posts_nothing() -> None:
+    from anju.fund import ledger
+    from anju.fund.errors import LedgerError
+
+    a, b = city([("10.00", dt.date(2023, 1, 1))] * 2)
+    bank = factories.bank()
+    entries = JournalEntry.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS staged_test")
+        cursor.execute("CREATE TEMPORARY TABLE staged_test (account_id bigint, amount bigint)")
+        cursor.execute("INSERT INTO staged_test VALUES (%s, -100), (%s, -50)", [a.pk, b.pk])
+    day, staged = dt.date(2023, 12, 31), "staged_test"
+    with pytest.raises(LedgerError) as refused:
+        ledger.post_staged(kind="interest", value_date=day, lines=[(bank.pk, D("1.49"))], staged=staged, actor=None)
+    assert refused.value.code == "fund.ledger.unbalanced"
+    entry, count = ledger.post_staged(
+        kind="interest", value_date=day, lines=[(bank.pk, D("1.50"))], staged=staged, actor=None
+    )
+    assert count == 2 and JournalEntry.objects.count() == entries + 1
+    assert posted(entry) == [(bank.pk, D("1.50")), (a.pk, D("-1.00")), (b.pk, D("-0.50"))]
+    assert Account.objects.get(pk=a.pk).balance == D("11.00") and checks.check_ledger().ok

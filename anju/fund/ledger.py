@@ -102,14 +102,18 @@ def _actor_name(actor: User | None) -> str:
     return audit.actor_label(actor)
 
 
+def _check_line_amount(amount: Decimal) -> None:
+    if amount == 0:
+        raise LedgerError("分录金额不能为零", code="zero_amount")
+    if amount != amount.quantize(FEN):
+        raise LedgerError(f"分录金额最多两位小数：{amount}", code="fractional_fen")
+
+
 def _check_amounts(amounts: Iterable[Decimal]) -> None:
     total = Decimal(0)
     count = 0
     for amount in amounts:
-        if amount == 0:
-            raise LedgerError("分录金额不能为零", code="zero_amount")
-        if amount != amount.quantize(FEN):
-            raise LedgerError(f"分录金额最多两位小数：{amount}", code="fractional_fen")
+        _check_line_amount(amount)
         total += amount
         count += 1
     if count < 2:
@@ -271,6 +275,95 @@ def post_bulk(
         after={"kind": kind, "value_date": value_date.isoformat(), "lines": len(lines), "document": document},
     )
     return entry
+
+
+@transaction.atomic
+def post_staged(
+    *,
+    kind: str,
+    value_date: dt.date,
+    lines: Sequence[tuple[int, Decimal]],
+    staged: str,
+    actor: User | None,
+    memo: str = "",
+    document: str = "",
+) -> tuple[JournalEntry, int]:
+    """Post one entry whose many lines the database already holds: `lines` first (a few, in Python), then
+    the rows of the temporary table `staged` (account_id, amount in fen, debit-positive, one row per
+    account, none zero) in account order, as `post_bulk` would write the same list. The MAC is computed
+    from the staged rows before they are written; the lines go in by INSERT … SELECT and the staged
+    accounts' balances move in one UPDATE … FROM, so no line crosses to Python and back. Only for
+    entries that cannot overdraw (credits to liability accounts against a debit to an asset account).
+    Returns the entry and the number of staged lines."""
+    table = connection.ops.quote_name(staged)
+    for _, amount in lines:
+        _check_line_amount(amount)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT account_id, amount FROM {table} ORDER BY account_id")
+        rows: list[tuple[int, int]] = cursor.fetchall()
+    fen_lines = [(account_id, to_fen(amount)) for account_id, amount in lines]
+    total = sum(fen for _, fen in fen_lines) + sum(fen for _, fen in rows)
+    if len(fen_lines) + len(rows) < 2:
+        raise LedgerError("一笔分录至少两行", code="one_line")
+    if any(fen == 0 for _, fen in rows):
+        raise LedgerError("分录金额不能为零", code="zero_amount")
+    if total != 0:
+        raise LedgerError(f"借贷不平衡：合计 {Decimal(total).scaleb(-2)}", code="unbalanced")
+    head, seq = _next_seq()
+    entry = _create_entry(head, seq, kind, value_date, actor, memo, document, fen_lines + rows)
+    del rows
+    day = value_date.toordinal()
+    bulk.insert_rows(
+        JournalLine, ["entry_id", "account_id", "amount", "day"], ((entry.pk, a, fen, day) for a, fen in fen_lines)
+    )
+    line = connection.ops.quote_name(JournalLine._meta.db_table)
+    with connection.cursor() as cursor:
+        # In account order, so the line ids follow the order the MAC covers.
+        cursor.execute(
+            f"INSERT INTO {line} (entry_id, account_id, amount, day) "
+            f"SELECT %s, account_id, amount, %s FROM {table} ORDER BY account_id",
+            [entry.pk, day],
+        )
+        count = cursor.rowcount
+    deltas: dict[int, int] = defaultdict(int)
+    for account_id, fen in fen_lines:
+        deltas[account_id] += fen
+    _apply_table_to_balances(
+        "SELECT account_id, amount AS total FROM " + table, [(account_id, deltas[account_id]) for account_id in deltas]
+    )
+    _advance(head, seq, entry.mac, entry.key_id)
+    audit.record(
+        actor,
+        AuditEvent.Action.CREATE,
+        entry,
+        after={
+            "kind": kind,
+            "value_date": value_date.isoformat(),
+            "lines": len(lines) + count,
+            "document": document,
+        },
+    )
+    return entry, count
+
+
+def _apply_table_to_balances(source: str, few: Sequence[tuple[int, int]]) -> None:
+    """Move the cached balances by `source`'s rows (account_id, total in fen, debit-positive, one row per
+    account) in one UPDATE … FROM, and by the `few` (account id, fen) given, one UPDATE each."""
+    account = connection.ops.quote_name(Account._meta.db_table)
+    kinds = ", ".join(["%s"] * len(ASSET_KINDS))
+    signed = f"CASE WHEN {account}.kind IN ({kinds}) THEN %s ELSE -%s END"
+    with connection.cursor() as cursor:
+        for account_id, fen in few:
+            cursor.execute(
+                f"UPDATE {account} SET balance = {account}.balance + {signed} WHERE id = %s",
+                [*ASSET_KINDS, fen, fen, account_id],
+            )
+        cursor.execute(
+            f"UPDATE {account} SET balance = {account}.balance + "
+            f"CASE WHEN {account}.kind IN ({kinds}) THEN s.total ELSE -s.total END "
+            f"FROM ({source}) AS s WHERE {account}.id = s.account_id",
+            [*ASSET_KINDS],
+        )
 
 
 def apply_entry_to_balances(entry_id: int) -> None:

@@ -44,22 +44,30 @@ def line_weight(day: int, start: int, end: int) -> int:
     return end - start + 1 if day < start else end - day + 1
 
 
+NO_POSITIVE_BALANCE = "该年度没有余额为正的分户账，无法分配利息"
+
+
+def pooled_share(amount: Decimal, pooled_percent: Decimal | None) -> Decimal:
+    """The pooled account's share of the interest: percent of amount, half up to the fen."""
+    if amount <= 0:
+        raise ValueError("利息金额必须大于零")
+    if pooled_percent is None:
+        return Decimal("0.00")
+    if not Decimal(0) <= pooled_percent <= Decimal(100):
+        raise ValueError("统筹比例须在0%至100%之间")
+    return round_fen(amount * pooled_percent / 100)
+
+
 def split_interest[K: Hashable](
     amount: Decimal, pooled_percent: Decimal | None, weights: Mapping[K, Decimal]
 ) -> tuple[Decimal, dict[K, Decimal]]:
     """The pooled account's share (percent of amount, half up to the fen) and each account's part of
     the rest in proportion to its 积数, exact to the fen (largest remainders, ties by key)."""
-    if amount <= 0:
-        raise ValueError("利息金额必须大于零")
-    pooled = Decimal("0.00")
-    if pooled_percent is not None:
-        if not Decimal(0) <= pooled_percent <= Decimal(100):
-            raise ValueError("统筹比例须在0%至100%之间")
-        pooled = round_fen(amount * pooled_percent / 100)
+    pooled = pooled_share(amount, pooled_percent)
     rest = amount - pooled
     positive = {k: w for k, w in weights.items() if w > 0}
     if rest and not positive:
-        raise ValueError("该年度没有余额为正的分户账，无法分配利息")
+        raise ValueError(NO_POSITIVE_BALANCE)
     return pooled, (apportion(rest, positive) if rest else {k: Decimal("0.00") for k in positive})
 
 

@@ -7,10 +7,17 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from anju.core.models import Role, User
 
 PASSWORD = "Anju-test-pass-2023"
+
+# Property tests judge results, not speed: on a shared CI machine an example may take longer than
+# Hypothesis's default deadline, which is not a failure of the rule under test.
+hypothesis_settings.register_profile("anju", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("anju")
 
 
 @pytest.fixture

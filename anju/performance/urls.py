@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from anju.core.imports_views import import_page, legacy_template
-from anju.performance import views
+from anju.performance import kpi_views, views
 
 app_name = "performance"
 urlpatterns = [
@@ -37,5 +37,5 @@ urlpatterns = [
     path("report/build/", views.report_build, name="report_build"),
     path("report/runs/", views.report_runs, name="report_runs"),
     path("report/runs/<int:pk>/<str:name>", views.report_file, name="report_file"),
-    path("kpi/<str:code>/<int:year>/", views.kpi_records, name="kpi"),
+    path("kpi/<str:code>/<int:year>/", kpi_views.kpi_records, name="kpi"),
 ]

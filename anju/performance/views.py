@@ -3,7 +3,6 @@ background build, the generic KPI records page and the leaders' dashboard."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,6 @@ from anju.core.listing import (
     ChoiceFilter,
     Column,
     HiddenFilter,
-    IdColumn,
     ListPage,
     Search,
     Tag,
@@ -36,7 +34,7 @@ from anju.core.listing import (
     link_column,
 )
 from anju.core.models import AuditEvent
-from anju.core.permissions import actor, can, check, login_required, require
+from anju.core.permissions import actor, can, check, require
 from anju.performance import actions, forms, importer, jobs, narrative, queries, report, rules, writers
 from anju.performance.models import (
     Asset,
@@ -46,7 +44,6 @@ from anju.performance.models import (
     NarrativeVersion,
     ReportRun,
     SpecialFund,
-    kpi_name,
 )
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -646,110 +643,6 @@ def report_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
         ip=client_ip(request),
     )
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
-
-
-# --- KPI records ------------------------------------------------------------------------------------
-
-
-SENSITIVE = ("id_number", "id_no", "idcard", "id_card", "uscc_secret", "password", "digest")
-
-
-def _is_sensitive(name: str) -> bool:
-    lowered = name.lower()
-    return any(word in lowered for word in SENSITIVE)
-
-
-def record_value(attname: str, choices: dict[Any, Any] | None = None) -> Callable[[Any], Any]:
-    """A record field's cell: a choice's label, 是/否, JSON cut to 200 characters, None as empty."""
-
-    def value(obj: Any) -> Any:
-        raw = getattr(obj, attname)
-        if raw is None:
-            return ""
-        if choices and raw in choices:
-            return str(choices[raw])
-        if isinstance(raw, bool):
-            return _("Yes") if raw else _("No")
-        if isinstance(raw, dict | list):
-            return json.dumps(raw, ensure_ascii=False)[:200]
-        return raw
-
-    return value
-
-
-def _kpi_name(obj: Any) -> str:
-    return kpi_name(obj.kpi_code) if obj.kpi_code else ""
-
-
-def record_columns(qs: QuerySet[Any]) -> list[Column]:
-    """A column per concrete field of the records; ID-number-like fields are masked without see_id."""
-    model: type[Model] = qs.model
-    columns: list[Column] = []
-    for f in model._meta.concrete_fields:
-        if any(word in f.name.lower() for word in ("password", "digest")):
-            continue
-        label = str(f.verbose_name)
-        if f.name == "key":  # a binding code read by programs (a special fund's KPI), not by people
-            continue
-        if f.name == "kpi_code":  # an indicator's bound figure: its name (the code is the KPI page's tooltip)
-            columns.append(Column(label, _kpi_name, f.attname))
-        elif _is_sensitive(f.attname):
-            columns.append(IdColumn(label, record_value(f.attname)))
-        else:
-            choices = dict(f.flatchoices) if f.choices else None
-            columns.append(Column(label, record_value(f.attname, choices), f.attname))
-    return columns
-
-
-def _not_found(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "performance/not_found.html", {"message": message}, status=404)
-
-
-@login_required
-def kpi_records(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    kpi = registry.find(code)
-    if kpi is None:
-        return _not_found(request, _("There is no KPI %(code)s.") % {"code": code})
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        return _not_found(request, _("The year must be between %(first)s and %(last)s.") % _YEARS)
-    module = queries.kpi_module(kpi)
-    check(request.user, module, "view")
-    if kpi.records_url is not None:
-        return redirect(kpi.records_url(year))
-    if kpi.module not in queries.OWN_MODULES:
-        # Another module's records are listed by that module's own pages (its filters, masking and permissions):
-        # a generic table of its raw rows is not served here.
-        return _not_found(
-            request,
-            _("The records behind %(name)s are listed by their own module, which has no page for them yet.")
-            % {"name": kpi.name},
-        )
-    raw = queries.safe_compute(kpi, year)
-    context = {
-        "kpi": kpi,
-        "year": year,
-        "value": display(kpi, raw),
-        "raw": "—" if raw is None else registry.as_json(kpi, raw),
-    }
-    if kpi.records is None:
-        return render(request, "performance/kpi_records.html", {**context, "title": kpi.name, "no_records": True})
-    qs = kpi.records(year)
-    return ListPage(
-        module=module,
-        title=kpi.name,
-        heading=f"{kpi.name} · {year}",
-        template="performance/kpi_records.html",
-        context=context,
-        queryset=qs,
-        columns=record_columns(qs),
-        filename=f"{kpi.name}_{year}",
-        sheet=kpi.name,
-        empty=_("No records."),
-        table_id="kpi-records",
-    ).render(request)
-
-
-# --- the leaders' dashboard -------------------------------------------------------------------------
 
 
 def dashboard_data(user: Any, year: int) -> dict[str, Any]:

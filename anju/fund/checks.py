@@ -65,7 +65,7 @@ PG_WORK_MEM = "256MB"
 
 
 @contextmanager
-def _room_to_sort() -> Iterator[None]:
+def room_to_sort() -> Iterator[None]:
     """The connection's cache and sort memory raised for the check, then put back as they were."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -121,7 +121,7 @@ def _balances_may_differ(account: str, line: str, kinds: str, everything: int) -
 
 
 def check_ledger() -> CheckReport:
-    with _room_to_sort():
+    with room_to_sort():
         return _check_ledger()
 
 

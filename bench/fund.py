@@ -3,6 +3,8 @@
     DEBUG=1 .venv/bin/python bench/fund.py --db sqlite [--units 1000000]
     DEBUG=1 .venv/bin/python bench/fund.py --db postgres
     DEBUG=1 .venv/bin/python bench/fund.py --db sqlite --only check   # the data, then `anju fund check` alone
+    BENCH_KEEP=1 ... --db postgres --only check; then --only check --reuse   # measure the check again on
+                                                  # the database the last run left (SQLite's file is always kept)
 
 Builds a scratch database (SQLite file under var/bench/, or a PostgreSQL database it creates and
 drops), then measures the heavy paths and prints each against a baseline measured in the same run:
@@ -31,18 +33,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def configure(db: str) -> str:
+def configure(db: str, reuse: bool = False) -> str:
     if db == "sqlite":
         path = ROOT / "var" / "bench" / "fund.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if not reuse:
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         return str(path)
     name = os.environ.get("BENCH_PGDB", "anju_bench_fund")
     host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
-    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
+    if not reuse:
+        subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
+        subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
     os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
     return name
 
@@ -71,8 +75,16 @@ def main() -> None:
         help="check, import or interest: skip the other figures",
     )
     parser.add_argument("--profile", action="store_true", help="print where the bank import spends its time")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --only check: measure the check on the database a previous --only check run left (BENCH_KEEP=1 "
+        "for PostgreSQL), without building it again",
+    )
     args = parser.parse_args()
-    target = configure(args.db)
+    if args.reuse and args.only != "check":
+        parser.error("--reuse goes with --only check")
+    target = configure(args.db, args.reuse)
     os.environ.setdefault("DEBUG", "1")
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
@@ -93,6 +105,11 @@ def main() -> None:
     from anju.registry.models import Building, Project, Unit
 
     figures: list[tuple[str, str, str]] = []
+    if args.reuse:
+        print(f"{args.db}: {JournalLine.objects.count():,} journal lines kept from the last run", flush=True)
+        measure_check(args.db, figures, connection, checks, chain_check)
+        report(args, figures, target, connection)
+        return
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
 
@@ -361,7 +378,8 @@ def measure_check(db: str, figures: list[tuple[str, str, str]], connection, chec
             cursor.fetchall()
         scans.append(scan)
     scan = statistics.median(scans)
-    chain_time, lines = timed(chain_check.lines_by_entry)
+    with checks.room_to_sort():  # as the check runs it
+        chain_time, lines = timed(chain_check.lines_by_entry)
     check_time, report = timed(checks.check_ledger)
     assert report.ok, report.as_dict()
     assert report.chain["verified"] == report.entries

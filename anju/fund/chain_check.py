@@ -64,31 +64,48 @@ def _q(model: type) -> str:
 
 
 def lines_by_entry() -> dict[int, EntryLines]:
-    """Every entry's lines: their SHA-256 as posting computed it, their count and their sum, in one pass."""
+    """Every entry's lines: their SHA-256 as posting computed it, their count and their sum, in one pass.
+
+    Posting gives every line of an entry the entry's day, so the database concatenates each entry's
+    lines as `account:fen` only (two conversions a line instead of three) and reports the entry's
+    lowest and highest day; Python puts the day back with one `str.replace` per entry (C speed). An
+    entry whose lines do not all carry one day cannot hash as signed; it is hashed from its lines
+    (`exact_lines`, every line's own day) and fails with the exact hash of what is stored."""
     line = _q(JournalLine)
     found: dict[int, EntryLines] = {}
+    if connection.vendor == "postgresql":
+        # The lines in line order inside each entry's aggregate; the day put back in the same statement.
+        sql = (
+            "SELECT entry_id, CASE WHEN MIN(day) = MAX(day) THEN encode(sha256(convert_to(replace("
+            "string_agg(account_id::text || ':' || amount::text, ',' ORDER BY id), ',', ':' || MIN(day) || ';') "
+            "|| ':' || MIN(day) || ';', 'UTF8')), 'hex') END, COUNT(*), SUM(amount) "
+            f"FROM {line} GROUP BY entry_id"
+        )
+    else:
+        # SQLite walks the entry_id index, so in (entry, rowid) order: the order they were written. SQLite
+        # 3.40 cannot order inside group_concat: an entry whose hash then differs is hashed again from its
+        # lines in explicit order (`exact_lines`) before it is called broken.
+        sql = (
+            "SELECT entry_id, CASE WHEN MIN(day) = MAX(day) THEN MIN(day) END, "
+            "group_concat(account_id || ':' || amount, ','), COUNT(*), SUM(amount) "
+            f"FROM {line} GROUP BY entry_id"
+        )
     with connection.cursor() as cursor:
+        cursor.execute(sql)
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT entry_id, encode(sha256(convert_to(string_agg(account_id::text || ':' || amount::text "
-                "|| ':' || day::text || ';', '' ORDER BY id), 'UTF8')), 'hex'), "
-                f"COUNT(*), SUM(amount) FROM {line} GROUP BY entry_id"
-            )
             while batch := cursor.fetchmany(FETCH):
                 for entry_id, digest, count, total in batch:
-                    found[int(entry_id)] = EntryLines(digest, int(count), int(total))
+                    found[int(entry_id)] = (
+                        EntryLines(digest, int(count), int(total)) if digest else exact_lines(int(entry_id))
+                    )
             return found
-        # SQLite: the database concatenates each entry's lines as `chain.lines_update` encodes them (walking
-        # the entry_id index, so in (entry, rowid) order: the order they were written), Python hashes one
-        # string per entry. SQLite 3.40 cannot order inside group_concat: an entry whose hash then differs is
-        # hashed again from its lines in explicit order (`exact_lines`) before it is called broken.
-        cursor.execute(
-            f"SELECT entry_id, group_concat(account_id || ':' || amount || ':' || day || ';', ''), COUNT(*), "
-            f"SUM(amount) FROM {line} GROUP BY entry_id"
-        )
         while batch := cursor.fetchmany(FETCH):
-            for entry_id, text, count, total in batch:
-                digest = hashlib.sha256((text or "").encode()).hexdigest()
+            for entry_id, day, text, count, total in batch:
+                if day is None:
+                    found[int(entry_id)] = exact_lines(int(entry_id))
+                    continue
+                end = f":{day};"
+                digest = hashlib.sha256((text.replace(",", end) + end).encode()).hexdigest()
                 found[int(entry_id)] = EntryLines(digest, int(count), int(total))
     return found
 

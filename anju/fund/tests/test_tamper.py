@@ -262,3 +262,17 @@ def test_the_grouped_hash_of_the_lines_is_the_ordered_one_and_a_disordered_group
         assert report.breaks and report.breaks[0].failure == "lines"
     else:
         assert not report.breaks and report.verified == len(lines)
+
+
+def test_money_in_a_ledger_without_lines_and_a_negative_ledger_are_named(journal: dict[str, Account]) -> None:
+    """SQLite proves the balances by joining the lines' sums to their ledgers, which leaves out a ledger
+    with no lines: the ledgers' total |balance| must still catch one that holds money."""
+    empty = factories.unit_account(room="103")
+    set_balance(empty, 500)
+    code, report = run_check()
+    messages = [v["message"] for v in report["violations"] if v["rule"] == "balances"]  # type: ignore[attr-defined, index]
+    assert code == 1 and messages == ["分户账 P0001-1-1-103 余额 5.00 与明细合计 0.00 不符"]
+    set_balance(empty, -1000)
+    code, report = run_check()
+    rules = {v["rule"] for v in report["violations"]}  # type: ignore[attr-defined, index]
+    assert code == 1 and {"balances", "no_overdraw"} <= rules  # and the fund's equation, which it breaks

@@ -162,6 +162,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.urls import reverse
 
     from anju.core import imports_views, jobs
     from anju.core.models import Job, Role, User
@@ -171,6 +172,7 @@ def main() -> None:
     from anju.registry.models import Unit
 
     settings.IMPORT_MAX_ROWS = int(os.environ["IMPORT_MAX_ROWS"])
+    reverse("registry:units")  # the URL patterns, loaded once by a worker that has run any job before
     call_command("migrate", verbosity=0)
     user = User.objects.create_user("bench", password="bench-Passw0rd-1", full_name="压测")
     user.roles.set(Role.objects.filter(code__in=["admin", "housing", "finance"]))

@@ -12,14 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from anju.core import audit, bulk
-from anju.core.fields import to_fen
+from anju.core.fields import from_fen, to_fen
+from anju.core.imports import among
 from anju.core.models import AuditEvent, User
 from anju.fund import chain
 from anju.fund.errors import LedgerError, Overdraw
@@ -444,119 +445,34 @@ def _check_postable(kind: str, locked: dict[int, Account], delta: dict[int, Deci
 def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "") -> list[JournalEntry]:
     """Post many entries at once (a bank file's receipts, each its own entry with its own bank
     transaction id): the same rules as `post`, with the accounts locked once, the entries and lines
-    written by multi-row INSERT and the balances moved in one UPDATE. One audit event for the batch."""
+    written by multi-row INSERT and the balances moved in one UPDATE. One audit event for the batch
+    (`post_rows`, which takes the lines in fen and builds no model objects)."""
     if not specs:
         return []
     # Checked against the outflows alone, so no order of the batch's entries could overdraw.
     outflow: dict[int, Decimal] = defaultdict(Decimal)
-    accounts: dict[int, Account] = {}
+    entries: list[NewEntry] = []
     for spec in specs:
         _check_amounts(leg.amount for leg in spec.legs)
         for leg in spec.legs:
-            accounts[leg.account.pk] = leg.account
             if leg.account.sign * leg.amount < 0:
                 outflow[leg.account.pk] += leg.amount
             else:
                 outflow.setdefault(leg.account.pk, Decimal(0))
-    locked = _lock_accounts(accounts)
-    _check_postable(JournalEntry.Kind.DEPOSIT, locked, outflow)
-    head, first = _next_seq()
-    secret = chain.signing_key(head.key_id)
-    posted_at = timezone.now()
-    stamp = bulk.db_datetime(posted_at)
-    posted_by = actor.pk if actor and actor.pk else None
-    name = _actor_name(actor)
-    entry_rows = []
-    prev = head.last_mac
-    for offset, spec in enumerate(specs):
-        seq = first + offset
-        memo = spec.memo[:300]
-        signed = sign(
-            secret,
-            prev,
-            seq=seq,
-            kind=spec.kind,
-            value_date=spec.value_date,
-            posted_at=posted_at,
-            posted_by_id=posted_by,
-            posted_by_name=name,
-            memo=memo,
-            document=spec.document,
-            bank_txn_id=spec.bank_txn_id,
-            reverses_seq=None,
-            lines=[(leg.account.pk, to_fen(leg.amount)) for leg in spec.legs],
-        )
-        prev = signed.mac
-        entry_rows.append(
-            (
-                seq,
+        entries.append(
+            NewEntry(
                 spec.kind,
                 spec.value_date,
-                stamp,
-                posted_by,
-                name,
-                memo,
+                [(leg.account.pk, to_fen(leg.amount)) for leg in spec.legs],
+                spec.memo,
                 spec.document,
                 spec.bank_txn_id,
-                signed.key_id,
-                signed.prev_mac,
-                signed.lines_sha256,
-                signed.mac,
             )
         )
-    ids = bulk.insert_returning_ids(
-        JournalEntry,
-        [
-            "seq",
-            "kind",
-            "value_date",
-            "posted_at",
-            "posted_by_id",
-            "posted_by_name",
-            "memo",
-            "document",
-            "bank_txn_id",
-            "key_id",
-            "prev_mac",
-            "lines_sha256",
-            "mac",
-        ],
-        entry_rows,
-        "seq",
-    )
-    bulk.insert_rows(
-        JournalLine,
-        ["entry_id", "account_id", "amount", "day"],
-        (
-            (ids[first + offset], leg.account.pk, to_fen(leg.amount), spec.value_date.toordinal())
-            for offset, spec in enumerate(specs)
-            for leg in spec.legs
-        ),
-    )
-    last = first + len(specs) - 1
-    if connection.vendor == "postgresql":
-        deltas: dict[int, int] = defaultdict(int)
-        for spec in specs:
-            for leg in spec.legs:
-                deltas[leg.account.pk] += to_fen(leg.amount)
-        _apply_deltas(deltas)
-    else:
-        entry_table = connection.ops.quote_name(JournalEntry._meta.db_table)
-        _apply_lines_to_balances(
-            f"entry_id IN (SELECT id FROM {entry_table} WHERE seq BETWEEN %s AND %s)", [first, last]
-        )
-    _advance(head, last, prev, secret.id)
-    audit.record(
-        actor,
-        AuditEvent.Action.CREATE,
-        model="fund.JournalEntry",
-        object_repr=f"第{first}–{last}号",
-        after={"entries": len(specs), "first_seq": first, "last_seq": last},
-        note=note,
-    )
+    first, ids = _post_rows(entries, actor, note, outflow)
     return [
         JournalEntry(
-            pk=ids[first + offset],
+            pk=pk,
             seq=first + offset,
             kind=spec.kind,
             value_date=spec.value_date,
@@ -564,7 +480,7 @@ def post_many(specs: Sequence[EntrySpec], *, actor: User | None, note: str = "")
             document=spec.document,
             bank_txn_id=spec.bank_txn_id,
         )
-        for offset, spec in enumerate(specs)
+        for offset, (pk, spec) in enumerate(zip(ids, specs, strict=True))
     ]
 
 
@@ -604,3 +520,145 @@ def fund_account(kind: str, name: str = "") -> Account:
         kind=kind, unit=None, name=name or FUND_ACCOUNT_NAMES.get(Account.Kind(kind), kind)
     )
     return account
+
+
+# --- Set-based posting of many entries ----------------------------------------------------------
+
+
+class NewEntry(NamedTuple):
+    """One entry of a `post_rows` batch: its lines as (account id, amount in fen), debit-positive."""
+
+    kind: str
+    value_date: dt.date
+    lines: Sequence[tuple[int, int]]
+    memo: str = ""
+    document: str = ""
+    bank_txn_id: str | None = None
+
+
+ENTRY_COLUMNS = (
+    *("seq", "kind", "value_date", "posted_at", "posted_by_id", "posted_by_name", "memo", "document"),
+    *("bank_txn_id", "key_id", "prev_mac", "lines_sha256", "mac"),
+)
+
+
+def _check_fen_lines(lines: Sequence[tuple[int, int]]) -> None:
+    """`_check_amounts` for lines already in fen (whole numbers: no fraction to refuse)."""
+    if len(lines) < 2 or any(fen == 0 for _, fen in lines) or sum(fen for _, fen in lines) != 0:
+        _check_amounts([from_fen(fen) for _, fen in lines])
+
+
+def _outflows(entries: Sequence[NewEntry], kinds: dict[int, str]) -> dict[int, int]:
+    """Money taken from each account by the batch (its outflows alone, so no order of the entries
+    could overdraw), in fen; every account touched is there, with 0 when it only receives."""
+    outflow: dict[int, int] = {}
+    for entry in entries:
+        for account_id, fen in entry.lines:
+            direction = 1 if kinds[account_id] in ASSET_KINDS else -1
+            outflow[account_id] = outflow.get(account_id, 0) + (fen if direction * fen < 0 else 0)
+    return outflow
+
+
+def post_rows(
+    entries: Sequence[NewEntry], *, actor: User | None, note: str = "", outflow: dict[int, Decimal] | None = None
+) -> list[int]:
+    """Post many entries set-based (a bank file's receipts): the same rules and the same HMAC chain as
+    `post_many`, without a model object per entry, account or line. The accounts are read and locked
+    by one query, the entries and their lines written by one bulk insert each, the balances moved by
+    one UPDATE; one audit event for the batch. Returns the entries' ids in the order given.
+
+    `outflow` (by account, in yuan) is `post_many`'s own sum, for its messages; by default computed here."""
+    return _post_rows(entries, actor, note, outflow)[1] if entries else []
+
+
+def _post_rows(
+    entries: Sequence[NewEntry], actor: User | None, note: str, outflow: dict[int, Decimal] | None
+) -> tuple[int, list[int]]:
+    """`post_rows`: the first entry's number and the entries' ids."""
+    with transaction.atomic():
+        for entry in entries:
+            _check_fen_lines(entry.lines)
+        ids = sorted({account_id for entry in entries for account_id, _ in entry.lines})
+        rows = (
+            Account.objects.select_for_update()
+            .filter(pk__in=among(ids))
+            .order_by("pk")
+            .values_list("pk", "kind", "balance", "closed")
+        )
+        state = {pk: (kind, balance, closed) for pk, kind, balance, closed in rows}
+        kinds = {pk: kind for pk, (kind, _, _) in state.items()}
+        if outflow is None:
+            outflow = {pk: from_fen(fen) for pk, fen in _outflows(entries, kinds).items()}
+        for account_id, amount in outflow.items():
+            kind, balance, closed = state[account_id]
+            if closed is not None or (kind not in ASSET_KINDS and balance - amount < 0):
+                # The refusal, worded by the one-entry rules (with the account's name).
+                _check_postable(JournalEntry.Kind.DEPOSIT, _lock_accounts(outflow), outflow)
+        head, first = _next_seq()
+        secret = chain.signing_key(head.key_id)
+        posted_at = timezone.now()
+        stamp = bulk.db_datetime(posted_at)
+        posted_by = actor.pk if actor and actor.pk else None
+        name = _actor_name(actor)
+        entry_rows = []
+        prev = head.last_mac
+        for seq, entry in enumerate(entries, start=first):
+            memo = entry.memo[:300]
+            signed = sign(
+                secret,
+                prev,
+                seq=seq,
+                kind=entry.kind,
+                value_date=entry.value_date,
+                posted_at=posted_at,
+                posted_by_id=posted_by,
+                posted_by_name=name,
+                memo=memo,
+                document=entry.document,
+                bank_txn_id=entry.bank_txn_id,
+                reverses_seq=None,
+                lines=entry.lines,
+            )
+            prev = signed.mac
+            entry_rows.append(
+                (
+                    *(seq, entry.kind, entry.value_date, stamp, posted_by, name, memo, entry.document),
+                    *(entry.bank_txn_id, signed.key_id, signed.prev_mac, signed.lines_sha256, signed.mac),
+                )
+            )
+        last = first + len(entries) - 1
+        bulk.insert_rows(JournalEntry, ENTRY_COLUMNS, entry_rows)
+        entry_ids = list(
+            JournalEntry.objects.filter(seq__gte=first, seq__lte=last).order_by("seq").values_list("pk", flat=True)
+        )
+        bulk.insert_rows(
+            JournalLine,
+            ["entry_id", "account_id", "amount", "day"],
+            (
+                (entry_id, account_id, fen, day)
+                for entry_id, entry in zip(entry_ids, entries, strict=True)
+                for day in (entry.value_date.toordinal(),)
+                for account_id, fen in entry.lines
+            ),
+        )
+        if connection.vendor == "postgresql":
+            deltas: dict[int, int] = defaultdict(int)
+            for entry in entries:
+                for account_id, fen in entry.lines:
+                    deltas[account_id] += fen
+            _apply_deltas(deltas)
+        else:
+            entry_table = connection.ops.quote_name(JournalEntry._meta.db_table)
+            _apply_lines_to_balances(
+                f"entry_id IN (SELECT id FROM {entry_table} WHERE seq BETWEEN %s AND %s)", [first, last]
+            )
+        _advance(head, last, prev, secret.id)
+        audit.record(
+            actor,
+            AuditEvent.Action.CREATE,
+            model="fund.JournalEntry",
+            object_repr=f"第{first}–{last}号",
+            after={"entries": len(entries), "first_seq": first, "last_seq": last},
+            note=note,
+        )
+    return first, entry_ids

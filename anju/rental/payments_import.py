@@ -91,14 +91,19 @@ class PaymentsImport(BankFileImport):
 
     def fetch(self, parsed: BankFile, options: imports.Options) -> _Fetched:
         numbers = sorted({row.values["reference"] for row in parsed.rows if row.values.get("reference")})
-        leases: dict[str, Lease] = {}
-        for chunk in imports.chunks(numbers, CHUNK):
-            leases.update({lease.number: lease for lease in Lease.objects.filter(number__in=chunk)})
+        # One query per look-up, the file's values as one parameter (`imports.among`).
+        leases: dict[str, Lease] = (
+            {lease.number: lease for lease in Lease.objects.filter(number__in=imports.among(numbers))}
+            if numbers
+            else {}
+        )
         bad, outflows = _amount_errors(parsed)
-        lines = [line for line in parsed.lines if line.row not in bad | outflows | parsed.repeated]
+        skipped = bad | outflows | parsed.repeated
+        lines = [line for line in parsed.lines if line.row not in skipped]
         known: dict[str, tuple[int, Decimal]] = {}
-        for chunk in imports.chunks([line.txn_id for line in lines], CHUNK):
-            for txn, lease_id, amount in Payment.objects.filter(bank_txn__in=chunk).values_list(
+        txn_ids = sorted({line.txn_id for line in lines})
+        if txn_ids:
+            for txn, lease_id, amount in Payment.objects.filter(bank_txn__in=imports.among(txn_ids)).values_list(
                 "bank_txn", "lease_id", "amount"
             ):
                 if txn is not None:

@@ -255,25 +255,28 @@ def _receipts(parsed: BankFile) -> tuple[list[_Receipt], int]:
         elif amount.amount > MAX_AMOUNT:
             parsed.errors.append(RowError(row, column, f"{column}过大：{amount.text}"))
             bad.add(row)
+    skipped = bad | outflows | parsed.repeated
     receipts = [
         _Receipt(line.row, line.txn_id, line.date, line.amount, line.reference, line.counterparty, line.memo)
         for line in parsed.lines
-        if line.row not in bad | outflows | parsed.repeated
+        if line.row not in skipped
     ]
     return receipts, len(outflows)
 
 
 def _already_imported(txn_ids: list[str]) -> dict[str, tuple[dt.date, Decimal] | None]:
     """Transaction ids already in the books: with date and amount when imported as a receipt,
-    None when only a journal entry carries the id (posted by another bank job)."""
+    None when only a journal entry carries the id (posted by another bank job). One query each."""
     seen: dict[str, tuple[dt.date, Decimal] | None] = {}
-    for chunk in imports.chunks(sorted(set(txn_ids))):
-        for txn_id in JournalEntry.objects.filter(bank_txn_id__in=chunk).values_list("bank_txn_id", flat=True):
-            seen[str(txn_id)] = None
-        for txn_id, day, amount in BankReceipt.objects.filter(txn_id__in=chunk).values_list(
-            "txn_id", "txn_date", "amount"
-        ):
-            seen[txn_id] = (day, amount)
+    if not txn_ids:
+        return seen
+    wanted = imports.among(sorted(set(txn_ids)))
+    for txn_id in JournalEntry.objects.filter(bank_txn_id__in=wanted).values_list("bank_txn_id", flat=True):
+        seen[str(txn_id)] = None
+    for txn_id, day, amount in BankReceipt.objects.filter(txn_id__in=wanted).values_list(
+        "txn_id", "txn_date", "amount"
+    ):
+        seen[txn_id] = (day, amount)
     return seen
 
 
@@ -300,32 +303,44 @@ def _conflicts(
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def _unit_accounts(codes: set[str]) -> dict[str, Account]:
-    """Open unit ledgers by unit code, a chunk of codes per query; units without a ledger get one.
-
-    The ledgers come as bare rows (id, first deposit): posting needs no more of them, and building
-    one model with its unit per receipt cost more than the rest of a 50k-row file's checks."""
-    found: dict[str, Account] = {}
-    for chunk in imports.chunks(sorted(codes)):
-        missing = list(
-            Unit.objects.filter(code__in=chunk, fund_account__isnull=True).values_list(
-                "pk", "project_id", "building_id"
-            )
+def _unit_accounts(codes: set[str]) -> dict[str, int]:
+    """Open unit ledgers' ids by unit code; units without a ledger get one. A query per step, whatever
+    the number of codes (they go as one parameter, `imports.among`)."""
+    if not codes:
+        return {}
+    wanted = imports.among(sorted(codes))
+    missing = list(
+        Unit.objects.filter(code__in=wanted, fund_account__isnull=True).values_list("pk", "project_id", "building_id")
+    )
+    if missing:
+        bulk.insert_rows(
+            Account,
+            NEW_LEDGER_COLUMNS,
+            ((Account.Kind.UNIT, u, p, b, "", "", "", 0, 0, timezone.localdate()) for u, p, b in missing),
         )
-        if missing:
-            bulk.insert_rows(
-                Account,
-                NEW_LEDGER_COLUMNS,
-                ((Account.Kind.UNIT, u, p, b, "", "", "", 0, 0, timezone.localdate()) for u, p, b in missing),
-            )
-        for pk, code, first_deposit in Account.objects.filter(
-            kind=Account.Kind.UNIT, unit__code__in=chunk, closed__isnull=True
-        ).values_list("pk", "unit__code", "first_deposit"):
-            found[code] = Account.from_db(None, ACCOUNT_FIELDS, (pk, Account.Kind.UNIT, first_deposit))
+    return dict(
+        Account.objects.filter(kind=Account.Kind.UNIT, unit__code__in=wanted, closed__isnull=True).values_list(
+            "unit__code", "pk"
+        )
+    )
+
+
+def _open_notices(account_ids: list[int]) -> dict[int, list[deposits.OpenNotice]]:
+    """`deposits.open_notices_by_account` in one query: the accounts' open notices, oldest first."""
+    found: dict[int, list[deposits.OpenNotice]] = {}
+    if not account_ids:
+        return found
+    rows = (
+        deposits.open_notices()
+        .filter(account_id__in=imports.among(sorted(set(account_ids))))
+        .order_by("issued_on", "pk")
+        .values_list("account_id", "pk", "kind", "amount")
+    )
+    for account_id, pk, kind, amount in rows:
+        found.setdefault(account_id, []).append(deposits.OpenNotice(pk, kind, amount))
     return found
 
 
-ACCOUNT_FIELDS = ["id", "kind", "first_deposit"]
 NEW_LEDGER_COLUMNS = (
     *("kind", "unit_id", "project_id", "building_id", "name", "bank_name", "bank_account_number"),
     *("balance", "first_deposit", "opened"),
@@ -351,17 +366,18 @@ def _write(
 ) -> ReceiptSummary:
     summary = ReceiptSummary(duplicates=duplicates, outflows=outflows)
     units = _unit_accounts({r.unit_code for r in receipts if r.unit_code})
-    notices = deposits.open_notices_by_account(account.pk for account in units.values())
-    suspense = ledger.fund_account(Account.Kind.SUSPENSE)
+    notices = _open_notices(list(units.values())) if units else {}
+    suspense = ledger.fund_account(Account.Kind.SUSPENSE).pk
     bank_import = BankImport.objects.create(
         kind=BankImport.Kind.RECEIPTS, filename=filename[:200], imported_by=actor if actor and actor.pk else None
     )
     document = f"bank_import:{bank_import.pk}"
-    specs: list[ledger.EntrySpec] = []
-    plan: list[tuple[_Receipt, Account | None, deposits.OpenNotice | None]] = []
+    # Plain rows, no model objects: one entry (bank debit, unit or suspense credit) per receipt.
+    entries: list[ledger.NewEntry] = []
+    plan: list[tuple[_Receipt, int | None, deposits.OpenNotice | None]] = []
     for r in receipts:
         account = units.get(r.unit_code) if r.unit_code else None
-        notice = deposits.take_notice(notices.get(account.pk), r.amount) if account else None
+        notice = deposits.take_notice(notices.get(account), r.amount) if account is not None and notices else None
         if account is not None:
             kind = deposits.entry_kind_for(notice)
             target, memo = account, " ".join(filter(None, ["银行到账", r.payer, r.memo]))
@@ -369,41 +385,24 @@ def _write(
             kind, target = JournalEntry.Kind.SUSPENSE, suspense
             reason = f"房屋编码“{r.unit_code}”未找到或已销户" if r.unit_code else "未填房屋编码"
             memo = " ".join(filter(None, [f"待查：{reason}", r.payer, r.memo]))
-        specs.append(
-            ledger.EntrySpec(
-                kind=kind,
-                value_date=r.txn_date,
-                legs=[ledger.debit(bank, r.amount), ledger.credit(target, r.amount)],
-                memo=memo,
-                document=document,
-                bank_txn_id=r.txn_id,
-            )
-        )
+        fen = to_fen(r.amount)
+        entries.append(ledger.NewEntry(kind, r.txn_date, ((bank.pk, fen), (target, -fen)), memo, document, r.txn_id))
         plan.append((r, account, notice))
-    entries = ledger.post_many(specs, actor=actor, note=f"银行到账导入 {filename}"[:500])
+    ids = ledger.post_rows(entries, actor=actor, note=f"银行到账导入 {filename}"[:500])
     rows: list[tuple[Any, ...]] = []
     paid: list[tuple[deposits.OpenNotice, JournalEntry, int]] = []
-    for (r, account, notice), entry in zip(plan, entries, strict=True):
+    posted, suspended = BankReceipt.Status.POSTED, BankReceipt.Status.SUSPENSE
+    for (r, account, notice), entry_id in zip(plan, ids, strict=True):
         rows.append(
             (
-                r.txn_id,
-                r.txn_date,
-                to_fen(r.amount),
-                r.unit_code,
-                r.payer,
-                r.memo,
-                bank.pk,
-                BankReceipt.Status.POSTED if account else BankReceipt.Status.SUSPENSE,
-                account.pk if account else None,
-                entry.pk,
-                notice.pk if notice else None,
-                bank_import.pk,
+                *(r.txn_id, r.txn_date, to_fen(r.amount), r.unit_code, r.payer, r.memo, bank.pk),
+                *(posted if account else suspended, account, entry_id, notice.pk if notice else None, bank_import.pk),
             )
         )
         if account is not None:
             summary.posted += 1
             if notice is not None:
-                paid.append((notice, entry, account.pk))
+                paid.append((notice, JournalEntry(pk=entry_id), account))
         else:
             summary.suspense += 1
         summary.amount += r.amount

@@ -33,24 +33,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _common import scratch_database  # noqa: E402  (bench/ is on the path: run as a script)
 
 
 def configure(db: str, reuse: bool) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "bench" / "exports.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            if not reuse:
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return str(path)
-    name = os.environ.get("BENCH_PGDB", "anju_bench_exports")
-    host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    if not reuse:
-        subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
-        subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
-    return name
+    url, target = scratch_database(db, "exports", reuse=reuse)
+    os.environ["DATABASE_URL"] = url
+    return target
 
 
 def resident_id(n: int) -> str:

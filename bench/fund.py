@@ -31,35 +31,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _common import scratch_database, timed  # noqa: E402  (bench/ is on the path: run as a script)
 
 
 def configure(db: str, reuse: bool = False) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "bench" / "fund.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            if not reuse:
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return str(path)
-    name = os.environ.get("BENCH_PGDB", "anju_bench_fund")
-    host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    if not reuse:
-        subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
-        subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
-    return name
+    url, target = scratch_database(db, "fund", reuse=reuse)
+    os.environ["DATABASE_URL"] = url
+    return target
 
 
 def unit_code(u: int, per_building: int, projects: int) -> str:
     building = u // per_building
     return f"B{building % projects + 1:05d}-{building // projects + 1}-1-{u % per_building + 101}"
-
-
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - started, result
 
 
 def main() -> None:

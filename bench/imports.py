@@ -31,22 +31,13 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _common import scratch_database  # noqa: E402  (bench/ is on the path: run as a script)
 
 
 def configure(db: str) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "bench" / "imports.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return str(path)
-    name = os.environ.get("BENCH_PGDB", "anju_bench_imports")
-    host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", "--force", name], check=True)
-    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
-    return name
+    url, target = scratch_database(db, "imports")
+    os.environ["DATABASE_URL"] = url
+    return target
 
 
 def column_letter(index: int) -> str:

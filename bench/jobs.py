@@ -31,6 +31,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from _common import scratch_database  # bench/ is on the path: run as a script
 from stdnum.cn import ric
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,17 +41,7 @@ PASSWORD = "bench-Passw0rd"
 
 
 def configure(db: str) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "bench" / "jobs.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    name = "anju_bench_jobs"
-    host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", "--force", name], check=True)
-    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
-    return f"postgres://postgres@{host}:5432/{name}"
+    return scratch_database(db, "jobs", pg_name="anju_bench_jobs")[0]
 
 
 def roll_csv(units: int) -> bytes:

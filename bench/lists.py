@@ -26,28 +26,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _common import scratch_database, timed  # noqa: E402  (bench/ is on the path: run as a script)
 
 
 def configure(db: str) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "bench" / "lists.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return str(path)
-    name = os.environ.get("BENCH_PGDB", "anju_bench_lists")
-    host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
-    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
-    return name
-
-
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - started, result
+    url, target = scratch_database(db, "lists")
+    os.environ["DATABASE_URL"] = url
+    return target
 
 
 def p50_p95(times: list[float]) -> tuple[float, float]:

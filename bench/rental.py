@@ -23,35 +23,19 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _common import scratch_database, timed  # noqa: E402  (bench/ is on the path: run as a script)
 
 
 def configure(db: str, scale: float) -> str:
-    tag = str(scale).replace(".", "_")
-    if db == "sqlite":
-        path = ROOT / "var" / "bench" / f"rental_{tag}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return str(path)
-    name = f"anju_bench_rental_{tag}"
-    host = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-    subprocess.run(["dropdb", "-h", host, "-U", "postgres", "--if-exists", name], check=True)
-    subprocess.run(["createdb", "-h", host, "-U", "postgres", name], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@{host}:5432/{name}"
-    return name
-
-
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - started, result
+    tag = "rental_" + str(scale).replace(".", "_")
+    url, target = scratch_database(db, tag, pg_name=f"anju_bench_{tag}")
+    os.environ["DATABASE_URL"] = url
+    return target
 
 
 def one_scale(db: str, scale: float, sample: int) -> list[tuple[str, str, str]]:

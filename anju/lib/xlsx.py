@@ -29,7 +29,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?%?")  # "-5.00" is a number written as text, not a formula
+# "-5.00" is a number written as text, not a formula; "+0" is not (it gets its apostrophe)
+PLAIN_NUMBER = re.compile(r"-?\d[\d,]*(\.\d+)?%?")
 
 MONEY = "#,##0.00"
 COUNT = "#,##0"

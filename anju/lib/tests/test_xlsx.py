@@ -6,7 +6,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -27,6 +27,7 @@ def test_dangerous_text_is_written_as_text_with_an_apostrophe() -> None:
 
 
 @given(st.text(max_size=20))
+@example("+0")  # a plus sign is never read as a plain number: Excel would take "+0" as a formula start
 def test_no_text_starts_with_a_formula_character_after_safe(text: str) -> None:
     value = safe(text)
     assert value == text or (value == "'" + text and text[0] in "=+-@\t\r")

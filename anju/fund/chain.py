@@ -194,7 +194,49 @@ class EntryFields:
 
 
 def mac(secret: LedgerKey, message: bytes) -> str:
-    return hmac.new(secret.secret, message, hashlib.sha256).hexdigest()
+    return hmac.digest(secret.secret, message, "sha256").hex()
+
+
+# What json.dumps(ensure_ascii=False) writes for a string, quotes included: the same C function it calls.
+_JSON_STR = json.encoder.encode_basestring
+
+
+def lines_sha256_pair(a: int, a_fen: int, b: int, b_fen: int, day: int) -> str:
+    """`lines_sha256` of a two-line entry (a bank receipt's), without the per-line format calls."""
+    return hashlib.sha256(f"{a}:{a_fen}:{day};{b}:{b_fen}:{day};".encode()).hexdigest()
+
+
+class BatchSigner:
+    """Signs the entries of one posting batch: the same message as `EntryFields.message` (byte for byte,
+    `tests/test_chain_batch.py` compares them), with the fields every entry of the batch shares (posting time,
+    poster, key) encoded once and the rest joined into the JSON array directly, MAC'd by `hmac.digest`."""
+
+    def __init__(self, secret: LedgerKey, posted_at: str, posted_by_id: int | None, posted_by_name: str) -> None:
+        self.secret = secret.secret
+        self.head = f"[{_JSON_STR(VERSION)},"
+        poster = "null" if posted_by_id is None else str(int(posted_by_id))
+        self.middle = f",{_JSON_STR(posted_at)},{poster},{_JSON_STR(posted_by_name)},"
+        self.key_part = f",{_JSON_STR(secret.id)},"
+
+    def mac(
+        self,
+        seq: int,
+        kind: str,
+        value_date: str,
+        memo: str,
+        document: str,
+        bank_txn_id: str | None,
+        reverses_seq: int | None,
+        lines_hex: str,
+        prev_mac: str,
+    ) -> str:
+        message = (
+            f"{self.head}{int(seq)},{_JSON_STR(kind)},{_JSON_STR(value_date)}{self.middle}{_JSON_STR(memo)},"
+            f"{_JSON_STR(document)},{'null' if bank_txn_id is None else _JSON_STR(bank_txn_id)},"
+            f"{'null' if reverses_seq is None else int(reverses_seq)}{self.key_part}"
+            f"{_JSON_STR(lines_hex)},{_JSON_STR(prev_mac)}]"
+        )
+        return hmac.digest(self.secret, message.encode(), "sha256").hex()
 
 
 def entry_mac(secret: LedgerKey, fields: EntryFields, lines_hex: str, prev_mac: str) -> str:

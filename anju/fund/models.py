@@ -182,7 +182,10 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     amount = MoneyField(_("amount"))
     entry = models.ForeignKey(JournalEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines")
+    # No index of its own: the (account, day, amount) index below leads with it.
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     # The value date as a day number (date.toordinal()), so daily-balance sums (积数) are plain
     # integer arithmetic on both databases.
     day = models.IntegerField(_("day"))
@@ -190,7 +193,9 @@ class JournalLine(models.Model):
     class Meta:
         verbose_name = _("journal line")
         verbose_name_plural = _("journal lines")
-        indexes = [models.Index(fields=["account", "day"])]
+        # A ledger's lines by day (its statement) and, covering the amount, every ledger's sum read from the
+        # index alone in ledger order: `anju fund check` proves the cached balances without sorting the lines.
+        indexes = [models.Index(fields=["account", "day", "amount"], name="fund_line_account_day_amount")]
         constraints = [models.CheckConstraint(condition=~Q(amount=Decimal("0.00")), name="line_amount_nonzero")]
 
     def __str__(self) -> str:

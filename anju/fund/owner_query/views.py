@@ -37,16 +37,16 @@ def owner_query(request: HttpRequest) -> HttpResponse:
     ):
         return _form(request, failed=queries.BAD_CAPTCHA)
     number = request.POST.get("id_number", "")
-    attempt, refusal = actions.register_attempt(ip, number)
+    # The lookup comes first so the attempt is written once, with its outcome; a refused attempt shows nothing.
+    accounts = queries.find_accounts(request.POST.get("name", ""), number)
+    _, refusal = actions.register_attempt(ip, number, found=bool(accounts))
     if refusal:
         response = render(request, TEMPLATE, {"limited": refusal}, status=429)
         response["Retry-After"] = str(actions.WINDOW.seconds)
         return response
-    accounts = queries.find_accounts(request.POST.get("name", ""), number)
     if not accounts:
         return _form(request, failed=queries.NO_MATCH)
-    actions.mark_success(attempt)
-    return render(request, TEMPLATE, {"statements": [queries.owner_statement(a) for a in accounts]})
+    return render(request, TEMPLATE, {"statements": queries.owner_statements(accounts)})
 
 
 @login_not_required

@@ -57,7 +57,7 @@ started = time.process_time()
 for i in range(21, 21 + count):
     query(i)
 owner_ms = (time.process_time() - started) / count * 1000
-writes = [q for q in captured if not q["sql"].lstrip().upper().startswith("SELECT")]
+writes = [q for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
 print(json.dumps({{"queries": len(captured), "writes": len(writes), "owner_cpu_ms": round(owner_ms, 2),
                   "login_cpu_ms": round(login_ms, 2), "ratio": round(owner_ms / login_ms, 2)}}))
 """

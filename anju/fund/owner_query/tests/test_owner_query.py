@@ -166,9 +166,9 @@ def test_find_accounts_only_for_the_current_resident_owner_by_name(city: dict[st
     assert owner_query.mask_name("欧阳娜娜") == "欧***" and owner_query.mask_name("") == ""
 
 
-# An owner query: the CAPTCHA's trigger (the address's last attempts), the units with their accounts, the attempt (the
-# one write), the limits' counts, the units' journal lines. Nothing more per unit.
-QUERIES = 5
+# An owner query: the CAPTCHA's trigger (the address's last attempts), the limits as they stand, the units with
+# their accounts, the attempt (the one write), the limits counted again, the units' journal lines. No more per unit.
+QUERIES = 6
 
 
 def test_a_query_costs_a_fixed_few_queries_whatever_the_units(city: dict[str, object]) -> None:
@@ -195,6 +195,26 @@ def test_a_refused_query_counts_as_a_failure_even_with_the_right_name(city: dict
     assert ask(fresh(), "李小龙", owner.id_number)[0] == 429
     assert not OwnerQueryAttempt.objects.filter(success=True).exists()
     assert OwnerQueryAttempt.objects.filter(success=False).count() == owner_query_actions.MAX_FAILURES_PER_ID + 1
+
+
+def test_a_refused_query_looks_nothing_up(city: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit the owner is not looked up, so neither the answer nor its time depends on the name; an
+    attempt that simultaneous attempts pushed past the limit after its lookup is refused and counted as a
+    failure too."""
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    for n in range(owner_query_actions.MAX_FAILURES_PER_ID):
+        ask(fresh(), f"李{n}", owner.id_number)
+
+    def no_lookup(name: str, number: str) -> list[Account]:
+        raise AssertionError("looked up")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(owner_query, "find_accounts", no_lookup)
+        assert ask(fresh(), "李小龙", owner.id_number)[0] == 429
+    monkeypatch.setattr(owner_query_actions, "check_limits", lambda ip, number: "")  # the race: counted after
+    status, body = ask(fresh(), "李小龙", owner.id_number)
+    assert status == 429 and b"7,500.00" not in body
+    assert not OwnerQueryAttempt.objects.filter(success=True).exists()
 
 
 def test_the_statements_agree_with_the_unit_ledger(city: dict[str, object]) -> None:

@@ -5,15 +5,21 @@ ID number asked about, so that
   against an owner's number), whatever the address;
 - one address — a kiosk in the service hall that many owners use — is limited only far above what people type
   (MAX_PER_IP), and after CAPTCHA_AFTER failures in a row it asks for the picture's digits (a CAPTCHA), so a
-  mistyped query does not lock the kiosk and a script cannot run through numbers."""
+  mistyped query does not lock the kiosk and a script cannot run through numbers.
+
+The limits hold across the server's worker processes because they are counted in the database (the default
+cache is per process). An owner query costs one INSERT (the attempt, with its outcome) and three small SELECTs
+here; the SQL is written out where the ORM's compiling cost more than the query."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from anju.fund.models import OwnerQueryAttempt
@@ -35,35 +41,94 @@ def id_key(number: str) -> str:
     return hmac.new(secret, b"owner-query:" + number.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def register_attempt(ip: str | None, number: str) -> tuple[OwnerQueryAttempt, str]:
-    """Record an attempt; returns it and "" when within the limits, else the refusal's message.
-
-    The attempt is written (and committed) before counting, so of many simultaneous attempts at most the limit
-    see a count within it. Refused attempts count too: who keeps trying stays blocked until the window passes."""
+def check_limits(ip: str | None, number: str) -> str:
+    """The refusal's message if the limits are reached already, else "": asked before anything is looked up,
+    so a refused query never looks up the owner (its answer and its time tell nothing about the name). A
+    read; `register_attempt` counts again after writing, for simultaneous attempts."""
     address = ip or UNKNOWN_IP
     key = id_key(number) if number.strip() else ""
-    attempt = OwnerQueryAttempt.objects.create(ip=address, id_key=key)
-    since = attempt.at - WINDOW
-    purge_attempts(attempt.at)
-    if OwnerQueryAttempt.objects.filter(ip=address, at__gt=since).count() > MAX_PER_IP:
-        return attempt, TOO_MANY
-    if (
-        key
-        and OwnerQueryAttempt.objects.filter(id_key=key, success=False, at__gt=since).exclude(pk=attempt.pk).count()
-        >= MAX_FAILURES_PER_ID
-    ):
-        return attempt, TOO_MANY_FOR_ID
-    return attempt, ""
+    per_ip, failures, _ = _counts(address, key, timezone.now())
+    return _refusal(per_ip + 1, failures, key)
+
+
+def record_refused(ip: str | None, number: str) -> OwnerQueryAttempt:
+    """Record an attempt `check_limits` refused (one INSERT): refused attempts count too, as failures, so who
+    keeps trying stays blocked until the window passes."""
+    key = id_key(number) if number.strip() else ""
+    return OwnerQueryAttempt.objects.create(ip=ip or UNKNOWN_IP, id_key=key, success=False)
+
+
+def register_attempt(ip: str | None, number: str, *, found: bool = False) -> tuple[OwnerQueryAttempt, str]:
+    """Record an attempt, a success when it `found` the owner's units; returns it and "" when within the
+    limits, else the refusal's message.
+
+    The attempt is written (and committed) before counting, so of many simultaneous attempts at most the limit
+    see a count within it; one that is refused here counts as a failure (an UPDATE, whatever it found, so
+    its time does not depend on the name either). One INSERT and one SELECT (both counts, and whether
+    anything is older than KEEP); the DELETE of old attempts runs only when there is something to delete."""
+    address = ip or UNKNOWN_IP
+    key = id_key(number) if number.strip() else ""
+    attempt = OwnerQueryAttempt.objects.create(ip=address, id_key=key, success=found)
+    per_ip, failures, stale = _counts(address, key, attempt.at, attempt.pk)
+    if stale:
+        purge_attempts(attempt.at)
+    refusal = _refusal(per_ip, failures, key)
+    if refusal:
+        OwnerQueryAttempt.objects.filter(pk=attempt.pk).update(success=False)
+        attempt.success = False
+    return attempt, refusal
+
+
+def _refusal(per_ip: int, failures: int, key: str) -> str:
+    """per_ip: the address's attempts in the window, this one included; failures: the ID number's others."""
+    if per_ip > MAX_PER_IP:
+        return TOO_MANY
+    if key and failures >= MAX_FAILURES_PER_ID:
+        return TOO_MANY_FOR_ID
+    return ""
+
+
+def _counts(address: str, key: str, now: dt.datetime, pk: int | None = None) -> tuple[int, int, bool]:
+    """In one SELECT: the address's attempts in the window, the ID number's failures in the window (both
+    leaving attempt `pk` out of the failures), and whether any attempt is older than KEEP. Each part is an
+    indexed lookup (ip, id_key, at). Written out (not composed with the ORM, whose compiling cost more than
+    the query on this public page): the same SQL on SQLite and PostgreSQL, the values adapted by the backend."""
+    table = connection.ops.quote_name(OwnerQueryAttempt._meta.db_table)
+    since = connection.ops.adapt_datetimefield_value(now - WINDOW)
+    cutoff = connection.ops.adapt_datetimefield_value(now - KEEP)
+    failures = "0"
+    params: list[Any] = [connection.ops.adapt_ipaddressfield_value(address), since]
+    if key:
+        failures = f'SELECT COUNT(*) FROM {table} WHERE "id_key" = %s AND NOT "success" AND "at" > %s'
+        params += [key, since]
+        if pk is not None:
+            failures += ' AND "id" <> %s'
+            params.append(pk)
+    sql = (
+        f'SELECT (SELECT COUNT(*) FROM {table} WHERE "ip" = %s AND "at" > %s), ({failures}), '
+        f'EXISTS (SELECT 1 FROM {table} WHERE "at" < %s)'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, cutoff])
+        per_ip, failed, stale = cursor.fetchone()
+    return int(per_ip), int(failed), bool(stale)
 
 
 def failures_in_a_row(ip: str | None) -> int:
-    """The address's failed attempts since its last success within the window (the CAPTCHA's trigger)."""
+    """The address's failed attempts since its last success within the window (the CAPTCHA's trigger): its last
+    CAPTCHA_AFTER + 1 attempts, newest first, by the index on the address (written out like `_counts`)."""
     address = ip or UNKNOWN_IP
-    since = timezone.now() - WINDOW
-    recent = OwnerQueryAttempt.objects.filter(ip=address, at__gt=since).order_by("-at", "-pk")[: CAPTCHA_AFTER + 1]
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - WINDOW)
+    table = connection.ops.quote_name(OwnerQueryAttempt._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "success" FROM {table} WHERE "ip" = %s AND "at" > %s ORDER BY "at" DESC, "id" DESC LIMIT %s',
+            [connection.ops.adapt_ipaddressfield_value(address), since, CAPTCHA_AFTER + 1],
+        )
+        recent = [bool(success) for (success,) in cursor.fetchall()]
     count = 0
-    for attempt in recent:
-        if attempt.success:
+    for success in recent:
+        if success:
             break
         count += 1
     return count
@@ -71,10 +136,6 @@ def failures_in_a_row(ip: str | None) -> int:
 
 def purge_attempts(now: dt.datetime) -> int:
     """Deletes the attempts older than KEEP (30 days): the addresses are kept only as long as the limit and
-    an inquiry need them. One indexed DELETE, usually of nothing."""
+    an inquiry need them. One indexed DELETE, run by `register_attempt` when its SELECT saw such attempts."""
     deleted, _ = OwnerQueryAttempt.objects.filter(at__lt=now - KEEP).delete()
     return deleted
-
-
-def mark_success(attempt: OwnerQueryAttempt) -> None:
-    OwnerQueryAttempt.objects.filter(pk=attempt.pk).update(success=True)

@@ -23,6 +23,12 @@ def _form(request: HttpRequest, status: int = 200, **context: object) -> HttpRes
     return render(request, TEMPLATE, {"captcha": needs, **context}, status=status)
 
 
+def _limited(request: HttpRequest, refusal: str) -> HttpResponse:
+    response = render(request, TEMPLATE, {"limited": refusal}, status=429)
+    response["Retry-After"] = str(actions.WINDOW.seconds)
+    return response
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -37,16 +43,18 @@ def owner_query(request: HttpRequest) -> HttpResponse:
     ):
         return _form(request, failed=queries.BAD_CAPTCHA)
     number = request.POST.get("id_number", "")
-    attempt, refusal = actions.register_attempt(ip, number)
+    refusal = actions.check_limits(ip, number)
     if refusal:
-        response = render(request, TEMPLATE, {"limited": refusal}, status=429)
-        response["Retry-After"] = str(actions.WINDOW.seconds)
-        return response
+        actions.record_refused(ip, number)
+        return _limited(request, refusal)
+    # Looked up before the attempt is written, so it is written once, with its outcome.
     accounts = queries.find_accounts(request.POST.get("name", ""), number)
+    _, refusal = actions.register_attempt(ip, number, found=bool(accounts))
+    if refusal:  # simultaneous attempts went past the limit meanwhile
+        return _limited(request, refusal)
     if not accounts:
         return _form(request, failed=queries.NO_MATCH)
-    actions.mark_success(attempt)
-    return render(request, TEMPLATE, {"statements": [queries.owner_statement(a) for a in accounts]})
+    return render(request, TEMPLATE, {"statements": queries.owner_statements(accounts)})
 
 
 @login_not_required

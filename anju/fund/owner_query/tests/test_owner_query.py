@@ -8,14 +8,19 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from anju.core.models import AuditEvent
-from anju.fund.models import Account, OwnerQueryAttempt
+from anju.fund import ledger
+from anju.fund import queries as fund_queries
+from anju.fund.models import Account, JournalEntry, OwnerQueryAttempt
 from anju.fund.owner_query import actions as owner_query_actions
 from anju.fund.owner_query import captcha
 from anju.fund.owner_query import queries as owner_query
@@ -159,3 +164,77 @@ def test_find_accounts_only_for_the_current_resident_owner_by_name(city: dict[st
     assert owner_query.find_accounts("李小", owner.id_number) == []
     assert owner_query.find_accounts("李小龙", "not a number") == []
     assert owner_query.mask_name("欧阳娜娜") == "欧***" and owner_query.mask_name("") == ""
+
+
+# An owner query: the CAPTCHA's trigger (the address's last attempts), the limits as they stand, the units with
+# their accounts, the attempt (the one write), the limits counted again, the units' journal lines. No more per unit.
+QUERIES = 6
+
+
+def test_a_query_costs_a_fixed_few_queries_whatever_the_units(city: dict[str, object]) -> None:
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    single = registry.person("王小明", seq=43)
+    factories.deposit(factories.unit_account(room="601", owner=single), "4200.00", dt.date(2021, 1, 4))
+    for room in ("701", "702", "703"):  # the owner of the city's two units gets three more
+        factories.deposit(factories.unit_account(room=room, owner=owner), "3000.00", dt.date(2021, 2, 1))
+    for person, units in ((single, 1), (owner, 5)):
+        client = fresh()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(URL, {"name": person.name, "id_number": person.id_number})
+        assert response.status_code == 200 and response.content.decode().count('class="card query-result"') == units
+        writes = [q["sql"] for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+        assert len(queries.captured_queries) == QUERIES, [q["sql"] for q in queries.captured_queries]
+        assert len(writes) == 1 and writes[0].startswith("INSERT")
+    assert OwnerQueryAttempt.objects.filter(success=True).count() == 2
+
+
+def test_a_refused_query_counts_as_a_failure_even_with_the_right_name(city: dict[str, object]) -> None:
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    for n in range(owner_query_actions.MAX_FAILURES_PER_ID):
+        ask(fresh(), f"李{n}", owner.id_number)
+    assert ask(fresh(), "李小龙", owner.id_number)[0] == 429
+    assert not OwnerQueryAttempt.objects.filter(success=True).exists()
+    assert OwnerQueryAttempt.objects.filter(success=False).count() == owner_query_actions.MAX_FAILURES_PER_ID + 1
+
+
+def test_a_refused_query_looks_nothing_up(city: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit the owner is not looked up, so neither the answer nor its time depends on the name; an
+    attempt that simultaneous attempts pushed past the limit after its lookup is refused and counted as a
+    failure too."""
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    for n in range(owner_query_actions.MAX_FAILURES_PER_ID):
+        ask(fresh(), f"李{n}", owner.id_number)
+
+    def no_lookup(name: str, number: str) -> list[Account]:
+        raise AssertionError("looked up")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(owner_query, "find_accounts", no_lookup)
+        assert ask(fresh(), "李小龙", owner.id_number)[0] == 429
+    monkeypatch.setattr(owner_query_actions, "check_limits", lambda ip, number: "")  # the race: counted after
+    status, body = ask(fresh(), "李小龙", owner.id_number)
+    assert status == 429 and b"7,500.00" not in body
+    assert not OwnerQueryAttempt.objects.filter(success=True).exists()
+
+
+def test_the_statements_agree_with_the_unit_ledger(city: dict[str, object]) -> None:
+    """One query for every unit's lines gives what the staff's unit statement and interest total give."""
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    account: Account = city["account"]  # type: ignore[assignment]
+    ledger.post(
+        kind=JournalEntry.Kind.INTEREST,
+        value_date=dt.date(2023, 12, 31),
+        legs=[ledger.debit(factories.bank(), Decimal("12.34")), ledger.credit(account, Decimal("12.34"))],
+        actor=None,
+        memo="结息",
+    )
+    accounts = owner_query.find_accounts(owner.name, owner.id_number)
+    statements = owner_query.owner_statements(accounts)
+    assert [s.unit_code for s in statements] == [a.unit.code for a in accounts] and len(statements) == 2
+    for found, statement in zip(accounts, statements, strict=True):
+        found.refresh_from_db()
+        _, rows = fund_queries.statement(found)
+        assert statement.movements == [owner_query.Movement(r.value_date, r.kind, r.amount, r.balance) for r in rows]
+        assert statement.interest == fund_queries.interest_total(found)
+        assert statement.owner == "李**"
+    assert statements[0].interest == Decimal("12.34") and statements[1].interest == Decimal("0.00")

@@ -102,15 +102,46 @@ def _stage_day_sums(year: int) -> _Staged:
                 f"SELECT account_id, code, CAST(s AS BIGINT) AS w FROM ({sql}) AS d",
                 params,
             )
-            cursor.execute(f"ANALYZE {weights}")
-            # The split's sort and the balance update's join of a million rows in memory; this transaction only.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+            _analyze_with_memory(cursor, weights)
         else:
             weights = _temporary(cursor, WEIGHTS, "account_id INTEGER PRIMARY KEY, code text, w bigint")
             cursor.execute(f"INSERT INTO {weights} (account_id, code, w) {sql}", params)
+    return _staged()
+
+
+def _analyze_with_memory(cursor: CursorWrapper, table: str) -> None:
+    """PostgreSQL: the staged table's statistics, and memory for the split's sort and the balance update's
+    join of a million rows (this transaction only; a larger work_mem already set is kept)."""
+    cursor.execute(f"ANALYZE {table}")
+    cursor.execute(
+        "SELECT set_config('work_mem', '64MB', true) "
+        "WHERE pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('64MB')"
+    )
+
+
+def _staged() -> _Staged:
+    weights = connection.ops.quote_name(WEIGHTS)
+    with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), COALESCE(SUM(w), 0), COALESCE(MAX(w), 0) FROM {weights}")
         count, total, largest = cursor.fetchone()
     return _Staged(int(count), int(total), int(largest))
+
+
+def _load_day_sums(weights: Mapping[str, tuple[int, int]]) -> _Staged:
+    """Given 积数 (unit code → (account id, fen-days)) into the temporary table WEIGHTS, the positive ones:
+    what `_stage_day_sums` computes from the journal, from a caller that holds them."""
+    rows = ((account_id, code, int(w)) for code, (account_id, w) in weights.items() if w > 0)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            table = _temporary(cursor, WEIGHTS, "account_id bigint, code text, w bigint")
+            with cursor.cursor.copy(f"COPY {table} (account_id, code, w) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            _analyze_with_memory(cursor, table)
+        else:
+            table = _temporary(cursor, WEIGHTS, "account_id INTEGER PRIMARY KEY, code text, w bigint")
+            cursor.executemany(f"INSERT INTO {table} (account_id, code, w) VALUES (%s, %s, %s)", list(rows))
+    return _staged()
 
 
 def _stage_parts(rest_fen: int, staged: _Staged) -> None:
@@ -189,6 +220,18 @@ def allocate_interest(
         result = credit_interest(actor, year, amount, weights=weights, bank=bank, pooled_percent=pooled_percent)
         report(2, 2, "完成")
         return result
+    entry, accounts = _post_staged_parts(actor, year, amount, pooled, bank, staged, document)
+    _drop_staging()
+    report(2, 2, "完成")
+    return InterestResult(year, amount, accounts, pooled, amount - pooled, entry)
+
+
+def _post_staged_parts(
+    actor: User | None, year: int, amount: Decimal, pooled: Decimal, bank: Account, staged: _Staged, document: str
+) -> tuple[JournalEntry, int]:
+    """The split of the staged 积数 into PARTS and the entry posted from it by `ledger.post_staged`: the
+    bank's debit, the pooled share, then each account's part in account order."""
+    rest = fen(amount - pooled)
     if rest:
         _stage_parts(rest, staged)
     else:
@@ -197,7 +240,7 @@ def allocate_interest(
     lines: list[tuple[int, Decimal]] = [(bank.pk, amount)]
     if pooled:
         lines.append((ledger.fund_account(Account.Kind.POOLED).pk, -pooled))
-    entry, accounts = ledger.post_staged(
+    return ledger.post_staged(
         kind=JournalEntry.Kind.INTEREST,
         value_date=dt.date(year, 12, 31),
         lines=lines,
@@ -206,11 +249,12 @@ def allocate_interest(
         memo=f"{year}年度增值收益分配",
         document=document,
     )
+
+
+def _drop_staging() -> None:
     with connection.cursor() as cursor:
         for name in (WEIGHTS, PARTS):
-            cursor.execute(f"DROP TABLE {connection.ops.quote_name(name)}")
-    report(2, 2, "完成")
-    return InterestResult(year, amount, accounts, pooled, amount - pooled, entry)
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(name)}")
 
 
 def _staged_weights() -> list[tuple[int, str, int]]:
@@ -280,10 +324,29 @@ def credit_interest(
     pooled_percent: Decimal | None = None,
 ) -> InterestResult:
     """Post the year's interest on 31 December from the given 积数 (unit code → (account id, fen-days)),
-    set-based in one entry (`ledger.post_bulk`): the pooled share first, the rest split by
-    `rules.split_interest`, the unit lines in account order. `allocate_interest` computes the 积数
-    from the journal; a caller that holds them already (the demo city's plan) passes them."""
+    set-based in one entry: the pooled share first, the rest split as `allocate_interest` splits it (in
+    SQL, `_stage_parts`, the same parts as `rules.split_interest`), the unit lines in account order.
+    `allocate_interest` computes the 积数 from the journal; a caller that holds them already (the demo
+    city's plan) passes them. An amount so large that amount × 积数 would not fit in 64 bits is split in
+    Python (`rules.split_interest`) and posted by `ledger.post_bulk`."""
     document = _check_not_allocated(year)
+    try:
+        pooled = rules.pooled_share(amount, pooled_percent)
+    except ValueError as exc:
+        raise InterestError(str(exc), code="invalid_amount") from exc
+    rest = fen(amount - pooled)
+    largest = max((int(w) for _, w in weights.values()), default=0)
+    if rest * largest <= INT64:
+        staged = _load_day_sums(weights)
+        if rest and not staged.accounts:
+            _drop_staging()
+            raise InterestError(rules.NO_POSITIVE_BALANCE, code="invalid_amount")
+        entry, count = _post_staged_parts(actor, year, amount, pooled, bank, staged, document)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT account_id, amount FROM {connection.ops.quote_name(PARTS)} ORDER BY account_id")
+            staged_credits = [(int(account_id), Decimal(-part).scaleb(-2)) for account_id, part in cursor.fetchall()]
+        _drop_staging()
+        return InterestResult(year, amount, count, pooled, amount - pooled, entry, staged_credits)
     try:
         pooled, parts = rules.split_interest(
             amount, pooled_percent, {code: Decimal(w) for code, (_, w) in weights.items()}

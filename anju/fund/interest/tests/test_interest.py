@@ -148,3 +148,19 @@ def test_credit_interest_posts_the_split_of_given_day_sums_once() -> None:
     with pytest.raises(interest.InterestError) as refused:
         interest.allocate_interest(2023, D("5.00"))
     assert refused.value.code == "fund.interest.already_allocated"
+
+
+@pytest.mark.django_db
+def test_credit_interest_splits_in_sql_as_the_python_rules_do() -> None:
+    """The given 积数 are split by the allocation's SQL (ties by unit code, the pooled share first, zero
+    parts and non-positive 积数 left out): the same parts as `rules.split_interest`, posted in account order."""
+    accounts = [factories.unit_account(code) for code in ("103", "101", "102", "104", "105")]
+    weights = {a.unit.code: (a.pk, w) for a, w in zip(accounts, (1, 1, 1, 0, 7), strict=True)}  # type: ignore[union-attr]
+    pooled, parts = rules.split_interest(D("1.01"), D("10"), {code: D(w) for code, (_, w) in weights.items()})
+    result = interest.credit_interest(
+        None, 2023, D("1.01"), weights=weights, bank=factories.bank(), pooled_percent=D("10")
+    )
+    expected = sorted((weights[code][0], part) for code, part in parts.items() if part)
+    assert result.credits == expected and result.pooled == pooled == D("0.10")
+    assert (result.accounts, result.credited) == (len(expected), D("0.91"))
+    assert checks.check_ledger().ok

@@ -92,13 +92,16 @@ def paginate(
     item: Callable[[Any], Any] | None = None,
     *,
     per_row: dict[str, Any] | None = None,
+    count: int | None = None,
 ) -> dict[str, Any]:
     """`{"count": all matching, "items": this page}`; `item` turns a record into its output schema.
-    `per_row`: aggregates over related rows (name -> Count/Sum) computed for this page's records only."""
+    `per_row`: aggregates over related rows (name -> Count/Sum) computed for this page's records only.
+    `count`: the number of all matching, when the caller knows it without counting them."""
     from anju.core.listing.page import annotate_rows
 
     start, stop = paging.bounds()
-    count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+    if count is None:
+        count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     rows = list(queryset[start:stop])
     annotate_rows(rows, per_row or {})
     return {"count": count, "items": [item(row) for row in rows] if item else rows}

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Count, QuerySet, Sum
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import ExtractMonth
 
 from anju.core.fields import MoneyField
@@ -143,10 +146,34 @@ def monthly(kpi: Kpi, year: int) -> list[Decimal | int] | None:
         return None
     rows = kpi.records(year).filter(**{f"{kpi.month_field}__year": year}).order_by()
     measure = Sum(kpi.month_sum, output_field=MoneyField()) if kpi.month_sum else Count("pk", distinct=True)
+    zero: Decimal | int = Decimal("0.00") if kpi.month_sum else 0
+    if _by_day(rows.model, kpi.month_field, summed=bool(kpi.month_sum)):
+        # Grouped by the date itself (an index range, no function a row; SQLite's month extraction is
+        # a Python call a row) and the days added up by month: a sum is the sum of its days' sums, and a
+        # record with its own date is counted on one day only.
+        days = rows.values(kpi.month_field).annotate(v=measure).values_list(kpi.month_field, "v")
+        by_month: dict[int, Decimal | int] = {}
+        for day, value in days:
+            by_month[day.month] = by_month.get(day.month, zero) + (value or zero)
+        return [by_month.get(month, zero) for month in range(1, 13)]
     grouped = rows.annotate(m=ExtractMonth(kpi.month_field)).values("m").annotate(v=measure).values_list("m", "v")
     found = {int(month): value for month, value in grouped}
-    zero: Decimal | int = Decimal("0.00") if kpi.month_sum else 0
     return [found.get(month, zero) or zero for month in range(1, 13)]
+
+
+def _by_day(model: Any, path: str, *, summed: bool) -> bool:
+    """Whether `path` is a date (not a time) that a sum, or a count of the records holding it, may group by."""
+    parts = path.split(LOOKUP_SEP)
+    if len(parts) > 1 and not summed:
+        return False
+    field: Any = None
+    for part in parts:
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        model = field.related_model
+    return isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
 
 
 def month_link(kpi: Kpi, year: int, month: int) -> str:

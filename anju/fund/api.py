@@ -18,6 +18,7 @@ from anju.core.apikit import ErrorOut, ImportErrorOut, Money, Paging, page_schem
 from anju.core.listing import client_ip
 from anju.core.permissions import actor, check
 from anju.fund import queries
+from anju.fund import totals as kept
 from anju.fund.bank import actions as bank
 from anju.fund.deposits import actions as deposits
 from anju.fund.errors import MatchError
@@ -63,14 +64,18 @@ def list_accounts(
     request: HttpRequest, paging: Query[Paging], q: str = "", project: str = "", replenish: bool = False
 ) -> dict[str, Any]:
     check(request.user, MODULE, "view")
-    accounts = queries.unit_accounts().select_related("unit", "project").order_by("unit__code")
+    # Through the units' code index in order (queries.ledgers_by_unit_code), not all ledgers sorted a page.
+    accounts = queries.ledgers_by_unit_code().select_related("project")
     if q:
         accounts = accounts.filter(Q(unit__code__istartswith=q) | Q(project__name__icontains=q))
     if project:
         accounts = accounts.filter(project__code=project)
     if replenish:
         accounts = accounts.filter(pk__in=queries.replenishment_due().values("pk"))
-    return paginate(accounts, paging)
+    # Unfiltered, the count is the unit ledgers' the fund keeps per version of the accounts, not a count
+    # of all of them a request.
+    count = None if q or project or replenish else kept.figures().ledgers
+    return paginate(accounts, paging, count=count)
 
 
 class MovementOut(Schema):
@@ -117,7 +122,7 @@ class TotalsOut(Schema):
 @router.get("/totals", response=TotalsOut, summary="Fund totals and the balance equation")
 def totals(request: HttpRequest) -> TotalsOut:
     check(request.user, MODULE, "view")
-    t = queries.fund_totals()
+    t = kept.fund_totals()
     return TotalsOut(
         **{k: t[k] for k in ("bank", "receivable", "unit", "pooled", "suspense", "assets", "liabilities")},
         balanced=t["assets"] == t["liabilities"],

@@ -87,6 +87,20 @@ class LedgerHead(models.Model):
         return f"第{self.last_seq}号"
 
 
+class AccountsVersion(models.Model):
+    """One row that database triggers (migration 0011) change whenever an account is added or removed or
+    its kind, unit, project, building, first deposit or closing date changes: with LedgerHead, which every
+    posting moves in the transaction that moves the cached balances, it versions the fund's whole-table
+    figures (`anju.fund.totals`). `stamp` is random, so a rolled-back or restored database never meets
+    figures kept for another one under the same count."""
+
+    n = models.BigIntegerField(default=0)
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.n}/{self.stamp}"
+
+
 class LedgerAnchor(models.Model):
     """A key rotation (密钥轮换) of the journal's HMAC chain: after entry `after_seq` the chain goes on
     under the new key from this record, signed by the old key and then by the new one. Never updated."""

@@ -58,7 +58,11 @@ def totals_by(field: str, queryset: QuerySet[Account] | None = None) -> QuerySet
 def fund_totals() -> dict[str, Decimal]:
     """Balance of each account kind (natural sign) and the balance equation's two sides."""
     rows = Account.objects.values("kind").annotate(total=Sum("balance", output_field=MoneyField()))
-    by_kind = {r["kind"]: r["total"] or ZERO for r in rows}
+    return totals_of({r["kind"]: r["total"] or ZERO for r in rows})
+
+
+def totals_of(by_kind: dict[str, Decimal]) -> dict[str, Decimal]:
+    """`fund_totals` from each account kind's summed balance."""
     assets = sum((by_kind.get(k, ZERO) for k in Account.ASSET_KINDS), ZERO)
     liabilities = sum((v for k, v in by_kind.items() if k not in Account.ASSET_KINDS), ZERO)
     return {**{str(k): by_kind.get(k, ZERO) for k in Account.Kind}, "assets": assets, "liabilities": liabilities}

@@ -32,7 +32,7 @@ from anju.core.listing import (
 from anju.core.listing.cells import NUM, total_html
 from anju.core.permissions import can, require
 from anju.core.templatetags.anju import who
-from anju.fund import kpis, queries
+from anju.fund import kpis, queries, totals
 from anju.fund.models import Account, JournalEntry, JournalLine
 from anju.lib.ids import mask_id
 from anju.lib.money import capitals
@@ -51,18 +51,18 @@ def _export_requested(request: HttpRequest) -> bool:
 
 @require(MODULE, "view")
 def home(request: HttpRequest) -> HttpResponse:
-    totals = queries.fund_totals()
+    kept = totals.figures()
     fund_accounts = Account.objects.exclude(kind=Account.Kind.UNIT).order_by("kind", "pk")
     recent = JournalEntry.objects.select_related("posted_by").order_by("-seq")[:15]
     return render(
         request,
         "fund/home.html",
         {
-            "totals": totals,
+            "totals": queries.totals_of(kept.by_kind),
             "fund_accounts": fund_accounts,
             "recent": recent,
-            "unit_accounts": queries.unit_accounts().count(),
-            "replenish": queries.replenishment_due().count(),
+            "unit_accounts": kept.ledgers,
+            "replenish": kept.replenish,
         },
     )
 
@@ -82,9 +82,16 @@ def _totals_row(columns: Sequence[Column], sums: dict[str, Any], wanted: dict[in
     ]
 
 
+def _kept_sums(wanted: dict[int, Column], kept: dict[str, Any]) -> dict[str, Any] | None:
+    """The 合计 row's sums from the fund's kept figures (`anju.fund.totals`), if it has every total column's."""
+    if not all(column.total is True and column.sort in kept for column in wanted.values()):
+        return None
+    return {f"c{index}": kept[str(column.sort)] for index, column in wanted.items()}
+
+
 class _UnitLedgers(ListPage):
-    """The unit ledger list. Unfiltered, its 合计 row sums the unit ledgers alone (one pass over the ledgers,
-    not their join to the units that orders the page)."""
+    """The unit ledger list. Unfiltered, its 合计 row is the unit ledgers' sums the fund keeps per version
+    of the accounts (`anju.fund.totals`), not a sum over all the ledgers a view."""
 
     whole = False
 
@@ -92,7 +99,10 @@ class _UnitLedgers(ListPage):
         wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
         if not (self.whole and self.totals and wanted and page.paginator.count):
             return super()._totals(queryset, columns, page)
-        sums = queries.unit_accounts().aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
+        kept = totals.figures()
+        sums = _kept_sums(wanted, {"balance": kept.balance, "first_deposit": kept.first_deposit})
+        if sums is None:
+            sums = queries.unit_accounts().aggregate(**{f"c{i}": column.sum() for i, column in wanted.items()})
         return _totals_row(columns, sums, wanted)
 
 
@@ -199,12 +209,18 @@ def _project_ledgers(field: str) -> Subquery:
 
 class _ProjectBalances(ListPage):
     """The 合计 row of the project list: one sum over the unit ledgers of the listed projects (not the
-    per-project subqueries of every project)."""
+    per-project subqueries of every project); unsearched, all the ledgers with a project, whose sums the
+    fund keeps per version of the accounts (`anju.fund.totals`)."""
+
+    whole = False
 
     def _totals(self, queryset: QuerySet[Any], columns: Sequence[Column], page: Page) -> list[Any] | None:
         wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
         if not (self.totals and wanted and page.paginator.count):
             return None
+        sums = _kept_sums(wanted, totals.figures().in_projects) if self.whole else None
+        if sums is not None:
+            return _totals_row(columns, sums, wanted)
         ledgers = queries.unit_accounts().filter(project__in=queryset.order_by().values("pk"))
         sums = ledgers.aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
         return _totals_row(columns, sums, wanted)
@@ -216,7 +232,7 @@ def project_balances(request: HttpRequest) -> HttpResponse:
     projects with unit ledgers, in code order; each shown project's ledgers counted and summed for the
     page's rows only (never the 250k ledgers grouped before the LIMIT)."""
     projects = Project.objects.filter(Exists(queries.unit_accounts().filter(project=OuterRef("pk"))))
-    return _ProjectBalances(
+    listing = _ProjectBalances(
         module=MODULE,
         tabs="fund/_tabs.html",
         crumbs=[(_("Maintenance fund"), reverse("fund:home"))],
@@ -250,7 +266,9 @@ def project_balances(request: HttpRequest) -> HttpResponse:
         filename="项目维修资金余额",
         sheet="项目余额",
         empty=_("No ledgers match."),
-    ).render(request)
+    )
+    listing.whole = not request.GET.get("q", "").strip()
+    return listing.render(request)
 
 
 @require(MODULE, "view")

@@ -62,20 +62,41 @@ def person_filter(q: str, *, see_id: bool = True) -> Q:
     "johnsmith"): "zw" finds 张伟 and Zwart by an index, never by reading every name; digits are a phone
     or an ID number, not a name. Each condition is served by an index except a name part in Chinese (a
     trigram index on PostgreSQL)."""
+    parts = person_parts(q, see_id=see_id)
+    cond = parts[0]
+    for part in parts[1:]:
+        cond |= part
+    return cond
+
+
+def person_parts(q: str, *, see_id: bool = True) -> list[Q]:
+    """`person_filter`'s alternatives, each of which an index serves alone (the name part in Chinese by
+    walking the names' index, which holds the name: no row is read to test it). ORed in one query, the
+    database reads every row to test the phone beside the name (1.8 s for `张` on the demo city's 246k
+    persons, against 13 ms of CPU for the name alone), so the registry search asks them one by one."""
     pair = id_suffix_query(q)
     if pair is not None:
-        return Q(name__icontains=pair[0]) & _id_suffix(pair[1])
+        return [Q(name__icontains=pair[0]) & _id_suffix(pair[1])]
     if q.isascii() and q.isalpha():
-        cond = initials_prefix(q)
+        parts = [initials_prefix(q)]
     elif NUMBER.match(q):
-        cond = Q(phone=q)
+        parts = [Q(phone=q)]
     else:
-        cond = Q(name__icontains=q) | Q(phone=q)
+        parts = [Q(name__icontains=q), Q(phone=q)]
     if see_id:
-        cond |= Q(id_number=q.upper())
+        parts.append(Q(id_number=q.upper()))
         if len(q) >= 4 and q[-1:].isalnum() and len(q) < 18:
-            cond |= _id_suffix(q)
-    return cond
+            parts.append(_id_suffix(q))
+    return parts
+
+
+def _persons(q: str, limit: int, *, see_id: bool) -> list[Person]:
+    """The first `limit` persons matching `person_filter`, in the persons' order: the first `limit` of each
+    alternative (an index each), then those few ordered by the database as the whole query would be."""
+    found: set[int] = set()
+    for part in person_parts(q, see_id=see_id):
+        found.update(Person.objects.filter(part).values_list("pk", flat=True)[:limit])
+    return list(Person.objects.filter(pk__in=found)[:limit])
 
 
 def enterprise_filter(q: str) -> Q:
@@ -87,9 +108,11 @@ def enterprise_filter(q: str) -> Q:
 
 def unit_filter(q: str, *, see_id: bool = True) -> Q:
     cond = Q(code__istartswith=q)
+    persons = Q()
+    for part in person_parts(q, see_id=see_id):  # one index each, not one read of every person
+        persons |= Q(person__in=Person.objects.filter(part))
     owners = Ownership.objects.filter(end__isnull=True).filter(
-        Q(person__in=Person.objects.filter(person_filter(q, see_id=see_id)))
-        | Q(enterprise__in=Enterprise.objects.filter(enterprise_filter(q)))
+        persons | Q(enterprise__in=Enterprise.objects.filter(enterprise_filter(q)))
     )
     return cond | Q(pk__in=owners.values("unit_id"))
 
@@ -106,7 +129,7 @@ def search(q: str, limit: int = 20, *, see_id: bool = True) -> SearchResults:
     if not q:
         return SearchResults([], [], [], [])
     return SearchResults(
-        persons=list(Person.objects.filter(person_filter(q, see_id=see_id))[:limit]),
+        persons=_persons(q, limit, see_id=see_id),
         enterprises=list(Enterprise.objects.filter(enterprise_filter(q))[:limit]),
         units=list(Unit.objects.filter(unit_filter(q, see_id=see_id)).select_related("project")[:limit]),
         projects=list(Project.objects.filter(project_filter(q))[:limit]),

@@ -143,3 +143,15 @@ def test_a_search_reads_indexes_not_the_whole_person_table(people, q: str, see_i
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
     assert "SEARCH registry_person" in plan and "SCAN registry_person" not in plan, plan
+
+
+@pytest.mark.parametrize("q", ["张", "伟", "13900000003", "zw", "张伟 0011"])
+@pytest.mark.parametrize("see_id", [True, False])
+def test_the_registry_search_lists_the_first_persons_of_the_whole_rule(people, q: str, see_id: bool) -> None:
+    """The search asks each alternative of the rule alone (an index each) and keeps the first of them in
+    the persons' order: the same persons as the rule in one query, for any limit."""
+    odd = registry.person("李", seq=40)
+    Person.objects.filter(pk=odd.pk).update(phone="伟")  # a phone holding a name matches by the phone alone
+    for limit in (1, 2, 20):
+        whole = list(Person.objects.filter(queries.person_filter(q, see_id=see_id))[:limit])
+        assert queries.search(q, limit, see_id=see_id).persons == whole

@@ -207,3 +207,32 @@ def test_the_demo_city_reproduces_the_seed_at_its_precision() -> None:
             Decimal(0),
         )
         assert reminder.owed == owed > 0
+
+
+def test_the_monthly_series_grouped_by_day_is_the_one_grouped_by_month(year_2023: None) -> None:
+    """kpis.monthly groups a date field by the day and adds the days up (issue 17: SQLite extracts the
+    month with a Python call a row): the same series as grouping by the month in SQL."""
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractMonth
+
+    from anju.core import kpis as core_kpis
+    from anju.core.fields import MoneyField
+    from anju.rental.models import Lease, Payment
+
+    lease = Lease.objects.order_by("pk").first()
+    assert lease is not None
+    for day, amount in ((D(2023, 2, 3), "10.01"), (D(2023, 2, 28), "20.02"), (D(2023, 7, 1), "0.03")):
+        actions.receive_payment(None, lease, amount=Decimal(amount), paid_on=day)
+    kpi = core_kpis.find("rental.rent_collected")
+    assert kpi is not None and kpi.records is not None
+    grouped = dict(
+        kpi.records(2023)
+        .filter(paid_on__year=2023)
+        .order_by()
+        .annotate(m=ExtractMonth("paid_on"))
+        .values("m")
+        .annotate(v=Sum("amount", output_field=MoneyField()))
+        .values_list("m", "v")
+    )
+    assert core_kpis.monthly(kpi, 2023) == [grouped.get(m, Decimal("0.00")) for m in range(1, 13)]
+    assert Payment.objects.filter(paid_on__month=2).count() >= 2

@@ -439,3 +439,10 @@ def test_printable_contract_and_filing_certificate(client_for, data: dict) -> No
     page = station.get(f"/rental/filings/{filing.pk}/").content.decode()
     assert "房屋租赁登记备案证明" in page and resident_id(seq=60) not in page
     assert client_for("office").get(f"/rental/filings/{filing.pk}/").status_code == 403
+
+
+def test_the_homes_list_offers_each_estate_once(client_for) -> None:  # type: ignore[no-untyped-def]
+    factories.estate(homes=6, shops=2, code="GZ-A")
+    factories.estate(homes=3, shops=0, code="GZ-B")
+    page = client_for("housing").get("/rental/units/").content.decode()
+    assert page.count('<option value="GZ-A"') == 1 and page.count('<option value="GZ-B"') == 1

@@ -26,9 +26,12 @@ from anju.rental.views.base import KIND_FILTER, MODULE, form_page, list_page, ru
 
 @require(MODULE, "view")
 def unit_list(request: HttpRequest) -> HttpResponse:
-    estates = [
-        (p, n) for p, n in RentalUnit.objects.values_list("unit__project__code", "unit__project__name").distinct()
-    ]
+    # Ordered by the project (the homes' own order, by unit code, would make each home a distinct row).
+    estates = list(
+        RentalUnit.objects.values_list("unit__project__code", "unit__project__name")
+        .order_by("unit__project__code")
+        .distinct()
+    )
     return list_page(
         request,
         title=_("Homes and shops"),

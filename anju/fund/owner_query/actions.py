@@ -19,7 +19,7 @@ import hmac
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from anju.fund.models import OwnerQueryAttempt
@@ -55,7 +55,7 @@ def record_refused(ip: str | None, number: str) -> OwnerQueryAttempt:
     """Record an attempt `check_limits` refused (one INSERT): refused attempts count too, as failures, so who
     keeps trying stays blocked until the window passes."""
     key = id_key(number) if number.strip() else ""
-    return OwnerQueryAttempt.objects.create(ip=ip or UNKNOWN_IP, id_key=key, success=False)
+    return _insert(ip or UNKNOWN_IP, key, success=False)
 
 
 def register_attempt(ip: str | None, number: str, *, found: bool = False) -> tuple[OwnerQueryAttempt, str]:
@@ -68,7 +68,7 @@ def register_attempt(ip: str | None, number: str, *, found: bool = False) -> tup
     anything is older than KEEP); the DELETE of old attempts runs only when there is something to delete."""
     address = ip or UNKNOWN_IP
     key = id_key(number) if number.strip() else ""
-    attempt = OwnerQueryAttempt.objects.create(ip=address, id_key=key, success=found)
+    attempt = _insert(address, key, success=found)
     per_ip, failures, stale = _counts(address, key, attempt.at, attempt.pk)
     if stale:
         purge_attempts(attempt.at)
@@ -77,6 +77,18 @@ def register_attempt(ip: str | None, number: str, *, found: bool = False) -> tup
         OwnerQueryAttempt.objects.filter(pk=attempt.pk).update(success=False)
         attempt.success = False
     return attempt, refusal
+
+
+def _insert(address: str, key: str, *, success: bool) -> OwnerQueryAttempt:
+    """The attempt's INSERT, committed. On PostgreSQL without waiting for the WAL to reach the disk
+    (`synchronous_commit` off for this transaction only): it is visible to every other query at once, so the
+    limits count it as before, and only a server crash within the WAL writer's delay (0.6 s at most) could
+    forget it — an attempt row, never money. The fsync it saves was 5–8 ms of each owner query here."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return OwnerQueryAttempt.objects.create(ip=address, id_key=key, success=success)
 
 
 def _refusal(per_ip: int, failures: int, key: str) -> str:

@@ -8,7 +8,7 @@ ID number asked about, so that
   mistyped query does not lock the kiosk and a script cannot run through numbers.
 
 The limits hold across the server's worker processes because they are counted in the database (the default
-cache is per process). An owner query costs one INSERT (the attempt, with its outcome) and three small SELECTs
+cache is per process). An owner query costs one INSERT (the attempt, with its outcome) and two small SELECTs
 here; the SQL is written out where the ORM's compiling cost more than the query."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -41,14 +42,29 @@ def id_key(number: str) -> str:
     return hmac.new(secret, b"owner-query:" + number.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def check_limits(ip: str | None, number: str) -> str:
-    """The refusal's message if the limits are reached already, else "": asked before anything is looked up,
-    so a refused query never looks up the owner (its answer and its time tell nothing about the name). A
-    read; `register_attempt` counts again after writing, for simultaneous attempts."""
+def check_limits(ip: str | None, number: str) -> tuple[int, str]:
+    """Before anything is looked up, in one SELECT: the address's failures in a row (the CAPTCHA's trigger,
+    as `failures_in_a_row`) and the refusal's message if the limits are reached already, else "". A refused
+    query never looks up the owner (its answer and its time tell nothing about the name). A read;
+    `register_attempt` counts again after writing, for simultaneous attempts."""
     address = ip or UNKNOWN_IP
     key = id_key(number) if number.strip() else ""
-    per_ip, failures, _ = _counts(address, key, timezone.now())
-    return _refusal(per_ip + 1, failures, key)
+    now = timezone.now()
+    counts, params = _counts_sql(address, key, now)
+    table = connection.ops.quote_name(OwnerQueryAttempt._meta.db_table)
+    since = connection.ops.adapt_datetimefield_value(now - WINDOW)
+    sql = (
+        f'SELECT "counts"."per_ip", "counts"."failures", "recent"."success" FROM ({counts}) "counts" '
+        f'LEFT JOIN (SELECT "success", "at", "id" FROM {table} WHERE "ip" = %s AND "at" > %s '
+        f'ORDER BY "at" DESC, "id" DESC LIMIT %s) "recent" ON 1 = 1 ORDER BY "recent"."at" DESC, "recent"."id" DESC'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, connection.ops.adapt_ipaddressfield_value(address), since, CAPTCHA_AFTER + 1])
+        rows = cursor.fetchall()
+    per_ip, failures = int(rows[0][0]), int(rows[0][1])
+    return _in_a_row(bool(success) for _, _, success in rows if success is not None), _refusal(
+        per_ip + 1, failures, key
+    )
 
 
 def record_refused(ip: str | None, number: str) -> OwnerQueryAttempt:
@@ -100,14 +116,13 @@ def _refusal(per_ip: int, failures: int, key: str) -> str:
     return ""
 
 
-def _counts(address: str, key: str, now: dt.datetime, pk: int | None = None) -> tuple[int, int, bool]:
-    """In one SELECT: the address's attempts in the window, the ID number's failures in the window (both
-    leaving attempt `pk` out of the failures), and whether any attempt is older than KEEP. Each part is an
-    indexed lookup (ip, id_key, at). Written out (not composed with the ORM, whose compiling cost more than
-    the query on this public page): the same SQL on SQLite and PostgreSQL, the values adapted by the backend."""
+def _counts_sql(address: str, key: str, now: dt.datetime, pk: int | None = None) -> tuple[str, list[Any]]:
+    """One row: "per_ip", the address's attempts in the window; "failures", the ID number's failures in the
+    window (both leaving attempt `pk` out of the failures). Each part is an indexed lookup (ip, id_key, at).
+    Written out (not composed with the ORM, whose compiling cost more than the query on this public page):
+    the same SQL on SQLite and PostgreSQL, the values adapted by the backend."""
     table = connection.ops.quote_name(OwnerQueryAttempt._meta.db_table)
     since = connection.ops.adapt_datetimefield_value(now - WINDOW)
-    cutoff = connection.ops.adapt_datetimefield_value(now - KEEP)
     failures = "0"
     params: list[Any] = [connection.ops.adapt_ipaddressfield_value(address), since]
     if key:
@@ -116,14 +131,33 @@ def _counts(address: str, key: str, now: dt.datetime, pk: int | None = None) -> 
         if pk is not None:
             failures += ' AND "id" <> %s'
             params.append(pk)
+    sql = f'SELECT (SELECT COUNT(*) FROM {table} WHERE "ip" = %s AND "at" > %s) AS "per_ip", ({failures}) AS "failures"'
+    return sql, params
+
+
+def _counts(address: str, key: str, now: dt.datetime, pk: int | None = None) -> tuple[int, int, bool]:
+    """In one SELECT: `_counts_sql`'s two counts and whether any attempt is older than KEEP."""
+    table = connection.ops.quote_name(OwnerQueryAttempt._meta.db_table)
+    counts, params = _counts_sql(address, key, now, pk)
+    cutoff = connection.ops.adapt_datetimefield_value(now - KEEP)
     sql = (
-        f'SELECT (SELECT COUNT(*) FROM {table} WHERE "ip" = %s AND "at" > %s), ({failures}), '
-        f'EXISTS (SELECT 1 FROM {table} WHERE "at" < %s)'
+        f'SELECT "counts"."per_ip", "counts"."failures", EXISTS (SELECT 1 FROM {table} WHERE "at" < %s) '
+        f'FROM ({counts}) "counts"'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, cutoff])
+        cursor.execute(sql, [cutoff, *params])  # the EXISTS comes first in the text
         per_ip, failed, stale = cursor.fetchone()
     return int(per_ip), int(failed), bool(stale)
+
+
+def _in_a_row(recent: Iterable[bool]) -> int:
+    """The failures before the newest success, of the address's attempts newest first."""
+    count = 0
+    for success in recent:
+        if success:
+            break
+        count += 1
+    return count
 
 
 def failures_in_a_row(ip: str | None) -> int:
@@ -137,13 +171,7 @@ def failures_in_a_row(ip: str | None) -> int:
             f'SELECT "success" FROM {table} WHERE "ip" = %s AND "at" > %s ORDER BY "at" DESC, "id" DESC LIMIT %s',
             [connection.ops.adapt_ipaddressfield_value(address), since, CAPTCHA_AFTER + 1],
         )
-        recent = [bool(success) for (success,) in cursor.fetchall()]
-    count = 0
-    for success in recent:
-        if success:
-            break
-        count += 1
-    return count
+        return _in_a_row(bool(success) for (success,) in cursor.fetchall())
 
 
 def purge_attempts(now: dt.datetime) -> int:

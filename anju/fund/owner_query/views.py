@@ -38,12 +38,10 @@ def owner_query(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form(request)
     ip = client_ip(request)
-    if actions.failures_in_a_row(ip) >= actions.CAPTCHA_AFTER and not captcha.passes(
-        request.session, request.POST.get("captcha", "")
-    ):
-        return _form(request, failed=queries.BAD_CAPTCHA)
     number = request.POST.get("id_number", "")
-    refusal = actions.check_limits(ip, number)
+    in_a_row, refusal = actions.check_limits(ip, number)
+    if in_a_row >= actions.CAPTCHA_AFTER and not captcha.passes(request.session, request.POST.get("captcha", "")):
+        return _form(request, failed=queries.BAD_CAPTCHA)
     if refusal:
         actions.record_refused(ip, number)
         return _limited(request, refusal)

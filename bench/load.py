@@ -114,6 +114,21 @@ print(json.dumps({{'unit': units, 'account': accounts, 'person': persons, 'proje
 """
 
 
+def server_env(url: str, data: Path) -> dict[str, str]:
+    """The settings the demo city is served with (production's, DEBUG off, behind this script's proxy)."""
+    return {
+        "DATABASE_URL": url,
+        "ANJU_ENV_FILE": "",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "b" * 50,
+        "ANJU_LEDGER_KEY": "bench:load-bench-ledger-key-not-secret-0123456789abcdef",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "ANJU_HTTPS": "0",
+        "TRUST_X_FORWARDED_FOR": "1",
+        "ANJU_DATA_DIR": str(data),
+    }
+
+
 def configure(db: str, reuse: bool) -> tuple[str, bool]:
     """The scratch database's URL, and whether it must be built."""
     if db == "sqlite":
@@ -355,17 +370,7 @@ def main() -> None:
     if build:
         subprocess.run(["rm", "-rf", str(data)], check=True)
     data.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}} | {
-        "DATABASE_URL": url,
-        "ANJU_ENV_FILE": "",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "b" * 50,
-        "ANJU_LEDGER_KEY": "bench:load-bench-ledger-key-not-secret-0123456789abcdef",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "ANJU_HTTPS": "0",
-        "TRUST_X_FORWARDED_FOR": "1",
-        "ANJU_DATA_DIR": str(data),
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}} | server_env(url, data)
 
     def anju(*command: str) -> str:
         done = subprocess.run([str(BIN / "anju"), *command], env=env, capture_output=True, text=True, check=False)

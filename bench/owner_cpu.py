@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 
-from load import BIN, ROOT, configure
+from load import BIN, ROOT, configure, server_env
 
 CODE = """
 import json, logging, re, time
@@ -74,17 +74,7 @@ def main() -> None:
     samples = sorted(data.glob("sample-*.json"), key=lambda p: int(p.stem.split("-")[1]))
     if build or not samples:
         sys.exit(f"no demo city with owners: run bench/load.py --db {args.db} --owner-query first")
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}} | {
-        "DATABASE_URL": url,
-        "ANJU_ENV_FILE": "",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "b" * 50,
-        "ANJU_LEDGER_KEY": "bench:load-bench-ledger-key-not-secret-0123456789abcdef",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "ANJU_HTTPS": "0",
-        "TRUST_X_FORWARDED_FOR": "1",
-        "ANJU_DATA_DIR": str(data),
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}} | server_env(url, data)
     code = CODE.format(path=str(samples[-1]), count=args.queries, first=args.first)
     done = subprocess.run(
         [str(BIN / "anju"), "shell", "-v", "0", "-c", code], env=env, capture_output=True, text=True, check=False

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import PAGES, USERS, module  # noqa: E402
+from load import PAGES, USERS, module, server_env  # noqa: E402
 
 
 def main() -> None:
@@ -42,18 +42,9 @@ def main() -> None:
         url = f"postgres://postgres@{os.environ.get('BENCH_PGHOST', '127.0.0.1')}:5432/" + os.environ.get(
             "BENCH_PGDB", "anju_bench_load"
         )
-    os.environ.update(
-        {
-            "DATABASE_URL": url,
-            "ANJU_ENV_FILE": "",
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "b" * 50,
-            "ANJU_LEDGER_KEY": "bench:load-bench-ledger-key-not-secret-0123456789abcdef",
-            "ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "ANJU_HTTPS": "0",
-            "ANJU_DATA_DIR": str(ROOT / "var" / "bench" / f"load-data-{args.db}"),
-        }
-    )
+    env = server_env(url, ROOT / "var" / "bench" / f"load-data-{args.db}")
+    env.pop("TRUST_X_FORWARDED_FOR")  # the test client, no proxy in front
+    os.environ.update(env | {"ALLOWED_HOSTS": "testserver,127.0.0.1"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
     import logging
 

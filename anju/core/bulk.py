@@ -5,7 +5,8 @@ hundreds of thousands of rows; these helpers send prepared rows straight to the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -109,3 +110,108 @@ def analyze(*model_classes: type[models.Model]) -> None:
         tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in model_classes)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {tables}")
+
+
+def compact(model: type[models.Model]) -> bool:
+    """PostgreSQL, inside a bulk load that moves the same rows again and again: the table rewritten with
+    its current rows only; returns whether it was.
+
+    Nothing a transaction wrote can be pruned before it commits, so the demo city's sixteen years of
+    balance moves leave a version of each ledger per move, and every later statement over the table (the
+    next year's UPDATE, a join by key, ANALYZE) walks them all: each year's update took longer than the
+    last. VACUUM cannot run inside a transaction; TRUNCATE and INSERT of the rows as they stand can, and
+    take a second for 250k ledgers. Rows, keys and ids are as before. TRUNCATE refuses a table other
+    tables' foreign keys point at, so this runs only while `foreign_keys_checked_once` has them down;
+    elsewhere (and on SQLite, which rewrites rows in place) it does nothing."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = %s::regclass", [table])
+        if cursor.fetchone():
+            return False
+        _run_pending_checks(cursor)
+        cursor.execute(f"CREATE TEMPORARY TABLE anju_compact ON COMMIT DROP AS SELECT * FROM {table}")
+        cursor.execute(f"TRUNCATE {table}")
+        cursor.execute(f"INSERT INTO {table} SELECT * FROM anju_compact")
+        cursor.execute("DROP TABLE anju_compact")
+    return True
+
+
+@contextmanager
+def indexes_built_after(*model_classes: type[models.Model]) -> Iterator[None]:
+    """PostgreSQL: the tables' indexes that enforce nothing dropped for a bulk load and built again after it.
+
+    Inserting a row into a trigram (GIN) index costs more than the row; and inside one transaction every
+    update of a row is a new version whose entry goes into each of the table's indexes, as nothing the
+    transaction wrote can be pruned yet. An index built once over the loaded rows costs a fraction of
+    that, and comes out smaller. Primary keys, unique indexes and constraints' indexes stay, so every rule
+    is still enforced as rows go in; each index comes back exactly as it was (`pg_get_indexdef`), and if
+    the block raises, the rollback puts them back. Queries inside the block go without these indexes:
+    wrap only the load. Nothing to do on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_built_after() needs the caller's transaction")
+    tables = [model._meta.db_table for model in model_classes]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(i.relname), pg_get_indexdef(x.indexrelid) "
+            "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace "
+            "WHERE x.indrelid = ANY(%s::regclass[]) AND NOT x.indisprimary AND NOT x.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY x.indexrelid",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        _run_pending_checks(cursor)
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        _run_pending_checks(cursor)
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+@contextmanager
+def foreign_keys_checked_once() -> Iterator[None]:
+    """PostgreSQL: a bulk load's foreign keys proved once per constraint, set-based, not row by row.
+
+    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: every inserted row queues a check that the
+    commit runs one at a time (a lookup and a lock on the referenced row, written to the WAL); for the
+    demo city's millions of rows that was a third of the server's work. Inside the caller's transaction
+    the schema's foreign keys are dropped and, after the block, added again exactly as they were
+    (`pg_get_constraintdef`): adding a foreign key proves every existing row by one anti-join, so a row
+    pointing nowhere still fails (there, or if the block raises, the transaction rolls back with the
+    constraints in place). The checks still pending (rows written before the block; the journal's
+    balanced-entry trigger) run before each step (`_run_pending_checks`). Locks every table until the
+    commit: for a build into a database nothing else is using. Nothing to do on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("foreign_keys_checked_once() needs the caller's transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY c.oid"
+        )
+        keys = cursor.fetchall()
+        _run_pending_checks(cursor)
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    yield
+    with connection.cursor() as cursor:
+        _run_pending_checks(cursor)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+
+def _run_pending_checks(cursor: Any) -> None:
+    """PostgreSQL refuses to alter, index or truncate a table with deferred checks still pending: run
+    them now, as the commit would, and put back the deferred mode (Django makes every deferrable
+    constraint initially deferred)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
+from anju.core import bulk
 from anju.core.demokit import Context, Step, names, register
 from anju.core.demokit.ids import make_resident_id, make_uscc
 from anju.lib.pinyin import initials, person_initials
 from anju.registry import actions
 from anju.registry.actions import NewHolding, NewPerson, NewUnit
-from anju.registry.models import Building, Enterprise, Project, Unit
+from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit
 
 
 def _progress(ctx: Context, label: str, total: int) -> actions.Progress:
@@ -171,7 +172,8 @@ def build_units(ctx: Context) -> None:
         for building, units in zip(buildings, plan, strict=True)
         for project, entrance, floor, room, area, use in units
     ]
-    ids = actions.register_units(None, new_units, progress=_progress(ctx, "units", len(new_units)))
+    with bulk.indexes_built_after(Unit):
+        ids = actions.register_units(None, new_units, progress=_progress(ctx, "units", len(new_units)))
     # (unit id, project index) for the owners step
     ctx.data["unit_index"] = [(ids[u.code], project_index[u.project_id]) for u in new_units]
 
@@ -201,16 +203,19 @@ def build_owners(ctx: Context) -> None:
             address = f"怀化市{rng.choice(names.DISTRICTS)}{rng.choice(names.STREETS)}"
             holdings.append((unit_id, len(persons), None, start))
             persons.append(NewPerson(name, number, birth, phone, address, initials_cache[name]))
-    ids = actions.register_persons(None, persons, progress=_progress(ctx, "persons", len(persons)))
+    # The trigram indexes of names, addresses and initials are built once the persons are in (PostgreSQL).
+    with bulk.indexes_built_after(Person):
+        ids = actions.register_persons(None, persons, progress=_progress(ctx, "persons", len(persons)))
     person_ids = [ids[p.id_number] for p in persons]
-    actions.open_ownerships(
-        None,
-        (
-            NewHolding(unit_id, None if person is None else person_ids[person], developer_id, start)
-            for unit_id, person, developer_id, start in holdings
-        ),
-        progress=_progress(ctx, "ownerships", len(holdings)),
-    )
+    with bulk.indexes_built_after(Ownership):
+        actions.open_ownerships(
+            None,
+            (
+                NewHolding(unit_id, None if person is None else person_ids[person], developer_id, start)
+                for unit_id, person, developer_id, start in holdings
+            ),
+            progress=_progress(ctx, "ownerships", len(holdings)),
+        )
 
 
 def register_steps() -> None:

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from anju.fund.models import OwnerQueryAttempt
+from anju.fund.owner_query.queries import Read
 
 MAX_FAILURES_PER_ID = 5
 MAX_PER_IP = 200
@@ -74,37 +75,53 @@ def record_refused(ip: str | None, number: str) -> OwnerQueryAttempt:
     return _insert(ip or UNKNOWN_IP, key, success=False)
 
 
-def register_attempt(ip: str | None, number: str, *, found: bool = False) -> tuple[OwnerQueryAttempt, str]:
-    """Record an attempt, a success when it `found` the owner's units; returns it and "" when within the
-    limits, else the refusal's message.
+def register_attempt(
+    ip: str | None, number: str, *, found: bool = False, read: Read | None = None
+) -> tuple[OwnerQueryAttempt, str, list[tuple[Any, ...]]]:
+    """Record an attempt, a success when it `found` the owner's units; returns it, "" when within the limits,
+    else the refusal's message, and the rows of `read` (a SELECT sent in the same statement as the counts, one
+    round trip fewer: `queries.lines_read`), [] without one.
 
     The attempt is written (and committed) before counting, so of many simultaneous attempts at most the limit
     see a count within it; one that is refused here counts as a failure (an UPDATE, whatever it found, so
-    its time does not depend on the name either). One INSERT and one SELECT (both counts, and whether
-    anything is older than KEEP); the DELETE of old attempts runs only when there is something to delete."""
+    its time does not depend on the name either). One INSERT and one SELECT (both counts, whether anything
+    is older than KEEP, and `read`'s rows); the DELETE of old attempts runs only when there is something to
+    delete."""
     address = ip or UNKNOWN_IP
     key = id_key(number) if number.strip() else ""
     attempt = _insert(address, key, success=found)
-    per_ip, failures, stale = _counts(address, key, attempt.at, attempt.pk)
+    per_ip, failures, stale, rows = _counts(address, key, attempt.at, attempt.pk, read)
     if stale:
         purge_attempts(attempt.at)
     refusal = _refusal(per_ip, failures, key)
     if refusal:
         OwnerQueryAttempt.objects.filter(pk=attempt.pk).update(success=False)
         attempt.success = False
-    return attempt, refusal
+    return attempt, refusal, rows
 
 
 def _insert(address: str, key: str, *, success: bool) -> OwnerQueryAttempt:
-    """The attempt's INSERT, committed. On PostgreSQL without waiting for the WAL to reach the disk
-    (`synchronous_commit` off for this transaction only): it is visible to every other query at once, so the
-    limits count it as before, and only a server crash within the WAL writer's delay (0.6 s at most) could
-    forget it — an attempt row, never money. The fsync it saves was 5–8 ms of each owner query here."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return OwnerQueryAttempt.objects.create(ip=address, id_key=key, success=success)
+    """The attempt's INSERT, committed. On PostgreSQL one statement in autocommit (its own transaction: one
+    round trip, where BEGIN, SET LOCAL, INSERT and COMMIT were four), which commits without waiting for the
+    WAL to reach the disk: its RETURNING sets `synchronous_commit` off for this transaction only
+    (`set_config(…, true)`, read when the transaction commits, gone after it). The row is visible to every
+    other query at once, so the limits count it as before, and only a server crash within the WAL writer's
+    delay (0.6 s at most) could forget it — an attempt row, never money. The fsync it saves was 5–8 ms of each
+    owner query here. Inside an outer transaction (the tests') the setting holds until that one ends, as SET
+    LOCAL's did."""
+    at = timezone.now()
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            return OwnerQueryAttempt.objects.create(ip=address, id_key=key, at=at, success=success)
+    table = connection.ops.quote_name(OwnerQueryAttempt._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("ip", "id_key", "at", "success") VALUES (%s, %s, %s, %s) '
+            "RETURNING \"id\", set_config('synchronous_commit', 'off', true)",
+            [connection.ops.adapt_ipaddressfield_value(address), key, at, success],
+        )
+        (pk, _) = cursor.fetchone()
+    return OwnerQueryAttempt(pk=pk, ip=address, id_key=key, at=at, success=success)
 
 
 def _refusal(per_ip: int, failures: int, key: str) -> str:
@@ -135,19 +152,28 @@ def _counts_sql(address: str, key: str, now: dt.datetime, pk: int | None = None)
     return sql, params
 
 
-def _counts(address: str, key: str, now: dt.datetime, pk: int | None = None) -> tuple[int, int, bool]:
-    """In one SELECT: `_counts_sql`'s two counts and whether any attempt is older than KEEP."""
+def _counts(
+    address: str, key: str, now: dt.datetime, pk: int | None = None, read: Read | None = None
+) -> tuple[int, int, bool, list[tuple[Any, ...]]]:
+    """In one SELECT: `_counts_sql`'s two counts, whether any attempt is older than KEEP, and `read`'s rows
+    (joined to the one row of counts: each row carries them, and without rows one row carries them alone)."""
     table = connection.ops.quote_name(OwnerQueryAttempt._meta.db_table)
     counts, params = _counts_sql(address, key, now, pk)
     cutoff = connection.ops.adapt_datetimefield_value(now - KEEP)
+    columns, joined, order = "", "", ""
+    if read is not None:
+        columns, joined = ', "read".*', f' LEFT JOIN ({read.sql}) "read" ON 1 = 1'
+        order = " ORDER BY " + ", ".join(f'"read"."{column}"' for column in read.order)
     sql = (
-        f'SELECT "counts"."per_ip", "counts"."failures", EXISTS (SELECT 1 FROM {table} WHERE "at" < %s) '
-        f'FROM ({counts}) "counts"'
+        f'SELECT "counts"."per_ip", "counts"."failures", EXISTS (SELECT 1 FROM {table} WHERE "at" < %s){columns} '
+        f'FROM ({counts}) "counts"{joined}{order}'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [cutoff, *params])  # the EXISTS comes first in the text
-        per_ip, failed, stale = cursor.fetchone()
-    return int(per_ip), int(failed), bool(stale)
+        cursor.execute(sql, [cutoff, *params, *(read.params if read else [])])  # in the text's order
+        fetched = cursor.fetchall()
+    per_ip, failed, stale = fetched[0][:3]
+    rows = [] if read is None else [row[3 : 3 + read.width] for row in fetched if row[3] is not None]
+    return int(per_ip), int(failed), bool(stale), rows
 
 
 def _in_a_row(recent: Iterable[bool]) -> int:

@@ -47,12 +47,14 @@ def owner_query(request: HttpRequest) -> HttpResponse:
         return _limited(request, refusal)
     # Looked up before the attempt is written, so it is written once, with its outcome.
     accounts = queries.find_accounts(request.POST.get("name", ""), number)
-    _, refusal = actions.register_attempt(ip, number, found=bool(accounts))
+    # On PostgreSQL the units' journal lines are read with the attempt's counts, in one statement.
+    read = queries.lines_read(accounts)
+    _, refusal, lines = actions.register_attempt(ip, number, found=bool(accounts), read=read)
     if refusal:  # simultaneous attempts went past the limit meanwhile
         return _limited(request, refusal)
     if not accounts:
         return _form(request, failed=queries.NO_MATCH)
-    return render(request, TEMPLATE, {"statements": queries.owner_statements(accounts)})
+    return render(request, TEMPLATE, {"statements": queries.owner_statements(accounts, lines if read else None)})
 
 
 @login_not_required

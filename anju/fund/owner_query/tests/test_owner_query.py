@@ -20,7 +20,7 @@ from django.utils import timezone
 from anju.core.models import AuditEvent
 from anju.fund import ledger
 from anju.fund import queries as fund_queries
-from anju.fund.models import Account, JournalEntry, OwnerQueryAttempt
+from anju.fund.models import Account, JournalEntry, JournalLine, OwnerQueryAttempt
 from anju.fund.owner_query import actions as owner_query_actions
 from anju.fund.owner_query import captcha
 from anju.fund.owner_query import queries as owner_query
@@ -167,10 +167,13 @@ def test_find_accounts_only_for_the_current_resident_owner_by_name(city: dict[st
 
 
 # An owner query: the CAPTCHA's trigger (the address's last attempts) with the limits as they stand, the units with
-# their accounts, the attempt (the one write), the limits counted again, the units' journal lines. No more per unit.
+# their accounts, the attempt (the one write), the limits counted again, the units' journal lines (on PostgreSQL
+# in the same statement as the counts). No more per unit.
 QUERIES = 5
-# The attempt's own transaction: a savepoint inside the tests' transaction, and on PostgreSQL its setting.
-TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
+# The attempt's own transaction on SQLite: a savepoint inside the tests' transaction. On PostgreSQL the attempt
+# is one statement in autocommit, so a query is 5 statements, each one round trip to the server.
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT")
+NO_WAIT_FOR_DISK = "set_config('synchronous_commit', 'off', true)"
 
 
 def test_a_query_costs_a_fixed_few_queries_whatever_the_units(city: dict[str, object]) -> None:
@@ -187,10 +190,10 @@ def test_a_query_costs_a_fixed_few_queries_whatever_the_units(city: dict[str, ob
         sent = [q["sql"] for q in queries.captured_queries]
         asked = [sql for sql in sent if not sql.upper().startswith(TRANSACTION_CONTROL)]
         writes = [sql for sql in asked if not sql.lstrip().upper().startswith("SELECT")]
-        assert len(asked) == QUERIES, sent
+        assert len(asked) == QUERIES - (connection.vendor == "postgresql"), sent
         assert len(writes) == 1 and writes[0].startswith("INSERT")
-        if connection.vendor == "postgresql":  # the attempt's commit does not wait for the disk
-            assert sent[sent.index(writes[0]) - 1] == "SET LOCAL synchronous_commit TO OFF"
+        if connection.vendor == "postgresql":  # the attempt's commit does not wait for the disk, in its own statement
+            assert len(sent) == QUERIES - 1 and NO_WAIT_FOR_DISK in writes[0]
     assert OwnerQueryAttempt.objects.filter(success=True).count() == 2
 
 
@@ -244,3 +247,57 @@ def test_the_statements_agree_with_the_unit_ledger(city: dict[str, object]) -> N
         assert statement.interest == fund_queries.interest_total(found)
         assert statement.owner == "李**"
     assert statements[0].interest == Decimal("12.34") and statements[1].interest == Decimal("0.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_attempt_commits_alone_without_waiting_for_the_disk_and_nothing_else_does() -> None:
+    """On PostgreSQL the attempt's INSERT is its own transaction (autocommit), committed at once — another
+    connection counts it — and `synchronous_commit` is off for that transaction only: the connection's next
+    transaction (any write of money) waits for the disk again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+    from django.db import connections
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    attempt = owner_query_actions._insert("10.7.7.7", "k" * 64, success=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ip, id_key, success FROM {OwnerQueryAttempt._meta.db_table} WHERE id = %s", [attempt.pk]
+            )
+            assert cursor.fetchone() == ("10.7.7.7", "k" * 64, True)
+    finally:
+        other.close()
+    saved = OwnerQueryAttempt.objects.get(pk=attempt.pk)
+    assert (saved.ip, saved.id_key, saved.at, saved.success) == ("10.7.7.7", "k" * 64, attempt.at, True)
+
+
+def test_the_lines_read_with_the_attempts_counts_are_the_statements_lines(city: dict[str, object]) -> None:
+    """On PostgreSQL the units' journal lines come in the statement that counts the attempt (`lines_read`): the
+    same statements as the lines' own query, a unit without lines included, and the counts the same with or
+    without them (the limit still trips at exactly MAX_FAILURES_PER_ID failures)."""
+    owner: Person = city["owner"]  # type: ignore[assignment]
+    factories.unit_account(room="901", owner=owner)  # no deposit yet: no lines
+    accounts = owner_query.find_accounts(owner.name, owner.id_number)
+    read = owner_query.lines_read(accounts)
+    _, refusal, rows = owner_query_actions.register_attempt("10.6.6.6", owner.id_number, found=True, read=read)
+    assert refusal == ""
+    if connection.vendor != "postgresql":
+        assert read is None and rows == []
+        return
+    assert read is not None and owner_query.lines_read([]) is None
+    assert len(rows) == JournalLine.objects.filter(account__in=accounts).count() == 3
+    together = owner_query.owner_statements(accounts, rows)
+    assert together == owner_query.owner_statements(accounts) and [len(s.movements) for s in together] == [2, 1, 0]
+    for n in range(owner_query_actions.MAX_FAILURES_PER_ID):
+        _, refusal, rows = owner_query_actions.register_attempt(f"10.6.6.{n + 10}", owner.id_number, read=read)
+        assert refusal == "" and len(rows) == 3, n
+    _, refusal, rows = owner_query_actions.register_attempt("10.6.6.99", owner.id_number, found=True, read=read)
+    assert refusal == owner_query_actions.TOO_MANY_FOR_ID and len(rows) == 3
+    assert not OwnerQueryAttempt.objects.filter(ip="10.6.6.99", success=True).exists()

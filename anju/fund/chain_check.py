@@ -10,7 +10,6 @@ its lines' hash and the previous MAC, with the rotations (`LedgerAnchor`) verifi
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,28 +65,8 @@ def _q(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
 
 
-def entry_ranges(parts: int) -> list[tuple[int | None, int | None]]:
-    """`parts` ranges of entry ids [low, high) that together hold every line (the first and last open, so a
-    line of no entry falls in one too), cut at the entries of evenly spaced line ids: about as many lines
-    each, every entry in one. Two seeks a cut."""
-    line = _q(JournalLine)
-    cuts: list[int] = []
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {line}")
-        low, high = cursor.fetchone()
-        for part in range(1, parts if low is not None else 1):
-            cursor.execute(
-                f"SELECT entry_id FROM {line} WHERE id >= %s ORDER BY id LIMIT 1",
-                [low + (high - low) * part // parts],
-            )
-            cuts.append(int(cursor.fetchone()[0]))
-    bounds: list[int | None] = [None, *sorted(set(cuts)), None]
-    return list(itertools.pairwise(bounds))
-
-
-def lines_by_entry(low: int | None = None, high: int | None = None) -> dict[int, EntryLines]:
-    """Every entry's lines (of the entries low <= id < high, where given): their SHA-256 as posting computed
-    it, their count and their sum, in one pass.
+def lines_by_entry() -> dict[int, EntryLines]:
+    """Every entry's lines: their SHA-256 as posting computed it, their count and their sum, in one pass.
 
     Posting gives every line of an entry the entry's day, so the database concatenates each entry's
     lines as `account:fen` only (two conversions a line instead of three) and reports the entry's
@@ -96,9 +75,6 @@ def lines_by_entry(low: int | None = None, high: int | None = None) -> dict[int,
     (`exact_lines`, every line's own day) and fails with the exact hash of what is stored."""
     line = _q(JournalLine)
     found: dict[int, EntryLines] = {}
-    bounds = [(">=", low), ("<", high)]
-    where = " AND ".join(f"entry_id {op} {int(value)}" for op, value in bounds if value is not None)
-    where = f" WHERE {where}" if where else ""
     if connection.vendor == "postgresql":
         # One sequential scan hashed into each entry's aggregate, the day put back in the same statement. The
         # lines arrive in the table's order, which is the order they were written (the journal is append-only);
@@ -111,7 +87,7 @@ def lines_by_entry(low: int | None = None, high: int | None = None) -> dict[int,
             "SELECT entry_id, CASE WHEN MIN(day) = MAX(day) THEN encode(sha256(convert_to(replace("
             "string_agg(account_id::text || ':' || amount::text, ','), ',', ':' || MIN(day) || ';') "
             "|| ':' || MIN(day) || ';', 'UTF8')), 'hex') END, COUNT(*), SUM(amount) "
-            f"FROM {line}{where} GROUP BY entry_id"
+            f"FROM {line} GROUP BY entry_id"
         )
     else:
         # SQLite walks the entry_id index, so in (entry, rowid) order: the order they were written. SQLite
@@ -121,7 +97,7 @@ def lines_by_entry(low: int | None = None, high: int | None = None) -> dict[int,
         sql = (
             "SELECT entry_id, CASE WHEN MIN(day) = MAX(day) THEN MIN(day) END, "
             "group_concat(account_id || ':' || amount, ','), SUM(amount) "
-            f"FROM {line}{where} GROUP BY entry_id"
+            f"FROM {line} GROUP BY entry_id"
         )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -176,12 +175,9 @@ def _sqlite_ledgers_pass(account: str, line: str, kinds: str) -> tuple[int, int,
 
 
 def check_ledger() -> CheckReport:
-    """Every invariant proved. The two passes over the lines (the chain's, in parts, and the ledgers') run on
-    connections of their own in two threads (`Beside`) where those see what this connection sees; else here,
-    one after the other (inside a transaction, e.g. a test's).
-
-    On PostgreSQL outside a transaction the whole check reads one snapshot (REPEATABLE READ, read only),
-    exported to the helpers' connections."""
+    """Every invariant proved. On PostgreSQL outside a transaction the whole check reads one snapshot
+    (REPEATABLE READ, read only), exported to a second connection that runs the ledgers' pass beside the
+    chain's (`Beside`); else (SQLite, or inside a transaction, e.g. a test's) one pass after the other."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -191,42 +187,27 @@ def check_ledger() -> CheckReport:
             with room_to_sort():
                 return _check_ledger(Beside(snapshot))
     with room_to_sort():
-        return _check_ledger(Beside(None) if _second_connection_sees_this() else None)
-
-
-def _second_connection_sees_this() -> bool:
-    """Whether another connection reads what this one does: not inside a transaction (its writes are not
-    committed), not a private in-memory SQLite database; PostgreSQL only with this one's snapshot."""
-    if connection.in_atomic_block or connection.vendor != "sqlite":
-        return False
-    name = str(connection.settings_dict["NAME"])
-    return (name != ":memory:" and "mode=memory" not in name) or "cache=shared" in name
-
-
-# How many parts the chain's pass over the lines is cut into, run two at a time beside the ledgers' pass: on
-# SQLite it is the longest pass (≈ 2.5× the ledgers'), on PostgreSQL about as long as the ledgers' (and each
-# part would scan the whole table again).
-CHAIN_PARTS = {"sqlite": 4, "postgresql": 1}
-HELPERS = 2  # the machine's cores, as a pass is CPU-bound
+        return _check_ledger(None)
 
 
 class Beside:
-    """Work run on connections of their own in threads, while this thread waits (the database's work runs
-    outside Python's lock: one pass a core). On PostgreSQL each transaction imports `snapshot`, so it reads
-    exactly what the check's own connection reads."""
+    """PostgreSQL: work run on a connection of its own in a thread while this one goes on (each backend on a
+    core of its own; the client waits outside Python's lock). Its transaction imports `snapshot`, so it reads
+    exactly what the check's own connection reads.
 
-    def __init__(self, snapshot: str | None) -> None:
+    Not on SQLite: two connections of one process did not run faster than one (the chain's pass in two
+    halves on two threads took the same wall time as one after the other, measured; SQLite's allocator
+    and page cache take process-wide locks per page and per allocation)."""
+
+    def __init__(self, snapshot: str) -> None:
         self.snapshot = snapshot
-        self.pool = ThreadPoolExecutor(max_workers=HELPERS, thread_name_prefix="fund-check")
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fund-check")
 
     def start(self, work: Callable[[], T]) -> Future[T]:
         return self.pool.submit(self._run, work)
 
     def _run(self, work: Callable[[], T]) -> T:
         try:
-            if self.snapshot is None:
-                with room_to_sort():
-                    return work()
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 # SET takes no parameters; the id is PostgreSQL's own (pg_export_snapshot), quoted as a literal.
@@ -238,20 +219,6 @@ class Beside:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
-
-
-def _lines(beside: Beside | None) -> dict[int, chain_check.EntryLines]:
-    """Every entry's lines hashed, counted and summed (`chain_check.lines_by_entry`), in parts beside."""
-    if beside is None:
-        return chain_check.lines_by_entry()
-    parts = [
-        beside.start(functools.partial(chain_check.lines_by_entry, low, high))
-        for low, high in chain_check.entry_ranges(CHAIN_PARTS.get(connection.vendor, 1))
-    ]
-    lines: dict[int, chain_check.EntryLines] = {}
-    for part in parts:
-        lines.update(part.result())
-    return lines
 
 
 def _check_ledger(beside: Beside | None) -> CheckReport:
@@ -273,7 +240,7 @@ def _check_ledger_with(beside: Beside | None) -> CheckReport:
 
     # Nothing edited, removed, inserted or reordered: the HMAC chain, over the lines streamed once;
     # the same pass counts and sums each entry's lines for the balance rule.
-    lines = _lines(beside)
+    lines = chain_check.lines_by_entry()
     report.lines = sum(stats.count for stats in lines.values())
     chain_report = chain_check.verify_chain(lines)
     report.chain = chain_report.as_dict()

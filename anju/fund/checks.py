@@ -196,8 +196,7 @@ class Beside:
     exactly what the check's own connection reads.
 
     Not on SQLite: two connections of one process did not run faster than one (the chain's pass in two
-    halves on two threads took the same wall time as one after the other, measured; SQLite's allocator
-    and page cache take process-wide locks per page and per allocation)."""
+    halves on two threads took the same wall time as one after the other, measured; see README)."""
 
     def __init__(self, snapshot: str) -> None:
         self.snapshot = snapshot

@@ -93,9 +93,10 @@ def lines_by_entry() -> dict[int, EntryLines]:
         # SQLite walks the entry_id index, so in (entry, rowid) order: the order they were written. SQLite
         # 3.40 cannot order inside group_concat: an entry whose hash then differs is hashed again from its
         # lines in explicit order (`exact_lines`) before it is called broken.
+        # The entry's line count is its text's commas plus one (an aggregate less per line).
         sql = (
             "SELECT entry_id, CASE WHEN MIN(day) = MAX(day) THEN MIN(day) END, "
-            "group_concat(account_id || ':' || amount, ','), COUNT(*), SUM(amount) "
+            "group_concat(account_id || ':' || amount, ','), SUM(amount) "
             f"FROM {line} GROUP BY entry_id"
         )
     with connection.cursor() as cursor:
@@ -110,13 +111,13 @@ def lines_by_entry() -> dict[int, EntryLines]:
             return found
         cursor.execute(sql)
         while batch := cursor.fetchmany(FETCH):
-            for entry_id, day, text, count, total in batch:
+            for entry_id, day, text, total in batch:
                 if day is None:
                     found[int(entry_id)] = exact_lines(int(entry_id))
                     continue
                 end = f":{day};"
                 digest = hashlib.sha256((text.replace(",", end) + end).encode()).hexdigest()
-                found[int(entry_id)] = EntryLines(digest, int(count), int(total))
+                found[int(entry_id)] = EntryLines(digest, text.count(",") + 1, int(total))
     return found
 
 

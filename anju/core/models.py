@@ -68,6 +68,8 @@ class User(AbstractUser):
         cached: frozenset[str] | None = getattr(self, "_anju_perms", None)
         if cached is None:
             perms: set[str] = set()
+            # Prefetched: the page header's `user.roles.all` reads them again (a role change clears it).
+            models.prefetch_related_objects([self], "roles")
             for role in self.roles.all():
                 perms.update(role.permissions)
             cached = frozenset(perms)

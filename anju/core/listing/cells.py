@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape as escape_html
 from typing import Any
 
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 NUM = "num"
@@ -68,25 +69,30 @@ def _text(value: Any) -> tuple[str, str]:
     return str(value), ""
 
 
+def _escaped(text: Any) -> SafeString:
+    """`conditional_escape`, without its lazy-argument wrapper for the plain strings most cells are."""
+    return SafeString(escape_html(text)) if type(text) is str else conditional_escape(text)
+
+
 def html(value: Any) -> tuple[SafeString, str]:
     """A cell as escaped HTML and its class (`num` right-aligns numbers, `nowrap` keeps dates whole)."""
     if isinstance(value, SafeString):
         return value, ""
     if isinstance(value, Link):
         text, css = _text(value.text)
-        return format_html('<a href="{}">{}</a>', value.url, text), css
+        return SafeString(f'<a href="{_escaped(value.url)}">{_escaped(text)}</a>'), css
     if isinstance(value, Tag):
         css = f"tag tag-{value.css}" if value.css else "tag"
-        return format_html('<span class="{}">{}</span>', css, _text(value.text)[0]), ""
+        return SafeString(f'<span class="{_escaped(css)}">{_escaped(_text(value.text)[0])}</span>'), ""
     if isinstance(value, Muted):
         text, css = _text(value.value)
-        return format_html('<span class="muted">{}</span>', text), css
+        return SafeString(f'<span class="muted">{_escaped(text)}</span>'), css
     if isinstance(value, tuple):
         parts = [html(part) for part in value if part not in (None, "")]
         css = parts[0][1] if parts else ""
         return mark_safe(" ".join(part for part, _css in parts)), css  # each part is escaped above
     text, css = _text(value)
-    return conditional_escape(text), css
+    return _escaped(text), css
 
 
 PLAIN = frozenset({str, int, Decimal, float, dt.date, bool, type(None)})

@@ -30,7 +30,9 @@ from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import ids
@@ -266,15 +268,25 @@ class ListPage:
         return value
 
     def _row(self, obj: Any, columns: Sequence[Column], see_id: bool) -> dict[str, Any]:
+        """A row's cells; when no cell renders a template, also its `<td>`s as one string (`tds`): the
+        template writes that once instead of resolving four variables a cell (most of a list's CPU)."""
         cells = []
+        tds: list[str] | None = []
         for column in columns:
             value = self._value(column, obj, see_id)
             if column.template:
                 cells.append({"template": column.template, "obj": obj, "value": value, "css": ""})
+                tds = None
             else:
                 text, css = html(value)
-                cells.append({"html": text, "css": css})
-        return {"id": self.row_id(obj) if self.batch else None, "cells": cells}
+                cells.append({"template": None, "html": text, "css": css})
+                if tds is not None:
+                    tds.append(f'<td class="{escape(css)}">{text}</td>' if css else f"<td>{text}</td>")
+        return {
+            "id": self.row_id(obj) if self.batch else None,
+            "cells": cells,
+            "tds": mark_safe("".join(tds)) if tds else "",  # each cell's html is escaped by `html`
+        }
 
     def _headers(
         self, params: QueryDict, columns: Sequence[Column], rows: list[dict[str, Any]], sort: str | None, desc: bool

@@ -206,9 +206,9 @@ def test_each_role_reaches_exactly_what_it_is_granted(client_for, role: str) -> 
 def test_admin_sees_the_year_in_a_fixed_number_of_queries(client_for, django_assert_num_queries) -> None:
     admin = client_for("admin")
     admin.get("/calendar/?year=2024")
-    # session, user, roles for the permission set, days, years, years with rows, roles in the top bar
+    # session, user, roles (for the permission set and the top bar), days, years, years with rows
     # (the session is saved at most once a minute, not on this request)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = admin.get("/calendar/?year=2024")
     page = response.content.decode()
     assert "2024年节假日安排" in page and "已完整" in page

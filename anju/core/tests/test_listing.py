@@ -389,6 +389,22 @@ def test_cells_escape_text_and_format_numbers(get) -> None:
     assert '<th class="num">金额</th>' in html
 
 
+def test_a_row_of_a_template_cell_renders_its_other_cells_as_a_row_without_one(get) -> None:
+    """Rows without a template cell are written as one string; rows with one cell by cell: same markup."""
+    Person.objects.create(name="<b>张</b>", id_number=registry.resident_id(seq=7), phone="13800138000")
+    plain = [
+        Column("姓名", lambda p: p.name),
+        Column("金额", lambda p: Decimal("1234567.5")),
+        Column("空", lambda p: None),
+    ]
+    status = Column("状态", lambda p: "已报<i>", template="lifts/_claim_status.html")
+    without = get(person_page(columns=plain)).content.decode()
+    with_template = get(person_page(columns=[*plain, status])).content.decode()
+    cells = '<td>&lt;b&gt;张&lt;/b&gt;</td><td class="num">1,234,567.50</td><td></td>'
+    assert f"{cells}</tr>" in without
+    assert f"{cells}<td>已报&lt;i&gt;\n</td></tr>" in with_template
+
+
 def test_a_link_column_links_each_record_to_its_page_sorts_by_its_field_and_exports_the_text(get, persons) -> None:
     page = person_page(columns=[link_column("姓名", "name", "registry:person"), Column("电话", lambda p: p.phone)])
     html = get(page, "sort=-name").content.decode()

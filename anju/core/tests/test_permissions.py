@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from anju.core.models import Role, User
 from anju.core.roles import DEFAULT_ROLES
@@ -88,3 +90,15 @@ def test_permissions_are_data_an_admin_can_change(client_for) -> None:
 def test_inactive_user_can_nothing(make_user) -> None:
     user = make_user("x", "leadership", is_active=False)
     assert not user.can("registry", "view")
+
+
+def test_a_page_reads_the_users_roles_once_for_its_permissions_and_its_top_bar(client_for) -> None:
+    client = client_for("housing", "finance")
+    client.get("/jobs/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/rental/").content.decode()
+    assert len([q for q in queries.captured_queries if 'FROM "core_role"' in q["sql"]]) == 1
+    for code in ("housing", "finance"):
+        assert f" · {Role.objects.get(code=code).name}" in page
+    client.user.roles.remove(Role.objects.get(code="finance"))  # type: ignore[attr-defined]
+    assert client.get("/fund/").status_code == 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -177,6 +178,19 @@ def test_filters_and_search(client_for, data: dict) -> None:
     assert data["lease"].number in page and "160.00" in page
     assert data["lease"].number in client.get("/rental/arrears/?as_of=2023-03-15&age=31-90").content.decode()
     assert data["lease"].number not in client.get("/rental/arrears/?as_of=2023-03-15&age=0-30").content.decode()
+
+
+def test_the_estate_filter_offers_the_projects_of_rental_units_only_by_code(client_for, data: dict) -> None:
+    from anju.registry.tests import factories as registry_factories
+
+    factories.estate(homes=1, shops=0, code="GZ-A")
+    registry_factories.unit(project_code="GZ-0", project_name="普通商品房")  # no rental unit: not an estate
+    page = client_for("housing").get("/rental/units/").content.decode()
+    select = page[page.index('<select name="estate"') :]
+    options = re.findall(r'<option value="([^"]+)"', select[: select.index("</select>")])
+    assert options == ["GZ-A", "GZ-T"]
+    page = client_for("housing", username="u_estate").get("/rental/units/?estate=GZ-A").content.decode()
+    assert "GZ-A-1-1-101" in page and "GZ-T-1-1-101" not in page
 
 
 def test_application_to_lease_through_the_pages(client_for, data: dict) -> None:

@@ -19,6 +19,7 @@ from anju.core.listing import (
     Tag,
 )
 from anju.core.permissions import actor, check, require
+from anju.registry.models import Project, Unit
 from anju.rental import actions, forms, rules
 from anju.rental.models import RentalUnit, RentRate
 from anju.rental.views.base import KIND_FILTER, MODULE, form_page, list_page, run_form
@@ -26,12 +27,10 @@ from anju.rental.views.base import KIND_FILTER, MODULE, form_page, list_page, ru
 
 @require(MODULE, "view")
 def unit_list(request: HttpRequest) -> HttpResponse:
-    # Ordered by the project (the homes' own order, by unit code, would make each home a distinct row).
-    estates = list(
-        RentalUnit.objects.values_list("unit__project__code", "unit__project__name")
-        .order_by("unit__project__code")
-        .distinct()
-    )
+    # The estates: the projects of the rental units' registry units, looked up from the few rental units
+    # (joining from them let SQLite scan every registry unit instead: 50 ms a page on the demo city).
+    projects = Unit.objects.filter(pk__in=RentalUnit.objects.values("unit_id")).values("project_id")
+    estates = list(Project.objects.filter(pk__in=projects).order_by("code").values_list("code", "name"))
     return list_page(
         request,
         title=_("Homes and shops"),

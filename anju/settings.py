@@ -9,10 +9,6 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from anju import envfile
-from anju.core import display
-
-# Before any model class is built: get_FOO_display() with each field's choices looked up once.
-display.install()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 for _env_file in envfile.candidates(BASE_DIR):

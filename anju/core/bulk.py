@@ -11,9 +11,10 @@ from itertools import islice
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 
 ProgressFn = Callable[[int], None]
+PENDING_TRIGGER_EVENTS = "55006"  # object_in_use: "cannot ALTER TABLE … because it has pending trigger events"
 
 
 def insert_rows(
@@ -130,9 +131,8 @@ def compact(model: type[models.Model]) -> bool:
         cursor.execute("SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = %s::regclass", [table])
         if cursor.fetchone():
             return False
-        _run_pending_checks(cursor)
         cursor.execute(f"CREATE TEMPORARY TABLE anju_compact ON COMMIT DROP AS SELECT * FROM {table}")
-        cursor.execute(f"TRUNCATE {table}")
+        _ddl(cursor, f"TRUNCATE {table}")
         cursor.execute(f"INSERT INTO {table} SELECT * FROM anju_compact")
         cursor.execute("DROP TABLE anju_compact")
     return True
@@ -164,14 +164,12 @@ def indexes_built_after(*model_classes: type[models.Model]) -> Iterator[None]:
             [tables],
         )
         indexes = cursor.fetchall()
-        _run_pending_checks(cursor)
         for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
+            _ddl(cursor, f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
-        _run_pending_checks(cursor)
         for _, definition in indexes:
-            cursor.execute(definition)
+            _ddl(cursor, definition)
 
 
 @contextmanager
@@ -184,9 +182,8 @@ def foreign_keys_checked_once() -> Iterator[None]:
     the schema's foreign keys are dropped and, after the block, added again exactly as they were
     (`pg_get_constraintdef`): adding a foreign key proves every existing row by one anti-join, so a row
     pointing nowhere still fails (there, or if the block raises, the transaction rolls back with the
-    constraints in place). The checks still pending (rows written before the block; the journal's
-    balanced-entry trigger) run before each step (`_run_pending_checks`). Locks every table until the
-    commit: for a build into a database nothing else is using. Nothing to do on SQLite."""
+    constraints in place). A table with checks still pending gets them run first (`_ddl`). Locks every
+    table until the commit: for a build into a database nothing else is using. Nothing to do on SQLite."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -199,19 +196,27 @@ def foreign_keys_checked_once() -> Iterator[None]:
             "WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY c.oid"
         )
         keys = cursor.fetchall()
-        _run_pending_checks(cursor)
         for table, name, _ in keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            _ddl(cursor, f"ALTER TABLE {table} DROP CONSTRAINT {name}")
     yield
     with connection.cursor() as cursor:
-        _run_pending_checks(cursor)
         for table, name, definition in keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+            _ddl(cursor, f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
-def _run_pending_checks(cursor: Any) -> None:
-    """PostgreSQL refuses to alter, index or truncate a table with deferred checks still pending: run
-    them now, as the commit would, and put back the deferred mode (Django makes every deferrable
-    constraint initially deferred)."""
+def _ddl(cursor: Any, sql: str) -> None:
+    """One statement that alters, indexes or truncates a table. PostgreSQL refuses it while the table has
+    deferred checks pending (rows written earlier in the transaction); then those run now, as the commit
+    would run them, and the statement again. Only then: running every pending check at each step would
+    prove the journal's entries while their lines' indexes are down, a scan of the lines each."""
+    try:
+        with transaction.atomic():  # a savepoint: the refusal leaves the transaction usable
+            cursor.execute(sql)
+        return
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != PENDING_TRIGGER_EVENTS:
+            raise
+    # Django makes every deferrable constraint initially deferred: that is the mode put back.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute(sql)

@@ -137,3 +137,14 @@ def test_static_files_are_served_hashed_and_compressed_without_debug(tmp_path: P
 def test_swagger_ui_is_served_from_this_server(client_for) -> None:
     html = client_for("office").get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle" in html and "cdn" not in html.lower()
+
+
+def test_postgresql_connections_run_without_the_jit_unless_asked() -> None:
+    show = "from django.conf import settings as s; print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    url = "postgres://anju@db.example:5432/anju?options=-c%20statement_timeout%3D60000"
+    off = run_anju("shell", "-v", "0", "-c", show, DEBUG="1", DATABASE_URL=url)
+    assert off.stdout.strip() == repr("-c statement_timeout=60000 -c jit=off"), off.stderr
+    on = run_anju("shell", "-v", "0", "-c", show, DEBUG="1", DATABASE_URL=url, PG_JIT="on")
+    assert on.stdout.strip() == repr("-c statement_timeout=60000"), on.stderr
+    sqlite = run_anju("shell", "-v", "0", "-c", show, DEBUG="1", DATABASE_URL="sqlite:///:memory:")
+    assert sqlite.stdout.strip() == "None", sqlite.stderr

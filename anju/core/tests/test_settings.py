@@ -140,7 +140,8 @@ def test_swagger_ui_is_served_from_this_server(client_for) -> None:
 
 
 def test_postgresql_connections_run_without_the_jit_unless_asked() -> None:
-    show = "from django.conf import settings as s; print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    show = "from django.conf import settings as s; "
+    show += "print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
     url = "postgres://anju@db.example:5432/anju?options=-c%20statement_timeout%3D60000"
     off = run_anju("shell", "-v", "0", "-c", show, DEBUG="1", DATABASE_URL=url)
     assert off.stdout.strip() == repr("-c statement_timeout=60000 -c jit=off"), off.stderr

@@ -24,7 +24,10 @@ pytestmark = [
     pytest.mark.skipif(not PG, reason="roles are PostgreSQL's"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-OWNER, APP = "anju_t18_owner", "anju_t18_app"
+# Roles are the cluster's, not the test database's: each xdist worker makes its own, or two workers running this
+# module at once would create and drop the same role under each other.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+OWNER, APP = f"anju_t18_owner_{_WORKER}", f"anju_t18_app_{_WORKER}"
 ROOT = Path(__file__).resolve().parents[3]
 
 

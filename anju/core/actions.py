@@ -104,9 +104,15 @@ def create_user(
     roles: Iterable[Role],
     email: str = "",
     must_change_password: bool = True,
+    password_hash: str = "",
 ) -> User:
+    """`password_hash`: `password` as `make_password` already hashed it (the demo hashes its staff's side
+    by side), stored as it is."""
     user = User(username=username, full_name=full_name, email=email, must_change_password=must_change_password)
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.save()
     role_list = _granted_now(actor, user, list(roles), held=[])
     user.roles.set(role_list)

@@ -113,7 +113,7 @@ def analyze(*model_classes: type[models.Model]) -> None:
             cursor.execute(f"ANALYZE {tables}")
 
 
-def compact(model: type[models.Model]) -> bool:
+def compact(model: type[models.Model], fillfactor: int = 100) -> bool:
     """PostgreSQL, inside a bulk load that moves the same rows again and again: the table rewritten with
     its current rows only; returns whether it was.
 
@@ -123,7 +123,12 @@ def compact(model: type[models.Model]) -> bool:
     last. VACUUM cannot run inside a transaction; TRUNCATE and INSERT of the rows as they stand can, and
     take a second for 250k ledgers. Rows, keys and ids are as before. TRUNCATE refuses a table other
     tables' foreign keys point at, so this runs only while `foreign_keys_checked_once` has them down;
-    elsewhere (and on SQLite, which rewrites rows in place) it does nothing."""
+    elsewhere (and on SQLite, which rewrites rows in place) it does nothing.
+
+    `fillfactor` below 100 leaves that share of each page filled and the rest free: the next update of a
+    row then writes its new version beside it on the same page (a heap-only tuple, no new entry in any
+    index), which halved the demo's yearly balance updates at 50. Only this rewrite is packed so; the
+    table's own setting is as it was afterwards, and the next rewrite packs the pages full again."""
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return False
     table = connection.ops.quote_name(model._meta.db_table)
@@ -133,9 +138,51 @@ def compact(model: type[models.Model]) -> bool:
             return False
         cursor.execute(f"CREATE TEMPORARY TABLE anju_compact ON COMMIT DROP AS SELECT * FROM {table}")
         _ddl(cursor, f"TRUNCATE {table}")
+        if fillfactor < 100:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [table])
+            (options,) = cursor.fetchone()
+            _ddl(cursor, f"ALTER TABLE {table} SET (fillfactor = {int(fillfactor)})")
         cursor.execute(f"INSERT INTO {table} SELECT * FROM anju_compact")
+        if fillfactor < 100:
+            _ddl(cursor, f"ALTER TABLE {table} RESET (fillfactor)")
+            if options:
+                _ddl(cursor, f"ALTER TABLE {table} SET ({', '.join(options)})")
         cursor.execute("DROP TABLE anju_compact")
     return True
+
+
+@contextmanager
+def unlogged(*model_classes: type[models.Model]) -> Iterator[None]:
+    """PostgreSQL, inside a bulk load's transaction with the foreign keys down (`foreign_keys_checked_once`):
+    the tables written without the write-ahead log until the block ends, then logged once as they stand.
+
+    Every row version and index entry a load writes goes to the WAL first: for the demo city's ledgers,
+    updated twice a year for sixteen years and rewritten by `compact` after each, the log cost more than
+    the rows. An UNLOGGED table skips it; at the end of the block the table is written to the log once,
+    whole pages (`SET LOGGED`), so the commit makes it as durable, and as visible to a standby, as any.
+    Both ALTERs are part of the transaction: if it rolls back, the tables are as they were. PostgreSQL
+    forbids a foreign key between a logged and an unlogged table, so a table that has one, or that
+    another table's points at, is left logged; and on SQLite there is nothing to do."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("unlogged() needs the caller's transaction")
+    tables = [model._meta.db_table for model in model_classes]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.oid::regclass::text FROM pg_class c WHERE c.oid = ANY(%s::regclass[]) "
+            "AND c.relpersistence = 'p' AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
+            "WHERE f.contype = 'f' AND c.oid IN (f.conrelid, f.confrelid)) ORDER BY c.oid",
+            [tables],
+        )
+        chosen = [name for (name,) in cursor.fetchall()]
+        for table in chosen:
+            _ddl(cursor, f"ALTER TABLE {table} SET UNLOGGED")
+    yield
+    with connection.cursor() as cursor:
+        for table in chosen:
+            _ddl(cursor, f"ALTER TABLE {table} SET LOGGED")
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from anju.core import actions, organisation
-from anju.core.demokit import Context, Step, register
+from anju.core.demokit import Context, Step, hashed_passwords, register
 from anju.core.models import Role
 
 DEMO_PASSWORD = "Anju@2023demo"
@@ -21,12 +21,14 @@ DEMO_USERS = [
 
 def build_users(ctx: Context) -> None:
     roles = {r.code: r for r in Role.objects.all()}
-    for username, full_name, role_code in DEMO_USERS:
+    hashes = hashed_passwords(DEMO_PASSWORD, len(DEMO_USERS))
+    for (username, full_name, role_code), password_hash in zip(DEMO_USERS, hashes, strict=True):
         actions.create_user(
             None,
             username=username,
             full_name=full_name,
             password=DEMO_PASSWORD,
+            password_hash=password_hash,
             roles=[roles[role_code]],
             must_change_password=False,
         )

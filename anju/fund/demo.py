@@ -201,7 +201,7 @@ def build_fund(ctx: Context) -> None:
     standards = _create_standards()
     banks = _open_banks()
     # The ledgers' and lines' secondary indexes are built once the 16 years are posted (PostgreSQL).
-    with bulk.indexes_built_after(Account, JournalLine):
+    with bulk.unlogged(Account), bulk.indexes_built_after(Account, JournalLine):
         ctx.out.write(f"  unit ledgers opened: {accounts.ensure_unit_accounts()}\n")
         bulk.analyze(Unit, Ownership, Account)
         units, sale_dates, developer_held, projects = _load_units()
@@ -630,6 +630,10 @@ def _post(ctx: Context, plan: Plan) -> None:
         by_year[posting.day.year].append(posting)
     total = len(plan.postings) + len(plan.interest)
     done = txn = 0
+    # The planner's statistics of the journal are refreshed as it doubles, not every year: ANALYZE
+    # samples the tables whole each time, and a year adds a small part of them after the first few.
+    lines = analyzed = 0
+    last_year = max(set(by_year) | set(plan.interest))
     for year in sorted(set(by_year) | set(plan.interest)):
         start, end = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
         period = end - start + 1
@@ -655,14 +659,20 @@ def _post(ctx: Context, plan: Plan) -> None:
             )
         if specs:
             ledger.post_many(specs, actor=None, note=f"演示数据：{year}年交存与维修使用")
-            bulk.analyze(Account, JournalEntry, JournalLine)
+            lines += sum(len(spec.legs) for spec in specs)
+            if lines >= 2 * analyzed:
+                bulk.analyze(Account, JournalEntry, JournalLine)
+                analyzed = lines
             done += len(specs)
             ctx.progress("fund entries", done, total)
         if year in plan.interest:
             shares = _post_interest(year, plan.interest[year], plan.banks[0], day_sums, code_of)
             for account, share in shares.items():
                 balances[account] += share
-            bulk.compact(Account)  # PostgreSQL: the year's versions of every ledger left behind
+            lines += len(shares)
+            # PostgreSQL: the year's versions of every ledger left behind; half of each page left free for
+            # the next year's, but the last year's pages full.
+            bulk.compact(Account, fillfactor=100 if year == last_year else 50)
             done += 1
             ctx.progress("fund entries", done, total)
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from anju.core import actions as core_actions
-from anju.core.demokit import Step, register
+from anju.core.demokit import Step, hashed_passwords, register
 from anju.core.demokit.ids import make_resident_id
 from anju.core.demokit.names import DISTRICTS, GIVEN_NAMES, SEED_PROJECTS, STREETS, SURNAMES
 from anju.core.models import Role, User
@@ -74,16 +74,19 @@ def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
 def _staff() -> dict[str, User]:
     roles = {r.code: r for r in Role.objects.filter(code__in={s[2] for s in STAFF})}
     users = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in STAFF])}
-    for username, full_name, role in STAFF:
-        if username not in users:
-            users[username] = core_actions.create_user(
-                None,
-                username=username,
-                full_name=full_name,
-                password=PASSWORD,
-                roles=[roles[role]],
-                must_change_password=False,
-            )
+    missing = [staff for staff in STAFF if staff[0] not in users]
+    for (username, full_name, role), password_hash in zip(
+        missing, hashed_passwords(PASSWORD, len(missing)), strict=True
+    ):
+        users[username] = core_actions.create_user(
+            None,
+            username=username,
+            full_name=full_name,
+            password=PASSWORD,
+            password_hash=password_hash,
+            roles=[roles[role]],
+            must_change_password=False,
+        )
     return {name: User.objects.get(pk=u.pk) for name, u in users.items()}
 
 

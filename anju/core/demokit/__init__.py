@@ -7,10 +7,14 @@ records one step hands to a later one (`Context.data`)."""
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from django.contrib.auth.hashers import make_password
 
 
 class Output(Protocol):
@@ -58,3 +62,11 @@ def register(*steps: Step) -> None:
 
 def steps() -> list[Step]:
     return sorted(_steps.values(), key=lambda s: (s.order, s.name))
+
+
+def hashed_passwords(password: str, count: int) -> list[str]:
+    """`count` hashes of one password, each with its own salt, made side by side: the password hasher's
+    PBKDF2 (over a million rounds) was most of the staff steps' time, and hashlib lets go of the GIL
+    while it runs, so each core makes one."""
+    with ThreadPoolExecutor(max_workers=max(1, min(count, os.cpu_count() or 1))) as pool:
+        return list(pool.map(make_password, [password] * count))

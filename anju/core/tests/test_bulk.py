@@ -1,6 +1,7 @@
 """The bulk-load helpers of PostgreSQL: `bulk.foreign_keys_checked_once` (the foreign keys come back exactly
-as they were, and a row that points nowhere still fails, set-based, when they do) and
-`bulk.indexes_built_after` (the indexes come back as they were; uniqueness is enforced all along)."""
+as they were, and a row that points nowhere still fails, set-based, when they do),
+`bulk.indexes_built_after` (the indexes come back as they were; uniqueness is enforced all along),
+`bulk.compact` (the rows as they were, the room left) and `bulk.unlogged` (logged again at the end)."""
 
 from __future__ import annotations
 
@@ -134,3 +135,66 @@ def test_compact_drops_the_versions_the_transaction_left_and_keeps_every_row() -
         User.objects.create_user("after", password="")
     assert User.objects.get(username="after").pk > rows[-1][0]
     assert set(User.objects.exclude(username="after").values_list("last_name", flat=True)) == {"y"}
+
+
+def test_compact_with_a_fillfactor_leaves_room_for_the_next_updates_and_the_setting_as_it_was() -> None:
+    for n in range(400):
+        User.objects.create_user(f"clerk{n:03d}", password="", first_name="x" * 60)
+    table = User._meta.db_table
+    rows = list(User.objects.order_by("pk").values_list("pk", "username", "first_name"))
+    with transaction.atomic(), bulk.foreign_keys_checked_once():
+        assert bulk.compact(User)
+        packed = _pages(table)
+        assert bulk.compact(User, fillfactor=50)
+        assert _pages(table) >= 2 * packed - 1
+        assert _reloptions(table) is None
+        hot_before = _hot_updates(table)
+        User.objects.update(last_name="y")
+        assert _hot_updates(table) - hot_before == len(rows)  # every new version beside the old one
+        assert list(User.objects.order_by("pk").values_list("pk", "username", "first_name")) == rows
+
+
+def _reloptions(table: str) -> list[str] | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [table])
+        return cursor.fetchone()[0]
+
+
+def _hot_updates(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relid = %s::regclass", [table])
+        return cursor.fetchone()[0]
+
+
+def _persistence(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE oid = %s::regclass", [table])
+        return cursor.fetchone()[0]
+
+
+def test_unlogged_writes_the_table_without_the_log_inside_the_block_and_logs_it_after() -> None:
+    table = AuditEvent._meta.db_table
+    with transaction.atomic(), bulk.foreign_keys_checked_once():
+        with bulk.unlogged(AuditEvent):
+            assert _persistence(table) == "u"
+            AuditEvent.objects.create(action=AuditEvent.Action.IMPORT, note="inside")
+        assert _persistence(table) == "p"
+    assert _persistence(table) == "p"
+    assert AuditEvent.objects.filter(note="inside").count() == 1
+
+
+def test_unlogged_leaves_a_table_with_foreign_keys_logged() -> None:
+    table = AuditEvent._meta.db_table
+    with transaction.atomic(), bulk.unlogged(AuditEvent, User):  # the keys are up: both stay logged
+        assert _persistence(table) == "p"
+        assert _persistence(User._meta.db_table) == "p"
+
+
+def test_a_failure_inside_the_unlogged_block_leaves_the_table_logged() -> None:
+    table = AuditEvent._meta.db_table
+    with pytest.raises(_Accepted):
+        with transaction.atomic(), bulk.foreign_keys_checked_once(), bulk.unlogged(AuditEvent):
+            AuditEvent.objects.create(action=AuditEvent.Action.IMPORT, note="rolled back")
+            raise _Accepted
+    assert _persistence(table) == "p"
+    assert not AuditEvent.objects.filter(note="rolled back").exists()

@@ -60,3 +60,56 @@ def history_from_audit(apps: Any, *, record: str, event: str, link: str, step_of
             )
         )
     Event.objects.bulk_create(rows, batch_size=500)
+
+
+# --- table versions (anju.core.kept) ------------------------------------------------------------------
+
+# PostgreSQL: one function for every watched table, fired once a statement (a bulk update of 65k bills
+# costs one upsert). Created by core's migration 0013.
+VERSION_FUNCTION = """CREATE OR REPLACE FUNCTION core_table_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO core_tableversion ("table", n, stamp) VALUES (TG_TABLE_NAME, 1, (random() * 9e18)::bigint)
+    ON CONFLICT ("table") DO UPDATE SET n = core_tableversion.n + 1, stamp = EXCLUDED.stamp;
+    RETURN NULL;
+END $$"""
+VERSION_FUNCTION_DROP = "DROP FUNCTION IF EXISTS core_table_version_bump()"
+
+
+def _version_sql(table: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(create, drop) statements by vendor of the triggers that move `table`'s row of core_tableversion on
+    any insert, update or delete (and truncate, on PostgreSQL). SQLite has only row triggers (a few µs a
+    row)."""
+    sqlite = [
+        f"""CREATE TRIGGER IF NOT EXISTS core_version_{table}_{event.lower()} AFTER {event} ON {table} BEGIN
+    INSERT INTO core_tableversion ("table", n, stamp) VALUES ('{table}', 1, random())
+    ON CONFLICT ("table") DO UPDATE SET n = n + 1, stamp = excluded.stamp;
+END"""
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ]
+    postgres = [
+        f"""CREATE OR REPLACE TRIGGER core_version_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION core_table_version_bump()"""
+    ]
+    create = {"sqlite": sqlite, "postgresql": postgres}
+    drop = {
+        "sqlite": [f"DROP TRIGGER IF EXISTS core_version_{table}_{e}" for e in ("insert", "update", "delete")],
+        "postgresql": [f"DROP TRIGGER IF EXISTS core_version_{table} ON {table}"],
+    }
+    return create, drop
+
+
+def watch_tables(*tables: str) -> Any:
+    """A migration operation installing the version triggers of `tables` (the figures of `anju.core.kept`
+    read them). A later migration that makes SQLite rebuild one of these tables must run it again."""
+    from django.db import migrations
+
+    def run(which: int) -> Callable[[Any, Any], None]:
+        def apply(apps: Any, schema_editor: Any) -> None:
+            vendor = schema_editor.connection.vendor
+            for table in tables:
+                for statement in _version_sql(table)[which].get(vendor, []):
+                    schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(0), run(1), elidable=False)

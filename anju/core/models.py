@@ -452,3 +452,17 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class TableVersion(models.Model):
+    """The version of one table's rows, which database triggers move on any change to them (installed per
+    table by `anju.core.kept.watch` in the owning app's migration): the key of figures kept over that table
+    (`anju.core.kept`). `stamp` is random, so a rolled-back or restored database never meets figures kept
+    for another one under the same count."""
+
+    table = models.CharField(max_length=63, primary_key=True)
+    n = models.BigIntegerField(default=0)
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.n}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core import audit
+from anju.core import audit, memo
 from anju.core import kpis as registry
 from anju.core.errors import refused
 from anju.core.listing import (
@@ -697,7 +697,8 @@ def dashboard_data(user: Any, year: int) -> dict[str, Any]:
 @require(MODULE, "view")
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    data = dashboard_data(request.user, year)
+    with memo.scope():  # each data version read once for the figures kept per version (anju.core.kept)
+        data = dashboard_data(request.user, year)
     return render(
         request,
         "performance/dashboard.html",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
+from anju.core import kept
 from anju.core.fields import MoneyField
 from anju.rental import rules
 from anju.rental.models import (
@@ -31,6 +32,8 @@ from anju.rental.models import (
 )
 
 ZERO = Decimal("0.00")
+# The tables whose versions key the rent figures kept per version (anju.core.kept; triggers of migration 0007).
+RENT_TABLES = ("rental_rentbill", "rental_payment", "rental_paymentallocation")
 
 
 def year_end(year: int) -> dt.date:
@@ -106,8 +109,9 @@ def households_count(year: int) -> int:
 
 
 def collected(year: int, kind: str | None = None) -> Decimal:
-    """收取租金: rent received in the year (payments by their date)."""
-    return _money_sum(payments(year, kind), "amount")
+    """收取租金: rent received in the year (payments by their date), summed once per version of the rent
+    tables (three KPIs of the dashboard, one of the performance dashboard)."""
+    return kept.kept(("rental.collected", year, kind), RENT_TABLES, lambda: _money_sum(payments(year, kind), "amount"))
 
 
 def billed(year: int, kind: str | None = None) -> Decimal:
@@ -130,8 +134,15 @@ def collected_for_bills(year: int, kind: str | None = None) -> Decimal:
 
 
 def collection_rate(year: int) -> Decimal:
-    """租金收取率 = rent paid against the year's bills by its end / rent billed for the year, in percent."""
-    return rules.percent(collected_for_bills(year), billed(year))
+    """租金收取率 = rent paid against the year's bills by its end / rent billed for the year, in percent.
+
+    Summed over the year's allocations (22k in the demo city) once per version of the bills, payments and
+    allocations, not once per view: the rental and the performance dashboards both show it."""
+    return kept.kept(
+        ("rental.collection_rate", year),
+        RENT_TABLES,
+        lambda: rules.percent(collected_for_bills(year), billed(year)),
+    )
 
 
 def visited_households(year: int, visit: str) -> int:
@@ -221,10 +232,15 @@ def lease_balance(lease: Lease) -> dict[str, Decimal]:
 
 
 def monthly_series(year: int) -> list[dict[str, Any]]:
-    """Per month of the year: rent billed, paid against those bills, and received (by payment date).
+    """Per month of the year: rent billed, paid against those bills, and received (by payment date); a
+    year's bills and payments summed once per version of the rent tables (the caller must not change it).
 
     Grouped by the stored dates (at most 12 and 366 groups), not by an extracted month, which would
     call a date function per row (a Python function on SQLite); the days are added up here."""
+    return kept.kept(("rental.monthly_series", year), RENT_TABLES, lambda: _monthly_series(year))
+
+
+def _monthly_series(year: int) -> list[dict[str, Any]]:
     billed_by: dict[int, tuple[Decimal, Decimal]] = {}
     for row in (
         RentBill.objects.filter(month__year=year)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from anju.core import memo
 from anju.lib import dates
 from anju.termite import rules
 from anju.termite.models import (
@@ -32,10 +33,6 @@ CENT = Decimal("0.01")
 
 def _sum(queryset: QuerySet[Any], field: str) -> Decimal:
     return Decimal(queryset.aggregate(s=Sum(field))["s"] or 0).quantize(CENT)
-
-
-def area_of(buildings: QuerySet[WarrantyBuilding]) -> Decimal:
-    return _sum(buildings, "area")
 
 
 def accepted_applications(year: int) -> QuerySet[Application]:
@@ -87,6 +84,41 @@ def revisit_plan(year: int) -> QuerySet[WarrantyBuilding]:
 
 
 @dataclass(frozen=True)
+class PlanFacts:
+    """Year Y's revisit plan read once: each building's area and acceptance day, and the day of its first
+    revisit in the year for those revisited. The board's figures of the plan (areas due and revisited, the
+    rate, the progress by month, the overdue buildings) are all sums over it."""
+
+    areas: dict[int, Decimal]
+    accepted: dict[int, dt.date]
+    first: dict[int, dt.date]
+
+    def area(self, buildings: Any) -> Decimal:
+        return sum((self.areas[pk] for pk in buildings), ZERO).quantize(CENT)
+
+
+def plan_facts(year: int) -> PlanFacts:
+    """The plan's facts, read once in a page's scope (`anju.core.memo`): the board asks for them six times."""
+    return memo.once(("termite.plan_facts", year), lambda: _plan_facts(year))
+
+
+def _plan_facts(year: int) -> PlanFacts:
+    plan = revisit_plan(year)
+    areas: dict[int, Decimal] = {}
+    accepted: dict[int, dt.date] = {}
+    for pk, area, accepted_on in plan.values_list("pk", "area", "accepted_on"):
+        assert accepted_on is not None  # the plan holds buildings accepted by the year before's end
+        areas[pk], accepted[pk] = Decimal(area), accepted_on
+    firsts = (
+        Revisit.objects.filter(building__in=plan, date__year=year)
+        .values("building")
+        .annotate(first=Min("date"))
+        .values_list("building_id", "first")
+    )
+    return PlanFacts(areas=areas, accepted=accepted, first={int(building): day for building, day in firsts})
+
+
+@dataclass(frozen=True)
 class PlanProgress:
     """The year's plan: what is due, what is not revisited yet, and by month the buildings revisited for
     the first time that year (their area, and the area since January)."""
@@ -97,32 +129,26 @@ class PlanProgress:
 
 
 def plan_progress(year: int) -> PlanProgress:
-    plan = revisit_plan(year)
-    areas = dict(plan.values_list("pk", "area"))
-    firsts = (
-        Revisit.objects.filter(building__in=plan, date__year=year)
-        .values("building")
-        .annotate(first=Min("date"))
-        .values_list("building_id", "first")
-    )
-    first: dict[int, dt.date] = {int(building): day for building, day in firsts}
+    facts = plan_facts(year)
     months: list[dict[str, Any]] = []
     cumulative = ZERO
     for month in range(1, 13):
-        visited = [pk for pk, day in first.items() if day.month == month]
-        area = sum((Decimal(areas[pk]) for pk in visited), ZERO).quantize(CENT)
+        visited = [pk for pk, day in facts.first.items() if day.month == month]
+        area = facts.area(visited)
         cumulative += area
         months.append({"month": month, "buildings": len(visited), "area": area, "cumulative": cumulative})
-    total = sum((Decimal(a) for a in areas.values()), ZERO).quantize(CENT)
+    total = facts.area(facts.areas)
     return PlanProgress(
-        due={"n": len(areas), "area": total},
-        not_visited={"n": len(areas) - len(first), "area": total - cumulative},
+        due={"n": len(facts.areas), "area": total},
+        not_visited={"n": len(facts.areas) - len(facts.first), "area": total - cumulative},
         months=months,
     )
 
 
 def revisit_due_area(year: int) -> Decimal:
-    return _sum(revisit_plan(year), "area")
+    """The plan's area (the plan's buildings each once)."""
+    facts = plan_facts(year)
+    return facts.area(facts.areas)
 
 
 def revisited(year: int) -> QuerySet[WarrantyBuilding]:
@@ -132,7 +158,9 @@ def revisited(year: int) -> QuerySet[WarrantyBuilding]:
 
 
 def revisit_area(year: int) -> Decimal:
-    return _sum(revisited(year), "area")
+    """The area of `revisited(year)`: the plan's buildings with a first revisit in the year."""
+    facts = plan_facts(year)
+    return facts.area(facts.first)
 
 
 def overdue_revisits(year: int, today: dt.date) -> QuerySet[WarrantyBuilding]:
@@ -146,6 +174,22 @@ def overdue_revisits(year: int, today: dt.date) -> QuerySet[WarrantyBuilding]:
         return pending
     passed = Q(accepted_on__month__lt=today.month) | Q(accepted_on__month=today.month, accepted_on__day__lt=today.day)
     return pending.filter(passed)
+
+
+def overdue_figures(year: int, today: dt.date) -> dict[str, Any]:
+    """How many buildings `overdue_revisits` holds and their area, from the plan's facts."""
+    facts = plan_facts(year)
+    if year > today.year:
+        late: list[int] = []
+    else:
+        pending = [pk for pk in facts.areas if pk not in facts.first]
+        anniversary = (today.month, today.day)
+        late = [pk for pk in pending if year < today.year or _month_day(facts.accepted[pk]) < anniversary]
+    return {"n": len(late), "area": facts.area(late)}
+
+
+def _month_day(day: dt.date) -> tuple[int, int]:
+    return (day.month, day.day)
 
 
 def overdue_follow_ups(today: dt.date) -> QuerySet[ControlRequest]:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import attachments, related
+from anju.core import attachments, memo, related
 from anju.core import kpis as registry
 from anju.core.errors import refused
 from anju.core.listing import (
@@ -114,12 +114,14 @@ def _list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The year's figures (each linked to its records) and the revisit plan's progress by month."""
     year = _year(request)
-    figures = [
-        (kpi, kpi.compute(year), kpi.records_url(year) if kpi.records_url else "") for kpi in registry.all_kpis(MODULE)
-    ]
-    progress = queries.plan_progress(year)
     today = timezone.localdate()
-    overdue = queries.overdue_revisits(year, today)
+    with memo.scope():  # the revisit plan, read once for its KPIs, its progress and its overdue buildings
+        figures = [
+            (kpi, kpi.compute(year), kpi.records_url(year) if kpi.records_url else "")
+            for kpi in registry.all_kpis(MODULE)
+        ]
+        progress = queries.plan_progress(year)
+        overdue = queries.overdue_figures(year, today)
     return render(
         request,
         "termite/home.html",
@@ -129,7 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "due": progress.due,
             "months": progress.months,
             "not_visited": progress.not_visited,
-            "overdue": {"n": overdue.count(), "area": queries.area_of(overdue)},
+            "overdue": overdue,
             "follow_ups": queries.overdue_follow_ups(today).order_by("follow_up_due")[:20],
             "tab": "home",
         },

@@ -35,7 +35,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import ids
+from anju.core import ids, kept
 from anju.core.listing.cells import NUM, Link, export_value, html, total_html
 from anju.core.listing.export import export_in_background, export_xlsx
 from anju.core.listing.filters import RESERVED, Filter, Label, Search
@@ -164,6 +164,11 @@ class ListPage:
     tiebreak: str | None = "pk"
     # A list over millions of rows may leave the 合计 row out.
     totals: bool = True
+    # The tables the list and its total columns read: unfiltered, its 合计 row is kept per version of
+    # them (`anju.core.kept`; each needs its version triggers) instead of summed over the whole table a view.
+    kept_totals: Sequence[str] = ()
+    # Set by `render`: no search and no filter narrows the list.
+    unfiltered: bool = field(default=False, init=False)
     row_id: Callable[[Any], Any] = attrgetter("pk")
     # Per-row aggregates (name -> Count/Sum over related rows) computed for the shown page's rows only, in
     # one query over their ids, instead of grouping the whole table before the LIMIT. Sorting by one of
@@ -180,6 +185,7 @@ class ListPage:
     def render(self, request: HttpRequest) -> HttpResponse:
         params = request.GET
         queryset, bound, q = self._filtered(params)
+        self.unfiltered = not q and all(value is None for _f, _raw, value in bound)
         default = _ordering(queryset)
         sort, descending = self._sort(params)
         if params.get("export") == "xlsx" and self.filename is not None:
@@ -312,7 +318,15 @@ class ListPage:
         wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
         if not (self.totals and wanted and page.paginator.count):
             return None
-        sums = queryset.order_by().aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
+        whole = queryset.order_by()
+        expressions = {f"c{index}": column.sum() for index, column in wanted.items()}
+        if self.kept_totals and self.unfiltered:
+            # Keyed by the sums' SQL: another base queryset (another user's scope) is another figure.
+            sql = str(whole.query), tuple(sorted((name, repr(e)) for name, e in expressions.items()))
+            key = ("anju.core.listing.totals", sql)
+            sums = kept.kept(key, self.kept_totals, lambda: whole.aggregate(**expressions))
+        else:
+            sums = whole.aggregate(**expressions)
         cells: list[Any] = []
         for index in range(len(columns)):
             if index in wanted:

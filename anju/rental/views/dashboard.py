@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from anju.core import kpis
+from anju.core import kpis, memo
 from anju.core.permissions import require
 from anju.rental import queries, rules
 from anju.rental.models import RentBill
@@ -24,18 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if not RentBill.objects.filter(month__year=year).exists():
         latest = RentBill.objects.order_by("-month").values_list("month", flat=True).first()
         year = latest.year if latest and not year_text else year
-    figures = []
-    for kpi in kpis.all_kpis(MODULE):
-        value = kpi.compute(year)
-        figures.append(
+    as_of = min(today, dt.date(year, 12, 31)) if year < today.year else today
+    with memo.scope():  # the rent tables' versions read once for the figures kept per version
+        figures = [
             {
                 "kpi": kpi,
-                "value": kpis.as_json(kpi, value),
+                "value": kpis.as_json(kpi, kpi.compute(year)),
                 "url": kpi.records_url(year) if kpi.records_url else "",
             }
-        )
-    series = queries.monthly_series(year)
-    as_of = min(today, dt.date(year, 12, 31)) if year < today.year else today
+            for kpi in kpis.all_kpis(MODULE)
+        ]
+        series = queries.monthly_series(year)
     ageing = queries.ageing(as_of)
     reviews_due = queries.reviews_due(year).count()
     reviews_done = queries.reviews_done(year).count()

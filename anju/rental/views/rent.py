@@ -77,6 +77,7 @@ def bill_list(request: HttpRequest) -> HttpResponse:
         ],
         filename="租金账单",
         actions=[Action(_("Bill a month"), reverse("rental:bill_run"), "handle")],
+        kept_totals=("rental_rentbill",),
     )
 
 
@@ -113,6 +114,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         ],
         filename="租金缴款",
         actions=[Action(_("Import bank file"), reverse("rental:payment_import"), "handle")],
+        kept_totals=("rental_payment",),
     )
 
 

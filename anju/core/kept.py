@@ -1,0 +1,58 @@
+"""Figures kept per version of the tables they read (issue 17), for sums over whole tables or whole years
+that many page views ask for in a row and few writes change: the rent collection rate of the rental and
+performance dashboards, the 合计 row of an unfiltered list.
+
+Each watched table has a row in core_tableversion that database triggers move on any insert, update or
+delete of its rows, by any code or by hand (`migration_ops.watch_tables`, in the owning app's migration;
+the model is anju/fund/totals.py). A figure is kept in the process under the versions of the tables it
+reads, read before the figure is computed: it is never kept under versions older than its data, so a view
+shows what a fresh computation would show at that moment, exactly, and the first view after any change
+computes again. A figure is still computed from the records, never stored as the answer."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from anju.core import memo
+from anju.core.models import TableVersion
+
+# Figures kept in a process (a year's rate, a list's totals): the least recently used goes first.
+KEPT_MAX = 256
+
+_lock = threading.Lock()
+_kept: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
+
+
+def versions(tables: Iterable[str]) -> tuple[Any, ...]:
+    """The tables' versions in one query (a table never written since its triggers were made has none)."""
+    rows = TableVersion.objects.filter(table__in=sorted(set(tables))).order_by("table")
+    return tuple(rows.values_list("table", "n", "stamp"))
+
+
+def kept[T](name: Hashable, tables: Iterable[str], compute: Callable[[], T]) -> T:
+    """`compute()` as of now: the kept value if `tables` have not changed since it was computed, else
+    computed again (and kept). `name` names the figure and every argument it depends on besides the data.
+    In a page's scope (`anju.core.memo`) the versions are read once for all the figures of the page."""
+    watched = tuple(sorted(set(tables)))
+    key = memo.once(("anju.core.kept", watched), lambda: versions(watched))  # once in a page's scope
+    with _lock:
+        hit = _kept.get(name)
+        if hit is not None and hit[0] == key:
+            _kept.move_to_end(name)
+            return hit[1]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        _kept[name] = (key, value)
+        _kept.move_to_end(name)
+        while len(_kept) > KEPT_MAX:
+            _kept.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Drop every kept figure (tests that change a table behind its triggers' back)."""
+    with _lock:
+        _kept.clear()

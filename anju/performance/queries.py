@@ -58,8 +58,12 @@ def read_totals(wanted: Iterable[tuple[int, str, tuple[str, ...]]]) -> None:
     }
     row = BudgetLine.objects.filter(year__in={key[1] for key in keys}).aggregate(**sums)
     for i, key in enumerate(keys):
-        value = row[f"t{i}"]
-        memo.once(key, lambda value=value: value if value is not None else ZERO)
+        value: Decimal = row[f"t{i}"] if row[f"t{i}"] is not None else ZERO
+        memo.once(key, _given(value))  # kept for the scope (a total already read keeps its value: the same)
+
+
+def _given(value: Decimal) -> Callable[[], Decimal]:
+    return lambda: value
 
 
 def by_name(year: int, section: str, column: str = "executed") -> dict[str, Decimal]:

@@ -23,6 +23,11 @@ def scope() -> Iterator[None]:
         _scope.reset(token)
 
 
+def active() -> bool:
+    """Whether a page's scope is open (what `once` computes is then kept until the scope ends)."""
+    return _scope.get() is not None
+
+
 def once[T](key: Hashable, compute: Callable[[], T]) -> T:
     memo = _scope.get()
     if memo is None:

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,13 +70,33 @@ class User(AbstractUser):
         cached: frozenset[str] | None = getattr(self, "_anju_perms", None)
         if cached is None:
             perms: set[str] = set()
-            # Prefetched: the page header's `user.roles.all` reads them again (a role change clears it).
-            models.prefetch_related_objects([self], "roles")
-            for role in self.roles.all():
+            for role in self.current_roles():
                 perms.update(role.permissions)
             cached = frozenset(perms)
             self._anju_perms = cached
         return cached
+
+    def current_roles(self) -> list[Role]:
+        """The user's roles as stored now, read once for this instance (one request's user: its permissions
+        and the page header's role names) by one plain query — `prefetch_related_objects`, or even creating
+        the `roles` manager, cost several times its CPU on every page. A change through this instance's
+        `roles` manager drops them (`_roles_changed`); roles prefetched by a caller are used as they are."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("roles")
+        if prefetched is not None:
+            return list(prefetched)
+        cached: list[Role] | None = self.__dict__.get("_anju_roles")
+        if cached is None:
+            quote = connection.ops.quote_name
+            role, through = quote(Role._meta.db_table), quote(User.roles.through._meta.db_table)
+            cached = list(
+                Role.objects.raw(
+                    f"SELECT r.* FROM {role} r JOIN {through} ur ON ur.role_id = r.id WHERE ur.user_id = %s"
+                    " ORDER BY r.id",
+                    [self.pk],
+                )
+            )
+            self._anju_roles = cached
+        return list(cached)
 
     def can(self, module: str, action: str) -> bool:
         if not self.is_active:
@@ -86,6 +108,15 @@ class User(AbstractUser):
 
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+@receiver(m2m_changed, sender=User.roles.through)
+def _roles_changed(sender: object, instance: object, action: str, **kwargs: object) -> None:
+    """A user's roles changed through its own manager (`user.roles.set/add/remove/clear`): that instance reads
+    its roles and permissions again."""
+    if action.startswith("post_") and isinstance(instance, User):
+        instance.__dict__.pop("_anju_roles", None)
+        instance.__dict__.pop("_anju_perms", None)
 
 
 class AuditEvent(models.Model):

@@ -28,10 +28,14 @@ class Module:
 
 
 _modules: dict[str, Module] = {}
+# Moved by every registration: what is computed from the registry (the navigation menus) keys on it.
+generation = 0
 
 
 def register(module: Module) -> None:
+    global generation
     _modules[module.code] = module
+    generation += 1
 
 
 def all_modules() -> list[Module]:

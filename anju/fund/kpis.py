@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 
 from anju.core import kpis as registry
+from anju.core import memo
 from anju.core.fields import MoneyField
 from anju.fund.models import Account, JournalEntry, JournalLine, UseApplication
 
@@ -56,7 +57,10 @@ def _kind_filter(kinds: tuple[str, ...], prefix: str = "") -> Q:
 
 def _bank_ids() -> list[int]:
     """The bank special accounts' ids (a handful): the flows name them rather than join the ledgers by kind."""
-    return list(Account.objects.filter(kind=Account.Kind.BANK).values_list("pk", flat=True))
+    return memo.once(  # in a page's scope read once for all its flows (the leaders' dashboard: four)
+        ("anju.fund.bank_ids",),
+        lambda: list(Account.objects.filter(kind=Account.Kind.BANK).values_list("pk", flat=True)),
+    )
 
 
 def _of_kinds(kinds: tuple[str, ...], kind: str, reversed_kind: str | None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from anju.core import kpis as registry
+from anju.core import memo
 from anju.core.fields import MoneyField
 from anju.performance import rules
 from anju.performance.models import Asset, BudgetLine, FacilityControl, Indicator, SpecialFund, Staffing
@@ -31,8 +32,38 @@ def lines(year: int, *sections: str) -> QuerySet[BudgetLine]:
 
 
 def total(year: int, column: str, *sections: str) -> Decimal:
+    """The column's sum over the year's lines of the sections; in a page's scope (`anju.core.memo`) each
+    total is read once, or all at once by `read_totals` (the leaders' dashboard asked for 17, of 9 kinds)."""
+    return memo.once(_total_key(year, column, sections), lambda: _total(year, column, sections))
+
+
+def _total_key(year: int, column: str, sections: Iterable[str]) -> tuple[str, int, str, tuple[str, ...]]:
+    return ("anju.performance.total", year, column, tuple(str(s) for s in sections))
+
+
+def _total(year: int, column: str, sections: Iterable[str]) -> Decimal:
     value = lines(year, *sections).aggregate(total=Sum(column, output_field=MoneyField()))["total"]
     return value if value is not None else ZERO
+
+
+def read_totals(wanted: Iterable[tuple[int, str, tuple[str, ...]]]) -> None:
+    """In a page's scope, the `total`s (year, column, sections) the page will ask for read in one query:
+    each the same SUM over the same lines as `total` alone (a filtered aggregate). Outside a scope, nothing."""
+    if not memo.active():
+        return
+    keys = list(dict.fromkeys(_total_key(year, column, sections) for year, column, sections in wanted))
+    sums = {
+        f"t{i}": Sum(column, filter=Q(year=year, section__in=sections), output_field=MoneyField())
+        for i, (_, year, column, sections) in enumerate(keys)
+    }
+    row = BudgetLine.objects.filter(year__in={key[1] for key in keys}).aggregate(**sums)
+    for i, key in enumerate(keys):
+        value: Decimal = row[f"t{i}"] if row[f"t{i}"] is not None else ZERO
+        memo.once(key, _given(value))  # kept for the scope (a total already read keeps its value: the same)
+
+
+def _given(value: Decimal) -> Callable[[], Decimal]:
+    return lambda: value
 
 
 def by_name(year: int, section: str, column: str = "executed") -> dict[str, Decimal]:
@@ -205,6 +236,12 @@ def indicator_actual(indicator: Indicator) -> tuple[Decimal | None, bool]:
 
 
 def scored_indicators(year: int) -> list[ScoredIndicator]:
+    """The year's indicators scored, in order; in a page's scope scored once (the dashboard's score chart
+    and its total score KPI)."""
+    return list(memo.once(("anju.performance.scored", year), lambda: _scored_indicators(year)))
+
+
+def _scored_indicators(year: int) -> list[ScoredIndicator]:
     scoring = rules.rules_for(year)
     out: list[ScoredIndicator] = []
     for indicator in Indicator.objects.filter(year=year).order_by("order", "id"):

@@ -85,7 +85,7 @@ def default_year() -> int:
 
 
 def years() -> list[int]:
-    found = set(BudgetLine.objects.values_list("year", flat=True).distinct())
+    found = set(BudgetLine.objects.order_by().values_list("year", flat=True).distinct())
     found.add(default_year())
     found.add(timezone.localdate().year)
     return sorted(found, reverse=True)
@@ -646,6 +646,17 @@ def report_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
 
 
 def dashboard_data(user: Any, year: int) -> dict[str, Any]:
+    # Years with budget records only: the year picker also offers the current year before anything is entered.
+    # Years with spending recorded (a year entered only for its initial budget, the year-on-year comparison of
+    # 二（一）, has no execution to chart).
+    budget_years = set(BudgetLine.objects.exclude(executed=0).order_by().values_list("year", flat=True).distinct())
+    chart_years = sorted(budget_years | {year})[-5:]
+    sections = (BudgetLine.Section.PERSONNEL, BudgetLine.Section.PUBLIC, BudgetLine.Section.PROJECT)
+    queries.read_totals(  # the budget totals of the cards, the charts and the scores, in one query
+        [(y, column, queries.SPENDING) for y in chart_years for column in ("final", "executed")]
+        + [(year, "executed", (s,)) for s in sections]
+        + [(year, "executed", sections[:2])]
+    )
     cards = []
     for code in HEADLINES:
         kpi = registry.find(code)
@@ -660,11 +671,6 @@ def dashboard_data(user: Any, year: int) -> dict[str, Any]:
                 "url": reverse("performance:kpi", args=[code, year]),
             }
         )
-    # Years with budget records only: the year picker also offers the current year before anything is entered.
-    # Years with spending recorded (a year entered only for its initial budget, the year-on-year comparison of
-    # 二（一）, has no execution to chart).
-    budget_years = set(BudgetLine.objects.exclude(executed=0).values_list("year", flat=True).distinct())
-    chart_years = sorted(budget_years | {year})[-5:]
     execution = {
         "years": [str(y) for y in chart_years],
         "final": [float(queries.final(y) / 10000) for y in chart_years],
@@ -672,11 +678,7 @@ def dashboard_data(user: Any, year: int) -> dict[str, Any]:
     }
     spending = [
         {"name": label, "value": float(queries.total(year, "executed", code) / 10000)}
-        for code, label in (
-            (BudgetLine.Section.PERSONNEL, _("Personnel")),
-            (BudgetLine.Section.PUBLIC, _("Public")),
-            (BudgetLine.Section.PROJECT, _("Project spending")),
-        )
+        for code, label in zip(sections, (_("Personnel"), _("Public"), _("Project spending")), strict=True)
     ]
     groups: dict[str, list[float]] = {}
     for s in queries.scored_indicators(year):

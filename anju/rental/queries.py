@@ -228,7 +228,9 @@ def arrears_by_lease(as_of: dt.date) -> QuerySet[Lease]:
             bills_owed=Count("bills", filter=overdue),
             last_reminder=Subquery(last_reminder),
         )
-        .select_related("rental_unit__unit", "household")
+        # The page's units read for its rows only: joined here, PostgreSQL hashed all the registry's units
+        # before the grouping (it cannot tell how few bills are owed: `paid < amount`), 48 ms a view.
+        .prefetch_related("rental_unit__unit")
         .order_by("oldest_due", "number")
     )
 
@@ -288,10 +290,11 @@ def _monthly_series(year: int) -> list[dict[str, Any]]:
 
 
 def occupancy() -> dict[str, int]:
-    counts = {row["state"]: row["n"] for row in homes().values("state").annotate(n=Count("id"))}
+    # order_by(): the rental units' default order (their unit's code) would join every registry unit.
+    counts = {row["state"]: row["n"] for row in homes().order_by().values("state").annotate(n=Count("id"))}
     shops = {
         row["state"]: row["n"]
-        for row in RentalUnit.objects.filter(kind=Kind.SHOP).values("state").annotate(n=Count("id"))
+        for row in RentalUnit.objects.filter(kind=Kind.SHOP).order_by().values("state").annotate(n=Count("id"))
     }
     return {
         "homes": sum(counts.values()),

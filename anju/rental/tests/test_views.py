@@ -193,6 +193,16 @@ def test_the_estate_filter_offers_the_projects_of_rental_units_only_by_code(clie
     assert "GZ-A-1-1-101" in page and "GZ-T-1-1-101" not in page
 
 
+def test_the_homes_list_of_a_center_without_rental_units_offers_no_estate(client_for) -> None:
+    from anju.registry.tests import factories as registry_factories
+
+    registry_factories.unit(project_code="GZ-0", project_name="普通商品房")
+    response = client_for("housing").get("/rental/units/")
+    assert response.status_code == 200
+    select = response.content.decode().split('<select name="estate"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="([^"]+)"', select) == []
+
+
 def test_application_to_lease_through_the_pages(client_for, data: dict) -> None:
     client = client_for("housing")
     applicant = factories.person(20, "赵六")

@@ -32,8 +32,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     # (joining from them let SQLite scan every registry unit instead: 50 ms a page on the demo city; as a
     # subquery PostgreSQL hashed all the registry's units for it: 26 ms).
     rental = list(RentalUnit.objects.order_by().values_list("unit_id", flat=True))
-    projects = Unit.objects.filter(pk__in=imports.among(rental)).values("project_id")
-    estates = list(Project.objects.filter(pk__in=projects).order_by("code").values_list("code", "name"))
+    estates: list[tuple[str, str]] = []
+    if rental:  # (an empty list has no type for PostgreSQL's array)
+        projects = Unit.objects.filter(pk__in=imports.among(rental)).values("project_id")
+        estates = list(Project.objects.filter(pk__in=projects).order_by("code").values_list("code", "name"))
     return list_page(
         request,
         title=_("Homes and shops"),

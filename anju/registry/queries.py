@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 
 from anju.registry.models import Enterprise, Ownership, Person, Project, Unit
 
@@ -69,6 +70,27 @@ def person_filter(q: str, *, see_id: bool = True) -> Q:
     return cond
 
 
+class _NameHasChars(Func):
+    """PostgreSQL: the characters of the upper-cased name include every character of the upper-cased search,
+    `string_to_array(UPPER(name), NULL) @> string_to_array(UPPER(q), NULL)`, which the GIN index
+    registry_person_name_chars serves (migration registry 0003)."""
+
+    arg_joiner = "::text), NULL) @> string_to_array(UPPER("
+    template = "(string_to_array(UPPER(%(expressions)s::text), NULL))"
+    output_field = BooleanField()
+
+
+def name_contains(q: str) -> Q:
+    """A person's name containing `q`, case-insensitively (`icontains`). On PostgreSQL also by the characters
+    of the name, a condition every such name meets, for the characters' GIN index: a name part of one or two
+    Chinese characters has no trigram, and `UPPER(name) LIKE '%张%'` in the names' order walked the index to
+    the first 张 (74k names of the demo city, 88 ms; by the characters' index 5 ms). The same rows either way."""
+    cond = Q(name__icontains=q)
+    if connection.vendor == "postgresql":
+        cond &= Q(_NameHasChars(F("name"), Value(q)))
+    return cond
+
+
 def person_parts(q: str, *, see_id: bool = True) -> list[Q]:
     """`person_filter`'s alternatives, each of which an index serves alone (the name part in Chinese by
     walking the names' index, which holds the name: no row is read to test it). ORed in one query, the
@@ -82,7 +104,7 @@ def person_parts(q: str, *, see_id: bool = True) -> list[Q]:
     elif NUMBER.match(q):
         parts = [Q(phone=q)]
     else:
-        parts = [Q(name__icontains=q), Q(phone=q)]
+        parts = [name_contains(q), Q(phone=q)]
     if see_id:
         parts.append(Q(id_number=q.upper()))
         if len(q) >= 4 and q[-1:].isalnum() and len(q) < 18:

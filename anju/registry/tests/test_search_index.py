@@ -155,3 +155,24 @@ def test_the_registry_search_lists_the_first_persons_of_the_whole_rule(people, q
     for limit in (1, 2, 20):
         whole = list(Person.objects.filter(queries.person_filter(q, see_id=see_id))[:limit])
         assert queries.search(q, limit, see_id=see_id).persons == whole
+
+
+def test_a_name_part_is_matched_as_a_substring_case_insensitively() -> None:
+    """The name part is `icontains` on both databases; PostgreSQL's test of the name's characters (for their
+    index) only narrows: upper-cased on both sides, and characters in another order are no substring."""
+    for i, name in enumerate(["Anna张", "ANNA李", "伟张", "张伟明"]):
+        registry.person(name, seq=60 + i)
+    assert found("a张", see_id=False) == {"Anna张"}
+    assert found("NA李", see_id=False) == {"ANNA李"}
+    assert found("张伟", see_id=False) == {"张伟明"}
+    assert found("伟张", see_id=False) == {"伟张"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the characters' index is PostgreSQL's")
+def test_a_chinese_name_part_can_be_read_from_the_names_characters_index(people) -> None:
+    sql, params = Person.objects.filter(queries.person_filter("张", see_id=False)).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = " | ".join(str(row[0]) for row in cursor.fetchall())
+    assert "registry_person_name_chars" in plan, plan

@@ -93,9 +93,10 @@ def name_contains(q: str) -> Q:
 
 def person_parts(q: str, *, see_id: bool = True) -> list[Q]:
     """`person_filter`'s alternatives, each of which an index serves alone (the name part in Chinese by
-    walking the names' index, which holds the name, on SQLite; by the names' characters on PostgreSQL). ORed in one query, the
-    database reads every row to test the phone beside the name (1.8 s for `张` on the demo city's 246k
-    persons, against 13 ms of CPU for the name alone), so the registry search asks them one by one."""
+    walking the names' index, which holds the name, on SQLite; by the names' characters on PostgreSQL).
+    ORed in one query, the database reads every row to test the phone beside the name (1.8 s for `张` on
+    the demo city's 246k persons, against 13 ms of CPU for the name alone), so the registry search asks
+    them one by one."""
     pair = id_suffix_query(q)
     if pair is not None:
         return [Q(name__icontains=pair[0]) & _id_suffix(pair[1])]

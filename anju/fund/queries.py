@@ -38,6 +38,12 @@ def unit_accounts() -> QuerySet[Account]:
     return Account.objects.filter(kind=Account.Kind.UNIT)
 
 
+def fund_accounts() -> QuerySet[Account]:
+    """The fund's own accounts (bank, pooled, suspense, receivable): every kind but the unit ledgers, named
+    by the kinds' index (a "not unit" condition reads all the 250k ledgers: 25 ms on PostgreSQL)."""
+    return Account.objects.filter(kind__in=[kind for kind in Account.Kind.values if kind != Account.Kind.UNIT])
+
+
 def ledgers_by_unit_code() -> QuerySet[Account]:
     """The unit ledgers with their units, in unit code order: the accounts with a unit, which are the unit
     ledgers (constraint account_unit_iff_unit_kind). Joined by the unit rather than filtered by the kind,

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from anju.core.fields import MoneyField
 from anju.fund import rules
@@ -51,13 +51,22 @@ def ledgers_by_unit_code() -> QuerySet[Account]:
     return Account.objects.filter(unit__code__isnull=False).select_related("unit").order_by("unit__code")
 
 
-def totals_by(field: str, queryset: QuerySet[Account] | None = None) -> QuerySet:  # type: ignore[type-arg]
-    """Balances summed per building or project (from the cached balances)."""
-    qs = queryset if queryset is not None else unit_accounts()
-    return qs.values(field).annotate(
-        accounts=Count("id"),
-        balance=Sum("balance", output_field=MoneyField()),
-        first_deposit=Sum("first_deposit", output_field=MoneyField()),
+def unit_totals_by(field: str, **where: object) -> QuerySet:  # type: ignore[type-arg]
+    """The unit ledgers' count and balances summed per building or project (from the cached balances), among
+    the accounts matching `where` (a project, some projects). The kind is tested inside the sums, not in the
+    WHERE, so the accounts are found by the project's index: SQLite, which keeps no statistics, otherwise
+    reads them by the kind's index — every one of the 250k ledgers is a unit's — to sum 50 projects' (the
+    project balances page: SQL 37 → 2 ms on the demo city)."""
+    unit = Q(kind=Account.Kind.UNIT)
+    return (
+        Account.objects.filter(**where)
+        .values(field)
+        .annotate(
+            accounts=Count("id", filter=unit),
+            balance=Sum("balance", filter=unit, output_field=MoneyField()),
+            first_deposit=Sum("first_deposit", filter=unit, output_field=MoneyField()),
+        )
+        .filter(accounts__gt=0)
     )
 
 

@@ -219,8 +219,8 @@ class _ProjectBalances(ListPage):
         per-row subqueries read each project's ledgers three times: 17 → 10 ms on PostgreSQL)."""
         if not objects:
             return
-        ledgers = queries.unit_accounts().filter(project__in=[obj.pk for obj in objects]).order_by()
-        found = {row["project"]: row for row in queries.totals_by("project", ledgers)}
+        ledgers = queries.unit_totals_by("project", project__in=[obj.pk for obj in objects]).order_by()
+        found = {row["project"]: row for row in ledgers}
         for obj in objects:
             row = found.get(obj.pk, {})
             for name in self.per_row:
@@ -289,11 +289,11 @@ def building_balances(request: HttpRequest, code: str) -> HttpResponse:
     """Balances per building (幢) of one project."""
     project = get_object_or_404(Project, code=code)
     rows = (
-        queries.totals_by("building", queries.unit_accounts().filter(project=project))
+        queries.unit_totals_by("building", project=project)
         .values("building", "building__number", "accounts", "balance", "first_deposit")
         .order_by("building__number")
     )
-    total = queries.totals_by("project", queries.unit_accounts().filter(project=project)).order_by("project").first()
+    total = queries.unit_totals_by("project", project=project).order_by("project").first()
     return render(request, "fund/building_balances.html", {"project": project, "rows": rows, "total": total})
 
 

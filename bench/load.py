@@ -1,6 +1,6 @@
 """Staff pages and the owners' balance query under load, on the demo city, served as in production.
 
-    DEBUG=1 .venv/bin/python bench/load.py --db sqlite [--reuse] [--clients 20] [--seconds 60]
+    DEBUG=1 .venv/bin/python bench/load.py --db sqlite [--reuse] [--clients 20] [--seconds 60] [--think 0]
     DEBUG=1 .venv/bin/python bench/load.py --db postgres --reuse --owner-query [--rate 50]
 
 Builds the demo city (`anju migrate`, `anju demo`: about 2 min on SQLite, 4 on PostgreSQL) in a scratch
@@ -13,7 +13,9 @@ to X-Forwarded-For (this script plays the proxy). Two modes:
 - staff pages (default): the demo staff sign in (admin, leader, office, finance, housing, info, station;
   through the login form and its CSRF token); --clients threads, each a signed-in member of staff, request
   the pages of PAGES their role may see (the ~30 most used pages and API lists), one after the other with
-  no pause, for --seconds. The login page, requested by anonymous clients in the same mix, is the baseline.
+  no pause (a saturation test: 20 requests always in flight), or with --think S a random pause of S seconds
+  on average after each answer (a person reading the page), for --seconds. The login page, requested by
+  anonymous clients in the same mix, is the baseline.
 - --owner-query: the public owner balance query (/fund/query/) posted at a fixed --rate a second for
   --seconds, each query a different owner (ID number and name of current owners, from the scratch
   database) from its own address; the per-ID limit and the CAPTCHA stay on (valid queries never trip
@@ -266,7 +268,7 @@ def report(recorder: Recorder, seconds: float, title: str, target: str) -> None:
     print(json.dumps({"p95_ms": round(p95, 1), "login_p95_ms": round(base, 1), "errors": errors}))
 
 
-def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds: float) -> None:
+def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds: float, think: float = 0) -> None:
     signed_in = [Client(port).login(USERS[index % len(USERS)]) for index in range(clients)]
     rng = random.Random(17)
 
@@ -297,6 +299,8 @@ def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds
                 recorder.timed(label, anonymous.request, "GET", "/login/")
             else:
                 recorder.timed(label, client.request, "GET", fill(template))
+            if think:  # a member of staff reading the page before the next click
+                time.sleep(max(0.0, min(local.expovariate(1 / think), stop - time.perf_counter(), 10 * think)))
 
     started = time.perf_counter()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
@@ -308,7 +312,8 @@ def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds
     report(
         recorder,
         elapsed,
-        f"staff pages: {clients} clients ({', '.join(USERS)}), {elapsed:.0f} s, gunicorn 4 workers",
+        f"staff pages: {clients} clients ({', '.join(USERS)}), {elapsed:.0f} s, gunicorn 4 workers, "
+        + (f"a pause of {think:g} s on average after each answer" if think else "no pause between requests"),
         "p95 ≤ 150 ms with 0 errors",
     )
 
@@ -364,6 +369,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        help="staff pages: each client pauses a random time of this mean (s, exponential) after each answer, as "
+        "a person reads the page; 0 (the default) is the closed loop without pause, which measures saturation",
+    )
     args = parser.parse_args()
     url, build = configure(args.db, args.reuse)
     data = ROOT / "var" / "bench" / f"load-data-{args.db}"
@@ -422,7 +434,7 @@ def main() -> None:
         if args.owner_query:
             owner_load(port, sample["owners"], args.rate, args.seconds)
         else:
-            staff_load(port, sample, args.clients, args.seconds)
+            staff_load(port, sample, args.clients, args.seconds, args.think)
     finally:
         server.terminate()
         server.wait(timeout=60)

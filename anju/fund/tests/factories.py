@@ -50,3 +50,19 @@ def spend(account: Account, amount: str, day: dt.date) -> JournalEntry:
 
 def units_of(*accounts_: Account) -> list[Unit]:
     return [a.unit for a in accounts_ if a.unit is not None]
+
+
+def journal(entries: int = 80, units: int = 8) -> None:
+    """`entries` deposits of 1.00–`units`.00 yuan to each of `units` ledgers, one entry each (units + 1 lines):
+    on PostgreSQL more than three pages of lines."""
+    accounts = [unit_account(room=str(101 + k)) for k in range(units)]
+    fund_bank = bank()
+    for n in range(entries):
+        amounts = [Decimal(1 + (n + k) % units) for k in range(units)]
+        ledger.post(
+            kind=JournalEntry.Kind.DEPOSIT,
+            value_date=dt.date(2023, 1, 1) + dt.timedelta(days=n),
+            legs=[ledger.debit(fund_bank, sum(amounts, Decimal(0)))]
+            + [ledger.credit(account, amount) for account, amount in zip(accounts, amounts, strict=True)],
+            actor=None,
+        )

@@ -4,18 +4,16 @@ through `anju fund check` with its processes forked on a SQLite file."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from anju.fund import chain_check, chain_parts, checks, ledger
+from anju.fund import chain_check, chain_parts, checks
 from anju.fund.models import JournalEntry
 from anju.fund.tests import factories
 
@@ -26,22 +24,6 @@ ANJU = str(Path(sys.executable).parent / "anju")
 def sql(statement: str, params: list[object] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params or [])
-
-
-def journal(entries: int = 80, units: int = 8) -> None:
-    """`entries` deposits of 1.00–`units`.00 yuan to each of `units` ledgers, one entry each (units + 1 lines):
-    on PostgreSQL more than three pages of lines."""
-    accounts = [factories.unit_account(room=str(101 + k)) for k in range(units)]
-    bank = factories.bank()
-    for n in range(entries):
-        amounts = [Decimal(1 + (n + k) % units) for k in range(units)]
-        ledger.post(
-            kind=JournalEntry.Kind.DEPOSIT,
-            value_date=dt.date(2023, 1, 1) + dt.timedelta(days=n),
-            legs=[ledger.debit(bank, sum(amounts, Decimal(0)))]
-            + [ledger.credit(account, amount) for account, amount in zip(accounts, amounts, strict=True)],
-            actor=None,
-        )
 
 
 def in_parts(parts: int) -> tuple[dict[int, chain_check.EntryLines], list[list[chain_parts.Fragment]]]:
@@ -61,7 +43,7 @@ def cut_entries(fragments: list[list[chain_parts.Fragment]]) -> set[int]:
 
 @pytest.mark.django_db
 def test_the_parts_find_what_the_one_pass_finds() -> None:
-    journal()
+    factories.journal()
     whole = chain_check.lines_by_entry()
     assert len(whole) == 80 and sum(stats.count for stats in whole.values()) == 720
     cut: set[int] = set()
@@ -114,7 +96,7 @@ def test_the_parts_find_what_the_one_pass_finds() -> None:
 
 @pytest.mark.django_db
 def test_one_pass_where_the_lines_are_few() -> None:
-    journal(entries=3, units=2)
+    factories.journal(entries=3, units=2)
     assert chain_parts.plan(2) is None  # fewer than SPLIT_MIN lines
     assert chain_parts.plan(1, min_lines=0) is None
     # Asked for, even nine lines are cut (on PostgreSQL by the table's pages, as many as the table has).
@@ -159,8 +141,8 @@ assert chain_parts.forkable()
 print(json.dumps([checks.check_ledger(parts=p).as_dict() for p in (1, 3)]))
 """
 JOURNAL = """
-from anju.fund.tests.test_chain_parts import journal
-journal(entries=20, units=4)
+from anju.fund.tests import factories
+factories.journal(entries=20, units=4)
 """
 TAMPER = """
 from django.db import connection

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from anju.fund import checks, ledger
+from anju.fund import chain_parts, checks, ledger
 from anju.fund.models import Account, JournalEntry
 from anju.fund.tests import factories
 
@@ -99,3 +99,27 @@ def test_the_helpers_prove_what_the_check_proves(monkeypatch: pytest.MonkeyPatch
         "分户账 P0001-1-1-101 余额 151.01 与明细合计 151.00 不符",
         "分户账 P0001-1-1-103 余额 5.00 与明细合计 0.00 不符",
     ], report.as_dict()
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL's parts run on connections of their own in the check's snapshot")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_parts_run_beside_on_connections_of_their_own(monkeypatch: pytest.MonkeyPatch, lifted_guards: None) -> None:
+    factories.journal()  # 720 lines, more than three of the table's pages
+    monkeypatch.setattr(chain_parts, "SPLIT_MIN", 0)
+    started: list[object] = []
+    start = checks.Beside.start
+
+    def counted(self: checks.Beside, work: Callable[[], object]) -> object:
+        started.append(work)
+        return start(self, work)
+
+    monkeypatch.setattr(checks.Beside, "start", counted)
+    one, three = checks.check_ledger(parts=1), checks.check_ledger(parts=3)
+    assert one.ok and one.as_dict() == three.as_dict() and three.lines == 720
+    assert len(started) == 1 + (1 + 3)  # the ledgers' pass; then it and the three parts
+
+    # A line's amount doubled, the balances moved to match: only the chain tells, the same in parts.
+    sql("UPDATE fund_journalline SET amount = amount * 2 WHERE id = (SELECT MAX(id) FROM fund_journalline)")
+    one, three = checks.check_ledger(parts=1), checks.check_ledger(parts=3)
+    assert not one.ok and one.as_dict() == three.as_dict()
+    assert three.chain["first_broken"]["failure"] == "lines"  # type: ignore[index]

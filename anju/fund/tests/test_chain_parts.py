@@ -4,6 +4,7 @@ through `anju fund check` with its processes forked on a SQLite file."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from anju.fund import chain_check, chain_parts, checks
 from anju.fund.models import JournalEntry
@@ -43,6 +44,10 @@ def cut_entries(fragments: list[list[chain_parts.Fragment]]) -> set[int]:
 
 @pytest.mark.django_db
 def test_the_parts_find_what_the_one_pass_finds() -> None:
+    if PG:  # pages of lines rolled back before the journal's (as a failed posting leaves): no cut falls there
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            factories.journal(entries=60, units=8)
+            raise RuntimeError("rolled back")
     factories.journal()
     whole = chain_check.lines_by_entry()
     assert len(whole) == 80 and sum(stats.count for stats in whole.values()) == 720

@@ -24,15 +24,13 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connection
 
 from anju.fund import chain_check
 from anju.fund.chain_check import EntryLines
 from anju.fund.models import JournalLine
-
-T = TypeVar("T")
 
 # Below this many lines the one pass is as quick as starting the parts.
 SPLIT_MIN = 200_000

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from anju.core.models import Role, User
 
 PASSWORD = "Anju-test-pass-2023"
+ANJU = str(Path(sys.executable).parent / "anju")
 
 # Property tests judge results, not speed: on a shared CI machine an example may take longer than
 # Hypothesis's default deadline, which is not a failure of the rule under test.
@@ -54,3 +59,23 @@ def _fast_password_hashing(settings: object) -> None:
 def _jobs_run_at_once(settings: Any) -> None:
     """Background jobs run inside the request in tests (tests/test_worker.py runs a real worker)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def anju_on_file(tmp_path: Path) -> Callable[..., str]:
+    """The `anju` command, each call a process of its own, on a SQLite file of its own in `tmp_path` (DEBUG on,
+    no .env): its stdout; the test fails with its stderr when it exits non-zero. The file is empty until
+    `anju_on_file("migrate", "-v", "0")`."""
+    env = os.environ | {
+        "DEBUG": "1",
+        "ANJU_ENV_FILE": "",
+        "ANJU_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'anju.sqlite3'}",
+    }
+
+    def anju(*args: str) -> str:
+        done = subprocess.run([ANJU, *args], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    return anju

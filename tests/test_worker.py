@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-ANJU = str(Path(sys.executable).parent / "anju")
 SUBMIT = (
     "from anju.core import jobs; "
     "job = jobs.submit(None, 'rental.bill_month', '2023-04 月租金账单', month='2023-04'); print(job.pk, job.status)"
@@ -16,19 +12,8 @@ SUBMIT = (
 STATUS = "from anju.core.models import Job; import json; j = Job.objects.get(); print(json.dumps([j.status, j.result]))"
 
 
-def test_the_worker_runs_a_queued_job(tmp_path: Path) -> None:
-    env = os.environ | {
-        "DEBUG": "1",
-        "ANJU_ENV_FILE": "",
-        "ANJU_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'anju.sqlite3'}",
-    }
-
-    def anju(*args: str) -> str:
-        done = subprocess.run([ANJU, *args], env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
+def test_the_worker_runs_a_queued_job(anju_on_file: Callable[..., str]) -> None:
+    anju = anju_on_file
     anju("migrate", "-v", "0")
     _job_id, status = anju("shell", "-v", "0", "-c", SUBMIT).split()
     assert status == "queued"

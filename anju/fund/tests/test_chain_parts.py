@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
@@ -19,7 +16,6 @@ from anju.fund.models import JournalEntry
 from anju.fund.tests import factories
 
 PG = connection.vendor == "postgresql"
-ANJU = str(Path(sys.executable).parent / "anju")
 
 
 def sql(statement: str, params: list[object] | None = None) -> None:
@@ -116,7 +112,6 @@ def test_one_pass_where_the_lines_are_few() -> None:
 FORKED = """
 import json, os
 from anju.fund import chain_parts
-assert chain_parts.forkable() is False  # no database file here: SQLite in memory
 big = "行" * 300_000  # more than a pipe holds at once
 results = chain_parts.forked([os.getpid, lambda: big, lambda: sum(range(10))])
 try:
@@ -128,12 +123,10 @@ print(json.dumps([os.getpid(), results[0], results[1] == big, results[2], failur
 """
 
 
-def test_forked_runs_each_work_in_a_process_of_its_own() -> None:
+def test_forked_runs_each_work_in_a_process_of_its_own(anju_on_file: Callable[..., str]) -> None:
     """In a process of its own (pytest's workers run threads, which a fork does not copy)."""
-    env = os.environ | {"DEBUG": "1", "ANJU_ENV_FILE": "", "DATABASE_URL": "sqlite://:memory:"}
-    done = subprocess.run([ANJU, "shell", "-v", "0", "-c", FORKED], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    parent, child, big_back, total, failure = json.loads(done.stdout)
+    out = anju_on_file("shell", "-v", "0", "-c", FORKED)
+    parent, child, big_back, total, failure = json.loads(out)
     assert child != parent and big_back and total == 45
     assert "ZeroDivisionError" in failure
 
@@ -159,26 +152,14 @@ with connection.cursor() as c:
 
 
 @pytest.mark.skipif(PG, reason="the processes are forked on SQLite; PostgreSQL's parts are its connections")
-def test_the_check_forks_its_parts_on_a_sqlite_file(tmp_path: Path) -> None:
-    env = os.environ | {
-        "DEBUG": "1",
-        "ANJU_ENV_FILE": "",
-        "ANJU_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'anju.sqlite3'}",
-    }
-
-    def anju(*args: str) -> str:
-        done = subprocess.run([ANJU, *args], env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
+def test_the_check_forks_its_parts_on_a_sqlite_file(anju_on_file: Callable[..., str]) -> None:
+    anju = anju_on_file
     anju("migrate", "-v", "0")
     anju("shell", "-v", "0", "-c", JOURNAL)
     one, three = json.loads(anju("shell", "-v", "0", "-c", CHECK))
     assert one["ok"] and one == three and three["lines"] == 100 and three["chain"]["verified"] == 20
-    anju(
-        "shell", "-v", "0", "-c", TAMPER
-    )  # a line moved to another ledger, in the entry the first cut (line 33) falls in
+    # A line moved to another ledger, in the entry the first cut (at line 33 of 100) falls in.
+    anju("shell", "-v", "0", "-c", TAMPER)
     one, three = json.loads(anju("shell", "-v", "0", "-c", CHECK))
     assert not one["ok"] and one == three, three
     assert three["chain"]["first_broken"]["failure"] == "lines"

@@ -62,17 +62,23 @@ def lifted_guards() -> Iterator[None]:
             sql(append_only.SQLITE_FORWARD[1])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_helpers_prove_what_the_check_proves(monkeypatch: pytest.MonkeyPatch, lifted_guards: None) -> None:
-    accounts = journal()
-    started: list[object] = []
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The works the check starts on connections of their own (`checks.Beside.start`), as it starts them."""
+    works: list[object] = []
     start = checks.Beside.start
 
     def counted(self: checks.Beside, work: Callable[[], object]) -> object:
-        started.append(work)
+        works.append(work)
         return start(self, work)
 
     monkeypatch.setattr(checks.Beside, "start", counted)
+    return works
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_helpers_prove_what_the_check_proves(started: list[object], lifted_guards: None) -> None:
+    accounts = journal()
     report = checks.check_ledger()
     assert report.ok and report.lines == 11 and report.chain["verified"] == 5, report.as_dict()
     assert len(started) == (1 if PG else 0)
@@ -103,17 +109,11 @@ def test_the_helpers_prove_what_the_check_proves(monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.skipif(not PG, reason="PostgreSQL's parts run on connections of their own in the check's snapshot")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_parts_run_beside_on_connections_of_their_own(monkeypatch: pytest.MonkeyPatch, lifted_guards: None) -> None:
+def test_the_parts_run_beside_on_connections_of_their_own(
+    started: list[object], monkeypatch: pytest.MonkeyPatch, lifted_guards: None
+) -> None:
     factories.journal()  # 720 lines, more than three of the table's pages
     monkeypatch.setattr(chain_parts, "SPLIT_MIN", 0)
-    started: list[object] = []
-    start = checks.Beside.start
-
-    def counted(self: checks.Beside, work: Callable[[], object]) -> object:
-        started.append(work)
-        return start(self, work)
-
-    monkeypatch.setattr(checks.Beside, "start", counted)
     one, three = checks.check_ledger(parts=1), checks.check_ledger(parts=3)
     assert one.ok and one.as_dict() == three.as_dict() and three.lines == 720
     assert len(started) == 1 + (1 + 3)  # the ledgers' pass; then it and the three parts

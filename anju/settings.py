@@ -119,6 +119,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `{% url %}` answered from the kept addresses (anju.core.links).
+            "builtins": ["anju.core.templatetags.kept_url"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

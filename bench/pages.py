@@ -8,7 +8,8 @@ each page of load.py's PAGES is requested --repeat times by a member of staff wh
 records filled in as load.py does. Prints per page the median server time, its CPU time, the number of
 queries and their time, and the login page (the baseline) first; then the mix's mean CPU time a request,
 which is what bounds the throughput of the closed loop (2 cores ÷ CPU per request). --profile LABEL prints
-a cProfile of that page. Nothing here asserts a time."""
+a cProfile of that page (`all`: of the whole mix, by own time and by cumulative time, kept in
+var/bench/pages.prof for pstats' print_callers). Nothing here asserts a time."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default="", help="only the pages whose path contains this")
-    parser.add_argument("--profile", default="", help="the label of a page to profile")
+    parser.add_argument("--profile", default="", help="the label of a page to profile, or 'all': the whole mix")
     parser.add_argument("--queries", default="", help="the label of a page whose slowest queries to print")
     args = parser.parse_args()
     if args.db == "sqlite":
@@ -94,6 +95,7 @@ def main() -> None:
         return wall * 1000, cpu * 1000, len(queries), sql * 1000, response.status_code
 
     rows = []
+    whole = cProfile.Profile() if args.profile == "all" else None
     anonymous = Client()
     pages = [("/login/", "login page (baseline)"), *PAGES]
     for template, label in pages:
@@ -106,7 +108,11 @@ def main() -> None:
         runs = []
         for index in range(args.repeat + 1):
             path = template.format(**{k: rng.choice(v) for k, v in sample.items()})
+            if whole is not None and index:
+                whole.enable()
             result = measure(client, path)
+            if whole is not None:
+                whole.disable()
             if index:  # the first request warms the caches up
                 runs.append(result)
         if label == args.queries:
@@ -119,6 +125,10 @@ def main() -> None:
             profile.runcall(client.get, template.format(**{k: rng.choice(v) for k, v in sample.items()}))
             pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
         rows.append((label, name, runs))
+    if whole is not None:
+        whole.dump_stats(ROOT / "var" / "bench" / "pages.prof")
+        pstats.Stats(whole).sort_stats("tottime").print_stats(45)
+        pstats.Stats(whole).sort_stats("cumulative").print_stats(60)
     print(f"{args.db}: one request at a time, median of {args.repeat}; load {open('/proc/loadavg').read().strip()}")
     print("| page | as | ms | CPU ms | queries | SQL ms | status |")
     print("|---|---|---|---|---|---|---|")

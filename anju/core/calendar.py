@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.links import reverse
 from anju.core.models import AuditEvent, CalendarDay, CalendarYear, User
 from anju.core.todos import Todo
 from anju.lib.dates import Calendar, CalendarError

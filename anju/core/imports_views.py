@@ -13,10 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.core import imports, jobs
+from anju.core.links import reverse
 from anju.core.listing import client_ip, xlsx_response
 from anju.core.models import Job
 from anju.core.permissions import actor, can, check

@@ -9,10 +9,10 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.core import jobs
+from anju.core.links import reverse
 from anju.core.listing import ChoiceFilter, Column, Link, ListPage, Muted, Tag
 from anju.core.models import Job
 from anju.core.permissions import login_required

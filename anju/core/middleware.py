@@ -8,7 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+
+from anju.core.links import reverse
 
 
 class PasswordChangeRequiredMiddleware:

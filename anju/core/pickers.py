@@ -15,11 +15,11 @@ from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, JsonResponse
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.core.permissions import can, check, login_required
 
 LIMIT = 20

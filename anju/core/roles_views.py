@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.core import actions, modules
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import Action, Column, ListPage, Search, link_column
 from anju.core.models import Role
 from anju.core.permissions import actor, can, require

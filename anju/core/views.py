@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +32,7 @@ from anju.core.forms import (
     PasswordChangeForm,
     UserForm,
 )
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

@@ -16,11 +16,11 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.urls import reverse
 
 from anju.core import kpis as registry
 from anju.core import memo
 from anju.core.fields import MoneyField
+from anju.core.links import reverse
 from anju.fund.models import Account, JournalEntry, JournalLine, UseApplication
 
 ZERO = Decimal("0.00")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.core.todos import Todo
 from anju.fund.models import BankReceipt, RefundApplication, UseApplication
 

@@ -8,12 +8,12 @@ from django.core.paginator import Page
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import MoneyField
+from anju.core.links import reverse
 from anju.core.listing import (
     ChoiceFilter,
     Column,

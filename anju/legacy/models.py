@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.registry.models import Building, Enterprise
 from anju.registry.models import Project as RegistryProject
 from anju.worklog.models import WorkRecord

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import reverse
-
 from anju.core import kpis as registry
+from anju.core.links import reverse
 from anju.oversight import queries
 from anju.oversight.models import Finding
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.core.workflow import WorkflowEvent
 from anju.worklog.models import WorkRecord
 

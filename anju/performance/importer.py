@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import imports
+from anju.core.links import reverse
 from anju.core.models import User
 from anju.lib.tabular import FILE_ROW, Column, ImportRejected, Kind, RowError
 from anju.performance import actions

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import OperationalError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import jobs as core_jobs
+from anju.core.links import reverse
 from anju.core.models import Job
 from anju.lib.errors import DomainError
 from anju.performance import writers

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.core.todos import Todo
 from anju.performance.models import Asset
 

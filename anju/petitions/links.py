@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
+from anju.core.links import reverse
 from anju.petitions.errors import PetitionError
 
 

@@ -16,11 +16,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import by_user
+from anju.core.links import reverse
 from anju.core.models import Role
 from anju.core.workflow import WorkflowEvent
 from anju.lib import dates

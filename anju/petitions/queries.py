@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from anju.core import kpis as registry
 from anju.core import related
+from anju.core.links import reverse
 from anju.petitions import rules
 from anju.petitions.models import Campaign, Case, CaseDeadline, Commitment, Incident
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.core.todos import Todo
 from anju.petitions import queries
 from anju.petitions.models import Case

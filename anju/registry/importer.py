@@ -17,12 +17,12 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from anju.core import imports
+from anju.core.links import reverse
 from anju.core.models import User
 from anju.lib.ids import CHINA, normalize_mobile, normalize_resident_id, normalize_uscc
 from anju.lib.pinyin import initials, person_initials

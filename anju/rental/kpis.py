@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from anju.core import kpis as registry
+from anju.core.links import reverse
 from anju.rental import queries
 from anju.rental.models import Inspection, Kind
 

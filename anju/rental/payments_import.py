@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import imports
 from anju.core.bankfile import BankFile, BankFileImport, BankLine, BankUse
+from anju.core.links import reverse
 from anju.core.models import BankProfile, User
 from anju.lib.tabular import Column, ImportRejected, Kind, RowError
 from anju.rental import actions

@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import audit, imports
+from anju.core.links import reverse
 from anju.core.models import AuditEvent, User
 from anju.lib import ids
 from anju.lib.tabular import Column, ImportRejected, Kind, RowError, file_error

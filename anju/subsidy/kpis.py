@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import reverse
-
 from anju.core import kpis as registry
+from anju.core.links import reverse
 from anju.subsidy import queries
 from anju.subsidy.models import Status
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import imports
+from anju.core.links import reverse
 from anju.core.models import User
 from anju.lib.tabular import Column, Kind, RowError
 from anju.subsidy import payments

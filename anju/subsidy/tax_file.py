@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import audit, imports
+from anju.core.links import reverse
 from anju.core.models import AuditEvent, User
 from anju.lib.tabular import Column, Kind
 from anju.subsidy import actions, rules

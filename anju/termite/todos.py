@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.core.todos import Todo
 from anju.termite.models import Application, ControlRequest
 

@@ -16,13 +16,13 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, memo, related
 from anju.core import kpis as registry
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

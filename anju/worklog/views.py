@@ -9,12 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, related
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

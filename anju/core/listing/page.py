@@ -29,13 +29,13 @@ from django.db.models import QuerySet, Sum
 from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import ids, kept
+from anju.core.links import reverse
 from anju.core.listing.cells import NUM, Link, export_value, html, total_html
 from anju.core.listing.export import export_in_background, export_xlsx
 from anju.core.listing.filters import RESERVED, Filter, Label, Search

@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import imports
+from anju.core.links import reverse
 from anju.core.models import User
 from anju.fund.arrears import actions
 from anju.fund.arrears.models import ArrearsItem, RecoveryCase

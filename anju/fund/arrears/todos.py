@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.links import reverse
 from anju.core.todos import Todo
 from anju.fund.arrears import rules
 from anju.fund.arrears.models import CaseAction, RecoveryCase

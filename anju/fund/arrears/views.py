@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core import attachments, kpis
 from anju.core.errors import refused
 from anju.core.imports_views import error_context
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

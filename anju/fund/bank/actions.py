@@ -16,13 +16,13 @@ from typing import Any, NamedTuple
 
 from django import forms
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import audit, bulk, imports
 from anju.core.bankfile import BankFile, BankFileImport, BankUse
 from anju.core.fields import from_fen, to_fen
+from anju.core.links import reverse
 from anju.core.models import AuditEvent, BankProfile, User
 from anju.fund import ledger
 from anju.fund.deposits import actions as deposits

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

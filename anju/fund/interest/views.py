@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from anju.core import jobs
 from anju.core.errors import refused
 from anju.core.fields import MoneyField
+from anju.core.links import reverse
 from anju.core.models import Job
 from anju.core.permissions import actor, can, check, require
 from anju.fund.errors import InterestError

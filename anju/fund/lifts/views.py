@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import ChoiceFilter, Column, HiddenFilter, ListPage, Search, Tag, link_column, valid_int
 from anju.core.permissions import actor, check, require
 from anju.core.pickers import PickerField, PickerWidget

@@ -12,11 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import imports
 from anju.core.bankfile import BankFile, BankFileImport, BankLine, BankUse
+from anju.core.links import reverse
 from anju.core.models import BankProfile, User
 from anju.fund.models import Account, BankImport, BankStatementLine
 from anju.lib.tabular import FILE_ROW, Column, ImportRejected, Kind, RowError

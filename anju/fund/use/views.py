@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, audit, workflow
 from anju.core.errors import refused
 from anju.core.imports_views import import_page
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

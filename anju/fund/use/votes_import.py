@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import imports
+from anju.core.links import reverse
 from anju.core.models import User
 from anju.fund.models import ScopeUnit, UseApplication
 from anju.fund.use import actions as use

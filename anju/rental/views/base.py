@@ -8,10 +8,10 @@ from typing import Any
 from django import forms as dj_forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import ChoiceFilter, ListPage
 from anju.core.models import AuditEvent
 from anju.rental.models import Kind

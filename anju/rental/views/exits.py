@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import workflow
+from anju.core.links import reverse
 from anju.core.listing import (
     ChoiceFilter,
     Column,

@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

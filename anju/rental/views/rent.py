@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core import jobs
 from anju.core.errors import refused
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     BatchAction,

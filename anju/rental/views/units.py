@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import imports
+from anju.core.links import reverse
 from anju.core.listing import (
     Action,
     ChoiceFilter,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from anju.core import jobs
 from anju.core.links import reverse
-from anju.core.listing import ChoiceFilter, Column, Link, ListPage, Muted, Tag
+from anju.core.listing import ChoiceFilter, Column, Link, ListPage, Muted, Tag, label_of
 from anju.core.models import Job
 from anju.core.permissions import login_required
 
@@ -33,7 +33,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
         columns=[
             Column(_("Job"), lambda j: Link(j.title, reverse("core:job", args=[j.pk])), "title"),
             Column(_("Requested by"), lambda j: j.owner.full_name if j.owner else Muted("—")),
-            Column(_("Status"), lambda j: Tag(j.get_status_display(), j.status), "status"),
+            Column(_("Status"), lambda j: Tag(label_of(j, "status"), j.status), "status"),
             Column(_("Progress"), lambda j: f"{j.percent}%"),
             Column(_("Started"), lambda j: j.created, "created"),
             Column(_("Finished"), lambda j: j.finished or Muted("—"), "finished"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from anju.core import actions, modules
 from anju.core.errors import refused
 from anju.core.links import reverse
-from anju.core.listing import Action, Column, ListPage, Search, link_column
+from anju.core.listing import Action, Column, ListPage, Search, label_of, link_column
 from anju.core.models import Role
 from anju.core.permissions import actor, can, require
 
@@ -65,7 +65,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
             link_column(_("Role"), "name", "core:role_edit", export_label="角色")
             if can(request.user, "users", "handle")
             else Column(_("Role"), lambda r: r.name, "name", export_label="角色"),
-            Column(_("Kind"), lambda r: r.get_kind_display(), "kind", export_label="类型"),
+            Column(_("Kind"), lambda r: label_of(r, "kind"), "kind", export_label="类型"),
             Column(_("Users"), lambda r: r.user_count, "user_count", export_label="用户数"),
             *(Column(name, _granted_in(code), export_label=str(name)) for code, name in names.items()),
         ],

@@ -43,6 +43,7 @@ from anju.core.listing import (
     Search,
     Tag,
     client_ip,
+    label_of,
     link_column,
     xlsx_response,
 )
@@ -357,10 +358,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             Column(_("User"), _actor, "actor_name", export_label=next(headers), export_value=lambda e: e.actor_name),
             Column(
                 _("Action"),
-                lambda e: Tag(e.get_action_display(), e.action),
+                lambda e: Tag(label_of(e, "action"), e.action),
                 "action",
                 export_label=next(headers),
-                export_value=lambda e: e.get_action_display(),
+                export_value=lambda e: label_of(e, "action"),
             ),
             Column(
                 _("Record"),

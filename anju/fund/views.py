@@ -28,6 +28,7 @@ from anju.core.listing import (
     TextFilter,
     choice_label,
     export_xlsx,
+    label_of,
 )
 from anju.core.listing.cells import NUM, total_html
 from anju.core.permissions import can, require
@@ -383,7 +384,7 @@ def journal(request: HttpRequest) -> HttpResponse:
             ),
             Column(
                 _("Kind"),
-                lambda e: e.get_kind_display(),
+                lambda e: label_of(e, "kind"),
                 export_label="类型",
                 fields=["kind"],
                 from_fields=choice_label(JournalEntry.Kind.choices),
@@ -461,7 +462,7 @@ def journal_entry(request: HttpRequest, seq: int) -> HttpResponse:
                 export_label="账户",
                 export_value=lambda ln: ln.account.unit.code if ln.account.unit else ln.account.name,
             ),
-            Column(_("Account kind"), lambda ln: ln.account.get_kind_display(), export_label="账户类型"),
+            Column(_("Account kind"), lambda ln: label_of(ln.account, "kind"), export_label="账户类型"),
             Column(_("Debit side"), lambda ln: ln.amount if ln.amount > 0 else None, export_label="借方"),
             Column(_("Credit side"), lambda ln: -ln.amount if ln.amount < 0 else None, export_label="贷方"),
         ],

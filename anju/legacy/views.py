@@ -27,6 +27,7 @@ from anju.core.listing import (
     Search,
     Tag,
     YearFilter,
+    label_of,
     link_column,
     valid_int,
 )
@@ -145,7 +146,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
         queryset=Task.objects.select_related("project", "owner", "meeting"),
         columns=[
             Column(_("Legacy project"), lambda t: t.project.name, "project__name", export_label="项目"),
-            Column(_("Agency"), lambda t: t.get_agency_display(), "agency", export_label="责任单位"),
+            Column(_("Agency"), lambda t: label_of(t, "agency"), "agency", export_label="责任单位"),
             Column(_("Task"), lambda t: t.title, export_label="任务"),
             Column(_("Task owner"), lambda t: str(t.owner), export_label="责任人"),
             Column(_("Deadline"), lambda t: t.due_on, "due_on", export_label="完成时限"),

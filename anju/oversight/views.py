@@ -31,6 +31,7 @@ from anju.core.listing import (
     Search,
     Tag,
     YearFilter,
+    label_of,
     link_column,
     valid_int,
 )
@@ -96,7 +97,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
         ),
         columns=[
             link_column(_("Inspection title"), "title", "oversight:inspection", export_label="名称"),
-            Column(_("Inspection kind"), lambda i: i.get_kind_display(), "kind", export_label="类型"),
+            Column(_("Inspection kind"), lambda i: label_of(i, "kind"), "kind", export_label="类型"),
             Column(_("Feedback on"), lambda i: i.feedback_on, "feedback_on", export_label="反馈日期"),
             Column(_("Findings"), lambda i: i.n, "n", export_label="问题数"),
             Column(_("Rectified"), lambda i: i.done, "done", export_label="已整改到位"),
@@ -205,8 +206,8 @@ def findings(request: HttpRequest) -> HttpResponse:
                 export_value=lambda f: f.number,
             ),
             Column(_("Finding"), lambda f: f.text, export_label="问题描述"),
-            Column(_("Area"), lambda f: f.get_area_display(), "area", export_label="问题领域"),
-            Column(_("Origin"), lambda f: f.get_origin_display(), "origin", export_label="问题来源"),
+            Column(_("Area"), lambda f: label_of(f, "area"), "area", export_label="问题领域"),
+            Column(_("Origin"), lambda f: label_of(f, "origin"), "origin", export_label="问题来源"),
             Column(_("Tasks"), lambda f: f.tasks_n, "tasks_n", export_label="整改任务数"),
             Column(
                 _("Rectified on"), lambda f: f.rectified_on or Muted("—"), "rectified_on", export_label="整改到位日期"
@@ -289,8 +290,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
                 "finding__number",
                 export_label="问题描述",
             ),
-            Column(_("Area"), lambda t: t.finding.get_area_display(), export_label="问题领域"),
-            Column(_("Rectification kind"), lambda t: t.get_kind_display(), "kind", export_label="整改类型"),
+            Column(_("Area"), lambda t: label_of(t.finding, "area"), export_label="问题领域"),
+            Column(_("Rectification kind"), lambda t: label_of(t, "kind"), "kind", export_label="整改类型"),
             Column(_("Rectification target"), lambda t: t.target, export_label="整改目标（措施）"),
             Column(_("Responsible unit"), lambda t: t.unit, "unit", export_label="责任单位"),
             Column(_("Responsible person"), lambda t: str(t.owner), export_label="责任人"),

@@ -31,6 +31,7 @@ from anju.core.listing import (
     Tag,
     client_ip,
     export_xlsx,
+    label_of,
     link_column,
 )
 from anju.core.models import AuditEvent
@@ -323,7 +324,7 @@ def assets(request: HttpRequest) -> HttpResponse:
         columns=[
             link_column(_("Asset code"), "code", "performance:asset", export_label="资产编码"),
             Column(_("Name"), lambda a: a.name, "name", export_label="资产名称"),
-            Column(_("Kind"), lambda a: a.get_kind_display(), "kind", export_label="资产类别"),
+            Column(_("Kind"), lambda a: label_of(a, "kind"), "kind", export_label="资产类别"),
             Column(_("Asset category"), lambda a: a.category, "category", export_label="分类"),
             Column(_("Value"), lambda a: a.value, "value", total=True, export_label="价值"),
             Column(_("Department"), lambda a: a.department, "department", export_label="使用部门"),
@@ -331,7 +332,7 @@ def assets(request: HttpRequest) -> HttpResponse:
             Column(_("Acquired on"), lambda a: a.acquired_on, "acquired_on", export_label="取得日期"),
             Column(
                 _("Status"),
-                lambda a: Tag(a.get_status_display(), ASSET_TAGS.get(a.status, "approved")),
+                lambda a: Tag(label_of(a, "status"), ASSET_TAGS.get(a.status, "approved")),
                 "status",
                 export_label="状态",
             ),

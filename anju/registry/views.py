@@ -25,6 +25,7 @@ from anju.core.listing import (
     Tag,
     TextFilter,
     choice_label,
+    label_of,
     link_column,
 )
 from anju.core.permissions import actor, can, require
@@ -124,7 +125,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             Column(_("Floor area (m²)"), lambda u: u.area, "area", export_label="建筑面积", fields=["area"]),
             Column(
                 _("Use"),
-                lambda u: u.get_use_display(),
+                lambda u: label_of(u, "use"),
                 "use",
                 export_label="房屋用途",
                 fields=["use"],
@@ -196,7 +197,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             link_column(_("Name"), "name", "registry:person", export_label="姓名", fields=["name"]),
             Column(
                 _("ID type"),
-                lambda p: p.get_id_type_display(),
+                lambda p: label_of(p, "id_type"),
                 "id_type",
                 export_label="证件类型",
                 fields=["id_type"],
@@ -323,7 +324,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         columns=[
             link_column(_("Project code"), "code", "registry:project", key="code", export_label="项目编码"),
             Column(_("Name"), lambda p: p.name, "name", export_label="项目名称"),
-            Column(_("Kind"), lambda p: p.get_kind_display(), "kind", export_label="类型"),
+            Column(_("Kind"), lambda p: label_of(p, "kind"), "kind", export_label="类型"),
             Column(_("District"), lambda p: p.district, "district", export_label="区县"),
             Column("", lambda p: p.address, page=False, export_label="地址"),
             Column(_("Developer"), _developer, "developer__name", export_label="开发企业"),

@@ -31,6 +31,7 @@ from anju.core.listing import (
     Muted,
     Search,
     Tag,
+    label_of,
     link_column,
     valid_int,
 )
@@ -106,7 +107,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             Column(_("Contract signed on"), lambda a: a.contract_date, "contract_date", export_label="合同签订日期"),
             Column(_("Subsidy amount"), lambda a: a.amount, "amount", total=True, export_label="补贴金额"),
             Column(_("Applied on"), lambda a: a.applied_on, "applied_on", export_label="申请日期"),
-            Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
+            Column(_("Status"), lambda a: Tag(label_of(a, "status"), a.status), "status", export_label="状态"),
             Column(
                 _("Possible duplicate"),
                 lambda a: Tag(str(_("Flagged")), "flagged") if a.flagged else Muted("—"),
@@ -260,7 +261,7 @@ def flags(request: HttpRequest) -> HttpResponse:
         columns=[
             _app_link(_("Application number"), "application", "申请编号"),
             Column(_("Buyer's name"), lambda f: f.application.buyer_name, export_label="购房人姓名"),
-            Column(_("Reason"), lambda f: f.get_reason_display(), "reason", export_label="疑似重复原因"),
+            Column(_("Reason"), lambda f: label_of(f, "reason"), "reason", export_label="疑似重复原因"),
             _app_link(_("Other application"), "other", "相同的申请"),
             Column(_("Flagged on"), lambda f: f.created, "created", export_label="标记时间"),
             Column(
@@ -318,7 +319,7 @@ def batches(request: HttpRequest) -> HttpResponse:
             Column(_("Total"), lambda b: b.total, "total", total=True, export_label="金额"),
             Column(_("Paid by the bank"), lambda b: b.paid, export_label="发放成功"),
             Column(_("Refused by the bank"), lambda b: b.failed, export_label="发放失败"),
-            Column(_("State"), lambda b: Tag(b.get_state_display(), b.state), "state", export_label="状态"),
+            Column(_("State"), lambda b: Tag(label_of(b, "state"), b.state), "state", export_label="状态"),
         ],
         filename="购房补贴发放批次",
         actions=[Action(_("Import the bank's results"), reverse("subsidy:results_import"), "handle")],
@@ -372,7 +373,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             IdColumn(_("Payee account"), lambda p: p.payee_account, export_label="收款账号"),
             Column(_("Payee bank"), lambda p: p.payee_bank, export_label="开户行"),
             Column(_("Amount"), lambda p: p.amount, "amount", total=True, export_label="金额"),
-            Column(_("State"), lambda p: Tag(p.get_state_display(), p.state), "state", export_label="结果"),
+            Column(_("State"), lambda p: Tag(label_of(p, "state"), p.state), "state", export_label="结果"),
             Column(_("Result dated"), lambda p: p.result_on or Muted("—"), "result_on", export_label="结果日期"),
         ],
         filters=[ChoiceFilter("state", _("State"), Payment.State.choices)],

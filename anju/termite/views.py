@@ -32,6 +32,7 @@ from anju.core.listing import (
     Muted,
     Search,
     Tag,
+    label_of,
     link_column,
     valid_int,
 )
@@ -155,7 +156,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             Column(_("Area (m²)"), lambda a: a.area, "area", total=True, export_label="面积"),
             Column(_("Application received on"), lambda a: a.received_on, "received_on", export_label="收件日期"),
             Column(_("Accepted on"), lambda a: a.accepted_on or Muted("—"), "accepted_on", export_label="受理日期"),
-            Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
+            Column(_("Status"), lambda a: Tag(label_of(a, "status"), a.status), "status", export_label="状态"),
         ],
         search=Search(
             ["number__icontains", "developer_name__icontains", "project_name__icontains"],
@@ -453,17 +454,17 @@ def requests(request: HttpRequest) -> HttpResponse:
             Column(_("Request received on"), lambda r: r.received_on, "received_on", export_label="报治日期"),
             Column(
                 _("Requester"),
-                lambda r: f"{r.requester_name}（{r.get_requester_kind_display()}）",
+                lambda r: f"{r.requester_name}（{label_of(r, 'requester_kind')}）",
                 export_label="报治人",
             ),
             Column(_("Address or location"), lambda r: r.address, export_label="地址"),
-            Column(_("Target"), lambda r: r.get_target_display(), "target", export_label="对象"),
+            Column(_("Target"), lambda r: label_of(r, "target"), "target", export_label="对象"),
             Column(
                 _("Area treated (m²)"), lambda r: r.treated_area, "treated_area", total=True, export_label="灭治面积"
             ),
             Column(_("Trees treated"), lambda r: r.trees_treated, "trees_treated", total=True, export_label="灭治树木"),
-            Column(_("Charge basis"), lambda r: r.get_basis_display(), "basis", export_label="收费"),
-            Column(_("Status"), lambda r: Tag(r.get_status_display(), r.status), "status", export_label="状态"),
+            Column(_("Charge basis"), lambda r: label_of(r, "basis"), "basis", export_label="收费"),
+            Column(_("Status"), lambda r: Tag(label_of(r, "status"), r.status), "status", export_label="状态"),
         ],
         search=Search(
             ["number__icontains", "requester_name__icontains", "address__icontains"], _("Number, requester or address")

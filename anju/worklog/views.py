@@ -24,6 +24,7 @@ from anju.core.listing import (
     Muted,
     Search,
     YearFilter,
+    label_of,
     link_column,
 )
 from anju.core.permissions import actor, can, require
@@ -73,7 +74,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         queryset=_visible(request),
         columns=[
             Column(_("Date of the record"), lambda r: r.held_on, "held_on", export_label="日期"),
-            Column(_("Work record category"), lambda r: r.get_category_display(), "category", export_label="类别"),
+            Column(_("Work record category"), lambda r: label_of(r, "category"), "category", export_label="类别"),
             link_column(_("Title"), "title", "worklog:record", export_label="名称"),
             Column(_("Business line or topic"), lambda r: rules.topic_name(r.line), "line", export_label="业务或主题"),
             Column(_("Figures"), lambda r: _figures(r) or Muted("—"), export_label="数量或结果"),

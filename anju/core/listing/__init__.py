@@ -4,7 +4,7 @@ through `export_xlsx` (audited)."""
 
 from __future__ import annotations
 
-from anju.core.listing.cells import Link, Muted, Tag, choice_label
+from anju.core.listing.cells import Link, Muted, Tag, choice_label, label_of
 from anju.core.listing.export import XLSX_TYPE, client_ip, export_xlsx, xlsx_response
 from anju.core.listing.filters import (
     ChoiceFilter,
@@ -60,6 +60,7 @@ __all__ = [
     "choice_label",
     "client_ip",
     "export_xlsx",
+    "label_of",
     "link_column",
     "pager",
     "paginate",

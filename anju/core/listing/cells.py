@@ -14,8 +14,10 @@ from html import escape as escape_html
 from typing import Any
 
 from django.utils import timezone
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 NUM = "num"
 NOWRAP = "nowrap"
@@ -123,6 +125,25 @@ def choice_label(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], Any]:
     value itself when it is not one of them)."""
     labels = {value: str(label) for value, label in choices}
     return lambda value: labels.get(value, value)
+
+
+# Each choice field's labels in the active language, {value: label}: Django's `get_FOO_display()` rebuilds the
+# field's choices and hashes every label (translating each) on every call, which a list does per row.
+_labels: dict[tuple[Any, str | None], dict[Any, Any]] = {}
+
+
+def label_of(obj: Any, name: str) -> Any:
+    """`obj.get_<name>_display()`, the field's labels translated once a process (the value itself when it is
+    not one of the choices). A field whose choices are computed (a callable) is asked each time."""
+    field = obj._meta.get_field(name)
+    if not isinstance(field.choices, list | tuple):
+        return getattr(obj, f"get_{name}_display")()
+    key = (field, get_language())
+    labels = _labels.get(key)
+    if labels is None:
+        labels = _labels[key] = {make_hashable(value): str(label) for value, label in field.flatchoices}
+    value = getattr(obj, field.attname)
+    return labels.get(make_hashable(value), value)
 
 
 def total_html(value: Any) -> SafeString:

@@ -33,6 +33,7 @@ from anju.core.listing import (
     Search,
     Tag,
     export_xlsx,
+    label_of,
     link_column,
     pager,
     paginate,
@@ -210,7 +211,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             Column(_("Households"), lambda c: c.households, "households", export_label="户数"),
             Column(_("Owed"), lambda c: c.owed, "owed", total=True, export_label="欠缴金额"),
             Column(_("Recovered"), lambda c: c.recovered, "recovered", total=True, export_label="已追缴"),
-            Column(_("Stage"), lambda c: Tag(c.get_stage_display(), c.stage), "stage", export_label="阶段"),
+            Column(_("Stage"), lambda c: Tag(label_of(c, "stage"), c.stage), "stage", export_label="阶段"),
         ],
         search=Search(
             ["number__icontains", "project__name__icontains", "developer__name__icontains"],

@@ -20,6 +20,7 @@ from anju.core.listing import (
     Muted,
     Search,
     Tag,
+    label_of,
 )
 from anju.core.permissions import actor, can, require
 from anju.fund import accounts
@@ -54,7 +55,7 @@ def _receipt_columns(*, suspense: bool, can_handle: bool) -> list[Column]:
         Column(_("Memo"), lambda r: r.memo, export_label=next(headers)),
         Column(
             _("Status"),
-            lambda r: Tag(r.get_status_display(), "update" if r.status == BankReceipt.Status.SUSPENSE else "create"),
+            lambda r: Tag(label_of(r, "status"), "update" if r.status == BankReceipt.Status.SUSPENSE else "create"),
             "status",
             page=not suspense,
             export_label=next(headers),

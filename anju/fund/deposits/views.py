@@ -27,6 +27,7 @@ from anju.core.listing import (
     Search,
     Tag,
     TextFilter,
+    label_of,
     link_column,
     valid_int,
 )
@@ -57,9 +58,9 @@ def standards(request: HttpRequest) -> HttpResponse:
         queryset=DepositStandard.objects.order_by("building_type", "use_class", "-effective_from"),
         columns=[
             Column(
-                _("Building type"), lambda s: s.get_building_type_display(), "building_type", export_label="房屋类型"
+                _("Building type"), lambda s: label_of(s, "building_type"), "building_type", export_label="房屋类型"
             ),
-            Column(_("Use"), lambda s: s.get_use_class_display(), "use_class", export_label="用途"),
+            Column(_("Use"), lambda s: label_of(s, "use_class"), "use_class", export_label="用途"),
             Column(
                 _("Effective from"),
                 lambda s: (s.effective_from, Tag(_("In force"), "create") if s.pk in in_force else None),
@@ -141,8 +142,8 @@ def notices(request: HttpRequest) -> HttpResponse:
         ),
         columns=[
             link_column(_("Notice number"), "number", "fund:notice", export_label="通知书编号"),
-            Column(_("Kind"), lambda n: n.get_kind_display(), "kind", export_label="类型"),
-            Column("", lambda n: n.get_status_display(), page=False, export_label="状态"),
+            Column(_("Kind"), lambda n: label_of(n, "kind"), "kind", export_label="类型"),
+            Column("", lambda n: label_of(n, "status"), page=False, export_label="状态"),
             Column(
                 _("Unit code"),
                 lambda n: Link(n.account.unit.code, reverse("fund:statement", args=[n.account.unit.code])),
@@ -163,7 +164,7 @@ def notices(request: HttpRequest) -> HttpResponse:
             Column(_("Issued on"), lambda n: n.issued_on, "issued_on", export_label="开具日期"),
             Column(
                 _("Status"),
-                lambda n: Tag(n.get_status_display(), NOTICE_TAGS.get(n.status, "")),
+                lambda n: Tag(label_of(n, "status"), NOTICE_TAGS.get(n.status, "")),
                 "status",
                 export=False,
             ),

@@ -16,7 +16,17 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.errors import refused
 from anju.core.links import reverse
-from anju.core.listing import ChoiceFilter, Column, HiddenFilter, ListPage, Search, Tag, link_column, valid_int
+from anju.core.listing import (
+    ChoiceFilter,
+    Column,
+    HiddenFilter,
+    ListPage,
+    Search,
+    Tag,
+    label_of,
+    link_column,
+    valid_int,
+)
 from anju.core.permissions import actor, check, require
 from anju.core.pickers import PickerField, PickerWidget
 from anju.fund.lifts import actions, queries, rules
@@ -227,9 +237,9 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             Column(_("Cover amount"), lambda p: p.cover, "cover", total=True, export_label="保险金额"),
             Column(
                 _("Status"),
-                lambda p: Tag(p.get_status_display(), p.status),
+                lambda p: Tag(label_of(p, "status"), p.status),
                 export_label="状态",
-                export_value=lambda p: p.get_status_display(),
+                export_value=lambda p: label_of(p, "status"),
             ),
         ],
         search=Search(hint=_("Policy number or project"), apply=search),
@@ -322,7 +332,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             Column(_("Amount claimed"), lambda c: c.amount, "amount", total=True, export_label="报案金额"),
             Column(
                 _("Status"),
-                lambda c: c.get_status_display(),
+                lambda c: label_of(c, "status"),
                 "status",
                 export_label="状态",
                 template="lifts/_claim_status.html",

@@ -21,6 +21,7 @@ from anju.core.listing import (
     Muted,
     Search,
     Tag,
+    label_of,
     link_column,
 )
 from anju.core.models import User
@@ -56,7 +57,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
             ),
             Column(_("Applicant"), lambda a: a.applicant, "applicant", export_label="申请人"),
             Column(_("Reason"), lambda a: a.reason, export_label="退款原因"),
-            Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
+            Column(_("Status"), lambda a: Tag(label_of(a, "status"), a.status), "status", export_label="状态"),
             Column(
                 _("Created"),
                 lambda a: a.created,

@@ -27,6 +27,7 @@ from anju.core.listing import (
     TextFilter,
     YearFilter,
     client_ip,
+    label_of,
     link_column,
     xlsx_response,
 )
@@ -59,10 +60,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
             link_column(_("Number"), "number", "fund:use", export_label="申请编号"),
             Column(
                 _("Kind"),
-                lambda a: Tag(EMERGENCY, "emergency") if a.is_emergency else a.get_kind_display(),
+                lambda a: Tag(EMERGENCY, "emergency") if a.is_emergency else label_of(a, "kind"),
                 "kind",
                 export_label="类型",
-                export_value=lambda a: ("（应急）" if a.is_emergency else "") + str(a.get_kind_display()),
+                export_value=lambda a: ("（应急）" if a.is_emergency else "") + str(label_of(a, "kind")),
             ),
             Column(_("Project"), lambda a: a.project.name, "project__name", export_label="项目"),
             Column(_("Repair"), lambda a: a.title, "title", export_label="维修项目"),
@@ -76,7 +77,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
                 export_label="审计结算",
                 export_value=lambda a: a.final_cost if a.final_cost is not None else "",
             ),
-            Column(_("Status"), lambda a: Tag(a.get_status_display(), a.status), "status", export_label="状态"),
+            Column(_("Status"), lambda a: Tag(label_of(a, "status"), a.status), "status", export_label="状态"),
             Column(
                 _("Created"),
                 lambda a: timezone.localtime(a.created).date(),
@@ -336,7 +337,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
                 _("Project"), lambda p: p.application.project.name, "application__project__name", export_label="项目"
             ),
             Column(_("Repair"), lambda p: p.application.title, "application__title", export_label="维修项目"),
-            Column(_("Payment"), lambda p: p.get_kind_display(), "kind", export_label="类型"),
+            Column(_("Payment"), lambda p: label_of(p, "kind"), "kind", export_label="类型"),
             Column(_("Amount"), lambda p: p.amount, "amount", total=True, export_label="金额"),
             Column(_("From the fund"), lambda p: p.from_fund, "from_fund", total=True, export_label="维修资金支付"),
             Column(

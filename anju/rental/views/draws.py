@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.links import reverse
-from anju.core.listing import Action, Column, Search, Tag, link_column
+from anju.core.listing import Action, Column, Search, Tag, label_of, link_column
 from anju.core.permissions import actor, check, require
 from anju.rental import actions, forms, rules
 from anju.rental.models import Draw, Household
@@ -26,7 +26,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
         columns=[
             link_column(_("Draw number"), "number", "rental:draw"),
             Column(_("Draw date"), lambda d: d.draw_on, "draw_on"),
-            Column(_("Status"), lambda d: Tag(d.get_status_display(), d.status), "status"),
+            Column(_("Status"), lambda d: Tag(label_of(d, "status"), d.status), "status"),
             Column(_("Published seed"), lambda d: d.seed),
             Column(_("Tenant households"), lambda d: len(d.households)),
             Column(_("Homes"), lambda d: len(d.units)),

@@ -18,6 +18,7 @@ from anju.core.listing import (
     Search,
     Tag,
     YearFilter,
+    label_of,
     link_column,
 )
 from anju.core.permissions import actor, check, require
@@ -41,11 +42,11 @@ def exit_list(request: HttpRequest) -> HttpResponse:
             link_column(_("Exit number"), "number", "rental:exit"),
             Column(_("Applicant"), lambda e: e.household.applicant.name, "household__applicant__name"),
             Column(_("Unit code"), lambda e: e.lease.rental_unit.unit.code, "lease__rental_unit__unit__code"),
-            Column(_("Reason"), lambda e: e.get_reason_display(), "reason"),
+            Column(_("Reason"), lambda e: label_of(e, "reason"), "reason"),
             Column(_("Notice served on"), lambda e: e.notice_on, "notice_on"),
             Column(_("Move out by"), lambda e: e.deadline, "deadline"),
             Column(_("Forced"), lambda e: _("Yes") if e.forced else "", "forced"),
-            Column(_("Status"), lambda e: Tag(e.get_status_display(), e.status), "status"),
+            Column(_("Status"), lambda e: Tag(label_of(e, "status"), e.status), "status"),
             Column(_("Completed on"), lambda e: e.completed_on, "completed_on"),
         ],
         search=Search(

@@ -17,6 +17,7 @@ from anju.core.listing import (
     IdColumn,
     Search,
     Tag,
+    label_of,
     link_column,
 )
 from anju.core.permissions import actor, can, check, require
@@ -43,11 +44,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
             link_column(_("Household number"), "number", "rental:household"),
             Column(_("Applicant"), lambda h: h.applicant.name, "applicant__name"),
             IdColumn(_("ID number"), lambda h: h.applicant.id_number),
-            Column(_("Category"), lambda h: h.get_category_display(), "category"),
+            Column(_("Category"), lambda h: label_of(h, "category"), "category"),
             Column(_("Household size"), lambda h: h.members_count, "members_count"),
             Column(_("Monthly income per person"), lambda h: h.monthly_income, "monthly_income"),
             Column(_("Applied on"), lambda h: h.applied_on, "applied_on"),
-            Column(_("Status"), lambda h: Tag(h.get_status_display(), h.status), "status"),
+            Column(_("Status"), lambda h: Tag(label_of(h, "status"), h.status), "status"),
             Column(_("Waiting since"), lambda h: h.waiting_since, "waiting_since"),
         ],
         search=Search(

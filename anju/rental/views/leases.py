@@ -22,6 +22,7 @@ from anju.core.listing import (
     Link,
     Search,
     Tag,
+    label_of,
     valid_date,
     valid_int,
 )
@@ -47,15 +48,15 @@ def lease_list(request: HttpRequest) -> HttpResponse:
         queryset=Lease.objects.select_related("rental_unit__unit", "household").order_by("-start", "-pk"),
         columns=[
             Column(_("Lease number"), lambda le: Link(le.number, reverse("rental:lease", args=[le.pk])), "number"),
-            Column(_("Kind"), lambda le: le.get_kind_display(), "kind"),
+            Column(_("Kind"), lambda le: label_of(le, "kind"), "kind"),
             Column(_("Unit code"), lambda le: le.rental_unit.unit.code, "rental_unit__unit__code"),
             Column(_("Tenant"), lambda le: le.tenant_name, "tenant_name"),
-            Column(_("Category"), lambda le: le.get_category_display(), "category"),
+            Column(_("Category"), lambda le: label_of(le, "category"), "category"),
             Column(_("Area (m²)"), lambda le: le.area, "area"),
             Column(_("Monthly rent"), lambda le: le.monthly_rent, "monthly_rent", total=True),
             Column(_("Start"), lambda le: le.start, "start"),
             Column(_("End"), lambda le: le.ended_on or le.end),
-            Column(_("Status"), lambda le: Tag(le.get_status_display(), le.status), "status"),
+            Column(_("Status"), lambda le: Tag(label_of(le, "status"), le.status), "status"),
         ],
         search=Search(
             ["number__istartswith", "tenant_name__icontains", "rental_unit__unit__code__istartswith"],

@@ -20,6 +20,7 @@ from anju.core.listing import (
     Search,
     Tag,
     YearFilter,
+    label_of,
     link_column,
 )
 from anju.core.permissions import actor, check, require
@@ -47,7 +48,7 @@ def repair_list(request: HttpRequest) -> HttpResponse:
             Column(_("Reported on"), lambda r: r.reported_on, "reported_on"),
             Column(pgettext_lazy("rental", "Description"), lambda r: r.description),
             Column(_("Vendor"), lambda r: r.vendor, "vendor"),
-            Column(_("Status"), lambda r: Tag(r.get_status_display(), r.status), "status"),
+            Column(_("Status"), lambda r: Tag(label_of(r, "status"), r.status), "status"),
             Column(_("Completed on"), lambda r: r.completed_on, "completed_on"),
             Column(pgettext_lazy("rental", "Cost"), lambda r: r.cost, "cost", total=True),
         ],

@@ -19,6 +19,7 @@ from anju.core.listing import (
     Search,
     Tag,
     YearFilter,
+    label_of,
 )
 from anju.core.permissions import actor, require
 from anju.rental import actions, forms
@@ -41,7 +42,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
                 "household__number",
             ),
             Column(_("Applicant"), lambda r: r.household.applicant.name, "household__applicant__name"),
-            Column(_("Outcome"), lambda r: Tag(r.get_outcome_display(), r.outcome), "outcome"),
+            Column(_("Outcome"), lambda r: Tag(label_of(r, "outcome"), r.outcome), "outcome"),
             Column(_("Reviewed on"), lambda r: r.reviewed_on, "reviewed_on"),
             Column(_("Note"), lambda r: r.note),
         ],
@@ -70,7 +71,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         ),
         columns=[
             Column(_("Visited on"), lambda i: i.visited_on, "visited_on"),
-            Column(_("Visit"), lambda i: i.get_visit_display(), "visit"),
+            Column(_("Visit"), lambda i: label_of(i, "visit"), "visit"),
             Column(
                 _("Household number"),
                 lambda i: Link(i.household.number, reverse("rental:household", args=[i.household_id])),
@@ -78,7 +79,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             ),
             Column(_("Applicant"), lambda i: i.household.applicant.name, "household__applicant__name"),
             Column(_("Unit code"), lambda i: i.lease.rental_unit.unit.code, "lease__rental_unit__unit__code"),
-            Column(_("Finding"), lambda i: Tag(i.get_finding_display(), i.finding), "finding"),
+            Column(_("Finding"), lambda i: Tag(label_of(i, "finding"), i.finding), "finding"),
             Column(_("Inspector"), lambda i: i.inspector, "inspector"),
             Column(_("Note"), lambda i: i.note),
         ],

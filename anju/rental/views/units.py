@@ -18,6 +18,7 @@ from anju.core.listing import (
     Link,
     Search,
     Tag,
+    label_of,
 )
 from anju.core.permissions import actor, check, require
 from anju.registry.models import Project, Unit
@@ -44,9 +45,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         columns=[
             Column(_("Unit code"), lambda ru: Link(ru.unit.code, reverse("rental:unit", args=[ru.pk])), "unit__code"),
             Column(_("Estate"), lambda ru: ru.unit.project.name, "unit__project__name"),
-            Column(_("Kind"), lambda ru: ru.get_kind_display(), "kind"),
+            Column(_("Kind"), lambda ru: label_of(ru, "kind"), "kind"),
             Column(_("Area (m²)"), lambda ru: ru.unit.area, "unit__area"),
-            Column(_("State"), lambda ru: Tag(ru.get_state_display(), ru.state), "state"),
+            Column(_("State"), lambda ru: Tag(label_of(ru, "state"), ru.state), "state"),
             Column(_("Since"), lambda ru: ru.state_since, "state_since"),
         ],
         search=Search(
@@ -71,8 +72,8 @@ def rate_list(request: HttpRequest) -> HttpResponse:
         tab="rates",
         queryset=RentRate.objects.order_by("kind", "category", "-valid_from"),
         columns=[
-            Column(_("Kind"), lambda r: r.get_kind_display(), "kind"),
-            Column(_("Category"), lambda r: r.get_category_display(), "category"),
+            Column(_("Kind"), lambda r: label_of(r, "kind"), "kind"),
+            Column(_("Category"), lambda r: label_of(r, "category"), "category"),
             Column(_("Rent per m² per month"), lambda r: r.per_m2, "per_m2"),
             Column(_("Reduction (%)"), lambda r: r.reduction_percent, "reduction_percent"),
             Column(

@@ -7,12 +7,15 @@ cannot disagree; only the look differs (links and tags on the page, their text i
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partialmethod
 from html import escape as escape_html
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, strip_tags
@@ -127,22 +130,37 @@ def choice_label(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], Any]:
     return lambda value: labels.get(value, value)
 
 
-# Each choice field's labels in the active language, {value: label}: Django's `get_FOO_display()` rebuilds the
-# field's choices and hashes every label (translating each) on every call, which a list does per row.
-_labels: dict[tuple[Any, str | None], dict[Any, Any]] = {}
+# Each choice field's labels in the active language, {value: label}, by (model, name, language): Django's
+# `get_FOO_display()` rebuilds the field's choices and hashes every label (translating each) on every call,
+# which a list does per row. None where the model's own `get_<name>_display` must answer (below).
+_labels: dict[tuple[type, str, str | None], dict[Any, Any] | None] = {}
+
+
+def _choice_labels(model: type, name: str) -> dict[Any, Any] | None:
+    """The field's labels, or None when they are not Django's to give: no such field (a model's own
+    `get_<name>_display` over a property), a model's own override of the method, or computed choices (a
+    callable, asked each time)."""
+    try:
+        field = model._meta.get_field(name)  # type: ignore[attr-defined]
+    except FieldDoesNotExist:
+        return None
+    own = inspect.getattr_static(model, f"get_{name}_display", None)
+    if field.is_relation or not isinstance(own, partialmethod) or not isinstance(field.choices, list | tuple):
+        return None
+    return {make_hashable(value): str(label) for value, label in field.flatchoices}
 
 
 def label_of(obj: Any, name: str) -> Any:
     """`obj.get_<name>_display()`, the field's labels translated once a process (the value itself when it is
-    not one of the choices). A field whose choices are computed (a callable) is asked each time."""
-    field = obj._meta.get_field(name)
-    if not isinstance(field.choices, list | tuple):
-        return getattr(obj, f"get_{name}_display")()
-    key = (field, get_language())
-    labels = _labels.get(key)
+    not one of the choices)."""
+    key = (type(obj), name, get_language())
+    try:
+        labels = _labels[key]
+    except KeyError:
+        labels = _labels[key] = _choice_labels(type(obj), name)
     if labels is None:
-        labels = _labels[key] = {make_hashable(value): str(label) for value, label in field.flatchoices}
-    value = getattr(obj, field.attname)
+        return getattr(obj, f"get_{name}_display")()
+    value = getattr(obj, name)
     return labels.get(make_hashable(value), value)
 
 

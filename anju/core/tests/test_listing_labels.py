@@ -3,6 +3,7 @@ for every value of every choice field of every model, outside the choices too, i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import models
 from django.utils import translation
 
 from anju.core.listing import cells, label_of
+from anju.fund.lifts.models import Policy
 from anju.rental.models import Lease
 
 
@@ -47,6 +49,16 @@ def test_each_language_has_its_own_labels() -> None:
     assert english != chinese
 
 
+def test_a_models_own_display_method_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The lift policy's status is a property of its term, shown by its own get_status_display: no such field.
+    policy = Policy(start=dt.date(2000, 1, 1), end=dt.date(2001, 1, 1))
+    assert label_of(policy, "status") == policy.get_status_display() == str(Policy.Status.EXPIRED.label)
+    # A model's own override of a field's generated method is the one asked.
+    monkeypatch.setattr(cells, "_labels", {})
+    monkeypatch.setattr(Lease, "get_status_display", lambda self: f"自定义{self.status}")
+    assert label_of(Lease(status="active"), "status") == "自定义active"
+
+
 def test_computed_choices_are_asked_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
     field = Lease._meta.get_field("status")
     monkeypatch.setattr(cells, "_labels", {})
@@ -56,4 +68,4 @@ def test_computed_choices_are_asked_each_time(monkeypatch: pytest.MonkeyPatch) -
     for _ in range(2):
         assert label_of(Lease(status="active"), "status") == "问"
     assert len(calls) == 2
-    assert cells._labels == {}
+    assert cells._labels == {(Lease, "status", translation.get_language()): None}

@@ -2,7 +2,7 @@
 
 A page reverses tens of addresses (a list's row links, the header's, the breadcrumbs'), each ~15 µs of
 Django's resolver, and the same ones again on the next request: over the staff pages' mix
-(`bench/pages.py`) that was about one request's CPU in fourteen. An address depends only on the view's
+(`bench/pages.py`) that was about a tenth of a request's CPU. An address depends only on the view's
 name, its arguments, the URLconf in use and the script prefix (the site's path under the web server), so
 all of them make the key, with the current application (`{% url %}` passes the page's namespace) and the
 language, in case addresses are ever translated. Only plain arguments (text and integers, positional) are

@@ -104,3 +104,11 @@ def test_the_url_tag_is_answered_from_the_table(django_calls) -> None:
     for code in ("U-1", "U-2", "U-1"):
         assert template.render(Context({"code": code})) == f"/registry/units/{code}/|/jobs/"
     assert [call[0] for call in django_calls] == ["registry:unit", "core:jobs", "registry:unit"]
+
+
+def test_the_url_tag_keeps_djangos_as_var_and_its_errors(django_calls) -> None:
+    assert Template("{% url 'core:no_such_page' as missing %}[{{ missing }}]").render(Context()) == "[]"
+    with pytest.raises(urls.NoReverseMatch):
+        Template("{% url 'core:no_such_page' %}").render(Context())
+    shown = Template("{% url 'registry:unit' code as link %}<{{ link }}>").render(Context({"code": "A&B"}))
+    assert shown == "<" + urls.reverse("registry:unit", args=["A&B"]).replace("&", "&amp;") + ">"

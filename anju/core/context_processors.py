@@ -8,8 +8,6 @@ on the next request — nothing is trusted from an earlier request."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -19,6 +17,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 from anju.core import modules
+from anju.lib.bounded import Bounded
 
 
 class _ModulePerms:
@@ -42,8 +41,7 @@ class AnjuPerms:
 # Menus kept in a process, one per permission set seen (a handful of roles' combinations in practice).
 MENUS_MAX = 128
 
-_lock = threading.Lock()
-_menus: OrderedDict[Hashable, tuple[tuple[modules.Module, str], ...]] = OrderedDict()
+_menus: Bounded[Hashable, tuple[tuple[modules.Module, str], ...]] = Bounded(MENUS_MAX)
 
 
 def _menu_key(user: Any) -> Hashable:
@@ -61,11 +59,9 @@ def _menu_key(user: Any) -> Hashable:
 def menu(user: Any) -> tuple[tuple[modules.Module, str], ...]:
     """The modules `user` may view, in order, with their addresses."""
     key = _menu_key(user)
-    with _lock:
-        hit = _menus.get(key)
-        if hit is not None:
-            _menus.move_to_end(key)
-            return hit
+    hit = _menus.get(key)
+    if hit is not None:
+        return hit
     items = []
     for module in modules.all_modules():
         if not user.can(module.code, modules.VIEW):
@@ -75,17 +71,13 @@ def menu(user: Any) -> tuple[tuple[modules.Module, str], ...]:
         except NoReverseMatch:
             continue
     value = tuple(items)
-    with _lock:
-        _menus[key] = value
-        while len(_menus) > MENUS_MAX:
-            _menus.popitem(last=False)
+    _menus.put(key, value)
     return value
 
 
 def forget() -> None:
     """Drop the kept menus (tests that change the URLconf or the registry behind their keys' back)."""
-    with _lock:
-        _menus.clear()
+    _menus.clear()
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

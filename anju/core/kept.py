@@ -11,19 +11,17 @@ computes again. A figure is still computed from the records, never stored as the
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from anju.core import memo
 from anju.core.models import TableVersion
+from anju.lib.bounded import Bounded
 
 # Figures kept in a process (a year's rate, a list's totals): the least recently used goes first.
 KEPT_MAX = 256
 
-_lock = threading.Lock()
-_kept: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
+_kept: Bounded[Hashable, tuple[tuple[Any, ...], Any]] = Bounded(KEPT_MAX)
 
 
 def versions(tables: Iterable[str]) -> tuple[Any, ...]:
@@ -38,21 +36,14 @@ def kept[T](name: Hashable, tables: Iterable[str], compute: Callable[[], T]) -> 
     In a page's scope (`anju.core.memo`) the versions are read once for all the figures of the page."""
     watched = tuple(sorted(set(tables)))
     key = memo.once(("anju.core.kept", watched), lambda: versions(watched))  # once in a page's scope
-    with _lock:
-        hit = _kept.get(name)
-        if hit is not None and hit[0] == key:
-            _kept.move_to_end(name)
-            return hit[1]  # type: ignore[no-any-return]
+    hit = _kept.get(name)
+    if hit is not None and hit[0] == key:
+        return hit[1]  # type: ignore[no-any-return]
     value = compute()
-    with _lock:
-        _kept[name] = (key, value)
-        _kept.move_to_end(name)
-        while len(_kept) > KEPT_MAX:
-            _kept.popitem(last=False)
+    _kept.put(name, (key, value))
     return value
 
 
 def forget() -> None:
     """Drop every kept figure (tests that change a table behind its triggers' back)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()

@@ -8,15 +8,13 @@ all of them make the key, with the current application (`{% url %}` passes the p
 language, in case addresses are ever translated. Only plain arguments (text and integers, positional) are
 kept (a template's literals are marked-safe text); anything else — keyword arguments, a query string, a
 model instance — goes to Django each time. The table is emptied when a setting changes (a
-test's `override_settings(ROOT_URLCONF=…)`) and holds at most `KEPT_MAX` addresses (the oldest first
-out), so a list paged through a million rows does not grow a worker.
+test's `override_settings(ROOT_URLCONF=…)`) and holds at most `KEPT_MAX` addresses (the least recently
+used first out), so a list paged through a million rows does not grow a worker.
 
 `{% url %}` in templates uses this `reverse` too (`anju.core.templatetags.kept_url`, a builtin of the engine)."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -27,10 +25,11 @@ from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 from django.utils.translation import get_language
 
+from anju.lib.bounded import Bounded
+
 KEPT_MAX = 16384
 
-_lock = threading.Lock()
-_kept: OrderedDict[Hashable, str] = OrderedDict()
+_kept: Bounded[Hashable, str] = Bounded(KEPT_MAX)
 
 
 def _plain(args: Sequence[Any] | None) -> bool:
@@ -64,17 +63,13 @@ def reverse(
     if hit is not None:
         return hit
     url = django_reverse(viewname, urlconf, args, current_app=current_app)
-    with _lock:
-        _kept[key] = url
-        if len(_kept) > KEPT_MAX:
-            _kept.popitem(last=False)
+    _kept.put(key, url)
     return url
 
 
 def forget() -> None:
     """Empty the table (a setting changed; the URLconf may have)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()
 
 
 @receiver(setting_changed)

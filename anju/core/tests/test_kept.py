@@ -37,7 +37,7 @@ def test_a_kept_figure_is_computed_again_only_when_a_watched_table_moves() -> No
 
 def test_the_kept_figures_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     kept.forget()
-    monkeypatch.setattr(kept, "KEPT_MAX", 2)
+    monkeypatch.setattr(kept._kept, "size", 2)
     compute = Counter()
     for name in ("a", "b", "c"):
         kept.kept(name, ["t_a"], compute)

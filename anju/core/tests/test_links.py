@@ -90,11 +90,11 @@ def test_another_urlconf_gives_its_own_address_and_the_table_is_emptied(django_c
 
 
 def test_the_table_never_holds_more_than_its_bound(django_calls, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(links, "KEPT_MAX", 3)
+    monkeypatch.setattr(links._kept, "size", 3)
     for pk in range(10):
         assert links.reverse("registry:person", args=[pk]) == f"/registry/persons/{pk}/"
         assert len(links._kept) <= 3
-    assert [key[1] for key in links._kept] == [(7,), (8,), (9,)]  # the oldest went first
+    assert [key[1] for key in links._kept.keys()] == [(7,), (8,), (9,)]  # the oldest went first
     links.reverse("registry:person", args=[0])
     assert len(django_calls) == 11  # 0 was no longer kept
 

@@ -5,7 +5,7 @@ query is built and compiled anew, about 0.2 ms of CPU apiece — more than the s
 tenth of a simple page (`bench/pages.py`, the unit and person pages). Here the session is read as
 Django's `db` engine reads it (the same table and rows, the key and the expiry in the WHERE clause) and
 the user as `ModelBackend.get_user` finds it (by primary key, then `user_can_authenticate`), each with
-one prepared statement. Sessions are still written, renewed, flushed and cleared by Django's engine, and
+one plain statement. Sessions are still written, renewed, flushed and cleared by Django's engine, and
 logins checked by Django's `ModelBackend`; settings name these two classes (`SESSION_ENGINE`,
 `AUTHENTICATION_BACKENDS`)."""
 

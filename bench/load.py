@@ -131,6 +131,17 @@ def server_env(url: str, data: Path) -> dict[str, str]:
     }
 
 
+def city_env(db: str) -> dict[str, str]:
+    """`server_env` for the demo city an earlier run built: its SQLite file, or the PostgreSQL database
+    BENCH_PGDB on BENCH_PGHOST (what bench/pages.py and bench/signin.py run on)."""
+    if db == "sqlite":
+        url = f"sqlite:///{ROOT / 'var' / 'bench' / 'load.sqlite3'}"
+    else:
+        host, name = os.environ.get("BENCH_PGHOST", "127.0.0.1"), os.environ.get("BENCH_PGDB", "anju_bench_load")
+        url = f"postgres://postgres@{host}:5432/{name}"
+    return server_env(url, ROOT / "var" / "bench" / f"load-data-{db}")
+
+
 def configure(db: str, reuse: bool) -> tuple[str, bool]:
     """The scratch database's URL, and whether it must be built."""
     if db == "sqlite":

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import PAGES, USERS, module, server_env  # noqa: E402
+from load import PAGES, USERS, city_env, module  # noqa: E402
 
 
 def main() -> None:
@@ -37,13 +37,7 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="the label of a page to profile, or 'all': the whole mix")
     parser.add_argument("--queries", default="", help="the label of a page whose slowest queries to print")
     args = parser.parse_args()
-    if args.db == "sqlite":
-        url = f"sqlite:///{ROOT / 'var' / 'bench' / 'load.sqlite3'}"
-    else:
-        url = f"postgres://postgres@{os.environ.get('BENCH_PGHOST', '127.0.0.1')}:5432/" + os.environ.get(
-            "BENCH_PGDB", "anju_bench_load"
-        )
-    env = server_env(url, ROOT / "var" / "bench" / f"load-data-{args.db}")
+    env = city_env(args.db)
     env.pop("TRUST_X_FORWARDED_FOR")  # the test client, no proxy in front
     os.environ.update(env | {"ALLOWED_HOSTS": "testserver,127.0.0.1"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")

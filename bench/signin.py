@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import server_env  # noqa: E402
+from load import city_env  # noqa: E402
 
 
 def cpu_us(call: Callable[[], object], calls: int) -> float:
@@ -39,14 +39,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=3000)
     args = parser.parse_args()
-    if args.db == "sqlite":
-        url = f"sqlite:///{ROOT / 'var' / 'bench' / 'load.sqlite3'}"
-    else:
-        url = f"postgres://postgres@{os.environ.get('BENCH_PGHOST', '127.0.0.1')}:5432/" + os.environ.get(
-            "BENCH_PGDB", "anju_bench_load"
-        )
-    env = server_env(url, ROOT / "var" / "bench" / f"load-data-{args.db}")
-    os.environ.update(env | {"ALLOWED_HOSTS": "testserver"})
+    os.environ.update(city_env(args.db) | {"ALLOWED_HOSTS": "testserver"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
     import django
 

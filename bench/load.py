@@ -22,7 +22,9 @@ to X-Forwarded-For (this script plays the proxy). Two modes:
   them). The login page, requested at a tenth of the rate in the same run, is the baseline.
 
 Prints p50/p95/p99 per page, the errors (any answer not 2xx/3xx, or a failed connection) and the
-throughput. Nothing here asserts a time; the targets (issue 17) are printed beside the figures."""
+throughput; for the staff pages also the CPU a request of the server (gunicorn's processes, from /proc) and
+of this script, which shares the cores (the closed loop's throughput is at most cores ÷ their sum).
+Nothing here asserts a time; the targets (issue 17) are printed beside the figures."""
 
 from __future__ import annotations
 
@@ -279,7 +281,30 @@ def report(recorder: Recorder, seconds: float, title: str, target: str) -> None:
     print(json.dumps({"p95_ms": round(p95, 1), "login_p95_ms": round(base, 1), "errors": errors}))
 
 
-def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds: float, think: float = 0) -> None:
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU (user and system) these processes have used, from /proc (0 where there is none)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime: the stat line's 14th and 15th fields
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes(master: int) -> list[int]:
+    """gunicorn's master and its workers."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return [master]
+    return [master, *(int(pid) for pid in children)]
+
+
+def staff_load(
+    port: int, sample: dict[str, list[object]], clients: int, seconds: float, think: float = 0, server: int = 0
+) -> None:
     signed_in = [Client(port).login(USERS[index % len(USERS)]) for index in range(clients)]
     rng = random.Random(17)
 
@@ -313,6 +338,8 @@ def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds
             if think:  # a member of staff reading the page before the next click
                 time.sleep(max(0.0, min(local.expovariate(1 / think), stop - time.perf_counter(), 10 * think)))
 
+    serving = server_processes(server) if server else []
+    server_before, client_before = cpu_seconds(serving), time.process_time()
     started = time.perf_counter()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     for thread in threads:
@@ -320,6 +347,7 @@ def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    server_cpu, client_cpu = cpu_seconds(serving) - server_before, time.process_time() - client_before
     report(
         recorder,
         elapsed,
@@ -327,6 +355,16 @@ def staff_load(port: int, sample: dict[str, list[object]], clients: int, seconds
         + (f"a pause of {think:g} s on average after each answer" if think else "no pause between requests"),
         "p95 ≤ 150 ms with 0 errors",
     )
+    # Where the machine's CPU went: the server (gunicorn's workers), and this script, which plays the 20
+    # browsers and the proxy on the same cores. Requests the cores can answer a second = cores / CPU a request.
+    answered = sum(len(times) for times in recorder.times.values())
+    if answered and serving:
+        cores = len(os.sched_getaffinity(0))
+        per_request = server_cpu / answered * 1000, client_cpu / answered * 1000
+        print(
+            f"CPU a request: server {per_request[0]:.1f} ms, this script {per_request[1]:.1f} ms; "
+            f"the {cores} cores were {(server_cpu + client_cpu) / elapsed / cores:.0%} busy with the two"
+        )
 
 
 def owner_load(port: int, owners: list[list[str]], rate: float, seconds: float) -> None:
@@ -445,7 +483,7 @@ def main() -> None:
         if args.owner_query:
             owner_load(port, sample["owners"], args.rate, args.seconds)
         else:
-            staff_load(port, sample, args.clients, args.seconds, args.think)
+            staff_load(port, sample, args.clients, args.seconds, args.think, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -12,6 +12,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from anju.core.client_address import client_ip
 from anju.core.models import AuditEvent, User
 
 
@@ -105,8 +106,6 @@ def record_change(actor: User | None, obj: models.Model, before: dict[str, Any],
 
 def audit_denied(request: HttpRequest, exception: Exception) -> None:
     """A refused request (403) in the audit log: the user, the method and path, the permission missing."""
-    from anju.core.listing import client_ip  # the listing kit writes to the audit log itself
-
     user = request.user if getattr(request, "user", None) is not None and request.user.is_authenticated else None
     record(
         user,  # type: ignore[arg-type]

@@ -16,8 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from anju.core import imports, jobs
+from anju.core.client_address import client_ip
 from anju.core.links import reverse
-from anju.core.listing import client_ip, xlsx_response
+from anju.core.listing import xlsx_response
 from anju.core.models import Job
 from anju.core.permissions import actor, can, check
 from anju.lib.errors import DomainError

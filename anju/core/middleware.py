@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from anju.core.client_address import client_ip
 from anju.core.links import reverse
 
 
@@ -45,8 +46,6 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request_log.isEnabledFor(logging.INFO):
             return self.get_response(request)
-        from anju.core.listing import client_ip
-
         started = time.perf_counter()
         response = self.get_response(request)
         user = getattr(request, "user", None)

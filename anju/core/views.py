@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from anju.core import actions, audit, calendar, ids, modules, organisation, setup, todos
+from anju.core.client_address import client_ip
 from anju.core.errors import refused
 from anju.core.forms import (
     ApiTokenForm,
@@ -42,7 +43,6 @@ from anju.core.listing import (
     ListPage,
     Search,
     Tag,
-    client_ip,
     label_of,
     link_column,
     xlsx_response,

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from anju.core.apikit import ErrorOut, ImportErrorOut, Money, Paging, page_schema, paginate
-from anju.core.listing import client_ip
+from anju.core.client_address import client_ip
 from anju.core.permissions import actor, check
 from anju.fund import queries
 from anju.fund import totals as kept

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from anju.core import audit, organisation
-from anju.core.listing import client_ip
+from anju.core.client_address import client_ip
 from anju.core.models import AuditEvent
 from anju.oversight.models import Inspection, Task
 

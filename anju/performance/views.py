@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core import audit, memo
 from anju.core import kpis as registry
+from anju.core.client_address import client_ip
 from anju.core.errors import refused
 from anju.core.links import reverse
 from anju.core.listing import (
@@ -29,7 +30,6 @@ from anju.core.listing import (
     ListPage,
     Search,
     Tag,
-    client_ip,
     export_xlsx,
     label_of,
     link_column,

@@ -17,8 +17,8 @@ from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from anju.core import ids
 from anju.core.apikit import ImportErrorOut, Paging, page_schema, paginate
+from anju.core.client_address import client_ip
 from anju.core.ids import MaskedId
-from anju.core.listing import client_ip
 from anju.core.permissions import actor, can, check
 from anju.registry import actions, importer, queries
 from anju.registry.models import Building, Enterprise, Ownership, Person, Project, Unit

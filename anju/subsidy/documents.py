@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from anju.core import audit, docx, organisation
-from anju.core.listing import client_ip
+from anju.core.client_address import client_ip
 from anju.core.models import AuditEvent
 from anju.subsidy import payments
 from anju.subsidy.models import Batch

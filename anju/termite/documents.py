@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from anju.core import audit, docx, organisation, pdf
-from anju.core.listing import client_ip
+from anju.core.client_address import client_ip
 from anju.core.models import AuditEvent
 from anju.termite import actions
 from anju.termite.models import WarrantyBuilding

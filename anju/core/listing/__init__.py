@@ -5,7 +5,7 @@ through `export_xlsx` (audited)."""
 from __future__ import annotations
 
 from anju.core.listing.cells import Link, Muted, Tag, choice_label, label_of
-from anju.core.listing.export import XLSX_TYPE, client_ip, export_xlsx, xlsx_response
+from anju.core.listing.export import XLSX_TYPE, export_xlsx, xlsx_response
 from anju.core.listing.filters import (
     ChoiceFilter,
     DateRangeFilter,
@@ -58,7 +58,6 @@ __all__ = [
     "YearFilter",
     "back_to_list",
     "choice_label",
-    "client_ip",
     "export_xlsx",
     "label_of",
     "link_column",

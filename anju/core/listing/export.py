@@ -1,5 +1,4 @@
-"""The .xlsx download of a list (audited), its background job for a long list, and the client address
-the audit log records.
+"""The .xlsx download of a list (audited) and its background job for a long list.
 
 A list of more than BACKGROUND_ROWS rows is exported by the worker: `export_in_background` queues a job
 with the list's URL; `run_export` calls the same view for the job's owner with `request.job_progress`
@@ -8,7 +7,6 @@ set, so the file has exactly the page's filters, columns, masking and permission
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections.abc import Iterable, Sequence
 from importlib import import_module
 from typing import Any
@@ -23,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit, jobs
+from anju.core.client_address import client_ip
 from anju.core.models import AuditEvent, Job
 from anju.lib.errors import DomainError
 from anju.lib.xlsx import workbook_bytes
@@ -80,26 +79,6 @@ def export_xlsx(
         ip=client_ip(request),
     )
     return xlsx_response(filename, data)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. Behind a reverse proxy (TRUST_X_FORWARDED_FOR) it is the address the proxy
-    appended last to X-Forwarded-For, which the client cannot forge; otherwise REMOTE_ADDR."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded and _is_address(forwarded[-1]):
-            return forwarded[-1]
-    remote = request.META.get("REMOTE_ADDR") or None
-    # Stored in an address column (PostgreSQL's inet refuses anything else): a malformed one is not kept.
-    return remote if remote and _is_address(remote) else None
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def export_in_background(request: HttpRequest, title: str, rows: int) -> HttpResponse:

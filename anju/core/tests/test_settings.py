@@ -98,7 +98,7 @@ def test_production_settings_pass_the_deploy_check(extra: dict[str, str]) -> Non
 
 
 def test_client_ip_behind_a_proxy(rf, settings) -> None:
-    from anju.core.listing import client_ip
+    from anju.core.client_address import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     settings.TRUST_X_FORWARDED_FOR = False

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anju.core import audit
-from anju.core.listing import client_ip, xlsx_response
+from anju.core.client_address import client_ip
+from anju.core.listing import xlsx_response
 from anju.core.models import AuditEvent, User
 from anju.core.permissions import can, require
 from anju.fund.disclosure import queries as disclosures

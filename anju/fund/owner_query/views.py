@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from anju.core.listing import client_ip
+from anju.core.client_address import client_ip
 from anju.fund.owner_query import actions, captcha, queries
 
 TEMPLATE = "fund/owner_query.html"

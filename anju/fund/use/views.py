@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import attachments, audit, workflow
+from anju.core.client_address import client_ip
 from anju.core.errors import refused
 from anju.core.imports_views import import_page
 from anju.core.links import reverse
@@ -26,7 +27,6 @@ from anju.core.listing import (
     Tag,
     TextFilter,
     YearFilter,
-    client_ip,
     label_of,
     link_column,
     xlsx_response,

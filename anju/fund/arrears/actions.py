@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from anju.core import audit, imports, numbering
+from anju.core import audit, numbering
 from anju.core.fields import MoneyField
 from anju.core.models import AuditEvent, User
 from anju.fund import ledger
@@ -376,14 +376,6 @@ def record_meeting(
 
 
 ITEM_HEADERS = ("房屋编码", "欠缴金额")  # the columns of `items_import.COLUMNS`, for callers writing the file
-
-
-def import_items(actor: User | None, case: RecoveryCase, filename: str, content: bytes) -> list[ArrearsItem]:
-    """Add a case's units from a table (房屋编码, 欠缴金额): all rows or none (`items_import`)."""
-    from anju.fund.arrears.items_import import ITEMS_IMPORT  # it calls add_items of this module
-
-    items: list[ArrearsItem] = imports.run(ITEMS_IMPORT, actor, filename, content, case=case)
-    return items
 
 
 # Cases of a past year entered at once (the year's register taken over from paper, the demo city):

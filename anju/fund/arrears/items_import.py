@@ -111,3 +111,9 @@ class ItemsImport(imports.ImportSpec):
 
 
 ITEMS_IMPORT = ItemsImport()
+
+
+def import_items(actor: User | None, case: RecoveryCase, filename: str, content: bytes) -> list[ArrearsItem]:
+    """Add a case's units from a table (房屋编码, 欠缴金额): all rows or none."""
+    items: list[ArrearsItem] = imports.run(ITEMS_IMPORT, actor, filename, content, case=case)
+    return items

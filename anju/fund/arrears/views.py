@@ -43,7 +43,7 @@ from anju.core.listing import (
 from anju.core.models import Attachment
 from anju.core.permissions import actor, can, check, require
 from anju.core.pickers import PickerField
-from anju.fund.arrears import actions, queries, rules
+from anju.fund.arrears import actions, items_import, queries, rules
 from anju.fund.arrears.models import (
     ZERO,
     CaseAction,
@@ -261,7 +261,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                 )
                 if upload is not None:
-                    actions.import_items(actor(request), case, upload.name or "", upload.read())
+                    items_import.import_items(actor(request), case, upload.name or "", upload.read())
             if outcome.ok:
                 messages.success(request, _("Case opened."))
                 return redirect("arrears:case", case.pk)

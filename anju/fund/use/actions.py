@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from anju.core import attachments, audit, bulk, imports, numbering, workflow
+from anju.core import attachments, audit, bulk, numbering, workflow
 from anju.core.fields import to_fen
 from anju.core.models import Attachment, AuditEvent, User
 from anju.core.workflow import Workflow, WorkflowError, event_columns
@@ -439,14 +439,6 @@ def record_votes(actor: User | None, application: UseApplication, votes: Mapping
         after={"votes": changes, "vote": locked.vote},
         note=f"录入业主表决：{len(changed)} 户变更",
     )
-    return result
-
-
-def import_votes(actor: User | None, application: UseApplication, filename: str, content: bytes) -> Tally:
-    """Votes from a sheet (房屋编码, 表决意见 同意/反对/弃权/未表决): all or nothing (`anju.fund.votes_import`)."""
-    from anju.fund.use.votes_import import VOTES_IMPORT  # it reads this module's vote labels and actions
-
-    result: Tally = imports.run(VOTES_IMPORT, actor, filename, content, application=application)
     return result
 
 

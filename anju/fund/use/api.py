@@ -32,6 +32,7 @@ from anju.core.workflow import WorkflowEventOut
 from anju.fund.models import Account, RepairItem, UseApplication, UsePayment
 from anju.fund.use import actions as use
 from anju.fund.use import queries as use_queries
+from anju.fund.use import votes_import
 from anju.registry.models import Enterprise, Project
 
 MODULE = "fund"
@@ -285,7 +286,7 @@ def put_votes(request: HttpRequest, pk: int, body: list[UseVoteRow]) -> object:
 def import_votes(request: HttpRequest, pk: int, file: File[UploadedFile]) -> object:
     check(request.user, MODULE, "handle")
     application = _get(pk)
-    use.import_votes(actor(request), application, file.name or "votes", file.read())
+    votes_import.import_votes(actor(request), application, file.name or "votes", file.read())
     return _votes(_get(pk))
 
 

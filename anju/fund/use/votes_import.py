@@ -128,3 +128,9 @@ def owner_conflicts(
 
 
 VOTES_IMPORT = VotesImport()
+
+
+def import_votes(actor: User | None, application: UseApplication, filename: str, content: bytes) -> use_queries.Tally:
+    """Votes from a sheet (房屋编码, 表决意见 同意/反对/弃权/未表决): all or nothing."""
+    result: use_queries.Tally = imports.run(VOTES_IMPORT, actor, filename, content, application=application)
+    return result

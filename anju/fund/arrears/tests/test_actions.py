@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from anju.core.models import AuditEvent
 from anju.fund import checks, kpis, ledger
-from anju.fund.arrears import actions, rules
+from anju.fund.arrears import actions, items_import, rules
 from anju.fund.arrears.models import ArrearsItem, Evidence, Recovery, RecoveryCase
 from anju.fund.arrears.tests import factories
 from anju.fund.models import Account, JournalEntry
@@ -266,7 +266,7 @@ def test_import_items_adds_all_rows() -> None:
     case = factories.case(("6000.00",))
     fund.unit_account(room="301", project_code="P0001", project_name="金御名都")
     fund.unit_account(room="401", project_code="P0001", project_name="金御名都")
-    created = actions.import_items(
+    created = items_import.import_items(
         None, case, "items.xlsx", items_file([["P0001-1-1-301", 5000], ["P0001-1-1-401", "4321.5"]])
     )
     assert len(created) == 2
@@ -290,7 +290,7 @@ def test_import_items_rejects_the_whole_file_naming_each_bad_row() -> None:
         ]
     )
     with pytest.raises(ImportRejected) as caught:
-        actions.import_items(None, case, "items.xlsx", content)
+        items_import.import_items(None, case, "items.xlsx", content)
     errors = {(e.row, e.column): e.message for e in caught.value.errors}
     assert "已在追缴案件中" in errors[(3, "房屋编码")]
     assert "不存在" in errors[(4, "房屋编码")]
@@ -301,4 +301,4 @@ def test_import_items_rejects_the_whole_file_naming_each_bad_row() -> None:
     assert (2, "房屋编码") not in errors
     assert ArrearsItem.objects.count() == 1
     with pytest.raises(ImportRejected):
-        actions.import_items(None, case, "items.xlsx", items_file([], headers=("房屋编码",)))
+        items_import.import_items(None, case, "items.xlsx", items_file([], headers=("房屋编码",)))

@@ -21,6 +21,7 @@ from anju.fund.tests import factories as fund_factories
 from anju.fund.tests import use_factories as uf
 from anju.fund.use import actions as use
 from anju.fund.use import queries as use_queries
+from anju.fund.use import votes_import
 from anju.lib.tabular import ImportRejected
 from anju.registry.models import Project
 from anju.registry.tests import factories as registry
@@ -247,10 +248,10 @@ def test_vote_import_is_all_or_nothing_with_row_errors() -> None:
     codes = uf.codes(app)
     bad = vote_file([[codes[0], "同意"], [codes[1], "赞成"], ["P0009-1-1-1", "反对"], [codes[0], "反对"]])
     with pytest.raises(ImportRejected) as caught:
-        use.import_votes(None, app, "votes.xlsx", bad)
+        votes_import.import_votes(None, app, "votes.xlsx", bad)
     assert [(e.row, e.column) for e in caught.value.errors] == [(3, "表决意见"), (4, "房屋编码"), (5, "房屋编码")]
     assert not app.scope_units.exclude(vote="not_voted").exists()
-    result = use.import_votes(None, app, "votes.xlsx", vote_file([[c, "同意"] for c in codes]))
+    result = votes_import.import_votes(None, app, "votes.xlsx", vote_file([[c, "同意"] for c in codes]))
     assert result.outcome.passed and app.scope_units.filter(vote="agree").count() == 3
 
 
@@ -261,7 +262,7 @@ def test_vote_import_names_the_rows_that_split_an_owners_vote() -> None:
     use.record_votes(None, app, {codes[2]: "agree"})
     sheet = vote_file([[codes[0], "同意"], [codes[1], "反对"]])
     with pytest.raises(ImportRejected) as caught:
-        use.import_votes(None, app, "votes.xlsx", sheet)
+        votes_import.import_votes(None, app, "votes.xlsx", sheet)
     errors = caught.value.errors
     # the file's rows 2 and 3 (not row 0, "the file"): each names the owner's units that vote otherwise
     assert [(e.row, e.column) for e in errors] == [(2, "表决意见"), (3, "表决意见")]
@@ -269,9 +270,9 @@ def test_vote_import_names_the_rows_that_split_an_owners_vote() -> None:
     assert errors[1].message.startswith(codes[1]) and codes[0] in errors[1].message and codes[2] in errors[1].message
     assert app.scope_units.filter(vote="agree").count() == 1
     with pytest.raises(ImportRejected) as caught:
-        use.import_votes(None, app, "votes.xlsx", vote_file([[codes[0], "反对"], [codes[1], "反对"]]))
+        votes_import.import_votes(None, app, "votes.xlsx", vote_file([[codes[0], "反对"], [codes[1], "反对"]]))
     assert [e.row for e in caught.value.errors] == [2, 3]
-    result = use.import_votes(None, app, "votes.xlsx", vote_file([[codes[0], "同意"], [codes[1], "未表决"]]))
+    result = votes_import.import_votes(None, app, "votes.xlsx", vote_file([[codes[0], "同意"], [codes[1], "未表决"]]))
     assert result.outcome.passed
 
 

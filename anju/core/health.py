@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,12 @@ def _database() -> dict[str, Any]:
 
 
 def _disk() -> dict[str, Any]:
-    path = settings.MEDIA_ROOT if settings.MEDIA_ROOT.exists() else settings.DATA_DIR
+    """Free space where attached files are written: MEDIA_ROOT, or the nearest directory above it that exists
+    (before the first upload, and on PostgreSQL before `collectstatic`, the data directory may not exist yet;
+    the files will go to the same file system)."""
+    path = Path(settings.MEDIA_ROOT)
+    while not path.exists() and path.parent != path:
+        path = path.parent
     try:
         free = shutil.disk_usage(path).free
     except OSError as exc:

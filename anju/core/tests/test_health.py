@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from unittest import mock
 
 import pytest
@@ -32,6 +33,18 @@ def test_health_is_public_and_reports_each_check(client) -> None:
     assert body["tasks"] == {"ok": True, "pending": 0, "oldest_wait_s": 0}
     assert body["worker"]["ok"] and body["worker"]["worker"] == "host-1" and body["worker"]["age_s"] <= 1
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_disk_is_measured_where_files_will_go_before_the_data_directory_exists(client, settings, tmp_path) -> None:
+    # A new install on PostgreSQL: nothing has created the data directory yet (SQLite's file, collectstatic and
+    # the first upload do); the free space is that of the directory that will hold it.
+    settings.DATA_DIR = tmp_path / "anju-data"
+    settings.MEDIA_ROOT = settings.DATA_DIR / "media"
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 200 and body["disk"]["ok"], body
+    assert body["disk"]["free_mb"] == shutil.disk_usage(tmp_path).free // (1024 * 1024)
+    assert not settings.DATA_DIR.exists()  # measured, not created
 
 
 def test_a_full_disk_fails_the_health_check(client, settings) -> None:

@@ -25,7 +25,6 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -36,6 +35,7 @@ from anju.core.demokit import Step, register
 from anju.core.fields import from_fen
 from anju.fund import accounts, kpis, ledger, rules
 from anju.fund.arrears.demo import planned_recovery_fen
+from anju.fund.demo_plan import Plan, PlannedRepair, Posting, ProjectInfo, Repair, UnitInfo
 from anju.fund.deposits import actions as deposits
 from anju.fund.interest import actions as interest
 from anju.fund.models import Account, JournalEntry, JournalLine
@@ -112,16 +112,6 @@ WARRANTY_DAYS = 2 * 365
 USE_SHARE_CAP = 0.5  # a repair takes at most half of what its units hold
 
 
-@dataclass(frozen=True)
-class Repair:
-    name: str
-    low: int  # 元
-    high: int
-    entrance_only: bool = False
-    needs_lift: bool = False
-    emergency: bool = False
-
-
 REPAIRS = (
     Repair("电梯主机维修", 20_000, 150_000, entrance_only=True, needs_lift=True, emergency=True),
     Repair("电梯整机更换", 300_000, 600_000, entrance_only=True, needs_lift=True),
@@ -133,67 +123,6 @@ REPAIRS = (
     Repair("化粪池及排污管道改造", 10_000, 80_000),
     Repair("单元门禁及楼道照明维修", 5_000, 40_000, entrance_only=True),
 )
-
-
-@dataclass
-class UnitInfo:
-    unit: int
-    account: int
-    code: str
-    project: int
-    building: int
-    entrance: str
-    area: Decimal
-    standard: tuple[str, str]  # (building type, use class) of its deposit standard
-    lifts: int
-    fen: int = 0  # the deposit due, then paid (0 when never paid)
-    paid_on: dt.date | None = None
-    spent: int = 0  # on repairs so far
-
-
-@dataclass(frozen=True)
-class ProjectInfo:
-    pk: int
-    code: str
-    name: str
-    index: int
-    unreachable: bool
-
-
-@dataclass
-class Posting:
-    """An entry to post: the bank line first, then the unit lines, as (account id, fen debit-positive)."""
-
-    day: dt.date
-    order: int  # deposits before repairs on the same day
-    kind: str
-    memo: str
-    bank: int
-    lines: list[tuple[int, int]] = field(default_factory=list)
-    txn_id: str = ""  # set when posted
-
-
-@dataclass
-class PlannedRepair:
-    """A repair paid in the plan, for its use application (demo_use): who shared it and how much."""
-
-    posting: Posting
-    repair: Repair
-    number: int
-    where: str
-    members: list[UnitInfo]
-    shares: dict[str, int]  # fen by unit code
-
-
-@dataclass
-class Plan:
-    units: list[UnitInfo]
-    projects: dict[int, ProjectInfo]
-    banks: list[Account]
-    postings: list[Posting] = field(default_factory=list)
-    interest: dict[int, Decimal] = field(default_factory=dict)
-    unit_flows: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # day number -> net fen in
-    repairs: list[PlannedRepair] = field(default_factory=list)
 
 
 def build_fund(ctx: Context) -> None:

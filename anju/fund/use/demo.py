@@ -38,7 +38,7 @@ from anju.registry.models import Enterprise, Ownership, Project, Unit
 
 if TYPE_CHECKING:
     from anju.core.demokit import Context
-    from anju.fund.demo import Plan
+    from anju.fund.demo_plan import Plan
 
 Status = UseApplication.Status
 Vote = ScopeUnit.Vote

@@ -22,8 +22,9 @@ to X-Forwarded-For (this script plays the proxy). Two modes:
   them). The login page, requested at a tenth of the rate in the same run, is the baseline.
 
 Prints p50/p95/p99 per page, the errors (any answer not 2xx/3xx, or a failed connection) and the
-throughput; for the staff pages also the CPU a request of the server (gunicorn's processes, from /proc) and
-of this script, which shares the cores (the closed loop's throughput is at most cores ÷ their sum).
+throughput; for the staff pages also the CPU a request of the server (gunicorn's processes, from /proc), of
+this script, which shares the cores, and of the rest of the machine (PostgreSQL's backends): the closed
+loop's throughput is at most the processors ÷ their sum.
 Nothing here asserts a time; the targets (issue 17) are printed beside the figures."""
 
 from __future__ import annotations
@@ -293,6 +294,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> float:
+    """The CPU all processes of the machine have used (user, nice, system, interrupts), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def server_processes(master: int) -> list[int]:
     """gunicorn's master and its workers."""
     try:
@@ -339,7 +347,7 @@ def staff_load(
                 time.sleep(max(0.0, min(local.expovariate(1 / think), stop - time.perf_counter(), 10 * think)))
 
     serving = server_processes(server) if server else []
-    server_before, client_before = cpu_seconds(serving), time.process_time()
+    server_before, client_before, machine_before = cpu_seconds(serving), time.process_time(), machine_cpu_seconds()
     started = time.perf_counter()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     for thread in threads:
@@ -348,6 +356,7 @@ def staff_load(
         thread.join()
     elapsed = time.perf_counter() - started
     server_cpu, client_cpu = cpu_seconds(serving) - server_before, time.process_time() - client_before
+    machine_cpu = machine_cpu_seconds() - machine_before
     report(
         recorder,
         elapsed,
@@ -355,15 +364,18 @@ def staff_load(
         + (f"a pause of {think:g} s on average after each answer" if think else "no pause between requests"),
         "p95 ≤ 150 ms with 0 errors",
     )
-    # Where the machine's CPU went: the server (gunicorn's workers), and this script, which plays the 20
-    # browsers and the proxy on the same cores. Requests the cores can answer a second = cores / CPU a request.
+    # Where the machine's CPU went: the server (gunicorn's workers), this script, which plays the 20 browsers
+    # and the proxy on the same cores, and the rest (PostgreSQL's backends, anything else running). Requests
+    # the processors can answer a second = processors / CPU a request.
     answered = sum(len(times) for times in recorder.times.values())
     if answered and serving:
-        cores = len(os.sched_getaffinity(0))
-        per_request = server_cpu / answered * 1000, client_cpu / answered * 1000
+        processors = os.cpu_count() or 1
+        rest = max(0.0, machine_cpu - server_cpu - client_cpu)
+        per_request = [cpu / answered * 1000 for cpu in (server_cpu, client_cpu, rest)]
         print(
-            f"CPU a request: server {per_request[0]:.1f} ms, this script {per_request[1]:.1f} ms; "
-            f"the {cores} cores were {(server_cpu + client_cpu) / elapsed / cores:.0%} busy with the two"
+            f"CPU a request: server {per_request[0]:.1f} ms, this script {per_request[1]:.1f} ms, the rest of the "
+            f"machine (the database server, others) {per_request[2]:.1f} ms; the machine's {processors} processors "
+            f"were {machine_cpu / elapsed / processors:.0%} busy"
         )
 
 

@@ -4,12 +4,13 @@ as a background job (`fund.allocate_interest`) whose page shows its progress and
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,13 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from anju.core import jobs
 from anju.core.errors import refused
-from anju.core.fields import MoneyField
 from anju.core.links import reverse
 from anju.core.models import Job
 from anju.core.permissions import actor, can, check, require
 from anju.fund.errors import InterestError
 from anju.fund.interest import actions
-from anju.fund.models import Account, JournalEntry
+from anju.fund.models import Account, JournalEntry, JournalLine
 
 MODULE = "fund"
 RUN = "review"  # the finance department (审核) credits the year's interest
@@ -84,16 +84,39 @@ def interest(request: HttpRequest) -> HttpResponse:
     return render(request, "fund/interest.html", context)
 
 
-def _allocations() -> Any:
-    return (
-        JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST)
-        .annotate(
-            total=Sum("lines__amount", filter=Q(lines__account__kind=Account.Kind.BANK), output_field=MoneyField()),
-            units=Count("lines", filter=Q(lines__account__kind=Account.Kind.UNIT)),
-        )
-        .select_related("posted_by")
-        .order_by("-value_date")
+def _allocations() -> list[JournalEntry]:
+    """The interest entries, newest first, each with the interest it allocated (`total`: the sum of its lines
+    on the special accounts) and the unit ledgers it credited (`units`: its lines less those on the fund's own
+    ledgers). An allocation has a line a unit ledger, 1.8M lines for the demo city's sixteen years: they are
+    counted from the lines' entry index alone, and the few lines on the fund's own ledgers (special accounts,
+    pooled, suspense) found through the (ledger, day) index on the allocations' days, every line of an entry
+    carrying its day. Four queries whatever the years; joining every line to its ledger took 9–10 s a view."""
+    entries = list(
+        JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).select_related("posted_by").order_by("-value_date")
     )
+    if not entries:
+        return entries
+    counts = dict(
+        JournalLine.objects.filter(entry_id__in=[entry.pk for entry in entries])
+        .order_by()
+        .values("entry_id")
+        .annotate(n=Count("*"))
+        .values_list("entry_id", "n")
+    )
+    own = dict(Account.objects.exclude(kind=Account.Kind.UNIT).values_list("pk", "kind"))
+    totals: dict[int, Decimal] = {}
+    others: Counter[int] = Counter()
+    days = {entry.value_date.toordinal() for entry in entries}
+    for entry_id, account_id, amount in JournalLine.objects.filter(account_id__in=own, day__in=days).values_list(
+        "entry_id", "account_id", "amount"
+    ):
+        others[entry_id] += 1
+        if own[account_id] == Account.Kind.BANK:
+            totals[entry_id] = totals.get(entry_id, Decimal(0)) + amount
+    for entry in entries:
+        entry.total = totals.get(entry.pk)  # type: ignore[attr-defined]
+        entry.units = counts.get(entry.pk, 0) - others[entry.pk]  # type: ignore[attr-defined]
+    return entries
 
 
 def allocate(job: Job, progress: jobs.Progress) -> jobs.Output:

@@ -114,3 +114,37 @@ def test_the_preview_is_what_the_allocation_posts_unit_by_unit(client_for: Calla
     # A unit whose share rounds to nothing gets no line (the one that paid 1.00 on 31 December).
     assert {code: f"{-amount:,.2f}" for code, amount in posted} == {c: v for c, v in shown.items() if v != "0.00"}
     assert list(shown.values()).count("0.00") == 1
+
+
+def _allocations_shown(client: Client) -> list[tuple[str, str, str]]:
+    listing = client.get(reverse("fund:interest")).content.decode().split('id="interest-allocations"')[1]
+    rows = re.findall(
+        r"<tr><td>([\d-]+)</td><td>\d+</td><td class=\"num\">([\d,.]+)</td><td class=\"num\">(\d+)</td>", listing
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_the_allocations_made_show_each_years_interest_and_the_unit_ledgers_it_credited(
+    client_for: Callable[..., Client], django_assert_max_num_queries: Callable[..., object]
+) -> None:
+    """Each year's figures as its own lines give them (a line a unit ledger credited; the pooled share's line
+    and the special account's are not units), while a deposit posted on the allocation's day, on the same
+    special account, belongs to neither; the page asks as many queries for two years as for one."""
+    first, second, third = (factories.unit_account(room=room) for room in ("301", "302", "303"))
+    factories.deposit(first, "1000.00", dt.date(2022, 3, 1))
+    factories.deposit(second, "500.00", dt.date(2022, 6, 1))
+    interest.allocate_interest(2022, D("100.00"), pooled_percent=D("10"))
+    factories.deposit(third, "800.00", dt.date(2023, 12, 31))  # the day of the 2023 allocation
+    client = client_for("finance")
+    with django_assert_max_num_queries(40) as one_year:  # type: ignore[attr-defined]
+        assert len(_allocations_shown(client)) == 1
+    interest.allocate_interest(2023, D("37.21"))
+
+    expected = []
+    for entry in JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).order_by("-value_date"):
+        bank = sum(entry.lines.filter(account__kind=Account.Kind.BANK).values_list("amount", flat=True))
+        units = entry.lines.filter(account__kind=Account.Kind.UNIT).count()
+        expected.append((entry.value_date.isoformat(), f"{bank:,.2f}", str(units)))
+    assert expected == [("2023-12-31", "37.21", "3"), ("2022-12-31", "100.00", "2")]
+    with django_assert_max_num_queries(len(one_year.captured_queries)):  # type: ignore[attr-defined]
+        assert _allocations_shown(client) == expected

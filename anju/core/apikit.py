@@ -96,13 +96,17 @@ def paginate(
 ) -> dict[str, Any]:
     """`{"count": all matching, "items": this page}`; `item` turns a record into its output schema.
     `per_row`: aggregates over related rows (name -> Count/Sum) computed for this page's records only.
-    `count`: the number of all matching, when the caller knows it without counting them."""
+    `count`: the number of all matching, when the caller knows it without counting them.
+
+    A window past the last of them (none match, or an offset beyond the count) is not asked for: the
+    database would walk the whole ordered list to find no row (a name search matching nobody read all
+    246k persons in the names' order, 0.5 s on SQLite)."""
     from anju.core.listing.page import annotate_rows
 
     start, stop = paging.bounds()
     if count is None:
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
-    rows = list(queryset[start:stop])
+    rows = list(queryset[start:stop]) if start < count else []
     annotate_rows(rows, per_row or {})
     return {"count": count, "items": [item(row) for row in rows] if item else rows}
 

@@ -156,3 +156,21 @@ def test_the_api_documents_the_error_and_page_schemas(client_for: Any) -> None:
     components = schema["components"]["schemas"]
     assert {"ErrorOut", "ImportErrorOut"} <= set(components)
     assert components["PersonPage"]["properties"]["count"]["type"] == "integer"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("offset", "shown"), [(0, 3), (2, 1), (3, 0), (10**9, 0)])
+def test_a_window_past_the_lists_end_asks_the_database_for_no_rows(offset: int, shown: int) -> None:
+    """The count is asked for; the window's rows only when the window starts before the last of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in ("amy", "bob", "cyd"):
+        User.objects.create_user(name)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(User.objects.order_by("username"), Paging(limit=5, offset=offset))
+    assert page["count"] == 3 and len(page["items"]) == shown
+    assert len(queries) == (2 if offset < 3 else 1)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(User.objects.filter(username="nobody"), Paging(limit=5, offset=0))
+    assert page == {"count": 0, "items": []} and len(queries) == 1

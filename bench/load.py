@@ -145,6 +145,21 @@ def city_env(db: str) -> dict[str, str]:
     return server_env(url, ROOT / "var" / "bench" / f"load-data-{db}")
 
 
+def in_process(db: str, quiet: int) -> None:
+    """Django set up in this process on the demo city (`city_env`), for the test client: no proxy in front,
+    and log records below `quiet` dropped."""
+    import logging
+
+    env = city_env(db)
+    env.pop("TRUST_X_FORWARDED_FOR")
+    os.environ.update(env | {"ALLOWED_HOSTS": "testserver,127.0.0.1"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    import django
+
+    django.setup()
+    logging.disable(quiet)
+
+
 def configure(db: str, reuse: bool) -> tuple[str, bool]:
     """The scratch database's URL, and whether it must be built."""
     if db == "sqlite":

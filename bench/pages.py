@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
+import logging
 import pstats
 import random
 import statistics
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import PAGES, USERS, city_env, module  # noqa: E402
+from load import PAGES, USERS, in_process, module  # noqa: E402
 
 
 def main() -> None:
@@ -37,16 +37,7 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="the label of a page to profile, or 'all': the whole mix")
     parser.add_argument("--queries", default="", help="the label of a page whose slowest queries to print")
     args = parser.parse_args()
-    env = city_env(args.db)
-    env.pop("TRUST_X_FORWARDED_FOR")  # the test client, no proxy in front
-    os.environ.update(env | {"ALLOWED_HOSTS": "testserver,127.0.0.1"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
-    import logging
-
-    import django
-
-    django.setup()
-    logging.disable(logging.INFO)
+    in_process(args.db, logging.INFO)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -14,7 +14,7 @@ sign-out are left out. Nothing here asserts a time: it finds the pages where peo
 from __future__ import annotations
 
 import argparse
-import os
+import logging
 import statistics
 import sys
 import time
@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import city_env  # noqa: E402
+from load import in_process  # noqa: E402
 
 HOSTILE = [
     "page=1000000000",
@@ -56,16 +56,7 @@ def main() -> None:
     parser.add_argument("--as", dest="username", default="leader")
     parser.add_argument("--over", type=float, default=400, help="flag answers slower than this (ms)")
     args = parser.parse_args()
-    env = city_env(args.db)
-    env.pop("TRUST_X_FORWARDED_FOR")  # the test client, no proxy in front
-    os.environ.update(env | {"ALLOWED_HOSTS": "testserver,127.0.0.1"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
-    import logging
-
-    import django
-
-    django.setup()
-    logging.disable(logging.CRITICAL)
+    in_process(args.db, logging.CRITICAL)
     from django.test import Client
     from django.urls import get_resolver
 

@@ -67,7 +67,7 @@ def list_accounts(
     # Through the units' code index in order (queries.ledgers_by_unit_code), not all ledgers sorted a page.
     accounts = queries.ledgers_by_unit_code().select_related("project")
     if q:
-        accounts = accounts.filter(Q(unit__code__istartswith=q) | Q(project__name__icontains=q))
+        accounts = accounts.filter(queries.ledgers_matching(q))
     if project:
         accounts = accounts.filter(project__code=project)
     if replenish:

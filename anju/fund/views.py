@@ -142,7 +142,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
             Column(_("First deposit"), lambda a: a.first_deposit, "first_deposit", total=True, export_label="首期交存"),
             Column(_("Balance"), lambda a: a.balance, "balance", total=True, export_label="余额"),
         ],
-        search=Search(["unit__code__istartswith", "project__name__icontains"], _("Unit code or project name")),
+        search=Search(hint=_("Unit code or project name"), apply=lambda qs, q: qs.filter(queries.ledgers_matching(q))),
         filters=[
             TextFilter("project", _("Project code"), "project__code"),
             HiddenFilter("building", lambda qs, number: qs.filter(building__number=number)),

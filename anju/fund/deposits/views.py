@@ -332,7 +332,7 @@ def replenishment(request: HttpRequest) -> HttpResponse:
                 export_value=lambda a: a.notice_number or "",
             ),
         ],
-        search=Search(["unit__code__istartswith", "project__name__icontains"], _("Unit code or project name")),
+        search=Search(hint=_("Unit code or project name"), apply=lambda qs, q: qs.filter(queries.ledgers_matching(q))),
         filters=[
             TextFilter("project", _("Project code"), "unit__project__code"),
             ChoiceFilter(

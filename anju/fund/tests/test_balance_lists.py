@@ -114,3 +114,29 @@ def test_the_unit_ledger_page_lists_the_ledgers_in_code_order_with_the_whole_sum
     part = queries.unit_accounts().filter(project__code="P0004").aggregate(balance=Sum("balance"))
     assert len(_rows(html)) == 2
     assert _money(part["balance"]) in _totals(html)
+
+
+@pytest.mark.parametrize("listed", [queries.UNITS_LISTED, 1])
+@pytest.mark.parametrize("q", ["p0001", "P000", "项目1", "城北", "0001", "P0001-1-1-101", "x"])
+def test_the_unit_ledgers_search_finds_what_the_rule_says(
+    q: str, listed: int, client_for: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledgers whose unit code starts with the search or whose project's name contains it, whatever the case
+    of its letters: by the matching units' ids while they are few, by the codes tested once they are more
+    (`listed` 1 makes every prefix that two units share "many"); the page and the API alike."""
+    _ledgers(3)
+    for p in range(3):
+        project = Project.objects.get(code=f"P{p:04d}")
+        project.name = f"{'城北' if p == 2 else '城南'}项目{p}"
+        project.save()
+    monkeypatch.setattr(queries, "UNITS_LISTED", listed)
+    expected = sorted(
+        a.unit.code
+        for a in Account.objects.filter(kind=Account.Kind.UNIT).select_related("unit", "project")
+        if a.unit.code.upper().startswith(q.upper()) or q.upper() in a.project.name.upper()
+    )
+    client = client_for("finance")
+    page = client.get("/fund/accounts/", {"q": q, "per": 100}).content.decode()
+    assert sorted(row[0] for row in _rows(page) if len(row) > 1) == expected
+    api = client.get("/api/fund/accounts", {"q": q, "limit": 100}).json()
+    assert sorted(item["unit"] for item in api["items"]) == expected and api["count"] == len(expected)

@@ -166,7 +166,7 @@ def _units(q: str, limit: int, *, see_id: bool) -> list[Unit]:
     more tests the units in order for a current owner matching it (an index lookup each) and stops at
     the `limit`th.
 
-    The codes are searched by prefix as a range over their index, which holds only for a search without
+    The codes are searched by prefix through their index (`code_prefix`), which holds only for a search without
     cased letters (张, 1234); a search with letters (zw, P0001) finds its codes by a case-insensitive LIKE
     that reads every code unless the units' walk stops early, so it stays the one query of `unit_filter`."""
     if q.upper() != q.lower():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -158,6 +159,41 @@ def interest_total(account: Account) -> Decimal:
         s=Sum("amount", output_field=MoneyField())
     )["s"]
     return account.sign * total if total else ZERO
+
+
+def interest_allocations() -> list[JournalEntry]:
+    """The interest entries, newest first, each with the interest it allocated (`total`: the sum of its lines
+    on the special accounts) and the unit ledgers it credited (`units`: its lines less those on the fund's own
+    ledgers). An allocation has a line a unit ledger, 1.8M lines for the demo city's sixteen years: they are
+    counted from the lines' entry index alone, and the few lines on the fund's own ledgers (special accounts,
+    pooled, suspense) found through the (ledger, day) index on the allocations' days, every line of an entry
+    carrying its day. Four queries whatever the years; joining every line to its ledger took 9–10 s a view."""
+    entries = list(
+        JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).select_related("posted_by").order_by("-value_date")
+    )
+    if not entries:
+        return entries
+    counts = dict(
+        JournalLine.objects.filter(entry_id__in=[entry.pk for entry in entries])
+        .order_by()
+        .values("entry_id")
+        .annotate(n=Count("*"))
+        .values_list("entry_id", "n")
+    )
+    own = dict(Account.objects.exclude(kind=Account.Kind.UNIT).values_list("pk", "kind"))
+    totals: dict[int, Decimal] = {}
+    others: Counter[int] = Counter()
+    days = {entry.value_date.toordinal() for entry in entries}
+    for entry_id, account_id, amount in JournalLine.objects.filter(account_id__in=own, day__in=days).values_list(
+        "entry_id", "account_id", "amount"
+    ):
+        others[entry_id] += 1
+        if own[account_id] == Account.Kind.BANK:
+            totals[entry_id] = totals.get(entry_id, Decimal(0)) + amount
+    for entry in entries:
+        entry.total = totals.get(entry.pk)  # type: ignore[attr-defined]
+        entry.units = counts.get(entry.pk, 0) - others[entry.pk]  # type: ignore[attr-defined]
+    return entries
 
 
 def replenishment_due() -> QuerySet[Account]:

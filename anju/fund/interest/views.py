@@ -4,13 +4,11 @@ as a background job (`fund.allocate_interest`) whose page shows its progress and
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,9 +20,10 @@ from anju.core.errors import refused
 from anju.core.links import reverse
 from anju.core.models import Job
 from anju.core.permissions import actor, can, check, require
+from anju.fund import queries
 from anju.fund.errors import InterestError
 from anju.fund.interest import actions
-from anju.fund.models import Account, JournalEntry, JournalLine
+from anju.fund.models import Account, JournalEntry
 
 MODULE = "fund"
 RUN = "review"  # the finance department (审核) credits the year's interest
@@ -63,7 +62,8 @@ def interest(request: HttpRequest) -> HttpResponse:
     may_run = can(request.user, MODULE, RUN)
     data = request.POST if request.method == "POST" else (request.GET if "preview" in request.GET else None)
     form = InterestForm(data, initial={"year": timezone.localdate().year - 1})
-    context: dict[str, Any] = {"form": form, "may_run": may_run, "tab": "interest", "allocations": _allocations()}
+    allocations = queries.interest_allocations()
+    context: dict[str, Any] = {"form": form, "may_run": may_run, "tab": "interest", "allocations": allocations}
     if data is not None and form.is_valid():
         check(request.user, MODULE, RUN)
         d = form.cleaned_data
@@ -82,41 +82,6 @@ def interest(request: HttpRequest) -> HttpResponse:
         with refused(request):
             context["preview"] = actions.preview_interest(d["year"], d["amount"], pooled_percent=d["pooled_percent"])
     return render(request, "fund/interest.html", context)
-
-
-def _allocations() -> list[JournalEntry]:
-    """The interest entries, newest first, each with the interest it allocated (`total`: the sum of its lines
-    on the special accounts) and the unit ledgers it credited (`units`: its lines less those on the fund's own
-    ledgers). An allocation has a line a unit ledger, 1.8M lines for the demo city's sixteen years: they are
-    counted from the lines' entry index alone, and the few lines on the fund's own ledgers (special accounts,
-    pooled, suspense) found through the (ledger, day) index on the allocations' days, every line of an entry
-    carrying its day. Four queries whatever the years; joining every line to its ledger took 9–10 s a view."""
-    entries = list(
-        JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).select_related("posted_by").order_by("-value_date")
-    )
-    if not entries:
-        return entries
-    counts = dict(
-        JournalLine.objects.filter(entry_id__in=[entry.pk for entry in entries])
-        .order_by()
-        .values("entry_id")
-        .annotate(n=Count("*"))
-        .values_list("entry_id", "n")
-    )
-    own = dict(Account.objects.exclude(kind=Account.Kind.UNIT).values_list("pk", "kind"))
-    totals: dict[int, Decimal] = {}
-    others: Counter[int] = Counter()
-    days = {entry.value_date.toordinal() for entry in entries}
-    for entry_id, account_id, amount in JournalLine.objects.filter(account_id__in=own, day__in=days).values_list(
-        "entry_id", "account_id", "amount"
-    ):
-        others[entry_id] += 1
-        if own[account_id] == Account.Kind.BANK:
-            totals[entry_id] = totals.get(entry_id, Decimal(0)) + amount
-    for entry in entries:
-        entry.total = totals.get(entry.pk)  # type: ignore[attr-defined]
-        entry.units = counts.get(entry.pk, 0) - others[entry.pk]  # type: ignore[attr-defined]
-    return entries
 
 
 def allocate(job: Job, progress: jobs.Progress) -> jobs.Output:

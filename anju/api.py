@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from anju.core.api import router as core_router
 from anju.core.api_auth import BearerTokenAuth, SessionAuth, docs_for_signed_in
-from anju.core.apikit import document_errors, install_handlers
+from anju.core.apikit import document_errors, install_handlers, keep_schema
 from anju.fund.api import router as fund_router
 from anju.fund.arrears.api import router as arrears_router
 from anju.fund.lifts.api import router as lifts_router
@@ -37,6 +37,7 @@ api = NinjaAPI(
 )
 install_handlers(api)
 document_errors(api)
+keep_schema(api)
 
 
 api.add_router("/", core_router)

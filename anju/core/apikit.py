@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Schema
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema, create_model
 
@@ -204,6 +205,23 @@ def document_errors(api: NinjaAPI) -> None:
         return schema
 
     api.get_openapi_schema = with_errors  # type: ignore[method-assign]
+
+
+def keep_schema(api: NinjaAPI) -> None:
+    """Builds the API's OpenAPI schema once for each path prefix and language, not on every request to
+    /api/openapi.json: pydantic's schema of every operation took 190–260 ms a request on the demo city's
+    machine (`bench/sweep.py`), and the operations are fixed once the URLconf is loaded. Callers read the
+    schema; none changes it (ninja's view serializes it as it is)."""
+    build = api.get_openapi_schema
+    kept: dict[tuple[Any, ...], Any] = {}
+
+    def kept_schema(path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        if key not in kept:
+            kept[key] = build(path_prefix=path_prefix, path_params=path_params)
+        return kept[key]
+
+    api.get_openapi_schema = kept_schema  # type: ignore[method-assign]
 
 
 def refused(*codes: int) -> dict[int, type[Schema]]:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.testing import TestClient
 
@@ -19,6 +20,7 @@ from anju.core.apikit import (
     OptionalMoney,
     Paging,
     install_handlers,
+    keep_schema,
     page_schema,
     paginate,
 )
@@ -174,3 +176,32 @@ def test_a_window_past_the_lists_end_asks_the_database_for_no_rows(offset: int, 
     with CaptureQueriesContext(connection) as queries:
         page = paginate(User.objects.filter(username="nobody"), Paging(limit=5, offset=0))
     assert page == {"count": 0, "items": []} and len(queries) == 1
+
+
+def test_the_schema_is_built_once_for_each_path_prefix_and_language() -> None:
+    schema_router = Router()
+
+    @schema_router.get("/numbers", response=page_schema(AmountOut, "KeptAmountPage"))
+    def kept_numbers(request: Any, paging: Query[Paging]) -> dict[str, Any]:
+        return paginate([], paging)
+
+    api = NinjaAPI(urls_namespace="kit-schema")
+    api.add_router("/", schema_router)
+    builds: list[dict[str, Any]] = []
+    build = api.get_openapi_schema
+
+    def counted(**kwargs: Any) -> Any:
+        builds.append(kwargs)
+        return build(**kwargs)
+
+    api.get_openapi_schema = counted  # type: ignore[method-assign]
+    keep_schema(api)
+    first = api.get_openapi_schema(path_prefix="/api/")
+    assert api.get_openapi_schema(path_prefix="/api/") is first
+    assert len(builds) == 1 and "/api/numbers" in first["paths"]
+    other = api.get_openapi_schema(path_prefix="/v2/")
+    assert "/v2/numbers" in other["paths"] and "/v2/numbers" not in first["paths"]
+    with translation.override("en"):
+        api.get_openapi_schema(path_prefix="/api/")
+    assert len(builds) == 3
+    assert api.get_openapi_schema(path_prefix="/v2/") is other and len(builds) == 3

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -30,7 +29,6 @@ from anju.core.listing import (
     export_xlsx,
     label_of,
 )
-from anju.core.listing.cells import NUM, total_html
 from anju.core.permissions import can, require
 from anju.core.templatetags.anju import who
 from anju.fund import kpis, queries, totals
@@ -74,15 +72,6 @@ def fund_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     return ListPage(module=MODULE, tabs="fund/_tabs.html", **kwargs).render(request)
 
 
-def _totals_row(columns: Sequence[Column], sums: dict[str, Any], wanted: dict[int, Column]) -> list[Any]:
-    return [
-        {"html": total_html(sums[f"c{index}"]), "css": NUM}
-        if index in wanted
-        else {"html": _("Total") if index == 0 else "", "css": ""}
-        for index in range(len(columns))
-    ]
-
-
 def _kept_sums(wanted: dict[int, Column], kept: dict[str, Any]) -> dict[str, Any] | None:
     """The 合计 row's sums from the fund's kept figures (`anju.fund.totals`), if it has every total column's."""
     if not all(column.total is True and column.sort in kept for column in wanted.values()):
@@ -96,15 +85,15 @@ class _UnitLedgers(ListPage):
 
     whole = False
 
-    def _totals(self, queryset: QuerySet[Any], columns: Sequence[Column], page: Page) -> list[Any] | None:
-        wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
-        if not (self.whole and self.totals and wanted and page.paginator.count):
-            return super()._totals(queryset, columns, page)
+    def _sums(self, queryset: QuerySet[Any], columns: Sequence[Column], sort: str | None) -> dict[str, Any] | None:
+        wanted = self._total_columns(columns)
+        if not (self.whole and self.totals and wanted):
+            return super()._sums(queryset, columns, sort)
         kept = totals.figures()
         sums = _kept_sums(wanted, {"balance": kept.balance, "first_deposit": kept.first_deposit})
         if sums is None:
             sums = queries.unit_accounts().aggregate(**{f"c{i}": column.sum() for i, column in wanted.items()})
-        return _totals_row(columns, sums, wanted)
+        return sums
 
 
 @require(MODULE, "view")
@@ -228,16 +217,15 @@ class _ProjectBalances(ListPage):
                 if name != skip:
                     setattr(obj, name, row.get(name))
 
-    def _totals(self, queryset: QuerySet[Any], columns: Sequence[Column], page: Page) -> list[Any] | None:
-        wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
-        if not (self.totals and wanted and page.paginator.count):
+    def _sums(self, queryset: QuerySet[Any], columns: Sequence[Column], sort: str | None) -> dict[str, Any] | None:
+        wanted = self._total_columns(columns)
+        if not (self.totals and wanted):
             return None
         sums = _kept_sums(wanted, totals.figures().in_projects) if self.whole else None
-        if sums is not None:
-            return _totals_row(columns, sums, wanted)
-        ledgers = queries.unit_accounts().filter(project__in=queryset.order_by().values("pk"))
-        sums = ledgers.aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
-        return _totals_row(columns, sums, wanted)
+        if sums is None:
+            ledgers = queries.unit_accounts().filter(project__in=queryset.order_by().values("pk"))
+            sums = ledgers.aggregate(**{f"c{index}": column.sum() for index, column in wanted.items()})
+        return sums
 
 
 @require(MODULE, "view")

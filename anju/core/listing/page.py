@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
@@ -49,6 +49,8 @@ NEIGHBOURS = 2
 # A list counts at most this many rows ("10,000+" beyond) and pages no further: neither the count nor a
 # page's OFFSET ever walks the whole of a table of millions. A longer list is narrowed by its filters.
 COUNT_CAP = 10_000
+# The key of the list's row count among its totals' sums (`ListPage._sums`): no column's (those are c0, c1, …).
+COUNTED = "rows"
 NO_RECORDS = _("No records match.")
 
 
@@ -195,9 +197,13 @@ class ListPage:
             queryset = queryset.annotate(**{sort: self.per_row[sort]})
         queryset = self._ordered(queryset, default, sort, descending)
         per = _per_page(params)
-        page = CappedPaginator(queryset, per).get_page(params.get("page"))
-        see_id = self._see_id(request)
         columns = [c for c in self.columns if c.page]
+        paginator = CappedPaginator(queryset, per)
+        sums = self._sums(queryset, columns, sort)
+        if sums is not None and COUNTED in sums:
+            paginator.counted(sums[COUNTED])
+        page = paginator.get_page(params.get("page"))
+        see_id = self._see_id(request)
         objects = list(page.object_list)
         self._annotate_page(objects, skip=sort)
         rows = [self._row(obj, columns, see_id) for obj in objects]
@@ -215,7 +221,7 @@ class ListPage:
             "headers": self._headers(params, columns, rows, sort, descending),
             "rows": rows,
             "colspan": len(columns) + (1 if batch else 0),
-            "totals": self._totals(queryset, columns, page),
+            "totals": self._totals(sums, columns, page),
             "page": page,
             "pager": _pager(params, page, per),
             "export_url": self._export_url(request),
@@ -313,13 +319,17 @@ class ListPage:
             )
         return headers
 
-    def _totals(self, queryset: QuerySet[Any], columns: Sequence[Column], page: Page) -> list[Any] | None:
-        """The 合计 row: each total column summed over the whole filtered list in one query."""
-        wanted = {index: column for index, column in enumerate(columns) if column.total is not False}
-        if not (self.totals and wanted and page.paginator.count):
+    def _sums(self, queryset: QuerySet[Any], columns: Sequence[Column], sort: str | None) -> dict[str, Any] | None:
+        """The total columns summed over the whole filtered list, with its rows counted in the same query
+        (`COUNTED`, which the paginator takes instead of counting them in a pass of its own); None when the
+        list shows no 合计 row. A list sorted by a per-row aggregate is grouped: its rows are counted apart."""
+        wanted = self._total_columns(columns)
+        if not (self.totals and wanted):
             return None
         whole = queryset.order_by()
-        expressions = {f"c{index}": column.sum() for index, column in wanted.items()}
+        expressions: dict[str, Any] = {f"c{index}": column.sum() for index, column in wanted.items()}
+        if sort not in self.per_row:
+            expressions[COUNTED] = Count("pk")
         if self.kept_totals and self.unfiltered:
             # Keyed by the sums' SQL: another base queryset (another user's scope) is another figure.
             sql = str(whole.query), tuple(sorted((name, repr(e)) for name, e in expressions.items()))
@@ -327,6 +337,17 @@ class ListPage:
             sums = kept.kept(key, self.kept_totals, lambda: whole.aggregate(**expressions))
         else:
             sums = whole.aggregate(**expressions)
+        return sums
+
+    @staticmethod
+    def _total_columns(columns: Sequence[Column]) -> dict[int, Column]:
+        return {index: column for index, column in enumerate(columns) if column.total is not False}
+
+    def _totals(self, sums: dict[str, Any] | None, columns: Sequence[Column], page: Page) -> list[Any] | None:
+        """The 合计 row from `_sums`: none for a list without total columns or without rows."""
+        if sums is None or not page.paginator.count:
+            return None
+        wanted = self._total_columns(columns)
         cells: list[Any] = []
         for index in range(len(columns)):
             if index in wanted:
@@ -484,6 +505,10 @@ class CappedPaginator(Paginator):
     def __init__(self, object_list: Any, per_page: int, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap if cap is not None else COUNT_CAP
+
+    def counted(self, rows: int) -> None:
+        """The list's rows, counted already (with its totals): no COUNT of its own."""
+        self.__dict__["_counted"] = int(rows)
 
     @cached_property
     def _counted(self) -> int:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from anju.core import audit, numbering
 from anju.core.models import AuditEvent, User
-from anju.fund import queries, rules
+from anju.fund import queries, rules, totals
 from anju.fund.accounts import ensure_unit_accounts
 from anju.fund.errors import DepositError
 from anju.fund.models import Account, DepositBatch, DepositNotice, DepositStandard, JournalEntry
@@ -375,6 +375,14 @@ def replenishment_candidates(project: Project | None = None) -> QuerySet[Account
     if project is not None:
         due = due.filter(unit__project=project)
     return due.exclude(pk__in=open_notices().filter(kind=DepositNotice.Kind.REPLENISH).values("account_id"))
+
+
+def replenishment_candidates_count() -> int:
+    """How many accounts `replenishment_candidates()` lists over all projects, without a pass over the ledgers:
+    the due ones, counted with the fund's figures once per version of the ledgers (`totals`), less those of
+    them with an open replenishment notice (a few, looked up by key)."""
+    noticed = open_notices().filter(kind=DepositNotice.Kind.REPLENISH).values("account_id")
+    return totals.figures().replenish - queries.replenishment_due().filter(pk__in=noticed).count()
 
 
 @transaction.atomic

@@ -286,7 +286,7 @@ def replenishment(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("fund:notices") + "?kind=replenish&status=issued")
     open_notice = deposits.open_notices().filter(kind=DepositNotice.Kind.REPLENISH, account=OuterRef("pk"))
     accounts = (
-        queries.replenishment_due()
+        queries.replenishment_listed()
         .select_related("unit", "project")
         .annotate(
             notice_id=Subquery(open_notice.values("pk")[:1]), notice_number=Subquery(open_notice.values("number")[:1])
@@ -302,7 +302,7 @@ def replenishment(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_handle": can(request.user, MODULE, "handle"),
             "threshold": rules.REPLENISH_THRESHOLD * 100,
-            "without_notice": deposits.replenishment_candidates().count(),
+            "without_notice": deposits.replenishment_candidates_count(),
         },
         queryset=accounts.order_by("unit__code"),
         columns=[

@@ -431,6 +431,66 @@ def test_replenishment_page(client_for: Callable[..., Client]) -> None:
     assert client_for("office").get(reverse("fund:replenishment")).status_code == 403
 
 
+def test_the_due_units_without_a_notice_are_counted_as_the_candidates_are(client_for: Callable[..., Client]) -> None:
+    """The page's count of due units without a notice comes from the kept figures less the noticed ones: it
+    must equal the candidates' own count through notices issued, cancelled, paid back and ledgers closed."""
+    accounts = [factories.unit_account(room=str(101 + index)) for index in range(6)]
+    for index, account in enumerate(accounts):
+        factories.deposit(account, "1000.00", DAY)
+        if index < 5:  # the sixth keeps all of it
+            factories.spend(account, "800.00", dt.date(2023, 4, 1))
+    client = client_for("finance")
+
+    def shown() -> int:
+        html = client.get(reverse("fund:replenishment")).content.decode()
+        found = re.search(r"有 (\d+) 户房屋应续交且尚未开具续交通知书", html)
+        assert found is not None
+        return int(found.group(1))
+
+    def check(expected: int) -> None:
+        assert deposits.replenishment_candidates().count() == expected
+        assert deposits.replenishment_candidates_count() == expected
+        assert shown() == expected
+
+    check(5)
+    notices = {n.account_id: n for n in deposits.issue_replenishment_notices(None, issued_on=dt.date(2023, 6, 1))}
+    check(0)
+    deposits.cancel_notice(None, notices[accounts[0].pk], reason="重开")
+    check(1)
+    # A noticed ledger paid back above 30% is no longer due: its open notice takes nothing off.
+    factories.deposit(accounts[1], "600.00", dt.date(2023, 7, 1))
+    check(1)
+    factories.spend(accounts[5], "900.00", dt.date(2023, 7, 1))
+    check(2)
+    Account.objects.filter(pk=accounts[0].pk).update(closed=dt.date(2023, 8, 1))  # behind the actions' back
+    check(1)
+
+
+def test_the_replenishment_list_is_the_rule_whether_few_or_many_are_due(
+    client_for: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from anju.fund import queries
+
+    accounts = [factories.unit_account(room=str(101 + index)) for index in range(5)]
+    for index, account in enumerate(accounts):
+        factories.deposit(account, "1000.00", DAY)
+        factories.spend(account, ("800.00", "700.01", "699.99", "950.00", "100.00")[index], dt.date(2023, 4, 1))
+    deposits.issue_replenishment_notices(None, issued_on=dt.date(2023, 6, 1))
+    due = sorted(a.unit.code for a in accounts[:2] + accounts[3:4] if a.unit)  # below 30%, not at or above
+    client = client_for("finance")
+
+    def listed(query: str) -> list[str]:
+        html = client.get(reverse("fund:replenishment") + query).content.decode()
+        return list(dict.fromkeys(re.findall(r"P0001-1-1-\d+", html.split("<tbody>")[1].split("</tbody>")[0])))
+
+    for limit in (2000, 2, 1):  # by id while at most `limit` are due; else the rule on every ledger
+        monkeypatch.setattr(queries, "UNITS_LISTED", limit)
+        assert sorted(queries.replenishment_listed().values_list("unit__code", flat=True)) == due
+        assert listed("") == due
+        assert listed("?pending=no") == [] and listed("?pending=yes") == due
+        assert listed("?q=P0001-1-1-104") == due[2:]
+
+
 def test_anonymous_users_go_to_the_login_page() -> None:
     for name in ("fund:standards", "fund:notices", "fund:notice_batch", "fund:replenishment"):
         response = Client().get(reverse(name))

@@ -235,7 +235,7 @@ UnitPage = page_schema(UnitOut)
 
 
 # A project's unit count and floor area: summed for the page's projects only in the list.
-PROJECT_SUMS = {"unit_count": Count("units", distinct=True), "total_area": Sum("units__area")}
+PROJECT_SUMS = {"unit_count": Count("units"), "total_area": Sum("units__area")}
 
 
 def _projects() -> QuerySet[Project]:

@@ -320,7 +320,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         tab="projects",
         queryset=projects.order_by("code"),
         # Summed over the shown projects' units only (sorting by one of them sums them all).
-        per_row={"unit_count": Count("units", distinct=True), "total_area": Sum("units__area")},
+        per_row={"unit_count": Count("units"), "total_area": Sum("units__area")},
         columns=[
             link_column(_("Project code"), "code", "registry:project", key="code", export_label="项目编码"),
             Column(_("Name"), lambda p: p.name, "name", export_label="项目名称"),

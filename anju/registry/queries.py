@@ -150,7 +150,8 @@ def code_prefix(q: str) -> Q:
     Without cased letters in `q` (张, 1234, 城北) a case-sensitive prefix matches the same codes: on PostgreSQL
     `LIKE 'q%'`, which the codes' pattern index (varchar_pattern_ops, Django's for a unique CharField) serves
     whatever the database's collation; on SQLite a range over the codes' index, which compares them bytewise,
-    the prefix test kept. With letters the prefix test alone, which reads every code."""
+    the prefix test kept. With letters the prefix test alone: on PostgreSQL `UPPER(code) LIKE 'Q%'`, which the
+    upper-cased codes' pattern index serves (migration 0004); on SQLite a read of every code."""
     if not q or q.upper() != q.lower():
         return Q(code__istartswith=q)
     if connection.vendor == "postgresql":
@@ -168,7 +169,8 @@ def _units(q: str, limit: int, *, see_id: bool) -> list[Unit]:
 
     The codes are searched by prefix through their index (`code_prefix`), which holds only for a search without
     cased letters (张, 1234); a search with letters (zw, P0001) finds its codes by a case-insensitive LIKE
-    that reads every code unless the units' walk stops early, so it stays the one query of `unit_filter`."""
+    (through the upper-cased codes' index on PostgreSQL; on SQLite reading every code unless the units' walk
+    stops early), so it stays the one query of `unit_filter`."""
     if q.upper() != q.lower():
         return list(Unit.objects.filter(unit_filter(q, see_id=see_id)).select_related("project")[:limit])
     current = Ownership.objects.filter(end__isnull=True)

@@ -14,7 +14,7 @@ from django.db import connection
 
 from anju.lib.pinyin import initials, person_initials
 from anju.registry import actions, queries
-from anju.registry.models import Person
+from anju.registry.models import Person, Unit
 from anju.registry.tests import factories as registry
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +176,17 @@ def test_a_chinese_name_part_can_be_read_from_the_names_characters_index(people)
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = " | ".join(str(row[0]) for row in cursor.fetchall())
     assert "registry_person_name_chars" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the upper-cased codes' index is PostgreSQL's")
+def test_a_unit_code_search_with_letters_can_be_read_from_the_upper_cased_codes_index() -> None:
+    for room in ("101", "102", "201"):
+        registry.unit(building="1", room=room)
+    searched = Unit.objects.filter(queries.code_prefix("p0001-1-1-1"))
+    assert sorted(searched.values_list("code", flat=True)) == ["P0001-1-1-101", "P0001-1-1-102"]
+    sql, params = searched.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = " | ".join(str(row[0]) for row in cursor.fetchall())
+    assert "registry_unit_code_upper" in plan, plan

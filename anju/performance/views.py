@@ -534,9 +534,11 @@ def report_page(request: HttpRequest) -> HttpResponse:
 def report_preview(request: HttpRequest) -> HttpResponse:
     """The year's report text filled from the records, each figure a link to the records behind it."""
     year = _year(request)
-    all_texts = report.texts(year)
-    filler = narrative.Filler(year, report.facts(year))
-    sections = [(s, filler.marked(all_texts[s.key])) for s in narrative.SECTIONS]
+    with memo.scope():  # a figure several KPIs share (the subsidies' states at the year's end) read once
+        all_texts = report.texts(year)
+        filler = narrative.Filler(year, report.facts(year))
+        sections = [(s, filler.marked(all_texts[s.key])) for s in narrative.SECTIONS]
+        typed = [c for c in report.narrative_checks(filler, []) if c["rule"] == "narrative.typed_number"]
     kpi_url = reverse("performance:kpi", args=["CODE", year])
     budget_url = reverse("performance:budget") + f"?year={year}"
 
@@ -555,7 +557,6 @@ def report_preview(request: HttpRequest) -> HttpResponse:
         (s, [[(seg.text, link(seg.codes[0]) if seg.codes else "", " / ".join(seg.codes)) for seg in p] for p in ps])
         for s, ps in sections
     ]
-    typed = [c for c in report.narrative_checks(filler, []) if c["rule"] == "narrative.typed_number"]
     return render(request, "performance/report_preview.html", {"year": year, "years": years(), "sections": paragraphs,
                                                                 "typed": typed})  # fmt: skip
 

@@ -28,7 +28,7 @@ def _split(code: str, name: str, states: tuple[str, ...], query: str, text: str)
         code,
         name,
         "套",
-        lambda year: queries.reviewed_in(year, states).count(),
+        lambda year: queries.reviewed_in_count(year, states),
         lambda year: queries.reviewed_in(year, states),
         _url(f"{query}&reviewed={{year}}"),
         text,

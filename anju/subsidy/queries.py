@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from anju.core import memo
 from anju.subsidy.models import Application, Batch, Event, Flag, Payment, Program, Status
 
 ZERO = Decimal("0.00")
@@ -105,6 +106,27 @@ def reviewed_in(year: int, states: tuple[str, ...]) -> QuerySet[Application]:
     return (
         reviewed(year).annotate(status_at_end=Subquery(last.values("to_status")[:1])).filter(status_at_end__in=states)
     )
+
+
+def reviewed_in_count(year: int, states: tuple[str, ...]) -> int:
+    """How many `reviewed_in(year, states)` lists. The year's reviewed applications are counted by their state at
+    the year's end in one grouped read, in a page's scope once for the split's four figures (`anju.core.memo`):
+    the report's preview counted them four times over, each a correlated read of every application's history
+    (4 × 38–42 ms on the demo city, SQLite)."""
+    by_state = memo.once(("anju.subsidy.states_at_end", year), lambda: _states_at_end(year))
+    return sum(by_state.get(state, 0) for state in states)
+
+
+def _states_at_end(year: int) -> dict[str, int]:
+    last = Event.objects.filter(application=OuterRef("pk"), at__lt=year_end_moment(year)).order_by("-at", "-pk")
+    rows = (
+        reviewed(year)
+        .annotate(status_at_end=Subquery(last.values("to_status")[:1]))
+        .order_by()
+        .values("status_at_end")
+        .annotate(n=Count("pk"))
+    )
+    return {str(row["status_at_end"]): int(row["n"]) for row in rows}
 
 
 def flagged(year: int) -> QuerySet[Application]:

@@ -137,3 +137,37 @@ def test_the_split_of_a_years_reviews_is_the_state_at_its_end() -> None:
     payments.record_results(None, [payments.Result(2, ref.reference, True, ref.amount, "T1", dt.date(2024, 1, 20))])
     assert kpis.value("subsidy.awaiting_batch", 2023) == 1 and kpis.value("subsidy.paid", 2023) == 0
     assert kpis.value("subsidy.paid", 2024) == 1 and kpis.value("subsidy.reviewed", 2024) == 0
+
+
+def test_the_split_is_counted_once_a_page_and_each_part_as_its_list_counts() -> None:
+    """The four parts of the split from one grouped read of the states at the year's end: each equals the count
+    of its own list, in a page's scope they take one query together, and outside one a change shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.core import kpis, memo
+    from anju.subsidy import queries
+
+    prog = f.program()
+    apps = [f.application(prog, n=n) for n in range(1, 8)]
+    late = dt.date(2023, 12, 20)
+    actions.take_steps(None, apps[:5], "pass_documents", on=dt.date(2023, 11, 1))
+    actions.take_steps(None, apps[5:6], "reject", note="不符合条件", on=dt.date(2023, 11, 2))
+    actions.take_steps(None, apps[6:], "return_documents", note="缺材料", on=dt.date(2023, 11, 3))
+    actions.take_steps(None, apps[1:5], "verify_tax", on=dt.date(2023, 11, 10))
+    actions.take_steps(None, apps[4:5], "withdraw", note="申请人撤回", on=late)
+    parts = {
+        "subsidy.rejected": queries.REJECTED,
+        "subsidy.returned": queries.RETURNED,
+        "subsidy.awaiting_batch": queries.AWAITING,
+        "subsidy.withdrawn": ("withdrawn",),
+    }
+    expected = {"subsidy.rejected": 1, "subsidy.returned": 1, "subsidy.awaiting_batch": 4, "subsidy.withdrawn": 1}
+    for code, states in parts.items():
+        assert queries.reviewed_in(2023, states).count() == expected[code]
+        assert kpis.value(code, 2023) == expected[code], code
+    with memo.scope(), CaptureQueriesContext(connection) as captured:
+        assert {code: kpis.value(code, 2023) for code in parts} == expected
+    assert len(captured.captured_queries) == 1
+    actions.take_steps(None, apps[3:4], "withdraw", note="再撤回", on=late)
+    assert kpis.value("subsidy.withdrawn", 2023) == 2 and kpis.value("subsidy.awaiting_batch", 2023) == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
@@ -130,14 +131,19 @@ def enterprise_filter(q: str) -> Q:
 
 
 def unit_filter(q: str, *, see_id: bool = True) -> Q:
-    cond = Q(code__istartswith=q)
-    persons = Q()
-    for part in person_parts(q, see_id=see_id):  # one index each, not one read of every person
-        persons |= Q(person__in=Person.objects.filter(part))
-    owners = Ownership.objects.filter(end__isnull=True).filter(
-        persons | Q(enterprise__in=Enterprise.objects.filter(enterprise_filter(q)))
-    )
-    return cond | Q(pk__in=owners.values("unit_id"))
+    """Units whose code starts with `q` (case-insensitively) or whose current owner, a person or an enterprise,
+    matches it: one set of ids, the UNION of each alternative read through its own index — the codes
+    (`code_prefix`), each part of the person search (`person_parts`) with those persons' current ownerships, the
+    enterprises'. ORed in one WHERE, the units' and the ownerships' tables were each read whole (PostgreSQL,
+    the demo city's units list: 115–285 ms for the count and the first page; 37–60 ms as a union)."""
+    current = Ownership.objects.filter(end__isnull=True).order_by()
+    matching: list[QuerySet[Any, Any]] = [Unit.objects.filter(code_prefix(q)).order_by().values("pk")]
+    matching += [
+        current.filter(person__in=Person.objects.filter(part)).values("unit_id")
+        for part in person_parts(q, see_id=see_id)
+    ]
+    matching.append(current.filter(enterprise__in=Enterprise.objects.filter(enterprise_filter(q))).values("unit_id"))
+    return Q(pk__in=matching[0].union(*matching[1:]))
 
 
 # Past this many persons matching a part of the search, their units are found by testing the units in

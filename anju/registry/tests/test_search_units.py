@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from anju.registry import queries
-from anju.registry.models import Ownership, Unit
+from anju.registry.models import Enterprise, Ownership, Person, Unit
 from anju.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,25 @@ def _city(owners: int) -> None:
 
 def _one_query(q: str, limit: int, see_id: bool) -> list[Unit]:
     return list(Unit.objects.filter(queries.unit_filter(q, see_id=see_id)).select_related("project")[:limit])
+
+
+def test_the_unit_filter_is_the_rule_over_codes_and_current_owners() -> None:
+    """The units list's search, a union of ids, against its rule computed in Python: a code starting with the
+    search (any case), or a current owner — a person the person search finds, an enterprise the enterprise
+    search finds. Sold-on units' former owners do not count."""
+    _city(owners=9)
+    current = list(Ownership.objects.filter(end__isnull=True).select_related("unit"))
+    for q in SEARCHES:
+        for see_id in (True, False):
+            persons = set(Person.objects.filter(queries.person_filter(q, see_id=see_id)).values_list("pk", flat=True))
+            firms = set(Enterprise.objects.filter(queries.enterprise_filter(q)).values_list("pk", flat=True))
+            expected = {
+                code for code in Unit.objects.values_list("code", flat=True) if code.upper().startswith(q.upper())
+            }
+            expected |= {o.unit.code for o in current if o.person_id in persons or o.enterprise_id in firms}
+            found = set(Unit.objects.filter(queries.unit_filter(q, see_id=see_id)).values_list("code", flat=True))
+            assert found == expected, (q, see_id)
+    assert len(Unit.objects.filter(queries.unit_filter("张"))) == 7  # 9 owners, 2 sold on
 
 
 @pytest.mark.parametrize("listed", [0, 2, 200])

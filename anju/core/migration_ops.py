@@ -113,3 +113,23 @@ def watch_tables(*tables: str) -> Any:
         return apply
 
     return migrations.RunPython(run(0), run(1), elidable=False)
+
+
+# --- indexes only PostgreSQL has ------------------------------------------------------------------------
+
+
+def postgres_index(name: str, definition: str) -> Any:
+    """A migration operation creating, on PostgreSQL only, the index `name` as `CREATE INDEX name <definition>`
+    (an expression, a GIN or a pattern index Django's `Meta.indexes` cannot say for both databases), and
+    dropping it when unapplied; nothing on SQLite."""
+    from django.db import migrations
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return migrations.RunPython(create, drop, elidable=False)

@@ -4,22 +4,14 @@ instead of walking the names' index (`registry.queries.name_contains`). Nothing 
 
 from django.db import migrations
 
-INDEX = "registry_person_name_chars"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON registry_person USING gin (string_to_array(upper(name::text), NULL))"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from anju.core.migration_ops import postgres_index
 
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0002_person_search")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [
+        postgres_index(
+            "registry_person_name_chars", "ON registry_person USING gin (string_to_array(upper(name::text), NULL))"
+        )
+    ]

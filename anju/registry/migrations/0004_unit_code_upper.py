@@ -7,22 +7,10 @@ letters uses the codes' own pattern index (`registry.queries.code_prefix`). Noth
 
 from django.db import migrations
 
-INDEX = "registry_unit_code_upper"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON registry_unit (upper(code::text) text_pattern_ops)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from anju.core.migration_ops import postgres_index
 
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0003_person_name_chars")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [postgres_index("registry_unit_code_upper", "ON registry_unit (upper(code::text) text_pattern_ops)")]

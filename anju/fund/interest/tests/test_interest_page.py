@@ -148,3 +148,34 @@ def test_the_allocations_made_show_each_years_interest_and_the_unit_ledgers_it_c
     assert expected == [("2023-12-31", "37.21", "3"), ("2022-12-31", "100.00", "2")]
     with django_assert_max_num_queries(len(one_year.captured_queries)):  # type: ignore[attr-defined]
         assert _allocations_shown(client) == expected
+
+
+def test_an_allocations_lines_are_counted_once_and_a_new_one_alone(client_for: Callable[..., Client]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.fund import queries
+
+    queries._LINE_COUNTS.clear()
+    units = [factories.unit_account(room=room) for room in ("401", "402", "403")]
+    for unit in units[:2]:
+        factories.deposit(unit, "1000.00", dt.date(2022, 3, 1))
+    interest.allocate_interest(2022, D("100.00"))
+    client = client_for("finance")
+
+    def counted() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            shown = _allocations_shown(client)
+        assert [units for _day, _amount, units in shown] == [
+            str(entry.lines.filter(account__kind=Account.Kind.UNIT).count())
+            for entry in JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).order_by("-value_date")
+        ]
+        return [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "entry_id" in q["sql"]]
+
+    assert len(counted()) == 1
+    assert counted() == []  # the second view counts nothing
+    factories.deposit(units[2], "1000.00", dt.date(2023, 3, 1))
+    interest.allocate_interest(2023, D("50.00"))
+    (new,) = counted()
+    entry = JournalEntry.objects.filter(kind=JournalEntry.Kind.INTEREST).latest("value_date")
+    assert f"({entry.pk})" in new.replace(" ", "")  # only the new allocation's lines

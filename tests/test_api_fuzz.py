@@ -5,6 +5,7 @@ with 400/422, never 500 (issue 18, item 4)."""
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 
@@ -20,8 +21,9 @@ from anju.api import api
 from anju.core.actions import create_api_token
 from anju.core.models import Role, User
 
-# The schema as /api/openapi.json serves it (to a signed-in user), the calls made to the WSGI app in-process.
-schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+# The schema as /api/openapi.json serves it (to a signed-in user), the calls made to the WSGI app in-process. A
+# copy: schemathesis rewrites the dict it is given, and the API keeps one for every request (`apikit.keep_schema`).
+schema = schemathesis.openapi.from_dict(copy.deepcopy(api.get_openapi_schema()))
 schema.app = get_wsgi_application()
 # The examples per operation: a short run in the normal suite, more with ANJU_FUZZ_EXAMPLES.
 EXAMPLES = int(os.environ.get("ANJU_FUZZ_EXAMPLES", "8"))

@@ -12,9 +12,11 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Schema
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema, create_model
@@ -210,13 +212,15 @@ def document_errors(api: NinjaAPI) -> None:
 def keep_schema(api: NinjaAPI) -> None:
     """Builds the API's OpenAPI schema once for each path prefix and language, not on every request to
     /api/openapi.json: pydantic's schema of every operation took 190–260 ms a request on the demo city's
-    machine (`bench/sweep.py`), and the operations are fixed once the URLconf is loaded. Callers read the
-    schema; none changes it (ninja's view serializes it as it is)."""
+    machine (`bench/sweep.py`), and the operations are fixed once the URLconf is loaded. Without a path prefix
+    ninja reverses the API's root, so the script prefix and the URLconf in use are part of the key too. The
+    schema is shared: ninja's view only serializes it; a caller that would change it takes a copy."""
     build = api.get_openapi_schema
     kept: dict[tuple[Any, ...], Any] = {}
 
     def kept_schema(path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
-        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        where = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language(), *where)
         if key not in kept:
             kept[key] = build(path_prefix=path_prefix, path_params=path_params)
         return kept[key]

@@ -162,7 +162,10 @@ def code_prefix(q: str) -> Q:
         return Q(code__istartswith=q)
     if connection.vendor == "postgresql":
         return Q(code__startswith=q)
-    return Q(code__gte=q, code__lt=q[:-1] + chr(ord(q[-1]) + 1), code__istartswith=q)
+    following = ord(q[-1]) + 1
+    if following > 0x10FFFF or 0xD800 <= following <= 0xDFFF:  # no character follows, or one SQLite cannot bind
+        return Q(code__istartswith=q)
+    return Q(code__gte=q, code__lt=q[:-1] + chr(following), code__istartswith=q)
 
 
 def _units(q: str, limit: int, *, see_id: bool) -> list[Unit]:

@@ -46,8 +46,9 @@ PAGE_SIZES = (20, 50, 100, 200)
 EXPORT_CHUNK = 2000
 # Pages shown either side of the current one before an ellipsis.
 NEIGHBOURS = 2
-# A list counts at most this many rows ("10,000+" beyond) and pages no further: neither the count nor a
-# page's OFFSET ever walks the whole of a table of millions. A longer list is narrowed by its filters.
+# A list counts at most this many rows ("10,000+" beyond) and pages no further: neither its own count nor a
+# page's OFFSET ever walks the whole of a table of millions (a list whose 合计 row sums the whole list counts
+# its rows in that sum instead). A longer list is narrowed by its filters.
 COUNT_CAP = 10_000
 # The key of the list's row count among its totals' sums (`ListPage._sums`): no column's (those are c0, c1, …).
 COUNTED = "rows"
@@ -499,8 +500,8 @@ def annotate_rows(objects: Sequence[Any], per_row: dict[str, Any]) -> None:
 
 class CappedPaginator(Paginator):
     """A paginator whose count stops at `cap` rows (`capped` says there are more): one bounded COUNT over
-    at most cap + 1 rows, and no page beyond the cap, so `?page=` of any size clamps to a page whose OFFSET
-    is bounded."""
+    at most cap + 1 rows, unless the rows were counted already (`counted`), and no page beyond the cap, so
+    `?page=` of any size clamps to a page whose OFFSET is bounded."""
 
     def __init__(self, object_list: Any, per_page: int, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)

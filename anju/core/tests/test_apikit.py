@@ -205,3 +205,22 @@ def test_the_schema_is_built_once_for_each_path_prefix_and_language() -> None:
         api.get_openapi_schema(path_prefix="/api/")
     assert len(builds) == 3
     assert api.get_openapi_schema(path_prefix="/v2/") is other and len(builds) == 3
+
+
+def test_the_kept_schema_follows_the_script_prefix() -> None:
+    """Ninja reverses the API's root for the schema's paths: a site served under /anju/ and one at / get
+    each their own (a kept schema keyed without the prefix gave the first one's paths to both)."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from anju.api import api
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/anju/")
+        under = api.get_openapi_schema()
+        set_script_prefix("/")
+        plain = api.get_openapi_schema()
+    finally:
+        set_script_prefix(before)
+    assert under["paths"] and all(path.startswith("/anju/api/") for path in under["paths"])
+    assert plain["paths"] and all(path.startswith("/api/") for path in plain["paths"])

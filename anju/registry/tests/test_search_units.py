@@ -92,3 +92,17 @@ def _more(owners: int) -> None:
     for seq in range(owners):
         person = factories.person(name=f"张{seq}", seq=100 + seq, phone=f"1370000{seq:04d}")
         factories.unit(project_code="P0009", room=f"{101 + seq}", owner=person)
+
+
+@pytest.mark.parametrize("q", ["P0001-1-1-10\U0010ffff", "1\ud7ff", "\U0010ffff"])
+def test_a_search_ending_in_the_last_characters_finds_nothing_and_fails_nothing(
+    q: str, client_for: Callable[..., Client]
+) -> None:
+    """A code range needs the character after the search's last: past U+10FFFF there is none, and after U+D7FF
+    comes a surrogate SQLite cannot bind. Such a search is the prefix test alone."""
+    _city(owners=2)
+    assert not Unit.objects.filter(queries.code_prefix(q)).exists()
+    assert not Unit.objects.filter(queries.unit_filter(q)).exists()
+    client = client_for("office")
+    assert client.get("/registry/", {"q": q}).status_code == 200
+    assert client.get("/registry/search/", {"q": q}).status_code == 200

@@ -56,7 +56,8 @@ def ledgers_by_unit_code() -> QuerySet[Account]:
     return Account.objects.filter(unit__code__isnull=False).select_related("unit").order_by("unit__code")
 
 
-# Up to this many units whose code starts with a search are listed by id; past it the codes are tested in order.
+# Up to this many units whose code starts with a search (`ledgers_matching`), or ledgers due for replenishment
+# (`replenishment_listed`), are listed by id; past it the rule itself is asked.
 UNITS_LISTED = 2000
 
 

@@ -234,7 +234,7 @@ ProjectPage = page_schema(ProjectOut)
 UnitPage = page_schema(UnitOut)
 
 
-# A project's unit count and floor area: summed for the page's projects only in the list.
+# A project's unit count and floor area (a project's page; the list takes them from `queries.set_unit_sums`).
 PROJECT_SUMS = {"unit_count": Count("units"), "total_area": Sum("units__area")}
 
 
@@ -254,7 +254,9 @@ def person_list(
         actions.audit_id_search(actor(request), q, see_id=see_id)
     if id_type:
         persons = persons.filter(id_type=id_type)
-    return paginate(persons.order_by("name", "id"), paging)
+    # Unfiltered, the count is all persons', kept per version of their table, not counted each request.
+    count = None if q.strip() or id_type else queries.persons_count()
+    return paginate(persons.order_by("name", "id"), paging, count=count)
 
 
 @router.get("/persons/{int:person_id}", response=PersonDetailOut, summary="A person with the units they own")
@@ -311,7 +313,9 @@ def project_list(
         projects = projects.filter(kind=kind)
     if district.strip():
         projects = projects.filter(district=district.strip())
-    return paginate(projects.order_by("code"), paging, per_row=PROJECT_SUMS)
+    page = paginate(projects.order_by("code"), paging)
+    queries.set_unit_sums(page["items"])
+    return page
 
 
 @router.get("/projects/{code}", response=ProjectDetailOut, summary="A project with its buildings")

@@ -319,8 +319,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         title=_("Projects"),
         tab="projects",
         queryset=projects.order_by("code"),
-        # Summed over the shown projects' units only (sorting by one of them sums them all).
+        # Kept per version of the units (sorting by one of them sums them all; the export sums them too).
         per_row={"unit_count": Count("units"), "total_area": Sum("units__area")},
+        per_row_kept=queries.set_unit_sums,
         columns=[
             link_column(_("Project code"), "code", "registry:project", key="code", export_label="项目编码"),
             Column(_("Name"), lambda p: p.name, "name", export_label="项目名称"),

@@ -177,6 +177,9 @@ class ListPage:
     # one query over their ids, instead of grouping the whole table before the LIMIT. Sorting by one of
     # them (a column's `sort`) or exporting annotates the whole list, as the order or the file needs.
     per_row: dict[str, Any] = field(default_factory=dict)
+    # Sets the `per_row` figures on the shown page's objects from figures kept per version of their tables
+    # (`anju.core.kept`) instead of the grouped query; the same values `per_row` would give.
+    per_row_kept: Callable[[Sequence[Any]], None] | None = None
 
     def __post_init__(self) -> None:
         taken = RESERVED & {f.name for f in self.filters}
@@ -263,7 +266,11 @@ class ListPage:
     # --- rows ---------------------------------------------------------------------------------------
 
     def _annotate_page(self, objects: list[Any], *, skip: str | None) -> None:
-        """Set the `per_row` aggregates on the page's objects: one grouped query over the shown ids."""
+        """Set the `per_row` aggregates on the page's objects: one grouped query over the shown ids, or the
+        kept figures (`per_row_kept`)."""
+        if self.per_row_kept is not None:
+            self.per_row_kept(objects)
+            return
         annotate_rows(objects, {name: expr for name, expr in self.per_row.items() if name != skip})
 
     def _see_id(self, request: HttpRequest) -> bool:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.models import Count, Sum
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 from stdnum.cn import ric
 
@@ -253,6 +257,76 @@ def test_project_list_and_filters(client_for: Callable[..., Client], registry: R
     assert [p["code"] for p in client.get(f"{API}/projects?kind=public_rental").json()["items"]] == ["P002"]
     assert [p["code"] for p in client.get(f"{API}/projects?district=城关区").json()["items"]] == ["P001"]
     assert [p["code"] for p in client.get(f"{API}/projects?q=xfxq").json()["items"]] == ["P001"]
+
+
+def _counts_or_sums(captured: CaptureQueriesContext, table: str) -> list[str]:
+    """The captured statements that count or sum over `table` (not the page's own LIMITed rows)."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if table in q["sql"] and ("COUNT(" in q["sql"] or "SUM(" in q["sql"])
+    ]
+
+
+def test_the_project_sums_follow_every_change_of_the_units_and_are_not_summed_again_unchanged(
+    client_for: Callable[..., Client], registry: Registry
+) -> None:
+    """The projects list and its API take each project's unit count and area from sums kept per version of
+    the units: equal to summing the project's units after each change (a unit added, moved to another
+    project, its area changed, deleted), and not summed over the units again while they are unchanged."""
+    client = client_for("office")
+    other = Project.objects.get(code="P002")
+
+    def expected() -> dict[str, tuple[int, str]]:
+        return {
+            p.code: (p.n, f"{p.area or Decimal('0.00'):.2f}")
+            for p in Project.objects.annotate(n=Count("units"), area=Sum("units__area"))
+        }
+
+    def shown() -> dict[str, tuple[int, str]]:
+        body = client.get(f"{API}/projects").json()
+        return {p["code"]: (p["unit_count"], p["total_area"]) for p in body["items"]}
+
+    def page_sums() -> dict[str, tuple[int, str]]:
+        rows = client.get("/registry/projects/").context["rows"]
+        cells = [[str(cell["html"]) for cell in row["cells"]] for row in rows]
+        return {re.sub("<[^>]+>", "", c[0]): (int(c[5]), c[6].replace(",", "")) for c in cells}
+
+    assert shown() == page_sums() == expected()
+    building = registry.vacant.building
+    added = Unit.objects.create(
+        code="P002-1-1-101", project=other, building=building, entrance="1", room="101", floor=1, area=Decimal("77.77")
+    )
+    assert shown() == page_sums() == expected()
+    assert expected()["P002"] == (1, "77.77")
+    Unit.objects.filter(pk=registry.vacant.pk).update(project=other)
+    assert shown() == page_sums() == expected()
+    Unit.objects.filter(pk=added.pk).update(area=Decimal("10.01"))
+    assert shown() == page_sums() == expected()
+    Unit.objects.filter(pk__in=[added.pk, registry.vacant.pk]).delete()
+    assert shown() == page_sums() == expected() and expected()["P002"] == (0, "0.00")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"{API}/projects")
+        client.get("/registry/projects/")
+    assert _counts_or_sums(captured, "registry_unit") == []
+
+
+def test_the_persons_count_follows_every_change_and_is_not_counted_again_unchanged(
+    client_for: Callable[..., Client], registry: Registry
+) -> None:
+    """Unfiltered, the persons API's count is all persons', kept per version of their table: right after a
+    person is added or deleted, not counted again while nobody changes; filtered, it counts the matches."""
+    client = client_for("office")
+    assert client.get(f"{API}/persons").json()["count"] == Person.objects.count() == 3
+    make_person("王五", resident_id("19800101", 333))
+    assert client.get(f"{API}/persons").json()["count"] == 4
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"{API}/persons?limit=1").json()["count"] == 4
+    assert _counts_or_sums(captured, "registry_person") == []
+    Person.objects.filter(name="王五").delete()
+    assert client.get(f"{API}/persons").json()["count"] == 3
+    assert client.get(f"{API}/persons?q=张").json()["count"] == Person.objects.filter(name__contains="张").count() == 1
+    assert client.get(f"{API}/persons?id_type=passport").json()["count"] == 1
 
 
 def test_project_detail_has_buildings(client_for: Callable[..., Client], registry: Registry) -> None:

@@ -29,7 +29,6 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -301,7 +300,8 @@ class ListPage:
                 text, css = html(value)
                 cells.append({"template": None, "html": text, "css": css})
                 if tds is not None:
-                    tds.append(f'<td class="{escape(css)}">{text}</td>' if css else f"<td>{text}</td>")
+                    # `css` is one of `cells`' own class names (NUM, NOWRAP), never a value's.
+                    tds.append(f'<td class="{css}">{text}</td>' if css else f"<td>{text}</td>")
         return {
             "id": self.row_id(obj) if self.batch else None,
             "cells": cells,

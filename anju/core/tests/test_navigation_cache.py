@@ -83,6 +83,13 @@ def test_the_menu_is_kept_per_permission_set_and_marks_the_current_page(client_f
     page = two.get("/fund/").content.decode()
     assert '<a href="/fund/" class="active">' in page
     assert '<a href="/registry/" class="">' in page
+    assert len(context_processors._links) == 1  # the links' HTML kept with the menu, once for both users
+    nav = two.get("/fund/accounts/").content.decode().split('<nav class="sidenav"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)" class="active">', nav) == ["/fund/"]  # a page under it, and no other
+    fund = next(m for m in modules.all_modules() if m.code == "fund")
+    assert f'<span class="icon">{fund.icon}</span>{fund.name}</a>' in nav
+    nav = two.get("/jobs/").content.decode().split('<nav class="sidenav"', 1)[1].split("</nav>", 1)[0]
+    assert 'class="active"' not in nav
 
 
 def test_the_header_lists_the_roles_and_the_fixed_queries_do_not_grow_with_them(client_for) -> None:

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from anju.core import attachments
 from anju.core.models import Attachment
-from anju.fund.arrears import actions, demo, rules
-from anju.fund.arrears.models import CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget
+from anju.fund.arrears import actions, demo, queries, rules
+from anju.fund.arrears.models import CaseAction, Evidence, Recovery, RecoveryCase, RecoveryTarget, Stage
 from anju.fund.arrears.tests import factories
 from anju.fund.arrears.tests.test_actions import items_file
 from anju.fund.arrears.tests.test_demo import little_city
@@ -80,6 +80,33 @@ def test_board_shows_figures_matrix_and_exports(client_for, case: RecoveryCase) 
     assert total[0] == "合计" and total[4] == sum(row[4] for row in cases) and total[7] is None
     assert sheet.cell(2, 5).number_format == "#,##0.00"  # 欠缴金额: money, a number
     assert client_for("information").get("/fund/arrears/?export=xlsx").status_code == 403
+
+
+def test_the_boards_matrix_row_is_the_cases_figures_and_stages_escaped(client_for, case: RecoveryCase) -> None:
+    """A case's row of the projects × stages matrix: its number linking to its page, the project (the
+    developer in the title), households, owed and recovered, and one cell a stage coloured as
+    `stage_cells` says, the current one marked; names are escaped."""
+    Project.objects.filter(pk=case.project_id).update(name='金御<b>名都</b> & "东"')
+    case.developer.name = "开发<i>公司</i>"
+    case.developer.save()
+    case.refresh_from_db()
+    html = client_for("finance").get("/fund/arrears/?year=2023").content.decode()
+    matrix = html.split('id="board-matrix"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr data-stage=.*?</tr>", matrix, re.S)
+    assert len(rows) == 1
+    row = rows[0]
+    stages = [value for value, _label in Stage.choices]
+    cells = queries.stage_cells(case.stage, stages)
+    assert row.startswith(f'<tr data-stage="{case.stage}"><td class="nowrap"><a href="/fund/arrears/cases/{case.pk}/">')
+    assert f">{case.number}</a>" in row
+    assert 'title="开发&lt;i&gt;公司&lt;/i&gt;">金御&lt;b&gt;名都&lt;/b&gt; &amp; &quot;东&quot;</td>' in row
+    assert "<b>" not in row and "<i>" not in row
+    figures = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert figures == [str(case.households), f"{case.owed:,.2f}", f"{case.recovered:,.2f}"]
+    assert re.findall(r'<td class="stage ([a-z]*)">(●?)</td>', row) == [
+        (cell, "●" if cell == "current" else "") for cell in cells
+    ]
+    assert cells.count("current") == 1 and cells[stages.index(case.stage)] == "current"
 
 
 def test_case_list_filters_and_exports(client_for, case: RecoveryCase) -> None:

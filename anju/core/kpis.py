@@ -10,7 +10,7 @@ A value is a number, or a list (`is_list`) for prose written from records: the h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from anju.core.fields import MoneyField
 
@@ -109,6 +110,17 @@ def all_kpis(module: str | None = None) -> list[Kpi]:
 
 def value(code: str, year: int) -> Value:
     return get(code).compute(year)
+
+
+def kept_values(kpis: Sequence[Kpi], year: int, tables: Iterable[str]) -> list[Value]:
+    """`[kpi.compute(year) for kpi in kpis]`, kept per version of `tables` (`anju.core.kept`) and of the day
+    (a year's figures run to its end or to today): a dashboard's figures computed once after any change of
+    their records, not a dozen counts each view. `tables` must be every table the KPIs read, each watched by
+    its version triggers (the module's test checks the KPIs' statements against it)."""
+    from anju.core import kept
+
+    key = ("anju.core.kpis", tuple(kpi.code for kpi in kpis), year, timezone.localdate())
+    return kept.kept(key, tables, lambda: [kpi.compute(year) for kpi in kpis])
 
 
 def as_json(kpi: Kpi, raw: Value) -> int | str | list[int | str]:

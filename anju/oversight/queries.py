@@ -18,6 +18,9 @@ from anju.worklog.models import WorkRecord
 K = Inspection.Kind
 CITY_KINDS = (K.CITY, K.CITY_LOOKBACK)
 MODULE = "oversight"
+# Every table the module's KPIs read, each watched by its version triggers (oversight 0005, worklog 0003):
+# the home page keeps the year's figures per version of them (`anju.core.kpis.kept_values`).
+TABLES = ("oversight_inspection", "oversight_finding", "oversight_task", "oversight_progress", "worklog_workrecord")
 
 
 def year_end(year: int) -> dt.date:

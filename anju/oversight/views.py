@@ -76,7 +76,9 @@ def _handle(request: HttpRequest) -> None:
 @require(MODULE, "view")
 def home(request: HttpRequest) -> HttpResponse:
     year, today = _year(request), timezone.localdate()
-    figures = [(k, k.compute(year), k.records_url(year) if k.records_url else "") for k in registry.all_kpis(MODULE)]
+    kpis = registry.all_kpis(MODULE)
+    values = registry.kept_values(kpis, year, queries.TABLES)
+    figures = [(k, value, k.records_url(year) if k.records_url else "") for k, value in zip(kpis, values, strict=True)]
     tasks = Task.objects.select_related("finding__inspection", "owner")
     return render(request, "oversight/home.html", {
         "year": year, "figures": figures, "tab": "home",

@@ -1,0 +1,13 @@
+"""Version triggers on the inspections, findings, tasks and their progress (issue 17): the oversight home's
+figures for a year are kept per version of these tables and the work records' (anju.core.kept) instead of
+counted again, a dozen statements, on each view."""
+
+from django.db import migrations
+
+from anju.core.migration_ops import watch_tables
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0013_table_version"), ("oversight", "0004_workflow_event_role")]
+
+    operations = [watch_tables("oversight_inspection", "oversight_finding", "oversight_task", "oversight_progress")]

@@ -44,6 +44,23 @@ def kept[T](name: Hashable, tables: Iterable[str], compute: Callable[[], T]) -> 
     return value
 
 
+def unwatched(tables: Iterable[str]) -> list[str]:
+    """Those of `tables` without their version triggers in the database (`migration_ops.watch_tables`): a
+    figure kept per their versions would not see their changes."""
+    from django.db import connection
+
+    wanted = sorted(set(tables))
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            names = {row[0] for row in cursor.fetchall()}
+            events = ("insert", "update", "delete")
+            return [t for t in wanted if not all(f"core_version_{t}_{e}" in names for e in events)]
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        names = {row[0] for row in cursor.fetchall()}
+        return [t for t in wanted if f"core_version_{t}" not in names]
+
+
 def forget() -> None:
     """Drop every kept figure (tests that change a table behind its triggers' back)."""
     _kept.clear()

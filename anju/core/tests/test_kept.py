@@ -64,3 +64,22 @@ def test_a_scope_reads_the_versions_once_for_all_its_kept_figures(django_assert_
         kept.kept("b", ["t_b", "t_a"], compute)
         kept.kept("a", ["t_a", "t_b"], compute)
     assert compute.calls == 2
+
+
+def test_a_table_is_unwatched_until_its_triggers_exist() -> None:
+    """`unwatched` names the tables without their version triggers: the fund's rent tables have them (rental
+    0007), a table nobody watches has none, and dropping one table's triggers makes it unwatched."""
+    from django.db import connection
+
+    from anju.core.migration_ops import _version_sql
+
+    assert kept.unwatched(["rental_rentbill", "rental_payment"]) == []
+    assert kept.unwatched(["rental_rentbill", "core_auditevent"]) == ["core_auditevent"]
+    create, drop = _version_sql("rental_rentbill")
+    with connection.cursor() as cursor:
+        cursor.execute(drop[connection.vendor][-1])
+    assert kept.unwatched(["rental_rentbill"]) == ["rental_rentbill"]
+    with connection.cursor() as cursor:
+        for statement in create[connection.vendor]:
+            cursor.execute(statement)
+    assert kept.unwatched(["rental_rentbill"]) == []

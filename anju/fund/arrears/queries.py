@@ -219,6 +219,23 @@ DEFINITIONS: dict[str, str] = {
 }
 
 
+# Every table the fund.arrears KPIs read, each watched by its version triggers (arrears 0002, with the
+# registry's projects and enterprises): the board keeps the year's figures per version of them
+# (`anju.core.kpis.kept_values`).
+TABLES = (
+    "arrears_arrearsitem",
+    "arrears_caseaction",
+    "arrears_evidence",
+    "arrears_evidence_items",
+    "arrears_recovery",
+    "arrears_recoverycase",
+    "arrears_recoverytarget",
+    "arrears_schedulingmeeting",
+    "registry_enterprise",
+    "registry_project",
+)
+
+
 def registry_entries() -> list[registry.Kpi]:
     """The fund.arrears.* KPIs for the project-wide registry."""
     rows = [

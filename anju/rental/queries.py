@@ -34,6 +34,18 @@ from anju.rental.models import (
 ZERO = Decimal("0.00")
 # The tables whose versions key the rent figures kept per version (anju.core.kept; triggers of migration 0007).
 RENT_TABLES = ("rental_rentbill", "rental_payment", "rental_paymentallocation")
+# Every table the rental KPIs read, each watched by its version triggers (rental 0007 and 0009): the dashboard
+# keeps the year's figures per version of them (`anju.core.kpis.kept_values`).
+TABLES = (
+    *RENT_TABLES,
+    "rental_exit",
+    "rental_filing",
+    "rental_inspection",
+    "rental_lease",
+    "rental_rentalunit",
+    "rental_repair",
+    "rental_review",
+)
 
 
 def year_end(year: int) -> dt.date:

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from anju.core import kept
-from anju.core.kpis import as_json, get
+from anju.core.kpis import all_kpis, as_json, get
 from anju.rental import actions, queries, rules
 from anju.rental.models import Kind, Payment, RentBill
 from anju.rental.tests import factories
@@ -181,3 +181,44 @@ def test_the_rent_tables_version_triggers_are_in_place() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET id = id WHERE id = (SELECT MIN(id) FROM {table})")
         assert kept.versions(queries.RENT_TABLES) != before, table
+
+
+def _all_fresh(year: int) -> dict[str, object]:
+    return {k.code: as_json(k, k.compute(year)) for k in all_kpis("rental")}
+
+
+def _dashboard(client: Client, year: int) -> dict[str, object]:
+    return {f["kpi"].code: f["value"] for f in client.get(f"/rental/?year={year}").context["figures"]}
+
+
+def test_the_rental_kpis_read_only_the_watched_tables_and_each_is_watched() -> None:
+    leases = _estate(homes=2)
+    _bill_and_pay(leases)
+    factories.approved_exit(leases[0])
+    read: set[str] = set()
+    for year in (YEAR, YEAR + 1):
+        with CaptureQueriesContext(connection) as run:
+            _all_fresh(year)
+        for query in run.captured_queries:
+            read |= set(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"])) - {"core_tableversion"}
+    assert read and read <= set(queries.TABLES), read - set(queries.TABLES)
+    assert kept.unwatched(queries.TABLES) == []
+
+
+def test_the_dashboard_shows_every_figure_of_now(client_for: Callable[..., Client]) -> None:
+    """Every rental figure on the dashboard equals the figure computed afresh after each kind of change: an
+    exit approved, a new unit let, a lease ended by plain SQL (the tables read are checked above)."""
+    client = client_for("housing")
+    leases = _estate(homes=3)
+    _bill_and_pay(leases)
+    assert _dashboard(client, YEAR) == _all_fresh(YEAR)
+    factories.approved_exit(leases[0], on=dt.date(YEAR, 5, 1))
+    assert _dashboard(client, YEAR) == _all_fresh(YEAR)
+    factories.home_lease(factories.estate(homes=1, shops=0, code="GZ-V")[0], 50)
+    assert _dashboard(client, YEAR) == _all_fresh(YEAR)
+    with connection.cursor() as cursor:  # a lease ended by plain SQL, as an administrator repairing a record
+        cursor.execute(
+            "UPDATE rental_lease SET status = 'ended', ended_on = %s WHERE id = %s",
+            [dt.date(YEAR, 6, 30), leases[1].pk],
+        )
+    assert _dashboard(client, YEAR) == _all_fresh(YEAR)

@@ -25,14 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
         latest = RentBill.objects.order_by("-month").values_list("month", flat=True).first()
         year = latest.year if latest and not year_text else year
     as_of = min(today, dt.date(year, 12, 31)) if year < today.year else today
-    with memo.scope():  # the rent tables' versions and the counts shown twice read once (anju.core.memo)
+    # The tables' versions and the counts shown twice read once (anju.core.memo); the figures kept per version.
+    with memo.scope():
+        entries = kpis.all_kpis(MODULE)
         figures = [
-            {
-                "kpi": kpi,
-                "value": kpis.as_json(kpi, kpi.compute(year)),
-                "url": kpi.records_url(year) if kpi.records_url else "",
-            }
-            for kpi in kpis.all_kpis(MODULE)
+            {"kpi": kpi, "value": kpis.as_json(kpi, value), "url": kpi.records_url(year) if kpi.records_url else ""}
+            for kpi, value in zip(entries, kpis.kept_values(entries, year, queries.TABLES), strict=True)
         ]
         series = queries.monthly_series(year)
         ageing = queries.ageing(as_of)

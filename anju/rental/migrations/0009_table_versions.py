@@ -1,0 +1,23 @@
+"""Version triggers on the rest of the tables the rental KPIs read (issue 17): the dashboard's figures for a
+year are kept per version of these and the rent tables (rental 0007; anju.core.kept) instead of computed
+again, some twenty statements, on each view."""
+
+from django.db import migrations
+
+from anju.core.migration_ops import watch_tables
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0013_table_version"), ("rental", "0008_lease_order_index")]
+
+    operations = [
+        watch_tables(
+            "rental_exit",
+            "rental_filing",
+            "rental_inspection",
+            "rental_lease",
+            "rental_rentalunit",
+            "rental_repair",
+            "rental_review",
+        )
+    ]

@@ -1,6 +1,6 @@
 """Staff pages and the owners' balance query under load, on the demo city, served as in production.
 
-    DEBUG=1 .venv/bin/python bench/load.py --db sqlite [--reuse] [--clients 20] [--seconds 60] [--think 0]
+    DEBUG=1 .venv/bin/python bench/load.py --db sqlite [--reuse] [--clients 20] [--seconds 60] [--warmup 10] [--think 0]
     DEBUG=1 .venv/bin/python bench/load.py --db postgres --reuse --owner-query [--rate 50]
 
 Builds the demo city (`anju migrate`, `anju demo`: about 2 min on SQLite, 4 on PostgreSQL) in a scratch
@@ -14,7 +14,9 @@ to X-Forwarded-For (this script plays the proxy). Two modes:
   through the login form and its CSRF token); --clients threads, each a signed-in member of staff, request
   the pages of PAGES their role may see (the ~30 most used pages and API lists), one after the other with
   no pause (a saturation test: 20 requests always in flight), or with --think S a random pause of S seconds
-  on average after each answer (a person reading the page), for --seconds. The login page, requested by
+  on average after each answer (a person reading the page), for --seconds, after --warmup seconds of the same
+  load that are not counted (each worker's first view of a page computes the figures it keeps and compiles
+  its templates: about 3 s of CPU, a twentieth of a 30 s run on 2 cores). The login page, requested by
   anonymous clients in the same mix, is the baseline.
 - --owner-query: the public owner balance query (/fund/query/) posted at a fixed --rate a second for
   --seconds, each query a different owner (ID number and name of current owners, from the scratch
@@ -326,7 +328,13 @@ def server_processes(master: int) -> list[int]:
 
 
 def staff_load(
-    port: int, sample: dict[str, list[object]], clients: int, seconds: float, think: float = 0, server: int = 0
+    port: int,
+    sample: dict[str, list[object]],
+    clients: int,
+    seconds: float,
+    think: float = 0,
+    server: int = 0,
+    warmup: float = 0,
 ) -> None:
     signed_in = [Client(port).login(USERS[index % len(USERS)]) for index in range(clients)]
     rng = random.Random(17)
@@ -343,14 +351,12 @@ def staff_load(
         f"pages: {len(seen)} of {len(PAGES)} in the mix; per role: "
         + ", ".join(f"{u} {len(allowed[u])}" for u in USERS)
     )
-    recorder = Recorder()
-    stop = time.perf_counter() + seconds
 
-    def run(index: int) -> None:
+    def run(index: int, recorder: Recorder, stop: float) -> None:
         user, client = USERS[index % len(USERS)], signed_in[index]
         anonymous = Client(port)
         choices = [*allowed[user], ("/login/", LOGIN)]
-        local = random.Random(index)
+        local = random.Random(index + (0 if recorder is timed else 1000))
         while time.perf_counter() < stop:
             template, label = local.choice(choices)
             if label == LOGIN:
@@ -361,14 +367,24 @@ def staff_load(
             if think:  # a member of staff reading the page before the next click
                 time.sleep(max(0.0, min(local.expovariate(1 / think), stop - time.perf_counter(), 10 * think)))
 
+    def drive(recorder: Recorder, length: float) -> None:
+        stop = time.perf_counter() + length
+        threads = [threading.Thread(target=run, args=(i, recorder, stop)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    timed = Recorder()
+    if warmup:  # the same load, not counted: each worker's first views (kept figures, templates) are behind it
+        ignored = Recorder()
+        drive(ignored, warmup)
+        print(f"warm-up: {sum(len(t) for t in ignored.times.values()):,} requests in {warmup:g} s, not counted")
+    recorder = timed
     serving = server_processes(server) if server else []
     server_before, client_before, machine_before = cpu_seconds(serving), time.process_time(), machine_cpu_seconds()
     started = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    drive(timed, seconds)
     elapsed = time.perf_counter() - started
     server_cpu, client_cpu = cpu_seconds(serving) - server_before, time.process_time() - client_before
     machine_cpu = machine_cpu_seconds() - machine_before
@@ -443,6 +459,9 @@ def main() -> None:
     parser.add_argument("--owner-query", action="store_true", help="drive the owners' query at a fixed rate")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--warmup", type=float, default=10, help="seconds of the same load before the timed run, not counted"
+    )
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
@@ -510,7 +529,7 @@ def main() -> None:
         if args.owner_query:
             owner_load(port, sample["owners"], args.rate, args.seconds)
         else:
-            staff_load(port, sample, args.clients, args.seconds, args.think, server.pid)
+            staff_load(port, sample, args.clients, args.seconds, args.think, server.pid, args.warmup)
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -193,6 +193,31 @@ def test_the_estate_filter_offers_the_projects_of_rental_units_only_by_code(clie
     assert "GZ-A-1-1-101" in page and "GZ-T-1-1-101" not in page
 
 
+def test_the_estates_are_kept_until_a_rental_unit_a_unit_or_a_project_changes(client_for, data: dict) -> None:
+    """The estate filter is read once per version of its tables: a new rental estate and a renamed project
+    show on the next view, and an unchanged view reads no rental unit for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.registry.models import Project
+
+    client = client_for("housing")
+
+    def options() -> list[tuple[str, str]]:
+        page = client.get("/rental/units/").content.decode()
+        select = page[page.index('<select name="estate"') :]
+        return re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)<', select[: select.index("</select>")])
+
+    assert [code for code, _name in options()] == ["GZ-T"]
+    factories.estate(homes=1, shops=0, code="GZ-B")
+    assert [code for code, _name in options()] == ["GZ-B", "GZ-T"]
+    Project.objects.filter(code="GZ-B").update(name="新公租家园")
+    assert ("GZ-B", "新公租家园") in options()
+    with CaptureQueriesContext(connection) as captured:
+        options()
+    assert not [q for q in captured.captured_queries if 'SELECT "rental_rentalunit"."unit_id"' in q["sql"]]
+
+
 def test_the_homes_list_of_a_center_without_rental_units_offers_no_estate(client_for) -> None:
     from anju.registry.tests import factories as registry_factories
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from anju.core import imports
 from anju.core.links import reverse
 from anju.core.listing import (
     Action,
@@ -21,22 +20,14 @@ from anju.core.listing import (
     label_of,
 )
 from anju.core.permissions import actor, check, require
-from anju.registry.models import Project, Unit
-from anju.rental import actions, forms, rules
+from anju.rental import actions, forms, queries, rules
 from anju.rental.models import RentalUnit, RentRate
 from anju.rental.views.base import KIND_FILTER, MODULE, form_page, list_page, run_form
 
 
 @require(MODULE, "view")
 def unit_list(request: HttpRequest) -> HttpResponse:
-    # The estates: the projects of the rental units' registry units, looked up by the few rental units' ids
-    # (joining from them let SQLite scan every registry unit instead: 50 ms a page on the demo city; as a
-    # subquery PostgreSQL hashed all the registry's units for it: 26 ms).
-    rental = list(RentalUnit.objects.order_by().values_list("unit_id", flat=True))
-    estates: list[tuple[str, str]] = []
-    if rental:  # (an empty list has no type for PostgreSQL's array)
-        projects = Unit.objects.filter(pk__in=imports.among(rental)).values("project_id")
-        estates = list(Project.objects.filter(pk__in=projects).order_by("code").values_list("code", "name"))
+    estates = queries.estates()
     return list_page(
         request,
         title=_("Homes and shops"),

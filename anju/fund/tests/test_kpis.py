@@ -121,3 +121,44 @@ def test_a_reversal_counts_under_the_kind_it_reverses_on_its_own_date() -> None:
 def test_unknown_code_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         kpis.records("fund.nothing", 2023)
+
+
+def test_the_bank_flows_are_read_once_a_page_and_kept_until_the_ledger_moves() -> None:
+    """The bank lines' sums of a period are read once in a page's scope for all its flows (collections and
+    uses pick their kinds from the same rows) and kept per version of the ledger: equal to a fresh sum after
+    each posting, a reversal and interest, and not read again while nothing is posted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.core import memo
+
+    def journal_reads(run: object) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            run()  # type: ignore[operator]
+        return sum('"fund_journalline"' in q["sql"] for q in captured.captured_queries)
+
+    def fresh() -> tuple[object, ...]:
+        kpis.forget()
+        return (kpis.collected(2023), kpis.disbursed(2023), kpis.MONTHLY["fund.collected"](2023))
+
+    def kept() -> tuple[object, ...]:
+        return (kpis.collected(2023), kpis.disbursed(2023), kpis.MONTHLY["fund.collected"](2023))
+
+    a = factories.unit_account(room="101")
+    factories.deposit(a, "1000.00", dt.date(2023, 2, 1))
+    assert kept() == fresh()
+    for change in (
+        lambda: factories.deposit(a, "20.00", dt.date(2023, 3, 1), first=False),
+        lambda: factories.spend(a, "70.00", dt.date(2023, 4, 1)),
+        lambda: ledger.reverse(JournalEntry.objects.order_by("-seq").first(), actor=None,
+                               value_date=dt.date(2023, 4, 2), memo=""),
+        lambda: interest.allocate_interest(2023, D("5.00")),
+    ):  # fmt: skip
+        kept()
+        change()
+        assert kept() == fresh()
+    assert kept()[0] == D("1020.00") and kept()[1] == D("0.00")
+    assert journal_reads(kept) == 0  # nothing posted since: the kept rows
+    kpis.forget()
+    with memo.scope():
+        assert journal_reads(kept) == 2  # the year's rows and its rows by day, once each for both flows

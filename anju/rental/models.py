@@ -248,6 +248,9 @@ class RentBill(models.Model):
     """The rent of one lease for one month (first day of the month); `paid` is what payments allocated."""
 
     lease = models.ForeignKey(Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="bills")
+    # The lease's number as the bill was made (a lease's number never changes): the bill list's order, month by
+    # month in lease number order, read from one index instead of sorting the month's bills by their leases'.
+    lease_number = models.CharField(_("lease number"), max_length=20, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     month = models.DateField(_("month"))
     due = models.DateField(_("due date"))
@@ -263,6 +266,7 @@ class RentBill(models.Model):
             models.Index(fields=["month", "kind", "amount", "paid"]),
             # The bills still owed (arrears, ageing): a small partial index instead of a scan of all bills.
             models.Index(fields=["due"], condition=Q(paid__lt=F("amount")), name="rental_bill_owed"),
+            models.Index(F("month").desc(), "lease_number", "id", name="rental_bill_list_order"),
         ]
 
     def __str__(self) -> str:

@@ -42,8 +42,8 @@ def bill_month(actor: User | None, month: dt.date) -> dict[str, int]:
         existing = RentBill.objects.filter(month=month).count()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""INSERT INTO {table} (lease_id, kind, month, due, amount, paid)
-                SELECT l.id, l.kind, %s, %s, l.monthly_rent, 0 FROM {lease_table} l
+                f"""INSERT INTO {table} (lease_id, lease_number, kind, month, due, amount, paid)
+                SELECT l.id, l.number, l.kind, %s, %s, l.monthly_rent, 0 FROM {lease_table} l
                 WHERE l.start <= %s AND (l.ended_on IS NULL OR l.ended_on >= %s)
                 ON CONFLICT (lease_id, month) DO NOTHING""",
                 [month, due, month, month],

@@ -55,6 +55,26 @@ def test_billing_is_idempotent_and_set_based(leases: dict) -> None:
     assert AuditEvent.objects.filter(model="rental.RentBill").count() == 3
 
 
+def test_each_bill_carries_its_leases_number_and_the_list_is_in_month_then_lease_number_order(
+    leases: dict, client_for
+) -> None:
+    """A bill made by the month's billing carries its lease's number, and the bill list shows the latest month
+    first, each month by lease number — the order joining the leases gives — read from the bills' own index."""
+    for month in (JAN, FEB, MAR):
+        actions.bill_month(None, month)
+    bills = RentBill.objects.select_related("lease")
+    assert bills.count() == 10 and all(b.lease_number == b.lease.number for b in bills)
+    joined = list(bills.order_by("-month", "lease__number", "pk").values_list("pk", flat=True))
+    page = client_for("housing").get("/rental/bills/")
+    assert [bill.pk for bill in page.context["page"].object_list] == joined
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN SELECT id FROM rental_rentbill ORDER BY month DESC, lease_number, id LIMIT 50")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "rental_bill_list_order" in plan
+
+
 def test_an_ended_lease_is_billed_up_to_its_last_month(leases: dict) -> None:
     actions.end_lease(None, leases["shop"], on=dt.date(2023, 2, 14))
     assert actions.bill_month(None, FEB)["created"] == 3  # shop still owes February

@@ -52,7 +52,8 @@ def bill_list(request: HttpRequest) -> HttpResponse:
         request,
         title=_("Rent bills"),
         tab="bills",
-        queryset=RentBill.objects.select_related("lease").order_by("-month", "lease__number"),
+        # The latest month first, each by lease number, from the bills' own index (`lease_number` is the lease's).
+        queryset=RentBill.objects.select_related("lease").order_by("-month", "lease_number"),
         columns=[
             Column(
                 _("Lease number"),

@@ -117,12 +117,17 @@ def person_parts(q: str, *, see_id: bool = True) -> list[Q]:
     return parts
 
 
-def _persons(q: str, limit: int, *, see_id: bool) -> list[Person]:
+def _listed(parts: list[Q]) -> list[list[int]]:
+    """For each part of a person search, the first OWNERS_LISTED + 1 matching persons' ids in the persons'
+    order (an index each): the search's persons are the first `limit` of each, and its units are found
+    through a part's owners when it lists no more than OWNERS_LISTED of them (`_units`)."""
+    return [list(Person.objects.filter(part).values_list("pk", flat=True)[: OWNERS_LISTED + 1]) for part in parts]
+
+
+def _persons(listed: list[list[int]], limit: int) -> list[Person]:
     """The first `limit` persons matching `person_filter`, in the persons' order: the first `limit` of each
-    alternative (an index each), then those few ordered by the database as the whole query would be."""
-    found: set[int] = set()
-    for part in person_parts(q, see_id=see_id):
-        found.update(Person.objects.filter(part).values_list("pk", flat=True)[:limit])
+    alternative (`_listed`), then those few ordered by the database as the whole query would be."""
+    found = {pk for ids in listed for pk in ids[:limit]}
     return list(Person.objects.filter(pk__in=found)[:limit])
 
 
@@ -171,7 +176,7 @@ def code_prefix(q: str) -> Q:
     return Q(code__gte=q, code__lt=q[:-1] + chr(following), code__istartswith=q)
 
 
-def _units(q: str, limit: int, *, see_id: bool) -> list[Unit]:
+def _units(q: str, limit: int, *, see_id: bool, listed: list[list[int]] | None = None) -> list[Unit]:
     """The first `limit` units matching `unit_filter`, in the units' order, as `_persons` finds persons: the
     first `limit` of each alternative (an index each), then those few ordered — without reading every
     person matching the name before the LIMIT (张 matches 2,605 of the demo city's 252k persons). A part
@@ -189,14 +194,19 @@ def _units(q: str, limit: int, *, see_id: bool) -> list[Unit]:
     alternatives = [Unit.objects.filter(code_prefix(q))]
     # The enterprises as the persons: listed first, so a name no developer bears (张) costs one lookup, not a
     # walk of every unit in order testing its owner (PostgreSQL planned it so: 0.29 s for no unit).
-    owners_by: list[tuple[type[Person] | type[Enterprise], str, Q]] = [(Enterprise, "enterprise", enterprise_filter(q))]
-    owners_by += [(Person, "person", part) for part in person_parts(q, see_id=see_id)]
-    for model, field, part in owners_by:
-        listed = list(model.objects.filter(part).order_by().values_list("pk", flat=True)[: OWNERS_LISTED + 1])
-        if not listed:
+    parts = person_parts(q, see_id=see_id)
+    persons = listed if listed is not None else _listed(parts)
+    owners_by: list[tuple[type[Person] | type[Enterprise], str, Q, list[int] | None]] = [
+        (Enterprise, "enterprise", enterprise_filter(q), None)
+    ]
+    owners_by += [(Person, "person", part, ids) for part, ids in zip(parts, persons, strict=True)]
+    for model, field, part, ids in owners_by:
+        if ids is None:
+            ids = list(model.objects.filter(part).order_by().values_list("pk", flat=True)[: OWNERS_LISTED + 1])
+        if not ids:
             continue
-        if len(listed) <= OWNERS_LISTED:
-            owned = current.filter(**{f"{field}__in": listed})
+        if len(ids) <= OWNERS_LISTED:
+            owned = current.filter(**{f"{field}__in": ids})
             alternatives.append(Unit.objects.filter(pk__in=owned.values("unit_id")))
         else:
             owners = model.objects.filter(part, ownerships__unit=OuterRef("pk"), ownerships__end__isnull=True)
@@ -218,10 +228,11 @@ def search(q: str, limit: int = 20, *, see_id: bool = True) -> SearchResults:
     q = q.strip()
     if not q:
         return SearchResults([], [], [], [])
+    listed = _listed(person_parts(q, see_id=see_id))  # the persons and, through their owners, the units
     return SearchResults(
-        persons=_persons(q, limit, see_id=see_id),
+        persons=_persons(listed, limit),
         enterprises=list(Enterprise.objects.filter(enterprise_filter(q))[:limit]),
-        units=_units(q, limit, see_id=see_id),
+        units=_units(q, limit, see_id=see_id, listed=listed),
         projects=list(Project.objects.filter(project_filter(q))[:limit]),
     )
 

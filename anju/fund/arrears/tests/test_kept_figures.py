@@ -6,7 +6,6 @@ reads none of the tables only the figures read."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 import pytest
@@ -14,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from anju.core import kept
+from anju.core.tests.kept_checks import assert_reads_only_watched, tables_read
 from anju.fund.arrears import actions, queries, rules
 from anju.fund.arrears.models import RecoveryCase
 from anju.fund.arrears.tests.test_kpis import year_of_recovery  # noqa: F401  (a fixture)
@@ -23,10 +22,6 @@ from anju.registry.models import Project
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def tables_read(sql: str) -> set[str]:
-    return set(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql))
 
 
 def fresh(year: int) -> dict[str, object]:
@@ -40,14 +35,7 @@ def shown(client: Client, year: int) -> dict[str, object]:
 
 @pytest.mark.usefixtures("year_of_recovery")
 def test_the_kpis_read_only_the_watched_tables_and_each_is_watched() -> None:
-    read: set[str] = set()
-    for year in (2022, 2023, 2024):
-        with CaptureQueriesContext(connection) as captured:
-            fresh(year)
-        for query in captured.captured_queries:
-            read |= tables_read(query["sql"])
-    assert read and read <= set(queries.TABLES), read - set(queries.TABLES)
-    assert kept.unwatched(queries.TABLES) == []
+    assert_reads_only_watched([lambda: fresh(2022), lambda: fresh(2023), lambda: fresh(2024)], queries.TABLES)
 
 
 @pytest.mark.usefixtures("year_of_recovery")

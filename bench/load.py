@@ -379,7 +379,9 @@ def staff_load(
     if warmup:  # the same load, not counted: each worker's first views (kept figures, templates) are behind it
         ignored = Recorder()
         drive(ignored, warmup)
-        print(f"warm-up: {sum(len(t) for t in ignored.times.values()):,} requests in {warmup:g} s, not counted")
+        failed = sum(len(e) for e in ignored.errors.values())
+        print(f"warm-up: {sum(len(t) for t in ignored.times.values()):,} requests in {warmup:g} s, not counted;"
+              f" {failed} errors" + (f" ({dict(ignored.errors)})" if failed else ""))  # fmt: skip
     recorder = timed
     serving = server_processes(server) if server else []
     server_before, client_before, machine_before = cpu_seconds(serving), time.process_time(), machine_cpu_seconds()

@@ -104,7 +104,12 @@ def one_scale(db: str, scale: float, sample: int) -> list[tuple[str, str, str]]:
                 RentBill.objects.get_or_create(
                     lease=lease,
                     month=sample_month,
-                    defaults={"kind": lease.kind, "due": dt.date(2024, 2, 29), "amount": lease.monthly_rent},
+                    defaults={
+                        "lease_number": lease.number,
+                        "kind": lease.kind,
+                        "due": dt.date(2024, 2, 29),
+                        "amount": lease.monthly_rent,
+                    },
                 )
 
     loop_time, _ = timed(orm_loop)

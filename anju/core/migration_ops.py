@@ -115,6 +115,25 @@ def watch_tables(*tables: str) -> Any:
     return migrations.RunPython(run(0), run(1), elidable=False)
 
 
+def watch_tables_again(*tables: str, on_unapply: bool = False) -> Any:
+    """A migration operation installing again the version triggers of `tables`, which an earlier migration
+    watches (`watch_tables`), for a migration that makes SQLite remake one of them (and drop its triggers): put
+    it last among the operations, and once more first with `on_unapply=True`, whose reversal runs last, so
+    that unapplying the migration leaves the triggers in place too. It never drops them (the earlier
+    migration's reversal does)."""
+    from django.db import migrations
+
+    def install(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        for table in tables:
+            for statement in _version_sql(table)[0].get(vendor, []):
+                schema_editor.execute(statement)
+
+    noop = migrations.RunPython.noop
+    operation = migrations.RunPython(noop, install) if on_unapply else migrations.RunPython(install, noop)
+    return operation
+
+
 # --- indexes only PostgreSQL has ------------------------------------------------------------------------
 
 

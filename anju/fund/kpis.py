@@ -94,7 +94,7 @@ def _bank_totals(first_day: int | None, last_day: int, *, by_day: bool) -> list[
     """The bank lines of the days summed by (value day,) entry kind and reversed entry's kind: the rows every
     flow of the period is picked from (the kinds in Python), read once in a page's scope (`anju.core.memo`)
     for all its flows and kept per version of the ledger."""
-    key = (first_day, last_day, by_day)
+    key = (first_day, last_day, by_day, tuple(_bank_ids()))  # the ids the rows are read for, however early read
 
     def read() -> list[tuple[Any, ...]]:
         by = ("day",) if by_day else ()

@@ -117,11 +117,12 @@ def person_parts(q: str, *, see_id: bool = True) -> list[Q]:
     return parts
 
 
-def _listed(parts: list[Q]) -> list[list[int]]:
-    """For each part of a person search, the first OWNERS_LISTED + 1 matching persons' ids in the persons'
-    order (an index each): the search's persons are the first `limit` of each, and its units are found
+def _listed(parts: list[Q], limit: int = 0) -> list[list[int]]:
+    """For each part of a person search, the first max(OWNERS_LISTED + 1, limit) matching persons' ids in the
+    persons' order (an index each): the search's persons are the first `limit` of each, and its units are found
     through a part's owners when it lists no more than OWNERS_LISTED of them (`_units`)."""
-    return [list(Person.objects.filter(part).values_list("pk", flat=True)[: OWNERS_LISTED + 1]) for part in parts]
+    first = max(OWNERS_LISTED + 1, limit)
+    return [list(Person.objects.filter(part).values_list("pk", flat=True)[:first]) for part in parts]
 
 
 def _persons(listed: list[list[int]], limit: int) -> list[Person]:
@@ -228,7 +229,7 @@ def search(q: str, limit: int = 20, *, see_id: bool = True) -> SearchResults:
     q = q.strip()
     if not q:
         return SearchResults([], [], [], [])
-    listed = _listed(person_parts(q, see_id=see_id))  # the persons and, through their owners, the units
+    listed = _listed(person_parts(q, see_id=see_id), limit)  # the persons and, through their owners, the units
     return SearchResults(
         persons=_persons(listed, limit),
         enterprises=list(Enterprise.objects.filter(enterprise_filter(q))[:limit]),
@@ -259,6 +260,9 @@ def project_unit_sums() -> dict[int, tuple[int, Decimal | None]]:
 def set_unit_sums(projects: Iterable[Project]) -> None:
     """Set `unit_count` and `total_area` on each project, as `annotate(unit_count=Count("units"),
     total_area=Sum("units__area"))` would (0 and None for a project without units), from the kept sums."""
+    projects = list(projects)
+    if not projects:  # (an empty page: the sums are not read, nor summed again after a change)
+        return
     sums = project_unit_sums()
     for project in projects:
         project.unit_count, project.total_area = sums.get(project.pk, (0, None))  # type: ignore[attr-defined]

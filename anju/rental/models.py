@@ -261,7 +261,10 @@ class RentBill(models.Model):
         verbose_name = _("rent bill")
         verbose_name_plural = _("rent bills")
         ordering = ["lease", "month"]
-        constraints = [models.UniqueConstraint(fields=["lease", "month"], name="rental_bill_one_per_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["lease", "month"], name="rental_bill_one_per_month"),
+            models.CheckConstraint(condition=~Q(lease_number=""), name="rental_bill_lease_number"),
+        ]
         indexes = [
             models.Index(fields=["month", "kind", "amount", "paid"]),
             # The bills still owed (arrears, ageing): a small partial index instead of a scan of all bills.

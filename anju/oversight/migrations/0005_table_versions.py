@@ -8,6 +8,11 @@ from anju.core.migration_ops import watch_tables
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0013_table_version"), ("oversight", "0004_workflow_event_role")]
+    # The home's figures are kept per version of the work records too (worklog 0003).
+    dependencies = [
+        ("core", "0013_table_version"),
+        ("oversight", "0004_workflow_event_role"),
+        ("worklog", "0003_table_versions"),
+    ]
 
     operations = [watch_tables("oversight_inspection", "oversight_finding", "oversight_task", "oversight_progress")]

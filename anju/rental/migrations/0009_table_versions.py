@@ -8,7 +8,12 @@ from anju.core.migration_ops import watch_tables
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0013_table_version"), ("rental", "0008_lease_order_index")]
+    # The homes list's estates are kept per version of the registry's units and projects too (registry 0005).
+    dependencies = [
+        ("core", "0013_table_version"),
+        ("rental", "0008_lease_order_index"),
+        ("registry", "0005_table_versions"),
+    ]
 
     operations = [
         watch_tables(

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from anju.core.models import AuditEvent
@@ -64,6 +64,9 @@ def test_each_bill_carries_its_leases_number_and_the_list_is_in_month_then_lease
         actions.bill_month(None, month)
     bills = RentBill.objects.select_related("lease")
     assert bills.count() == 10 and all(b.lease_number == b.lease.number for b in bills)
+    with pytest.raises(IntegrityError), transaction.atomic():  # a bill made without it would sort first
+        RentBill.objects.create(lease=leases["home"], month=dt.date(2023, 4, 1), due=dt.date(2023, 4, 30),
+                                kind="home", amount=Decimal("80.00"))  # fmt: skip
     joined = list(bills.order_by("-month", "lease__number", "pk").values_list("pk", flat=True))
     page = client_for("housing").get("/rental/bills/")
     assert [bill.pk for bill in page.context["page"].object_list] == joined

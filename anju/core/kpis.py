@@ -123,6 +123,12 @@ def kept_values(kpis: Sequence[Kpi], year: int, tables: Iterable[str]) -> list[V
     return kept.kept(key, tables, lambda: [kpi.compute(year) for kpi in kpis])
 
 
+def kept_figures(kpis: Sequence[Kpi], year: int, tables: Iterable[str]) -> list[tuple[Kpi, Value, str]]:
+    """A dashboard's (kpi, value, the page of its records) for the year, the values by `kept_values`."""
+    values = kept_values(kpis, year, tables)
+    return [(k, v, k.records_url(year) if k.records_url else "") for k, v in zip(kpis, values, strict=True)]
+
+
 def as_json(kpi: Kpi, raw: Value) -> int | str | list[int | str]:
     """The figures.json form: counts are integers, money, areas and rates strings with 2 decimals; a list KPI
     is a list of those (its text items as they are)."""

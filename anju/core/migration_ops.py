@@ -98,21 +98,25 @@ END"""
     return create, drop
 
 
+def _versions_run(tables: tuple[str, ...], which: int) -> Callable[[Any, Any], None]:
+    """A RunPython function executing `tables`' version-trigger statements: 0 creates them, 1 drops them."""
+
+    def apply(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        for table in tables:
+            for statement in _version_sql(table)[which].get(vendor, []):
+                schema_editor.execute(statement)
+
+    return apply
+
+
 def watch_tables(*tables: str) -> Any:
     """A migration operation installing the version triggers of `tables` (the figures of `anju.core.kept`
-    read them). A later migration that makes SQLite rebuild one of these tables must run it again."""
+    read them). A later migration that makes SQLite rebuild one of these tables must install them again
+    (`watch_tables_again`)."""
     from django.db import migrations
 
-    def run(which: int) -> Callable[[Any, Any], None]:
-        def apply(apps: Any, schema_editor: Any) -> None:
-            vendor = schema_editor.connection.vendor
-            for table in tables:
-                for statement in _version_sql(table)[which].get(vendor, []):
-                    schema_editor.execute(statement)
-
-        return apply
-
-    return migrations.RunPython(run(0), run(1), elidable=False)
+    return migrations.RunPython(_versions_run(tables, 0), _versions_run(tables, 1), elidable=False)
 
 
 def watch_tables_again(*tables: str, on_unapply: bool = False) -> Any:
@@ -123,15 +127,8 @@ def watch_tables_again(*tables: str, on_unapply: bool = False) -> Any:
     migration's reversal does)."""
     from django.db import migrations
 
-    def install(apps: Any, schema_editor: Any) -> None:
-        vendor = schema_editor.connection.vendor
-        for table in tables:
-            for statement in _version_sql(table)[0].get(vendor, []):
-                schema_editor.execute(statement)
-
-    noop = migrations.RunPython.noop
-    operation = migrations.RunPython(noop, install) if on_unapply else migrations.RunPython(install, noop)
-    return operation
+    install, noop = _versions_run(tables, 0), migrations.RunPython.noop
+    return migrations.RunPython(noop, install) if on_unapply else migrations.RunPython(install, noop)
 
 
 # --- indexes only PostgreSQL has ------------------------------------------------------------------------

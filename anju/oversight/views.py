@@ -76,9 +76,7 @@ def _handle(request: HttpRequest) -> None:
 @require(MODULE, "view")
 def home(request: HttpRequest) -> HttpResponse:
     year, today = _year(request), timezone.localdate()
-    kpis = registry.all_kpis(MODULE)
-    values = registry.kept_values(kpis, year, queries.TABLES)
-    figures = [(k, value, k.records_url(year) if k.records_url else "") for k, value in zip(kpis, values, strict=True)]
+    figures = registry.kept_figures(registry.all_kpis(MODULE), year, queries.TABLES)
     tasks = Task.objects.select_related("finding__inspection", "owner")
     return render(request, "oversight/home.html", {
         "year": year, "figures": figures, "tab": "home",

@@ -162,13 +162,6 @@ def _matrix_rows(rows: list[queries.BoardRow]) -> SafeString:
     return mark_safe("\n".join(html))  # each row built by format_html
 
 
-def _figures(year: int) -> list[tuple[kpis.Kpi, kpis.Value, str]]:
-    """The year's fund.arrears figures with the pages of their records, kept per version of their tables."""
-    entries = queries.registry_entries()
-    values = kpis.kept_values(entries, year, queries.TABLES)
-    return [(k, v, k.records_url(year) if k.records_url else "") for k, v in zip(entries, values, strict=True)]
-
-
 @require(MODULE, "view")
 def board(request: HttpRequest) -> HttpResponse:
     """挂图作战: projects × stages, owed and recovered, progress against the year's target."""
@@ -204,7 +197,7 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "board": data,
-            "figures": _figures(year),
+            "figures": kpis.kept_figures(queries.registry_entries(), year, queries.TABLES),
             "matrix": _matrix_rows(data.rows),
             "meetings": SchedulingMeeting.objects.filter(date__year=year),
             "target_line": f"{data.target:.2f}",

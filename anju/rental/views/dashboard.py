@@ -27,10 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
     as_of = min(today, dt.date(year, 12, 31)) if year < today.year else today
     # The tables' versions and the counts shown twice read once (anju.core.memo); the figures kept per version.
     with memo.scope():
-        entries = kpis.all_kpis(MODULE)
         figures = [
-            {"kpi": kpi, "value": kpis.as_json(kpi, value), "url": kpi.records_url(year) if kpi.records_url else ""}
-            for kpi, value in zip(entries, kpis.kept_values(entries, year, queries.TABLES), strict=True)
+            {"kpi": kpi, "value": kpis.as_json(kpi, value), "url": url}
+            for kpi, value, url in kpis.kept_figures(kpis.all_kpis(MODULE), year, queries.TABLES)
         ]
         series = queries.monthly_series(year)
         ageing = queries.ageing(as_of)
